@@ -1,0 +1,16 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../output.js';
+import { doctorCommand } from './doctor.js';
+import { hookCommand } from './hook.js';
+import { indexCommand } from './index-cmd.js';
+import { initCommand } from './init.js';
+import { whyCommand } from './why.js';
+
+// One line per command; handlers load their implementation lazily.
+export const commands: CommandModule<GlobalArgs, never>[] = [
+  whyCommand,
+  initCommand,
+  indexCommand,
+  hookCommand,
+  doctorCommand,
+] as unknown as CommandModule<GlobalArgs, never>[];

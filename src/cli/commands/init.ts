@@ -1,0 +1,33 @@
+import type { CommandModule } from 'yargs';
+import { catchUpRepo, openRepoContext } from '../context.js';
+import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
+import { stderrReporter } from '../progress.js';
+import { renderHookStatus } from './hook.js';
+
+type InitArgs = GlobalArgs & OutputArgs & { hooks?: boolean };
+
+export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
+  command: 'init',
+  describe: 'Set lore up in this repository: create the database, install the hooks, index the history',
+  builder: (y) => withJson(y).option('hooks', { type: 'boolean', default: true, describe: 'install git hooks (--no-hooks to skip)' }) as never,
+  handler: async (args) => {
+    const ctx = await openRepoContext(args);
+    const report = stderrReporter();
+    try {
+      const { installHooks } = await import('../../git/index.js');
+      const hooks = args.hooks ? await installHooks(ctx.repo.root) : [];
+      const r = await catchUpRepo(ctx, report);
+      report.stop();
+      if (args.json) {
+        printJson({ project: ctx.repo.root, database: ctx.dbPath, hooks, commitsAdded: r.commits.added, commitsTotal: r.commits.total });
+        return;
+      }
+      print(`database  ${ctx.dbPath}`);
+      if (hooks.length > 0) renderHookStatus(hooks);
+      print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all)`);
+    } finally {
+      report.stop();
+      ctx.db.close();
+    }
+  },
+};

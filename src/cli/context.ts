@@ -1,0 +1,31 @@
+import { openDb, resolveDbPath, type Db } from '../db/index.js';
+import { findRepo, type RepoInfo } from '../git/index.js';
+import type { Reporter } from '../events.js';
+import type { GlobalArgs } from './output.js';
+
+export interface RepoContext {
+  repo: RepoInfo;
+  db: Db;
+  dbPath: string;
+}
+
+export function cwdOf(args: GlobalArgs): string {
+  return args.C ?? process.cwd();
+}
+
+export function dbPathOf(args: GlobalArgs): string {
+  return resolveDbPath(process.env, args.db);
+}
+
+/** Finds the repository first (so a bad cwd writes nothing), then opens the database. */
+export async function openRepoContext(args: GlobalArgs): Promise<RepoContext> {
+  const repo = await findRepo(cwdOf(args));
+  const dbPath = dbPathOf(args);
+  return { repo, db: openDb(dbPath), dbPath };
+}
+
+/** Runs the catch-up stages for the repository (lazily loaded: the pipeline pulls in git and db). */
+export async function catchUpRepo(ctx: RepoContext, report: Reporter) {
+  const { catchUp } = await import('../pipeline/index.js');
+  return catchUp(ctx.db, ctx.repo, report);
+}

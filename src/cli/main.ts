@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { LoreError, UsageError } from '../errors.js';
+import { commands } from './commands/index.js';
+
+declare const __LORE_VERSION__: string;
+const version = typeof __LORE_VERSION__ === 'string' ? __LORE_VERSION__ : '0.0.0-dev';
+
+/** Runs the CLI; the only place that turns errors into exit codes. */
+export async function main(argv: string[]): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('lore')
+    .usage('$0 <command>\n\nlore answers "why does this file exist?" from the AI chat sessions and commits that made it.')
+    .option('db', { type: 'string', describe: 'database file (default $LORE_HOME/lore.db or $XDG_DATA_HOME/lore/lore.db)', global: true })
+    .option('C', { type: 'string', describe: 'run as if started in this directory', global: true, requiresArg: true })
+    .command(commands)
+    .demandCommand(1, 'give a command; `lore why FILE` is the main one')
+    .strict()
+    .recommendCommands()
+    .completion('completion', 'print a shell completion script (bash/zsh): lore completion >> ~/.bashrc')
+    .version(version)
+    .alias('v', 'version')
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  await cli.parseAsync();
+}
+
+function report(err: unknown): number {
+  if (err instanceof LoreError) {
+    process.stderr.write(`lore: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+    return 2;
+  }
+  const e = err as Error;
+  process.stderr.write(`lore: unexpected error: ${e?.stack ?? String(err)}\nplease report this at the lore issue tracker with the command you ran\n`);
+  return 2;
+}
+
+main(hideBin(process.argv)).catch((err: unknown) => {
+  process.exitCode = report(err);
+});

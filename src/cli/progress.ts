@@ -1,0 +1,46 @@
+import cliProgress from 'cli-progress';
+import type { LoreEvent, Reporter } from '../events.js';
+
+/**
+ * Renders core events on stderr: warnings always (one line each), a progress bar only on a TTY
+ * and only for work that takes more than a moment (the bar appears after `delayMs`).
+ */
+export function stderrReporter(options: { quiet?: boolean; delayMs?: number } = {}): Reporter & { stop(): void } {
+  const isTty = process.stderr.isTTY === true && !process.env.CI;
+  const delayMs = options.delayMs ?? 400;
+  const started = Date.now();
+  let bar: cliProgress.SingleBar | undefined;
+  let stage = '';
+  const stop = (): void => {
+    bar?.stop();
+    bar = undefined;
+  };
+  const reporter = (event: LoreEvent): void => {
+    if (event.type === 'warning') {
+      if (options.quiet) return;
+      if (bar) bar.stop();
+      const where = event.file ? ` (${event.file}${event.line ? `:${event.line}` : ''})` : '';
+      process.stderr.write(`lore: warning: ${event.message}${where}\n`);
+      return;
+    }
+    if (event.type === 'stage-end') {
+      if (event.stage === stage) stop();
+      return;
+    }
+    if (!isTty || options.quiet || event.total === undefined) return;
+    if (!bar && Date.now() - started < delayMs && event.done < event.total / 2) return;
+    if (!bar || stage !== event.stage) {
+      stop();
+      stage = event.stage;
+      bar = new cliProgress.SingleBar(
+        { format: `${event.stage.padEnd(9)} {bar} {value}/{total} {eta_formatted}`, stream: process.stderr, clearOnComplete: true, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(event.total, event.done);
+    } else {
+      bar.setTotal(event.total);
+      bar.update(event.done);
+    }
+  };
+  return Object.assign(reporter, { stop });
+}

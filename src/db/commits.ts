@@ -1,0 +1,223 @@
+import type { Db } from './open.js';
+
+export interface CommitRow {
+  sha: string;
+  authorName: string;
+  authorEmail: string;
+  authoredAt: number;
+  committedAt: number;
+  subject: string;
+  body: string;
+  parents: string[];
+  patchId: string | null;
+}
+
+export interface CommitFileRow {
+  path: string;
+  status: string;
+  oldPath: string | null;
+  added: number | null;
+  removed: number | null;
+}
+
+export interface NewCommit extends Omit<CommitRow, 'patchId'> {
+  patchId?: string | null;
+  files: { path: string; status: string; oldPath?: string; added?: number; removed?: number }[];
+}
+
+export interface RepoState {
+  projectPath: string;
+  indexedTips: string[];
+  queueOffset: number;
+  indexedAt: string | null;
+}
+
+/** The per-repo session that holds commit messages as `messages` rows (DESIGN.md §2). */
+export function gitSessionId(projectPath: string): string {
+  return `git:${projectPath}`;
+}
+
+export function commitMessageId(projectPath: string, sha: string): string {
+  return `git:${projectPath}:${sha}`;
+}
+
+export function getRepoState(db: Db, projectPath: string): RepoState | undefined {
+  const row = db.prepare('SELECT project_path, indexed_tips, queue_offset, indexed_at FROM repos WHERE project_path = ?').get(projectPath) as
+    | { project_path: string; indexed_tips: string; queue_offset: number; indexed_at: string | null }
+    | undefined;
+  if (!row) return undefined;
+  return { projectPath: row.project_path, indexedTips: JSON.parse(row.indexed_tips) as string[], queueOffset: row.queue_offset, indexedAt: row.indexed_at };
+}
+
+export function listRepos(db: Db): RepoState[] {
+  const rows = db.prepare('SELECT project_path FROM repos ORDER BY project_path').all() as { project_path: string }[];
+  return rows.map((r) => getRepoState(db, r.project_path)!);
+}
+
+/**
+ * Stores commits (and their files and messages) and records `tips` as fully indexed, in one
+ * immediate transaction: an interrupted run leaves either all of a batch or none of it.
+ * Returns how many commits were new.
+ */
+export function storeCommits(db: Db, projectPath: string, commits: NewCommit[], tips: string[] | undefined): number {
+  const insertCommit = db.prepare(
+    `INSERT OR IGNORE INTO commits (project_path, sha, author_name, author_email, authored_at, committed_at, subject, body, parents, patch_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertFile = db.prepare(
+    `INSERT OR IGNORE INTO commit_files (project_path, sha, path, status, old_path, added, removed) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertMessage = db.prepare(
+    `INSERT OR IGNORE INTO messages (id, session_id, role, content, created_at, metadata) VALUES (?, ?, 'system', ?, ?, ?)`,
+  );
+  const sessionId = gitSessionId(projectPath);
+  let added = 0;
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO sessions (id, project_path, title, source, created_at) VALUES (?, ?, ?, 'git', ?)
+       ON CONFLICT(id) DO NOTHING`,
+    ).run(sessionId, projectPath, `git history of ${projectPath}`, new Date().toISOString());
+    let last: string | undefined;
+    for (const c of commits) {
+      const r = insertCommit.run(projectPath, c.sha, c.authorName, c.authorEmail, c.authoredAt, c.committedAt, c.subject, c.body, c.parents.join(' '), c.patchId ?? null);
+      if (r.changes === 0) continue;
+      added++;
+      for (const f of c.files) insertFile.run(projectPath, c.sha, f.path, f.status, f.oldPath ?? null, f.added ?? null, f.removed ?? null);
+      const at = new Date(c.committedAt * 1000).toISOString();
+      const content = c.body ? `${c.subject}\n\n${c.body}` : c.subject;
+      insertMessage.run(commitMessageId(projectPath, c.sha), sessionId, content, at, JSON.stringify({ kind: 'commit', sha: c.sha, author: c.authorName }));
+      if (!last || at > last) last = at;
+    }
+    if (last) db.prepare('UPDATE sessions SET last_message_at = max(coalesce(last_message_at, ?), ?) WHERE id = ?').run(last, last, sessionId);
+    db.prepare(
+      `INSERT INTO repos (project_path, indexed_tips, indexed_at) VALUES (?, ?, ?)
+       ON CONFLICT(project_path) DO UPDATE SET indexed_tips = coalesce(?, indexed_tips), indexed_at = excluded.indexed_at`,
+    ).run(projectPath, JSON.stringify(tips ?? []), new Date().toISOString(), tips ? JSON.stringify(tips) : null);
+  }).immediate();
+  return added;
+}
+
+export function setPatchIds(db: Db, projectPath: string, ids: Map<string, string>): void {
+  const stmt = db.prepare('UPDATE commits SET patch_id = ? WHERE project_path = ? AND sha = ?');
+  db.transaction(() => {
+    for (const [sha, patchId] of ids) stmt.run(patchId, projectPath, sha);
+  }).immediate();
+}
+
+export function commitsWithoutPatchId(db: Db, projectPath: string, shas: string[]): string[] {
+  const stmt = db.prepare(`SELECT sha FROM commits WHERE project_path = ? AND sha = ? AND patch_id IS NULL AND parents NOT LIKE '% %'`);
+  return shas.filter((sha) => stmt.get(projectPath, sha));
+}
+
+export function getCommit(db: Db, projectPath: string, sha: string): CommitRow | undefined {
+  const row = db.prepare('SELECT * FROM commits WHERE project_path = ? AND sha = ?').get(projectPath, sha) as RawCommit | undefined;
+  return row && toCommit(row);
+}
+
+export function countCommits(db: Db, projectPath: string): number {
+  return (db.prepare('SELECT count(*) AS n FROM commits WHERE project_path = ?').get(projectPath) as { n: number }).n;
+}
+
+export function hasCommit(db: Db, projectPath: string, sha: string): boolean {
+  return db.prepare('SELECT 1 FROM commits WHERE project_path = ? AND sha = ?').get(projectPath, sha) !== undefined;
+}
+
+export interface FileCommit extends CommitRow {
+  file: CommitFileRow;
+}
+
+/**
+ * Commits are inserted parents-first (git log --topo-order --reverse), so rowid order is
+ * topological: it is the "newest first" order used below, immune to equal timestamps.
+ *
+ * Every commit that touched `path`, newest first, following renames backwards: when the
+ * oldest change of a name is a rename, the history of the old name before it continues.
+ */
+export function fileHistory(db: Db, projectPath: string, path: string): FileCommit[] {
+  const stmt = db.prepare(
+    `SELECT c.*, c.rowid AS rid, f.path AS f_path, f.status AS f_status, f.old_path AS f_old_path, f.added AS f_added, f.removed AS f_removed
+       FROM commit_files f JOIN commits c ON c.project_path = f.project_path AND c.sha = f.sha
+      WHERE f.project_path = ? AND f.path = ? AND c.rowid < ?
+      ORDER BY c.rowid DESC`,
+  );
+  const out: FileCommit[] = [];
+  const seen = new Set<string>();
+  let name: string | undefined = path;
+  let before = Number.MAX_SAFE_INTEGER;
+  for (let hops = 0; name && hops < 100; hops++) {
+    const rows = stmt.all(projectPath, name, before) as (RawCommit & RawFile & { rid: number })[];
+    name = undefined;
+    for (const row of rows) {
+      if (seen.has(row.sha)) continue;
+      seen.add(row.sha);
+      out.push({ ...toCommit(row), file: { path: row.f_path, status: row.f_status, oldPath: row.f_old_path, added: row.f_added, removed: row.f_removed } });
+      if (row.f_status === 'A' || row.f_status === 'C') break; // birth of this name: stop here
+      if (row.f_status === 'R' && row.f_old_path) {
+        name = row.f_old_path;
+        before = row.rid;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Repo-relative paths lore has seen in any commit (for "did you mean" suggestions). */
+export function knownPaths(db: Db, projectPath: string): string[] {
+  return (db.prepare('SELECT DISTINCT path FROM commit_files WHERE project_path = ?').all(projectPath) as { path: string }[]).map((r) => r.path);
+}
+
+export function recordRewrites(db: Db, projectPath: string, pairs: { oldSha: string; newSha: string; kind: string }[]): void {
+  const stmt = db.prepare(
+    `INSERT INTO commit_rewrites (project_path, old_sha, new_sha, kind) VALUES (?, ?, ?, ?)
+     ON CONFLICT(project_path, old_sha) DO UPDATE SET new_sha = excluded.new_sha, kind = excluded.kind`,
+  );
+  db.transaction(() => {
+    for (const p of pairs) stmt.run(projectPath, p.oldSha, p.newSha, p.kind);
+  }).immediate();
+}
+
+/** Follows the rewrite map from `sha` to the commit it became (itself when never rewritten). */
+export function resolveRewrite(db: Db, projectPath: string, sha: string): string {
+  const stmt = db.prepare('SELECT new_sha FROM commit_rewrites WHERE project_path = ? AND old_sha = ?');
+  let current = sha;
+  for (let hops = 0; hops < 50; hops++) {
+    const row = stmt.get(projectPath, current) as { new_sha: string } | undefined;
+    if (!row || row.new_sha === current) break;
+    current = row.new_sha;
+  }
+  return current;
+}
+
+interface RawCommit {
+  sha: string;
+  author_name: string;
+  author_email: string;
+  authored_at: number;
+  committed_at: number;
+  subject: string;
+  body: string;
+  parents: string;
+  patch_id: string | null;
+}
+interface RawFile {
+  f_path: string;
+  f_status: string;
+  f_old_path: string | null;
+  f_added: number | null;
+  f_removed: number | null;
+}
+
+function toCommit(r: RawCommit): CommitRow {
+  return {
+    sha: r.sha,
+    authorName: r.author_name,
+    authorEmail: r.author_email,
+    authoredAt: r.authored_at,
+    committedAt: r.committed_at,
+    subject: r.subject,
+    body: r.body,
+    parents: r.parents ? r.parents.split(' ') : [],
+    patchId: r.patch_id,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Typed errors. Every error a user can cause carries a stable code and a hint; the CLI maps them
+ * to one line on stderr and exit code 2 (src/cli/main.ts is the only place that does).
+ */
+export class LoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotAGitRepoError extends LoreError {
+  constructor(dir: string) {
+    super(`${dir} is not inside a git work tree`, 'E_NOT_GIT_REPO', 'run `git init` or cd into a repository');
+  }
+}
+
+export class UntrackedPathError extends LoreError {
+  constructor(path: string, suggestions: string[]) {
+    super(
+      `${path} is not tracked by git and has no history`,
+      'E_UNTRACKED_PATH',
+      suggestions.length > 0 ? `did you mean: ${suggestions.join(', ')}` : 'check the path with `git ls-files`',
+    );
+  }
+}
+
+export class LineOutOfRangeError extends LoreError {
+  constructor(path: string, line: number, lineCount: number) {
+    super(
+      `${path} has ${lineCount} line${lineCount === 1 ? '' : 's'}; line ${line} does not exist`,
+      'E_LINE_OUT_OF_RANGE',
+      `pass a line between 1 and ${lineCount}`,
+    );
+  }
+}
+
+export class DatabaseError extends LoreError {
+  constructor(path: string, reason: string) {
+    super(
+      `cannot use the database at ${path}: ${reason}`,
+      'E_DATABASE',
+      'check the file and its permissions; `lore doctor` tells more, or set LORE_HOME to use another database',
+    );
+  }
+}
+
+export class MigrationError extends LoreError {
+  constructor(file: string, reason: string) {
+    super(
+      `migration ${file} failed and was rolled back; the database is unchanged: ${reason}`,
+      'E_MIGRATION',
+      'please report this; the database still works with the previous lore version',
+    );
+  }
+}
+
+export class UsageError extends LoreError {
+  constructor(message: string, hint?: string) {
+    super(message, 'E_USAGE', hint ?? 'see `lore --help`');
+  }
+}
+
+export class GitError extends LoreError {
+  constructor(args: string[], stderr: string) {
+    super(`git ${args.slice(0, 3).join(' ')} failed: ${firstLine(stderr)}`, 'E_GIT', 'check that git works in this directory');
+  }
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}

@@ -1,0 +1,90 @@
+import { countCommits, getRepoState, setPatchIds, storeCommits, type Db, type NewCommit } from '../db/index.js';
+import { silent, type Reporter } from '../events.js';
+import { redact } from '../ingest/index.js';
+import { readLog, type CommitRecord } from './log.js';
+import { computePatchIds } from './patch-id.js';
+import { existingCommits, headSha, type RepoInfo } from './repo.js';
+import { git } from './run.js';
+
+export interface IndexResult {
+  /** Commits stored by this run. */
+  added: number;
+  /** Commits of this repository in the database after the run. */
+  total: number;
+  head?: string;
+}
+
+export interface IndexOptions {
+  report?: Reporter;
+  /** Extra commits to index besides HEAD's history (queued by hooks; may be off-branch). */
+  extra?: string[];
+  /** Commits per write transaction. */
+  batchSize?: number;
+}
+
+/**
+ * Brings the commits table up to date with HEAD: logs only what is not reachable from the tips
+ * indexed last time, parents first, in short transactions, then records HEAD as a tip. Safe to
+ * interrupt anywhere: a re-run skips what was stored and finishes the rest.
+ */
+export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions = {}): Promise<IndexResult> {
+  const report = options.report ?? silent;
+  const batchSize = options.batchSize ?? 500;
+  const head = await headSha(repo.root);
+  const known = getRepoState(db, repo.root)?.indexedTips ?? [];
+  const extra = await existingCommits(repo.root, options.extra ?? []);
+  if (!head && extra.length === 0) return { added: 0, total: countCommits(db, repo.root) };
+  const tips = await existingCommits(repo.root, known);
+  const wanted = [...(head ? [head] : []), ...extra];
+  const revisions = [...wanted, ...(tips.length > 0 ? ['--not', ...tips] : [])];
+
+  const pending = Number((await git(repo.root, ['rev-list', '--count', ...revisions, '--'])).trim());
+  if (pending === 0) {
+    if (head && !known.includes(head)) storeCommits(db, repo.root, [], nextTips(head, tips));
+    return { added: 0, total: countCommits(db, repo.root), head };
+  }
+
+  let added = 0;
+  let seen = 0;
+  let batch: NewCommit[] = [];
+  const flush = (): void => {
+    added += storeCommits(db, repo.root, batch, undefined);
+    batch = [];
+  };
+  report({ type: 'progress', stage: 'commits', done: 0, total: pending });
+  await readLog(repo.root, ['--topo-order', '--reverse', ...revisions], (c) => {
+    batch.push(toNewCommit(c));
+    seen++;
+    if (batch.length >= batchSize) {
+      flush();
+      report({ type: 'progress', stage: 'commits', done: seen, total: pending });
+    }
+  });
+  flush();
+
+  const patchIds = await computePatchIds(repo.root, revisions);
+  setPatchIds(db, repo.root, patchIds);
+  storeCommits(db, repo.root, [], head ? nextTips(head, tips) : tips);
+  report({ type: 'progress', stage: 'commits', done: seen, total: pending });
+  report({ type: 'stage-end', stage: 'commits' });
+  return { added, total: countCommits(db, repo.root), head };
+}
+
+// HEAD first; older tips stay so branches indexed earlier are not logged again.
+function nextTips(head: string, tips: string[]): string[] {
+  return [head, ...tips.filter((t) => t !== head)].slice(0, 32);
+}
+
+function toNewCommit(c: CommitRecord): NewCommit {
+  return {
+    sha: c.sha,
+    parents: c.parents,
+    authorName: c.authorName,
+    authorEmail: c.authorEmail,
+    authoredAt: c.authoredAt,
+    committedAt: c.committedAt,
+    subject: redact(c.subject).text,
+    body: redact(c.body).text,
+    files: c.files,
+  };
+}

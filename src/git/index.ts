@@ -1,0 +1,9 @@
+// The git folder's public surface.
+export { git, gitRaw } from './run.js';
+export { findRepo, headSha, trackedFiles, existingCommits, type RepoInfo } from './repo.js';
+export { readLog, parseCommit, parseChanges, type CommitRecord, type FileChange } from './log.js';
+export { blameLine, lineCount } from './blame.js';
+export { indexCommits, type IndexResult, type IndexOptions } from './index-commits.js';
+export { computePatchIds } from './patch-id.js';
+export { readQueue, queuePath, parseQueueLine } from './queue.js';
+export { installHooks, uninstallHooks, hookStatus, hooksDir, defaultHookPaths, HOOK_NAMES, type HookStatus, type HookPaths } from './hooks.js';

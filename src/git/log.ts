@@ -1,0 +1,125 @@
+import { StringDecoder } from 'node:string_decoder';
+import { gitStream } from './run.js';
+
+export type ChangeStatus = 'A' | 'M' | 'D' | 'R' | 'C' | 'T';
+
+export interface FileChange {
+  path: string;
+  status: ChangeStatus;
+  oldPath?: string;
+  added?: number; // undefined for binary files
+  removed?: number;
+}
+
+export interface CommitRecord {
+  sha: string;
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  authoredAt: number;
+  committedAt: number;
+  subject: string;
+  body: string;
+  files: FileChange[];
+}
+
+const RS = '\x1e';
+const US = '\x1f';
+// Fields end with a unit separator so the body (last) may hold anything but NUL.
+export const LOG_FORMAT = `${RS}%H${US}%P${US}%an${US}%ae${US}%at${US}%ct${US}%s${US}%b${US}`;
+
+/** `git log` arguments whose output parseLog understands: raw status, numstat, renames, NUL-separated. */
+export function logArgs(revisions: string[]): string[] {
+  return ['log', '-z', '--raw', '--numstat', '-M', '--no-abbrev', '--no-color', '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`, ...revisions, '--'];
+}
+
+/**
+ * Streams `git log` for the given revisions (e.g. ['HEAD', '--not', tip]) and calls onCommit
+ * for each commit, newest first. Memory stays flat whatever the history size.
+ */
+export async function readLog(cwd: string, revisions: string[], onCommit: (c: CommitRecord) => void): Promise<void> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  await gitStream(cwd, logArgs(revisions), (chunk) => {
+    pending += decoder.write(chunk);
+    let start = pending.indexOf(RS);
+    let next = pending.indexOf(RS, start + 1);
+    while (start !== -1 && next !== -1) {
+      const c = parseCommit(pending.slice(start + 1, next));
+      if (c) onCommit(c);
+      start = next;
+      next = pending.indexOf(RS, start + 1);
+    }
+    pending = start === -1 ? pending : pending.slice(start);
+  });
+  pending += decoder.end();
+  if (pending.startsWith(RS)) {
+    const c = parseCommit(pending.slice(1));
+    if (c) onCommit(c);
+  }
+}
+
+/** Parses one record of LOG_FORMAT output (without its leading RS). Returns undefined when malformed. */
+export function parseCommit(record: string): CommitRecord | undefined {
+  const fields = record.split(US);
+  if (fields.length < 9) return undefined;
+  const [sha, parents, authorName, authorEmail, at, ct, subject] = fields as [string, string, string, string, string, string, string];
+  if (!/^[0-9a-f]{40,64}$/.test(sha)) return undefined;
+  const body = fields.slice(7, -1).join(US).replace(/\s+$/, '');
+  const tail = fields[fields.length - 1] ?? '';
+  return {
+    sha,
+    parents: parents ? parents.split(' ') : [],
+    authorName,
+    authorEmail,
+    authoredAt: Number(at) || 0,
+    committedAt: Number(ct) || 0,
+    subject,
+    body,
+    files: parseChanges(tail),
+  };
+}
+
+/** Parses the NUL-separated --raw and --numstat entries that follow a commit header. */
+export function parseChanges(tail: string): FileChange[] {
+  const tokens = tail.split('\0');
+  const byPath = new Map<string, FileChange>();
+  const order: FileChange[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = (tokens[i] ?? '').replace(/^\n+/, '');
+    if (token === '') continue;
+    if (token.startsWith(':')) {
+      // :<old mode> <new mode> <old sha> <new sha> <status>[score]
+      const status = token.slice(token.lastIndexOf(' ') + 1);
+      const kind = status[0] as ChangeStatus;
+      if (kind === 'R' || kind === 'C') {
+        const oldPath = tokens[++i] ?? '';
+        const path = tokens[++i] ?? '';
+        const change: FileChange = { path, status: kind, oldPath };
+        byPath.set(path, change);
+        order.push(change);
+      } else if ('AMDT'.includes(kind) && kind) {
+        const path = tokens[++i] ?? '';
+        const change: FileChange = { path, status: kind };
+        byPath.set(path, change);
+        order.push(change);
+      } else {
+        i++; // unmerged or unknown status: skip its path
+      }
+      continue;
+    }
+    const numstat = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(token);
+    if (!numstat) continue;
+    let path = numstat[3] ?? '';
+    if (path === '') {
+      i += 2; // a rename: old and new path follow as their own tokens
+      path = tokens[i] ?? '';
+    }
+    const change = byPath.get(path);
+    if (change && numstat[1] !== '-') {
+      change.added = Number(numstat[1]);
+      change.removed = Number(numstat[2]);
+    }
+  }
+  return order;
+}

@@ -1,0 +1,27 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * Stable patch-ids (`git patch-id --stable`) for the commits selected by `revisions`, so links
+ * survive a rebase or squash done where no hook saw it. Merges and empty commits get none.
+ */
+export function computePatchIds(root: string, revisions: string[]): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat' };
+    const log = spawn('git', ['log', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--format=commit %H', ...revisions, '--'], { cwd: root, env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const pid = spawn('git', ['patch-id', '--stable'], { cwd: root, env, stdio: ['pipe', 'pipe', 'ignore'] });
+    log.stdout.pipe(pid.stdin);
+    pid.stdin.on('error', () => {}); // patch-id may exit early on odd input; the result is then partial
+    let out = '';
+    pid.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    log.on('error', reject);
+    pid.on('error', reject);
+    pid.on('close', () => {
+      const ids = new Map<string, string>();
+      for (const line of out.split('\n')) {
+        const [patchId, sha] = line.split(' ');
+        if (patchId && sha) ids.set(sha, patchId);
+      }
+      resolve(ids);
+    });
+  });
+}

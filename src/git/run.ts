@@ -1,0 +1,49 @@
+import { execFile, spawn } from 'node:child_process';
+import { GitError } from '../errors.js';
+
+export interface GitResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** Runs git and resolves with its output whatever the exit code; callers decide what failure means. */
+export function gitRaw(cwd: string, args: string[], input?: string): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', args, { cwd, maxBuffer: 1 << 30, encoding: 'utf8', env: gitEnv() }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
+      if (err && code === -1 && !stderr) return reject(err);
+      resolve({ stdout, stderr, code });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+/** Runs git and returns stdout; a non-zero exit becomes a GitError. */
+export async function git(cwd: string, args: string[], input?: string): Promise<string> {
+  const r = await gitRaw(cwd, args, input);
+  if (r.code !== 0) throw new GitError(args, r.stderr);
+  return r.stdout;
+}
+
+/**
+ * Streams git's stdout in chunks to `onChunk` (for `git log` over large histories, so memory
+ * stays flat). Rejects with a GitError on a non-zero exit.
+ */
+export function gitStream(cwd: string, args: string[], onChunk: (chunk: Buffer) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.on('data', onChunk);
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 10_000) stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new GitError(args, stderr))));
+  });
+}
+
+// Stable, parseable output whatever the user's config says.
+function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+}

@@ -1,0 +1,2 @@
+// The ingest folder's public surface: normalize, redact, dedupe.
+export { redact, type Redaction } from './redact.js';

@@ -1,0 +1,45 @@
+import {
+  acceptHookEvents,
+  markHookEventsProcessed,
+  pendingHookEvents,
+  queueOffset,
+  recordRewrites,
+  type Db,
+} from '../db/index.js';
+import { silent, type Reporter } from '../events.js';
+import { indexCommits, readQueue, type IndexResult, type RepoInfo } from '../git/index.js';
+
+
+export interface CatchUpResult {
+  commits: IndexResult;
+  hookEvents: number;
+}
+
+/**
+ * Brings the database up to date for one repository: moves hook events from the queue file into
+ * the database, indexes new commits (HEAD's and any the hooks named), applies rewrite maps.
+ * Every later stage (chat ingest, linking, import graph) hangs off this one entry point.
+ */
+export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent): Promise<CatchUpResult> {
+  const queued = readQueue(repo.gitDir, queueOffset(db, repo.root));
+  if (queued.skipped > 0) report({ type: 'warning', message: `skipped ${queued.skipped} malformed line(s) in the hook queue`, file: `${repo.gitDir}/lore/queue` });
+  if (queued.events.length > 0 || queued.offset !== queueOffset(db, repo.root)) acceptHookEvents(db, repo.root, queued.events, queued.offset);
+
+  const pending = pendingHookEvents(db, repo.root);
+  const extra = pending.map((e) => (e.kind === 'rewrite' ? e.payload.split(' ')[1]! : e.payload));
+  const commits = await indexCommits(db, repo, { report, extra });
+  const rewrites = pending
+    .filter((e) => e.kind === 'rewrite')
+    .map((e) => {
+      const [oldSha, newSha, kind] = e.payload.split(' ') as [string, string, string];
+      return { oldSha, newSha, kind };
+    });
+  if (rewrites.length > 0) recordRewrites(db, repo.root, rewrites);
+  if (pending.length > 0) markHookEventsProcessed(db, pending.map((e) => e.id));
+  return { commits, hookEvents: pending.length };
+}
+
+/** True when the hook queue has bytes the database has not taken yet. */
+export function hasQueuedEvents(db: Db, repo: RepoInfo): boolean {
+  return readQueue(repo.gitDir, queueOffset(db, repo.root)).events.length > 0;
+}

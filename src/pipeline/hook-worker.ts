@@ -1,0 +1,43 @@
+/**
+ * Entry point the git hooks start, detached: `node dist/hook-worker.js <repo dir>`. It drains the
+ * hook queue into the database under a per-repo lock and exits. It never prints (its output goes
+ * to /dev/null) and imports neither yargs nor ts-morph, so it starts fast. Failures are appended
+ * to <git dir>/lore/worker.log; the queue keeps the events, so the next run or query retries.
+ */
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDb, resolveDbPath } from '../db/index.js';
+import { catchUp, hasQueuedEvents, tryLock } from './index.js';
+import { findRepo } from '../git/index.js';
+
+async function main(dir: string): Promise<void> {
+  const repo = await findRepo(dir);
+  const lockPath = join(repo.gitDir, 'lore', 'worker.lock');
+  const db = openDb(resolveDbPath(process.env));
+  try {
+    // Loop: an event queued while we held the lock was left to us by a worker that found it taken.
+    for (let round = 0; round < 100; round++) {
+      const lock = tryLock(lockPath);
+      if (!lock) return;
+      try {
+        await catchUp(db, repo);
+      } finally {
+        lock.release();
+      }
+      if (!hasQueuedEvents(db, repo)) return;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+const dir = process.argv[2] ?? process.cwd();
+main(dir).catch((err: unknown) => {
+  try {
+    const repoLog = join(dir, '.git', 'lore', 'worker.log');
+    appendFileSync(repoLog, `${new Date().toISOString()} ${(err as Error)?.stack ?? String(err)}\n`);
+  } catch {
+    // nowhere to report; the queue still holds the events
+  }
+  process.exitCode = 0;
+});

@@ -1,0 +1,3 @@
+// The pipeline's public surface: the stages, run in order, for one repository.
+export { catchUp, hasQueuedEvents, type CatchUpResult } from './catch-up.js';
+export { tryLock, lockHolder, isAlive, type Lock } from './lock.js';

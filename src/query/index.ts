@@ -1,0 +1,5 @@
+// The query folder's public surface.
+export { why, checkTarget, type WhyResult, type CommitInfo } from './why.js';
+export { resolveTarget, type Target } from './resolve-target.js';
+export { closestPaths } from './suggest.js';
+export { doctor, type DoctorReport, type Check } from './doctor.js';
