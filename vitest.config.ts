@@ -9,5 +9,6 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/isolate-env.ts'],
   },
 });

@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { latestVersion, loadMigrations, migrate, openDb } from '../../src/db/index.js';
+
+const tmp = () => join(mkdtempSync(join(tmpdir(), 'lore-db-')), 'lore.db');
+
+/** Columns, CHECKs and indexes of the seed tables, as SQLite reports them. */
+function seedShape(db: Database.Database) {
+  return ['sessions', 'messages', 'relationships', 'learnings'].map((t) => ({
+    table: t,
+    columns: (db.pragma(`table_xinfo(${t})`) as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[])
+      .map(({ name, type, notnull, dflt_value, pk }) => ({ name, type, notnull, dflt_value, pk })),
+    indexes: (db.pragma(`index_list(${t})`) as { name: string }[]).map((i) => i.name).filter((n) => !n.startsWith('sqlite_autoindex')).sort(),
+    checks: ((db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").get(t) as { sql: string }).sql.match(/CHECK \([^)]*\)\)?/g) ?? []),
+  }));
+}
+
+describe('migrations', () => {
+  it('migrates an empty database to the latest version', () => {
+    const db = openDb(tmp());
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('is a no-op when run again', () => {
+    const path = tmp();
+    openDb(path).close();
+    const db = new Database(path);
+    expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+
+  it('creates the seed tables exactly as seed-schema.sql does, with columns added only after them', () => {
+    const seed = new Database(':memory:');
+    seed.exec(readFileSync(new URL('../../../shared/seed-schema.sql', import.meta.url), 'utf8'));
+    const db = openDb(tmp());
+    const expected = seedShape(seed);
+    const actual = seedShape(db);
+    for (const [i, t] of expected.entries()) {
+      const got = actual[i]!;
+      expect(got.columns.slice(0, t.columns.length)).toEqual(t.columns);
+      expect(got.checks).toEqual(t.checks);
+      for (const index of t.indexes) expect(got.indexes).toContain(index);
+    }
+    db.close();
+  });
+
+  it('migrates a database left at every earlier version, keeping its rows', () => {
+    const all = loadMigrations();
+    for (const m of all.slice(0, -1)) {
+      const path = tmp();
+      const db = new Database(path);
+      migrate(db, all, m.version);
+      db.prepare("INSERT INTO sessions (id, project_path) VALUES ('s1', '/p')").run();
+      db.prepare("INSERT INTO messages (id, session_id, role, content) VALUES ('m1', 's1', 'user', 'keep me')").run();
+      db.close();
+      const upgraded = openDb(path);
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(latestVersion());
+      expect(upgraded.prepare("SELECT content FROM messages WHERE id = 'm1'").get()).toEqual({ content: 'keep me' });
+      upgraded.close();
+    }
+  });
+
+  it('rolls back a failing migration and leaves the version where it was', () => {
+    const path = tmp();
+    const db = new Database(path);
+    const good = loadMigrations();
+    const bad = [...good, { version: 9999, name: '9999_bad.sql', sql: 'CREATE TABLE half_done (x); SELECT no_such_function();' }];
+    expect(() => migrate(db, bad)).toThrow(/9999_bad\.sql failed and was rolled back/);
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion(good));
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half_done'").get()).toBeUndefined();
+    db.close();
+  });
+
+  it('creates the database file private to the user', () => {
+    const path = tmp();
+    openDb(path).close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+});
