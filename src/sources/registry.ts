@@ -1,0 +1,8 @@
+import type { SourceAdapter, SourceId } from './types.js';
+
+// One line per adapter. Adapters are small and import nothing heavy, so all load eagerly.
+export const adapters: SourceAdapter[] = [];
+
+export function adapterById(id: SourceId | string): SourceAdapter | undefined {
+  return adapters.find((a) => a.id === id);
+}

@@ -1,0 +1,91 @@
+/**
+ * The one interface every AI-tool adapter implements (one file per tool, see registry.ts).
+ * An adapter finds its tool's files and turns them into normalized records. It reads only its own
+ * files: no database, no console, no network. Formats: ../shared/research/chat-log-formats.md.
+ */
+export type SourceId = 'claude-code' | 'codex' | 'gemini' | 'aider' | 'cursor' | 'copilot' | 'cline' | 'opencode' | 'continue';
+
+export type Role = 'user' | 'assistant' | 'system' | 'tool';
+
+/** What kind of message this is, stored as messages.metadata.kind. */
+export type MessageKind = 'prompt' | 'text' | 'thinking' | 'tool_call' | 'tool_result' | 'meta';
+
+export interface SourceEnv {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  platform: NodeJS.Platform;
+  /** Repositories lore knows (for tools that keep history inside the repo, such as Aider). */
+  knownRepos: string[];
+}
+
+/** Where reading a file stopped; the ingest layer stores it and hands it back next time. */
+export interface Cursor {
+  /** Byte offset just past the last complete record consumed. */
+  offset: number;
+  size: number;
+  mtimeMs: number;
+  /** Hash of the file's first bytes: when it changes the file was rewritten, read it again whole. */
+  headHash?: string;
+  /** Adapter-specific resume state (current turn, line number, ...). JSON-serializable. */
+  state?: unknown;
+}
+
+export interface SessionRecord {
+  /** `<tool>:<native session id>`: deterministic, so re-reading is idempotent. */
+  id: string;
+  source: SourceId;
+  /** Working directory found inside the data (never guessed from a directory slug). */
+  cwd?: string;
+  title?: string;
+  createdAt?: string; // ISO 8601
+  metadata?: Record<string, unknown>;
+}
+
+export interface MessageRecord {
+  /** `<tool>:<native session id>:<native message id or line key>`. */
+  id: string;
+  sessionId: string;
+  role: Role;
+  kind: MessageKind;
+  content: string;
+  createdAt?: string; // ISO 8601
+  metadata?: Record<string, unknown>;
+}
+
+export interface FileEditRecord {
+  /** `<message id>#<n>`. */
+  id: string;
+  sessionId: string;
+  /** The message carrying the tool call. */
+  messageId?: string;
+  /** The human prompt (kind 'prompt') that started the turn in which the edit happened. */
+  requestId?: string;
+  /** As the tool wrote it: absolute, or relative to `cwd`. The ingest layer makes it repo-relative. */
+  path: string;
+  cwd?: string;
+  tool: string;
+  oldText?: string;
+  newText?: string;
+  createdAt?: string;
+}
+
+export type SourceRecord =
+  | { kind: 'session'; session: SessionRecord }
+  | { kind: 'message'; message: MessageRecord }
+  | { kind: 'edit'; edit: FileEditRecord }
+  /** A malformed or unusable record: skipped, counted, reported with file and line. */
+  | { kind: 'skip'; line?: number; reason: string }
+  /** Everything before this point has been yielded: safe to store and resume from here. */
+  | { kind: 'checkpoint'; cursor: Cursor };
+
+export interface SourceAdapter {
+  id: SourceId;
+  /** Human name for tables: 'Claude Code'. */
+  name: string;
+  /** Files or stores to read, on Linux, macOS and Windows paths, honouring the tool's env overrides. */
+  locate(env: SourceEnv): Promise<string[]>;
+  /** Whether `path` is one of this adapter's files (for `lore ingest PATH`). */
+  matches(path: string): boolean;
+  /** Reads from `from` (undefined: from the start). Must never throw for bad data: yield 'skip'. */
+  read(file: string, from: Cursor | undefined): AsyncIterable<SourceRecord>;
+}
