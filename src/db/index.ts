@@ -5,3 +5,4 @@ export { migrate, loadMigrations, latestVersion, type Migration } from './migrat
 export * from './commits.js';
 export * from './hook-events.js';
 export * from './health.js';
+export * from './sessions.js';

@@ -1,0 +1,417 @@
+import type Database from 'better-sqlite3';
+import type { Db } from './open.js';
+
+/**
+ * Chat sessions, their messages and file edits, and the per-file cursors of the sources they
+ * came from. Writers go through `writeIngestBatch`: one short immediate transaction that stores
+ * rows and the cursor together, so a process killed at any point resumes to exactly the rows an
+ * uninterrupted run gives. Every write is an upsert keyed by deterministic ids.
+ */
+
+export interface SessionRow {
+  id: string;
+  /** Repository top (realpath), or the cwd when it is not in a repository. */
+  projectPath: string;
+  source: string;
+  title?: string | null;
+  createdAt?: string | null;
+  lastMessageAt?: string | null;
+  /** Merged (JSON merge patch) into what is stored. */
+  metadata?: Record<string, unknown> | null;
+}
+
+export interface MessageRow {
+  id: string;
+  sessionId: string;
+  role: 'user' | 'assistant' | 'system' | 'tool';
+  content: string;
+  createdAt?: string | null;
+  /** Must hold `kind` (DESIGN: 'prompt' | 'text' | 'thinking' | 'tool_call' | 'tool_result' | 'meta' | 'commit'). */
+  metadata: Record<string, unknown> & { kind: string };
+}
+
+export interface FileEditRow {
+  id: string;
+  sessionId: string;
+  messageId?: string | null;
+  requestId?: string | null;
+  projectPath: string;
+  /** Repo-relative inside the repository, absolute outside it. */
+  path: string;
+  tool: string;
+  oldText?: string | null;
+  newText?: string | null;
+  createdAt?: string | null;
+  metadata?: Record<string, unknown> | null;
+}
+
+export interface SourceFileRow {
+  path: string;
+  source: string;
+  size: number;
+  mtimeMs: number;
+  offset: number;
+  headHash?: string | null;
+  state?: unknown;
+  /** Total malformed records skipped in this file so far. */
+  skipped: number;
+  updatedAt?: string;
+}
+
+export interface IngestBatch {
+  sessions?: SessionRow[];
+  messages?: MessageRow[];
+  edits?: FileEditRow[];
+  /** Saved in the same transaction as the rows. */
+  cursor?: SourceFileRow;
+  /** Sessions whose totals (redactions, message count) are recomputed in this transaction. */
+  finishSessions?: string[];
+}
+
+const cache = new WeakMap<Db, Map<string, Database.Statement>>();
+
+function stmt(db: Db, sql: string): Database.Statement {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let s = m.get(sql);
+  if (!s) m.set(sql, (s = db.prepare(sql)));
+  return s;
+}
+
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+
+const UPSERT_SESSION = `
+INSERT INTO sessions (id, project_path, title, created_at, last_message_at, source, metadata)
+VALUES (@id, @projectPath, @title, @createdAt, @lastMessageAt, @source, @metadata)
+ON CONFLICT(id) DO UPDATE SET
+  project_path = CASE WHEN excluded.project_path <> '' THEN excluded.project_path ELSE sessions.project_path END,
+  title = coalesce(excluded.title, sessions.title),
+  created_at = CASE WHEN sessions.created_at IS NULL OR excluded.created_at < sessions.created_at THEN coalesce(excluded.created_at, sessions.created_at) ELSE sessions.created_at END,
+  last_message_at = CASE WHEN sessions.last_message_at IS NULL OR excluded.last_message_at > sessions.last_message_at THEN coalesce(excluded.last_message_at, sessions.last_message_at) ELSE sessions.last_message_at END,
+  source = coalesce(excluded.source, sessions.source),
+  metadata = CASE WHEN excluded.metadata IS NULL THEN sessions.metadata ELSE json_patch(coalesce(sessions.metadata, '{}'), excluded.metadata) END`;
+
+// The WHERE keeps a re-read of unchanged lines from rewriting rows (and the FTS index).
+const UPSERT_MESSAGE = `
+INSERT INTO messages (id, session_id, role, content, created_at, metadata)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT(id) DO UPDATE SET
+  role = excluded.role, content = excluded.content, metadata = excluded.metadata,
+  created_at = coalesce(messages.created_at, excluded.created_at)
+WHERE messages.content IS NOT excluded.content OR messages.metadata IS NOT excluded.metadata OR messages.role IS NOT excluded.role`;
+
+const UPSERT_EDIT = `
+INSERT INTO file_edits (id, session_id, message_id, request_id, project_path, path, tool, old_text, new_text, created_at, metadata)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(id) DO UPDATE SET
+  message_id = excluded.message_id, request_id = excluded.request_id, project_path = excluded.project_path,
+  path = excluded.path, tool = excluded.tool, old_text = excluded.old_text, new_text = excluded.new_text,
+  created_at = excluded.created_at, metadata = excluded.metadata
+WHERE file_edits.path IS NOT excluded.path OR file_edits.old_text IS NOT excluded.old_text OR file_edits.new_text IS NOT excluded.new_text
+   OR file_edits.request_id IS NOT excluded.request_id OR file_edits.metadata IS NOT excluded.metadata OR file_edits.project_path IS NOT excluded.project_path`;
+
+const UPSERT_CURSOR = `
+INSERT INTO source_files (path, source, size, mtime_ms, offset, head_hash, state, skipped, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(path) DO UPDATE SET
+  source = excluded.source, size = excluded.size, mtime_ms = excluded.mtime_ms, offset = excluded.offset,
+  head_hash = excluded.head_hash, state = excluded.state, skipped = excluded.skipped, updated_at = excluded.updated_at`;
+
+const FINISH_SESSION = `
+UPDATE sessions SET metadata = json_set(coalesce(metadata, '{}'),
+  '$.redactions',
+    (SELECT coalesce(sum(json_extract(metadata, '$.redactions')), 0) FROM messages WHERE session_id = @id)
+  + (SELECT coalesce(sum(json_extract(metadata, '$.redactions')), 0) FROM file_edits WHERE session_id = @id),
+  '$.messages', (SELECT count(*) FROM messages WHERE session_id = @id),
+  '$.edits', (SELECT count(*) FROM file_edits WHERE session_id = @id))
+WHERE id = @id`;
+
+/**
+ * Stores a batch in one immediate transaction: sessions, messages (an existing id gets the new
+ * content: streamed assistant lines grow one message), file edits, then the cursor. Sessions'
+ * created_at / last_message_at widen to the messages' times.
+ */
+export function writeIngestBatch(db: Db, batch: IngestBatch): void {
+  const upsertSession = stmt(db, UPSERT_SESSION);
+  const upsertMessage = stmt(db, UPSERT_MESSAGE);
+  const upsertEdit = stmt(db, UPSERT_EDIT);
+  const widen = stmt(
+    db,
+    `UPDATE sessions SET
+       created_at = CASE WHEN created_at IS NULL OR ? < created_at THEN ? ELSE created_at END,
+       last_message_at = CASE WHEN last_message_at IS NULL OR ? > last_message_at THEN ? ELSE last_message_at END
+     WHERE id = ?`,
+  );
+  db.transaction(() => {
+    for (const s of batch.sessions ?? []) {
+      upsertSession.run({
+        id: s.id,
+        projectPath: s.projectPath,
+        title: s.title ?? null,
+        createdAt: s.createdAt ?? null,
+        lastMessageAt: s.lastMessageAt ?? null,
+        source: s.source,
+        metadata: json(s.metadata),
+      });
+    }
+    const span = new Map<string, { min: string; max: string }>();
+    for (const m of batch.messages ?? []) {
+      upsertMessage.run(m.id, m.sessionId, m.role, m.content, m.createdAt ?? null, JSON.stringify(m.metadata));
+      if (m.createdAt) {
+        const t = span.get(m.sessionId);
+        if (!t) span.set(m.sessionId, { min: m.createdAt, max: m.createdAt });
+        else {
+          if (m.createdAt < t.min) t.min = m.createdAt;
+          if (m.createdAt > t.max) t.max = m.createdAt;
+        }
+      }
+    }
+    for (const [id, t] of span) widen.run(t.min, t.min, t.max, t.max, id);
+    for (const e of batch.edits ?? []) {
+      upsertEdit.run(e.id, e.sessionId, e.messageId ?? null, e.requestId ?? null, e.projectPath, e.path, e.tool, e.oldText ?? null, e.newText ?? null, e.createdAt ?? null, json(e.metadata));
+    }
+    for (const id of batch.finishSessions ?? []) stmt(db, FINISH_SESSION).run({ id });
+    const c = batch.cursor;
+    if (c) stmt(db, UPSERT_CURSOR).run(c.path, c.source, c.size, Math.trunc(c.mtimeMs), c.offset, c.headHash ?? null, json(c.state), c.skipped, new Date().toISOString());
+  }).immediate();
+}
+
+interface RawCursor {
+  path: string;
+  source: string;
+  size: number;
+  mtime_ms: number;
+  offset: number;
+  head_hash: string | null;
+  state: string | null;
+  skipped: number;
+  updated_at: string;
+}
+
+const toCursor = (r: RawCursor): SourceFileRow => ({
+  path: r.path,
+  source: r.source,
+  size: r.size,
+  mtimeMs: r.mtime_ms,
+  offset: r.offset,
+  headHash: r.head_hash,
+  state: r.state === null ? undefined : (JSON.parse(r.state) as unknown),
+  skipped: r.skipped,
+  updatedAt: r.updated_at,
+});
+
+export function getSourceFile(db: Db, path: string): SourceFileRow | undefined {
+  const r = stmt(db, 'SELECT * FROM source_files WHERE path = ?').get(path) as RawCursor | undefined;
+  return r && toCursor(r);
+}
+
+/** Every cursor (optionally of one source), without the adapter state: for the stat-only check. */
+export function listSourceFiles(db: Db, source?: string): Omit<SourceFileRow, 'state'>[] {
+  const rows = (source
+    ? stmt(db, 'SELECT path, source, size, mtime_ms, offset, head_hash, NULL AS state, skipped, updated_at FROM source_files WHERE source = ?').all(source)
+    : stmt(db, 'SELECT path, source, size, mtime_ms, offset, head_hash, NULL AS state, skipped, updated_at FROM source_files').all()) as RawCursor[];
+  return rows.map(toCursor);
+}
+
+/** Whether the user kept this session out of lore (private marker, `lore forget`). */
+export function isSessionIgnored(db: Db, id: string): boolean {
+  return stmt(db, 'SELECT 1 FROM ignored_sessions WHERE id = ?').get(id) !== undefined;
+}
+
+export function ignoredSessionIds(db: Db): Set<string> {
+  return new Set((stmt(db, 'SELECT id FROM ignored_sessions').all() as { id: string }[]).map((r) => r.id));
+}
+
+/**
+ * Deletes a session and everything stored from it (messages and their FTS rows, file edits,
+ * relationships naming it or its messages) and records it as ignored so no later ingest brings it
+ * back. Learnings it produced keep their text but lose the link. Returns whether it existed.
+ */
+export function forgetSession(db: Db, id: string, reason: 'private-marker' | 'forgotten'): boolean {
+  let existed = false;
+  db.transaction(() => {
+    existed = deleteSessionRows(db, id);
+    stmt(db, 'INSERT INTO ignored_sessions (id, reason, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING').run(id, reason, new Date().toISOString());
+  }).immediate();
+  return existed;
+}
+
+function deleteSessionRows(db: Db, id: string): boolean {
+  stmt(db, `DELETE FROM relationships WHERE session_id = ?`).run(id);
+  stmt(db, `DELETE FROM relationships WHERE source_path IN (SELECT 'msg:' || id FROM messages WHERE session_id = ?)`).run(id);
+  stmt(db, `DELETE FROM relationships WHERE target_path IN (SELECT 'msg:' || id FROM messages WHERE session_id = ?)`).run(id);
+  stmt(db, `DELETE FROM relationships WHERE source_path = ? OR target_path = ?`).run(`session:${id}`, `session:${id}`);
+  stmt(db, 'UPDATE learnings SET session_id = NULL WHERE session_id = ?').run(id);
+  stmt(db, 'DELETE FROM file_edits WHERE session_id = ?').run(id);
+  stmt(db, 'DELETE FROM messages WHERE session_id = ?').run(id);
+  return stmt(db, 'DELETE FROM sessions WHERE id = ?').run(id).changes > 0;
+}
+
+/** Forgets every chat session of a project (not its git history). Returns the ids forgotten. */
+export function forgetProject(db: Db, projectPath: string): string[] {
+  const ids = (stmt(db, `SELECT id FROM sessions WHERE project_path = ? AND coalesce(source, '') <> 'git'`).all(projectPath) as { id: string }[]).map((r) => r.id);
+  for (const id of ids) forgetSession(db, id, 'forgotten');
+  return ids;
+}
+
+export interface SessionSummary {
+  id: string;
+  projectPath: string;
+  source: string | null;
+  title: string | null;
+  createdAt: string | null;
+  lastMessageAt: string | null;
+  messages: number;
+  edits: number;
+  metadata: Record<string, unknown>;
+}
+
+interface RawSession {
+  id: string;
+  project_path: string;
+  source: string | null;
+  title: string | null;
+  created_at: string | null;
+  last_message_at: string | null;
+  metadata: string | null;
+  messages: number;
+  edits: number;
+}
+
+const toSummary = (r: RawSession): SessionSummary => ({
+  id: r.id,
+  projectPath: r.project_path,
+  source: r.source,
+  title: r.title,
+  createdAt: r.created_at,
+  lastMessageAt: r.last_message_at,
+  messages: r.messages,
+  edits: r.edits,
+  metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : {},
+});
+
+const SESSION_COLUMNS = `s.id, s.project_path, s.source, s.title, s.created_at, s.last_message_at, s.metadata,
+  (SELECT count(*) FROM messages m WHERE m.session_id = s.id) AS messages,
+  (SELECT count(*) FROM file_edits e WHERE e.session_id = s.id) AS edits`;
+
+export interface SessionFilter {
+  project?: string;
+  source?: string;
+  /** ISO time: sessions active at or after it. */
+  since?: string;
+  limit?: number;
+  /** Include the per-repo `git:` sessions of commit messages (default false). */
+  includeGit?: boolean;
+}
+
+/** Chat sessions, most recently active first. */
+export function listSessions(db: Db, filter: SessionFilter = {}): SessionSummary[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (!filter.includeGit) where.push(`coalesce(s.source, '') <> 'git'`);
+  if (filter.project) {
+    where.push('s.project_path = ?');
+    params.push(filter.project);
+  }
+  if (filter.source) {
+    where.push('s.source = ?');
+    params.push(filter.source);
+  }
+  if (filter.since) {
+    where.push('coalesce(s.last_message_at, s.created_at) >= ?');
+    params.push(filter.since);
+  }
+  const sql = `SELECT ${SESSION_COLUMNS} FROM sessions s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY coalesce(s.last_message_at, s.created_at) DESC, s.id LIMIT ?`;
+  return (db.prepare(sql).all(...params, filter.limit ?? -1) as RawSession[]).map(toSummary);
+}
+
+/** A session by id, or by a unique prefix of its id or of its native id (the part after `<tool>:`). */
+export function findSessions(db: Db, idOrPrefix: string): SessionSummary[] {
+  const exact = stmt(db, `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.id = ?`).get(idOrPrefix) as RawSession | undefined;
+  if (exact) return [toSummary(exact)];
+  const like = idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+  const rows = stmt(db, `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.id LIKE ? ESCAPE '\\' OR substr(s.id, instr(s.id, ':') + 1) LIKE ? ESCAPE '\\' ORDER BY s.id LIMIT 20`).all(like, like) as RawSession[];
+  return rows.map(toSummary);
+}
+
+export interface StoredMessage {
+  id: string;
+  role: string;
+  content: string;
+  createdAt: string | null;
+  metadata: Record<string, unknown>;
+}
+
+/** A session's messages in order (time, then insertion). */
+export function sessionMessages(db: Db, sessionId: string): StoredMessage[] {
+  const rows = stmt(db, 'SELECT id, role, content, created_at, metadata FROM messages WHERE session_id = ? ORDER BY coalesce(created_at, \'\'), rowid').all(sessionId) as {
+    id: string;
+    role: string;
+    content: string;
+    created_at: string | null;
+    metadata: string | null;
+  }[];
+  return rows.map((r) => ({ id: r.id, role: r.role, content: r.content, createdAt: r.created_at, metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : {} }));
+}
+
+export interface StoredEdit {
+  id: string;
+  sessionId: string;
+  messageId: string | null;
+  requestId: string | null;
+  projectPath: string;
+  path: string;
+  tool: string;
+  oldText: string | null;
+  newText: string | null;
+  createdAt: string | null;
+  metadata: Record<string, unknown>;
+}
+
+interface RawEdit {
+  id: string;
+  session_id: string;
+  message_id: string | null;
+  request_id: string | null;
+  project_path: string;
+  path: string;
+  tool: string;
+  old_text: string | null;
+  new_text: string | null;
+  created_at: string | null;
+  metadata: string | null;
+}
+
+const toEdit = (r: RawEdit): StoredEdit => ({
+  id: r.id,
+  sessionId: r.session_id,
+  messageId: r.message_id,
+  requestId: r.request_id,
+  projectPath: r.project_path,
+  path: r.path,
+  tool: r.tool,
+  oldText: r.old_text,
+  newText: r.new_text,
+  createdAt: r.created_at,
+  metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : {},
+});
+
+export function sessionEdits(db: Db, sessionId: string): StoredEdit[] {
+  return (stmt(db, 'SELECT * FROM file_edits WHERE session_id = ? ORDER BY coalesce(created_at, \'\'), rowid').all(sessionId) as RawEdit[]).map(toEdit);
+}
+
+/** Edits of one repo-relative path in a project, oldest first (for linking and `why`). */
+export function fileEditsForPath(db: Db, projectPath: string, path: string): StoredEdit[] {
+  return (stmt(db, 'SELECT * FROM file_edits WHERE project_path = ? AND path = ? ORDER BY coalesce(created_at, \'\'), rowid').all(projectPath, path) as RawEdit[]).map(toEdit);
+}
+
+/** Edits in a project made in a time window (ISO bounds, inclusive), oldest first. */
+export function fileEditsBetween(db: Db, projectPath: string, from: string, to: string): StoredEdit[] {
+  return (stmt(db, 'SELECT * FROM file_edits WHERE project_path = ? AND created_at BETWEEN ? AND ? ORDER BY created_at, rowid').all(projectPath, from, to) as RawEdit[]).map(toEdit);
+}
+
+/** The project a stored session belongs to, if it is stored. */
+export function sessionProject(db: Db, id: string): string | undefined {
+  return (stmt(db, 'SELECT project_path FROM sessions WHERE id = ?').get(id) as { project_path: string } | undefined)?.project_path;
+}

@@ -1,0 +1,118 @@
+import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
+
+/**
+ * A shared line reader for the JSONL transcripts most tools append to (Claude Code, Codex, new
+ * Gemini, Copilot and Cursor transcripts). It reads from a byte offset, yields only complete lines
+ * (a partial last line waits for its newline: the writer is still appending it), never holds a
+ * line longer than `maxLineBytes` in memory (the bytes are counted and dropped, and the line is
+ * reported), and reports invalid UTF-8 and bad JSON per line instead of throwing.
+ */
+export interface JsonlLine {
+  /** 1-based line number (counted from `startLine` at `offset`). */
+  line: number;
+  /** Byte offset of the line's first byte. */
+  start: number;
+  /** Byte offset just past the line's newline: where to resume. */
+  end: number;
+  /** The parsed JSON value, when the line parsed. */
+  value?: unknown;
+  /** Why the line is unusable ('invalid JSON', 'invalid UTF-8', 'line of N bytes is over the limit'). */
+  error?: string;
+}
+
+export interface JsonlOptions {
+  /** Byte offset to start at; must be the start of a line (a cursor's offset). Default 0. */
+  offset?: number;
+  /** The line number of the line at `offset`. Default 1. */
+  startLine?: number;
+  /** Longer lines are skipped without being buffered whole. Default 32 MiB. */
+  maxLineBytes?: number;
+  /** Read size. Default 1 MiB. */
+  chunkBytes?: number;
+  /** Yield lines with no parsing (`value` undefined): for callers that parse themselves. */
+  raw?: boolean;
+}
+
+export interface RawLine extends JsonlLine {
+  /** The line's text without the newline (set when `raw`, and the line is valid UTF-8). */
+  text?: string;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
+
+/** Reads complete JSONL lines from `file`, starting at `options.offset`. Blank lines are skipped silently. */
+export async function* readJsonl(file: string, options: JsonlOptions = {}): AsyncGenerator<RawLine> {
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const chunkSize = options.chunkBytes ?? 1024 * 1024;
+  const handle = await open(file, 'r');
+  try {
+    let position = options.offset ?? 0;
+    let line = options.startLine ?? 1;
+    // The current line's bytes so far (when it spans reads), or its length once over the limit.
+    let pieces: Buffer[] = [];
+    let pieceBytes = 0;
+    let lineStart = position;
+    let oversized = false;
+    const buf = Buffer.allocUnsafe(chunkSize);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, chunkSize, position);
+      if (bytesRead === 0) return; // EOF: a pending partial line waits for its newline
+      const chunkStart = position;
+      position += bytesRead;
+      let from = 0;
+      for (;;) {
+        const nl = buf.indexOf(10, from);
+        if (nl === -1 || nl >= bytesRead) {
+          const rest = bytesRead - from;
+          if (rest > 0 && !oversized) {
+            if (pieceBytes + rest > maxLine) {
+              oversized = true;
+              pieces = [];
+            } else pieces.push(Buffer.from(buf.subarray(from, bytesRead)));
+          }
+          pieceBytes += rest;
+          break;
+        }
+        const end = chunkStart + nl + 1;
+        const length = pieceBytes + (nl - from);
+        if (oversized || length > maxLine) {
+          yield { line, start: lineStart, end, error: `line of ${length} bytes is over the ${maxLine}-byte limit` };
+        } else if (length > 0 && !(length === 1 && buf[nl - 1] === 13)) {
+          let bytes = buf.subarray(from, nl);
+          if (pieces.length > 0) {
+            pieces.push(bytes);
+            bytes = Buffer.concat(pieces, length);
+          }
+          yield parseLine(bytes, line, lineStart, end, options.raw === true);
+        }
+        pieces = [];
+        pieceBytes = 0;
+        oversized = false;
+        line++;
+        lineStart = end;
+        from = nl + 1;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function parseLine(bytes: Buffer, line: number, start: number, end: number, raw: boolean): RawLine {
+  // A CRLF file (Windows editors) leaves the \r: JSON.parse tolerates it as whitespace.
+  if (!isUtf8(bytes)) return { line, start, end, error: 'invalid UTF-8' };
+  const text = bytes.toString('utf8');
+  if (raw) return { line, start, end, text };
+  if (text.trim() === '') return { line, start, end, error: 'blank line' };
+  try {
+    return { line, start, end, value: JSON.parse(text) as unknown };
+  } catch {
+    return { line, start, end, error: 'invalid JSON' };
+  }
+}
+
+/** True for a plain JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
