@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { NotAGitRepoError } from '../errors.js';
 import { git, gitRaw } from './run.js';
 
@@ -17,7 +18,8 @@ export async function findRepo(cwd: string): Promise<RepoInfo> {
   if (!r || r.code !== 0) throw new NotAGitRepoError(cwd);
   const [top, gitDir, commonDirRaw] = r.stdout.trim().split('\n');
   if (!top || !gitDir) throw new NotAGitRepoError(cwd);
-  const commonDir = commonDirRaw && commonDirRaw.startsWith('/') ? commonDirRaw : realpathSync(`${top}/${commonDirRaw ?? '.git'}`);
+  // --git-common-dir may be relative, and then to `cwd` (not to the top level): `../.git` in a subdirectory.
+  const commonDir = resolve(cwd, commonDirRaw || gitDir);
   return { root: realpathSync(top), gitDir, commonDir: realpathSync(commonDir) };
 }
 
