@@ -6,3 +6,4 @@ export * from './commits.js';
 export * from './hook-events.js';
 export * from './health.js';
 export * from './sessions.js';
+export * from './links.js';

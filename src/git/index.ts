@@ -5,5 +5,6 @@ export { readLog, parseCommit, parseChanges, type CommitRecord, type FileChange 
 export { blameLine, lineCount } from './blame.js';
 export { indexCommits, type IndexResult, type IndexOptions } from './index-commits.js';
 export { computePatchIds } from './patch-id.js';
+export { commitDiff, parseDiff, previousCommitOf, type FileDiff } from './diff.js';
 export { readQueue, queuePath, parseQueueLine } from './queue.js';
 export { installHooks, uninstallHooks, hookStatus, hooksDir, defaultHookPaths, HOOK_NAMES, type HookStatus, type HookPaths } from './hooks.js';

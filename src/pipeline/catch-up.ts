@@ -8,11 +8,13 @@ import {
 } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
 import { indexCommits, readQueue, type IndexResult, type RepoInfo } from '../git/index.js';
+import { linkRepo, type LinkResult } from '../link/index.js';
 
 
 export interface CatchUpResult {
   commits: IndexResult;
   hookEvents: number;
+  link: LinkResult;
 }
 
 /**
@@ -36,7 +38,9 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent)
     });
   if (rewrites.length > 0) recordRewrites(db, repo.root, rewrites);
   if (pending.length > 0) markHookEventsProcessed(db, pending.map((e) => e.id));
-  return { commits, hookEvents: pending.length };
+  // Linking runs last: it needs the commits and the chats stored above.
+  const link = await linkRepo(db, repo, report);
+  return { commits, hookEvents: pending.length, link };
 }
 
 /** True when the hook queue has bytes the database has not taken yet. */

@@ -1,0 +1,421 @@
+import { createHash } from 'node:crypto';
+import type { Db } from './open.js';
+
+/** A commit as the link stage sees it: files, time and message for trailers. */
+export interface LinkCommit {
+  sha: string;
+  committedAt: number; // unix seconds
+  parents: string[];
+  patchId: string | null;
+  subject: string;
+  body: string;
+  files: { path: string; status: string; oldPath: string | null }[];
+}
+
+/** A row of file_edits (written by the chat ingest). */
+export interface EditRow {
+  rowid: number;
+  id: string;
+  sessionId: string;
+  messageId: string | null;
+  requestId: string | null;
+  path: string;
+  tool: string;
+  oldText: string | null;
+  newText: string | null;
+  createdAt: string;
+  source: string | null;
+}
+
+/** One commit's share of an intent link: which commit carried the change, and why lore thinks so. */
+export interface IntentCommitEntry {
+  sha: string;
+  patchId: string | null;
+  evidence: string;
+  confidence: number;
+  detail?: string;
+  edits?: string[];
+  /** For links carried over a rebase or squash: the commit they were first made on. */
+  from?: string;
+}
+
+export interface IntentLinkInput {
+  project: string;
+  requestId: string;
+  sessionId: string;
+  path: string;
+  label: string;
+  entry: IntentCommitEntry;
+}
+
+export interface StoredIntent {
+  id: string;
+  requestId: string;
+  sessionId: string | null;
+  path: string;
+  commits: IntentCommitEntry[];
+  evidence: string;
+  confidence: number;
+}
+
+export interface LinkState {
+  editsRowid: number;
+  messagesRowid: number;
+}
+
+const hash = (...parts: string[]): string => createHash('sha1').update(parts.join('\0')).digest('hex').slice(0, 24);
+
+/** Deterministic relationship id: re-running the link stage never duplicates a link. */
+export function relationshipId(type: string, project: string, source: string, target: string): string {
+  return `${type}:${hash(project, source, target)}`;
+}
+
+export function getLinkState(db: Db, project: string): LinkState {
+  const row = db.prepare('SELECT edits_rowid, messages_rowid FROM link_state WHERE project_path = ?').get(project) as
+    | { edits_rowid: number; messages_rowid: number }
+    | undefined;
+  return { editsRowid: row?.edits_rowid ?? 0, messagesRowid: row?.messages_rowid ?? 0 };
+}
+
+export function setLinkState(db: Db, project: string, state: LinkState): void {
+  db.prepare(
+    `INSERT INTO link_state (project_path, edits_rowid, messages_rowid, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT(project_path) DO UPDATE SET edits_rowid = excluded.edits_rowid, messages_rowid = excluded.messages_rowid, updated_at = excluded.updated_at`,
+  ).run(project, state.editsRowid, state.messagesRowid, new Date().toISOString());
+}
+
+/** Commits of the project the link stage has not processed yet, parents first. */
+export function unlinkedCommits(db: Db, project: string): LinkCommit[] {
+  const rows = db
+    .prepare(
+      `SELECT c.sha FROM commits c LEFT JOIN linked_commits l ON l.project_path = c.project_path AND l.sha = c.sha
+        WHERE c.project_path = ? AND l.sha IS NULL ORDER BY c.rowid`,
+    )
+    .all(project) as { sha: string }[];
+  return loadCommits(db, project, rows.map((r) => r.sha));
+}
+
+/** The commits named, with their files, in the order given (unknown shas are skipped). */
+export function loadCommits(db: Db, project: string, shas: string[]): LinkCommit[] {
+  const commit = db.prepare('SELECT sha, committed_at, parents, patch_id, subject, body FROM commits WHERE project_path = ? AND sha = ?');
+  const files = db.prepare('SELECT path, status, old_path FROM commit_files WHERE project_path = ? AND sha = ? ORDER BY path');
+  const out: LinkCommit[] = [];
+  for (const sha of shas) {
+    const c = commit.get(project, sha) as { sha: string; committed_at: number; parents: string; patch_id: string | null; subject: string; body: string } | undefined;
+    if (!c) continue;
+    const fs = files.all(project, sha) as { path: string; status: string; old_path: string | null }[];
+    out.push({
+      sha: c.sha,
+      committedAt: c.committed_at,
+      parents: c.parents ? c.parents.split(' ') : [],
+      patchId: c.patch_id,
+      subject: c.subject,
+      body: c.body,
+      files: fs.map((f) => ({ path: f.path, status: f.status, oldPath: f.old_path })),
+    });
+  }
+  return out;
+}
+
+export function markCommitsLinked(db: Db, project: string, rows: { sha: string; links: number; aiTool: string | null }[]): void {
+  const stmt = db.prepare(
+    `INSERT INTO linked_commits (project_path, sha, links, ai_tool, linked_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(project_path, sha) DO UPDATE SET links = excluded.links, ai_tool = coalesce(excluded.ai_tool, ai_tool), linked_at = excluded.linked_at`,
+  );
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    for (const r of rows) stmt.run(project, r.sha, r.links, r.aiTool, now);
+  }).immediate();
+}
+
+/** The AI tool a commit's trailers name, as recorded by the link stage. */
+export function commitAiTools(db: Db, project: string, shas: string[]): Map<string, string> {
+  const stmt = db.prepare('SELECT ai_tool FROM linked_commits WHERE project_path = ? AND sha = ? AND ai_tool IS NOT NULL');
+  const out = new Map<string, string>();
+  for (const sha of shas) {
+    const row = stmt.get(project, sha) as { ai_tool: string } | undefined;
+    if (row) out.set(sha, row.ai_tool);
+  }
+  return out;
+}
+
+export function countFileEdits(db: Db, project: string): number {
+  return (db.prepare('SELECT count(*) AS n FROM file_edits WHERE project_path = ?').get(project) as { n: number }).n;
+}
+
+const EDIT_COLUMNS = `e.rowid AS rowid, e.id, e.session_id, e.message_id, e.request_id, e.path, e.tool, e.old_text, e.new_text, e.created_at, s.source`;
+
+/** Edits stored after `rowid` (the link stage's cursor), oldest first. */
+export function editsAfter(db: Db, project: string, rowid: number): EditRow[] {
+  return (
+    db
+      .prepare(`SELECT ${EDIT_COLUMNS} FROM file_edits e LEFT JOIN sessions s ON s.id = e.session_id WHERE e.project_path = ? AND e.rowid > ? ORDER BY e.rowid`)
+      .all(project, rowid) as RawEdit[]
+  ).map(toEdit);
+}
+
+/** Edits to any of `paths` made at or before `until` (ISO), newest last; at most `limit`. */
+export function editsToPaths(db: Db, project: string, paths: string[], until: string, limit = 500): EditRow[] {
+  if (paths.length === 0) return [];
+  const marks = paths.map(() => '?').join(',');
+  const rows = db
+    .prepare(
+      `SELECT ${EDIT_COLUMNS} FROM file_edits e LEFT JOIN sessions s ON s.id = e.session_id
+        WHERE e.project_path = ? AND e.path IN (${marks}) AND e.created_at <= ? ORDER BY e.created_at DESC, e.rowid DESC LIMIT ?`,
+    )
+    .all(project, ...paths, until, limit) as RawEdit[];
+  return rows.map(toEdit).reverse();
+}
+
+/** The first commit (oldest) that touched `path` at or after `atSeconds`: where an edit landed. */
+export function firstCommitTouching(db: Db, project: string, path: string, atSeconds: number): string | undefined {
+  const row = db
+    .prepare(
+      `SELECT c.sha FROM commit_files f JOIN commits c ON c.project_path = f.project_path AND c.sha = f.sha
+        WHERE f.project_path = ? AND (f.path = ? OR f.old_path = ?) AND c.committed_at >= ? ORDER BY c.committed_at, c.rowid LIMIT 1`,
+    )
+    .get(project, path, path, atSeconds) as { sha: string } | undefined;
+  return row?.sha;
+}
+
+export interface MessageRow {
+  rowid: number;
+  id: string;
+  sessionId: string;
+  role: string;
+  kind: string | null;
+  content: string;
+  createdAt: string;
+  source: string | null;
+  metadata: Record<string, unknown>;
+}
+
+/** The human prompt that started the turn `messageId` belongs to (itself when it is one). */
+export function turnRequest(db: Db, messageId: string): string | undefined {
+  const m = db.prepare(`SELECT rowid, session_id, created_at, json_extract(metadata, '$.kind') AS kind FROM messages WHERE id = ?`).get(messageId) as
+    | { rowid: number; session_id: string; created_at: string; kind: string | null }
+    | undefined;
+  if (!m) return undefined;
+  if (m.kind === 'prompt') return messageId;
+  const row = db
+    .prepare(
+      `SELECT id FROM messages WHERE session_id = ? AND json_extract(metadata, '$.kind') = 'prompt'
+          AND (created_at < ? OR (created_at = ? AND rowid < ?))
+        ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+    )
+    .get(m.session_id, m.created_at, m.created_at, m.rowid) as { id: string } | undefined;
+  return row?.id;
+}
+
+/** True when `id` is a human prompt (metadata.kind 'prompt'). */
+export function isPrompt(db: Db, id: string): boolean {
+  return db.prepare(`SELECT 1 FROM messages WHERE id = ? AND json_extract(metadata, '$.kind') = 'prompt'`).get(id) !== undefined;
+}
+
+/** Prompts of the project's chat sessions with created_at in (from, until]. */
+export function promptsBetween(db: Db, project: string, from: string, until: string): MessageRow[] {
+  return (
+    db
+      .prepare(
+        `SELECT m.rowid AS rowid, m.id, m.session_id, m.role, m.content, m.created_at, m.metadata, s.source FROM messages m JOIN sessions s ON s.id = m.session_id
+          WHERE s.project_path = ? AND m.created_at > ? AND m.created_at <= ? AND json_extract(m.metadata, '$.kind') = 'prompt'
+          ORDER BY m.created_at, m.rowid`,
+      )
+      .all(project, from, until) as RawMessage[]
+  ).map(toMessage);
+}
+
+/** Messages whose metadata records tool commits (Aider's `> Commit <sha>` lines), for the project. */
+export function commitMentions(db: Db, project: string): MessageRow[] {
+  return (
+    db
+      .prepare(
+        `SELECT m.rowid AS rowid, m.id, m.session_id, m.role, m.content, m.created_at, m.metadata, s.source FROM messages m JOIN sessions s ON s.id = m.session_id
+          WHERE s.project_path = ? AND s.source IS NOT 'git'
+            AND (json_extract(m.metadata, '$.commits') IS NOT NULL OR json_extract(m.metadata, '$.appliedEdits') IS NOT NULL)
+          ORDER BY m.created_at, m.rowid`,
+      )
+      .all(project) as RawMessage[]
+  ).map(toMessage);
+}
+
+/** Chat messages of the project stored after `rowid` (commit messages excluded), oldest first. */
+export function messagesAfter(db: Db, project: string, rowid: number, limit = 5000): MessageRow[] {
+  return (
+    db
+      .prepare(
+        `SELECT m.rowid AS rowid, m.id, m.session_id, m.role, m.content, m.created_at, m.metadata, s.source FROM messages m JOIN sessions s ON s.id = m.session_id
+          WHERE s.project_path = ? AND m.rowid > ? AND s.source IS NOT 'git' ORDER BY m.rowid LIMIT ?`,
+      )
+      .all(project, rowid, limit) as RawMessage[]
+  ).map(toMessage);
+}
+
+/** Repo-relative paths edited in the turn started by `requestId`. */
+export function turnEditedPaths(db: Db, project: string, requestId: string): string[] {
+  return (db.prepare('SELECT DISTINCT path FROM file_edits WHERE project_path = ? AND request_id = ? ORDER BY path').all(project, requestId) as { path: string }[]).map(
+    (r) => r.path,
+  );
+}
+
+/** Merges one commit's evidence into the (request, file) relationship, creating it when new. */
+export function upsertIntentLinks(db: Db, links: IntentLinkInput[]): void {
+  const get = db.prepare('SELECT metadata FROM relationships WHERE id = ?');
+  const put = db.prepare(
+    `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata)
+     VALUES (?, ?, 'intent_implementation', ?, ?, ?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET metadata = excluded.metadata, label = excluded.label`,
+  );
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    for (const l of links) {
+      const source = `msg:${l.requestId}`;
+      const id = relationshipId('intent_implementation', l.project, source, l.path);
+      const old = get.get(id) as { metadata: string } | undefined;
+      const prev = old ? (JSON.parse(old.metadata) as { commits?: IntentCommitEntry[] }).commits ?? [] : [];
+      const commits = [...prev.filter((c) => c.sha !== l.entry.sha), l.entry];
+      const best = strongest(commits);
+      const metadata = { project: l.project, commit: best.sha, patch_id: best.patchId, evidence: best.evidence, confidence: best.confidence, commits };
+      put.run(id, l.sessionId, source, l.path, l.label, now, JSON.stringify(metadata));
+    }
+  }).immediate();
+}
+
+function strongest(entries: IntentCommitEntry[]): IntentCommitEntry {
+  return entries.reduce((a, b) => (b.confidence >= a.confidence ? b : a));
+}
+
+/** Intent links of the project that point at any of `paths`. */
+export function intentLinksForPaths(db: Db, project: string, paths: string[]): StoredIntent[] {
+  if (paths.length === 0) return [];
+  const marks = paths.map(() => '?').join(',');
+  const rows = db
+    .prepare(
+      `SELECT id, session_id, source_path, target_path, metadata FROM relationships
+        WHERE type = 'intent_implementation' AND target_path IN (${marks}) AND json_extract(metadata, '$.project') = ?`,
+    )
+    .all(...paths, project) as { id: string; session_id: string | null; source_path: string; target_path: string; metadata: string }[];
+  return rows.map(toStoredIntent);
+}
+
+/** Intent links of the project whose commits include `sha`. */
+export function intentLinksForCommit(db: Db, project: string, sha: string): StoredIntent[] {
+  const rows = db
+    .prepare(
+      `SELECT r.id, r.session_id, r.source_path, r.target_path, r.metadata FROM relationships r, json_each(r.metadata, '$.commits') j
+        WHERE r.type = 'intent_implementation' AND json_extract(r.metadata, '$.project') = ? AND json_extract(j.value, '$.sha') = ?`,
+    )
+    .all(project, sha) as { id: string; session_id: string | null; source_path: string; target_path: string; metadata: string }[];
+  return rows.map(toStoredIntent);
+}
+
+/** Every intent link of the project (for benchmarks and `lore related`). */
+export function intentLinks(db: Db, project: string): StoredIntent[] {
+  const rows = db
+    .prepare(`SELECT id, session_id, source_path, target_path, metadata FROM relationships WHERE type = 'intent_implementation' AND json_extract(metadata, '$.project') = ?`)
+    .all(project) as { id: string; session_id: string | null; source_path: string; target_path: string; metadata: string }[];
+  return rows.map(toStoredIntent);
+}
+
+/** Old shas that the rewrite map says became `sha`. */
+export function rewrittenInto(db: Db, project: string, sha: string): string[] {
+  return (db.prepare('SELECT old_sha FROM commit_rewrites WHERE project_path = ? AND new_sha = ?').all(project, sha) as { old_sha: string }[]).map((r) => r.old_sha);
+}
+
+/** Other commits of the project with the same patch-id (the same change, rebased or cherry-picked). */
+export function samePatchCommits(db: Db, project: string, sha: string, patchId: string | null): string[] {
+  if (!patchId) return [];
+  return (db.prepare('SELECT sha FROM commits WHERE project_path = ? AND patch_id = ? AND sha != ?').all(project, patchId, sha) as { sha: string }[]).map((r) => r.sha);
+}
+
+export interface MessageInfo {
+  id: string;
+  sessionId: string;
+  content: string;
+  createdAt: string;
+  source: string | null;
+  sessionTitle: string | null;
+}
+
+export function messageInfos(db: Db, ids: string[]): Map<string, MessageInfo> {
+  const stmt = db.prepare('SELECT m.id, m.session_id, m.content, m.created_at, s.source, s.title FROM messages m LEFT JOIN sessions s ON s.id = m.session_id WHERE m.id = ?');
+  const out = new Map<string, MessageInfo>();
+  for (const id of ids) {
+    const r = stmt.get(id) as { id: string; session_id: string; content: string; created_at: string; source: string | null; title: string | null } | undefined;
+    if (r) out.set(id, { id: r.id, sessionId: r.session_id, content: r.content, createdAt: r.created_at, source: r.source, sessionTitle: r.title });
+  }
+  return out;
+}
+
+interface RawEdit {
+  rowid: number;
+  id: string;
+  session_id: string;
+  message_id: string | null;
+  request_id: string | null;
+  path: string;
+  tool: string;
+  old_text: string | null;
+  new_text: string | null;
+  created_at: string | null;
+  source: string | null;
+}
+interface RawMessage {
+  rowid: number;
+  id: string;
+  session_id: string;
+  role: string;
+  content: string;
+  created_at: string | null;
+  metadata: string | null;
+  source: string | null;
+}
+
+function toEdit(r: RawEdit): EditRow {
+  return {
+    rowid: r.rowid,
+    id: r.id,
+    sessionId: r.session_id,
+    messageId: r.message_id,
+    requestId: r.request_id,
+    path: r.path,
+    tool: r.tool,
+    oldText: r.old_text,
+    newText: r.new_text,
+    createdAt: r.created_at ?? '',
+    source: r.source,
+  };
+}
+
+function toMessage(r: RawMessage): MessageRow {
+  let metadata: Record<string, unknown> = {};
+  try {
+    metadata = r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : {};
+  } catch {
+    // a malformed metadata blob is treated as empty
+  }
+  return {
+    rowid: r.rowid,
+    id: r.id,
+    sessionId: r.session_id,
+    role: r.role,
+    kind: typeof metadata.kind === 'string' ? metadata.kind : null,
+    content: r.content,
+    createdAt: r.created_at ?? '',
+    source: r.source,
+    metadata,
+  };
+}
+
+function toStoredIntent(r: { id: string; session_id: string | null; source_path: string; target_path: string; metadata: string }): StoredIntent {
+  const m = JSON.parse(r.metadata) as { commits?: IntentCommitEntry[]; evidence?: string; confidence?: number };
+  return {
+    id: r.id,
+    requestId: r.source_path.replace(/^msg:/, ''),
+    sessionId: r.session_id,
+    path: r.target_path,
+    commits: m.commits ?? [],
+    evidence: m.evidence ?? '',
+    confidence: m.confidence ?? 0,
+  };
+}

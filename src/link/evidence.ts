@@ -1,0 +1,132 @@
+/**
+ * Pure scoring of request→change evidence (DESIGN.md §3, docs/linking.md). Strongest first:
+ * an edit whose text is in the commit's added lines; an edit to the path with no text to check;
+ * Aider's applied-edit / commit lines; the prompt naming the path or a symbol of the file.
+ */
+
+export type EvidenceKind =
+  | 'edit-text' // the edit's new text is in the commit's added lines
+  | 'edit-text-partial' // some of it is
+  | 'edit-window' // an edit to the path in the window, with no text to compare
+  | 'aider-commit' // Aider printed `> Commit <sha>` in that turn
+  | 'aider-applied' // Aider printed `> Applied edit to <path>` in the window
+  | 'mention' // the prompt names the path or a symbol the file defines
+  | 'rewrite' // carried from the commit a rebase/amend rewrote (post-rewrite map)
+  | 'patch-id'; // carried from a commit with the same patch-id
+
+export interface Score {
+  kind: EvidenceKind;
+  confidence: number;
+  detail: string;
+}
+
+export interface EditText {
+  tool: string;
+  oldText: string | null;
+  newText: string | null;
+}
+
+export interface DiffLines {
+  added: string[];
+  removed: string[];
+}
+
+/**
+ * Lines that carry meaning: trimmed, with at least three letters or digits. Braces, blank lines
+ * and `});` appear in every diff and would match anything.
+ */
+export function significantLines(text: string | null | undefined): string[] {
+  if (!text) return [];
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line.replace(/[^\p{L}\p{N}]/gu, '').length >= 3) out.push(line);
+  }
+  return out;
+}
+
+/**
+ * How well an edit explains a commit's change to one file. Returns `contradicted` when the edit
+ * had text to check and none of it is in the commit: the edit was reverted or rewritten before
+ * the commit, so it is not evidence at all (and must not fall back to the weaker window rule).
+ */
+export function scoreEdit(edit: EditText, diff: DiffLines | undefined): Score | 'contradicted' {
+  const newLines = significantLines(edit.newText);
+  const oldLines = significantLines(edit.oldText);
+  const oldSet = new Set(oldLines);
+  const newSet = new Set(newLines);
+  const editAdded = newLines.filter((l) => !oldSet.has(l));
+  const editRemoved = oldLines.filter((l) => !newSet.has(l));
+  if (editAdded.length === 0 && editRemoved.length === 0) {
+    if (edit.newText == null && edit.oldText == null) return { kind: 'edit-window', confidence: 0.6, detail: `${edit.tool} of this path in the window, no text recorded` };
+    if (!diff) return 'contradicted';
+    return { kind: 'edit-window', confidence: 0.5, detail: `${edit.tool} of this path in the window (whitespace or trivial lines only)` };
+  }
+  if (!diff) return 'contradicted';
+  const [side, commitSide, label] = editAdded.length > 0 ? [editAdded, diff.added, 'added'] : [editRemoved, diff.removed, 'removed'];
+  const commitSet = new Set(significantLines(commitSide.join('\n')));
+  const unique = [...new Set(side)];
+  const hits = unique.filter((l) => commitSet.has(l)).length;
+  if (hits === 0) return 'contradicted';
+  let fraction = hits / unique.length;
+  // A whole-file write repeats lines that were already there: judge it by how much of the
+  // commit's change it covers instead, when that is more than a coincidence of a line or two.
+  if (edit.oldText == null && commitSet.size > 0 && hits >= Math.min(3, commitSet.size)) fraction = Math.max(fraction, hits / commitSet.size);
+  const detail = `${hits} of ${unique.length} line(s) ${label} by ${edit.tool} are in the commit`;
+  if (fraction >= 0.5) return { kind: 'edit-text', confidence: round(0.8 + 0.15 * fraction), detail };
+  return { kind: 'edit-text-partial', confidence: 0.55, detail };
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+/** The AI tool a commit's trailers or message name, or undefined. */
+export function trailerTool(message: string): string | undefined {
+  const m = message;
+  if (/^co-authored-by:.*\baider\b/im.test(m) || /^aider: /i.test(m)) return 'aider';
+  if (/^co-authored-by:.*(\bclaude\b|noreply@anthropic\.com)/im.test(m) || /generated with \[?claude code/i.test(m)) return 'claude-code';
+  if (/^co-authored-by:.*\b(codex|openai)\b/im.test(m) || /generated with \[?codex/i.test(m)) return 'codex';
+  if (/^co-authored-by:.*\bcopilot\b/im.test(m)) return 'copilot';
+  if (/^co-authored-by:.*\bcursor\b/im.test(m) || /generated with \[?cursor/i.test(m)) return 'cursor';
+  if (/^co-authored-by:.*\bgemini\b/im.test(m) || /generated with \[?gemini/i.test(m)) return 'gemini';
+  if (/^co-authored-by:.*\bopencode\b/im.test(m) || /generated with \[?opencode/i.test(m)) return 'opencode';
+  const generated = /^.*generated (?:with|by) \[?([A-Za-z][\w .-]{1,30}?)\]?(?:\(|$)/im.exec(m);
+  if (generated) return generated[1]!.trim().toLowerCase().replace(/\s+/g, '-');
+  return undefined;
+}
+
+/** Names a file defines at top level (exported functions, classes, types, consts), from its added lines. */
+export function definedSymbols(addedLines: string[]): string[] {
+  const out = new Set<string>();
+  const re = /^\s*export\s+(?:default\s+)?(?:async\s+)?(?:function\*?|class|interface|type|enum|const|let|var|abstract\s+class)\s+([A-Za-z_$][\w$]*)/;
+  for (const line of addedLines) {
+    const m = re.exec(line);
+    if (m && m[1]!.length >= 5) out.add(m[1]!);
+  }
+  return [...out];
+}
+
+/** Whether a prompt names `path` (repo-relative, or its file name) or one of `symbols`. */
+export function mentionScore(prompt: string, path: string, symbols: string[]): Score | undefined {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (prompt.includes(path)) return { kind: 'mention', confidence: 0.5, detail: `the prompt names ${path}` };
+  if (name.includes('.') && name.length >= 5 && new RegExp(`(^|[^\\w./-])${escapeRe(name)}($|[^\\w-])`).test(prompt)) {
+    return { kind: 'mention', confidence: 0.45, detail: `the prompt names ${name}` };
+  }
+  for (const s of symbols) {
+    if (new RegExp(`\\b${escapeRe(s)}\\b`).test(prompt)) return { kind: 'mention', confidence: 0.4, detail: `the prompt names ${s}, defined in the file` };
+  }
+  return undefined;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Aider's metadata on a message: `{appliedEdits: [path], commits: [{sha, message}]}`. */
+export function aiderFacts(metadata: Record<string, unknown>): { appliedEdits: string[]; commits: string[] } {
+  const applied = Array.isArray(metadata.appliedEdits) ? metadata.appliedEdits.filter((p): p is string => typeof p === 'string') : [];
+  const commits = Array.isArray(metadata.commits)
+    ? metadata.commits.map((c) => (typeof c === 'string' ? c : typeof (c as { sha?: unknown })?.sha === 'string' ? (c as { sha: string }).sha : '')).filter((s) => /^[0-9a-f]{4,64}$/i.test(s))
+    : [];
+  return { appliedEdits: applied, commits: commits.map((s) => s.toLowerCase()) };
+}

@@ -1,0 +1,166 @@
+import {
+  commitMentions,
+  editsToPaths,
+  intentLinksForCommit,
+  isPrompt,
+  messageInfos,
+  promptsBetween,
+  rewrittenInto,
+  samePatchCommits,
+  turnRequest,
+  getCommit,
+  type Db,
+  type EditRow,
+  type IntentCommitEntry,
+  type IntentLinkInput,
+  type LinkCommit,
+  type MessageRow,
+} from '../db/index.js';
+import { commitDiff, previousCommitOf, type FileDiff } from '../git/index.js';
+import { aiderFacts, definedSymbols, mentionScore, scoreEdit, type Score } from './evidence.js';
+
+/** What the intent pass needs from the rest of the run, loaded once per link stage. */
+export interface IntentContext {
+  db: Db;
+  root: string;
+  /** Messages with Aider facts (commits / applied edits) in the project's sessions. */
+  aider: MessageRow[];
+  /** Memo: message id → the human prompt of its turn. */
+  requests: Map<string, string | undefined>;
+}
+
+export function intentContext(db: Db, root: string): IntentContext {
+  return { db, root, aider: commitMentions(db, root), requests: new Map() };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * The (request, file) links one commit carries. Rewritten commits inherit the links of the
+ * commits they replace; other files are inferred from edits, Aider lines and prompt mentions.
+ */
+export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: string | undefined): Promise<IntentLinkInput[]> {
+  const { db, root } = ctx;
+  const out = new Map<string, { requestId: string; sessionId: string; path: string; score: Score; edits: string[]; from?: string }>();
+  const add = (requestId: string, sessionId: string, path: string, score: Score, edits: string[] = [], from?: string): void => {
+    const key = `${requestId}\0${path}`;
+    const prev = out.get(key);
+    if (!prev || score.confidence > prev.score.confidence) out.set(key, { requestId, sessionId, path, score, edits: [...(prev?.edits ?? []), ...edits], from });
+    else prev.edits.push(...edits);
+  };
+
+  // 1. Links follow rewritten commits: the post-rewrite map first, then the same patch-id.
+  const carried = new Set<string>();
+  const byPath = new Map(c.files.map((f) => [f.path, f] as const));
+  const sources: [string, 'rewrite' | 'patch-id'][] = [
+    ...rewrittenInto(db, root, c.sha).map((s) => [s, 'rewrite'] as [string, 'rewrite']),
+    ...samePatchCommits(db, root, c.sha, c.patchId).map((s) => [s, 'patch-id'] as [string, 'patch-id']),
+  ];
+  for (const [old, kind] of sources) {
+    for (const link of intentLinksForCommit(db, root, old)) {
+      const file = byPath.get(link.path) ?? c.files.find((f) => f.oldPath === link.path);
+      const entry = link.commits.find((e) => e.sha === old);
+      if (!file || !entry) continue;
+      carried.add(file.path);
+      add(link.requestId, link.sessionId ?? '', file.path, { kind, confidence: entry.confidence, detail: `carried from ${old.slice(0, 10)} (${entry.evidence}: ${entry.detail ?? ''})`.trim() }, entry.edits ?? [], old);
+    }
+  }
+
+  const files = c.files.filter((f) => !carried.has(f.path));
+  const untilMs = (c.committedAt + 1) * 1000 - 1;
+  const aiderCommit = ctx.aider.filter((m) => aiderFacts(m.metadata).commits.some((s) => c.sha.startsWith(s)));
+
+  // 2. Aider's `> Commit <sha>` names this very commit.
+  for (const m of aiderCommit) {
+    const request = requestOf(ctx, m.id);
+    if (!request) continue;
+    const applied = new Set(aiderFacts(m.metadata).appliedEdits);
+    for (const f of files) {
+      if (applied.size > 0 && !applied.has(f.path) && !(f.oldPath && applied.has(f.oldPath))) continue;
+      add(request, m.sessionId, f.path, { kind: 'aider-commit', confidence: 0.95, detail: `Aider printed "Commit ${c.sha.slice(0, 7)}"` });
+    }
+  }
+
+  // 3. Edits to the commit's paths, between the previous commit of each file and this one.
+  const paths = files.flatMap((f) => (f.oldPath ? [f.path, f.oldPath] : [f.path]));
+  const loose = editsToPaths(db, root, paths, iso(untilMs)).filter((e) => Date.parse(e.createdAt) <= untilMs);
+  const appliedOnly = ctx.aider.filter((m) => aiderFacts(m.metadata).commits.length === 0 && Date.parse(m.createdAt) <= untilMs);
+  const decided = new Set<string>(); // request\0path pairs with edit evidence, for or against
+  let diffs: Map<string, FileDiff> | undefined;
+  const participants = new Set<string>(); // sessions with positive edit evidence in this commit
+  for (const f of files) {
+    const names = f.oldPath ? [f.path, f.oldPath] : [f.path];
+    const edits: EditRow[] = loose.filter((e) => names.includes(e.path));
+    const applied = appliedOnly.filter((m) => aiderFacts(m.metadata).appliedEdits.some((p) => names.includes(p)));
+    if (edits.length === 0 && applied.length === 0) continue;
+    const prev = await previousCommitOf(root, c.sha, f.oldPath && f.status === 'R' ? f.oldPath : f.path);
+    const fromMs = prev ? (prev.committedAt + 1) * 1000 : -Infinity;
+    const inWindow = edits.filter((e) => Date.parse(e.createdAt) >= fromMs);
+    diffs ??= await commitDiff(root, c.sha);
+    const diff = diffs.get(f.path);
+    for (const e of inWindow) {
+      const request = e.requestId && isPrompt(db, e.requestId) ? e.requestId : requestOf(ctx, e.messageId ?? e.requestId ?? '');
+      if (!request) continue;
+      decided.add(`${request}\0${f.path}`);
+      const s = scoreEdit(e, f.status === 'D' ? { added: [], removed: diff?.removed ?? [] } : diff);
+      if (s === 'contradicted') continue;
+      participants.add(e.sessionId);
+      add(request, e.sessionId, f.path, s, [e.id]);
+    }
+    for (const m of applied.filter((a) => Date.parse(a.createdAt) >= fromMs)) {
+      const request = requestOf(ctx, m.id);
+      if (!request) continue;
+      decided.add(`${request}\0${f.path}`);
+      participants.add(m.sessionId);
+      add(request, m.sessionId, f.path, { kind: 'aider-applied', confidence: 0.6, detail: 'Aider printed "Applied edit to" this path' });
+    }
+  }
+  for (const m of aiderCommit) participants.add(m.sessionId);
+
+  // 4. The prompt names the path or a symbol of the file, between the parent commit and this
+  // one — only when the session is known to have worked on this commit (it edited another of its
+  // files) or a trailer says an AI tool made it. A name alone is too weak to stand on its own.
+  if (files.length <= 50 && (participants.size > 0 || aiTool)) {
+    const parent = c.parents[0] ? getCommit(db, root, c.parents[0]) : undefined;
+    const fromMs = parent ? (parent.committedAt + 1) * 1000 : -Infinity;
+    const prompts = promptsBetween(db, root, iso(Number.isFinite(fromMs) ? fromMs : 0), iso(untilMs)).filter((p) => participants.has(p.sessionId) || (aiTool && sameTool(p.source, aiTool)));
+    if (prompts.length > 0) {
+      diffs ??= await commitDiff(root, c.sha);
+      for (const f of files) {
+        if (f.status === 'D') continue;
+        const symbols = definedSymbols(diffs.get(f.path)?.added ?? []);
+        for (const p of prompts) {
+          if (decided.has(`${p.id}\0${f.path}`) || out.has(`${p.id}\0${f.path}`)) continue;
+          const s = mentionScore(p.content, f.path, symbols);
+          if (s) add(p.id, p.sessionId, f.path, aiTool && sameTool(p.source, aiTool) ? { ...s, confidence: s.confidence + 0.1, detail: `${s.detail}; a ${aiTool} trailer` } : s);
+        }
+      }
+    }
+  }
+
+  if (out.size === 0) return [];
+  const infos = messageInfos(db, [...new Set([...out.values()].map((v) => v.requestId))]);
+  return [...out.values()].map((v) => {
+    const entry: IntentCommitEntry = { sha: c.sha, patchId: c.patchId, evidence: v.score.kind, confidence: v.score.confidence, detail: v.score.detail };
+    if (v.edits.length > 0) entry.edits = [...new Set(v.edits)];
+    if (v.from) entry.from = v.from;
+    const info = infos.get(v.requestId);
+    return { project: root, requestId: v.requestId, sessionId: v.sessionId || info?.sessionId || '', path: v.path, label: summarize(info?.content ?? ''), entry };
+  });
+}
+
+function requestOf(ctx: IntentContext, messageId: string): string | undefined {
+  if (!messageId) return undefined;
+  if (!ctx.requests.has(messageId)) ctx.requests.set(messageId, turnRequest(ctx.db, messageId));
+  return ctx.requests.get(messageId);
+}
+
+function sameTool(source: string | null, tool: string): boolean {
+  return source !== null && (source === tool || source.startsWith(tool) || tool.startsWith(source));
+}
+
+/** First line of a request, trimmed for a label. */
+export function summarize(text: string, max = 120): string {
+  const line = text.trim().split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

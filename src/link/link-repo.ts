@@ -1,0 +1,67 @@
+import {
+  countFileEdits,
+  editsAfter,
+  firstCommitTouching,
+  getLinkState,
+  loadCommits,
+  markCommitsLinked,
+  setLinkState,
+  unlinkedCommits,
+  upsertIntentLinks,
+  type Db,
+} from '../db/index.js';
+import { silent, type Reporter } from '../events.js';
+import type { RepoInfo } from '../git/index.js';
+import { trailerTool } from './evidence.js';
+import { intentContext, linkCommit } from './intent.js';
+
+export interface LinkResult {
+  /** Commits processed by this run (new ones, and old ones that newly stored edits belong to). */
+  commits: number;
+  /** (request, file, commit) links written. */
+  links: number;
+}
+
+/**
+ * The link stage: infers which requests led to which changes for every commit not yet linked,
+ * and re-links commits that edits stored since the last run belong to. Light by design (git and
+ * SQLite only): it runs after every catch-up, from the hook worker too.
+ */
+export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent): Promise<LinkResult> {
+  const project = repo.root;
+  const state = getLinkState(db, project);
+  const fresh = unlinkedCommits(db, project);
+  const newEdits = editsAfter(db, project, state.editsRowid);
+  const freshShas = new Set(fresh.map((c) => c.sha));
+  const late = new Set<string>();
+  for (const e of newEdits) {
+    const sha = firstCommitTouching(db, project, e.path, Math.floor(Date.parse(e.createdAt) / 1000));
+    if (sha && !freshShas.has(sha)) late.add(sha);
+  }
+  const commits = [...fresh, ...loadCommits(db, project, [...late])];
+  let links = 0;
+  if (commits.length > 0) {
+    const ctx = intentContext(db, project);
+    const hasChats = countFileEdits(db, project) > 0 || ctx.aider.length > 0;
+    const marks: { sha: string; links: number; aiTool: string | null }[] = [];
+    let done = 0;
+    for (const c of commits) {
+      const aiTool = trailerTool(c.body ? `${c.subject}\n\n${c.body}` : c.subject);
+      let n = 0;
+      if (hasChats && c.parents.length <= 1) {
+        const found = await linkCommit(ctx, c, aiTool);
+        if (found.length > 0) upsertIntentLinks(db, found);
+        n = found.length;
+      }
+      links += n;
+      marks.push({ sha: c.sha, links: n, aiTool: aiTool ?? null });
+      if (marks.length >= 500) markCommitsLinked(db, project, marks.splice(0));
+      if (++done % 200 === 0) report({ type: 'progress', stage: 'link', done, total: commits.length });
+    }
+    markCommitsLinked(db, project, marks);
+    report({ type: 'stage-end', stage: 'link' });
+  }
+  const lastEdit = newEdits[newEdits.length - 1];
+  if (lastEdit) setLinkState(db, project, { ...getLinkState(db, project), editsRowid: lastEdit.rowid });
+  return { commits: commits.length, links };
+}

@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb, intentLinks, type Db } from '../../src/db/index.js';
+import { findRepo } from '../../src/git/index.js';
+import { catchUp } from '../../src/pipeline/index.js';
+import { ChatRows, linkPairs } from '../helpers/chat-rows.js';
+import { commit, git, gitRepo } from '../helpers/git-repo.js';
+
+const GREET = 'export function greet(name: string): string {\n  return `hello ${name}`;\n}\n';
+
+let db: Db | undefined;
+afterEach(() => db?.close());
+
+async function setup() {
+  const dir = gitRepo();
+  commit(dir, { 'README.md': '# demo\n' }, 'initial', { date: '2026-02-01T10:00:00Z' });
+  db = openDb(join(dir, '.git', 'test-lore.db'));
+  const repo = await findRepo(dir);
+  await catchUp(db, repo);
+  return { dir, repo, db };
+}
+
+describe('request → change links', () => {
+  it('links the prompt whose edit text is in the commit, and nothing to a human-only file', async () => {
+    const { dir, repo, db } = await setup();
+    const s = new ChatRows(db, repo.root, 'claude-code:s1');
+    const p = s.prompt('add a greet function', '2026-02-01T10:01:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+    commit(dir, { 'src/greet.ts': GREET, 'docs/notes.md': 'notes written by hand\n' }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    const r = await catchUp(db, repo);
+    expect(r.link.links).toBe(1);
+    expect(linkPairs(db, repo.root)).toEqual([`${p} -> src/greet.ts`]);
+    const [link] = intentLinks(db, repo.root);
+    expect(link!.evidence).toBe('edit-text');
+    expect(link!.confidence).toBe(0.95);
+    expect(link!.commits[0]!.sha).toBe(git(dir, ['rev-parse', 'HEAD']).trim());
+  });
+
+  it('does not link an edit that was reverted before the commit', async () => {
+    const { dir, repo, db } = await setup();
+    commit(dir, { 'src/greet.ts': GREET }, 'greet by hand', { date: '2026-02-01T10:05:00Z' });
+    await catchUp(db, repo);
+    const s = new ChatRows(db, repo.root, 'claude-code:s2');
+    s.prompt('log every greeting', '2026-02-01T10:10:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:11:00.000Z', { old: '  return `hello ${name}`;', new: "  console.log('greeting', name);\n  return `hello ${name}`;" });
+    s.prompt('no, undo that', '2026-02-01T10:12:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:12:30.000Z', { old: "  console.log('greeting', name);\n  return `hello ${name}`;", new: '  return `hello ${name}`;' });
+    commit(dir, { 'src/greet.ts': GREET + 'export const GREETING_VERSION = 2;\n' }, 'version by hand', { date: '2026-02-01T10:20:00Z' });
+    await catchUp(db, repo);
+    expect(linkPairs(db, repo.root)).toEqual([]);
+  });
+
+  it('links an edit whose commit arrives in a later run, and an edit stored after its commit was linked', async () => {
+    const { dir, repo, db } = await setup();
+    const s = new ChatRows(db, repo.root, 'codex:s3', 'codex');
+    const p = s.prompt('add greet', '2026-02-01T10:01:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET, tool: 'apply_patch' });
+    await catchUp(db, repo); // nothing committed yet
+    expect(linkPairs(db, repo.root)).toEqual([]);
+    commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    await catchUp(db, repo);
+    expect(linkPairs(db, repo.root)).toEqual([`${p} -> src/greet.ts`]);
+
+    // A transcript read late: the commit was linked before this edit was stored.
+    commit(dir, { 'src/other.ts': 'export const otherThing = 1;\n' }, 'other', { date: '2026-02-01T10:30:00Z' });
+    await catchUp(db, repo);
+    const late = new ChatRows(db, repo.root, 'claude-code:late');
+    const q = late.prompt('add otherThing', '2026-02-01T10:25:00.000Z');
+    late.edit('src/other.ts', '2026-02-01T10:26:00.000Z', { new: 'export const otherThing = 1;\n' });
+    await catchUp(db, repo);
+    expect(linkPairs(db, repo.root)).toEqual([`${p} -> src/greet.ts`, `${q} -> src/other.ts`].sort());
+  });
+
+  it('records the tool a trailer names without inventing a request', async () => {
+    const { dir, repo, db } = await setup();
+    commit(dir, { 'src/a.ts': 'export const alpha = 1;\n' }, 'alpha\n\nCo-Authored-By: Claude <noreply@anthropic.com>', { date: '2026-02-01T10:05:00Z' });
+    await catchUp(db, repo);
+    expect(linkPairs(db, repo.root)).toEqual([]);
+    const row = db.prepare('SELECT ai_tool FROM linked_commits WHERE sha = ?').get(git(dir, ['rev-parse', 'HEAD']).trim()) as { ai_tool: string };
+    expect(row.ai_tool).toBe('claude-code');
+  });
+
+  it('links Aider turns by the commit sha it printed', async () => {
+    const { dir, repo, db } = await setup();
+    const sha = commit(dir, { 'src/a.ts': 'export const alpha = 1;\n', 'src/b.ts': 'export const beta = 2;\n' }, 'feat: alpha', { date: '2026-02-01T10:05:00Z' });
+    const s = new ChatRows(db, repo.root, 'aider:s4', 'aider');
+    const p = s.prompt('add alpha', '2026-02-01T10:04:00.000Z');
+    s.message('assistant', 'text', '> Applied edit to src/a.ts\n> Commit ' + sha.slice(0, 7), '2026-02-01T10:05:30.000Z', { appliedEdits: ['src/a.ts'], commits: [{ sha: sha.slice(0, 7), message: 'feat: alpha' }] });
+    await catchUp(db, repo);
+    expect(linkPairs(db, repo.root)).toEqual([`${p} -> src/a.ts`]);
+    expect(intentLinks(db, repo.root)[0]!.evidence).toBe('aider-commit');
+  });
+
+  it('follows a rebase through the rewrite map and through patch-ids', async () => {
+    const { dir, repo, db } = await setup();
+    git(dir, ['checkout', '-q', '-b', 'feature']);
+    const s = new ChatRows(db, repo.root, 'claude-code:s5');
+    const p = s.prompt('add greet', '2026-02-01T10:01:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+    const old = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    await catchUp(db, repo);
+    git(dir, ['checkout', '-q', 'main']);
+    commit(dir, { 'README.md': '# demo\nmore\n' }, 'readme', { date: '2026-02-01T10:06:00Z' });
+    git(dir, ['checkout', '-q', 'feature']);
+    git(dir, ['rebase', '-q', 'main'], { GIT_COMMITTER_DATE: '2026-02-01T10:07:00Z' });
+    const rebased = git(dir, ['rev-parse', 'HEAD']).trim();
+    expect(rebased).not.toBe(old);
+    await catchUp(db, repo);
+    const [link] = intentLinks(db, repo.root);
+    expect(link!.requestId).toBe(p);
+    expect(link!.commits.map((c) => c.sha)).toEqual([old, rebased]);
+    expect(link!.commits[1]).toMatchObject({ evidence: 'patch-id', from: old, confidence: 0.95 });
+  });
+});
