@@ -178,7 +178,7 @@ export function firstCommitTouching(db: Db, project: string, path: string, atSec
   return row?.sha;
 }
 
-export interface MessageRow {
+export interface ChatMessage {
   rowid: number;
   id: string;
   sessionId: string;
@@ -213,7 +213,7 @@ export function isPrompt(db: Db, id: string): boolean {
 }
 
 /** Prompts of the project's chat sessions with created_at in (from, until]. */
-export function promptsBetween(db: Db, project: string, from: string, until: string): MessageRow[] {
+export function promptsBetween(db: Db, project: string, from: string, until: string): ChatMessage[] {
   return (
     db
       .prepare(
@@ -226,7 +226,7 @@ export function promptsBetween(db: Db, project: string, from: string, until: str
 }
 
 /** Messages whose metadata records tool commits (Aider's `> Commit <sha>` lines), for the project. */
-export function commitMentions(db: Db, project: string): MessageRow[] {
+export function commitMentions(db: Db, project: string): ChatMessage[] {
   return (
     db
       .prepare(
@@ -240,7 +240,7 @@ export function commitMentions(db: Db, project: string): MessageRow[] {
 }
 
 /** Chat messages of the project stored after `rowid` (commit messages excluded), oldest first. */
-export function messagesAfter(db: Db, project: string, rowid: number, limit = 5000): MessageRow[] {
+export function messagesAfter(db: Db, project: string, rowid: number, limit = 5000): ChatMessage[] {
   return (
     db
       .prepare(
@@ -387,7 +387,7 @@ function toEdit(r: RawEdit): EditRow {
   };
 }
 
-function toMessage(r: RawMessage): MessageRow {
+function toMessage(r: RawMessage): ChatMessage {
   let metadata: Record<string, unknown> = {};
   try {
     metadata = r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : {};

@@ -14,7 +14,7 @@ import {
   type IntentCommitEntry,
   type IntentLinkInput,
   type LinkCommit,
-  type MessageRow,
+  type ChatMessage,
 } from '../db/index.js';
 import { commitDiff, previousCommitOf, type FileDiff } from '../git/index.js';
 import { aiderFacts, definedSymbols, mentionScore, scoreEdit, type Score } from './evidence.js';
@@ -24,7 +24,7 @@ export interface IntentContext {
   db: Db;
   root: string;
   /** Messages with Aider facts (commits / applied edits) in the project's sessions. */
-  aider: MessageRow[];
+  aider: ChatMessage[];
   /** Memo: message id → the human prompt of its turn. */
   requests: Map<string, string | undefined>;
 }
