@@ -7,3 +7,4 @@ export * from './hook-events.js';
 export * from './health.js';
 export * from './sessions.js';
 export * from './links.js';
+export { openForeignStore, ForeignStoreError, type ForeignStore, type ForeignStoreOptions, type ForeignStoreProblem } from './foreign-store.js';

@@ -1,7 +1,10 @@
+import { opencode } from './opencode.js';
 import type { SourceAdapter, SourceId } from './types.js';
 
 // One line per adapter. Adapters are small and import nothing heavy, so all load eagerly.
-export const adapters: SourceAdapter[] = [];
+export const adapters: SourceAdapter[] = [
+  opencode,
+];
 
 export function adapterById(id: SourceId | string): SourceAdapter | undefined {
   return adapters.find((a) => a.id === id);
