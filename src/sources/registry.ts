@@ -1,8 +1,10 @@
+import { codex } from './codex.js';
 import { opencode } from './opencode.js';
 import type { SourceAdapter, SourceId } from './types.js';
 
 // One line per adapter. Adapters are small and import nothing heavy, so all load eagerly.
 export const adapters: SourceAdapter[] = [
+  codex,
   opencode,
 ];
 

@@ -1,0 +1,451 @@
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { extractPatch, parseApplyPatch, parseUnifiedDiff, type PatchFile } from './apply-patch.js';
+import { makeCursor, resumeFrom, viewFile } from './file-cursor.js';
+import { isRecord, readLines } from './read-lines.js';
+import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
+import { baseName, findFiles } from './walk.js';
+
+/**
+ * Codex CLI / IDE / Desktop rollouts: `$CODEX_HOME/{sessions,archived_sessions}/**\/rollout-*.jsonl`,
+ * one `{timestamp, type, payload}` per line. Format: chat-log-formats.md §2.
+ *
+ * The same prompt or answer is written twice, as an `event_msg` (what the UI shows) and as a
+ * `response_item` (what the model sees), not always both and not always with the same text. A user
+ * `response_item` waits (`pending`) until the next record says whether an `event_msg.user_message`
+ * twin follows; assistant text and reasoning twins are adjacent, so the second copy is dropped.
+ */
+
+const UUID_TAIL = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+/** Context Codex injects as user/developer text: never a human prompt. */
+const INJECTED = /^\s*(?:# AGENTS\.md instructions|<[a-z_]+(?:[\s>]|$)|# Context from my IDE)/;
+const CHECKPOINT_EVERY = 500;
+const MAX_TRACKED_CALLS = 500;
+
+interface Pending {
+  line: number;
+  start: number;
+  text: string;
+  ts?: string;
+  /** The state as it was before this line, for a checkpoint that re-reads it. */
+  before: CodexState;
+}
+
+interface CodexState {
+  /** Number of the next line to read. */
+  line: number;
+  sessionId?: string;
+  sessionEmitted?: boolean;
+  /** What the session record says so far: every re-yield carries all of it. */
+  session: { createdAt?: string; title?: string; metadata?: Record<string, unknown> };
+  /** The turn's cwd (turn_context may change it) and the session's first one. */
+  cwd?: string;
+  sessionCwd?: string;
+  promptId?: string;
+  promptHash?: string;
+  /** An `event_msg.user_message` has been seen: prompts come from events from now on. */
+  userEvents?: boolean;
+  /** The last message emitted, for dropping its twin from the other stream. */
+  last?: { role: Role; kind: MessageKind; src: 'ev' | 'ri'; twinned?: boolean };
+  /** Calls seen, and calls whose patch already gave edits (so `patch_apply_end` does not repeat them). */
+  calls: string[];
+  patched: string[];
+}
+
+export const codex: SourceAdapter = {
+  id: 'codex',
+  name: 'Codex',
+
+  async locate(env: SourceEnv): Promise<string[]> {
+    const roots = codexRoots(env);
+    const out: string[] = [];
+    for (const root of roots) {
+      const live = await findFiles(join(root, 'sessions'), isRollout);
+      const liveRel = new Set(live.map((p) => p.slice(join(root, 'sessions').length)));
+      out.push(...live);
+      // An archived copy of a rollout still in sessions/ is older: the live one wins.
+      for (const p of await findFiles(join(root, 'archived_sessions'), isRollout)) {
+        if (!liveRel.has(p.slice(join(root, 'archived_sessions').length))) out.push(p);
+      }
+    }
+    return out;
+  },
+
+  matches(path: string): boolean {
+    return isRollout(baseName(path));
+  },
+
+  read(file: string, from: Cursor | undefined): AsyncIterable<SourceRecord> {
+    return readRollout(file, from);
+  },
+};
+
+/** `$CODEX_HOME` (comma-separated roots are accepted, as ccusage does) or `~/.codex`, on every OS. */
+export function codexRoots(env: SourceEnv): string[] {
+  const fromEnv = env.env.CODEX_HOME?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  return fromEnv.length ? fromEnv : [join(env.home, '.codex')];
+}
+
+function isRollout(name: string): boolean {
+  return name.startsWith('rollout-') && name.endsWith('.jsonl');
+}
+
+async function* readRollout(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
+  const view = await viewFile(file);
+  if ('error' in view) {
+    yield { kind: 'skip', reason: view.error };
+    return;
+  }
+  const resume = resumeFrom(view, from);
+  const saved = resume?.state as CodexState | undefined;
+  let st: CodexState = saved && typeof saved.line === 'number' ? structuredClone(saved) : { line: 1, calls: [], patched: [], session: {} };
+  /** User response_items waiting for the event that says which one (if any) is the prompt. */
+  let pending: Pending[] = [];
+  /** The line being handled. */
+  const cur = { line: 0, start: 0 };
+  const fileId = UUID_TAIL.exec(baseName(file).replace(/\.jsonl$/, ''))?.[1];
+  let offset = resume?.offset ?? 0;
+  let sinceCheckpoint = 0;
+  const out: SourceRecord[] = [];
+
+  const sid = (): string => {
+    if (!st.sessionId) st.sessionId = fileId ?? baseName(file).replace(/\.jsonl$/, '');
+    return st.sessionId;
+  };
+  const pushSession = (): void => {
+    st.sessionEmitted = true;
+    out.push({ kind: 'session', session: { id: `codex:${sid()}`, source: 'codex', ...(st.sessionCwd ? { cwd: st.sessionCwd } : {}), ...st.session } });
+  };
+  const ensureSession = (): void => {
+    if (!st.sessionEmitted) pushSession();
+  };
+  const emit = (m: Omit<MessageRecord, 'sessionId'>, src: 'ev' | 'ri'): void => {
+    ensureSession();
+    out.push({ kind: 'message', message: { ...m, sessionId: `codex:${sid()}` } });
+    st.last = { role: m.role, kind: m.kind, src };
+  };
+  /** The adjacent copy of the message just emitted, from the other stream. */
+  const isTwin = (role: Role, kind: MessageKind, src: 'ev' | 'ri'): boolean => {
+    const l = st.last;
+    if (!l || l.twinned || l.role !== role || l.kind !== kind || l.src === src) return false;
+    l.twinned = true;
+    return true;
+  };
+  const emitPrompt = (line: number, text: string, ts: string | undefined, src: 'ev' | 'ri'): void => {
+    const id = `codex:${sid()}:L${line}`;
+    st.promptId = id;
+    st.promptHash = hash(text);
+    emit({ id, role: 'user', kind: 'prompt', content: text, ...(ts ? { createdAt: ts } : {}) }, src);
+    if (st.session.title === undefined) {
+      st.session.title = titleOf(text);
+      pushSession();
+    }
+  };
+  /** A user response_item that no event twin claimed: a prompt in old rollouts, context in new ones. */
+  const flushPending = (): void => {
+    const list = pending;
+    pending = [];
+    for (const p of list) flushOne(p);
+  };
+  const flushOne = (p: Pending): void => {
+    if (st.userEvents) emit({ id: `codex:${sid()}:L${p.line}`, role: 'system', kind: 'meta', content: p.text, ...(p.ts ? { createdAt: p.ts } : {}), metadata: { nativeRole: 'user' } }, 'ri');
+    else emitPrompt(p.line, p.text, p.ts, 'ri');
+  };
+  const edits = (files: PatchFile[], messageId: string | undefined, ts: string | undefined, tool: string): void => {
+    let n = 0;
+    for (const f of files) {
+      const base = { sessionId: `codex:${sid()}`, tool, ...(messageId ? { messageId } : {}), ...(st.promptId ? { requestId: st.promptId } : {}), ...(st.cwd ? { cwd: st.cwd } : {}), ...(ts ? { createdAt: ts } : {}) };
+      const key = messageId ?? `codex:${sid()}:L${st.line}`;
+      const one = (edit: Omit<FileEditRecord, 'id' | 'sessionId' | 'tool'>): void => {
+        out.push({ kind: 'edit', edit: { ...base, ...edit, id: `${key}#${n++}` } });
+      };
+      if (f.movePath) {
+        one({ path: f.path, ...(f.oldText !== undefined ? { oldText: f.oldText } : {}) });
+        one({ path: f.movePath, ...(f.newText !== undefined ? { newText: f.newText } : {}) });
+      } else one({ path: f.path, ...(f.oldText !== undefined ? { oldText: f.oldText } : {}), ...(f.newText !== undefined ? { newText: f.newText } : {}) });
+    }
+  };
+  const remember = (list: string[], id: string): void => {
+    list.push(id);
+    if (list.length > MAX_TRACKED_CALLS) list.splice(0, list.length - MAX_TRACKED_CALLS);
+  };
+
+  let lines: AsyncGenerator<{ line: number; start: number; end: number; value?: unknown; error?: string }>;
+  try {
+    lines = readLines(file, { offset, startLine: st.line });
+  } catch (err) {
+    yield { kind: 'skip', reason: `cannot read file: ${String(err)}` };
+    return;
+  }
+  try {
+    for await (const l of lines) {
+      st.line = l.line + 1;
+      offset = l.end;
+      if (l.error !== undefined) out.push({ kind: 'skip', line: l.line, reason: l.error });
+      else {
+        cur.line = l.line;
+        cur.start = l.start;
+        const reason = handleLine(l.value, l.line);
+        if (reason) out.push({ kind: 'skip', line: l.line, reason });
+      }
+      yield* out.splice(0);
+      if (++sinceCheckpoint >= CHECKPOINT_EVERY && pending.length === 0) {
+        sinceCheckpoint = 0;
+        yield { kind: 'checkpoint', cursor: makeCursor(view, offset, st) };
+      }
+    }
+  } catch (err) {
+    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  }
+  if (!st.userEvents) flushPending();
+  yield* out.splice(0);
+  const first = pending[0];
+  if (first) {
+    // Wait for the event that may follow: resume at the first pending line, with the state before it.
+    yield { kind: 'checkpoint', cursor: makeCursor(view, first.start, first.before) };
+  } else yield { kind: 'checkpoint', cursor: makeCursor(view, offset, st) };
+
+  /** Interprets one rollout line; returns a skip reason, or undefined. */
+  function handleLine(value: unknown, lineNo: number): string | undefined {
+    if (!isRecord(value)) return 'not a JSON object';
+    const type = value.type;
+    const p = value.payload;
+    const ts = typeof value.timestamp === 'string' ? value.timestamp : undefined;
+    if (typeof type !== 'string') return 'no record type';
+    if (!isRecord(p)) return `${type} without a payload object`;
+    const ptype = typeof p.type === 'string' ? p.type : undefined;
+    const lineId = `codex:${sid()}:L${lineNo}`;
+    switch (type) {
+      case 'session_meta': {
+        if (st.session.metadata) return undefined; // a copied meta line (fork, resume): the first one counts
+        if (!st.sessionEmitted && !fileId && typeof p.id === 'string') st.sessionId = p.id;
+        if (typeof p.cwd === 'string') st.cwd = st.sessionCwd = p.cwd;
+        const metadata: Record<string, unknown> = {};
+        for (const k of ['originator', 'cli_version', 'source', 'model_provider', 'git', 'forked_from_id', 'thread_source', 'agent_nickname', 'agent_role'] as const) {
+          if (p[k] !== undefined) metadata[k] = p[k];
+        }
+        st.session.metadata = metadata;
+        const createdAt = typeof p.timestamp === 'string' ? p.timestamp : ts;
+        if (createdAt) st.session.createdAt = createdAt;
+        pushSession();
+        return undefined;
+      }
+      case 'turn_context':
+        if (typeof p.cwd === 'string') {
+          st.cwd = p.cwd;
+          if (!st.sessionCwd) {
+            st.sessionCwd = p.cwd;
+            if (st.sessionEmitted) pushSession();
+          }
+        }
+        return undefined;
+      case 'compacted':
+        flushPending();
+        if (typeof p.message === 'string' && p.message) emit({ id: lineId, role: 'system', kind: 'meta', content: p.message, ...(ts ? { createdAt: ts } : {}), metadata: { compacted: true } }, 'ri');
+        return undefined;
+      case 'event_msg':
+        return handleEvent(p, ptype, lineNo, ts);
+      case 'response_item':
+        return handleItem(p, ptype, lineNo, ts);
+      default:
+        return `unknown record type ${JSON.stringify(type).slice(0, 60)}`;
+    }
+  }
+
+  function handleEvent(p: Record<string, unknown>, ptype: string | undefined, lineNo: number, ts: string | undefined): string | undefined {
+    switch (ptype) {
+      case 'user_message': {
+        if (typeof p.message !== 'string') return 'user_message without text';
+        st.userEvents = true;
+        const text = p.message;
+        if (pending.length) {
+          const list = pending;
+          pending = [];
+          const twin = list.findLast((x) => x.text.trim() === text.trim());
+          for (const x of list) if (x !== twin) flushOne(x); // context sent with the prompt
+          // When the response_item copy came first, its line is the id, so reading in pieces agrees.
+          emitPrompt(twin?.line ?? lineNo, text, ts ?? twin?.ts, 'ev');
+          return undefined;
+        }
+        if (st.last?.role === 'user' && st.last.kind === 'prompt' && st.last.src === 'ri' && !st.last.twinned && st.promptHash === hash(text)) {
+          st.last.twinned = true; // its twin was already stored (the read stopped between them)
+          return undefined;
+        }
+        emitPrompt(lineNo, text, ts, 'ev');
+        return undefined;
+      }
+      case 'agent_message':
+        flushPending();
+        if (typeof p.message !== 'string') return 'agent_message without text';
+        if (isTwin('assistant', 'text', 'ev')) return undefined;
+        emit({ id: `codex:${sid()}:L${lineNo}`, role: 'assistant', kind: 'text', content: p.message, ...(ts ? { createdAt: ts } : {}) }, 'ev');
+        return undefined;
+      case 'agent_reasoning':
+        flushPending();
+        if (typeof p.text !== 'string' || !p.text) return undefined;
+        if (isTwin('assistant', 'thinking', 'ev')) return undefined;
+        emit({ id: `codex:${sid()}:L${lineNo}`, role: 'assistant', kind: 'thinking', content: p.text, ...(ts ? { createdAt: ts } : {}) }, 'ev');
+        return undefined;
+      case 'patch_apply_end': {
+        const callId = typeof p.call_id === 'string' ? p.call_id : undefined;
+        if (p.success === false || !isRecord(p.changes)) return undefined;
+        if (callId && st.patched.includes(callId)) return undefined;
+        const files: PatchFile[] = [];
+        for (const [path, change] of Object.entries(p.changes)) {
+          if (!isRecord(change)) continue;
+          const kind = change.type === 'add' ? 'add' : change.type === 'delete' ? 'delete' : 'update';
+          const f: PatchFile = { path, change: kind };
+          if (typeof change.unified_diff === 'string') Object.assign(f, parseUnifiedDiff(change.unified_diff));
+          else if (typeof change.content === 'string') {
+            if (kind === 'delete') f.oldText = change.content;
+            else f.newText = change.content;
+          }
+          if (typeof change.move_path === 'string') f.movePath = change.move_path;
+          files.push(f);
+        }
+        if (callId) remember(st.patched, callId);
+        const messageId = callId && st.calls.includes(callId) ? `codex:${sid()}:${callId}` : undefined;
+        edits(files, messageId, ts, 'apply_patch');
+        return undefined;
+      }
+      default:
+        // token_count, task_started/complete, exec_command_end (duplicates the call output), ...: UI events.
+        return undefined;
+    }
+  }
+
+  function handleItem(p: Record<string, unknown>, ptype: string | undefined, lineNo: number, ts: string | undefined): string | undefined {
+    const at = ts ? { createdAt: ts } : {};
+    const lineId = `codex:${sid()}:L${lineNo}`;
+    switch (ptype) {
+      case 'message': {
+        const role = p.role;
+        const text = contentText(p.content);
+        if (text === undefined) return 'message without content';
+        if (role === 'user') {
+          if (INJECTED.test(text)) {
+            emit({ id: lineId, role: 'system', kind: 'meta', content: text, ...at, metadata: { nativeRole: 'user' } }, 'ri');
+            return undefined;
+          }
+          pending.push({ line: lineNo, start: cur.start, text, ...(ts ? { ts } : {}), before: structuredClone({ ...st, line: lineNo }) });
+          return undefined;
+        }
+        if (role === 'assistant') {
+          flushPending();
+          if (isTwin('assistant', 'text', 'ri')) return undefined;
+          emit({ id: lineId, role: 'assistant', kind: 'text', content: text, ...at }, 'ri');
+          return undefined;
+        }
+        if (role === 'developer' || role === 'system') {
+          emit({ id: lineId, role: 'system', kind: 'meta', content: text, ...at, metadata: { nativeRole: role } }, 'ri');
+          return undefined;
+        }
+        return `message with unknown role ${JSON.stringify(role)}`;
+      }
+      case 'reasoning': {
+        flushPending();
+        const summary = Array.isArray(p.summary) ? p.summary.map((s) => (isRecord(s) && typeof s.text === 'string' ? s.text : '')).filter(Boolean).join('\n\n') : '';
+        if (!summary) return undefined; // encrypted reasoning only: nothing readable to keep
+        if (isTwin('assistant', 'thinking', 'ri')) return undefined;
+        emit({ id: lineId, role: 'assistant', kind: 'thinking', content: summary, ...at }, 'ri');
+        return undefined;
+      }
+      case 'function_call':
+      case 'custom_tool_call':
+      case 'local_shell_call':
+      case 'web_search_call': {
+        flushPending();
+        const callId = typeof p.call_id === 'string' ? p.call_id : typeof p.id === 'string' ? p.id : undefined;
+        const name = typeof p.name === 'string' ? p.name.replace(/^functions\./, '') : ptype === 'local_shell_call' ? 'local_shell' : ptype === 'web_search_call' ? 'web_search' : 'tool';
+        const input = ptype === 'function_call' ? p.arguments : ptype === 'custom_tool_call' ? p.input : ptype === 'local_shell_call' ? p.action : p.action;
+        const inputText = typeof input === 'string' ? input : input === undefined ? '' : JSON.stringify(input);
+        const id = callId ? `codex:${sid()}:${callId}` : lineId;
+        emit({ id, role: 'assistant', kind: 'tool_call', content: `${name} ${inputText}`.trim(), ...at, metadata: { tool: name, ...(callId ? { callId } : {}) } }, 'ri');
+        if (callId) remember(st.calls, callId);
+        const patch = findPatch(name, input);
+        if (patch) {
+          const files = parseApplyPatch(patch);
+          if (files.length) {
+            edits(files, id, ts, 'apply_patch');
+            if (callId) remember(st.patched, callId);
+          }
+        }
+        return undefined;
+      }
+      case 'function_call_output':
+      case 'custom_tool_call_output': {
+        flushPending();
+        const callId = typeof p.call_id === 'string' ? p.call_id : undefined;
+        const output = outputText(p.output);
+        emit({ id: callId ? `codex:${sid()}:${callId}:output` : lineId, role: 'tool', kind: 'tool_result', content: output, ...at, metadata: { ...(callId ? { callId } : {}) } }, 'ri');
+        return undefined;
+      }
+      case 'ghost_snapshot':
+      case 'compaction':
+      case 'compaction_summary':
+      case 'image_generation_call':
+      case 'tool_search_call':
+      case 'tool_search_output':
+        return undefined;
+      default:
+        return `unknown response_item type ${JSON.stringify(ptype ?? null).slice(0, 60)}`;
+    }
+  }
+}
+
+/** The patch text of an apply_patch call, in any of its shapes (custom tool, function, shell). */
+function findPatch(name: string, input: unknown): string | undefined {
+  if (typeof input === 'string') {
+    if (name === 'apply_patch' && !input.trimStart().startsWith('{')) return extractPatch(input) ?? input;
+    if (!input.includes('*** Begin Patch')) return undefined;
+    try {
+      const parsed = JSON.parse(input) as unknown;
+      return findPatch(name, parsed);
+    } catch {
+      return extractPatch(input);
+    }
+  }
+  if (Array.isArray(input)) {
+    for (const x of input) {
+      const found = typeof x === 'string' ? extractPatch(x) : findPatch(name, x);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (isRecord(input)) {
+    for (const k of ['input', 'patch', 'command', 'cmd']) {
+      const v = input[k];
+      const found = typeof v === 'string' ? extractPatch(v) : v !== undefined ? findPatch(name, v) : undefined;
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function contentText(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return undefined;
+  const parts: string[] = [];
+  for (const c of content) {
+    if (!isRecord(c)) continue;
+    if (typeof c.text === 'string') parts.push(c.text);
+    else if (c.type === 'input_image') parts.push('[image]');
+  }
+  return parts.join('\n\n');
+}
+
+function outputText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (isRecord(output) && typeof output.output === 'string') return output.output;
+  if (Array.isArray(output)) return output.map((o) => (isRecord(o) && typeof o.text === 'string' ? o.text : '')).join('\n');
+  return output === undefined ? '' : JSON.stringify(output);
+}
+
+function hash(text: string): string {
+  return createHash('sha1').update(text.trim()).digest('hex').slice(0, 16);
+}
+
+function titleOf(text: string): string {
+  const first = text.trim().split('\n')[0] ?? '';
+  return first.length > 100 ? `${first.slice(0, 97)}...` : first;
+}

@@ -1,0 +1,31 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Files under `dir` (depth-limited) whose name passes `accept`; a missing or unreadable dir yields nothing. */
+export async function findFiles(dir: string, accept: (name: string) => boolean, maxDepth = 6): Promise<string[]> {
+  const out: string[] = [];
+  async function visit(d: string, depth: number): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (depth < maxDepth) await visit(p, depth + 1);
+      } else if (e.isFile() && accept(e.name)) out.push(p);
+    }
+  }
+  await visit(dir, 0);
+  return out;
+}
+
+/** The last path segment, for either separator (a Windows path may be handed to us on any OS). */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] ?? path;
+}
+
