@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { extractPatch, parseApplyPatch, parseUnifiedDiff, type PatchFile } from './apply-patch.js';
-import { makeCursor, resumeFrom, viewFile } from './file-cursor.js';
-import { isRecord, readLines } from './read-lines.js';
+import { extractPatch, parseUnifiedDiff } from './unified-diff.js';
+import { isRecord, resumePoint } from './file-state.js';
+import { readJsonl } from './jsonl.js';
+import { parseApplyPatch, type PatchedFile } from './patch-text.js';
 import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { baseName, findFiles } from './walk.js';
 
@@ -91,20 +92,21 @@ function isRollout(name: string): boolean {
 }
 
 async function* readRollout(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  const view = await viewFile(file);
-  if ('error' in view) {
-    yield { kind: 'skip', reason: view.error };
+  let resume: ReturnType<typeof resumePoint>;
+  try {
+    resume = resumePoint(file, from);
+  } catch (err) {
+    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
     return;
   }
-  const resume = resumeFrom(view, from);
-  const saved = resume?.state as CodexState | undefined;
+  const saved = resume.start > 0 ? (from?.state as CodexState | undefined) : undefined;
   let st: CodexState = saved && typeof saved.line === 'number' ? structuredClone(saved) : { line: 1, calls: [], patched: [], session: {} };
   /** User response_items waiting for the event that says which one (if any) is the prompt. */
   let pending: Pending[] = [];
   /** The line being handled. */
   const cur = { line: 0, start: 0 };
   const fileId = UUID_TAIL.exec(baseName(file).replace(/\.jsonl$/, ''))?.[1];
-  let offset = resume?.offset ?? 0;
+  let offset = saved && typeof saved.line === 'number' ? resume.start : 0;
   let sinceCheckpoint = 0;
   const out: SourceRecord[] = [];
 
@@ -151,7 +153,7 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
     if (st.userEvents) emit({ id: `codex:${sid()}:L${p.line}`, role: 'system', kind: 'meta', content: p.text, ...(p.ts ? { createdAt: p.ts } : {}), metadata: { nativeRole: 'user' } }, 'ri');
     else emitPrompt(p.line, p.text, p.ts, 'ri');
   };
-  const edits = (files: PatchFile[], messageId: string | undefined, ts: string | undefined, tool: string): void => {
+  const edits = (files: PatchedFile[], messageId: string | undefined, ts: string | undefined, tool: string): void => {
     let n = 0;
     for (const f of files) {
       const base = { sessionId: `codex:${sid()}`, tool, ...(messageId ? { messageId } : {}), ...(st.promptId ? { requestId: st.promptId } : {}), ...(st.cwd ? { cwd: st.cwd } : {}), ...(ts ? { createdAt: ts } : {}) };
@@ -159,9 +161,9 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
       const one = (edit: Omit<FileEditRecord, 'id' | 'sessionId' | 'tool'>): void => {
         out.push({ kind: 'edit', edit: { ...base, ...edit, id: `${key}#${n++}` } });
       };
-      if (f.movePath) {
+      if (f.movedTo) {
         one({ path: f.path, ...(f.oldText !== undefined ? { oldText: f.oldText } : {}) });
-        one({ path: f.movePath, ...(f.newText !== undefined ? { newText: f.newText } : {}) });
+        one({ path: f.movedTo, ...(f.newText !== undefined ? { newText: f.newText } : {}) });
       } else one({ path: f.path, ...(f.oldText !== undefined ? { oldText: f.oldText } : {}), ...(f.newText !== undefined ? { newText: f.newText } : {}) });
     }
   };
@@ -170,15 +172,8 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
     if (list.length > MAX_TRACKED_CALLS) list.splice(0, list.length - MAX_TRACKED_CALLS);
   };
 
-  let lines: AsyncGenerator<{ line: number; start: number; end: number; value?: unknown; error?: string }>;
   try {
-    lines = readLines(file, { offset, startLine: st.line });
-  } catch (err) {
-    yield { kind: 'skip', reason: `cannot read file: ${String(err)}` };
-    return;
-  }
-  try {
-    for await (const l of lines) {
+    for await (const l of readJsonl(file, { offset, startLine: st.line })) {
       st.line = l.line + 1;
       offset = l.end;
       if (l.error !== undefined) out.push({ kind: 'skip', line: l.line, reason: l.error });
@@ -191,7 +186,7 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
       yield* out.splice(0);
       if (++sinceCheckpoint >= CHECKPOINT_EVERY && pending.length === 0) {
         sinceCheckpoint = 0;
-        yield { kind: 'checkpoint', cursor: makeCursor(view, offset, st) };
+        yield { kind: 'checkpoint', cursor: resume.cursorAt(offset, structuredClone(st)) };
       }
     }
   } catch (err) {
@@ -202,8 +197,8 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
   const first = pending[0];
   if (first) {
     // Wait for the event that may follow: resume at the first pending line, with the state before it.
-    yield { kind: 'checkpoint', cursor: makeCursor(view, first.start, first.before) };
-  } else yield { kind: 'checkpoint', cursor: makeCursor(view, offset, st) };
+    yield { kind: 'checkpoint', cursor: resume.cursorAt(first.start, first.before) };
+  } else yield { kind: 'checkpoint', cursor: resume.cursorAt(offset, st) };
 
   /** Interprets one rollout line; returns a skip reason, or undefined. */
   function handleLine(value: unknown, lineNo: number): string | undefined {
@@ -290,17 +285,17 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
         const callId = typeof p.call_id === 'string' ? p.call_id : undefined;
         if (p.success === false || !isRecord(p.changes)) return undefined;
         if (callId && st.patched.includes(callId)) return undefined;
-        const files: PatchFile[] = [];
+        const files: PatchedFile[] = [];
         for (const [path, change] of Object.entries(p.changes)) {
           if (!isRecord(change)) continue;
-          const kind = change.type === 'add' ? 'add' : change.type === 'delete' ? 'delete' : 'update';
-          const f: PatchFile = { path, change: kind };
+          const op = change.type === 'add' ? 'add' : change.type === 'delete' ? 'delete' : 'update';
+          const f: PatchedFile = { path, op };
           if (typeof change.unified_diff === 'string') Object.assign(f, parseUnifiedDiff(change.unified_diff));
           else if (typeof change.content === 'string') {
-            if (kind === 'delete') f.oldText = change.content;
+            if (op === 'delete') f.oldText = change.content;
             else f.newText = change.content;
           }
-          if (typeof change.move_path === 'string') f.movePath = change.move_path;
+          if (typeof change.move_path === 'string') f.movedTo = change.move_path;
           files.push(f);
         }
         if (callId) remember(st.patched, callId);

@@ -1,14 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { Cursor, FileEditRecord, MessageRecord, SessionRecord, SourceAdapter, SourceRecord } from '../../src/sources/index.js';
 
-/** The real fixtures beside the repository (read-only; copy before changing). */
-export const REAL = resolve('../shared/fixtures/real');
-
-export function tempDir(prefix = 'lore-src-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { REAL, tempDir } from './collect-records.js';
 
 export interface ReadResult {
   records: SourceRecord[];
@@ -20,7 +12,7 @@ export interface ReadResult {
   cursor?: Cursor;
 }
 
-/** Reads a file through an adapter and folds the records the way the store would. */
+/** Reads a file through an adapter and folds the records the way the store would (upsert by id). */
 export async function readAll(adapter: SourceAdapter, file: string, from?: Cursor, into?: ReadResult): Promise<ReadResult> {
   const r: ReadResult = into ?? { records: [], sessions: new Map(), messages: new Map(), edits: new Map(), skips: [] };
   for await (const rec of adapter.read(file, from)) {
