@@ -74,3 +74,9 @@ export class GitError extends LoreError {
 function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';
 }
+
+export class EmbeddingServiceError extends LoreError {
+  constructor(endpoint: string, reason: string) {
+    super(`the embedding service at ${endpoint} failed: ${reason}`, 'E_EMBED_SERVICE', 'check LORE_EMBED_URL / LORE_EMBED_MODEL (or unset them to use the offline default)');
+  }
+}

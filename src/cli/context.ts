@@ -29,3 +29,13 @@ export async function catchUpRepo(ctx: RepoContext, report: Reporter) {
   const { catchUp } = await import('../pipeline/index.js');
   return catchUp(ctx.db, ctx.repo, report);
 }
+
+/** Runs the embedding stage with the configured model (vectors for what was added since the last run). */
+export async function embedStage(db: Db, report: Reporter) {
+  const [{ embedPending }, { resolveEmbedder }] = await Promise.all([import('../pipeline/index.js'), import('../embed/index.js')]);
+  const r = await embedPending(db, resolveEmbedder(process.env), { report });
+  if (r.status === 'model-changed') {
+    report({ type: 'warning', message: `stored vectors were made by ${r.model}, not the configured model: run \`lore reindex --vectors\` (search uses full text until then)` });
+  }
+  return r;
+}

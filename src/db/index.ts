@@ -8,3 +8,5 @@ export * from './health.js';
 export * from './sessions.js';
 export * from './links.js';
 export { openForeignStore, ForeignStoreError, type ForeignStore, type ForeignStoreOptions, type ForeignStoreProblem } from './foreign-store.js';
+export * from './vectors.js';
+export * from './search.js';

@@ -1,3 +1,4 @@
 // The pipeline's public surface: the stages, run in order, for one repository.
 export { catchUp, hasQueuedEvents, type CatchUpResult } from './catch-up.js';
 export { tryLock, lockHolder, isAlive, type Lock } from './lock.js';
+export { embedPending, reindexVectors, type EmbedResult, type EmbedOptions } from './embed-vectors.js';

@@ -3,3 +3,4 @@ export { why, checkTarget, type WhyResult, type CommitInfo } from './why.js';
 export { resolveTarget, type Target } from './resolve-target.js';
 export { closestPaths } from './suggest.js';
 export { doctor, type DoctorReport, type Check } from './doctor.js';
+export { search, toMatchExpression, type SearchOptions, type SearchResult, type SearchHit, type SearchMode } from './search.js';

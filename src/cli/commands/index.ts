@@ -4,11 +4,15 @@ import { doctorCommand } from './doctor.js';
 import { hookCommand } from './hook.js';
 import { indexCommand } from './index-cmd.js';
 import { initCommand } from './init.js';
+import { reindexCommand } from './reindex.js';
+import { searchCommand } from './search.js';
 import { whyCommand } from './why.js';
 
 // One line per command; handlers load their implementation lazily.
 export const commands: CommandModule<GlobalArgs, never>[] = [
   whyCommand,
+  searchCommand,
+  reindexCommand,
   initCommand,
   indexCommand,
   hookCommand,

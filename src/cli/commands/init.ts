@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { catchUpRepo, openRepoContext } from '../context.js';
+import { catchUpRepo, embedStage, openRepoContext } from '../context.js';
 import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 import { renderHookStatus } from './hook.js';
@@ -17,6 +17,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       const { installHooks } = await import('../../git/index.js');
       const hooks = args.hooks ? await installHooks(ctx.repo.root) : [];
       const r = await catchUpRepo(ctx, report);
+      await embedStage(ctx.db, report);
       report.stop();
       if (args.json) {
         printJson({ project: ctx.repo.root, database: ctx.dbPath, hooks, commitsAdded: r.commits.added, commitsTotal: r.commits.total });

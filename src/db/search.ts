@@ -1,0 +1,231 @@
+import type { Db } from './open.js';
+
+/**
+ * The SQL behind `lore search`: BM25 over messages_fts and learnings_fts with filters, snippets,
+ * and the files each hit is linked to. Ranking fusion lives in src/query/search.ts.
+ */
+export type HitKind = 'message' | 'commit' | 'learning';
+
+export interface SearchFilters {
+  projects?: string[];
+  sources?: string[];
+  roles?: string[];
+  /** ISO 8601 bounds on the item's date (inclusive). */
+  since?: string;
+  until?: string;
+  kinds?: HitKind[];
+  /** Only items linked to this repo-relative path (see itemsLinkedToFile). */
+  linked?: { messages: string[]; learnings: string[] };
+}
+
+export interface RankedRef {
+  kind: 'message' | 'learning';
+  ref: string;
+}
+
+export interface HitRow {
+  kind: HitKind;
+  id: string;
+  role: string | null;
+  date: string | null;
+  source: string | null;
+  project: string | null;
+  sessionId: string | null;
+  sessionTitle: string | null;
+  content: string;
+  sha: string | null;
+}
+
+/** Highlight markers snippet() puts around matches; src/cli turns them into bold or text markers. */
+export const MARK_START = '\u0002';
+export const MARK_END = '\u0003';
+
+/** BM25 ranks only the most recent this-many matches of a very common query (keeps p95 bounded). */
+export const RANK_WINDOW = 20_000;
+
+export function countSearchable(db: Db): number {
+  const m = (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+  const l = (db.prepare('SELECT count(*) AS n FROM learnings').get() as { n: number }).n;
+  return m + l;
+}
+
+/** Message ids and learning ids linked to `path` by file edits, commits, relationships or related_files. */
+export function itemsLinkedToFile(db: Db, path: string, projects?: string[]): { messages: string[]; learnings: string[] } {
+  const inProject = (col: string) => (projects?.length ? ` AND ${col} IN (SELECT value FROM json_each(@projects))` : '');
+  const params = { path, projects: JSON.stringify(projects ?? []) };
+  const messages = new Set<string>();
+  const learnings = new Set<string>();
+  for (const r of db
+    .prepare(`SELECT message_id AS a, request_id AS b FROM file_edits WHERE path = @path${inProject('project_path')}`)
+    .all(params) as { a: string | null; b: string | null }[]) {
+    if (r.a) messages.add(r.a);
+    if (r.b) messages.add(r.b);
+  }
+  for (const r of db
+    .prepare(`SELECT DISTINCT 'git:' || project_path || ':' || sha AS id FROM commit_files WHERE (path = @path OR old_path = @path)${inProject('project_path')}`)
+    .all(params) as { id: string }[])
+    messages.add(r.id);
+  const nodes = db
+    .prepare(
+      `SELECT target_path AS node FROM relationships WHERE source_path = @path
+       UNION SELECT source_path FROM relationships WHERE target_path = @path`,
+    )
+    .all(params) as { node: string }[];
+  const commitMessage = db.prepare(`SELECT 'git:' || project_path || ':' || sha AS id FROM commits WHERE sha = @sha${inProject('project_path')}`);
+  for (const { node } of nodes) {
+    if (node.startsWith('msg:')) messages.add(node.slice(4));
+    else if (node.startsWith('learning:')) learnings.add(node.slice(9));
+    else if (node.startsWith('commit:')) {
+      for (const r of commitMessage.all({ sha: node.slice(7), projects: params.projects }) as { id: string }[]) messages.add(r.id);
+    }
+  }
+  for (const r of db.prepare('SELECT l.id FROM learnings l, json_each(l.related_files) j WHERE j.value = ?').all(path) as { id: string }[]) learnings.add(r.id);
+  return { messages: [...messages], learnings: [...learnings] };
+}
+
+interface Where {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+function messageWhere(f: SearchFilters): Where | undefined {
+  const kinds = f.kinds ?? [];
+  if (kinds.length > 0 && !kinds.includes('message') && !kinds.includes('commit')) return undefined;
+  const parts: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (f.projects?.length) (parts.push('s.project_path IN (SELECT value FROM json_each(@projects))'), (params.projects = JSON.stringify(f.projects)));
+  if (f.sources?.length) (parts.push('s.source IN (SELECT value FROM json_each(@sources))'), (params.sources = JSON.stringify(f.sources)));
+  if (f.roles?.length) (parts.push('m.role IN (SELECT value FROM json_each(@roles))'), (params.roles = JSON.stringify(f.roles)));
+  if (f.since) (parts.push('m.created_at >= @since'), (params.since = f.since));
+  if (f.until) (parts.push('m.created_at <= @until'), (params.until = f.until));
+  if (kinds.length > 0 && !(kinds.includes('message') && kinds.includes('commit'))) {
+    parts.push(kinds.includes('commit') ? "json_extract(m.metadata, '$.kind') = 'commit'" : "coalesce(json_extract(m.metadata, '$.kind'), '') != 'commit'");
+  }
+  if (f.linked) (parts.push('m.id IN (SELECT value FROM json_each(@linked))'), (params.linked = JSON.stringify(f.linked.messages)));
+  return { sql: parts.length ? ` AND ${parts.join(' AND ')}` : '', params };
+}
+
+function learningWhere(f: SearchFilters): Where | undefined {
+  if (f.kinds?.length && !f.kinds.includes('learning')) return undefined;
+  if (f.roles?.length) return undefined;
+  const parts: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (f.projects?.length) (parts.push('s.project_path IN (SELECT value FROM json_each(@projects))'), (params.projects = JSON.stringify(f.projects)));
+  if (f.sources?.length) (parts.push('s.source IN (SELECT value FROM json_each(@sources))'), (params.sources = JSON.stringify(f.sources)));
+  if (f.since) (parts.push('l.created_at >= @since'), (params.since = f.since));
+  if (f.until) (parts.push('l.created_at <= @until'), (params.until = f.until));
+  if (f.linked) (parts.push('l.id IN (SELECT value FROM json_each(@linked))'), (params.linked = JSON.stringify(f.linked.learnings)));
+  return { sql: parts.length ? ` AND ${parts.join(' AND ')}` : '', params };
+}
+
+/** Message ids by BM25 (best first) for an FTS5 MATCH expression, honouring the filters. */
+export function ftsMessages(db: Db, match: string, filters: SearchFilters, k: number): RankedRef[] {
+  const where = messageWhere(filters);
+  if (!where) return [];
+  // A very common query would make BM25 score every match (~0.5 s at 500k): rank only the newest window.
+  const floor = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?').get(match, RANK_WINDOW) as
+    | { rowid: number }
+    | undefined;
+  const rows = db
+    .prepare(
+      `SELECT m.id AS ref FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN sessions s ON s.id = m.session_id
+       WHERE messages_fts MATCH @match${floor ? ' AND messages_fts.rowid >= @floor' : ''}${where.sql}
+       ORDER BY bm25(messages_fts) LIMIT @k`,
+    )
+    .all({ ...where.params, match, k, ...(floor ? { floor: floor.rowid } : {}) }) as { ref: string }[];
+  return rows.map((r) => ({ kind: 'message', ref: r.ref }));
+}
+
+/** Learning ids by BM25 (best first). */
+export function ftsLearnings(db: Db, match: string, filters: SearchFilters, k: number): RankedRef[] {
+  const where = learningWhere(filters);
+  if (!where) return [];
+  const rows = db
+    .prepare(
+      `SELECT l.id AS ref FROM learnings_fts JOIN learnings l ON l.rowid = learnings_fts.rowid LEFT JOIN sessions s ON s.id = l.session_id
+       WHERE learnings_fts MATCH @match${where.sql} ORDER BY bm25(learnings_fts) LIMIT @k`,
+    )
+    .all({ ...where.params, match, k }) as { ref: string }[];
+  return rows.map((r) => ({ kind: 'learning', ref: r.ref }));
+}
+
+/** Keeps the refs (from a vector search) that pass the filters, in their order. */
+export function filterRefs(db: Db, refs: RankedRef[], filters: SearchFilters): RankedRef[] {
+  const mw = messageWhere(filters);
+  const lw = learningWhere(filters);
+  const msgIds = refs.filter((r) => r.kind === 'message').map((r) => r.ref);
+  const lrnIds = refs.filter((r) => r.kind === 'learning').map((r) => r.ref);
+  const keep = new Set<string>();
+  if (mw && msgIds.length)
+    for (const r of db
+      .prepare(`SELECT m.id FROM messages m JOIN sessions s ON s.id = m.session_id WHERE m.id IN (SELECT value FROM json_each(@ids))${mw.sql}`)
+      .all({ ...mw.params, ids: JSON.stringify(msgIds) }) as { id: string }[])
+      keep.add(`message\0${r.id}`);
+  if (lw && lrnIds.length)
+    for (const r of db
+      .prepare(`SELECT l.id FROM learnings l LEFT JOIN sessions s ON s.id = l.session_id WHERE l.id IN (SELECT value FROM json_each(@ids))${lw.sql}`)
+      .all({ ...lw.params, ids: JSON.stringify(lrnIds) }) as { id: string }[])
+      keep.add(`learning\0${r.id}`);
+  return refs.filter((r) => keep.has(`${r.kind}\0${r.ref}`));
+}
+
+/** The rows to show for ranked refs. */
+export function hitRows(db: Db, refs: RankedRef[]): HitRow[] {
+  const msg = db.prepare(
+    `SELECT m.id, m.role, m.created_at AS date, m.content, json_extract(m.metadata, '$.kind') AS mkind, json_extract(m.metadata, '$.sha') AS sha,
+            s.source, s.project_path AS project, s.id AS sessionId, s.title AS sessionTitle
+     FROM messages m LEFT JOIN sessions s ON s.id = m.session_id WHERE m.id = ?`,
+  );
+  const lrn = db.prepare(
+    `SELECT l.id, l.created_at AS date, l.content, s.source, s.project_path AS project, s.id AS sessionId, s.title AS sessionTitle
+     FROM learnings l LEFT JOIN sessions s ON s.id = l.session_id WHERE l.id = ?`,
+  );
+  return refs.flatMap((r): HitRow[] => {
+    if (r.kind === 'message') {
+      const row = msg.get(r.ref) as (Omit<HitRow, 'kind'> & { mkind: string | null }) | undefined;
+      if (!row) return [];
+      const { mkind, ...rest } = row;
+      return [{ ...rest, kind: mkind === 'commit' ? 'commit' : 'message' }];
+    }
+    const row = lrn.get(r.ref) as Omit<HitRow, 'kind' | 'role' | 'sha'> | undefined;
+    return row ? [{ ...row, kind: 'learning', role: null, sha: null }] : [];
+  });
+}
+
+/** The FTS5 snippet of one item for `match`, with MARK_START/MARK_END around matches; undefined when it does not match. */
+export function snippetOf(db: Db, ref: RankedRef, match: string, tokens = 24): string | undefined {
+  const table = ref.kind === 'message' ? 'messages' : 'learnings';
+  const row = db
+    .prepare(
+      `SELECT snippet(${table}_fts, 0, char(2), char(3), '…', ?) AS s FROM ${table}_fts
+       WHERE ${table}_fts MATCH ? AND rowid = (SELECT rowid FROM ${table} WHERE id = ?)`,
+    )
+    .get(tokens, match, ref.ref) as { s: string } | undefined;
+  return row?.s;
+}
+
+/** Repo-relative files a hit is linked to (file edits, commit files, relationships, related_files). */
+export function linkedFiles(db: Db, hit: HitRow, max = 10): string[] {
+  const files = new Set<string>();
+  const add = (rows: { p: string }[]) => {
+    for (const r of rows) if (r.p && !/^(msg|commit|learning|session):/.test(r.p)) files.add(r.p);
+  };
+  if (hit.kind === 'learning') {
+    add(db.prepare('SELECT j.value AS p FROM learnings l, json_each(l.related_files) j WHERE l.id = ?').all(hit.id) as { p: string }[]);
+    add(linkedByRelationship(db, `learning:${hit.id}`));
+  } else {
+    if (hit.kind === 'commit' && hit.sha && hit.project) {
+      add(db.prepare('SELECT path AS p FROM commit_files WHERE project_path = ? AND sha = ? ORDER BY path').all(hit.project, hit.sha) as { p: string }[]);
+      add(linkedByRelationship(db, `commit:${hit.sha}`));
+    }
+    add(db.prepare('SELECT DISTINCT path AS p FROM file_edits WHERE message_id = ? OR request_id = ? ORDER BY path').all(hit.id, hit.id) as { p: string }[]);
+    add(linkedByRelationship(db, `msg:${hit.id}`));
+  }
+  return [...files].slice(0, max);
+}
+
+function linkedByRelationship(db: Db, node: string): { p: string }[] {
+  return db
+    .prepare('SELECT target_path AS p FROM relationships WHERE source_path = ? UNION SELECT source_path FROM relationships WHERE target_path = ?')
+    .all(node, node) as { p: string }[];
+}

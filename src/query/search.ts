@@ -1,0 +1,177 @@
+import {
+  countSearchable,
+  filterRefs,
+  ftsLearnings,
+  ftsMessages,
+  hitRows,
+  itemsLinkedToFile,
+  linkedFiles,
+  nearestItems,
+  snippetOf,
+  vectorModel,
+  type Db,
+  type HitKind,
+  type RankedRef,
+  type SearchFilters,
+} from '../db/index.js';
+import type { Embedder } from '../embed/index.js';
+
+export type SearchMode = 'hybrid' | 'fts' | 'vector';
+
+export interface SearchOptions {
+  query: string;
+  limit?: number;
+  projects?: string[];
+  sources?: string[];
+  roles?: string[];
+  since?: string;
+  until?: string;
+  kinds?: HitKind[];
+  /** Repo-relative path: only items linked to it. */
+  file?: string;
+  mode?: SearchMode;
+  /** Vector hits less similar than this (cosine) are dropped; default 0.2 for the hash embedder (unrelated texts score ~0.1), else 0. */
+  minSimilarity?: number;
+}
+
+export interface SearchHit {
+  kind: HitKind;
+  id: string;
+  date: string | null;
+  tool: string | null;
+  project: string | null;
+  sessionId: string | null;
+  sessionTitle: string | null;
+  role: string | null;
+  sha: string | null;
+  /** The matching passage; matches are wrapped in MARK_START / MARK_END (see src/db/search.ts). */
+  snippet: string;
+  files: string[];
+  score: number;
+  /** Which rankings found it. */
+  matchedBy: ('fts' | 'vector')[];
+}
+
+export interface SearchResult {
+  schema: 'lore.search/1';
+  query: string;
+  /** True when the database holds no messages and no learnings at all. */
+  empty: boolean;
+  mode: SearchMode;
+  vectors: { status: 'used' | 'none' | 'model-changed' | 'off'; model: string | null; current: string };
+  hits: SearchHit[];
+}
+
+const RRF_K = 60;
+
+const STOP = new Set(
+  'a an and are as at be but by did do does for from had has have how i if in into is it its me my no not of on or our so that the their them then there these they this to was we were what when where which who why will with would you your'.split(' '),
+);
+
+/**
+ * Turns any user text into a safe FTS5 expression: every whitespace-separated chunk becomes a
+ * quoted phrase (so quotes, `-`, `*`, `:`, parentheses are plain text), stop words are dropped
+ * when other words remain, and phrases are OR-ed for BM25 to rank. Undefined when nothing is left.
+ */
+export function toMatchExpression(query: string): string | undefined {
+  const chunks = query.split(/\s+/).filter((c) => /[\p{L}\p{N}]/u.test(c));
+  const content = chunks.filter((c) => !STOP.has(c.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')));
+  const use = content.length > 0 ? content : chunks;
+  if (use.length === 0) return undefined;
+  return [...new Set(use)].map((c) => `"${c.replaceAll('"', '""')}"`).join(' OR ');
+}
+
+/** Hybrid search over messages (chat and commit) and learnings: BM25 and vector KNN fused by reciprocal rank. */
+export async function search(db: Db, options: SearchOptions, deps: { embedder: Embedder }): Promise<SearchResult> {
+  const limit = options.limit ?? 10;
+  const mode = options.mode ?? 'hybrid';
+  const stored = vectorModel(db);
+  const current = deps.embedder.id;
+  const result: SearchResult = {
+    schema: 'lore.search/1',
+    query: options.query,
+    empty: false,
+    mode,
+    vectors: { status: 'off', model: stored?.model ?? null, current },
+    hits: [],
+  };
+  if (countSearchable(db) === 0) return { ...result, empty: true };
+
+  const filters: SearchFilters = {
+    ...(options.projects?.length ? { projects: options.projects } : {}),
+    ...(options.sources?.length ? { sources: options.sources } : {}),
+    ...(options.roles?.length ? { roles: options.roles } : {}),
+    ...(options.since ? { since: options.since } : {}),
+    ...(options.until ? { until: options.until } : {}),
+    ...(options.kinds?.length ? { kinds: options.kinds } : {}),
+    ...(options.file ? { linked: itemsLinkedToFile(db, options.file, options.projects) } : {}),
+  };
+  const depth = Math.max(limit * 5, 50);
+  const match = toMatchExpression(options.query);
+
+  const lists: RankedRef[][] = [];
+  const ftsFound = new Set<string>();
+  if (match && mode !== 'vector') {
+    for (const list of [ftsMessages(db, match, filters, depth), ftsLearnings(db, match, filters, depth)]) {
+      lists.push(list);
+      for (const r of list) ftsFound.add(key(r));
+    }
+  }
+  const vecFound = new Set<string>();
+  if (mode !== 'fts') {
+    if (!stored) result.vectors.status = 'none';
+    else if (stored.model !== current) result.vectors.status = 'model-changed';
+    else {
+      result.vectors.status = 'used';
+      const [q] = await deps.embedder.embed([options.query]);
+      const near = nearestItems(db, q!, Object.keys(filters).length > 0 ? depth * 4 : depth);
+      const floor = options.minSimilarity ?? (current.startsWith('hash-') ? 0.2 : 0);
+      const close = near.filter((n) => 1 - n.distance >= floor);
+      const list = filterRefs(db, close.map((n) => ({ kind: n.kind, ref: n.ref })), filters).slice(0, depth);
+      lists.push(list);
+      for (const r of list) vecFound.add(key(r));
+    }
+  }
+
+  const scores = new Map<string, { ref: RankedRef; score: number }>();
+  for (const list of lists) {
+    list.forEach((ref, rank) => {
+      const k = key(ref);
+      const entry = scores.get(k) ?? { ref, score: 0 };
+      entry.score += 1 / (RRF_K + rank + 1);
+      scores.set(k, entry);
+    });
+  }
+  const top = [...scores.values()].sort((a, b) => b.score - a.score).slice(0, limit);
+  const rows = hitRows(db, top.map((t) => t.ref));
+  const scoreOf = new Map(top.map((t) => [key(t.ref), t.score]));
+  result.hits = rows.map((row) => {
+    const ref: RankedRef = { kind: row.kind === 'learning' ? 'learning' : 'message', ref: row.id };
+    const k = key(ref);
+    return {
+      kind: row.kind,
+      id: row.id,
+      date: row.date,
+      tool: row.source,
+      project: row.project,
+      sessionId: row.sessionId,
+      sessionTitle: row.sessionTitle,
+      role: row.role,
+      sha: row.sha,
+      snippet: (match && snippetOf(db, ref, match)) || headOf(row.content),
+      files: linkedFiles(db, row),
+      score: scoreOf.get(k) ?? 0,
+      matchedBy: [...(ftsFound.has(k) ? ['fts' as const] : []), ...(vecFound.has(k) ? ['vector' as const] : [])],
+    };
+  });
+  return result;
+}
+
+function key(r: RankedRef): string {
+  return `${r.kind}\0${r.ref}`;
+}
+
+function headOf(content: string): string {
+  const flat = content.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 160)}…` : flat;
+}

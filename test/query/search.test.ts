@@ -1,0 +1,123 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/index.js';
+import { hashEmbedder, type Embedder } from '../../src/embed/index.js';
+import { embedPending, reindexVectors } from '../../src/pipeline/index.js';
+import { search, toMatchExpression, type SearchOptions } from '../../src/query/index.js';
+import { seedCommit, seedFileEdit, seedLearning, seedMessage, seedRelationship, seedSession, tempDb } from '../helpers/seed-db.js';
+
+const embedder = hashEmbedder();
+const P1 = '/repos/alpha';
+const P2 = '/repos/beta';
+
+function fixture(): Db {
+  const { db } = tempDb();
+  seedSession(db, { id: 'claude-code:s1', project: P1, source: 'claude-code', title: 'Speed up the database' });
+  seedSession(db, { id: 'codex:s2', project: P2, source: 'codex', title: 'Beta login' });
+  seedMessage(db, { id: 'claude-code:s1:m1', session: 'claude-code:s1', content: 'Please drop the ORM, raw SQL with prepared statements is faster', at: '2026-01-10T10:00:00.000Z' });
+  seedMessage(db, { id: 'claude-code:s1:m2', session: 'claude-code:s1', role: 'assistant', content: 'I replaced the ORM layer in src/db/open.ts with prepared statements', at: '2026-01-10T10:01:00.000Z' });
+  seedMessage(db, { id: 'codex:s2:m1', session: 'codex:s2', content: 'The login form rejects valid passwords after the ORM upgrade', at: '2026-02-01T09:00:00.000Z' });
+  seedMessage(db, { id: 'codex:s2:m2', session: 'codex:s2', role: 'assistant', content: 'Fixed: the bcrypt comparison was awaited twice', at: '2026-02-01T09:05:00.000Z' });
+  seedCommit(db, { project: P1, sha: 'a'.repeat(40), subject: 'Remove the ORM; use prepared statements', files: ['src/db/open.ts', 'package.json'], at: 1768039300 });
+  seedFileEdit(db, { id: 'claude-code:s1:m2#0', session: 'claude-code:s1', message: 'claude-code:s1:m2', project: P1, path: 'src/db/open.ts' });
+  seedLearning(db, { id: 'l1', content: 'WAL must be set before the first write, or the ORM migration deadlocks', files: ['src/db/open.ts'], session: 'claude-code:s1' });
+  seedRelationship(db, { id: 'r1', type: 'code_decision', source: 'src/auth/login.ts', target: 'msg:codex:s2:m2' });
+  return db;
+}
+
+const ids = async (db: Db, options: Partial<SearchOptions> & { query: string }, e: Embedder = embedder) => (await search(db, options, { embedder: e })).hits.map((h) => h.id);
+
+describe('search', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = fixture();
+    await embedPending(db, embedder);
+  });
+
+  it('finds chat messages, commits and learnings for a word, each kind reported', async () => {
+    const r = await search(db, { query: 'ORM' }, { embedder });
+    const kinds = Object.fromEntries(r.hits.map((h) => [h.id, h.kind]));
+    expect(kinds).toMatchObject({ 'claude-code:s1:m1': 'message', [`git:${P1}:${'a'.repeat(40)}`]: 'commit', l1: 'learning', 'codex:s2:m1': 'message' });
+    expect(r.vectors.status).toBe('used');
+  });
+
+  it('reports date, tool, session title and linked files for a hit', async () => {
+    const r = await search(db, { query: 'replaced ORM layer' }, { embedder });
+    const hit = r.hits.find((h) => h.id === 'claude-code:s1:m2')!;
+    expect(hit).toMatchObject({ date: '2026-01-10T10:01:00.000Z', tool: 'claude-code', sessionTitle: 'Speed up the database', role: 'assistant', files: ['src/db/open.ts'] });
+    const commit = (await search(db, { query: 'Remove the ORM', kinds: ['commit'] }, { embedder })).hits[0]!;
+    expect(commit.files).toEqual(['package.json', 'src/db/open.ts']);
+  });
+
+  it('highlights the matched words in the snippet', async () => {
+    const r = await search(db, { query: 'bcrypt' }, { embedder });
+    expect(r.hits[0]!.snippet).toBe('Fixed: the \u0002bcrypt\u0003 comparison was awaited twice');
+  });
+
+  it('filters by project, source, role and kind', async () => {
+    expect(await ids(db, { query: 'ORM', projects: [P2] })).toEqual(['codex:s2:m1']);
+    expect((await ids(db, { query: 'ORM', sources: ['claude-code'] })).sort()).toEqual(['claude-code:s1:m1', 'claude-code:s1:m2', 'l1']);
+    expect(await ids(db, { query: 'ORM', roles: ['assistant'] })).toEqual(['claude-code:s1:m2']);
+    expect(await ids(db, { query: 'ORM', kinds: ['learning'] })).toEqual(['l1']);
+    expect(await ids(db, { query: 'ORM', kinds: ['commit'] })).toEqual([`git:${P1}:${'a'.repeat(40)}`]);
+  });
+
+  it('filters by date range', async () => {
+    expect(await ids(db, { query: 'ORM', since: '2026-01-20T00:00:00.000Z', kinds: ['message'] })).toEqual(['codex:s2:m1']);
+    expect((await ids(db, { query: 'ORM', until: '2026-01-10T10:00:30.000Z', kinds: ['message'] })).sort()).toEqual(['claude-code:s1:m1']);
+  });
+
+  it('keeps only items linked to a file through edits, commits, relationships and learnings', async () => {
+    expect((await ids(db, { query: 'ORM prepared statements', file: 'src/db/open.ts' })).sort()).toEqual(['claude-code:s1:m2', `git:${P1}:${'a'.repeat(40)}`, 'l1'].sort());
+    expect(await ids(db, { query: 'bcrypt', file: 'src/auth/login.ts' })).toEqual(['codex:s2:m2']);
+    expect(await ids(db, { query: 'bcrypt', file: 'src/db/open.ts' })).toEqual([]);
+  });
+
+  it('takes quotes, dashes, stars, colons and parentheses as text', async () => {
+    for (const q of ['"ORM', 'ORM -raw', 'ORM*', 'src/db/open.ts:12', '(ORM) AND NOT', 'NEAR(ORM', '-', '"', '***', ':']) {
+      await expect(search(db, { query: q }, { embedder })).resolves.toMatchObject({ schema: 'lore.search/1' });
+    }
+    expect(toMatchExpression('drop "the ORM" -now src/a.ts:3 (x)')).toBe('"drop" OR "ORM""" OR "-now" OR "src/a.ts:3" OR "(x)"');
+    expect(await ids(db, { query: 'src/db/open.ts', kinds: ['message'], mode: 'fts' })).toEqual(['claude-code:s1:m2']);
+  });
+
+  it('ranks by vectors alone when asked, and fuses both lists by default', async () => {
+    const r = await search(db, { query: 'passwords rejected', mode: 'vector' }, { embedder });
+    expect(r.hits[0]!.id).toBe('codex:s2:m1');
+    expect(r.hits[0]!.matchedBy).toEqual(['vector']);
+    const h = await search(db, { query: 'login passwords' }, { embedder });
+    expect(h.hits[0]!.matchedBy).toEqual(['fts', 'vector']);
+  });
+
+  it('says the database is empty when nothing is indexed', async () => {
+    const { db: empty } = tempDb();
+    const r = await search(empty, { query: 'anything' }, { embedder });
+    expect(r).toMatchObject({ empty: true, hits: [] });
+  });
+
+  it('falls back to full text when the stored vectors come from another model, until reindexed', async () => {
+    const { db: d } = tempDb();
+    seedSession(d, { id: 's', project: P1, source: 'codex' });
+    seedMessage(d, { id: 's:1', session: 's', content: 'vacuum renumbers rowids' });
+    await embedPending(d, hashEmbedder(64));
+    const other = hashEmbedder(256);
+    const before = await search(d, { query: 'vacuum' }, { embedder: other });
+    expect(before.vectors).toEqual({ status: 'model-changed', model: 'hash-ngram-v1/64', current: 'hash-ngram-v1/256' });
+    expect(before.hits.map((h) => [h.id, h.matchedBy])).toEqual([['s:1', ['fts']]]);
+    expect(await embedPending(d, other)).toMatchObject({ status: 'model-changed', embedded: 0 });
+    expect(await reindexVectors(d, other)).toMatchObject({ status: 'ok', embedded: 1 });
+    const after = await search(d, { query: 'vacuum' }, { embedder: other });
+    expect(after.vectors.status).toBe('used');
+    expect(after.hits[0]!.matchedBy).toEqual(['fts', 'vector']);
+  });
+
+  it('embeds only what arrived since the last run', async () => {
+    const { db: d } = tempDb();
+    seedSession(d, { id: 's', project: P1, source: 'codex' });
+    seedMessage(d, { id: 's:1', session: 's', content: 'one' });
+    expect((await embedPending(d, embedder)).embedded).toBe(1);
+    expect((await embedPending(d, embedder)).embedded).toBe(0);
+    seedMessage(d, { id: 's:2', session: 's', content: 'two' });
+    seedLearning(d, { id: 'l', content: 'three' });
+    expect((await embedPending(d, embedder)).embedded).toBe(2);
+  });
+});
