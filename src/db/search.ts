@@ -110,7 +110,7 @@ function learningWhere(f: SearchFilters): Where | undefined {
   if (f.roles?.length) return undefined;
   const parts: string[] = [];
   const params: Record<string, unknown> = {};
-  if (f.projects?.length) (parts.push('s.project_path IN (SELECT value FROM json_each(@projects))'), (params.projects = JSON.stringify(f.projects)));
+  if (f.projects?.length) (parts.push('coalesce(l.project_path, s.project_path) IN (SELECT value FROM json_each(@projects))'), (params.projects = JSON.stringify(f.projects)));
   if (f.sources?.length) (parts.push('s.source IN (SELECT value FROM json_each(@sources))'), (params.sources = JSON.stringify(f.sources)));
   if (f.since) (parts.push('l.created_at >= @since'), (params.since = f.since));
   if (f.until) (parts.push('l.created_at <= @until'), (params.until = f.until));
@@ -177,7 +177,7 @@ export function hitRows(db: Db, refs: RankedRef[]): HitRow[] {
      FROM messages m LEFT JOIN sessions s ON s.id = m.session_id WHERE m.id = ?`,
   );
   const lrn = db.prepare(
-    `SELECT l.id, l.created_at AS date, l.content, s.source, s.project_path AS project, s.id AS sessionId, s.title AS sessionTitle
+    `SELECT l.id, l.created_at AS date, l.content, s.source, coalesce(l.project_path, s.project_path) AS project, s.id AS sessionId, s.title AS sessionTitle
      FROM learnings l LEFT JOIN sessions s ON s.id = l.session_id WHERE l.id = ?`,
   );
   return refs.flatMap((r): HitRow[] => {
