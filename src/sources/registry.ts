@@ -1,10 +1,12 @@
 import { codex } from './codex.js';
+import { copilot } from './copilot.js';
 import { opencode } from './opencode.js';
 import type { SourceAdapter, SourceId } from './types.js';
 
 // One line per adapter. Adapters are small and import nothing heavy, so all load eagerly.
 export const adapters: SourceAdapter[] = [
   codex,
+  copilot,
   opencode,
 ];
 
