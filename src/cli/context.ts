@@ -24,10 +24,18 @@ export async function openRepoContext(args: GlobalArgs): Promise<RepoContext> {
   return { repo, db: openDb(dbPath), dbPath };
 }
 
-/** Runs the catch-up stages for the repository (lazily loaded: the pipeline pulls in git and db). */
-export async function catchUpRepo(ctx: RepoContext, report: Reporter) {
-  const { catchUp } = await import('../pipeline/index.js');
-  return catchUp(ctx.db, ctx.repo, report);
+/** Commits whose line counts and patch-ids a command computes itself; more go to the background worker. */
+const INLINE_DETAILS = 500;
+
+/**
+ * Runs the catch-up stages for the repository (lazily loaded: the pipeline pulls in git and db).
+ * After a large backfill, line counts and patch-ids are left to the detached worker unless `wait`.
+ */
+export async function catchUpRepo(ctx: RepoContext, report: Reporter, options: { wait?: boolean } = {}) {
+  const { catchUp, startWorker } = await import('../pipeline/index.js');
+  const r = await catchUp(ctx.db, ctx.repo, report, options.wait ? {} : { enrichLimit: INLINE_DETAILS });
+  const inBackground = r.details.remaining > 0 && startWorker(ctx.repo.root, ctx.dbPath);
+  return { ...r, inBackground };
 }
 
 /** Runs the embedding stage with the configured model (vectors for what was added since the last run). */

@@ -55,9 +55,10 @@ export function listRepos(db: Db): RepoState[] {
 }
 
 /**
- * Stores commits (and their files and messages) and records `tips` as fully indexed, in one
- * immediate transaction: an interrupted run leaves either all of a batch or none of it.
- * Returns how many commits were new.
+ * Stores commits and their files and records `tips` as fully indexed, in one immediate
+ * transaction: an interrupted run leaves either all of a batch or none of it. The commit
+ * messages' `messages` rows come with the enrich pass (storeEnrichment). Returns how many
+ * commits were new.
  */
 export function storeCommits(db: Db, projectPath: string, commits: NewCommit[], tips: string[] | undefined): number {
   const insertCommit = db.prepare(
@@ -67,9 +68,6 @@ export function storeCommits(db: Db, projectPath: string, commits: NewCommit[], 
   const insertFile = db.prepare(
     `INSERT OR IGNORE INTO commit_files (project_path, sha, path, status, old_path, added, removed) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertMessage = db.prepare(
-    `INSERT OR IGNORE INTO messages (id, session_id, role, content, created_at, metadata) VALUES (?, ?, 'system', ?, ?, ?)`,
-  );
   const sessionId = gitSessionId(projectPath);
   let added = 0;
   db.transaction(() => {
@@ -77,18 +75,12 @@ export function storeCommits(db: Db, projectPath: string, commits: NewCommit[], 
       `INSERT INTO sessions (id, project_path, title, source, created_at) VALUES (?, ?, ?, 'git', ?)
        ON CONFLICT(id) DO NOTHING`,
     ).run(sessionId, projectPath, `git history of ${projectPath}`, new Date().toISOString());
-    let last: string | undefined;
     for (const c of commits) {
       const r = insertCommit.run(projectPath, c.sha, c.authorName, c.authorEmail, c.authoredAt, c.committedAt, c.subject, c.body, c.parents.join(' '), c.patchId ?? null);
       if (r.changes === 0) continue;
       added++;
       for (const f of c.files) insertFile.run(projectPath, c.sha, f.path, f.status, f.oldPath ?? null, f.added ?? null, f.removed ?? null);
-      const at = new Date(c.committedAt * 1000).toISOString();
-      const content = c.body ? `${c.subject}\n\n${c.body}` : c.subject;
-      insertMessage.run(commitMessageId(projectPath, c.sha), sessionId, content, at, JSON.stringify({ kind: 'commit', sha: c.sha, author: c.authorName }));
-      if (!last || at > last) last = at;
     }
-    if (last) db.prepare('UPDATE sessions SET last_message_at = max(coalesce(last_message_at, ?), ?) WHERE id = ?').run(last, last, sessionId);
     db.prepare(
       `INSERT INTO repos (project_path, indexed_tips, indexed_at) VALUES (?, ?, ?)
        ON CONFLICT(project_path) DO UPDATE SET indexed_tips = coalesce(?, indexed_tips), indexed_at = excluded.indexed_at`,
@@ -97,16 +89,71 @@ export function storeCommits(db: Db, projectPath: string, commits: NewCommit[], 
   return added;
 }
 
-export function setPatchIds(db: Db, projectPath: string, ids: Map<string, string>): void {
-  const stmt = db.prepare('UPDATE commits SET patch_id = ? WHERE project_path = ? AND sha = ?');
-  db.transaction(() => {
-    for (const [sha, patchId] of ids) stmt.run(patchId, projectPath, sha);
-  }).immediate();
+/**
+ * Line counts, patch-ids and the commit messages' `messages` rows (full-text search) are filled
+ * in after a commit is stored (the "enrich" pass, see src/git/enrich.ts), so a large backfill
+ * returns quickly. Progress is a watermark: every commit
+ * of the repo with rowid <= `enrichedThrough` has been enriched. It lives in the metadata of the
+ * repo's `git:` session (no schema change). Rowids are only renumbered by VACUUM, which lore
+ * never runs; a renumbering would at worst leave some line counts NULL.
+ */
+export function enrichedThrough(db: Db, projectPath: string): number {
+  const row = db.prepare("SELECT json_extract(metadata, '$.enrichedThrough') AS n FROM sessions WHERE id = ?").get(gitSessionId(projectPath)) as { n: number | null } | undefined;
+  return row?.n ?? 0;
 }
 
-export function commitsWithoutPatchId(db: Db, projectPath: string, shas: string[]): string[] {
-  const stmt = db.prepare(`SELECT sha FROM commits WHERE project_path = ? AND sha = ? AND patch_id IS NULL AND parents NOT LIKE '% %'`);
-  return shas.filter((sha) => stmt.get(projectPath, sha));
+export interface EnrichTarget {
+  rowid: number;
+  sha: string;
+  isMerge: boolean;
+}
+
+/** The next commits (oldest stored first) that still need line counts and a patch-id. */
+export function commitsToEnrich(db: Db, projectPath: string, limit: number): EnrichTarget[] {
+  const rows = db
+    .prepare('SELECT rowid, sha, parents FROM commits WHERE project_path = ? AND rowid > ? ORDER BY rowid LIMIT ?')
+    .all(projectPath, enrichedThrough(db, projectPath), limit) as { rowid: number; sha: string; parents: string }[];
+  return rows.map((r) => ({ rowid: r.rowid, sha: r.sha, isMerge: r.parents.includes(' ') }));
+}
+
+export function countCommitsToEnrich(db: Db, projectPath: string): number {
+  return (db.prepare('SELECT count(*) AS n FROM commits WHERE project_path = ? AND rowid > ?').get(projectPath, enrichedThrough(db, projectPath)) as { n: number }).n;
+}
+
+export interface LineCount {
+  path: string;
+  /** null for a binary file. */
+  added: number | null;
+  removed: number | null;
+}
+
+/**
+ * Stores line counts and patch-ids of the commits after the watermark up to `throughRowid`, adds
+ * their messages rows (set-based: one statement), and moves the watermark, in one transaction.
+ */
+export function storeEnrichment(db: Db, projectPath: string, counts: Map<string, LineCount[]>, patchIds: Map<string, string>, throughRowid: number): void {
+  const sessionId = gitSessionId(projectPath);
+  const setCount = db.prepare('UPDATE commit_files SET added = ?, removed = ? WHERE project_path = ? AND sha = ? AND path = ?');
+  const setPatchId = db.prepare('UPDATE commits SET patch_id = ? WHERE project_path = ? AND sha = ?');
+  db.transaction(() => {
+    for (const [sha, files] of counts) for (const f of files) setCount.run(f.added, f.removed, projectPath, sha, f.path);
+    for (const [sha, patchId] of patchIds) setPatchId.run(patchId, projectPath, sha);
+    const from = enrichedThrough(db, projectPath);
+    // Same ids and text as commitMessageId() and `subject\n\nbody`; dates as toISOString() prints them.
+    db.prepare(
+      `INSERT OR IGNORE INTO messages (id, session_id, role, content, created_at, metadata)
+       SELECT ? || sha, ?, 'system', CASE WHEN body = '' THEN subject ELSE subject || char(10, 10) || body END,
+              strftime('%Y-%m-%dT%H:%M:%fZ', committed_at, 'unixepoch'), json_object('kind', 'commit', 'sha', sha, 'author', author_name)
+         FROM commits WHERE project_path = ? AND rowid > ? AND rowid <= ? ORDER BY rowid`,
+    ).run(commitMessageId(projectPath, ''), sessionId, projectPath, from, throughRowid);
+    db.prepare(
+      `UPDATE sessions SET last_message_at = (SELECT max(created_at) FROM messages WHERE session_id = ?) WHERE id = ?`,
+    ).run(sessionId, sessionId);
+    db.prepare(
+      `UPDATE sessions SET metadata = json_set(coalesce(metadata, '{}'), '$.enrichedThrough',
+         max(CAST(? AS INTEGER), coalesce(json_extract(metadata, '$.enrichedThrough'), 0))) WHERE id = ?`,
+    ).run(throughRowid, sessionId);
+  }).immediate();
 }
 
 export function getCommit(db: Db, projectPath: string, sha: string): CommitRow | undefined {

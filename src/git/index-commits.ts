@@ -1,8 +1,7 @@
-import { countCommits, getRepoState, setPatchIds, storeCommits, type Db, type NewCommit } from '../db/index.js';
+import { countCommits, getRepoState, hasCommit, storeCommits, type Db, type NewCommit } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
 import { redact } from '../ingest/index.js';
 import { readLog, type CommitRecord } from './log.js';
-import { computePatchIds } from './patch-id.js';
 import { existingCommits, headSha, type RepoInfo } from './repo.js';
 import { git } from './run.js';
 
@@ -18,7 +17,7 @@ export interface IndexOptions {
   report?: Reporter;
   /** Extra commits to index besides HEAD's history (queued by hooks; may be off-branch). */
   extra?: string[];
-  /** Commits per write transaction. */
+  /** Commits per write transaction (large: per-transaction cost dominated a 10k-commit backfill at 500). */
   batchSize?: number;
 }
 
@@ -29,20 +28,22 @@ export interface IndexOptions {
  */
 export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions = {}): Promise<IndexResult> {
   const report = options.report ?? silent;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 5000;
   const head = await headSha(repo.root);
   const known = getRepoState(db, repo.root)?.indexedTips ?? [];
-  const extra = await existingCommits(repo.root, options.extra ?? []);
+  const unseen = (options.extra ?? []).filter((sha) => !hasCommit(db, repo.root, sha));
+  // The common case before a query: HEAD indexed already, nothing queued. No more git calls.
+  if ((!head || known.includes(head)) && unseen.length === 0) return { added: 0, total: countCommits(db, repo.root), ...(head ? { head } : {}) };
+  const [extra, tips] = await Promise.all([existingCommits(repo.root, unseen), existingCommits(repo.root, known)]);
   if (!head && extra.length === 0) return { added: 0, total: countCommits(db, repo.root) };
-  const tips = await existingCommits(repo.root, known);
   const wanted = [...(head ? [head] : []), ...extra];
   const revisions = [...wanted, ...(tips.length > 0 ? ['--not', ...tips] : [])];
 
-  const pending = Number((await git(repo.root, ['rev-list', '--count', ...revisions, '--'])).trim());
-  if (pending === 0) {
-    if (head && !known.includes(head)) storeCommits(db, repo.root, [], nextTips(head, tips));
-    return { added: 0, total: countCommits(db, repo.root), head };
-  }
+  // Counted beside the log (it only sizes the progress bar), not before it.
+  let pending: number | undefined;
+  void git(repo.root, ['rev-list', '--count', ...revisions, '--'])
+    .then((out) => (pending = Number(out.trim())))
+    .catch(() => {});
 
   let added = 0;
   let seen = 0;
@@ -51,21 +52,14 @@ export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions
     added += storeCommits(db, repo.root, batch, undefined);
     batch = [];
   };
-  report({ type: 'progress', stage: 'commits', done: 0, total: pending });
   await readLog(repo.root, ['--topo-order', '--reverse', ...revisions], (c) => {
     batch.push(toNewCommit(c));
     seen++;
-    if (batch.length >= batchSize) {
-      flush();
-      report({ type: 'progress', stage: 'commits', done: seen, total: pending });
-    }
+    if (batch.length >= batchSize) flush();
+    if (seen % 250 === 0) report({ type: 'progress', stage: 'commits', done: seen, ...(pending !== undefined ? { total: Math.max(pending, seen) } : {}) });
   });
   flush();
-
-  const patchIds = await computePatchIds(repo.root, revisions);
-  setPatchIds(db, repo.root, patchIds);
   storeCommits(db, repo.root, [], head ? nextTips(head, tips) : tips);
-  report({ type: 'progress', stage: 'commits', done: seen, total: pending });
   report({ type: 'stage-end', stage: 'commits' });
   return { added, total: countCommits(db, repo.root), head };
 }

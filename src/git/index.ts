@@ -1,7 +1,8 @@
 // The git folder's public surface.
 export { git, gitRaw } from './run.js';
 export { findRepo, headSha, trackedFiles, existingCommits, type RepoInfo } from './repo.js';
-export { readLog, parseCommit, parseChanges, type CommitRecord, type FileChange } from './log.js';
+export { readLog, readNumstat, parseCommit, parseChanges, parseNumstat, type CommitRecord, type FileChange } from './log.js';
+export { enrichCommits, type EnrichResult, type EnrichOptions } from './enrich.js';
 export { blameLine, lineCount } from './blame.js';
 export { indexCommits, type IndexResult, type IndexOptions } from './index-commits.js';
 export { computePatchIds } from './patch-id.js';

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
-import { gitStream } from './run.js';
+import type { LineCount } from '../db/index.js';
+import { git, gitStream } from './run.js';
 
 export type ChangeStatus = 'A' | 'M' | 'D' | 'R' | 'C' | 'T';
 
@@ -28,14 +29,19 @@ const US = '\x1f';
 // Fields end with a unit separator so the body (last) may hold anything but NUL.
 export const LOG_FORMAT = `${RS}%H${US}%P${US}%an${US}%ae${US}%at${US}%ct${US}%s${US}%b${US}`;
 
-/** `git log` arguments whose output parseLog understands: raw status, numstat, renames, NUL-separated. */
+/**
+ * `git log` arguments whose output parseCommit understands: raw status with renames, NUL-separated.
+ * No --numstat: line counts need every blob diffed (3x the cost of --raw on a 10k-commit
+ * history), so they are counted later by the enrich pass (enrich.ts). Pass '--numstat' in
+ * `revisions` to get them here too; parseChanges reads both.
+ */
 export function logArgs(revisions: string[]): string[] {
-  return ['log', '-z', '--raw', '--numstat', '-M', '--no-abbrev', '--no-color', '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`, ...revisions, '--'];
+  return ['log', '-z', '--raw', '-M', '--no-abbrev', '--no-color', '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`, ...revisions, '--'];
 }
 
 /**
  * Streams `git log` for the given revisions (e.g. ['HEAD', '--not', tip]) and calls onCommit
- * for each commit, newest first. Memory stays flat whatever the history size.
+ * for each commit in git's order. Memory stays flat whatever the history size.
  */
 export async function readLog(cwd: string, revisions: string[], onCommit: (c: CommitRecord) => void): Promise<void> {
   const decoder = new StringDecoder('utf8');
@@ -122,4 +128,35 @@ export function parseChanges(tail: string): FileChange[] {
     }
   }
   return order;
+}
+
+/** Parses `--numstat -z` entries: `added\tremoved\tpath`, or `added\tremoved\t` then old and new path for a rename. */
+export function parseNumstat(tail: string): LineCount[] {
+  const tokens = tail.split('\0');
+  const out: LineCount[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec((tokens[i] ?? '').replace(/^\n+/, ''));
+    if (!m) continue;
+    let path = m[3] ?? '';
+    if (path === '') {
+      i += 2;
+      path = tokens[i] ?? '';
+    }
+    const binary = m[1] === '-';
+    out.push({ path, added: binary ? null : Number(m[1]), removed: binary ? null : Number(m[2]) });
+  }
+  return out;
+}
+
+/** Line counts per file for each of `shas` (non-merge commits), from one `git log --no-walk --numstat`. */
+export async function readNumstat(cwd: string, shas: string[]): Promise<Map<string, LineCount[]>> {
+  const counts = new Map<string, LineCount[]>();
+  if (shas.length === 0) return counts;
+  const out = await git(cwd, ['log', '--no-walk=unsorted', '--stdin', '-z', '--numstat', '-M', '--no-color', '--no-ext-diff', '--no-textconv', `--format=${RS}%H${US}`], shas.join('\n') + '\n');
+  for (const rec of out.split(RS)) {
+    const sep = rec.indexOf(US);
+    if (sep === -1) continue;
+    counts.set(rec.slice(0, sep), parseNumstat(rec.slice(sep + 1)));
+  }
+  return counts;
 }

@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
 
 /**
- * Stable patch-ids (`git patch-id --stable`) for the commits selected by `revisions`, so links
- * survive a rebase or squash done where no hook saw it. Merges and empty commits get none.
+ * Stable patch-ids (`git patch-id --stable`) for the given commits, so links survive a rebase or
+ * squash done where no hook saw it. Merges, empty commits and pure renames get none.
  */
-export function computePatchIds(root: string, revisions: string[]): Promise<Map<string, string>> {
+export function computePatchIds(root: string, shas: string[]): Promise<Map<string, string>> {
+  if (shas.length === 0) return Promise.resolve(new Map());
   return new Promise((resolve, reject) => {
     const env = { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat' };
-    const log = spawn('git', ['log', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--format=commit %H', ...revisions, '--'], { cwd: root, env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const log = spawn('git', ['log', '-p', '--no-walk=unsorted', '--stdin', '--no-color', '--no-ext-diff', '--no-textconv', '--format=commit %H'], { cwd: root, env, stdio: ['pipe', 'pipe', 'ignore'] });
+    log.stdin.on('error', () => {});
+    log.stdin.end(shas.join('\n') + '\n');
     const pid = spawn('git', ['patch-id', '--stable'], { cwd: root, env, stdio: ['pipe', 'pipe', 'ignore'] });
     log.stdout.pipe(pid.stdin);
     pid.stdin.on('error', () => {}); // patch-id may exit early on odd input; the result is then partial

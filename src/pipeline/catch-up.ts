@@ -7,14 +7,23 @@ import {
   type Db,
 } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
-import { indexCommits, readQueue, type IndexResult, type RepoInfo } from '../git/index.js';
+import { enrichCommits, indexCommits, readQueue, type EnrichResult, type IndexResult, type RepoInfo } from '../git/index.js';
 import { linkRepo, type LinkResult } from '../link/index.js';
-
 
 export interface CatchUpResult {
   commits: IndexResult;
   hookEvents: number;
   link: LinkResult;
+  /** Line counts and patch-ids; `remaining` > 0 means they were left for the background worker. */
+  details: EnrichResult;
+}
+
+export interface CatchUpOptions {
+  /**
+   * Count lines and patch-ids inline only when at most this many commits wait (default: all).
+   * Interactive commands pass a small number and start the worker for the rest (startWorker).
+   */
+  enrichLimit?: number;
 }
 
 /**
@@ -22,7 +31,7 @@ export interface CatchUpResult {
  * the database, indexes new commits (HEAD's and any the hooks named), applies rewrite maps.
  * Every later stage (chat ingest, linking, import graph) hangs off this one entry point.
  */
-export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent): Promise<CatchUpResult> {
+export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent, options: CatchUpOptions = {}): Promise<CatchUpResult> {
   const queued = readQueue(repo.gitDir, queueOffset(db, repo.root));
   if (queued.skipped > 0) report({ type: 'warning', message: `skipped ${queued.skipped} malformed line(s) in the hook queue`, file: `${repo.gitDir}/lore/queue` });
   if (queued.events.length > 0 || queued.offset !== queueOffset(db, repo.root)) acceptHookEvents(db, repo.root, queued.events, queued.offset);
@@ -38,9 +47,10 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent)
     });
   if (rewrites.length > 0) recordRewrites(db, repo.root, rewrites);
   if (pending.length > 0) markHookEventsProcessed(db, pending.map((e) => e.id));
+  const details = await enrichCommits(db, repo, { report, ...(options.enrichLimit !== undefined ? { limit: options.enrichLimit } : {}) });
   // Linking runs last: it needs the commits and the chats stored above.
   const link = await linkRepo(db, repo, report);
-  return { commits, hookEvents: pending.length, link };
+  return { commits, hookEvents: pending.length, details, link };
 }
 
 /** True when the hook queue has bytes the database has not taken yet. */

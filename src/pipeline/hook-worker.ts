@@ -1,19 +1,22 @@
 /**
- * Entry point the git hooks start, detached: `node dist/hook-worker.js <repo dir>`. It drains the
- * hook queue into the database under a per-repo lock and exits. It never prints (its output goes
- * to /dev/null) and imports neither yargs nor ts-morph, so it starts fast. Failures are appended
- * to <git dir>/lore/worker.log; the queue keeps the events, so the next run or query retries.
+ * Entry point the git hooks start, detached: `node dist/hook-worker.js <repo dir> [db file]`. It
+ * drains the hook queue into the database under a per-repo lock, fills line counts and patch-ids,
+ * and exits. It never prints (its output goes to /dev/null) and imports neither yargs nor ts-morph,
+ * so it starts fast. Failures are appended to <git dir>/lore/worker.log; the queue keeps the
+ * events, so the next run or query retries.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, resolveDbPath } from '../db/index.js';
 import { catchUp, hasQueuedEvents, tryLock } from './index.js';
-import { findRepo } from '../git/index.js';
+import { findRepo, type RepoInfo } from '../git/index.js';
 
-async function main(dir: string): Promise<void> {
-  const repo = await findRepo(dir);
+let found: RepoInfo | undefined;
+
+async function main(dir: string, dbPath: string): Promise<void> {
+  const repo = (found = await findRepo(dir));
   const lockPath = join(repo.gitDir, 'lore', 'worker.lock');
-  const db = openDb(resolveDbPath(process.env));
+  const db = openDb(dbPath);
   try {
     // Loop: an event queued while we held the lock was left to us by a worker that found it taken.
     for (let round = 0; round < 100; round++) {
@@ -32,10 +35,11 @@ async function main(dir: string): Promise<void> {
 }
 
 const dir = process.argv[2] ?? process.cwd();
-main(dir).catch((err: unknown) => {
+main(dir, process.argv[3] || resolveDbPath(process.env)).catch((err: unknown) => {
   try {
-    const repoLog = join(dir, '.git', 'lore', 'worker.log');
-    appendFileSync(repoLog, `${new Date().toISOString()} ${(err as Error)?.stack ?? String(err)}\n`);
+    if (!found) return; // not a repository (any more): nowhere to log
+    mkdirSync(join(found.gitDir, 'lore'), { recursive: true });
+    appendFileSync(join(found.gitDir, 'lore', 'worker.log'), `${new Date().toISOString()} ${(err as Error)?.stack ?? String(err)}\n`);
   } catch {
     // nowhere to report; the queue still holds the events
   }

@@ -1,4 +1,5 @@
 // The pipeline's public surface: the stages, run in order, for one repository.
-export { catchUp, hasQueuedEvents, type CatchUpResult } from './catch-up.js';
+export { catchUp, hasQueuedEvents, type CatchUpResult, type CatchUpOptions } from './catch-up.js';
+export { startWorker } from './start-worker.js';
 export { tryLock, lockHolder, isAlive, type Lock } from './lock.js';
 export { embedPending, reindexVectors, type EmbedResult, type EmbedOptions } from './embed-vectors.js';

@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { countCommits, fileHistory, getCommit, openDb, type Db } from '../../src/db/index.js';
+import { enrichCommits, findRepo, indexCommits } from '../../src/git/index.js';
+import { catchUp } from '../../src/pipeline/index.js';
+import { commit, git, gitRepo } from '../helpers/git-repo.js';
+
+const newDb = (): Db => openDb(join(mkdtempSync(join(tmpdir(), 'lore-idx-')), 'lore.db'));
+
+/** root → add b → branch side (edit a, add c) merged with a real merge commit → rename b → edit. */
+function historyRepo() {
+  const repo = gitRepo({ 'a.ts': 'one\n' }, 'root commit');
+  const addB = commit(repo, { 'src/b.ts': 'export const b = 1;\n' }, 'add b');
+  git(repo, ['checkout', '-q', '-b', 'side']);
+  const sideEdit = commit(repo, { 'a.ts': 'one\ntwo\n', 'c.ts': 'c\n' }, 'side: edit a, add c');
+  git(repo, ['checkout', '-q', 'main']);
+  const mainEdit = commit(repo, { 'src/b.ts': 'export const b = 2;\n' }, 'main: edit b');
+  git(repo, ['merge', '-q', '--no-ff', '-m', 'merge side', 'side']);
+  const merge = git(repo, ['rev-parse', 'HEAD']).trim();
+  const rename = commit(repo, { 'src/b.ts': null, 'lib/b2.ts': 'export const b = 2;\n' }, 'move b to lib');
+  const last = commit(repo, { 'lib/b2.ts': 'export const b = 3;\nexport const x = 0;\n' }, 'edit b2');
+  const root = git(repo, ['rev-list', '--max-parents=0', 'HEAD']).trim();
+  return { repo, shas: { root, addB, sideEdit, mainEdit, merge, rename, last } };
+}
+
+describe('indexCommits', () => {
+  it('backfills every commit, with root and merge parents, renames and file statuses', async () => {
+    const { repo, shas } = historyRepo();
+    const db = newDb();
+    const info = await findRepo(repo);
+    const r = await indexCommits(db, info);
+    expect(r).toEqual({ added: 7, total: 7, head: shas.last });
+    expect(getCommit(db, repo, shas.root)?.parents).toEqual([]);
+    expect(getCommit(db, repo, shas.merge)?.parents).toEqual([shas.mainEdit, shas.sideEdit]);
+    expect(getCommit(db, repo, shas.merge)?.subject).toBe('merge side');
+    const files = db.prepare('SELECT sha, path, status, old_path FROM commit_files WHERE project_path = ? ORDER BY path, sha').all(repo);
+    expect(files).toContainEqual({ sha: shas.rename, path: 'lib/b2.ts', status: 'R', old_path: 'src/b.ts' });
+    expect(files).toContainEqual({ sha: shas.root, path: 'a.ts', status: 'A', old_path: null });
+    expect(files).toContainEqual({ sha: shas.sideEdit, path: 'c.ts', status: 'A', old_path: null });
+    // git log shows no diff for a merge by default: the merge has no file rows of its own.
+    expect(files.filter((f) => (f as { sha: string }).sha === shas.merge)).toEqual([]);
+    db.close();
+  });
+
+  it('indexes only new commits on the next run, and nothing when HEAD is indexed', async () => {
+    const { repo, shas } = historyRepo();
+    const db = newDb();
+    const info = await findRepo(repo);
+    await indexCommits(db, info);
+    const n1 = commit(repo, { 'd.ts': 'd\n' }, 'add d');
+    const n2 = commit(repo, { 'd.ts': 'd2\n' }, 'edit d');
+    expect(await indexCommits(db, info)).toEqual({ added: 2, total: 9, head: n2 });
+    expect(await indexCommits(db, info)).toEqual({ added: 0, total: 9, head: n2 });
+    expect(getCommit(db, repo, n1)?.parents).toEqual([shas.last]);
+    db.close();
+  });
+
+  it('indexes an off-branch commit named by a hook, and nothing twice', async () => {
+    const { repo } = historyRepo();
+    git(repo, ['checkout', '-q', '-b', 'topic']);
+    const topic = commit(repo, { 't.ts': 't\n' }, 'topic work');
+    git(repo, ['checkout', '-q', 'main']);
+    const db = newDb();
+    const info = await findRepo(repo);
+    expect((await indexCommits(db, info, { extra: [topic] })).added).toBe(8);
+    expect(getCommit(db, repo, topic)?.subject).toBe('topic work');
+    expect((await indexCommits(db, info, { extra: [topic] })).added).toBe(0);
+    expect(countCommits(db, repo)).toBe(8);
+    db.close();
+  });
+
+  it('follows a rename back to the commit that created the first name', async () => {
+    const { repo, shas } = historyRepo();
+    const db = newDb();
+    await indexCommits(db, await findRepo(repo));
+    const history = fileHistory(db, repo, 'lib/b2.ts');
+    expect(history.map((c) => c.sha)).toEqual([shas.last, shas.rename, shas.mainEdit, shas.addB]);
+    expect(history.map((c) => c.file.status)).toEqual(['M', 'R', 'M', 'A']);
+    db.close();
+  });
+});
+
+describe('enrichCommits', () => {
+  it('adds line counts, patch-ids and searchable commit messages after indexing', async () => {
+    const { repo, shas } = historyRepo();
+    const db = newDb();
+    const info = await findRepo(repo);
+    await indexCommits(db, info);
+    expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
+    expect(await enrichCommits(db, info)).toEqual({ enriched: 7, remaining: 0 });
+
+    const row = (sha: string, path: string) => db.prepare('SELECT added, removed FROM commit_files WHERE sha = ? AND path = ?').get(sha, path);
+    expect(row(shas.last, 'lib/b2.ts')).toEqual({ added: 2, removed: 1 });
+    expect(row(shas.rename, 'lib/b2.ts')).toEqual({ added: 0, removed: 0 });
+    expect(row(shas.sideEdit, 'a.ts')).toEqual({ added: 1, removed: 0 });
+    expect(getCommit(db, repo, shas.addB)?.patchId).toBe(patchIdOf(repo, shas.addB));
+    expect(getCommit(db, repo, shas.addB)?.patchId).toMatch(/^[0-9a-f]{40}$/);
+    expect(getCommit(db, repo, shas.merge)?.patchId).toBeNull();
+
+    const msg = db.prepare("SELECT id, session_id, role, content, created_at, json_extract(metadata, '$.kind') AS kind FROM messages WHERE id = ?").get(`git:${repo}:${shas.merge}`);
+    expect(msg).toEqual({
+      id: `git:${repo}:${shas.merge}`,
+      session_id: `git:${repo}`,
+      role: 'system',
+      content: 'merge side',
+      created_at: new Date(Number(git(repo, ['log', '-1', '--format=%ct', shas.merge])) * 1000).toISOString(),
+      kind: 'commit',
+    });
+    const hits = db.prepare("SELECT m.id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH 'lib'").all();
+    expect(hits).toEqual([{ id: `git:${repo}:${shas.rename}` }]);
+    expect(await enrichCommits(db, info)).toEqual({ enriched: 0, remaining: 0 });
+    db.close();
+  });
+
+  it('leaves everything for later when more commits wait than the limit', async () => {
+    const { repo } = historyRepo();
+    const db = newDb();
+    const info = await findRepo(repo);
+    await indexCommits(db, info);
+    expect(await enrichCommits(db, info, { limit: 3 })).toEqual({ enriched: 0, remaining: 7 });
+    expect(await enrichCommits(db, info, { batchSize: 2 })).toEqual({ enriched: 7, remaining: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 7 });
+    db.close();
+  });
+
+  it('runs as part of catchUp, which reports what is left', async () => {
+    const { repo } = historyRepo();
+    const db = newDb();
+    const info = await findRepo(repo);
+    const r = await catchUp(db, info, undefined, { enrichLimit: 2 });
+    expect(r.commits.added).toBe(7);
+    expect(r.details).toEqual({ enriched: 0, remaining: 7 });
+    expect((await catchUp(db, info)).details).toEqual({ enriched: 7, remaining: 0 });
+    db.close();
+  });
+});
+
+function patchIdOf(repo: string, sha: string): string {
+  const patch = git(repo, ['show', '--format=commit %H', sha]);
+  return execFileSync('git', ['patch-id', '--stable'], { cwd: repo, input: patch, encoding: 'utf8' }).split(' ')[0]!;
+}
