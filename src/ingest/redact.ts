@@ -1,6 +1,17 @@
 /**
- * Secret redaction, applied to every text before it reaches the database. Each rule names a kind;
- * a match is replaced by `[REDACTED:<kind>]`. Rules are ordered from most to least specific.
+ * Secret redaction, applied to every text before it reaches the database (chat messages, tool
+ * output, file edits, commit messages). Each rule names a kind; a secret is replaced by
+ * `[REDACTED:<kind>]`. Rules are listed from most to least specific: where two rules claim the
+ * same characters the earlier wins, so a provider token inside an assignment is named after
+ * its provider.
+ *
+ * Speed: this runs on every ingested message. One scan (a trie of every rule's literals) finds
+ * where a rule could match; most rules are anchored (their match starts at their literal) and
+ * run as sticky regexes at those positions only, so a text costs one scan plus a few short
+ * attempts. Safety on hostile input: every repetition is bounded or over a class that cannot
+ * overlap what follows it, so no input makes a rule backtrack more than linearly
+ * (test/ingest/redact.test.ts feeds megabyte-long adversarial inputs; bench/redact.mjs measures
+ * throughput; test/ingest/redact-corpus.test.ts measures the false-positive rate).
  */
 export interface Redaction {
   text: string;
@@ -10,49 +21,387 @@ export interface Redaction {
   kinds: Record<string, number>;
 }
 
-interface Rule {
+interface RuleSpec {
   kind: string;
-  pattern: RegExp;
-  /** Which capture group holds the secret (the rest of the match is kept). 0 = whole match. */
-  group?: number;
+  /** Source of the pattern. Anchored rules must match starting exactly at one of their literals. */
+  source: string;
+  flags?: string;
+  /** Literals (case-sensitive): every match contains one; the rule runs only where one occurs. */
+  hints?: string[];
+  /** Same, case-insensitive (written lower-case). */
+  lowerHints?: string[];
+  /** false: the literal is inside the match, so the rule scans the whole text when triggered. */
+  anchored?: boolean;
+  /** With `keep`, group 1 is kept and the first defined later group is the secret; else the whole match. */
+  keep?: boolean;
+  /** Last word on a candidate: false leaves it alone (placeholders, code references, ...). */
+  accept?: (secret: string, match: string, offset: number, text: string) => boolean;
 }
 
-const RULES: Rule[] = [
-  { kind: 'private-key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g },
-  { kind: 'anthropic-key', pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
-  { kind: 'openai-key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g },
-  { kind: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})/g },
-  { kind: 'gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g },
-  { kind: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
-  { kind: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-  { kind: 'slack-token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
-  { kind: 'stripe-key', pattern: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
-  { kind: 'npm-token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
-  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
-  // scheme://user:password@host — keep the scheme and host, drop the credentials.
-  { kind: 'url-credentials', pattern: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]+:[^\s@/]+)@/gi, group: 2 },
-  // KEY=value where the name says it is secret (.env files, shell exports, config snippets).
+interface Rule extends RuleSpec {
+  index: number;
+  sticky: RegExp;
+  global: RegExp;
+}
+
+// A token may not continue a longer word on either side.
+const L = '(?<![A-Za-z0-9_])';
+const R = '(?![A-Za-z0-9_])';
+
+const hasDigit = (s: string): boolean => /\d/.test(s);
+const hasLower = (s: string): boolean => /[a-z]/.test(s);
+const hasUpper = (s: string): boolean => /[A-Z]/.test(s);
+
+/** Random-looking: letters and digits mixed, and not a repeated or sequential filler. */
+function looksRandom(s: string): boolean {
+  if (!hasDigit(s) || !(hasLower(s) || hasUpper(s))) return false;
+  return new Set(s).size >= 10;
+}
+
+/** A value with what keys and tokens have and words lack: a digit, a symbol, or long mixed case. */
+function isSecretish(v: string): boolean {
+  return /\d/.test(v) || /[^A-Za-z0-9 ._-]/.test(v) || (v.length >= 20 && hasUpper(v) && hasLower(v));
+}
+
+/** Values that name a secret rather than hold one: env references, templates, masks, placeholders. */
+function isReference(v: string): boolean {
+  return (
+    /^(?:\$|%|<|\{\{|\$\{|#\{|@|!|&|\*)/.test(v) ||
+    /^(?:process\.env|os\.environ|os\.getenv|env\.|ENV\[|getenv|secrets\.|vars\.|import\.meta)/i.test(v) ||
+    // Masked displays (`...9doi`, `****abcd`, `sk-...`).
+    /^(?:[.*•]{3}|x{4})|\.\.\.|\*{3}/.test(v) ||
+    /^(?:password|passwd|pass|pwd|secret|token|api[_-]?key|key|user|value|string)$/i.test(v) ||
+    /redacted/i.test(v) ||
+    /^(?:x{3,}|-+|_+|null|none|nil|undefined|true|false|empty|changeme|your[_-].*|my[_-]?(?:secret|password|token|key)|example.*|placeholder|dummy|todo|tbd)$/i.test(v)
+  );
+}
+
+/**
+ * An unquoted value that reads as code, not as a secret: `string`, `req.body.password`,
+ * `PasswordHash;`, `config.token,` (an identifier, or an identifier chain).
+ */
+function isCodeIdentifier(v: string): boolean {
+  return /^[A-Za-z_$][A-Za-z_$]*(?:\.[A-Za-z_$][A-Za-z_$]*)*[;,)?!]*$/.test(v) || /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+[;,)?!]*$/.test(v);
+}
+
+/** The whole name an assignment assigns to: the name characters before the keyword, and the keyword. */
+function nameAt(text: string, offset: number, match: string): string {
+  let start = offset;
+  while (start > 0 && offset - start < 80 && /[A-Za-z0-9_.-]/.test(text[start - 1]!)) start--;
+  const keyword = /^[A-Za-z0-9_.-]*/.exec(match)?.[0] ?? '';
+  return text.slice(start, offset) + keyword;
+}
+
+// Which names count as secret: the keyword ends the name, and some keywords need a qualifier.
+function isSecretName(name: string): boolean {
+  const n = name.toLowerCase();
+  if (/key$/.test(n)) return /(?:api|access|private|secret|signing|encryption|master|account|client|auth|license|app|subscription)[_.-]?key$/.test(n);
+  if (/pwd$/.test(n)) return /[_.-]pwd$/.test(n);
+  if (/pass$/.test(n)) return /[_.-]pass$/.test(n);
+  return true;
+}
+
+function acceptAssignment(secret: string, match: string, offset: number, text: string): boolean {
+  const name = nameAt(text, offset, match);
+  if (!isSecretName(name) || isReference(secret)) return false;
+  // `==` is a comparison or a version pin (`tiktoken==0.7.0`), not an assignment.
+  if (secret.startsWith('=')) return false;
+  // `auth` alone names many things (`auth: true`): only credential-looking values.
+  if (/auth$/i.test(name) && !(secret.length >= 8 && /[\d=:]/.test(secret))) return false;
+  const end = offset + match.length;
+  if (match.endsWith(`${secret}"`) || match.endsWith(`${secret}'`)) {
+    // A string-literal union (`type RequestCredentials = "include" | "omit"`) or prose.
+    if (/^\s*\|/.test(text.slice(end, end + 8)) || secret.split(' ').length > 3 || secret.length < 4) return false;
+    // Passwords are often plain words; keys and tokens are not (`apiKey: 'ollama'` names a mode).
+    return /(?:pass|pwd|passwd|passphrase)["']?$/i.test(name) || /^[A-Z0-9_]+$/.test(name) || isSecretish(secret);
+  }
+  if (secret.length < 4) return false;
+  // NAME=value in a .env file or a shell: anything but a reference is the secret itself.
+  if (/^[A-Z0-9_]+$/.test(name) && /=[ \t]*$/.test(match.slice(0, match.length - secret.length))) return true;
+  if (isCodeIdentifier(secret)) return false;
+  return !/^(?:\d{1,5}|0x[0-9a-f]+|\d+\.\d+(?:\.\d+)*)$/i.test(secret);
+}
+
+// Provider tokens with a recognizable prefix: [kind, pattern, literals the match starts with, check].
+const PREFIXED: [string, string, string[], ((s: string) => boolean)?][] = [
+  ['anthropic-key', `${L}sk-ant-[A-Za-z0-9_-]{20,}`, ['sk-ant-']],
+  ['openai-key', `${L}sk-(?:proj-|svcacct-|admin-|None-|or-v1-)?[A-Za-z0-9_-]{20,}`, ['sk-'], looksRandom],
+  ['github-token', `${L}(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})`, ['gh', 'github_pat_']],
+  ['gitlab-token', `${L}(?:gl(?:pat|dt|rt|ptt|soat|ft|cbt|imt|oas|ffct|wt|cdt|agent)-[A-Za-z0-9_-]{20,}|GR1348941[A-Za-z0-9_-]{20,})`, ['gl', 'GR1348941']],
+  ['aws-access-key', `${L}(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}${R}`, ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T']],
+  ['google-api-key', `${L}AIza[0-9A-Za-z_-]{35}`, ['AIza']],
+  ['google-oauth', `${L}(?:GOCSPX-[A-Za-z0-9_-]{28}|ya29\\.[0-9A-Za-z_-]{30,}|1//0[0-9A-Za-z_-]{40,})`, ['GOCSPX-', 'ya29.', '1//0']],
+  ['slack-token', `${L}(?:xox[abposre]-[A-Za-z0-9-]{10,}|xoxe\\.xox[bp]-[A-Za-z0-9-]{20,}|xapp-\\d-[A-Za-z0-9-]{20,})`, ['xox', 'xapp-']],
+  ['slack-webhook', `https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,}`, ['https://hooks.slack.com']],
+  ['discord-webhook', `https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/\\d+/[A-Za-z0-9_-]{20,}`, ['https://discord', 'https://ptb.discord', 'https://canary.discord']],
+  ['stripe-key', `${L}(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})`, ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'whsec_']],
+  ['npm-token', `${L}npm_[A-Za-z0-9]{36}${R}`, ['npm_']],
+  ['pypi-token', `${L}pypi-AgE[A-Za-z0-9_-]{50,}`, ['pypi-AgE']],
+  ['huggingface-token', `${L}(?:hf_|api_org_)[A-Za-z0-9]{30,}${R}`, ['hf_', 'api_org_'], (s) => hasUpper(s) && hasLower(s)],
+  ['twilio-key', `${L}SK[0-9a-f]{32}${R}`, ['SK'], hasDigit],
+  ['sendgrid-key', `${L}SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}`, ['SG.']],
+  ['digitalocean-token', `${L}do[por]_v1_[a-f0-9]{64}`, ['dop_v1_', 'doo_v1_', 'dor_v1_']],
+  ['databricks-token', `${L}dapi[a-f0-9]{32}`, ['dapi'], hasDigit],
+  ['linear-key', `${L}lin_api_[A-Za-z0-9]{40}`, ['lin_api_']],
+  ['supabase-token', `${L}sbp_[a-f0-9]{40}`, ['sbp_']],
+  ['shopify-token', `${L}shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}`, ['shp']],
+  ['groq-key', `${L}gsk_[A-Za-z0-9]{48,}`, ['gsk_']],
+  ['replicate-token', `${L}r8_[A-Za-z0-9]{37}`, ['r8_']],
+  ['xai-key', `${L}xai-[A-Za-z0-9]{70,}`, ['xai-']],
+  ['perplexity-key', `${L}pplx-[A-Za-z0-9]{40,}`, ['pplx-']],
+  ['postman-key', `${L}PMAK-[a-f0-9]{24}-[a-f0-9]{34}`, ['PMAK-']],
+  ['sentry-token', `${L}(?:sntrys_|sntryu_)[A-Za-z0-9+/=_-]{40,}`, ['sntry']],
+  ['grafana-token', `${L}(?:glsa_[A-Za-z0-9]{32}_[a-f0-9]{8}|glc_[A-Za-z0-9+/=_-]{32,})`, ['gl']],
+  ['newrelic-key', `${L}NRAK-[A-Z0-9]{27}`, ['NRAK-']],
+  ['vault-token', `${L}hv[sb]\\.[A-Za-z0-9_-]{24,}`, ['hvs.', 'hvb.']],
+  ['age-secret-key', `AGE-SECRET-KEY-1[0-9A-Z]{58}`, ['AGE-SECRET-KEY-']],
+  ['docker-token', `${L}dckr_pat_[A-Za-z0-9_-]{27,}`, ['dckr_pat_']],
+  ['square-token', `${L}sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}`, ['sq0']],
+];
+
+const assignmentKeywords = 'secret|password|passwd|passphrase|pass|token|key|credentials?|pwd|auth';
+
+const SPECS: RuleSpec[] = [
   {
+    kind: 'private-key',
+    // To the END line, or to the end of the text when it was cut off.
+    source: '-----BEGIN[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?(?:-----END[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----|$)',
+    hints: ['-----BEGIN'],
+  },
+  ...PREFIXED.map(([kind, source, hints, check]): RuleSpec => ({ kind, source, hints, ...(check ? { accept: (s: string) => check(s) } : {}) })),
+  { kind: 'azure-client-secret', source: `${L}[A-Za-z0-9_~.-]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}`, hints: ['Q~'], anchored: false },
+  { kind: 'telegram-bot-token', source: `${L}\\d{8,10}:AA[A-Za-z0-9_-]{33}${R}`, hints: [':AA'], anchored: false },
+  { kind: 'jwt', source: `${L}eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*`, hints: ['eyJ'] },
+  {
+    // An AWS secret access key right after its key id: CSV exports, `aws configure` echoes.
+    kind: 'aws-secret-key',
+    source: '((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}[\\s,;:|"\'=]{1,20})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])',
+    hints: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'],
+    keep: true,
+  },
+  {
+    kind: 'aws-secret-key',
+    source: '((?<![A-Za-z0-9])aws_?secret_?(?:access_?)?key["\']?\\s{0,4}[:=]\\s{0,4}["\']?)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])',
+    flags: 'i',
+    lowerHints: ['aws'],
+    keep: true,
+  },
+  {
+    // scheme://user:password@host: keep the scheme and host, drop the credentials.
+    kind: 'url-credentials',
+    source: '(?<=(?<![A-Za-z0-9_])[a-z][a-z0-9+.-]{1,30})(:\\/\\/)([^\\s:@/?#]{0,200}:[^\\s@/?#]{1,200})@',
+    flags: 'i',
+    hints: ['://'],
+    keep: true,
+    accept: (s) => !isReference(s.slice(s.indexOf(':') + 1)),
+  },
+  {
+    // Key=value connection strings: ADO.NET / ODBC / Azure (`...;Password=...;`, `AccountKey=...`).
+    kind: 'connection-string',
+    source: '((?:(?<![A-Za-z0-9_])(?:AccountKey|SharedAccessKey|SharedAccessSignature)|;\\s?(?:Password|Pwd))\\s?=\\s?)([^;"\'\\s]{4,})',
+    flags: 'i',
+    lowerHints: ['accountkey', 'sharedaccess', ';password', '; password', ';pwd', '; pwd'],
+    keep: true,
+    accept: (s) => !isReference(s),
+  },
+  {
+    // Azure SAS and signed URLs carry the signature as a query parameter.
+    kind: 'url-signature',
+    source: '([?&](?:sig|X-Amz-Signature|X-Goog-Signature|Signature)=)([A-Za-z0-9%/+=_-]{20,})',
+    hints: ['sig=', 'Signature='],
+    anchored: false,
+    keep: true,
+  },
+  {
+    kind: 'auth-header',
+    source: '((?<![A-Za-z0-9_])authorization["\']?\\s{0,4}[:=]\\s{0,4}["\']?(?:(?:bearer|basic|token|bot|digest|apikey|sso-key)\\s{1,4})?)([A-Za-z0-9._~+/=:-]{8,})',
+    flags: 'i',
+    lowerHints: ['authorization'],
+    keep: true,
+    accept: (s) => !isReference(s) && !isCodeIdentifier(s),
+  },
+  {
+    kind: 'auth-header',
+    source: '((?<![A-Za-z0-9_])(?:Bearer|Basic)\\s{1,4})([A-Za-z0-9._~+/-]{16,}=*)',
+    hints: ['Bearer', 'Basic'],
+    keep: true,
+    accept: (s) => looksRandom(s),
+  },
+  {
+    // curl -u user:password, and .netrc `login x password y`.
+    kind: 'basic-auth',
+    source: '((?:(?<![A-Za-z0-9_-])(?:-u|--user)\\s{1,4}["\']?[^\\s:"\']{1,100}:|(?<![A-Za-z0-9_])login\\s{1,4}\\S{1,100}\\s{1,4}password\\s{1,4}))([^\\s"\']{4,200})',
+    hints: ['-u', '--user', 'login'],
+    keep: true,
+    accept: (s) => !isReference(s),
+  },
+  {
+    // --password xyz, --api-key xyz (the `=` form is an assignment below). Anchored at the keyword;
+    // the flag's dashes are looked for behind it.
+    kind: 'secret-flag',
+    source: '(?<=(?<![A-Za-z0-9_])--?(?:[a-z0-9]{1,20}-){0,4})((?:password|passwd|token|secret|key|apikey)\\s{1,4}["\']?)([^\\s"\'-][^\\s"\']{5,300})',
+    flags: 'i',
+    lowerHints: ['pass', 'token', 'secret', 'key', 'apikey'],
+    keep: true,
+    accept: (s, match, offset, text) => isSecretName(nameAt(text, offset, match).replaceAll('-', '_')) && !isReference(s) && !isCodeIdentifier(s),
+  },
+  {
+    // NAME=value / name: value / "name": "value" where the name ends with a secret-ish word.
+    // Anchored at the keyword, so long words cannot make it backtrack; the name is checked after.
     kind: 'secret-assignment',
-    pattern: /\b((?:export\s+)?[A-Za-z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)[A-Za-z0-9_]*\s*[:=]\s*["']?)([^\s"']{6,})/gi,
-    group: 2,
+    source: `((?:${assignmentKeywords})["']?\\s{0,4}(?::=|=>|[:=])[ \\t]{0,4})(?:"([^"\\r\\n]{1,400})"|'([^'\\r\\n]{1,400})'|([^\\s"'\`,;&<>(){}\\[\\]]{1,400}))`,
+    flags: 'i',
+    lowerHints: ['secret', 'pass', 'token', 'key', 'cred', 'pwd', 'auth'],
+    keep: true,
+    accept: acceptAssignment,
   },
 ];
 
+const RULES: Rule[] = SPECS.map((spec, index) => ({
+  ...spec,
+  index,
+  sticky: new RegExp(spec.source, `${spec.flags ?? ''}y`),
+  global: new RegExp(spec.source, `${spec.flags ?? ''}g`),
+}));
+
+/** A regex alternation of `words` shaped as a trie, so the engine tests one branch per character. */
+function trieSource(words: string[], caseless: boolean): string {
+  type Node = Map<string, Node>;
+  const root: Node = new Map();
+  for (const w of words) {
+    let node = root;
+    for (const ch of caseless ? w.toLowerCase() : w) node = node.get(ch) ?? node.set(ch, new Map()).get(ch)!;
+    node.set('', new Map());
+  }
+  const atom = (ch: string): string => {
+    const escaped = ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    return caseless && ch.toUpperCase() !== ch ? `[${ch}${ch.toUpperCase()}]` : escaped;
+  };
+  const emit = (node: Node): string => {
+    // A complete word ends here: its shortest form is enough to know which rules to try.
+    if (node.has('')) return '';
+    const alts = [...node].map(([ch, child]) => atom(ch) + emit(child));
+    return alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
+  };
+  return emit(root);
+}
+
+const literals = [...new Set(RULES.flatMap((r) => r.hints ?? []))];
+const caselessLiterals = [...new Set(RULES.flatMap((r) => r.lowerHints ?? []))];
+// Case-insensitive keywords are spelled with [aA] classes, so one scan serves both kinds.
+const TRIGGER = new RegExp(`${trieSource(literals, false)}|${trieSource(caselessLiterals, true)}`, 'g');
+
+// The rules a found literal can start: those with a literal it begins (the trie stops at the shortest).
+const rulesFor = new Map<string, Rule[]>();
+function rulesForWord(word: string): Rule[] {
+  let rules = rulesFor.get(word);
+  if (!rules) {
+    const lower = word.toLowerCase();
+    rules = RULES.filter((r) => r.hints?.some((h) => h.startsWith(word)) || r.lowerHints?.some((h) => h.startsWith(lower)));
+    if (rulesFor.size < 10_000) rulesFor.set(word, rules);
+  }
+  return rules;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  kind: string;
+  rule: number;
+}
+
 /** Replaces every secret in `text`; returns the safe text and what was replaced. */
 export function redact(text: string): Redaction {
-  let out = text;
-  let count = 0;
-  const kinds: Record<string, number> = {};
-  for (const rule of RULES) {
-    out = out.replace(rule.pattern, (match: string, ...groups: unknown[]) => {
-      const secret = rule.group ? (groups[rule.group - 1] as string) : match;
-      if (secret.startsWith('[REDACTED:')) return match;
-      count++;
-      kinds[rule.kind] = (kinds[rule.kind] ?? 0) + 1;
-      const placeholder = `[REDACTED:${rule.kind}]`;
-      return rule.group ? match.replace(secret, placeholder) : placeholder;
-    });
+  // Where each rule may start (anchored rules), and which unanchored rules to scan with.
+  let starts: Map<Rule, number[]> | undefined;
+  TRIGGER.lastIndex = 0;
+  for (let m = TRIGGER.exec(text); m; m = TRIGGER.exec(text)) {
+    starts ??= new Map();
+    for (const rule of rulesForWord(m[0])) {
+      const list = starts.get(rule);
+      if (list) list.push(m.index);
+      else starts.set(rule, [m.index]);
+    }
+    // Step one character, not past the match: literals may overlap.
+    TRIGGER.lastIndex = m.index + 1;
   }
-  return { text: out, count, kinds };
+  if (!starts) return { text, count: 0, kinds: {} };
+
+  // Spans claimed so far, sorted by start and never overlapping.
+  let spans: Span[] = [];
+  for (const rule of RULES) {
+    const positions = starts.get(rule);
+    if (!positions) continue;
+    const found: Span[] = [];
+    if (rule.anchored === false) {
+      rule.global.lastIndex = 0;
+      for (let m = rule.global.exec(text); m; m = rule.global.exec(text)) {
+        const span = candidate(rule, m, text);
+        if (span && (found.length === 0 || found[found.length - 1]!.end <= span.start)) found.push(span);
+        if (m[0].length === 0) rule.global.lastIndex++;
+      }
+    } else {
+      let after = 0;
+      for (const at of positions) {
+        if (at < after) continue;
+        rule.sticky.lastIndex = at;
+        const m = rule.sticky.exec(text);
+        const span = m && candidate(rule, m, text);
+        if (span && (found.length === 0 || found[found.length - 1]!.end <= span.start)) {
+          found.push(span);
+          after = at + m[0].length;
+        }
+      }
+    }
+    if (found.length > 0) spans = merge(spans, found);
+  }
+  if (spans.length === 0) return { text, count: 0, kinds: {} };
+
+  const kinds: Record<string, number> = {};
+  let out = '';
+  let last = 0;
+  for (const s of spans) {
+    out += text.slice(last, s.start) + `[REDACTED:${s.kind}]`;
+    last = s.end;
+    kinds[s.kind] = (kinds[s.kind] ?? 0) + 1;
+  }
+  out += text.slice(last);
+  return { text: out, count: spans.length, kinds };
+}
+
+/** The secret of a match, as a span, when the rule accepts it. */
+function candidate(rule: Rule, m: RegExpExecArray, text: string): Span | undefined {
+  let start = m.index;
+  let secret = m[0];
+  if (rule.keep) {
+    const group = m.slice(2).findIndex((g) => g !== undefined);
+    if (group === -1) return undefined;
+    secret = m[group + 2]!;
+    // The secret group follows group 1 (and an opening quote, for quoted values).
+    start = m.index + m[0].indexOf(secret, m[1]!.length);
+  }
+  if (secret === '' || secret.startsWith('[REDACTED:')) return undefined;
+  if (rule.accept && !rule.accept(secret, m[0], m.index, text)) return undefined;
+  return { start, end: start + secret.length, kind: rule.kind, rule: rule.index };
+}
+
+/** Adds a later rule's spans to the claimed ones, dropping any that overlap a claimed span (earlier rules win). */
+function merge(claimed: Span[], found: Span[]): Span[] {
+  const out: Span[] = [];
+  let i = 0;
+  let lastEnd = 0;
+  for (const f of found) {
+    while (i < claimed.length && claimed[i]!.start < f.start) {
+      out.push(claimed[i]!);
+      lastEnd = Math.max(lastEnd, claimed[i]!.end);
+      i++;
+    }
+    const next = claimed[i];
+    if (f.start >= lastEnd && (!next || f.end <= next.start)) {
+      out.push(f);
+      lastEnd = f.end;
+    }
+  }
+  while (i < claimed.length) out.push(claimed[i++]!);
+  return out;
 }
