@@ -1,5 +1,6 @@
 import { codex } from './codex.js';
 import { copilot } from './copilot.js';
+import { cursor } from './cursor.js';
 import { opencode } from './opencode.js';
 import type { SourceAdapter, SourceId } from './types.js';
 
@@ -7,6 +8,7 @@ import type { SourceAdapter, SourceId } from './types.js';
 export const adapters: SourceAdapter[] = [
   codex,
   copilot,
+  cursor,
   opencode,
 ];
 
