@@ -80,3 +80,19 @@ export class EmbeddingServiceError extends LoreError {
     super(`the embedding service at ${endpoint} failed: ${reason}`, 'E_EMBED_SERVICE', 'check LORE_EMBED_URL / LORE_EMBED_MODEL (or unset them to use the offline default)');
   }
 }
+
+export class ConfigError extends LoreError {
+  constructor(path: string, reason: string) {
+    super(`cannot use the config file ${path}: ${reason}`, 'E_CONFIG', 'fix or remove the file; README.md "Privacy" shows its format');
+  }
+}
+
+export class SessionNotFoundError extends LoreError {
+  constructor(id: string, candidates: string[]) {
+    super(
+      candidates.length > 1 ? `${id} matches ${candidates.length} sessions` : `no session ${id}`,
+      'E_SESSION_NOT_FOUND',
+      candidates.length > 1 ? `be more specific: ${candidates.slice(0, 5).join(', ')}` : 'list sessions with `lore sessions`',
+    );
+  }
+}

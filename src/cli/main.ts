@@ -40,6 +40,11 @@ function report(err: unknown): number {
   return 2;
 }
 
+// `lore sessions | head`: a closed pipe ends the output, not with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+});
+
 main(hideBin(process.argv)).catch((err: unknown) => {
   process.exitCode = report(err);
 });

@@ -331,8 +331,21 @@ export function findSessions(db: Db, idOrPrefix: string): SessionSummary[] {
   const exact = stmt(db, `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.id = ?`).get(idOrPrefix) as RawSession | undefined;
   if (exact) return [toSummary(exact)];
   const like = idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
-  const rows = stmt(db, `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.id LIKE ? ESCAPE '\\' OR substr(s.id, instr(s.id, ':') + 1) LIKE ? ESCAPE '\\' ORDER BY s.id LIMIT 20`).all(like, like) as RawSession[];
-  return rows.map(toSummary);
+  const esc = (t: string) => t.replace(/[\\%_]/g, (c) => `\\${c}`);
+  // A short id (`claude-code:3fe1b6bc`, or a subagent's `claude-code:3fe1b6bc/agent-1`) stands for the UUID it starts.
+  const short = /^([\w-]+:)?([0-9a-f]{8})(\/.*)?$/i.exec(idOrPrefix);
+  const pattern = short ? `${esc(short[1] ?? '')}${short[2]}${'_'.repeat(28)}${esc(short[3] ?? '')}` : '';
+  const rows = stmt(
+    db,
+    `SELECT ${SESSION_COLUMNS} FROM sessions s
+      WHERE s.id LIKE @like ESCAPE '\\' OR substr(s.id, instr(s.id, ':') + 1) LIKE @like ESCAPE '\\'
+         OR s.id LIKE @pattern ESCAPE '\\' OR substr(s.id, instr(s.id, ':') + 1) LIKE @pattern ESCAPE '\\'
+      ORDER BY s.id LIMIT 20`,
+  ).all({ like, pattern }) as RawSession[];
+  const found = rows.map(toSummary);
+  // A session and its subagents share a prefix: the session itself is meant.
+  const parent = found.find((s) => found.every((o) => o.id === s.id || o.id.startsWith(`${s.id}/`)));
+  return parent ? [parent] : found;
 }
 
 export interface StoredMessage {

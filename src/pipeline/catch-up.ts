@@ -8,11 +8,14 @@ import {
 } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
 import { enrichCommits, indexCommits, readQueue, type EnrichResult, type IndexResult, type RepoInfo } from '../git/index.js';
+import { ingest, type IngestResult } from '../ingest/index.js';
 import { linkRepo, type LinkResult } from '../link/index.js';
 
 export interface CatchUpResult {
   commits: IndexResult;
   hookEvents: number;
+  /** Chat transcripts read (all detected sources; unchanged files cost one stat each). */
+  ingest?: IngestResult;
   link: LinkResult;
   /** Line counts and patch-ids; `remaining` > 0 means they were left for the background worker. */
   details: EnrichResult;
@@ -24,6 +27,9 @@ export interface CatchUpOptions {
    * Interactive commands pass a small number and start the worker for the rest (startWorker).
    */
   enrichLimit?: number;
+  /** Read AI chat transcripts too (default true). */
+  chats?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -48,9 +54,11 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent,
   if (rewrites.length > 0) recordRewrites(db, repo.root, rewrites);
   if (pending.length > 0) markHookEventsProcessed(db, pending.map((e) => e.id));
   const details = await enrichCommits(db, repo, { report, ...(options.enrichLimit !== undefined ? { limit: options.enrichLimit } : {}) });
+  // Chats of every detected source (one database serves every repository), after the commits.
+  const chats = options.chats === false ? undefined : await ingest(db, { report, env: options.env });
   // Linking runs last: it needs the commits and the chats stored above.
   const link = await linkRepo(db, repo, report);
-  return { commits, hookEvents: pending.length, details, link };
+  return { commits, hookEvents: pending.length, details, ingest: chats, link };
 }
 
 /** True when the hook queue has bytes the database has not taken yet. */

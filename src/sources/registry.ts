@@ -1,3 +1,4 @@
+import { claudeCode } from './claude-code.js';
 import { codex } from './codex.js';
 import { copilot } from './copilot.js';
 import { cursor } from './cursor.js';
@@ -6,6 +7,7 @@ import type { SourceAdapter, SourceId } from './types.js';
 
 // One line per adapter. Adapters are small and import nothing heavy, so all load eagerly.
 export const adapters: SourceAdapter[] = [
+  claudeCode,
   codex,
   copilot,
   cursor,

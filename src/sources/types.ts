@@ -67,8 +67,21 @@ export interface FileEditRecord {
   oldText?: string;
   newText?: string;
   createdAt?: string;
+  /** Tool-specific facts: { replaceAll }, { part } of a MultiEdit, { failed: true } when the call was rejected. */
+  metadata?: Record<string, unknown>;
 }
 
+/**
+ * What read() yields. Contract with the ingest layer (src/ingest/run.ts):
+ * - a 'session' record comes before that session's messages and edits in every read() call
+ *   (also when resuming from a cursor), so the session can be mapped to its repository; a later
+ *   'session' record for the same id updates it (title, metadata);
+ * - a message id yielded again replaces the earlier content (streamed messages grow);
+ * - 'checkpoint' says all records before it are complete; the consumer stores its cursor (with
+ *   `state`, serialized at once, so the adapter may keep mutating the same state object) together
+ *   with those records, and the next read() starts from it. Yield one after each line or record;
+ *   yield a last one at the end. `size`/`mtimeMs`/`headHash` are filled in by the consumer.
+ */
 export type SourceRecord =
   | { kind: 'session'; session: SessionRecord }
   | { kind: 'message'; message: MessageRecord }

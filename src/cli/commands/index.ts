@@ -1,11 +1,15 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../output.js';
 import { doctorCommand } from './doctor.js';
+import { forgetCommand } from './forget.js';
 import { hookCommand } from './hook.js';
 import { indexCommand } from './index-cmd.js';
+import { ingestCommand } from './ingest.js';
 import { initCommand } from './init.js';
 import { reindexCommand } from './reindex.js';
 import { searchCommand } from './search.js';
+import { sessionsCommand } from './sessions.js';
+import { showCommand } from './show.js';
 import { whyCommand } from './why.js';
 
 // One line per command; handlers load their implementation lazily.
@@ -16,5 +20,9 @@ export const commands: CommandModule<GlobalArgs, never>[] = [
   initCommand,
   indexCommand,
   hookCommand,
+  ingestCommand,
+  sessionsCommand,
+  showCommand,
+  forgetCommand,
   doctorCommand,
 ] as unknown as CommandModule<GlobalArgs, never>[];

@@ -1,0 +1,65 @@
+import type { CommandModule } from 'yargs';
+import type { IngestResult } from '../../ingest/index.js';
+import { dbPathOf } from '../context.js';
+import { bold, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
+import { stderrReporter } from '../progress.js';
+
+interface IngestArgs extends GlobalArgs, OutputArgs {
+  source?: string[];
+  paths?: string[];
+  quiet?: boolean;
+}
+
+export const ingestCommand: CommandModule<GlobalArgs, IngestArgs> = {
+  command: 'ingest [paths..]',
+  describe: 'Read AI chat transcripts (all detected sources, or the given files/directories) into the database',
+  builder: (y) =>
+    withJson(y)
+      .positional('paths', { type: 'string', array: true, describe: 'transcript files or directories (default: every source found on this machine)' })
+      .option('source', { type: 'string', array: true, describe: 'only this source (claude-code, codex, ...); repeatable' })
+      .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing but errors' }) as never,
+  handler: async (args) => {
+    const { openDb } = await import('../../db/index.js');
+    const { ingest } = await import('../../ingest/index.js');
+    const db = openDb(dbPathOf(args));
+    const report = stderrReporter({ quiet: args.quiet });
+    try {
+      const result = await ingest(db, { sources: args.source, paths: args.paths, report });
+      report.stop();
+      if (args.json) printJson(result);
+      else if (!args.quiet) renderIngest(result);
+    } finally {
+      report.stop();
+      db.close();
+    }
+  },
+};
+
+/** The per-source summary table, then why lines were skipped. */
+export function renderIngest(result: IngestResult): void {
+  const rows = result.sources.filter((s) => s.files > 0);
+  if (rows.length === 0) {
+    print('no chat transcripts found (looked for: ' + result.sources.map((s) => s.source).join(', ') + ')');
+    return;
+  }
+  const header = ['source', 'files', 'read', 'sessions', 'messages', 'edits', 'skipped', 'redacted', 'excluded'];
+  const table = rows.map((s) => [
+    s.source,
+    String(s.files),
+    String(s.filesRead),
+    String(s.sessions),
+    String(s.messages),
+    String(s.edits),
+    String(Object.values(s.skipped).reduce((a, b) => a + b, 0)),
+    String(s.redactions),
+    String(s.excluded),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  print(bold(line(header)));
+  for (const r of table) print(line(r));
+  for (const s of rows) {
+    for (const [reason, n] of Object.entries(s.skipped)) print(dim(`${s.source}: skipped ${n} × ${reason}`));
+  }
+  print(dim(`${(result.durationMs / 1000).toFixed(1)}s; files not read were unchanged since the last ingest`));
+}

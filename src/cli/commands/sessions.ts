@@ -1,0 +1,74 @@
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { cwdOf, dbPathOf } from '../context.js';
+import { bold, day, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
+
+interface SessionsArgs extends GlobalArgs, OutputArgs {
+  project?: string;
+  source?: string;
+  since?: string;
+  limit?: number;
+}
+
+export const sessionsCommand: CommandModule<GlobalArgs, SessionsArgs> = {
+  command: 'sessions',
+  describe: 'List the chat sessions lore has stored, most recent first',
+  builder: (y) =>
+    withJson(y)
+      .option('project', { type: 'string', describe: 'only this repository (a path; "." for the current one)' })
+      .option('source', { type: 'string', describe: 'only this source (claude-code, codex, ...)' })
+      .option('since', { type: 'string', describe: 'only sessions active since a date (2026-01-31) or a span (7d, 2w, 12h)' })
+      .option('limit', { type: 'number', default: 50, describe: 'at most this many (0: all)' }) as never,
+  handler: async (args) => {
+    const { openDb, listSessions } = await import('../../db/index.js');
+    const project = args.project !== undefined ? await projectOf(args.project, cwdOf(args)) : undefined;
+    const since = args.since !== undefined ? parseSince(args.since) : undefined;
+    const db = openDb(dbPathOf(args));
+    try {
+      const rows = listSessions(db, { project, source: args.source, since, limit: args.limit ? args.limit : undefined });
+      if (args.json) return printJson(rows);
+      if (rows.length === 0) return print('no sessions stored yet; run `lore ingest`');
+      for (const s of rows) {
+        const when = s.lastMessageAt ?? s.createdAt;
+        print(
+          `${bold(shortId(s.id))}  ${when ? day(when) : '          '}  ${(s.source ?? '').padEnd(11)} ${String(s.messages).padStart(5)} msg ${String(s.edits).padStart(4)} edits  ${s.title ?? dim('(untitled)')}`,
+        );
+        if (!project) print(dim(`    ${s.projectPath || '(unknown project)'}`));
+      }
+    } finally {
+      db.close();
+    }
+  },
+};
+
+/** `claude-code:3fe1b6bc-dbd0-…` → `claude-code:3fe1b6bc`: enough for `lore show`, which takes prefixes. */
+export function shortId(id: string): string {
+  // Native ids are mostly UUIDs: their first 8 characters are unique enough; a subagent keeps its suffix.
+  return id.replace(/^([\w-]+:)([0-9a-f]{8})[0-9a-f-]{28}/i, '$1$2');
+}
+
+async function projectOf(path: string, cwd: string): Promise<string> {
+  const { resolve } = await import('node:path');
+  const { realpathSync } = await import('node:fs');
+  const abs = resolve(cwd, path);
+  const { findRepo } = await import('../../git/index.js');
+  const repo = await findRepo(abs).catch(() => undefined);
+  if (repo) return repo.root;
+  try {
+    return realpathSync(abs);
+  } catch {
+    return abs;
+  }
+}
+
+/** An ISO date, or a span back from now: 30m, 12h, 7d, 2w. */
+export function parseSince(text: string, now = Date.now()): string {
+  const span = /^(\d+)\s*([mhdw])$/.exec(text.trim());
+  if (span) {
+    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[span[2] as 'm' | 'h' | 'd' | 'w'];
+    return new Date(now - Number(span[1]) * unit).toISOString();
+  }
+  const t = Date.parse(text);
+  if (Number.isNaN(t)) throw new UsageError(`--since ${text} is neither a date nor a span`, 'use a date like 2026-01-31 or a span like 7d, 12h, 2w');
+  return new Date(t).toISOString();
+}

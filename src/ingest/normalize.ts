@@ -1,0 +1,85 @@
+import { redact } from './redact.js';
+
+/**
+ * The size policy and redaction applied to every text before it is written (pure functions).
+ * Prompts and assistant text are kept whole; tool outputs longer than TOOL_OUTPUT_MAX are cut to
+ * head + tail with the original size noted; base64 blobs (inline images, data: URIs) become a
+ * placeholder everywhere. Then secrets are redacted.
+ */
+
+export const TOOL_OUTPUT_MAX = 8_000;
+const TOOL_OUTPUT_HEAD = 5_000;
+const TOOL_OUTPUT_TAIL = 2_000;
+/** Edit texts feed commit linking, so they are kept much longer, but not without bound. */
+export const EDIT_TEXT_MAX = 1_000_000;
+
+export interface Cleaned {
+  text: string;
+  redactions: number;
+  kinds: Record<string, number>;
+  /** Characters in the text before it was cut, when it was. */
+  cutFrom?: number;
+}
+
+// A data: URI, or a long unbroken run of base64 alphabet (with at least one digit and one + / or
+// uppercase letter among lowercase: a long word or path is not base64).
+const DATA_URI = /data:[\w.+-]+\/[\w.+-]+;base64,[A-Za-z0-9+/=\s]{64,}/g;
+const BARE_BASE64 = /[A-Za-z0-9+/]{2000,}={0,2}/g;
+
+/** Replaces inline base64 payloads with `[base64 data, N KB]`. */
+export function dropBase64(text: string): string {
+  if (text.length < 64) return text;
+  let out = text.includes('base64,') ? text.replace(DATA_URI, (m) => `[${m.slice(5, m.indexOf(';'))} data, ${kb(m.length)}]`) : text;
+  if (out.length >= 2000) out = out.replace(BARE_BASE64, (m) => (/[0-9]/.test(m) && /[A-Z]/.test(m) && /[a-z]/.test(m) ? `[base64 data, ${kb(m.length)}]` : m));
+  return out;
+}
+
+/** Keeps the head and tail of a long text and says how much was cut. */
+export function cutMiddle(text: string, max: number, head: number, tail: number): { text: string; cutFrom?: number } {
+  if (text.length <= max) return { text };
+  const cut = text.length - head - tail;
+  return { text: `${text.slice(0, head)}\n[… lore cut ${cut} of ${text.length} characters …]\n${text.slice(text.length - tail)}`, cutFrom: text.length };
+}
+
+/** A message's content: base64 dropped, tool output cut, secrets redacted. */
+export function cleanContent(text: string, isToolOutput: boolean): Cleaned {
+  let t = dropBase64(text);
+  let cutFrom: number | undefined;
+  if (isToolOutput) ({ text: t, cutFrom } = cutMiddle(t, TOOL_OUTPUT_MAX, TOOL_OUTPUT_HEAD, TOOL_OUTPUT_TAIL));
+  const r = redact(t);
+  return { text: r.text, redactions: r.count, kinds: r.kinds, ...(cutFrom !== undefined ? { cutFrom } : {}) };
+}
+
+/** An edit's old or new text: base64 dropped, bounded, redacted. */
+export function cleanEditText(text: string | undefined): Cleaned | undefined {
+  if (text === undefined) return undefined;
+  const { text: t, cutFrom } = cutMiddle(dropBase64(text), EDIT_TEXT_MAX, EDIT_TEXT_MAX / 2, EDIT_TEXT_MAX / 4);
+  const r = redact(t);
+  return { text: r.text, redactions: r.count, kinds: r.kinds, ...(cutFrom !== undefined ? { cutFrom } : {}) };
+}
+
+/** Redacts every string inside a JSON-like value (metadata), counting into `tally`. */
+export function redactDeep(value: unknown, tally: { count: number; kinds: Record<string, number> }): unknown {
+  if (typeof value === 'string') {
+    if (value.length < 8) return value;
+    const r = redact(dropBase64(value));
+    if (r.count > 0) addKinds(tally, r.count, r.kinds);
+    return r.text;
+  }
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, tally));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, tally);
+    return out;
+  }
+  return value;
+}
+
+export function addKinds(tally: { count: number; kinds: Record<string, number> }, count: number, kinds: Record<string, number>): void {
+  tally.count += count;
+  for (const [k, n] of Object.entries(kinds)) tally.kinds[k] = (tally.kinds[k] ?? 0) + n;
+}
+
+function kb(chars: number): string {
+  return `${Math.max(1, Math.round((chars * 3) / 4 / 1024))} KB`;
+}

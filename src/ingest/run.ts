@@ -1,0 +1,458 @@
+import { createHash } from 'node:crypto';
+import { open, readdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  forgetSession,
+  getSourceFile,
+  ignoredSessionIds,
+  listRepos,
+  listSourceFiles,
+  sessionProject,
+  writeIngestBatch,
+  type Db,
+  type FileEditRow,
+  type MessageRow,
+  type SessionRow,
+  type SourceFileRow,
+} from '../db/index.js';
+import { UsageError } from '../errors.js';
+import { silent, type Reporter } from '../events.js';
+import { adapters as registered, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv } from '../sources/index.js';
+import { isExcluded, loadConfig, type LoreConfig } from './config.js';
+import { addKinds, cleanContent, cleanEditText, redactDeep } from './normalize.js';
+import { projectResolver, repoRelativePath, type Project, type ProjectResolver } from './project.js';
+
+/**
+ * The ingest pipeline: runs source adapters over their files, maps each session to its
+ * repository, applies the size policy, privacy rules and redaction, and stores records in short
+ * batches together with the file's cursor (src/db/sessions.ts), so an interrupted run resumes to
+ * exactly the rows of an uninterrupted one. Bad input is skipped, counted and reported; it never
+ * stops the run.
+ */
+
+export interface IngestOptions {
+  /** Adapters to run (default: every registered one). */
+  adapters?: SourceAdapter[];
+  /** Only these source ids (`lore ingest --source`). */
+  sources?: string[];
+  /** Files or directories to read instead of what the adapters locate. */
+  paths?: string[];
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  platform?: NodeJS.Platform;
+  config?: LoreConfig;
+  report?: Reporter;
+  /** Records per transaction before a checkpoint flushes (default 2000). */
+  batchRecords?: number;
+  /** Text bytes per transaction before a checkpoint flushes (default 4 MB). */
+  batchBytes?: number;
+}
+
+export interface SourceSummary {
+  source: string;
+  name: string;
+  /** Files found / read this run (the rest were unchanged since their cursor). */
+  files: number;
+  filesRead: number;
+  sessions: number;
+  messages: number;
+  edits: number;
+  /** Lines or records skipped, by reason. */
+  skipped: Record<string, number>;
+  redactions: number;
+  redactionKinds: Record<string, number>;
+  /** Sessions not stored: excluded project, `lore:private` prompt, forgotten. */
+  excluded: number;
+}
+
+export interface IngestResult {
+  sources: SourceSummary[];
+  durationMs: number;
+}
+
+interface SessionInfo {
+  project: Project;
+  cwd?: string;
+  dropped: boolean;
+}
+
+const HEAD_BYTES = 4096;
+const WARNINGS_PER_FILE = 5;
+const PRIVATE_MARKER = 'lore:private';
+
+/** Runs the ingest for all (or the chosen) sources; returns a summary per source. */
+export async function ingest(db: Db, options: IngestOptions = {}): Promise<IngestResult> {
+  const started = Date.now();
+  const env = options.env ?? process.env;
+  const report = options.report ?? silent;
+  const config = options.config ?? loadConfig(env);
+  const all = options.adapters ?? registered;
+  const wanted = options.sources?.length ? options.sources : undefined;
+  for (const s of wanted ?? []) {
+    if (!all.some((a) => a.id === s)) throw new UsageError(`unknown source ${s}`, `sources: ${all.map((a) => a.id).join(', ')}`);
+  }
+  const chosen = wanted ? all.filter((a) => wanted.includes(a.id)) : all;
+  const sourceEnv: SourceEnv = {
+    env,
+    home: options.home ?? (env.HOME || homedir()),
+    platform: options.platform ?? process.platform,
+    knownRepos: listRepos(db).map((r) => r.projectPath),
+  };
+
+  const plan = options.paths?.length ? await planPaths(options.paths, chosen, wanted !== undefined, report) : await planLocated(chosen, sourceEnv, report);
+  const ctx: RunContext = {
+    db,
+    report,
+    config,
+    resolveProject: projectResolver(),
+    ignored: ignoredSessionIds(db),
+    cursors: new Map(listSourceFiles(db).map((c) => [c.path, c])),
+    batchRecords: options.batchRecords ?? 2000,
+    batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
+  };
+  const total = plan.reduce((n, p) => n + p.files.length, 0);
+  let done = 0;
+  const summaries: SourceSummary[] = [];
+  for (const { adapter, files } of plan) {
+    const summary: SourceSummary = { source: adapter.id, name: adapter.name, files: files.length, filesRead: 0, sessions: 0, messages: 0, edits: 0, skipped: {}, redactions: 0, redactionKinds: {}, excluded: 0 };
+    const sessions = new Set<string>();
+    const excluded = new Set<string>();
+    for (const file of files) {
+      await ingestFile(ctx, adapter, file, summary, sessions, excluded);
+      report({ type: 'progress', stage: 'ingest', done: ++done, total });
+    }
+    summary.sessions = sessions.size;
+    summary.excluded = excluded.size;
+    summaries.push(summary);
+  }
+  report({ type: 'stage-end', stage: 'ingest' });
+  return { sources: summaries, durationMs: Date.now() - started };
+}
+
+interface RunContext {
+  db: Db;
+  report: Reporter;
+  config: LoreConfig;
+  resolveProject: ProjectResolver;
+  ignored: Set<string>;
+  cursors: Map<string, Omit<SourceFileRow, 'state'>>;
+  batchRecords: number;
+  batchBytes: number;
+}
+
+async function planLocated(adapters: SourceAdapter[], env: SourceEnv, report: Reporter): Promise<{ adapter: SourceAdapter; files: string[] }[]> {
+  const plan = [];
+  for (const adapter of adapters) {
+    try {
+      plan.push({ adapter, files: await adapter.locate(env) });
+    } catch (err) {
+      report({ type: 'warning', message: `${adapter.name}: cannot look for files: ${(err as Error).message}` });
+      plan.push({ adapter, files: [] });
+    }
+  }
+  return plan;
+}
+
+/** Explicit paths: a file goes to the first adapter that recognizes it (or to the one --source names). */
+async function planPaths(paths: string[], adapters: SourceAdapter[], forced: boolean, report: Reporter): Promise<{ adapter: SourceAdapter; files: string[] }[]> {
+  const byAdapter = new Map<SourceAdapter, string[]>();
+  for (const raw of paths) {
+    const path = resolve(raw);
+    const s = await stat(path).catch((err: NodeJS.ErrnoException) => err);
+    if (s instanceof Error) {
+      report({ type: 'warning', message: `cannot read ${path}: ${s.code === 'ENOENT' ? 'no such file or directory' : s.code === 'EACCES' ? 'permission denied' : s.message}`, file: path });
+      continue;
+    }
+    const files = s.isDirectory() ? await walk(path) : [path];
+    for (const file of files) {
+      const adapter = adapters.find((a) => a.matches(file)) ?? (forced && !s.isDirectory() ? adapters[0] : undefined);
+      if (!adapter) {
+        if (!s.isDirectory()) report({ type: 'warning', message: `no source recognizes ${file}; name one with --source`, file });
+        continue;
+      }
+      byAdapter.set(adapter, [...(byAdapter.get(adapter) ?? []), file]);
+    }
+  }
+  return adapters.filter((a) => byAdapter.has(a)).map((adapter) => ({ adapter, files: byAdapter.get(adapter)!.sort() }));
+}
+
+async function walk(dir: string, out: string[] = [], depth = 0): Promise<string[]> {
+  if (depth > 12) return out;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await walk(p, out, depth + 1);
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+class Batch {
+  sessions = new Map<string, SessionRow>();
+  messages = new Map<string, MessageRow>();
+  edits = new Map<string, FileEditRow>();
+  bytes = 0;
+  get size(): number {
+    return this.sessions.size + this.messages.size + this.edits.size;
+  }
+  dropSession(id: string): void {
+    this.sessions.delete(id);
+    for (const [k, m] of this.messages) if (m.sessionId === id) this.messages.delete(k);
+    for (const [k, e] of this.edits) if (e.sessionId === id) this.edits.delete(k);
+  }
+}
+
+async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string, summary: SourceSummary, sessionsSeen: Set<string>, excludedSeen: Set<string>): Promise<void> {
+  const { db, report } = ctx;
+  let st;
+  try {
+    st = await stat(file);
+  } catch (err) {
+    // A vanished file keeps its sessions; an unreadable one is reported.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') warnSkip(ctx, summary, file, undefined, code === 'EACCES' ? 'permission denied' : (err as Error).message);
+    return;
+  }
+  const prev = ctx.cursors.get(file);
+  const mtimeMs = Math.trunc(st.mtimeMs);
+  if (prev && prev.size === st.size && prev.mtimeMs === mtimeMs) return; // stat-only: unchanged
+
+  let from: Cursor | undefined;
+  if (prev && prev.offset <= st.size && (await headMatches(file, prev.headHash))) {
+    const full = getSourceFile(db, file);
+    if (full) from = { offset: full.offset, size: full.size, mtimeMs: full.mtimeMs, headHash: full.headHash ?? undefined, state: full.state };
+  }
+  // else: new, truncated or rewritten: read it again whole; deterministic ids make that idempotent.
+  const headHash = await hashHead(file, Math.min(HEAD_BYTES, st.size)).catch(() => undefined);
+  summary.filesRead++;
+
+  const sessions = new Map<string, SessionInfo>();
+  const touched = new Set<string>();
+  const messageIds = new Set<string>();
+  const tallies: Tallies = new Map();
+  const countRedactions = (): void => {
+    for (const t of tallies.values()) {
+      summary.redactions += t.count;
+      addKinds({ count: 0, kinds: summary.redactionKinds }, 0, t.kinds);
+    }
+    tallies.clear();
+  };
+  let batch = new Batch();
+  let skipped = from && prev ? prev.skipped : 0;
+  let warned = 0;
+  let cursor: SourceFileRow | undefined;
+
+  const flush = (withCursor: boolean, finish: boolean): void => {
+    if (batch.size === 0 && !(withCursor && cursor)) return;
+    writeIngestBatch(db, {
+      sessions: [...batch.sessions.values()],
+      messages: [...batch.messages.values()],
+      edits: [...batch.edits.values()],
+      cursor: withCursor ? cursor : undefined,
+      finishSessions: finish ? [...touched].filter((id) => !ctx.ignored.has(id)) : undefined,
+    });
+    batch = new Batch();
+  };
+
+  const sessionInfo = async (id: string): Promise<SessionInfo> => {
+    let info = sessions.get(id);
+    if (info) return info;
+    // A record for a session this read has not named: take what is stored.
+    const stored = sessionProject(db, id);
+    info = { project: { path: stored ?? '', isRepo: false, aliases: stored ? [stored] : [] }, dropped: ctx.ignored.has(id) };
+    if (stored) {
+      const again = await ctx.resolveProject(stored);
+      if (again.isRepo && again.path === stored) info.project = again;
+    }
+    sessions.set(id, info);
+    if (!stored && !info.dropped) batch.sessions.set(id, { id, projectPath: '', source: adapter.id });
+    return info;
+  };
+
+  try {
+    for await (const rec of adapter.read(file, from)) {
+      switch (rec.kind) {
+        case 'session':
+          await onSession(ctx, adapter, rec.session, sessions, batch, tallies, excludedSeen);
+          break;
+        case 'message': {
+          const info = await sessionInfo(rec.message.sessionId);
+          if (info.dropped) break;
+          if (rec.message.kind === 'prompt' && rec.message.content.includes(PRIVATE_MARKER)) {
+            info.dropped = true;
+            batch.dropSession(rec.message.sessionId);
+            forgetSession(db, rec.message.sessionId, 'private-marker');
+            ctx.ignored.add(rec.message.sessionId);
+            excludedSeen.add(rec.message.sessionId);
+            touched.delete(rec.message.sessionId);
+            break;
+          }
+          const row = toMessageRow(rec.message, tallies);
+          batch.messages.set(row.id, row);
+          batch.bytes += row.content.length;
+          touched.add(row.sessionId);
+          sessionsSeen.add(row.sessionId);
+          if (!messageIds.has(row.id)) {
+            messageIds.add(row.id);
+            summary.messages++;
+          }
+          break;
+        }
+        case 'edit': {
+          const info = await sessionInfo(rec.edit.sessionId);
+          if (info.dropped) break;
+          const row = toEditRow(rec.edit, info, tallies);
+          if (!batch.edits.has(row.id)) summary.edits++;
+          batch.edits.set(row.id, row);
+          batch.bytes += (row.oldText?.length ?? 0) + (row.newText?.length ?? 0);
+          touched.add(row.sessionId);
+          sessionsSeen.add(row.sessionId);
+          break;
+        }
+        case 'skip':
+          skipped++;
+          summary.skipped[rec.reason] = (summary.skipped[rec.reason] ?? 0) + 1;
+          if (warned++ < WARNINGS_PER_FILE) report({ type: 'warning', message: `skipped: ${rec.reason}`, file, line: rec.line });
+          break;
+        case 'checkpoint':
+          cursor = { path: file, source: adapter.id, size: st.size, mtimeMs, offset: rec.cursor.offset, headHash, state: rec.cursor.state, skipped };
+          if (batch.size >= ctx.batchRecords || batch.bytes >= ctx.batchBytes) {
+            // The state is serialized now, before the adapter moves on.
+            flush(true, false);
+          }
+          break;
+      }
+    }
+    if (!cursor) cursor = { path: file, source: adapter.id, size: st.size, mtimeMs, offset: 0, headHash, skipped };
+    else cursor = { ...cursor, skipped };
+    flush(true, true);
+    countRedactions();
+  } catch (err) {
+    // Unreadable (permission denied), locked or corrupt: keep what was read, keep the old cursor.
+    const e = err as NodeJS.ErrnoException;
+    const reason = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'SQLITE_BUSY' ? 'store is locked' : `cannot read: ${e.message}`;
+    warnSkip(ctx, summary, file, undefined, reason);
+    try {
+      flush(false, true);
+    } catch (flushErr) {
+      report({ type: 'warning', message: `could not store what was read: ${(flushErr as Error).message}`, file });
+    }
+    countRedactions();
+    return;
+  }
+  if (warned > WARNINGS_PER_FILE) report({ type: 'warning', message: `${warned - WARNINGS_PER_FILE} more line(s) skipped`, file });
+}
+
+function warnSkip(ctx: RunContext, summary: SourceSummary, file: string, line: number | undefined, reason: string): void {
+  summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
+  ctx.report({ type: 'warning', message: `skipped: ${reason}`, file, line });
+}
+
+async function onSession(
+  ctx: RunContext,
+  adapter: SourceAdapter,
+  s: SessionRecord,
+  sessions: Map<string, SessionInfo>,
+  batch: Batch,
+  tallies: Tallies,
+  excludedSeen: Set<string>,
+): Promise<void> {
+  let info = sessions.get(s.id);
+  if (!info || (s.cwd && !info.cwd)) {
+    const project = await ctx.resolveProject(s.cwd);
+    const dropped = ctx.ignored.has(s.id) || isExcluded(ctx.config, project.path, s.cwd);
+    info = { project, cwd: s.cwd, dropped };
+    sessions.set(s.id, info);
+  }
+  if (info.dropped) {
+    excludedSeen.add(s.id);
+    return;
+  }
+  const tally = { count: 0, kinds: {} as Record<string, number> };
+  const title = s.title !== undefined ? (redactDeep(s.title, tally) as string) : undefined;
+  const metadata = redactDeep({ ...(s.metadata ?? {}), ...(s.cwd ? { cwd: s.cwd } : {}) }, tally) as Record<string, unknown>;
+  if (tally.count > 0) tallies.set(`s:${s.id}`, tally);
+  const prev = batch.sessions.get(s.id);
+  batch.sessions.set(s.id, {
+    id: s.id,
+    projectPath: info.project.path,
+    source: adapter.id,
+    title: title ?? prev?.title ?? null,
+    createdAt: s.createdAt ?? prev?.createdAt ?? null,
+    metadata: { ...(prev?.metadata ?? {}), ...metadata },
+  });
+}
+
+type Tallies = Map<string, { count: number; kinds: Record<string, number> }>;
+
+function toMessageRow(m: MessageRecord, tallies: Tallies): MessageRow {
+  const cleaned = cleanContent(m.content, m.kind === 'tool_result');
+  const tally = { count: cleaned.redactions, kinds: { ...cleaned.kinds } };
+  const metadata = m.metadata ? (redactDeep(m.metadata, tally) as Record<string, unknown>) : {};
+  // A streamed message is yielded again as it grows: its last version's count is the one that counts.
+  if (tally.count > 0) tallies.set(`m:${m.id}`, tally);
+  return {
+    id: m.id,
+    sessionId: m.sessionId,
+    role: m.role,
+    content: cleaned.text,
+    createdAt: m.createdAt ?? null,
+    metadata: {
+      ...metadata,
+      kind: m.kind,
+      ...(tally.count > 0 ? { redactions: tally.count } : {}),
+      ...(cleaned.cutFrom !== undefined ? { originalLength: cleaned.cutFrom } : {}),
+    },
+  };
+}
+
+function toEditRow(e: FileEditRecord, info: SessionInfo, tallies: Tallies): FileEditRow {
+  const oldText = cleanEditText(e.oldText);
+  const newText = cleanEditText(e.newText);
+  const tally = { count: (oldText?.redactions ?? 0) + (newText?.redactions ?? 0), kinds: {} as Record<string, number> };
+  addKinds(tally, 0, oldText?.kinds ?? {});
+  addKinds(tally, 0, newText?.kinds ?? {});
+  const metadata = e.metadata ? (redactDeep(e.metadata, tally) as Record<string, unknown>) : {};
+  if (tally.count > 0) tallies.set(`e:${e.id}`, tally);
+  const path = repoRelativePath(e.path, e.cwd ?? info.cwd, info.project);
+  const extra = {
+    ...metadata,
+    ...(tally.count > 0 ? { redactions: tally.count } : {}),
+    ...(oldText?.cutFrom !== undefined ? { oldLength: oldText.cutFrom } : {}),
+    ...(newText?.cutFrom !== undefined ? { newLength: newText.cutFrom } : {}),
+  };
+  return {
+    id: e.id,
+    sessionId: e.sessionId,
+    messageId: e.messageId ?? null,
+    requestId: e.requestId ?? null,
+    projectPath: info.project.path,
+    path,
+    tool: e.tool,
+    oldText: oldText?.text ?? null,
+    newText: newText?.text ?? null,
+    createdAt: e.createdAt ?? null,
+    metadata: Object.keys(extra).length > 0 ? extra : null,
+  };
+}
+
+/** `<length>:<sha1>` of the file's first bytes; a file that was rewritten has a different head. */
+async function hashHead(file: string, length: number): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buf, 0, length, 0);
+    return `${bytesRead}:${createHash('sha1').update(buf.subarray(0, bytesRead)).digest('hex')}`;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function headMatches(file: string, stored: string | null | undefined): Promise<boolean> {
+  if (!stored) return true;
+  const length = Number(stored.slice(0, stored.indexOf(':')));
+  if (!Number.isFinite(length)) return false;
+  const now = await hashHead(file, length).catch(() => undefined);
+  return now === stored;
+}
