@@ -10,3 +10,4 @@ export * from './links.js';
 export { openForeignStore, ForeignStoreError, type ForeignStore, type ForeignStoreOptions, type ForeignStoreProblem } from './foreign-store.js';
 export * from './vectors.js';
 export * from './search.js';
+export * from './knowledge.js';

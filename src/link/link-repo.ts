@@ -14,12 +14,16 @@ import { silent, type Reporter } from '../events.js';
 import type { RepoInfo } from '../git/index.js';
 import { trailerTool } from './evidence.js';
 import { intentContext, linkCommit } from './intent.js';
+import { linkKnowledge } from './knowledge.js';
 
 export interface LinkResult {
   /** Commits processed by this run (new ones, and old ones that newly stored edits belong to). */
   commits: number;
   /** (request, file, commit) links written. */
   links: number;
+  decisions: number;
+  learnings: number;
+  priorArt: number;
 }
 
 /**
@@ -61,7 +65,8 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
     markCommitsLinked(db, project, marks);
     report({ type: 'stage-end', stage: 'link' });
   }
-  const lastEdit = newEdits[newEdits.length - 1];
-  if (lastEdit) setLinkState(db, project, { ...getLinkState(db, project), editsRowid: lastEdit.rowid });
-  return { commits: commits.length, links };
+  const knowledge = linkKnowledge(db, project, state.messagesRowid, newEdits);
+  const editsRowid = newEdits[newEdits.length - 1]?.rowid ?? state.editsRowid;
+  if (editsRowid !== state.editsRowid || knowledge.messagesRowid !== state.messagesRowid) setLinkState(db, project, { editsRowid, messagesRowid: knowledge.messagesRowid });
+  return { commits: commits.length, links, decisions: knowledge.decisions, learnings: knowledge.learnings, priorArt: knowledge.priorArt };
 }

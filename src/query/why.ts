@@ -1,12 +1,25 @@
-import { fileHistory, getCommit, type CommitRow, type Db, type FileCommit } from '../db/index.js';
+import {
+  commitAiTools,
+  decisionsForPaths,
+  fileHistory,
+  getCommit,
+  intentLinksForPaths,
+  listLearnings,
+  messageInfos,
+  priorArtOf,
+  type CommitRow,
+  type Db,
+  type FileCommit,
+} from '../db/index.js';
 import { LineOutOfRangeError, UntrackedPathError } from '../errors.js';
 import { blameLine, gitRaw, lineCount, trackedFiles, type RepoInfo } from '../git/index.js';
+import { toInfo, type LearningInfo } from './learnings.js';
 import type { Target } from './resolve-target.js';
 import { closestPaths } from './suggest.js';
 
 /** The `--json` shape of `lore why`. Documented in docs/json.md; bump `schema` on breaking change. */
 export interface WhyResult {
-  schema: 'lore.why/1';
+  schema: 'lore.why/2';
   project: string;
   file: string;
   line: number | null;
@@ -17,6 +30,16 @@ export interface WhyResult {
   /** Every commit that touched the file, newest first, origin included. */
   changes: CommitInfo[];
   total: number;
+  /** The one-line answer: created when, by which request, changed how often, imported by how many. */
+  summary: WhySummary;
+  /** Every request behind a change of the file, newest first (one entry per request). */
+  requests: RequestInfo[];
+  /** Decisions stated about the file in chat sessions, newest first. */
+  decisions: DecisionInfo[];
+  /** Learnings attached to the file, newest first; `stale` when the file changed a lot since. */
+  learnings: LearningInfo[];
+  /** The import graph around the file (null counts: the graph has not been built). */
+  graph: GraphInfo;
 }
 
 export interface CommitInfo {
@@ -32,7 +55,83 @@ export interface CommitInfo {
   oldPath: string | null;
   added: number | null;
   removed: number | null;
+  /** The requests that led to this commit's change of the file, strongest evidence first. Empty: no recorded request. */
+  requests: CommitRequest[];
+  /** The AI tool the commit's trailers name (`Co-Authored-By: Claude`, ...), even with no recorded request. */
+  aiTool: string | null;
 }
+
+/** A request as one commit carried it, and why lore links them. */
+export interface CommitRequest {
+  id: string;
+  text: string;
+  /** True when `text` was trimmed. */
+  truncated: boolean;
+  date: string;
+  tool: string | null;
+  sessionId: string | null;
+  sessionTitle: string | null;
+  evidence: string;
+  confidence: number;
+  detail: string | null;
+}
+
+export interface RequestInfo {
+  id: string;
+  text: string;
+  truncated: boolean;
+  date: string;
+  tool: string | null;
+  sessionId: string | null;
+  sessionTitle: string | null;
+  /** Commits of this file that carried the request, newest first. */
+  commits: string[];
+}
+
+export interface DecisionInfo {
+  sentence: string;
+  date: string;
+  messageId: string;
+  sessionId: string | null;
+  tool: string | null;
+  evidence: string;
+  confidence: number;
+  /** Earlier decisions, learnings or commits (any repository) that said much the same. */
+  priorArt: { ref: string; text: string; similarity: number; project: string | null }[];
+}
+
+export interface GraphInfo {
+  /** Files this file imports; null when the import graph is not available. */
+  imports: string[] | null;
+  /** Files that import this file; null when the import graph is not available. */
+  importers: string[] | null;
+  entryPoint: boolean;
+  /** True when the graph is known, nothing imports the file, and it is not an entry point. */
+  unreferenced: boolean;
+}
+
+export interface WhySummary {
+  createdAt: string | null;
+  createdBy: CommitRequest | null;
+  /** Commits after the origin. */
+  changedTimes: number;
+  /** Distinct requests behind those later commits. */
+  changedByRequests: number;
+  importedBy: number | null;
+  text: string;
+}
+
+/** Import-graph lookups, provided by the graph stage once it exists. */
+export interface GraphLookup {
+  importsOf(db: Db, project: string, path: string): string[] | null;
+  importersOf(db: Db, project: string, path: string): string[] | null;
+}
+
+export interface WhyOptions {
+  graph?: GraphLookup;
+}
+
+const QUOTE_MAX = 300;
 
 /**
  * Checks that `target` names a file git knows (tracked now, or with history), and that a line is
@@ -52,18 +151,165 @@ export async function checkTarget(repo: RepoInfo, target: Target): Promise<void>
   }
 }
 
-/** Answers `lore why` from the (already indexed) database. */
-export async function why(db: Db, repo: RepoInfo, target: Target): Promise<WhyResult> {
-  const history = fileHistory(db, repo.root, target.path);
-  const changes = history.map(fromFileCommit);
+/** Answers `lore why` from the (already indexed and linked) database. */
+export async function why(db: Db, repo: RepoInfo, target: Target, options: WhyOptions = {}): Promise<WhyResult> {
+  const project = repo.root;
+  const history = fileHistory(db, project, target.path);
+  const names = [...new Set([target.path, ...history.flatMap((h) => (h.file.oldPath ? [h.file.path, h.file.oldPath] : [h.file.path]))])];
+
+  // Requests per commit, from the (request, file) links of every name the file had.
+  const links = intentLinksForPaths(db, project, names);
+  const infos = messageInfos(db, [...new Set(links.map((l) => l.requestId))]);
+  const bySha = new Map<string, CommitRequest[]>();
+  for (const l of links) {
+    const info = infos.get(l.requestId);
+    if (!info) continue;
+    for (const e of l.commits) {
+      const { text, truncated } = quote(info.content);
+      const req: CommitRequest = {
+        id: l.requestId,
+        text,
+        truncated,
+        date: info.createdAt,
+        tool: info.source,
+        sessionId: info.sessionId,
+        sessionTitle: info.sessionTitle,
+        evidence: e.evidence,
+        confidence: e.confidence,
+        detail: e.detail ?? null,
+      };
+      const list = bySha.get(e.sha) ?? [];
+      if (!list.some((r) => r.id === req.id)) list.push(req);
+      bySha.set(e.sha, list);
+    }
+  }
+  for (const list of bySha.values()) list.sort((a, b) => b.confidence - a.confidence || b.date.localeCompare(a.date));
+  const tools = commitAiTools(db, project, history.map((h) => h.sha));
+  const enrich = (c: CommitInfo): CommitInfo => ({ ...c, requests: bySha.get(c.sha) ?? [], aiTool: tools.get(c.sha) ?? null });
+
+  const changes = history.map((h) => enrich(fromFileCommit(h)));
   const oldest = history[history.length - 1];
-  const origin = oldest && (oldest.file.status === 'A' || oldest.file.status === 'C' || oldest.parents.length === 0) ? fromFileCommit(oldest) : null;
+  const origin = oldest && (oldest.file.status === 'A' || oldest.file.status === 'C' || oldest.parents.length === 0) ? changes[changes.length - 1]! : null;
   let blamed: CommitInfo | null = null;
   if (target.line !== undefined) {
     const b = await blameLine(repo.root, target.path, target.line);
-    blamed = changes.find((c) => c.sha === b.sha) ?? fromCommit(getCommit(db, repo.root, b.sha));
+    const known = changes.find((c) => c.sha === b.sha) ?? fromCommit(getCommit(db, project, b.sha));
+    if (known) {
+      const tool = tools.get(known.sha) ?? commitAiTools(db, project, [known.sha]).get(known.sha) ?? null;
+      blamed = { ...known, requests: bySha.get(known.sha) ?? [], aiTool: tool };
+    }
   }
-  return { schema: 'lore.why/1', project: repo.root, file: target.path, line: target.line ?? null, origin, blamed, changes, total: changes.length };
+
+  const requests = collectRequests(changes);
+  const decisions = decisionInfos(db, project, names);
+  const learnings = learningsFor(db, project, names);
+  const graph = graphInfo(db, project, target.path, options.graph);
+  const later = changes.filter((c) => c.sha !== origin?.sha);
+  const laterRequests = new Set(later.flatMap((c) => c.requests.map((r) => r.id)));
+  const summary: WhySummary = {
+    createdAt: origin?.date ?? null,
+    createdBy: origin?.requests[0] ?? null,
+    changedTimes: later.length,
+    changedByRequests: laterRequests.size,
+    importedBy: graph.importers ? graph.importers.length : null,
+    text: '',
+  };
+  summary.text = summaryText(summary, origin);
+  return {
+    schema: 'lore.why/2',
+    project,
+    file: target.path,
+    line: target.line ?? null,
+    origin,
+    blamed,
+    changes,
+    total: changes.length,
+    summary,
+    requests,
+    decisions,
+    learnings,
+    graph,
+  };
+}
+
+function summaryText(s: WhySummary, origin: CommitInfo | null): string {
+  const parts: string[] = [];
+  if (origin) {
+    const by = s.createdBy ? `by "${oneLine(s.createdBy.text, 70)}"${s.createdBy.tool ? ` (${s.createdBy.tool})` : ''}` : 'with no recorded request';
+    parts.push(`created ${origin.date.slice(0, 10)} ${by}`);
+  } else {
+    parts.push('origin not in the indexed history');
+  }
+  if (s.changedTimes === 0) parts.push('never changed since');
+  else if (s.changedByRequests === 0) parts.push(`changed ${times(s.changedTimes)}, no recorded request`);
+  else parts.push(`changed ${times(s.changedTimes)} by ${s.changedByRequests} request${s.changedByRequests === 1 ? '' : 's'}`);
+  parts.push(s.importedBy === null ? 'importers unknown (no import graph yet)' : `imported by ${s.importedBy} file${s.importedBy === 1 ? '' : 's'}`);
+  return parts.join('; ');
+}
+
+const times = (n: number): string => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
+
+function collectRequests(changes: CommitInfo[]): RequestInfo[] {
+  const out = new Map<string, RequestInfo>();
+  for (const c of changes) {
+    for (const r of c.requests) {
+      const prev = out.get(r.id);
+      if (prev) prev.commits.push(c.sha);
+      else out.set(r.id, { id: r.id, text: r.text, truncated: r.truncated, date: r.date, tool: r.tool, sessionId: r.sessionId, sessionTitle: r.sessionTitle, commits: [c.sha] });
+    }
+  }
+  return [...out.values()].sort((a, b) => b.date.localeCompare(a.date));
+}
+
+function decisionInfos(db: Db, project: string, names: string[]): DecisionInfo[] {
+  const rows = decisionsForPaths(db, project, names);
+  const seen = new Set<string>();
+  const unique = rows.filter((r) => !seen.has(r.messageId) && seen.add(r.messageId));
+  const art = priorArtOf(db, unique.map((r) => `msg:${r.messageId}`));
+  return unique.map((r) => ({
+    sentence: r.sentence,
+    date: r.createdAt,
+    messageId: r.messageId,
+    sessionId: r.sessionId,
+    tool: r.source,
+    evidence: r.evidence,
+    confidence: r.confidence,
+    priorArt: art.filter((a) => a.source === `msg:${r.messageId}`).map((a) => ({ ref: a.target, text: oneLine(a.label, 200), similarity: a.similarity, project: a.targetProject })),
+  }));
+}
+
+function learningsFor(db: Db, project: string, names: string[]): LearningInfo[] {
+  const seen = new Set<string>();
+  const rows = names.flatMap((n) => listLearnings(db, project, n)).filter((l) => !seen.has(l.id) && seen.add(l.id));
+  return rows.map((l) => toInfo(db, project, l)).sort((a, b) => b.date.localeCompare(a.date));
+}
+
+// Files nothing needs to import: programs, configs, tests, scripts.
+const ENTRY = [
+  /(^|\/)(index|main|cli|server|app|bin)\.[cm]?[jt]sx?$/,
+  /\.(test|spec|bench|config|stories)\.[cm]?[jt]sx?$/,
+  /(^|\/)(test|tests|__tests__|bench|scripts|bin|examples?)\//,
+  /(^|\/)[^/]+\.config\.[cm]?[jt]s$/,
+  /\.d\.ts$/,
+];
+
+function graphInfo(db: Db, project: string, path: string, lookup: GraphLookup | undefined): GraphInfo {
+  const imports = lookup ? lookup.importsOf(db, project, path) : null;
+  const importers = lookup ? lookup.importersOf(db, project, path) : null;
+  const entryPoint = ENTRY.some((re) => re.test(path));
+  const isCode = /\.[cm]?[jt]sx?$/.test(path);
+  return { imports, importers, entryPoint, unreferenced: importers !== null && importers.length === 0 && !entryPoint && isCode };
+}
+
+function quote(text: string): { text: string; truncated: boolean } {
+  const t = text.trim();
+  if (t.length <= QUOTE_MAX) return { text: t, truncated: false };
+  return { text: `${t.slice(0, QUOTE_MAX - 1).trimEnd()}…`, truncated: true };
+}
+
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
 function fromFileCommit(c: FileCommit): CommitInfo {
@@ -84,5 +330,7 @@ function fromCommit(c: CommitRow | undefined): CommitInfo | null {
     oldPath: null,
     added: null,
     removed: null,
+    requests: [],
+    aiTool: null,
   };
 }

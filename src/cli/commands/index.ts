@@ -11,12 +11,15 @@ import { searchCommand } from './search.js';
 import { sessionsCommand } from './sessions.js';
 import { showCommand } from './show.js';
 import { whyCommand } from './why.js';
+import { learnCommand, learningsCommand } from './learn.js';
 
 // One line per command; handlers load their implementation lazily.
 export const commands: CommandModule<GlobalArgs, never>[] = [
   whyCommand,
   searchCommand,
   reindexCommand,
+  learnCommand,
+  learningsCommand,
   initCommand,
   indexCommand,
   hookCommand,

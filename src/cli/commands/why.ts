@@ -1,21 +1,24 @@
 import type { CommandModule } from 'yargs';
-import type { CommitInfo, WhyResult } from '../../query/index.js';
+import type { CommitInfo, CommitRequest, WhyResult } from '../../query/index.js';
+import type { LearningInfo } from '../../query/index.js';
 import { catchUpRepo, cwdOf, dbPathOf } from '../context.js';
-import { bold, cyan, day, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
+import { bold, cyan, day, dim, print, printJson, withJson, yellow, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
 interface WhyArgs extends GlobalArgs, OutputArgs {
   target: string;
   all?: boolean;
+  evidence?: boolean;
 }
 
 export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
   command: 'why <target>',
-  describe: 'Explain why a file (or FILE:LINE) exists: its origin and every change since',
+  describe: 'Explain why a file (or FILE:LINE) exists: the requests behind its origin and every change, decisions, learnings',
   builder: (y) =>
     withJson(y)
       .positional('target', { type: 'string', demandOption: true, describe: 'FILE or FILE:LINE' })
-      .option('all', { type: 'boolean', describe: 'show full commit messages, not just subjects' }) as never,
+      .option('all', { type: 'boolean', describe: 'show full commit messages, not just subjects' })
+      .option('evidence', { type: 'boolean', describe: 'show why each request was linked to a change (evidence and confidence)' }) as never,
   handler: async (args) => {
     const { findRepo } = await import('../../git/index.js');
     const { resolveTarget, checkTarget, why } = await import('../../query/index.js');
@@ -32,7 +35,7 @@ export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
       report.stop();
       const result = await why(db, repo, target);
       if (args.json) printJson(result);
-      else renderWhy(result, args.all ?? false);
+      else renderWhy(result, { full: args.all ?? false, evidence: args.evidence ?? false });
     } finally {
       report.stop();
       db.close();
@@ -40,32 +43,94 @@ export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
   },
 };
 
-export function renderWhy(r: WhyResult, full: boolean): void {
+interface RenderOptions {
+  full: boolean;
+  evidence: boolean;
+}
+
+export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
+  const o: RenderOptions = typeof opts === 'boolean' ? { full: opts, evidence: false } : opts;
   const where = r.line !== null ? `${r.file}:${r.line}` : r.file;
   print(`${bold(where)}  ${dim(`${r.total} commit${r.total === 1 ? '' : 's'}`)}`);
+  print(r.summary.text.charAt(0).toUpperCase() + r.summary.text.slice(1));
   if (r.blamed) {
     print();
     print(bold(`Line ${r.line} last changed`));
-    printCommit(r.blamed, full);
+    printCommit(r.blamed, o, true);
   }
   print();
   if (r.origin) {
     print(bold('Origin'));
-    printCommit(r.origin, full);
+    printCommit(r.origin, o, true);
     if (r.origin.path && r.origin.path !== r.file) print(`  ${dim(`created as ${r.origin.path}`)}`);
   } else {
     print(`${bold('Origin')}  ${dim('not found in the indexed history')}`);
+  }
+  if (r.decisions.length > 0) {
+    print();
+    print(bold(`Decisions (${r.decisions.length})`));
+    for (const d of r.decisions) {
+      print(`  ${day(d.date)}  "${d.sentence}"  ${dim(source(d.tool, d.sessionId))}`);
+      if (o.evidence) print(`      ${dim(`evidence: ${d.evidence} (confidence ${d.confidence})`)}`);
+      for (const a of d.priorArt) print(`      ${dim(`prior art (${Math.round(a.similarity * 100)}% alike): ${a.ref} "${a.text}"${a.project ? ` in ${a.project}` : ''}`)}`);
+    }
+  }
+  if (r.learnings.length > 0) {
+    print();
+    print(bold(`Learnings (${r.learnings.length})`));
+    for (const l of r.learnings) printLearning(l);
   }
   const later = r.changes.filter((c) => c.sha !== r.origin?.sha);
   if (later.length > 0) {
     print();
     print(bold(`Changes since, newest first (${later.length})`));
-    for (const c of later) printCommit(c, full);
+    for (const c of later) printCommit(c, o, false);
+  }
+  print();
+  print(graphLine(r));
+}
+
+export function printLearning(l: LearningInfo): void {
+  const stale = l.stale ? `  ${yellow('STALE')} ${dim(`(${l.staleReason})`)}` : '';
+  const from = l.doc ?? (l.source === 'extracted' ? `extracted from ${l.sessionId ?? 'a session'}` : l.source === 'manual' ? 'lore learn' : l.source);
+  print(`  ${day(l.date)}  [${l.category}] ${l.content}  ${dim(from)}${stale}`);
+}
+
+function graphLine(r: WhyResult): string {
+  const g = r.graph;
+  if (g.importers === null || g.imports === null) return dim('Imports: unknown (the import graph has not been built)');
+  const list = (xs: string[]): string => (xs.length === 0 ? '' : `: ${xs.slice(0, 5).join(', ')}${xs.length > 5 ? `, +${xs.length - 5} more` : ''}`);
+  const importers = g.unreferenced ? yellow('nothing imports this file') : `imported by ${g.importers.length}${list(g.importers)}`;
+  return `Imports ${g.imports.length}${list(g.imports)} · ${importers}`;
+}
+
+function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void {
+  const rename = c.status === 'R' && c.oldPath ? dim(` (renamed from ${c.oldPath})`) : c.status === 'D' ? dim(' (deleted)') : '';
+  print(`  ${cyan(c.sha.slice(0, 10))}  ${day(c.date)}  ${c.author.padEnd(16).slice(0, 16)}  ${c.subject}${rename}`);
+  if (o.full && c.body) for (const line of c.body.split('\n')) print(`      ${line}`);
+  if (c.requests.length === 0) {
+    print(`      ${dim(`no recorded request${c.aiTool ? ` (a trailer says ${c.aiTool} was involved)` : ''}`)}`);
+    return;
+  }
+  for (const q of c.requests) {
+    const text = quoteFull ? q.text.replace(/\s+/g, ' ') : oneLine(q.text, 100);
+    print(`      ← "${text}"  ${dim(`${source(q.tool, q.sessionId)}, ${day(q.date)}`)}`);
+    if (o.evidence) print(`        ${dim(`evidence: ${q.evidence} (confidence ${q.confidence})${q.detail ? ` — ${q.detail}` : ''}`)}`);
   }
 }
 
-function printCommit(c: CommitInfo, full: boolean): void {
-  const rename = c.status === 'R' && c.oldPath ? dim(` (renamed from ${c.oldPath})`) : c.status === 'D' ? dim(' (deleted)') : '';
-  print(`  ${cyan(c.sha.slice(0, 10))}  ${day(c.date)}  ${c.author.padEnd(16).slice(0, 16)}  ${c.subject}${rename}`);
-  if (full && c.body) for (const line of c.body.split('\n')) print(`      ${line}`);
+function source(tool: string | null, session: string | null): string {
+  return `${tool ?? 'chat'}${session ? ` session ${shortSession(session)}` : ''}`;
 }
+
+function shortSession(id: string): string {
+  const native = id.includes(':') ? id.slice(id.indexOf(':') + 1) : id;
+  return native.length > 12 ? native.slice(0, 8) : native;
+}
+
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+export type { CommitRequest };

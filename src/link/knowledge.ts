@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import {
+  compoundLearnings,
+  knownPaths,
+  messagesAfter,
+  priorArtCandidates,
+  turnEditedPaths,
+  turnMessages,
+  turnRequest,
+  upsertDecisions,
+  upsertLearning,
+  upsertPriorArt,
+  type DecisionInput,
+  type Db,
+  type EditRow,
+  type PriorArtInput,
+} from '../db/index.js';
+import { decisionSentences } from './decisions.js';
+import { correctionsIn, parseSolutionDoc, rootCausesIn } from './learnings.js';
+import { contentWords, coverage, ftsAny, namedPaths } from './text.js';
+
+export interface KnowledgeResult {
+  decisions: number;
+  learnings: number;
+  priorArt: number;
+  /** Highest message rowid scanned (the next run starts after it). */
+  messagesRowid: number;
+}
+
+const hash = (...parts: string[]): string => createHash('sha1').update(parts.join('\0')).digest('hex').slice(0, 16);
+
+/**
+ * Decisions, extracted learnings and prior art for the turns that changed since the last run
+ * (new messages, or new edits in an older turn), and the repository's docs/solutions learnings.
+ */
+export function linkKnowledge(db: Db, root: string, messagesRowid: number, newEdits: EditRow[]): KnowledgeResult {
+  const turns = new Set<string>();
+  let last = messagesRowid;
+  for (let batch = messagesAfter(db, root, last); batch.length > 0; batch = messagesAfter(db, root, last)) {
+    for (const m of batch) {
+      const t = m.kind === 'prompt' ? m.id : turnRequest(db, m.id);
+      if (t) turns.add(t);
+    }
+    last = batch[batch.length - 1]!.rowid;
+  }
+  for (const e of newEdits) {
+    const t = e.requestId ?? (e.messageId ? turnRequest(db, e.messageId) : undefined);
+    if (t) turns.add(t);
+  }
+
+  let decisions = 0;
+  let learnings = 0;
+  let priorArt = 0;
+  if (turns.size > 0) {
+    const known = new Set(knownPaths(db, root));
+    const byName = new Map<string, string[]>();
+    for (const p of known) {
+      const name = p.slice(p.lastIndexOf('/') + 1);
+      byName.set(name, [...(byName.get(name) ?? []), p]);
+    }
+    for (const turn of turns) {
+      const msgs = turnMessages(db, turn);
+      if (msgs.length === 0) continue;
+      const sessionId = msgs[0]!.sessionId;
+      const edited = turnEditedPaths(db, root, turn).filter((p) => !p.startsWith('/'));
+      const named = new Set<string>();
+      for (const m of msgs) if (m.kind === 'prompt' || m.kind === 'text') for (const p of namedPaths(m.content, known, byName)) named.add(p);
+      const turnFiles = [...new Set([...edited, ...named])];
+      const found: DecisionInput[] = [];
+      for (const m of msgs) {
+        if (m.kind !== 'prompt' && m.kind !== 'text') continue;
+        for (const sentence of decisionSentences(m.content)) {
+          const inSentence = new Set(namedPaths(sentence, known, byName));
+          for (const path of turnFiles) {
+            const evidence = inSentence.has(path) ? 'named-in-decision' : edited.includes(path) ? 'edited-in-turn' : 'named-in-turn';
+            const confidence = evidence === 'named-in-decision' ? 0.85 : evidence === 'edited-in-turn' ? 0.7 : 0.55;
+            found.push({ project: root, messageId: m.id, sessionId, path, sentence, evidence, confidence });
+          }
+        }
+        const extracted = m.kind === 'prompt' ? correctionsIn(m.content) : edited.length > 0 ? rootCausesIn(m.content) : [];
+        for (const l of extracted) {
+          const files = [...new Set([...edited, ...namedPaths(l.text, known, byName), ...named])];
+          const r = upsertLearning(db, {
+            id: `extracted:${hash(m.id, l.text)}`,
+            project: root,
+            sessionId,
+            category: l.category,
+            content: l.text,
+            files,
+            createdAt: m.createdAt,
+            source: 'extracted',
+            metadata: { message: m.id, request: turn },
+          });
+          if (r === 'added') learnings++;
+        }
+      }
+      // One decision per (message, file): the first sentence wins, the strongest evidence kept.
+      const unique = new Map<string, DecisionInput>();
+      for (const d of found) {
+        const key = `${d.messageId}\0${d.path}`;
+        if (!unique.has(key)) unique.set(key, d);
+      }
+      decisions += upsertDecisions(db, [...unique.values()]);
+      priorArt += linkPriorArt(db, root, [...unique.values()], msgs);
+    }
+  }
+  learnings += importSolutions(db, root);
+  return { decisions, learnings, priorArt, messagesRowid: last };
+}
+
+/** Earlier decisions, learnings and commits (any repository) that say much the same. */
+function linkPriorArt(db: Db, root: string, decisions: DecisionInput[], msgs: { id: string; createdAt: string }[]): number {
+  const byMessage = new Map<string, DecisionInput>();
+  for (const d of decisions) if (!byMessage.has(d.messageId)) byMessage.set(d.messageId, d);
+  const links: PriorArtInput[] = [];
+  for (const d of byMessage.values()) {
+    const words = contentWords(d.sentence);
+    if (words.length < 3) continue;
+    const at = msgs.find((m) => m.id === d.messageId)?.createdAt ?? new Date().toISOString();
+    const scored = priorArtCandidates(db, ftsAny(words), at)
+      .filter((c) => c.ref !== `msg:${d.messageId}`)
+      .map((c) => ({ c, ...coverage(words, contentWords(c.text)) }))
+      .filter((s) => s.shared >= 3 && s.score >= 0.5)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 3);
+    for (const s of scored) {
+      links.push({ project: root, source: `msg:${d.messageId}`, sessionId: d.sessionId, target: s.c.ref, label: s.c.text.slice(0, 300), similarity: Math.round(s.score * 100) / 100, targetProject: s.c.project });
+    }
+  }
+  if (links.length > 0) upsertPriorArt(db, links);
+  return links.length;
+}
+
+/** Imports (or refreshes, when changed) compound-engineering learnings from docs/solutions. */
+export function importSolutions(db: Db, root: string): number {
+  const dir = join(root, 'docs', 'solutions');
+  const files = listMarkdown(dir);
+  if (files.length === 0) return 0;
+  const stored = compoundLearnings(db, root);
+  const known = new Set(knownPaths(db, root));
+  const byName = new Map<string, string[]>();
+  for (const p of known) {
+    const name = p.slice(p.lastIndexOf('/') + 1);
+    byName.set(name, [...(byName.get(name) ?? []), p]);
+  }
+  let changed = 0;
+  for (const abs of files) {
+    const rel = relative(root, abs).split(sep).join('/');
+    let text: string;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch {
+      continue;
+    }
+    const digest = hash(text);
+    if (stored.get(rel)?.hash === digest) continue;
+    const doc = parseSolutionDoc(text, rel);
+    if (!doc) continue;
+    const files = [...new Set([...doc.files, ...namedPaths(doc.body, known, byName)])].filter((f) => f !== rel);
+    const createdAt = doc.date ?? safeMtime(abs);
+    const r = upsertLearning(db, {
+      id: `compound:${hash(root, rel)}`,
+      project: root,
+      category: doc.category,
+      content: doc.content,
+      files,
+      createdAt,
+      source: 'compound',
+      metadata: { doc: rel, hash: digest, title: doc.title },
+    });
+    if (r !== 'same') changed++;
+  }
+  return changed;
+}
+
+function listMarkdown(dir: string, depth = 0): string[] {
+  if (depth > 6) return [];
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isDirectory() ? listMarkdown(join(dir, e.name), depth + 1) : e.isFile() && e.name.endsWith('.md') ? [join(dir, e.name)] : []));
+}
+
+function safeMtime(path: string): string {
+  try {
+    return statSync(path).mtime.toISOString();
+  } catch {
+    return new Date().toISOString();
+  }
+}

@@ -1,0 +1,119 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decisionsForPaths, listLearnings, openDb, priorArtOf, type Db } from '../../src/db/index.js';
+import { findRepo } from '../../src/git/index.js';
+import { decisionSentences } from '../../src/link/decisions.js';
+import { correctionsIn, parseSolutionDoc, rootCausesIn } from '../../src/link/learnings.js';
+import { catchUp } from '../../src/pipeline/index.js';
+import { learn, learnings } from '../../src/query/index.js';
+import { ChatRows } from '../helpers/chat-rows.js';
+import { commit, gitRepo } from '../helpers/git-repo.js';
+
+let db: Db | undefined;
+afterEach(() => db?.close());
+
+async function setup(files: Record<string, string> = { 'src/store.ts': 'export const store = new Map();\n' }) {
+  const dir = gitRepo();
+  commit(dir, files, 'initial', { date: '2026-03-01T09:00:00Z' });
+  db = openDb(join(dir, '.git', 'test-lore.db'));
+  const repo = await findRepo(dir);
+  await catchUp(db, repo);
+  return { dir, repo, db };
+}
+
+describe('decision sentences', () => {
+  it('finds choices and trade-offs, not plain explanations or questions', () => {
+    expect(
+      decisionSentences(
+        'I read the file. We use better-sqlite3 instead of node:sqlite because it is synchronous. The test failed because of a typo. Should we use Redis rather than Postgres? The trade-off is memory for speed.',
+      ),
+    ).toEqual(['We use better-sqlite3 instead of node:sqlite because it is synchronous.', 'The trade-off is memory for speed.']);
+  });
+
+  it('ignores code blocks', () => {
+    expect(decisionSentences('Here:\n```ts\n// use a Map instead of an object because keys vary\n```\nDone.')).toEqual([]);
+  });
+});
+
+describe('learning extraction', () => {
+  it('takes a user correction as a rule, without the leading "no"', () => {
+    expect(correctionsIn("No, don't mock the database in these tests. Use a temp file.")).toEqual([{ category: 'correction', text: "Don't mock the database in these tests." }]);
+    expect(correctionsIn('Always run the migrations inside a transaction.')).toEqual([{ category: 'correction', text: 'Always run the migrations inside a transaction.' }]);
+    expect(correctionsIn('no, undo that')).toEqual([]);
+  });
+
+  it('takes a stated root cause', () => {
+    expect(rootCausesIn('Fixed. The root cause was a missing await in the flush loop, so writes raced.')).toEqual([
+      { category: 'root-cause', text: 'The root cause was a missing await in the flush loop, so writes raced.' },
+    ]);
+  });
+
+  it('parses a docs/solutions file: category from problem_type, files from frontmatter', () => {
+    const doc = parseSolutionDoc('---\ntitle: Slow startup\nproblem_type: performance_issue\nfiles:\n  - src/a.ts\ndate: 2026-01-05\n---\n# Slow\n\n## Root Cause\nA sync glob on every start.\n', 'docs/solutions/performance/slow.md');
+    expect(doc).toMatchObject({ title: 'Slow startup', category: 'performance-issue', files: ['src/a.ts'], content: 'Slow startup: A sync glob on every start.', date: '2026-01-05T00:00:00.000Z' });
+    expect(parseSolutionDoc('# no frontmatter\n', 'docs/solutions/x.md')).toBeUndefined();
+  });
+});
+
+describe('knowledge linking', () => {
+  it('links a decision to the files the turn edited, and to earlier prior art in another repository', async () => {
+    const other = await setup();
+    const o = new ChatRows(other.db, other.repo.root, 'claude-code:old');
+    o.prompt('pick a cache', '2026-03-01T09:10:00.000Z');
+    o.message('assistant', 'text', 'We chose an LRU cache instead of a plain Map because memory must stay bounded.', '2026-03-01T09:11:00.000Z');
+    o.edit('src/store.ts', '2026-03-01T09:12:00.000Z', { old: 'new Map()', new: 'new LRU(100)' });
+    await catchUp(other.db, other.repo);
+    expect(decisionsForPaths(other.db, other.repo.root, ['src/store.ts']).map((d) => d.sentence)).toEqual([
+      'We chose an LRU cache instead of a plain Map because memory must stay bounded.',
+    ]);
+
+    // A second repository, same database: the new decision finds the old one.
+    const dir = gitRepo();
+    commit(dir, { 'src/cache.ts': 'export const c = 1;\n' }, 'initial', { date: '2026-03-02T09:00:00Z' });
+    const repo = await findRepo(dir);
+    await catchUp(other.db, repo);
+    const s = new ChatRows(other.db, repo.root, 'claude-code:new');
+    s.prompt('add a cache to cache.ts', '2026-03-02T09:10:00.000Z');
+    const m = s.message('assistant', 'text', 'I will use an LRU cache instead of a Map because memory must stay bounded here too.', '2026-03-02T09:11:00.000Z');
+    s.edit('src/cache.ts', '2026-03-02T09:12:00.000Z', { old: 'export const c = 1;', new: 'export const c = new LRU(10);' });
+    const r = await catchUp(other.db, repo);
+    expect(r.link.decisions).toBe(1);
+    const art = priorArtOf(other.db, [`msg:${m}`]);
+    expect(art).toHaveLength(1);
+    expect(art[0]).toMatchObject({ label: 'We chose an LRU cache instead of a plain Map because memory must stay bounded.', targetProject: other.repo.root });
+    db = other.db;
+  });
+
+  it('extracts a correction as a learning of the turn\'s files, and imports docs/solutions', async () => {
+    const { dir, repo, db } = await setup();
+    mkdirSync(join(dir, 'docs/solutions/runtime-errors'), { recursive: true });
+    writeFileSync(join(dir, 'docs/solutions/runtime-errors/store.md'), '---\ntitle: Store leaks\nproblem_type: runtime_error\n---\nThe cache in `src/store.ts` grew without bound.\n');
+    const s = new ChatRows(db, repo.root, 'claude-code:s');
+    s.prompt("No, don't export the map itself. Wrap it.", '2026-03-01T09:20:00.000Z');
+    s.edit('src/store.ts', '2026-03-01T09:21:00.000Z', { old: 'export const store = new Map();', new: 'const store = new Map();\nexport const get = (k: string) => store.get(k);' });
+    await catchUp(db, repo);
+    const ls = listLearnings(db, repo.root, 'src/store.ts');
+    // Newest first: the doc has no date, so its file time (now) puts it before the March session.
+    expect(ls.map((l) => [l.source, l.category, l.content])).toEqual([
+      ['compound', 'runtime-error', 'Store leaks: The cache in `src/store.ts` grew without bound.'],
+      ['extracted', 'correction', "Don't export the map itself."],
+    ]);
+    expect(ls[1]!.sessionId).toBe('claude-code:s');
+    // Re-reading changed docs updates the learning in place.
+    writeFileSync(join(dir, 'docs/solutions/runtime-errors/store.md'), '---\ntitle: Store leaks memory\nproblem_type: runtime_error\n---\nThe cache in `src/store.ts` grew.\n');
+    await catchUp(db, repo);
+    expect(listLearnings(db, repo.root, 'src/store.ts').filter((l) => l.source === 'compound').map((l) => l.content)).toEqual(['Store leaks memory: The cache in `src/store.ts` grew.']);
+  });
+
+  it('marks a learning stale once its file changed substantially after it was written', async () => {
+    const { dir, repo, db } = await setup();
+    const l = learn(db, repo.root, 'store is a plain Map on purpose', ['src/store.ts'], 'gotcha');
+    expect(l).toMatchObject({ stale: false, source: 'manual', category: 'gotcha' });
+    const big = Array.from({ length: 40 }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';
+    commit(dir, { 'src/store.ts': big }, 'rewrite store', { date: new Date(Date.now() + 60_000).toISOString() });
+    await catchUp(db, repo);
+    const [info] = learnings(db, repo.root, 'src/store.ts').learnings;
+    expect(info).toMatchObject({ stale: true, staleReason: '41 lines of src/store.ts changed in 1 commit since' });
+  });
+});
