@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { enrichedThrough } from './commits.js';
 import type { Db } from './open.js';
 
 /** A commit as the link stage sees it: files, time and message for trailers. */
@@ -84,14 +85,17 @@ export function setLinkState(db: Db, project: string, state: LinkState): void {
   ).run(project, state.editsRowid, state.messagesRowid, new Date().toISOString());
 }
 
-/** Commits of the project the link stage has not processed yet, parents first. */
+/**
+ * Commits of the project the link stage has not processed yet, parents first. Only enriched ones
+ * (patch-ids known, so rebased commits can inherit links): the rest wait for the enrich pass.
+ */
 export function unlinkedCommits(db: Db, project: string): LinkCommit[] {
   const rows = db
     .prepare(
       `SELECT c.sha FROM commits c LEFT JOIN linked_commits l ON l.project_path = c.project_path AND l.sha = c.sha
-        WHERE c.project_path = ? AND l.sha IS NULL ORDER BY c.rowid`,
+        WHERE c.project_path = ? AND l.sha IS NULL AND c.rowid <= ? ORDER BY c.rowid`,
     )
-    .all(project) as { sha: string }[];
+    .all(project, enrichedThrough(db, project)) as { sha: string }[];
   return loadCommits(db, project, rows.map((r) => r.sha));
 }
 
@@ -115,6 +119,10 @@ export function loadCommits(db: Db, project: string, shas: string[]): LinkCommit
     });
   }
   return out;
+}
+
+export function isCommitLinked(db: Db, project: string, sha: string): boolean {
+  return db.prepare('SELECT 1 FROM linked_commits WHERE project_path = ? AND sha = ?').get(project, sha) !== undefined;
 }
 
 export function markCommitsLinked(db: Db, project: string, rows: { sha: string; links: number; aiTool: string | null }[]): void {

@@ -3,6 +3,7 @@ import {
   editsAfter,
   firstCommitTouching,
   getLinkState,
+  isCommitLinked,
   loadCommits,
   markCommitsLinked,
   setLinkState,
@@ -40,7 +41,7 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
   const late = new Set<string>();
   for (const e of newEdits) {
     const sha = firstCommitTouching(db, project, e.path, Math.floor(Date.parse(e.createdAt) / 1000));
-    if (sha && !freshShas.has(sha)) late.add(sha);
+    if (sha && !freshShas.has(sha) && isCommitLinked(db, project, sha)) late.add(sha);
   }
   const commits = [...fresh, ...loadCommits(db, project, [...late])];
   let links = 0;
