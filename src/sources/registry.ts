@@ -1,4 +1,5 @@
 import { claudeCode } from './claude-code.js';
+import { cline } from './cline.js';
 import { codex } from './codex.js';
 import { copilot } from './copilot.js';
 import { cursor } from './cursor.js';
@@ -8,6 +9,7 @@ import type { SourceAdapter, SourceId } from './types.js';
 // One line per adapter. Adapters are small and import nothing heavy, so all load eagerly.
 export const adapters: SourceAdapter[] = [
   claudeCode,
+  cline,
   codex,
   copilot,
   cursor,
