@@ -11,3 +11,4 @@ export { openForeignStore, ForeignStoreError, type ForeignStore, type ForeignSto
 export * from './vectors.js';
 export * from './search.js';
 export * from './knowledge.js';
+export * from './code-graph.js';

@@ -3,3 +3,4 @@ export { catchUp, hasQueuedEvents, type CatchUpResult, type CatchUpOptions } fro
 export { startWorker } from './start-worker.js';
 export { tryLock, lockHolder, isAlive, type Lock } from './lock.js';
 export { embedPending, reindexVectors, type EmbedResult, type EmbedOptions } from './embed-vectors.js';
+export { updateImportGraph, type ImportGraphResult } from './import-graph.js';

@@ -1,0 +1,234 @@
+import type { Db } from './open.js';
+
+/** How one file depends on another (DESIGN.md §2, `code_code` labels). */
+export type ImportLabel = 'import' | 'type-import' | 're-export' | 'dynamic-import' | 'require';
+
+/** A module specifier as found in a file, before resolution. */
+export interface StoredImport {
+  specifier: string;
+  kind: ImportLabel;
+  line: number;
+  /** The construct when the kind alone does not say it: 'declare-module', 'reference', 'import-equals'. */
+  statement?: string;
+}
+
+export interface CodeFileRow {
+  path: string;
+  hash: string;
+  size: number;
+  mtimeMs: number;
+  /** null for config files (tsconfig, package.json), whose content steers resolution. */
+  imports: StoredImport[] | null;
+  parserVersion: number;
+}
+
+export interface CodeEdgeRow {
+  source: string;
+  target: string;
+  label: ImportLabel;
+  specifiers: string[];
+  lines: number[];
+  statement?: string;
+}
+
+export interface ImportGraphChange {
+  upsert: CodeFileRow[];
+  remove: string[];
+  /** Files whose outgoing edges are replaced by `edges`; 'all' replaces the project's whole graph. */
+  edgesFor: string[] | 'all';
+  edges: CodeEdgeRow[];
+}
+
+/** A neighbour in the import graph: the file, how far, and the labels of the edges that reach it. */
+export interface GraphNeighbor {
+  path: string;
+  depth: number;
+  labels: ImportLabel[];
+  /** For depth > 1: the file one step closer to the start through which it is reached. */
+  via: string | null;
+}
+
+/** Deterministic relationship id: re-running the graph rewrites the same rows. */
+export function codeEdgeId(projectPath: string, source: string, target: string, label: ImportLabel): string {
+  return `code_code:${projectPath}:${source}->${target}:${label}`;
+}
+
+/** Every file the graph has seen for a project, keyed by repo-relative path. */
+export function loadCodeFiles(db: Db, projectPath: string): Map<string, CodeFileRow> {
+  const rows = db
+    .prepare('SELECT path, hash, size, mtime_ms, imports, parser_version FROM code_files WHERE project_path = ?')
+    .all(projectPath) as { path: string; hash: string; size: number; mtime_ms: number; imports: string | null; parser_version: number }[];
+  const out = new Map<string, CodeFileRow>();
+  for (const r of rows) {
+    out.set(r.path, {
+      path: r.path,
+      hash: r.hash,
+      size: r.size,
+      mtimeMs: r.mtime_ms,
+      imports: r.imports === null ? null : (JSON.parse(r.imports) as StoredImport[]),
+      parserVersion: r.parser_version,
+    });
+  }
+  return out;
+}
+
+/**
+ * Applies one run of the import graph in a single immediate transaction: file rows upserted or
+ * removed, and the outgoing `code_code` edges of the re-resolved files replaced.
+ */
+export function saveImportGraph(db: Db, projectPath: string, change: ImportGraphChange): void {
+  const now = new Date().toISOString();
+  const upsert = db.prepare(
+    `INSERT INTO code_files (project_path, path, hash, size, mtime_ms, imports, parser_version, parsed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(project_path, path) DO UPDATE SET hash = excluded.hash, size = excluded.size, mtime_ms = excluded.mtime_ms,
+       imports = excluded.imports, parser_version = excluded.parser_version, parsed_at = excluded.parsed_at`,
+  );
+  const removeFile = db.prepare('DELETE FROM code_files WHERE project_path = ? AND path = ?');
+  const removeEdges = db.prepare("DELETE FROM relationships WHERE project_path = ? AND type = 'code_code' AND source_path = ?");
+  const insertEdge = db.prepare(
+    `INSERT OR REPLACE INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata, project_path)
+     VALUES (?, NULL, 'code_code', ?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (const f of change.upsert) {
+      upsert.run(projectPath, f.path, f.hash, f.size, f.mtimeMs, f.imports === null ? null : JSON.stringify(f.imports), f.parserVersion, now);
+    }
+    for (const path of change.remove) {
+      removeFile.run(projectPath, path);
+      removeEdges.run(projectPath, path);
+    }
+    if (change.edgesFor === 'all') db.prepare("DELETE FROM relationships WHERE project_path = ? AND type = 'code_code'").run(projectPath);
+    else for (const path of change.edgesFor) removeEdges.run(projectPath, path);
+    for (const e of change.edges) {
+      const metadata = {
+        evidence: 'typescript-module-resolution',
+        confidence: 1,
+        specifiers: e.specifiers,
+        lines: e.lines,
+        ...(e.statement ? { statement: e.statement } : {}),
+      };
+      insertEdge.run(codeEdgeId(projectPath, e.source, e.target, e.label), e.source, e.target, e.label, now, JSON.stringify(metadata), projectPath);
+    }
+  }).immediate();
+}
+
+/** Files `path` imports directly, with the labels of its edges to each. */
+export function importsOf(db: Db, projectPath: string, path: string): GraphNeighbor[] {
+  return walkImportGraph(db, projectPath, path, 'imports', 1);
+}
+
+/** Files that import `path` directly, with the labels of their edges to it. */
+export function importersOf(db: Db, projectPath: string, path: string): GraphNeighbor[] {
+  return walkImportGraph(db, projectPath, path, 'importers', 1);
+}
+
+/**
+ * Breadth-first walk from `path` along imports (what it depends on) or importers (what depends
+ * on it), up to `depth` steps; each file appears once, at its shortest distance. Cycles end the
+ * walk where they close. Sorted by depth, then path.
+ */
+export function walkImportGraph(db: Db, projectPath: string, path: string, direction: 'imports' | 'importers', depth: number): GraphNeighbor[] {
+  const stmt =
+    direction === 'imports'
+      ? db.prepare("SELECT target_path AS path, label FROM relationships WHERE project_path = ? AND type = 'code_code' AND source_path = ?")
+      : db.prepare("SELECT source_path AS path, label FROM relationships WHERE project_path = ? AND type = 'code_code' AND target_path = ?");
+  const found = new Map<string, GraphNeighbor>();
+  let frontier = [path];
+  for (let level = 1; level <= depth && frontier.length > 0; level++) {
+    const next: string[] = [];
+    for (const from of frontier) {
+      for (const row of stmt.all(projectPath, from) as { path: string; label: ImportLabel }[]) {
+        if (row.path === path) continue;
+        const seen = found.get(row.path);
+        if (seen) {
+          if (seen.depth === level && !seen.labels.includes(row.label)) seen.labels.push(row.label);
+          continue;
+        }
+        found.set(row.path, { path: row.path, depth: level, labels: [row.label], via: level === 1 ? null : from });
+        next.push(row.path);
+      }
+    }
+    frontier = next;
+  }
+  return [...found.values()]
+    .map((n) => ({ ...n, labels: n.labels.sort() }))
+    .sort((a, b) => a.depth - b.depth || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export interface CoChange {
+  path: string;
+  /** Commits that changed both files. */
+  commits: number;
+}
+
+/**
+ * Files changed in the same commits as `path`, most shared commits first, with the number of
+ * commits that touched `path`. Commits touching more than `maxCommitFiles` files (mass renames,
+ * formatting, initial imports) say little about coupling and are left out of the pairs (counted
+ * in `largeCommits`), as code-maat does.
+ */
+export function coChangedFiles(
+  db: Db,
+  projectPath: string,
+  path: string,
+  options: { limit?: number; maxCommitFiles?: number } = {},
+): { files: CoChange[]; commits: number; largeCommits: number } {
+  const small = `WITH mine AS (SELECT sha FROM commit_files WHERE project_path = @project AND path = @path),
+    sized AS (SELECT m.sha, count(*) AS n FROM mine m JOIN commit_files c ON c.project_path = @project AND c.sha = m.sha GROUP BY m.sha),
+    small AS (SELECT sha FROM sized WHERE n <= @max)`;
+  const params = { project: projectPath, path, max: options.maxCommitFiles ?? 50, limit: options.limit ?? 20 };
+  const counts = db.prepare(`${small} SELECT count(*) AS commits, coalesce(sum(n > @max), 0) AS large FROM sized`).get(params) as { commits: number; large: number };
+  const files = db
+    .prepare(
+      `${small} SELECT o.path AS path, count(*) AS commits FROM small s
+         JOIN commit_files o ON o.project_path = @project AND o.sha = s.sha AND o.path <> @path
+        GROUP BY o.path ORDER BY commits DESC, o.path LIMIT @limit`,
+    )
+    .all(params) as CoChange[];
+  return { files, commits: counts.commits, largeCommits: counts.large };
+}
+
+export interface SameRequestFile {
+  path: string;
+  /** Distinct requests (human prompts) that edited both files. */
+  requests: number;
+  /** Their message ids (the `msg:` nodes of DESIGN.md §2, without the prefix). */
+  requestIds: string[];
+}
+
+/** Files edited by tool calls answering the same requests as edits of `path` (file_edits.request_id). */
+export function sameRequestFiles(db: Db, projectPath: string, path: string, options: { limit?: number } = {}): SameRequestFile[] {
+  const rows = db
+    .prepare(
+      `SELECT o.path AS path, count(DISTINCT o.request_id) AS requests, group_concat(DISTINCT o.request_id) AS ids
+         FROM file_edits f
+         JOIN file_edits o ON o.request_id = f.request_id AND o.project_path = f.project_path AND o.path <> f.path
+        WHERE f.project_path = ? AND f.path = ? AND f.request_id IS NOT NULL
+        GROUP BY o.path ORDER BY requests DESC, o.path LIMIT ?`,
+    )
+    .all(projectPath, path, options.limit ?? 20) as { path: string; requests: number; ids: string }[];
+  return rows.map((r) => ({ path: r.path, requests: r.requests, requestIds: r.ids.split(',').sort() }));
+}
+
+/** Requests (distinct request_id) whose edits touched `path`. */
+export function countRequestsEditing(db: Db, projectPath: string, path: string): number {
+  const row = db
+    .prepare('SELECT count(DISTINCT request_id) AS n FROM file_edits WHERE project_path = ? AND path = ? AND request_id IS NOT NULL')
+    .get(projectPath, path) as { n: number };
+  return row.n;
+}
+
+export interface ImportGraphStats {
+  files: number;
+  edges: number;
+  parsedAt: string | null;
+}
+
+export function importGraphStats(db: Db, projectPath: string): ImportGraphStats {
+  const files = db.prepare('SELECT count(*) AS n, max(parsed_at) AS at FROM code_files WHERE project_path = ? AND imports IS NOT NULL').get(projectPath) as {
+    n: number;
+    at: string | null;
+  };
+  const edges = db.prepare("SELECT count(*) AS n FROM relationships WHERE project_path = ? AND type = 'code_code'").get(projectPath) as { n: number };
+  return { files: files.n, edges: edges.n, parsedAt: files.at };
+}

@@ -1,0 +1,92 @@
+import {
+  importGraphStats,
+  loadCodeFiles,
+  saveImportGraph,
+  type CodeFileRow,
+  type Db,
+  type StoredImport,
+} from '../db/index.js';
+import { silent, type Reporter } from '../events.js';
+import { trackedFiles, type RepoInfo } from '../git/index.js';
+import {
+  isCodeFile,
+  isResolutionConfig,
+  parseImports,
+  PARSER_VERSION,
+  resolveImports,
+  scanFiles,
+  type KnownFile,
+  type UnresolvedImport,
+} from '../code/index.js';
+
+export interface ImportGraphResult {
+  /** TS/JS files in the graph. */
+  files: number;
+  /** Files read and parsed this run (new or changed content). */
+  parsed: string[];
+  /** Files whose specifiers were resolved again (all of them when files came or went, or a config changed). */
+  resolved: number;
+  removed: string[];
+  /** True when every file's edges were recomputed. */
+  full: boolean;
+  edges: number;
+  unresolved: UnresolvedImport[];
+  ms: number;
+}
+
+/**
+ * Brings the `code_code` edges of a repository up to date. Only files whose content hash changed
+ * are parsed again; their stored specifiers let every other file be re-resolved without parsing
+ * when the set of files or a tsconfig/package.json changes (a new file can satisfy an import that
+ * dangled, a deleted one breaks it). Loads TypeScript only when something must be parsed or
+ * resolved. Not part of catchUp: the hook worker must never load the compiler.
+ */
+export async function updateImportGraph(db: Db, repo: RepoInfo, report: Reporter = silent, now: () => number = () => performance.now()): Promise<ImportGraphResult> {
+  const started = now();
+  const tracked = await trackedFiles(repo.root);
+  const candidates = tracked.filter((p) => isCodeFile(p) || isResolutionConfig(p));
+  const stored = loadCodeFiles(db, repo.root);
+  const known = new Map<string, KnownFile>([...stored].map(([path, row]) => [path, { hash: row.hash, size: row.size, mtimeMs: row.mtimeMs, parserVersion: row.parserVersion }]));
+  report({ type: 'progress', stage: 'imports', done: 0, total: candidates.length });
+  const scan = scanFiles(repo.root, candidates, known, PARSER_VERSION);
+
+  const changedCode = scan.changed.filter((f) => isCodeFile(f.path));
+  const parsed = changedCode.length > 0 ? await parseImports(changedCode) : new Map<string, StoredImport[]>();
+  report({ type: 'progress', stage: 'imports', done: Math.round(candidates.length / 2), total: candidates.length });
+
+  const full =
+    scan.changed.some((f) => isResolutionConfig(f.path) || f.isNew) ||
+    scan.removed.length > 0 ||
+    stored.size === 0;
+  const present = new Set(candidates);
+  for (const path of [...scan.removed, ...scan.absent]) present.delete(path);
+  const codeFiles = [...present].filter(isCodeFile);
+  const toResolve = (full ? codeFiles : changedCode.map((f) => f.path)).map((path) => ({
+    path,
+    imports: parsed.get(path) ?? stored.get(path)?.imports ?? [],
+  }));
+  // Tracked but deleted from the work tree: nothing can import it any more.
+  const gone = new Set(scan.absent);
+  const existing = gone.size > 0 ? tracked.filter((p) => !gone.has(p)) : tracked;
+  const { edges, unresolved } = toResolve.length > 0 ? await resolveImports(repo.root, existing, toResolve) : { edges: [], unresolved: [] };
+
+  const upsert: CodeFileRow[] = [
+    ...scan.changed.map((f) => ({ path: f.path, hash: f.hash, size: f.size, mtimeMs: f.mtimeMs, imports: isCodeFile(f.path) ? (parsed.get(f.path) ?? []) : null, parserVersion: PARSER_VERSION })),
+    ...scan.touched.map((f) => ({ path: f.path, hash: f.hash, size: f.size, mtimeMs: f.mtimeMs, imports: stored.get(f.path)?.imports ?? null, parserVersion: PARSER_VERSION })),
+  ];
+  if (upsert.length > 0 || scan.removed.length > 0 || toResolve.length > 0) {
+    saveImportGraph(db, repo.root, { upsert, remove: scan.removed, edgesFor: full ? 'all' : toResolve.map((f) => f.path), edges });
+  }
+  report({ type: 'progress', stage: 'imports', done: candidates.length, total: candidates.length });
+  report({ type: 'stage-end', stage: 'imports' });
+  return {
+    files: codeFiles.length,
+    parsed: changedCode.map((f) => f.path),
+    resolved: toResolve.length,
+    removed: scan.removed.filter(isCodeFile),
+    full: full && toResolve.length > 0,
+    edges: importGraphStats(db, repo.root).edges,
+    unresolved,
+    ms: Math.round(now() - started),
+  };
+}

@@ -1,0 +1,118 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findRepo } from '../../src/git/index.js';
+import { updateImportGraph } from '../../src/pipeline/index.js';
+import { edgeLines, tempDb } from '../code/helpers.js';
+import { commit, gitRepo } from '../helpers/git-repo.js';
+
+const files = {
+  'src/a.ts': "import { b } from './b';\nimport { c } from './c';\n",
+  'src/b.ts': "import { c } from './c';\nexport const b = 1;\n",
+  'src/c.ts': 'export const c = 1;\n',
+  'src/d.ts': "import { e } from './e';\n",
+};
+
+describe('updateImportGraph', () => {
+  it('parses every file on the first run and nothing on a run with no changes', async () => {
+    const root = gitRepo(files);
+    const db = tempDb();
+    const repo = await findRepo(root);
+    const first = await updateImportGraph(db, repo);
+    expect(first.parsed.sort()).toEqual(['src/a.ts', 'src/b.ts', 'src/c.ts', 'src/d.ts']);
+    expect(first.full).toBe(true);
+    expect(first.edges).toBe(3);
+    const before = db.prepare('SELECT id, created_at FROM relationships ORDER BY id').all();
+    const second = await updateImportGraph(db, repo);
+    expect(second).toMatchObject({ parsed: [], resolved: 0, full: false, edges: 3, removed: [] });
+    expect(db.prepare('SELECT id, created_at FROM relationships ORDER BY id').all()).toEqual(before);
+  });
+
+  it('re-parses only the file whose content changed, and replaces only its edges', async () => {
+    const root = gitRepo(files);
+    const db = tempDb();
+    const repo = await findRepo(root);
+    await updateImportGraph(db, repo);
+    writeFileSync(join(root, 'src/b.ts'), "import type { A } from './a';\nexport const b = 1;\n");
+    const r = await updateImportGraph(db, repo);
+    expect(r.parsed).toEqual(['src/b.ts']);
+    expect(r.resolved).toBe(1);
+    expect(r.full).toBe(false);
+    expect(edgeLines(db, root)).toEqual(['src/a.ts -> src/b.ts (import)', 'src/a.ts -> src/c.ts (import)', 'src/b.ts -> src/a.ts (type-import)']);
+  });
+
+  it('does not re-parse a file whose mtime changed but whose content did not', async () => {
+    const root = gitRepo(files);
+    const db = tempDb();
+    const repo = await findRepo(root);
+    await updateImportGraph(db, repo);
+    writeFileSync(join(root, 'src/c.ts'), files['src/c.ts']);
+    const r = await updateImportGraph(db, repo);
+    expect(r.parsed).toEqual([]);
+    expect(r.resolved).toBe(0);
+  });
+
+  it('drops the edges of a deleted file, and the edges that pointed at it, without re-parsing the importers', async () => {
+    const root = gitRepo(files);
+    const db = tempDb();
+    const repo = await findRepo(root);
+    await updateImportGraph(db, repo);
+    commit(root, { 'src/b.ts': null }, 'remove b');
+    const r = await updateImportGraph(db, repo);
+    expect(r.parsed).toEqual([]);
+    expect(r.removed).toEqual(['src/b.ts']);
+    expect(r.full).toBe(true);
+    expect(edgeLines(db, root)).toEqual(['src/a.ts -> src/c.ts (import)']);
+    expect(db.prepare('SELECT count(*) AS n FROM code_files WHERE project_path = ? AND path = ?').get(root, 'src/b.ts')).toEqual({ n: 0 });
+  });
+
+  it('treats a file deleted from the work tree but still tracked as gone', async () => {
+    const root = gitRepo(files);
+    const db = tempDb();
+    const repo = await findRepo(root);
+    await updateImportGraph(db, repo);
+    rmSync(join(root, 'src/c.ts'));
+    const r = await updateImportGraph(db, repo);
+    expect(r.removed).toEqual(['src/c.ts']);
+    expect(edgeLines(db, root)).toEqual(['src/a.ts -> src/b.ts (import)']);
+  });
+
+  it('links a dangling import when the file it names is added, parsing only the new file', async () => {
+    const root = gitRepo(files);
+    const db = tempDb();
+    const repo = await findRepo(root);
+    const first = await updateImportGraph(db, repo);
+    expect(first.unresolved).toEqual([{ source: 'src/d.ts', specifier: './e', line: 1 }]);
+    commit(root, { 'src/e.ts': 'export const e = 1;\n' }, 'add e');
+    const r = await updateImportGraph(db, repo);
+    expect(r.parsed).toEqual(['src/e.ts']);
+    expect(edgeLines(db, root)).toContain('src/d.ts -> src/e.ts (import)');
+    expect(r.unresolved).toEqual([]);
+  });
+
+  it('re-resolves every file without parsing when a tsconfig changes', async () => {
+    const root = gitRepo({ ...files, 'tsconfig.json': '{}', 'src/alias.ts': "import { c } from '#/c';\n" });
+    const db = tempDb();
+    const repo = await findRepo(root);
+    await updateImportGraph(db, repo);
+    expect(edgeLines(db, root)).not.toContain('src/alias.ts -> src/c.ts (import)');
+    commit(root, { 'tsconfig.json': JSON.stringify({ compilerOptions: { paths: { '#/*': ['./src/*'] } } }) }, 'alias');
+    const r = await updateImportGraph(db, repo);
+    expect(r.parsed).toEqual([]);
+    expect(r.full).toBe(true);
+    expect(r.resolved).toBe(5);
+    expect(edgeLines(db, root)).toContain('src/alias.ts -> src/c.ts (import)');
+  });
+
+  it('keeps the graphs of two repositories apart in one database', async () => {
+    const one = gitRepo(files);
+    const two = gitRepo({ 'src/a.ts': "import './z';\n", 'src/z.ts': '' });
+    const db = tempDb();
+    await updateImportGraph(db, await findRepo(one));
+    await updateImportGraph(db, await findRepo(two));
+    commit(two, { 'src/z.ts': null }, 'rm');
+    await updateImportGraph(db, await findRepo(two));
+    expect(edgeLines(db, one)).toHaveLength(3);
+    expect(edgeLines(db, two)).toEqual([]);
+  });
+});
