@@ -47,3 +47,9 @@ export async function embedStage(db: Db, report: Reporter) {
   }
   return r;
 }
+
+/** Brings the import graph up to date (lazily loaded: it may load the TypeScript compiler). */
+export async function updateImportGraphRepo(ctx: RepoContext, report: Reporter) {
+  const { updateImportGraph } = await import('../pipeline/index.js');
+  return updateImportGraph(ctx.db, ctx.repo, report);
+}

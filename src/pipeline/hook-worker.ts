@@ -11,7 +11,6 @@ import { openDb, resolveDbPath } from '../db/index.js';
 // Straight to the stages it needs, not index.ts: that also exports the import graph (TypeScript).
 import { catchUp, hasQueuedEvents } from './catch-up.js';
 import { tryLock } from './lock.js';
-import { findRepo } from '../git/index.js';
 import { findRepo, type RepoInfo } from '../git/index.js';
 
 let found: RepoInfo | undefined;

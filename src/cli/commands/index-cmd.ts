@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { catchUpRepo, embedStage, openRepoContext } from '../context.js';
+import { catchUpRepo, embedStage, openRepoContext, updateImportGraphRepo } from '../context.js';
 import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
@@ -7,7 +7,7 @@ type IndexArgs = GlobalArgs & OutputArgs & { quiet?: boolean; wait?: boolean };
 
 export const indexCommand: CommandModule<GlobalArgs, IndexArgs> = {
   command: 'index',
-  describe: 'Catch the database up with this repository: new commits, hook events, search vectors',
+  describe: 'Catch the database up with this repository: new commits, hook events, the import graph, search vectors',
   builder: (y) =>
     withJson(y)
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing but errors' })
@@ -17,11 +17,13 @@ export const indexCommand: CommandModule<GlobalArgs, IndexArgs> = {
     const report = stderrReporter({ quiet: args.quiet });
     try {
       const r = await catchUpRepo(ctx, report, { wait: args.wait ?? false });
+      const g = await updateImportGraphRepo(ctx, report);
       const v = await embedStage(ctx.db, report);
       report.stop();
-      if (args.json) printJson(indexJson(ctx.repo.root, ctx.dbPath, r, v.embedded));
+      if (args.json) printJson({ ...indexJson(ctx.repo.root, ctx.dbPath, r, v.embedded), importGraph: importGraphJson(g) });
       else if (!args.quiet) {
         print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all) for ${ctx.repo.root}`);
+        print(importGraphLine(g));
         if (r.inBackground) print(`counting lines and patch-ids of ${r.details.remaining} commits in the background`);
       }
     } finally {
@@ -44,4 +46,18 @@ export function indexJson(project: string, database: string, r: Awaited<ReturnTy
     detailsInBackground: r.inBackground,
     vectorsAdded,
   };
+}
+
+type GraphRun = Awaited<ReturnType<typeof updateImportGraphRepo>>;
+
+/** `importGraph` in the `--json` of `lore index` and `lore init` (docs/json.md). */
+export function importGraphJson(g: GraphRun) {
+  return { files: g.files, parsed: g.parsed.length, edges: g.edges, unresolved: g.unresolved.length, ms: g.ms };
+}
+
+/** One line for `lore index` / `lore init`: what the import graph holds and what this run parsed. */
+export function importGraphLine(g: GraphRun): string {
+  const n = g.unresolved.length;
+  const unresolved = n > 0 ? `; ${n} relative import${n === 1 ? '' : 's'} reach no tracked file` : '';
+  return `import graph: ${g.files} TS/JS file${g.files === 1 ? '' : 's'}, ${g.edges} edge${g.edges === 1 ? '' : 's'} (${g.parsed.length} parsed now${unresolved})`;
 }

@@ -10,6 +10,7 @@ import { reindexCommand } from './reindex.js';
 import { searchCommand } from './search.js';
 import { sessionsCommand } from './sessions.js';
 import { showCommand } from './show.js';
+import { relatedCommand } from './related.js';
 import { whyCommand } from './why.js';
 import { learnCommand, learningsCommand } from './learn.js';
 
@@ -20,6 +21,7 @@ export const commands: CommandModule<GlobalArgs, never>[] = [
   reindexCommand,
   learnCommand,
   learningsCommand,
+  relatedCommand,
   initCommand,
   indexCommand,
   hookCommand,

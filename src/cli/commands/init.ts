@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { catchUpRepo, embedStage, openRepoContext } from '../context.js';
+import { catchUpRepo, embedStage, openRepoContext, updateImportGraphRepo } from '../context.js';
+import { importGraphJson, importGraphLine } from './index-cmd.js';
 import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 import { renderHookStatus } from './hook.js';
@@ -17,15 +18,17 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       const { installHooks } = await import('../../git/index.js');
       const hooks = args.hooks ? await installHooks(ctx.repo.root) : [];
       const r = await catchUpRepo(ctx, report);
+      const g = await updateImportGraphRepo(ctx, report);
       await embedStage(ctx.db, report);
       report.stop();
       if (args.json) {
-        printJson({ project: ctx.repo.root, database: ctx.dbPath, hooks, commitsAdded: r.commits.added, commitsTotal: r.commits.total });
+        printJson({ project: ctx.repo.root, database: ctx.dbPath, hooks, commitsAdded: r.commits.added, commitsTotal: r.commits.total, importGraph: importGraphJson(g) });
         return;
       }
       print(`database  ${ctx.dbPath}`);
       if (hooks.length > 0) renderHookStatus(hooks);
       print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all)`);
+      print(importGraphLine(g));
     } finally {
       report.stop();
       ctx.db.close();

@@ -1,0 +1,65 @@
+import {
+  coChangedFiles,
+  countRequestsEditing,
+  importGraphStats,
+  sameRequestFiles,
+  walkImportGraph,
+  type Db,
+  type GraphNeighbor,
+} from '../db/index.js';
+import { isCodeFile } from '../code/index.js';
+import type { RepoInfo } from '../git/index.js';
+
+/** The `--json` shape of `lore related`. Documented in docs/json.md; bump `schema` on breaking change. */
+export interface RelatedResult {
+  schema: 'lore.related/1';
+  project: string;
+  file: string;
+  /** Whether the file is TS/JS, i.e. has a place in the import graph. */
+  isCode: boolean;
+  depth: number;
+  /** What the file imports: directly (depth 1) and, up to `depth`, what those import. */
+  imports: GraphNeighbor[];
+  /** What imports the file, the same way. */
+  importers: GraphNeighbor[];
+  changedTogether: {
+    /** Commits that changed the file. */
+    commits: number;
+    /** Of those, commits of more than `maxCommitFiles` files: left out of the pairs below. */
+    largeCommits: number;
+    maxCommitFiles: number;
+    files: { path: string; commits: number }[];
+  };
+  sameRequests: {
+    /** Requests (human prompts) whose tool-call edits touched the file. */
+    requests: number;
+    files: { path: string; requests: number; requestIds: string[] }[];
+  };
+  graph: { files: number; edges: number; parsedAt: string | null };
+}
+
+export interface RelatedOptions {
+  depth?: number;
+  limit?: number;
+  maxCommitFiles?: number;
+}
+
+/** Answers `lore related` from the database (the import graph and commits already brought up to date). */
+export function related(db: Db, repo: RepoInfo, path: string, options: RelatedOptions = {}): RelatedResult {
+  const depth = options.depth ?? 1;
+  const limit = options.limit ?? 10;
+  const maxCommitFiles = options.maxCommitFiles ?? 50;
+  const coChange = coChangedFiles(db, repo.root, path, { limit, maxCommitFiles });
+  return {
+    schema: 'lore.related/1',
+    project: repo.root,
+    file: path,
+    isCode: isCodeFile(path),
+    depth,
+    imports: walkImportGraph(db, repo.root, path, 'imports', depth),
+    importers: walkImportGraph(db, repo.root, path, 'importers', depth),
+    changedTogether: { commits: coChange.commits, largeCommits: coChange.largeCommits, maxCommitFiles, files: coChange.files },
+    sameRequests: { requests: countRequestsEditing(db, repo.root, path), files: sameRequestFiles(db, repo.root, path, { limit }) },
+    graph: importGraphStats(db, repo.root),
+  };
+}
