@@ -245,6 +245,9 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
 
   const flush = (withCursor: boolean, finish: boolean): void => {
     if (batch.size === 0 && !(withCursor && cursor)) return;
+    // Resume state holds raw text (a message still growing, an edit awaiting its result): it is
+    // redacted like everything else. Redaction is idempotent, so resuming from it changes nothing.
+    if (withCursor && cursor?.state !== undefined) cursor = { ...cursor, state: redactDeep(cursor.state, { count: 0, kinds: {} }) };
     writeIngestBatch(db, {
       sessions: [...batch.sessions.values()],
       messages: [...batch.messages.values()],
@@ -318,7 +321,7 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
         case 'checkpoint':
           cursor = { path: file, source: adapter.id, size: st.size, mtimeMs, offset: rec.cursor.offset, headHash, state: rec.cursor.state, skipped };
           if (batch.size >= ctx.batchRecords || batch.bytes >= ctx.batchBytes) {
-            // The state is serialized now, before the adapter moves on.
+            // The state is taken now, before the adapter moves on.
             flush(true, false);
           }
           break;
