@@ -153,11 +153,14 @@ export function countFileEdits(db: Db, project: string): number {
 
 const EDIT_COLUMNS = `e.rowid AS rowid, e.id, e.session_id, e.message_id, e.request_id, e.path, e.tool, e.old_text, e.new_text, e.created_at, s.source`;
 
+// A failed or rejected tool call (the adapter marks it) did not change the file.
+const NOT_FAILED = `(e.metadata IS NULL OR json_extract(e.metadata, '$.failed') IS NOT 1)`;
+
 /** Edits stored after `rowid` (the link stage's cursor), oldest first. */
 export function editsAfter(db: Db, project: string, rowid: number): EditRow[] {
   return (
     db
-      .prepare(`SELECT ${EDIT_COLUMNS} FROM file_edits e LEFT JOIN sessions s ON s.id = e.session_id WHERE e.project_path = ? AND e.rowid > ? ORDER BY e.rowid`)
+      .prepare(`SELECT ${EDIT_COLUMNS} FROM file_edits e LEFT JOIN sessions s ON s.id = e.session_id WHERE e.project_path = ? AND e.rowid > ? AND ${NOT_FAILED} ORDER BY e.rowid`)
       .all(project, rowid) as RawEdit[]
   ).map(toEdit);
 }
@@ -169,7 +172,7 @@ export function editsToPaths(db: Db, project: string, paths: string[], until: st
   const rows = db
     .prepare(
       `SELECT ${EDIT_COLUMNS} FROM file_edits e LEFT JOIN sessions s ON s.id = e.session_id
-        WHERE e.project_path = ? AND e.path IN (${marks}) AND e.created_at <= ? ORDER BY e.created_at DESC, e.rowid DESC LIMIT ?`,
+        WHERE e.project_path = ? AND e.path IN (${marks}) AND e.created_at <= ? AND ${NOT_FAILED} ORDER BY e.created_at DESC, e.rowid DESC LIMIT ?`,
     )
     .all(project, ...paths, until, limit) as RawEdit[];
   return rows.map(toEdit).reverse();

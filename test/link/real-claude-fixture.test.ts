@@ -1,0 +1,50 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { commit, gitRepo } from '../helpers/git-repo.js';
+
+// The real Claude Code session in which files are written and edited in /tmp/private
+// (SOURCES.md): "create hello.py, md and js", "update py with one liner comment", "delete js".
+const FIXTURE = '../shared/fixtures/real/claude-code/codemie-code/-tmp-private';
+
+describe('the real -tmp-private Claude Code session', () => {
+  it('rebuilt into a repository, why names the prompts that made each file', () => {
+    const dir = gitRepo();
+    // The transcript's cwd and paths, moved to the temp repository (the JSON is otherwise byte-for-byte).
+    const projects = join(process.env.CLAUDE_CONFIG_DIR!, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'));
+    mkdirSync(projects, { recursive: true });
+    for (const f of readdirSync(FIXTURE)) writeFileSync(join(projects, f), readFileSync(join(FIXTURE, f), 'utf8').replaceAll('/tmp/private', dir));
+
+    // The files as the session left them after each prompt, committed after each turn.
+    const py = '#!/usr/bin/env python3\n\ndef main():\n    print("Hello, World!")\n\nif __name__ == "__main__":\n    main()\n';
+    const md = '# Hello\n\nThis is a simple hello file.\n\n## Purpose\n\nDemonstrates basic markdown formatting.\n\n## Example\n\n```bash\necho "Hello, World!"\n```\n';
+    const js = '#!/usr/bin/env node\n\nfunction main() {\n  console.log("Hello, World!");\n}\n\nmain();\n';
+    commit(dir, { 'hello.py': py, 'hello.md': md, 'hello.js': js }, 'hello files', { date: '2025-12-10T19:38:00Z' });
+    commit(dir, { 'hello.py': py.replace('def main', '# Simple hello world program\ndef main') }, 'comment', { date: '2025-12-10T19:38:20Z' });
+    commit(dir, { 'hello.js': null, 'README.md': '# by hand\n' }, 'delete js', { date: '2025-12-10T19:38:40Z' });
+
+    const why = (file: string) => {
+      const r = runCli(['why', file, '--json'], { cwd: dir });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as { changes: { subject: string; requests: { text: string; tool: string; evidence: string }[] }[]; origin: { requests: { text: string }[] } };
+    };
+    const py1 = why('hello.py');
+    expect(py1.changes.map((c) => [c.subject, c.requests.map((q) => [q.text, q.tool, q.evidence])])).toEqual([
+      ['comment', [['update py with one liner comment', 'claude-code', 'edit-text']]],
+      ['hello files', [['create hello.py, md and js', 'claude-code', 'edit-text']]],
+    ]);
+    expect(why('hello.md').origin.requests.map((q) => q.text)).toEqual(['create hello.py, md and js']);
+    // hello.js was deleted with `rm` in a Bash call: no edit records it, so no request is claimed.
+    const js1 = why('hello.js');
+    expect(js1.changes.map((c) => [c.subject, c.requests.map((q) => q.text)])).toEqual([
+      ['delete js', []],
+      ['hello files', ['create hello.py, md and js']],
+    ]);
+    expect(why('README.md').changes.map((c) => c.requests.length)).toEqual([0]);
+
+    const text = runCli(['why', 'hello.py'], { cwd: dir }).stdout;
+    expect(text).toContain('Created 2025-12-10 by "create hello.py, md and js" (claude-code); changed once by 1 request;');
+    expect(text).toContain('← "update py with one liner comment"  claude-code session 4c2ddfdc, 2025-12-10');
+  });
+});
