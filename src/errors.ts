@@ -96,3 +96,12 @@ export class SessionNotFoundError extends LoreError {
     );
   }
 }
+
+export class WatcherRunningError extends LoreError {
+  constructor(
+    readonly pid: number,
+    lockPath: string,
+  ) {
+    super(`another lore watch (pid ${pid}) already watches this database`, 'E_WATCHER_RUNNING', `stop it first (kill ${pid}), or use another database with --db; lock: ${lockPath}`);
+  }
+}

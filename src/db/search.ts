@@ -229,3 +229,8 @@ function linkedByRelationship(db: Db, node: string): { p: string }[] {
     .prepare('SELECT target_path AS p FROM relationships WHERE source_path = ? UNION SELECT source_path FROM relationships WHERE target_path = ?')
     .all(node, node) as { p: string }[];
 }
+
+/** The highest message rowid: a cheap way to tell how many messages a stage added. */
+export function messagesHighWater(db: Db): number {
+  return (db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM messages').get() as { n: number }).n;
+}

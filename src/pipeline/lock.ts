@@ -46,3 +46,14 @@ export function isAlive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** The lock file that keeps one `lore watch` per database. */
+export function watchLockPath(dbPath: string): string {
+  return `${dbPath}.watch.lock`;
+}
+
+/** Whether a watcher holds the database's watch lock, and its pid. */
+export function watcherStatus(dbPath: string): { running: boolean; pid?: number } {
+  const pid = lockHolder(watchLockPath(dbPath));
+  return pid !== undefined && isAlive(pid) ? { running: true, pid } : { running: false };
+}

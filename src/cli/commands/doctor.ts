@@ -13,6 +13,7 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
     const { doctor } = await import('../../query/index.js');
     const repo = await findRepo(cwdOf(args)).catch(() => undefined);
     const report = await doctor(dbPathOf(args), repo);
+    report.checks.push(await watcherCheck(dbPathOf(args)));
     if (args.json) printJson(report);
     else {
       for (const c of report.checks) {
@@ -23,3 +24,24 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
     if (!report.healthy) process.exitCode = 1;
   },
 };
+
+/** Whether a `lore watch` holds this database's lock, and how much waits for it (informational: never a failure). */
+async function watcherCheck(dbPath: string): Promise<{ name: string; ok: boolean; detail: string }> {
+  const { watcherStatus } = await import('../../pipeline/index.js');
+  const w = watcherStatus(dbPath);
+  let backlog = '';
+  if (w.running) {
+    try {
+      const { openDb, countPendingEmbeddings, countPendingHookEvents } = await import('../../db/index.js');
+      const db = openDb(dbPath, { readonly: true });
+      try {
+        backlog = `; backlog: ${countPendingHookEvents(db)} hook event(s), ${countPendingEmbeddings(db)} item(s) without vectors`;
+      } finally {
+        db.close();
+      }
+    } catch {
+      backlog = '';
+    }
+  }
+  return { name: 'watcher', ok: true, detail: w.running ? `running (pid ${w.pid})${backlog}` : 'not running (optional: `lore watch`, or `lore watch --install-service`)' };
+}

@@ -11,6 +11,7 @@ import { searchCommand } from './search.js';
 import { sessionsCommand } from './sessions.js';
 import { showCommand } from './show.js';
 import { relatedCommand } from './related.js';
+import { watchCommand } from './watch.js';
 import { whyCommand } from './why.js';
 import { learnCommand, learningsCommand } from './learn.js';
 
@@ -22,6 +23,7 @@ export const commands: CommandModule<GlobalArgs, never>[] = [
   learnCommand,
   learningsCommand,
   relatedCommand,
+  watchCommand,
   initCommand,
   indexCommand,
   hookCommand,

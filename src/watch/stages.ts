@@ -1,0 +1,34 @@
+import { countPendingEmbeddings, listRepos, type Db } from '../db/index.js';
+import type { Embedder } from '../embed/index.js';
+import { silent, type Reporter } from '../events.js';
+import { findRepo } from '../git/index.js';
+import { catchUp, embedPending } from '../pipeline/index.js';
+import type { WatchStages } from './watcher.js';
+
+export interface StageDeps {
+  embedder: Embedder;
+  report?: Reporter;
+  /** Vectors per batch round; the rest waits for the next round, so a batch stays short. */
+  embedBatches?: number;
+}
+
+/** The real stages, the same ones `lore index` runs, for the watcher to call on what changed. */
+export function pipelineStages(db: Db, deps: StageDeps): WatchStages {
+  const report = deps.report ?? silent;
+  return {
+    repoRoots: () => listRepos(db).map((r) => r.projectPath),
+    repoInfo: async (root) => findRepo(root).catch(() => undefined),
+    ingest: async () => {
+      // Chat ingest lands separately (issue: ingest); until then transcripts are watched but not stored.
+      return 0;
+    },
+    catchUp: async (repo) => {
+      const r = await catchUp(db, repo, report);
+      return r.commits.added;
+    },
+    embed: async () => {
+      const r = await embedPending(db, deps.embedder, { report, maxBatches: deps.embedBatches ?? 8 });
+      return { added: r.embedded, backlog: r.status === 'ok' ? countPendingEmbeddings(db) : 0 };
+    },
+  };
+}

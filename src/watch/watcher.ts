@@ -1,0 +1,254 @@
+import { existsSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import type { RepoInfo } from '../git/index.js';
+import { ingestTarget, isTranscriptFile, type TranscriptRoot } from './roots.js';
+
+/** The incremental stages the watcher drives; each is one call (src/watch/stages.ts wires the real ones). */
+export interface WatchStages {
+  /** Project paths of the repositories lore knows (cheap: one query). */
+  repoRoots(): string[];
+  /** Git facts of a repository, or undefined when it is gone. */
+  repoInfo(root: string): Promise<RepoInfo | undefined>;
+  /** Chat transcripts: read these files or directories (undefined: every located one). Returns messages added. */
+  ingest(paths: string[] | undefined): Promise<number>;
+  /** Hook queue, new commits, links and learning docs of one repository. Returns commits added. */
+  catchUp(repo: RepoInfo): Promise<number>;
+  /** Vectors for what is new. Returns vectors added and how many wait. */
+  embed(): Promise<{ added: number; backlog: number }>;
+}
+
+export type WatchEvent =
+  | { type: 'ready'; roots: string[]; waiting: string[]; repos: string[] }
+  | { type: 'root-added'; path: string; source: string }
+  | { type: 'repo-added'; root: string }
+  | { type: 'change'; path: string; what: 'transcript' | 'git' | 'learning' }
+  | { type: 'batch'; at: string; ms: number; files: number; repos: number; messages: number; commits: number; vectors: number; backlog: number }
+  | { type: 'error'; message: string };
+
+export interface WatcherOptions {
+  roots: TranscriptRoot[];
+  stages: WatchStages;
+  onEvent?: (e: WatchEvent) => void;
+  /** Quiet time after the last event before a batch runs (bursts coalesce). */
+  debounceMs?: number;
+  /** A batch runs at the latest this long after the first pending event, even in a steady stream. */
+  maxWaitMs?: number;
+  /** How often missing roots and new repositories are looked for. */
+  pollMs?: number;
+}
+
+export interface Watcher {
+  /** Stops after the current batch; resolves when everything is closed. */
+  stop(): Promise<void>;
+  /** Resolves after the first (catch-up) batch. */
+  ready: Promise<void>;
+}
+
+/** Git state that changes when commits appear without the hook: HEAD, refs, packed-refs, the reflog, lore's queue. */
+function gitIgnored(dir: string) {
+  return (path: string): boolean => {
+    const rel = relative(dir, path).split(sep).join('/');
+    if (rel === '' || rel === 'HEAD' || rel === 'packed-refs' || rel === 'refs' || rel.startsWith('refs/')) return false;
+    if (rel === 'logs' || rel === 'logs/HEAD' || rel === 'lore' || rel === 'lore/queue') return false;
+    return true;
+  };
+}
+
+/**
+ * Watches transcript roots (and waits for missing ones), each known repository's git state and
+ * learning docs, and runs the stages for what changed: ingest the changed transcripts, catch up
+ * the touched repositories, then embed. Events are debounced into batches; one batch runs at a time.
+ */
+export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
+  const emit = o.onEvent ?? (() => {});
+  const debounceMs = o.debounceMs ?? 150;
+  const maxWaitMs = o.maxWaitMs ?? 1000;
+  const pollMs = o.pollMs ?? 2000;
+
+  const pending = { files: new Set<string>(), repos: new Set<string>(), full: true, since: 0 };
+  const repos = new Map<string, RepoInfo>();
+  const gitDirs = new Map<string, string>(); // watched git dir → repo root
+  const docsDirs = new Map<string, string>(); // watched docs/solutions → repo root
+  const waitingRoots = new Map(o.roots.map((r) => [r.path, r]));
+  const waitingDocs = new Map<string, string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopping = false;
+
+  // Repositories and existing roots first, so each chokidar instance starts with its paths and reports 'ready'.
+  const repoGitDirs = async (root: string): Promise<boolean> => {
+    if (repos.has(root)) return false;
+    const info = await o.stages.repoInfo(root);
+    if (!info) return false;
+    repos.set(root, info);
+    for (const dir of new Set([info.gitDir, info.commonDir])) gitDirs.set(dir, root);
+    const docs = join(root, 'docs', 'solutions');
+    if (existsSync(docs)) docsDirs.set(docs, root);
+    else waitingDocs.set(docs, root);
+    return true;
+  };
+  for (const root of o.stages.repoRoots()) await repoGitDirs(root);
+  const initialRoots = o.roots.filter((r) => existsSync(r.path));
+  for (const r of initialRoots) waitingRoots.delete(r.path);
+
+  const common = { ignoreInitial: true, persistent: true } as const;
+  const transcripts = chokidarWatch(
+    initialRoots.map((r) => r.path),
+    { ...common, ignored: (p: string, stats?: { isFile(): boolean }) => stats?.isFile() === true && !isTranscriptFile(p) },
+  );
+  const gitWatch = chokidarWatch([...gitDirs.keys()], { ...common, depth: 8, ignored: (p: string) => ![...gitDirs.keys()].some((d) => (p === d || p.startsWith(d + sep)) && !gitIgnored(d)(p)) });
+  const docsWatch = chokidarWatch([...docsDirs.keys()], { ...common, depth: 6 });
+  const all: FSWatcher[] = [transcripts, gitWatch, docsWatch];
+  const watchersReady = Promise.all(
+    [
+      [transcripts, initialRoots.length],
+      [gitWatch, gitDirs.size],
+      [docsWatch, docsDirs.size],
+    ].map(([w, n]) => (n ? new Promise<void>((r) => (w as FSWatcher).once('ready', () => r())) : Promise.resolve())),
+  );
+  for (const w of all) w.on('error', (err) => emit({ type: 'error', message: `watch: ${(err as Error).message}` }));
+
+  transcripts.on('all', (event, path) => {
+    if (event !== 'add' && event !== 'change') return; // never delete what a tool deleted (DESIGN.md §4)
+    if (!isTranscriptFile(path)) return;
+    emit({ type: 'change', path, what: 'transcript' });
+    pending.files.add(ingestTarget(path));
+    schedule();
+  });
+  gitWatch.on('all', (_event, path) => {
+    const root = ownerOf(gitDirs, path);
+    if (!root) return;
+    emit({ type: 'change', path, what: 'git' });
+    pending.repos.add(root);
+    schedule();
+  });
+  docsWatch.on('all', (_event, path) => {
+    const root = ownerOf(docsDirs, path);
+    if (!root || !path.endsWith('.md')) return;
+    emit({ type: 'change', path, what: 'learning' });
+    pending.repos.add(root);
+    schedule();
+  });
+
+  const watchRoot = (r: TranscriptRoot) => {
+    waitingRoots.delete(r.path);
+    transcripts.add(r.path);
+  };
+  const addRepo = async (root: string): Promise<boolean> => {
+    if (!(await repoGitDirs(root))) return false;
+    const info = repos.get(root)!;
+    for (const dir of new Set([info.gitDir, info.commonDir])) gitWatch.add(dir);
+    const docs = join(root, 'docs', 'solutions');
+    if (docsDirs.has(docs)) docsWatch.add(docs);
+    return true;
+  };
+
+  const poll = setInterval(() => {
+    if (stopping) return;
+    for (const r of [...waitingRoots.values()]) {
+      if (!existsSync(r.path)) continue;
+      watchRoot(r);
+      emit({ type: 'root-added', path: r.path, source: r.source });
+      pending.files.add(r.path); // what the tool wrote before we saw the root
+      schedule();
+    }
+    for (const [docs, root] of [...waitingDocs]) {
+      if (!existsSync(docs)) continue;
+      waitingDocs.delete(docs);
+      docsDirs.set(docs, root);
+      docsWatch.add(docs);
+      pending.repos.add(root);
+      schedule();
+    }
+    void (async () => {
+      for (const root of o.stages.repoRoots()) {
+        if (await addRepo(root)) {
+          emit({ type: 'repo-added', root });
+          pending.repos.add(root);
+          schedule();
+        }
+      }
+    })().catch((err: unknown) => emit({ type: 'error', message: (err as Error).message }));
+  }, pollMs);
+
+  function schedule(): void {
+    if (stopping) return;
+    if (pending.since === 0) pending.since = Date.now();
+    if (timer) clearTimeout(timer);
+    const wait = Math.max(0, Math.min(debounceMs, pending.since + maxWaitMs - Date.now()));
+    timer = setTimeout(kick, wait);
+  }
+
+  function kick(): void {
+    timer = undefined;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = runBatch().finally(() => {
+      running = undefined;
+      if (again && !stopping) {
+        again = false;
+        kick();
+      }
+    });
+  }
+
+  async function runBatch(): Promise<void> {
+    const started = Date.now();
+    const full = pending.full;
+    const files = [...pending.files];
+    const touched = full ? [...repos.keys()] : [...pending.repos];
+    pending.files.clear();
+    pending.repos.clear();
+    pending.full = false;
+    pending.since = 0;
+    let messages = 0;
+    let commits = 0;
+    try {
+      if (full || files.length > 0) messages = await o.stages.ingest(full ? undefined : files);
+      // New chats can link to any repository's commits: catch every repository up after an ingest.
+      const targets = messages > 0 ? [...repos.keys()] : touched;
+      for (const root of targets) {
+        const info = repos.get(root);
+        if (info) commits += await o.stages.catchUp(info);
+      }
+      const v = await o.stages.embed();
+      emit({ type: 'batch', at: new Date().toISOString(), ms: Date.now() - started, files: files.length, repos: targets.length, messages, commits, vectors: v.added, backlog: v.backlog });
+    } catch (err) {
+      emit({ type: 'error', message: (err as Error)?.message ?? String(err) });
+    }
+  }
+
+  await watchersReady;
+  kick(); // the first batch catches up with everything that happened while no watcher ran
+  const ready = (async () => {
+    while (running) await running;
+  })();
+  emit({ type: 'ready', roots: o.roots.filter((r) => !waitingRoots.has(r.path)).map((r) => r.path), waiting: [...waitingRoots.keys()], repos: [...repos.keys()] });
+
+  return {
+    ready,
+    stop: async () => {
+      stopping = true;
+      clearInterval(poll);
+      if (timer) clearTimeout(timer);
+      while (running) await running;
+      await Promise.all(all.map((w) => w.close()));
+    },
+  };
+}
+
+function ownerOf(dirs: Map<string, string>, path: string): string | undefined {
+  let best: string | undefined;
+  let owner: string | undefined;
+  for (const [dir, root] of dirs) {
+    if ((path === dir || path.startsWith(dir + sep)) && (!best || dir.length > best.length)) {
+      best = dir;
+      owner = root;
+    }
+  }
+  return owner;
+}

@@ -1,0 +1,127 @@
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWatcher, type WatchEvent, type WatchStages, type Watcher } from '../../src/watch/index.js';
+
+/** Stages that record what the watcher asked for. */
+function fakeStages() {
+  const calls = { ingest: [] as (string[] | undefined)[], catchUp: [] as string[], embed: 0 };
+  const stages: WatchStages = {
+    repoRoots: () => [],
+    repoInfo: async () => undefined,
+    ingest: async (paths) => {
+      calls.ingest.push(paths);
+      return 0;
+    },
+    catchUp: async (repo) => {
+      calls.catchUp.push(repo.root);
+      return 0;
+    },
+    embed: async () => {
+      calls.embed++;
+      return { added: 0, backlog: 0 };
+    },
+  };
+  return { calls, stages };
+}
+
+const until = async (check: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const ingested = (calls: { ingest: (string[] | undefined)[] }) => calls.ingest.flatMap((p) => p ?? []);
+
+describe('watcher', () => {
+  let watcher: Watcher | undefined;
+  afterEach(async () => {
+    await watcher?.stop();
+    watcher = undefined;
+  });
+
+  async function start(rootPaths: string[], stages: WatchStages, events: WatchEvent[] = []) {
+    watcher = await startWatcher({ roots: rootPaths.map((path) => ({ source: 'claude-code', path, depth: 3 })), stages, onEvent: (e) => events.push(e), debounceMs: 50, pollMs: 100 });
+    await watcher.ready;
+    return events;
+  }
+
+  it('catches up everything at start, then ingests an appended transcript', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
+    const file = join(root, 'proj', 's.jsonl');
+    mkdirSync(join(root, 'proj'));
+    writeFileSync(file, '{"a":1}\n');
+    const { calls, stages } = fakeStages();
+    await start([root], stages);
+    expect(calls.ingest).toEqual([undefined]);
+    appendFileSync(file, '{"a":2}\n');
+    await until(() => ingested(calls).includes(file));
+    expect(calls.embed).toBeGreaterThanOrEqual(2);
+  });
+
+  it('coalesces a burst of appends into few batches', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
+    const file = join(root, 's.jsonl');
+    writeFileSync(file, '');
+    const { calls, stages } = fakeStages();
+    await start([root], stages);
+    for (let i = 0; i < 100; i++) appendFileSync(file, `{"i":${i}}\n`);
+    await until(() => ingested(calls).includes(file));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls.ingest.length - 1).toBeLessThanOrEqual(2);
+  });
+
+  it('ingests a partial line when it grows, and a rotated file under the same name', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
+    const file = join(root, 's.jsonl');
+    writeFileSync(file, '{"a":1}\n{"b":');
+    const { calls, stages } = fakeStages();
+    await start([root], stages);
+    appendFileSync(file, '2}\n');
+    await until(() => ingested(calls).filter((p) => p === file).length === 1);
+    renameSync(file, join(root, 's.jsonl.1'));
+    writeFileSync(file, '{"new":1}\n');
+    await until(() => ingested(calls).filter((p) => p === file).length === 2);
+  });
+
+  it('never asks to ingest (or forget) a deleted transcript', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
+    const file = join(root, 's.jsonl');
+    const other = join(root, 't.jsonl');
+    writeFileSync(file, '{}\n');
+    const { calls, stages } = fakeStages();
+    await start([root], stages);
+    rmSync(file);
+    writeFileSync(other, '{}\n'); // a later event proves the delete was seen and skipped
+    await until(() => ingested(calls).includes(other));
+    expect(ingested(calls)).not.toContain(file);
+  });
+
+  it('starts watching a transcript root that appears later, and reads what is already in it', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'lore-home-'));
+    const root = join(parent, '.codex', 'sessions');
+    const { calls, stages } = fakeStages();
+    const events = await start([root], stages);
+    expect(events.find((e) => e.type === 'ready')).toMatchObject({ roots: [], waiting: [root] });
+    mkdirSync(join(root, '2026', '01'), { recursive: true });
+    writeFileSync(join(root, '2026', '01', 'rollout-1.jsonl'), '{}\n');
+    await until(() => events.some((e) => e.type === 'root-added'));
+    await until(() => ingested(calls).includes(root));
+    const later = join(root, '2026', '01', 'rollout-2.jsonl');
+    writeFileSync(later, '{}\n');
+    await until(() => ingested(calls).includes(later));
+  });
+
+  it('ignores files that are not transcripts', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
+    const { calls, stages } = fakeStages();
+    await start([root], stages);
+    writeFileSync(join(root, 'notes.txt'), 'x');
+    writeFileSync(join(root, 'x.jsonl'), '{}\n');
+    await until(() => ingested(calls).includes(join(root, 'x.jsonl')));
+    expect(ingested(calls)).not.toContain(join(root, 'notes.txt'));
+  });
+});
