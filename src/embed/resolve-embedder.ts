@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { configPath } from '../ingest/index.js';
 import { hashEmbedder } from './hash-embedder.js';
 import { httpEmbedder } from './http-embedder.js';
 import type { Embedder } from './types.js';
@@ -12,12 +11,7 @@ export interface EmbedConfig {
   apiKey?: string;
 }
 
-/** `$XDG_CONFIG_HOME/lore/config.json` (`~/.config/lore/config.json`). */
-export function configPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'lore', 'config.json');
-}
-
-/** The embedding settings: env (LORE_EMBED_URL, LORE_EMBED_MODEL, LORE_EMBED_API_KEY) over the config file's `embed` key. */
+/** The embedding settings: env (LORE_EMBED_URL, LORE_EMBED_MODEL, LORE_EMBED_API_KEY) over the `embed` key of lore's config file (src/ingest/config.ts). */
 export function embedConfig(env: NodeJS.ProcessEnv = process.env): EmbedConfig {
   let file: EmbedConfig = {};
   const path = configPath(env);

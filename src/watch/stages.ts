@@ -2,11 +2,13 @@ import { countPendingEmbeddings, listRepos, type Db } from '../db/index.js';
 import type { Embedder } from '../embed/index.js';
 import { silent, type Reporter } from '../events.js';
 import { findRepo } from '../git/index.js';
+import { ingest } from '../ingest/index.js';
 import { catchUp, embedPending } from '../pipeline/index.js';
 import type { WatchStages } from './watcher.js';
 
 export interface StageDeps {
   embedder: Embedder;
+  env?: NodeJS.ProcessEnv;
   report?: Reporter;
   /** Vectors per batch round; the rest waits for the next round, so a batch stays short. */
   embedBatches?: number;
@@ -18,12 +20,13 @@ export function pipelineStages(db: Db, deps: StageDeps): WatchStages {
   return {
     repoRoots: () => listRepos(db).map((r) => r.projectPath),
     repoInfo: async (root) => findRepo(root).catch(() => undefined),
-    ingest: async () => {
-      // Chat ingest lands separately (issue: ingest); until then transcripts are watched but not stored.
-      return 0;
+    ingest: async (paths) => {
+      const r = await ingest(db, { report, ...(deps.env ? { env: deps.env } : {}), ...(paths ? { paths } : {}) });
+      return r.sources.reduce((n, s) => n + s.messages, 0);
     },
     catchUp: async (repo) => {
-      const r = await catchUp(db, repo, report);
+      // Chats are the ingest stage's job here: the watcher reads only the files that changed.
+      const r = await catchUp(db, repo, report, { chats: false });
       return r.commits.added;
     },
     embed: async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,7 +47,61 @@ function commitsIn(root: string): { commits: number; messages: number } {
   }
 }
 
+const FIXTURE = '../shared/fixtures/real/claude-code/codemie-code/-tmp-private/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl';
+
+function count(sql: string, ...params: unknown[]): number {
+  if (!existsSync(dbPath())) return 0;
+  const db = new Database(dbPath(), { readonly: true });
+  try {
+    return (db.prepare(sql).get(...params) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** A Claude Code user prompt line shaped like the fixture's. */
+function promptLine(uuid: string, text: string): string {
+  const first = JSON.parse(readFileSync(FIXTURE, 'utf8').split('\n')[1]!) as Record<string, unknown>;
+  return JSON.stringify({ ...first, uuid, parentUuid: null, timestamp: '2026-01-05T10:00:00.000Z', message: { role: 'user', content: text } }) + '\n';
+}
+
 describe('lore watch (end to end)', () => {
+  it('picks up a Claude Code root that appears, an appended line, a partial line once complete, and keeps a deleted transcript', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    expect(runCli(['index', '-q'], { cwd: repo }).code).toBe(0);
+    const projects = join(process.env.CLAUDE_CONFIG_DIR!, 'projects');
+    rmSync(projects, { recursive: true, force: true });
+    const w = startWatch(repo);
+    await until(() => w.out().includes('watching'));
+    const dir = join(projects, '-tmp-private');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, '4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl');
+    writeFileSync(file, readFileSync(FIXTURE, 'utf8').split('\n').slice(0, 2).join('\n') + '\n');
+    const session = 'claude-code:4c2ddfdc-b619-4525-8d03-1950fb1b0257';
+    const messages = () => count('SELECT count(*) AS n FROM messages WHERE session_id = ?', session);
+    await until(() => messages() === 1);
+
+    appendFileSync(file, promptLine('00000000-0000-4000-8000-000000000001', 'appended prompt about the zebrafish cache'));
+    await until(() => count("SELECT count(*) AS n FROM messages WHERE content LIKE '%zebrafish%'") === 1);
+
+    const line = promptLine('00000000-0000-4000-8000-000000000002', 'a partial prompt about the okapi index');
+    appendFileSync(file, line.slice(0, 60));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(count("SELECT count(*) AS n FROM messages WHERE content LIKE '%okapi%'")).toBe(0);
+    appendFileSync(file, line.slice(60));
+    await until(() => count("SELECT count(*) AS n FROM messages WHERE content LIKE '%okapi%'") === 1);
+    expect(messages()).toBe(3);
+
+    rmSync(file);
+    writeFileSync(join(dir, 'other.jsonl'), '');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(messages()).toBe(3);
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    const hits = JSON.parse(runCli(['search', 'zebrafish', '--json'], { cwd: repo }).stdout) as { hits: { id: string; tool: string }[] };
+    expect(hits.hits[0]).toMatchObject({ id: `${session}:00000000-0000-4000-8000-000000000001`, tool: 'claude-code' });
+  });
+
   it('finds a commit made behind its back (no hook installed), and a second watcher is refused with exit 2', async () => {
     const repo = gitRepo({ 'a.txt': 'a\n' });
     expect(runCli(['index', '-q'], { cwd: repo }).code).toBe(0);

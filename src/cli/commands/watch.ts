@@ -36,6 +36,7 @@ export const watchCommand: CommandModule<GlobalArgs, WatchArgs> = {
     try {
       const stages = watch.pipelineStages(db, {
         embedder: resolveEmbedder(process.env),
+        env: process.env,
         report: (e) => {
           if (e.type === 'warning') render({ type: 'error', message: e.message });
         },
