@@ -215,11 +215,17 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
     return;
   }
   const prev = ctx.cursors.get(file);
-  const mtimeMs = Math.trunc(st.mtimeMs);
-  if (prev && prev.size === st.size && prev.mtimeMs === mtimeMs) return; // stat-only: unchanged
+  // A SQLite store (Cursor, OpenCode) in WAL mode commits into `<file>-wal` and leaves the main
+  // file as it was until a checkpoint: the WAL counts in the stat stamp. Its header's change
+  // counter moves on every write, so the head hash says nothing: the adapter keeps its own state.
+  const isStore = await isSqliteFile(file);
+  const wal = isStore ? await stat(`${file}-wal`).catch(() => undefined) : undefined;
+  const mtimeMs = Math.trunc(Math.max(st.mtimeMs, wal?.mtimeMs ?? 0));
+  const size = st.size + (wal?.size ?? 0);
+  if (prev && prev.size === size && prev.mtimeMs === mtimeMs) return; // stat-only: unchanged
 
   let from: Cursor | undefined;
-  if (prev && prev.offset <= st.size && (await headMatches(file, prev.headHash))) {
+  if (prev && prev.offset <= st.size && (isStore || (await headMatches(file, prev.headHash)))) {
     const full = getSourceFile(db, file);
     if (full) from = { offset: full.offset, size: full.size, mtimeMs: full.mtimeMs, headHash: full.headHash ?? undefined, state: full.state };
   }
@@ -319,7 +325,7 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
           if (warned++ < WARNINGS_PER_FILE) report({ type: 'warning', message: `skipped: ${rec.reason}`, file, line: rec.line });
           break;
         case 'checkpoint':
-          cursor = { path: file, source: adapter.id, size: st.size, mtimeMs, offset: rec.cursor.offset, headHash, state: rec.cursor.state, skipped };
+          cursor = { path: file, source: adapter.id, size, mtimeMs, offset: rec.cursor.offset, headHash, state: rec.cursor.state, skipped };
           if (batch.size >= ctx.batchRecords || batch.bytes >= ctx.batchBytes) {
             // The state is taken now, before the adapter moves on.
             flush(true, false);
@@ -327,7 +333,7 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
           break;
       }
     }
-    if (!cursor) cursor = { path: file, source: adapter.id, size: st.size, mtimeMs, offset: 0, headHash, skipped };
+    if (!cursor) cursor = { path: file, source: adapter.id, size, mtimeMs, offset: 0, headHash, skipped };
     else cursor = { ...cursor, skipped };
     flush(true, true);
     countRedactions();
@@ -447,6 +453,24 @@ async function hashHead(file: string, length: number): Promise<string> {
     const buf = Buffer.alloc(length);
     const { bytesRead } = await handle.read(buf, 0, length, 0);
     return `${bytesRead}:${createHash('sha1').update(buf.subarray(0, bytesRead)).digest('hex')}`;
+  } finally {
+    await handle.close();
+  }
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0');
+
+async function isSqliteFile(file: string): Promise<boolean> {
+  const head = await readHead(file, SQLITE_MAGIC.length).catch(() => undefined);
+  return head !== undefined && head.equals(SQLITE_MAGIC);
+}
+
+async function readHead(file: string, length: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buf, 0, length, 0);
+    return buf.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }

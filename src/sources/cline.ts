@@ -54,10 +54,15 @@ export const cline: SourceAdapter = {
     const roots: string[] = [];
     for (const user of vscodeUserDirs(senv, APPS)) for (const ext of Object.keys(EXTENSIONS)) roots.push(join(user, 'globalStorage', ext));
     roots.push(...clineDataDirs(senv));
+    // The transcript file stands for its task: Cline rewrites it in place on every change (the
+    // task dir's own mtime would not move), so the ingest's stat check sees each update.
     const found: string[] = [];
     for (const root of unique(roots)) {
       const tasks = join(root, 'tasks');
-      for (const id of listDir(tasks)) if (!id.startsWith('_') && isDir(join(tasks, id))) found.push(join(tasks, id));
+      for (const id of listDir(tasks)) {
+        const file = ['ui_messages.json', 'api_conversation_history.json'].map((f) => join(tasks, id, f)).find(isFile);
+        if (!id.startsWith('_') && file) found.push(file);
+      }
     }
     return found;
   },

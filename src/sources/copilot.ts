@@ -356,6 +356,7 @@ interface TranscriptState {
   promptId?: string;
   /** Tool call ids already yielded (from toolRequests), so tool.execution_start does not repeat them. */
   calls?: string[];
+  titled?: boolean;
 }
 
 const KNOWN_EVENTS = new Set(['assistant.turn_start', 'assistant.turn_end', 'session.end', 'session.resume']);
@@ -405,6 +406,11 @@ async function* readTranscript(file: string, from: Cursor | undefined): AsyncGen
           break;
         }
         st.promptId = `${sessionId}:${eventId}`;
+        if (!st.titled) {
+          // The transcript has no title: the first prompt names the session, as the chat view does.
+          st.titled = true;
+          yield { kind: 'session', session: { id: sessionId, source: 'copilot', cwd: st.cwd, title: content.slice(0, 120) } };
+        }
         yield message({ id: st.promptId, sessionId, role: 'user', kind: 'prompt', content, createdAt: at });
         break;
       }

@@ -157,12 +157,14 @@ describe('cline adapter', () => {
   ] as const)('locates task dirs on %s %o under %s', async (platform, env, rel) => {
     const home = tempDir('lore-home-');
     const root = join(home, rel);
-    mkdirSync(join(root, 'tasks/1700000000000'), { recursive: true });
-    mkdirSync(join(root, 'tasks/0b6c3a52-7b6e'), { recursive: true });
+    write(join(root, 'tasks/1700000000000/ui_messages.json'), []);
+    write(join(root, 'tasks/1700000000000/api_conversation_history.json'), []);
+    write(join(root, 'tasks/0b6c3a52-7b6e/api_conversation_history.json'), []);
+    mkdirSync(join(root, 'tasks/1700000000001'), { recursive: true }); // created, nothing written yet
     writeFileSync(join(root, 'tasks/_index.json'), '[]');
     const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, join(home, v)]));
     const found = await cline.locate(envFor(home, platform, resolved));
-    expect(found.sort()).toEqual([join(root, 'tasks/0b6c3a52-7b6e'), join(root, 'tasks/1700000000000')]);
+    expect(found.sort()).toEqual([join(root, 'tasks/0b6c3a52-7b6e/api_conversation_history.json'), join(root, 'tasks/1700000000000/ui_messages.json')]);
     expect(found.every((f) => cline.matches(f))).toBe(true);
   });
 });

@@ -1,0 +1,62 @@
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { opencode } from '../../src/sources/opencode.js';
+import type { Cursor, SourceAdapter } from '../../src/sources/index.js';
+import { count, run, tmpDb, tmpDir } from '../helpers/ingest.js';
+
+const OPENCODE_DB = join(process.cwd(), '../shared/fixtures/real/opencode/git-ai/opencode-sqlite/opencode.db');
+
+/** The OpenCode adapter, recording the cursor each read starts from. */
+function spy(): { adapter: SourceAdapter; froms: Array<Cursor | undefined> } {
+  const froms: Array<Cursor | undefined> = [];
+  return { froms, adapter: { ...opencode, read: (file, from) => (froms.push(from), opencode.read(file, from)) } };
+}
+
+function storeCopy(): string {
+  const file = join(tmpDir('lore-store-'), 'opencode.db');
+  copyFileSync(OPENCODE_DB, file);
+  return file;
+}
+
+const insertPrompt = (w: Database.Database, id: string, session: string, text: string) => {
+  w.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run(id, session, 1706459900000, 1706459900000, JSON.stringify({ role: 'user', time: { created: 1706459900000 } }));
+  w.prepare('INSERT INTO part VALUES (?, ?, ?, ?, ?, ?)').run(`prt-${id}`, id, session, 1706459900000, 1706459900000, JSON.stringify({ type: 'text', text }));
+};
+
+describe('ingest of SQLite stores', () => {
+  it('sees rows committed to the WAL while the main file is unchanged', async () => {
+    const { db } = tmpDb();
+    const file = storeCopy();
+    const w = new Database(file);
+    w.pragma('journal_mode = WAL');
+    w.pragma('wal_autocheckpoint = 0'); // as a busy tool would: the main file stays as it was
+    await run(db, { sources: ['opencode'], paths: [file] });
+    expect(count(db, "SELECT count(*) AS n FROM messages WHERE json_extract(metadata, '$.kind') = 'prompt'")).toBe(1);
+    insertPrompt(w, 'msg-wal', 'ses-wal', 'written to the WAL');
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    const { result } = await run(db, { sources: ['opencode'], paths: [file] });
+    expect(result.sources[0]!.filesRead).toBe(1);
+    expect(count(db, "SELECT count(*) AS n FROM messages WHERE content = 'written to the WAL'")).toBe(1);
+    w.close();
+    db.close();
+  });
+
+  it('hands the adapter its previous cursor after a write, though the store header changed', async () => {
+    const { db } = tmpDb();
+    const file = storeCopy();
+    const { adapter, froms } = spy();
+    await run(db, { adapters: [adapter], paths: [file] });
+    const w = new Database(file);
+    insertPrompt(w, 'msg-2', 'ses-2', 'second session');
+    w.close();
+    const { result } = await run(db, { adapters: [adapter], paths: [file] });
+    expect(froms).toHaveLength(2);
+    expect(froms[1]?.state).toMatchObject({ sessions: { 'test-session-123': 1706459835000 } });
+    // Only the session that changed was read again.
+    expect(result.sources[0]).toMatchObject({ sessions: 1, messages: 1 });
+    expect(count(db, 'SELECT count(*) AS n FROM sessions')).toBe(2);
+    db.close();
+  });
+});
