@@ -112,6 +112,11 @@ export function saveImportGraph(db: Db, projectPath: string, change: ImportGraph
   }).immediate();
 }
 
+/** True once the import graph has been built for the project (by `lore index`, `init` or `related`). */
+export function hasImportGraph(db: Db, projectPath: string): boolean {
+  return db.prepare('SELECT 1 FROM code_files WHERE project_path = ? LIMIT 1').get(projectPath) !== undefined;
+}
+
 /** Files `path` imports directly, with the labels of its edges to each. */
 export function importsOf(db: Db, projectPath: string, path: string): GraphNeighbor[] {
   return walkImportGraph(db, projectPath, path, 'imports', 1);

@@ -5,5 +5,5 @@ export { closestPaths } from './suggest.js';
 export { doctor, type DoctorReport, type Check } from './doctor.js';
 export { search, toMatchExpression, type SearchOptions, type SearchResult, type SearchHit, type SearchMode } from './search.js';
 export { learn, learnings, STALE_LINES, type LearningInfo, type LearningsResult } from './learnings.js';
-export { related, type RelatedResult, type RelatedOptions } from './related.js';
+export { related, importGraphLookup, type RelatedResult, type RelatedOptions } from './related.js';
 export type { GraphNeighbor } from '../db/index.js';

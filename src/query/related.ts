@@ -1,6 +1,9 @@
 import {
   coChangedFiles,
   countRequestsEditing,
+  hasImportGraph,
+  importersOf,
+  importsOf,
   importGraphStats,
   sameRequestFiles,
   walkImportGraph,
@@ -9,6 +12,13 @@ import {
 } from '../db/index.js';
 import { isCodeFile } from '../code/index.js';
 import type { RepoInfo } from '../git/index.js';
+import type { GraphLookup } from './why.js';
+
+/** The import graph as `lore why` reads it: direct neighbours' paths, null until the graph is built. */
+export const importGraphLookup: GraphLookup = {
+  importsOf: (db, project, path) => (hasImportGraph(db, project) ? importsOf(db, project, path).map((n) => n.path) : null),
+  importersOf: (db, project, path) => (hasImportGraph(db, project) ? importersOf(db, project, path).map((n) => n.path) : null),
+};
 
 /** The `--json` shape of `lore related`. Documented in docs/json.md; bump `schema` on breaking change. */
 export interface RelatedResult {

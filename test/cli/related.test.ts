@@ -104,3 +104,17 @@ describe('lore related', () => {
     expect(again.importGraph).toMatchObject({ parsed: 0, edges: 5 });
   });
 });
+
+describe('lore why with the import graph', () => {
+  it('shows importers once the graph is built, and keeps the graph fresh', () => {
+    const root = project();
+    const before = JSON.parse(runCli(['why', 'src/db.ts', '--json'], { cwd: root }).stdout) as { graph: { importers: string[] | null } };
+    expect(before.graph.importers).toBeNull();
+    expect(runCli(['index'], { cwd: root }).code).toBe(0);
+    const after = JSON.parse(runCli(['why', 'src/db.ts', '--json'], { cwd: root }).stdout) as { graph: { imports: string[]; importers: string[] } };
+    expect(after.graph).toMatchObject({ imports: ['src/config.ts'], importers: ['src/cli.ts', 'src/report.ts'] });
+    writeFileSync(join(root, 'src/main.ts'), "import { open } from './db.js';\n");
+    const text = runCli(['why', 'src/db.ts'], { cwd: root }).stdout;
+    expect(text).toContain('imported by 3 files');
+  });
+});

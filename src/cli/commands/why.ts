@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { CommitInfo, CommitRequest, WhyResult } from '../../query/index.js';
 import type { LearningInfo } from '../../query/index.js';
-import { catchUpRepo, cwdOf, dbPathOf } from '../context.js';
+import { catchUpRepo, cwdOf, dbPathOf, updateImportGraphRepo } from '../context.js';
 import { bold, cyan, day, dim, print, printJson, withJson, yellow, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
@@ -21,7 +21,7 @@ export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
       .option('evidence', { type: 'boolean', describe: 'show why each request was linked to a change (evidence and confidence)' }) as never,
   handler: async (args) => {
     const { findRepo } = await import('../../git/index.js');
-    const { resolveTarget, checkTarget, why } = await import('../../query/index.js');
+    const { resolveTarget, checkTarget, why, importGraphLookup } = await import('../../query/index.js');
     const { openDb } = await import('../../db/index.js');
     const cwd = cwdOf(args);
     const repo = await findRepo(cwd);
@@ -32,8 +32,11 @@ export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
     const report = stderrReporter();
     try {
       await catchUpRepo({ repo, db, dbPath }, report);
+      // Keep a graph that `lore index`/`init`/`related` built fresh (cheap when nothing changed);
+      // never build one from scratch here, where answering fast matters most.
+      if (importGraphLookup.importersOf(db, repo.root, target.path) !== null) await updateImportGraphRepo({ repo, db, dbPath }, report);
       report.stop();
-      const result = await why(db, repo, target);
+      const result = await why(db, repo, target, { graph: importGraphLookup });
       if (args.json) printJson(result);
       else renderWhy(result, { full: args.all ?? false, evidence: args.evidence ?? false });
     } finally {
