@@ -92,15 +92,15 @@ export interface DecisionInput {
 
 export function upsertDecisions(db: Db, decisions: DecisionInput[]): number {
   const stmt = db.prepare(
-    `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata)
-     VALUES (?, ?, 'code_decision', ?, ?, ?, ?, ?)
-     ON CONFLICT(id) DO UPDATE SET label = excluded.label, metadata = excluded.metadata`,
+    `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata, project_path)
+     VALUES (?, ?, 'code_decision', ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET label = excluded.label, metadata = excluded.metadata, project_path = excluded.project_path`,
   );
   const now = new Date().toISOString();
   db.transaction(() => {
     for (const d of decisions) {
       const source = `msg:${d.messageId}`;
-      stmt.run(relationshipId('code_decision', d.project, source, d.path), d.sessionId, source, d.path, d.sentence, now, JSON.stringify({ project: d.project, evidence: d.evidence, confidence: d.confidence }));
+      stmt.run(relationshipId('code_decision', d.project, source, d.path), d.sessionId, source, d.path, d.sentence, now, JSON.stringify({ project: d.project, evidence: d.evidence, confidence: d.confidence }), d.project);
     }
   }).immediate();
   return decisions.length;
@@ -128,10 +128,10 @@ export function decisionsForPaths(db: Db, project: string, paths: string[]): Dec
       .prepare(
         `SELECT r.id, r.session_id, r.source_path, r.target_path, r.label, r.metadata, m.created_at, s.source FROM relationships r
            LEFT JOIN messages m ON m.id = substr(r.source_path, 5) LEFT JOIN sessions s ON s.id = r.session_id
-          WHERE r.type = 'code_decision' AND r.target_path IN (${marks}) AND json_extract(r.metadata, '$.project') = ?
+          WHERE r.project_path = ? AND r.type = 'code_decision' AND r.target_path IN (${marks})
           ORDER BY m.created_at DESC`,
       )
-      .all(...paths, project) as RawDecision[]
+      .all(project, ...paths) as RawDecision[]
   ).map(toDecision);
 }
 
@@ -204,9 +204,9 @@ export interface PriorArtInput {
 
 export function upsertPriorArt(db: Db, links: PriorArtInput[]): void {
   const stmt = db.prepare(
-    `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata)
-     VALUES (?, ?, 'decision_prior_art', ?, ?, ?, ?, ?)
-     ON CONFLICT(id) DO UPDATE SET label = excluded.label, metadata = excluded.metadata`,
+    `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata, project_path)
+     VALUES (?, ?, 'decision_prior_art', ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET label = excluded.label, metadata = excluded.metadata, project_path = excluded.project_path`,
   );
   const now = new Date().toISOString();
   db.transaction(() => {
@@ -219,6 +219,7 @@ export function upsertPriorArt(db: Db, links: PriorArtInput[]): void {
         l.label,
         now,
         JSON.stringify({ project: l.project, target_project: l.targetProject, evidence: 'fts', similarity: l.similarity, confidence: l.similarity }),
+        l.project,
       );
     }
   }).immediate();

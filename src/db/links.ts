@@ -273,9 +273,9 @@ export function turnEditedPaths(db: Db, project: string, requestId: string): str
 export function upsertIntentLinks(db: Db, links: IntentLinkInput[]): void {
   const get = db.prepare('SELECT metadata FROM relationships WHERE id = ?');
   const put = db.prepare(
-    `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata)
-     VALUES (?, ?, 'intent_implementation', ?, ?, ?, ?, ?)
-     ON CONFLICT(id) DO UPDATE SET metadata = excluded.metadata, label = excluded.label`,
+    `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata, project_path)
+     VALUES (?, ?, 'intent_implementation', ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET metadata = excluded.metadata, label = excluded.label, project_path = excluded.project_path`,
   );
   const now = new Date().toISOString();
   db.transaction(() => {
@@ -287,7 +287,7 @@ export function upsertIntentLinks(db: Db, links: IntentLinkInput[]): void {
       const commits = [...prev.filter((c) => c.sha !== l.entry.sha), l.entry];
       const best = strongest(commits);
       const metadata = { project: l.project, commit: best.sha, patch_id: best.patchId, evidence: best.evidence, confidence: best.confidence, commits };
-      put.run(id, l.sessionId, source, l.path, l.label, now, JSON.stringify(metadata));
+      put.run(id, l.sessionId, source, l.path, l.label, now, JSON.stringify(metadata), l.project);
     }
   }).immediate();
 }
@@ -303,9 +303,9 @@ export function intentLinksForPaths(db: Db, project: string, paths: string[]): S
   const rows = db
     .prepare(
       `SELECT id, session_id, source_path, target_path, metadata FROM relationships
-        WHERE type = 'intent_implementation' AND target_path IN (${marks}) AND json_extract(metadata, '$.project') = ?`,
+        WHERE project_path = ? AND type = 'intent_implementation' AND target_path IN (${marks})`,
     )
-    .all(...paths, project) as { id: string; session_id: string | null; source_path: string; target_path: string; metadata: string }[];
+    .all(project, ...paths) as { id: string; session_id: string | null; source_path: string; target_path: string; metadata: string }[];
   return rows.map(toStoredIntent);
 }
 
@@ -314,7 +314,7 @@ export function intentLinksForCommit(db: Db, project: string, sha: string): Stor
   const rows = db
     .prepare(
       `SELECT r.id, r.session_id, r.source_path, r.target_path, r.metadata FROM relationships r, json_each(r.metadata, '$.commits') j
-        WHERE r.type = 'intent_implementation' AND json_extract(r.metadata, '$.project') = ? AND json_extract(j.value, '$.sha') = ?`,
+        WHERE r.project_path = ? AND r.type = 'intent_implementation' AND json_extract(j.value, '$.sha') = ?`,
     )
     .all(project, sha) as { id: string; session_id: string | null; source_path: string; target_path: string; metadata: string }[];
   return rows.map(toStoredIntent);
@@ -323,7 +323,7 @@ export function intentLinksForCommit(db: Db, project: string, sha: string): Stor
 /** Every intent link of the project (for benchmarks and `lore related`). */
 export function intentLinks(db: Db, project: string): StoredIntent[] {
   const rows = db
-    .prepare(`SELECT id, session_id, source_path, target_path, metadata FROM relationships WHERE type = 'intent_implementation' AND json_extract(metadata, '$.project') = ?`)
+    .prepare(`SELECT id, session_id, source_path, target_path, metadata FROM relationships WHERE project_path = ? AND type = 'intent_implementation'`)
     .all(project) as { id: string; session_id: string | null; source_path: string; target_path: string; metadata: string }[];
   return rows.map(toStoredIntent);
 }

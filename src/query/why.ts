@@ -3,6 +3,9 @@ import {
   decisionsForPaths,
   fileHistory,
   getCommit,
+  importersOf,
+  importGraphStats,
+  importsOf,
   intentLinksForPaths,
   listLearnings,
   messageInfos,
@@ -11,6 +14,8 @@ import {
   type Db,
   type FileCommit,
 } from '../db/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LineOutOfRangeError, UntrackedPathError } from '../errors.js';
 import { blameLine, gitRaw, lineCount, trackedFiles, type RepoInfo } from '../git/index.js';
 import { toInfo, type LearningInfo } from './learnings.js';
@@ -121,14 +126,9 @@ export interface WhySummary {
   text: string;
 }
 
-/** Import-graph lookups, provided by the graph stage once it exists. */
-export interface GraphLookup {
-  importsOf(db: Db, project: string, path: string): string[] | null;
-  importersOf(db: Db, project: string, path: string): string[] | null;
-}
-
 export interface WhyOptions {
-  graph?: GraphLookup;
+  /** Entry points beyond the usual names: package.json `main`/`bin`/`exports` targets. */
+  entryPoints?: string[];
 }
 
 const QUOTE_MAX = 300;
@@ -203,7 +203,7 @@ export async function why(db: Db, repo: RepoInfo, target: Target, options: WhyOp
   const requests = collectRequests(changes);
   const decisions = decisionInfos(db, project, names);
   const learnings = learningsFor(db, project, names);
-  const graph = graphInfo(db, project, target.path, options.graph);
+  const graph = graphInfo(db, project, target.path, options.entryPoints ?? packageEntryPoints(project));
   const later = changes.filter((c) => c.sha !== origin?.sha);
   const laterRequests = new Set(later.flatMap((c) => c.requests.map((r) => r.id)));
   const summary: WhySummary = {
@@ -293,12 +293,43 @@ const ENTRY = [
   /\.d\.ts$/,
 ];
 
-function graphInfo(db: Db, project: string, path: string, lookup: GraphLookup | undefined): GraphInfo {
-  const imports = lookup ? lookup.importsOf(db, project, path) : null;
-  const importers = lookup ? lookup.importersOf(db, project, path) : null;
-  const entryPoint = ENTRY.some((re) => re.test(path));
+function graphInfo(db: Db, project: string, path: string, entryPoints: string[]): GraphInfo {
+  // No parsed file for the project: the graph was never built (it is built by index and init).
+  const built = importGraphStats(db, project).files > 0;
+  const imports = built ? importsOf(db, project, path).map((n) => n.path) : null;
+  const importers = built ? importersOf(db, project, path).map((n) => n.path) : null;
+  const entryPoint = entryPoints.includes(path) || ENTRY.some((re) => re.test(path));
   const isCode = /\.[cm]?[jt]sx?$/.test(path);
   return { imports, importers, entryPoint, unreferenced: importers !== null && importers.length === 0 && !entryPoint && isCode };
+}
+
+/**
+ * Files package.json names as entry points (main, module, bin, exports), as written and with a
+ * build folder mapped back to its source (`dist/x.js` → `src/x.ts`), since both are plausible.
+ */
+export function packageEntryPoints(root: string): string[] {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') found.push(v);
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+  };
+  const p = pkg as Record<string, unknown>;
+  for (const k of ['main', 'module', 'browser', 'bin', 'exports']) walk(p[k]);
+  const out = new Set<string>();
+  for (const f of found) {
+    const rel = f.replace(/^\.\//, '');
+    out.add(rel);
+    const src = rel.replace(/^(dist|build|lib|out)\//, 'src/').replace(/\.(c|m)?js$/, '.ts');
+    out.add(src);
+    out.add(src.replace(/\.ts$/, '.tsx'));
+  }
+  return [...out];
 }
 
 function quote(text: string): { text: string; truncated: boolean } {

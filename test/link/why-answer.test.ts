@@ -55,4 +55,21 @@ describe('lore why, full answer', () => {
     expect(runCli(['learnings', 'README.md'], { cwd: dir }).stdout).toBe('no learnings attached to README.md\n');
     expect(runCli(['learn', '  '], { cwd: dir })).toMatchObject({ code: 2, stderr: 'lore: the learning is empty\nhint: usage: lore learn "TEXT" [--file F]... [--category C]\n' });
   });
+
+  it('counts importers from the import graph, and flags a file nothing imports', () => {
+    const dir = gitRepo({
+      'package.json': JSON.stringify({ name: 'x', type: 'module', bin: { x: './dist/cli.js' } }),
+      'src/a.ts': 'export const a = 1;\n',
+      'src/b.ts': "import { a } from './a.js';\nexport const b = a + 1;\n",
+      'src/lonely.ts': 'export const lonely = 1;\n',
+      'src/cli.ts': "import { b } from './b.js';\nconsole.log(b);\n",
+    });
+    expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
+    const a = runCli(['why', 'src/a.ts'], { cwd: dir }).stdout;
+    expect(a).toContain('; imported by 1 file\n');
+    expect(a).toContain('Imports 0 · imported by 1: src/b.ts');
+    expect(runCli(['why', 'src/lonely.ts'], { cwd: dir }).stdout).toContain('Imports 0 · nothing imports this file');
+    const cli = JSON.parse(runCli(['why', 'src/cli.ts', '--json'], { cwd: dir }).stdout);
+    expect(cli.graph).toEqual({ imports: ['src/b.ts'], importers: [], entryPoint: true, unreferenced: false });
+  });
 });
