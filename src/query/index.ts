@@ -1,5 +1,5 @@
 // The query folder's public surface.
-export { why, checkTarget, type WhyResult, type CommitInfo, type CommitRequest, type RequestInfo, type DecisionInfo, type GraphInfo, type WhyOptions, type WhySummary } from './why.js';
+export { why, checkTarget, type WhyResult, type CommitInfo, type CommitRequest, type RequestInfo, type DecisionInfo, type GraphInfo, type WhyOptions, type GraphLookup, type WhySummary } from './why.js';
 export { resolveTarget, type Target } from './resolve-target.js';
 export { closestPaths } from './suggest.js';
 export { doctor, type DoctorReport, type Check } from './doctor.js';

@@ -126,10 +126,23 @@ export interface WhySummary {
   text: string;
 }
 
+/** Import-graph lookups (src/query/related.ts provides one); null when the graph is not built. */
+export interface GraphLookup {
+  importsOf(db: Db, project: string, path: string): string[] | null;
+  importersOf(db: Db, project: string, path: string): string[] | null;
+}
+
 export interface WhyOptions {
+  /** Defaults to the stored import graph (null lists when no file of the project was parsed). */
+  graph?: GraphLookup;
   /** Entry points beyond the usual names: package.json `main`/`bin`/`exports` targets. */
   entryPoints?: string[];
 }
+
+const storedGraph: GraphLookup = {
+  importsOf: (db, project, path) => (importGraphStats(db, project).files > 0 ? importsOf(db, project, path).map((n) => n.path) : null),
+  importersOf: (db, project, path) => (importGraphStats(db, project).files > 0 ? importersOf(db, project, path).map((n) => n.path) : null),
+};
 
 const QUOTE_MAX = 300;
 
@@ -203,7 +216,7 @@ export async function why(db: Db, repo: RepoInfo, target: Target, options: WhyOp
   const requests = collectRequests(changes);
   const decisions = decisionInfos(db, project, names);
   const learnings = learningsFor(db, project, names);
-  const graph = graphInfo(db, project, target.path, options.entryPoints ?? packageEntryPoints(project));
+  const graph = graphInfo(db, project, target.path, options.graph ?? storedGraph, options.entryPoints ?? packageEntryPoints(project));
   const later = changes.filter((c) => c.sha !== origin?.sha);
   const laterRequests = new Set(later.flatMap((c) => c.requests.map((r) => r.id)));
   const summary: WhySummary = {
@@ -293,11 +306,9 @@ const ENTRY = [
   /\.d\.ts$/,
 ];
 
-function graphInfo(db: Db, project: string, path: string, entryPoints: string[]): GraphInfo {
-  // No parsed file for the project: the graph was never built (it is built by index and init).
-  const built = importGraphStats(db, project).files > 0;
-  const imports = built ? importsOf(db, project, path).map((n) => n.path) : null;
-  const importers = built ? importersOf(db, project, path).map((n) => n.path) : null;
+function graphInfo(db: Db, project: string, path: string, lookup: GraphLookup, entryPoints: string[]): GraphInfo {
+  const imports = lookup.importsOf(db, project, path);
+  const importers = lookup.importersOf(db, project, path);
   const entryPoint = entryPoints.includes(path) || ENTRY.some((re) => re.test(path));
   const isCode = /\.[cm]?[jt]sx?$/.test(path);
   return { imports, importers, entryPoint, unreferenced: importers !== null && importers.length === 0 && !entryPoint && isCode };
