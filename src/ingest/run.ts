@@ -108,7 +108,8 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
     resolveProject: projectResolver(),
     ignored: ignoredSessionIds(db),
     cursors: new Map(listSourceFiles(db).map((c) => [c.path, c])),
-    batchRecords: options.batchRecords ?? 2000,
+    // LORE_INGEST_BATCH: a smaller batch for tests that kill an ingest mid-file.
+    batchRecords: options.batchRecords ?? (Number(env.LORE_INGEST_BATCH) || 2000),
     batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
   };
   const total = plan.reduce((n, p) => n + p.files.length, 0);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sessionEdits, sessionMessages } from '../../src/db/index.js';
 import type { SourceAdapter, SourceRecord } from '../../src/sources/index.js';
 import { gitRepo } from '../helpers/git-repo.js';
+import { secretCorpus } from '../helpers/secrets.js';
 import { count, rowSet, run, tmpDb, tmpDir } from '../helpers/ingest.js';
 
 const SID = '11111111-2222-4333-8444-555555555555';
@@ -141,38 +142,33 @@ describe('bad input', () => {
 });
 
 describe('secrets', () => {
-  const SECRETS = {
-    anthropic: 'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghij',
-    openai: 'sk-proj-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1HgFeDcBa0123456789',
-    github: 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8',
-    aws: 'AKIAIOSFODNN7EXAMPLQ',
-    privateKey: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAzQ1Lr8s7pX2kYt\n-----END RSA PRIVATE KEY-----',
-    urlPassword: 'postgres://admin:Hunter2Secret99@db.internal:5432/app',
-    envAssignment: 'DATABASE_PASSWORD=Tr0ub4dor-and-3',
-  };
-
-  it('never writes a planted secret into the database file', async () => {
+  it('never writes a planted secret of any kind into the database file', async () => {
+    const corpus = secretCorpus();
+    expect(corpus.length).toBeGreaterThanOrEqual(40);
     const { db, path } = tmpDb();
     const { file, env } = transcript();
-    const all = Object.values(SECRETS).join('\n');
-    writeFileSync(
-      file,
-      prompt(`use these: ${all}`, { gitBranch: `feature/${SECRETS.github}` }) +
-        answer(`ok, I saw ${SECRETS.openai}`) +
-        edit('Write', { file_path: '/work/app/.env', content: `${SECRETS.envAssignment}\nAWS=${SECRETS.aws}\n` }) +
-        line('user', [{ type: 'tool_result', tool_use_id: `toolu_${clock}`, content: `wrote ${SECRETS.urlPassword}` }]) +
-        JSON.stringify({ type: 'ai-title', aiTitle: `Key ${SECRETS.anthropic}`, sessionId: SID }) +
-        '\n',
-    );
+    // Each secret in turn lands in a different place: prompt, answer, tool output, edit, title, metadata.
+    let text = '';
+    corpus.forEach((c, i) => {
+      const place = i % 6;
+      if (place === 0) text += prompt(`please use ${c.text}`);
+      else if (place === 1) text += answer(`noted: ${c.text}`);
+      else if (place === 2) text += line('user', [{ type: 'tool_result', tool_use_id: `toolu_${clock}`, content: `output:\n${c.text}\n` }]);
+      else if (place === 3) text += edit('Write', { file_path: '/work/app/config.txt', content: `${c.text}\n` });
+      else if (place === 4) text += JSON.stringify({ type: 'ai-title', aiTitle: `Title ${c.text}`, sessionId: SID }) + '\n';
+      else text += prompt('next', { gitBranch: c.text });
+    });
+    // And a streamed message still open at the end sits in the resume state.
+    text += answer(`last words ${corpus[0]!.text}`, { msgId: 'msg_open' });
+    writeFileSync(file, text);
     const { result } = await run(db, { sources: ['claude-code'], env });
-    expect(result.sources[0]!.redactions).toBeGreaterThanOrEqual(10);
-    expect(count(db, `SELECT json_extract(metadata, '$.redactions') AS n FROM sessions`)).toBeGreaterThanOrEqual(9);
+    // Titles replace each other: only the last title's redactions are in what is stored and counted.
+    expect(result.sources[0]!.redactions).toBeGreaterThanOrEqual(corpus.length - Math.ceil(corpus.length / 6));
+    expect(count(db, `SELECT json_extract(metadata, '$.redactions') AS n FROM sessions`)).toBeGreaterThan(0);
     db.close();
     const bytes = Buffer.concat([readFileSync(path), ...['-wal', '-shm'].map((s) => (exists(path + s) ? readFileSync(path + s) : Buffer.alloc(0)))]);
-    for (const [kind, secret] of Object.entries(SECRETS)) {
-      const core = kind === 'privateKey' ? 'MIIEowIBAAKCAQEAzQ1Lr8s7pX2kYt' : kind === 'urlPassword' ? 'Hunter2Secret99' : kind === 'envAssignment' ? 'Tr0ub4dor-and-3' : secret;
-      expect(bytes.includes(Buffer.from(core)), `${kind} leaked`).toBe(false);
-    }
+    const leaked = corpus.filter((c) => bytes.includes(Buffer.from(c.secret)));
+    expect(leaked.map((c) => c.name)).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { catchUpRepo, embedStage, openRepoContext, updateImportGraphRepo } from '../context.js';
 import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
+import { chatsLine } from './ingest.js';
 
 type IndexArgs = GlobalArgs & OutputArgs & { quiet?: boolean; wait?: boolean };
 
@@ -24,6 +25,7 @@ export const indexCommand: CommandModule<GlobalArgs, IndexArgs> = {
       else if (!args.quiet) {
         print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all) for ${ctx.repo.root}`);
         print(importGraphLine(g));
+        print(chatsLine(r.ingest));
         if (r.inBackground) print(`counting lines and patch-ids of ${r.details.remaining} commits in the background`);
       }
     } finally {

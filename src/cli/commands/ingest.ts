@@ -63,3 +63,12 @@ export function renderIngest(result: IngestResult): void {
   }
   print(dim(`${(result.durationMs / 1000).toFixed(1)}s; files not read were unchanged since the last ingest`));
 }
+
+/** One line for `lore index` / `lore init`: what the chat ingest stage did. */
+export function chatsLine(result: IngestResult | undefined): string {
+  if (!result) return 'chats: not read';
+  const read = result.sources.filter((s) => s.sessions > 0 || s.messages > 0);
+  if (read.length === 0) return `chats: nothing new (${result.sources.reduce((n, s) => n + s.files, 0)} transcript files unchanged)`;
+  const sum = (k: 'sessions' | 'messages' | 'edits') => read.reduce((n, s) => n + s[k], 0);
+  return `chats: ${sum('sessions')} session${sum('sessions') === 1 ? '' : 's'} updated (${sum('messages')} messages, ${sum('edits')} edits) from ${read.map((s) => s.source).join(', ')}`;
+}

@@ -3,6 +3,7 @@ import { catchUpRepo, embedStage, openRepoContext, updateImportGraphRepo } from 
 import { importGraphJson, importGraphLine } from './index-cmd.js';
 import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
+import { chatsLine } from './ingest.js';
 import { renderHookStatus } from './hook.js';
 
 type InitArgs = GlobalArgs & OutputArgs & { hooks?: boolean };
@@ -29,6 +30,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       if (hooks.length > 0) renderHookStatus(hooks);
       print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all)`);
       print(importGraphLine(g));
+      print(chatsLine(r.ingest));
     } finally {
       report.stop();
       ctx.db.close();

@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../bench/lib/replay-claude.mjs';
+import { openDb } from '../../src/db/index.js';
+import { CLI, runCli } from '../helpers/cli.js';
+import { CLAUDE_FIXTURES, rowSet, tmpDir } from '../helpers/ingest.js';
+
+/** A Claude config dir holding `copies` replayed fixture sessions, plus one big multi-copy session. */
+function claudeHome(copies: number): { env: Record<string, string>; home: string } {
+  const home = tmpDir('lore-e2e-');
+  const dir = join(home, '.claude', 'projects', '-work-app');
+  mkdirSync(dir, { recursive: true });
+  const big = readFileSync(join(CLAUDE_FIXTURES, 'codemie-code/session-3fe1b6bc.jsonl'), 'utf8');
+  const small = readFileSync(join(CLAUDE_FIXTURES, 'codemie-code/-tmp-private/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl'), 'utf8');
+  for (let i = 0; i < copies; i++) {
+    const id = `${String(i).padStart(8, '0')}-0000-4000-a000-000000000000`;
+    writeFileSync(join(dir, `${id}.jsonl`), replay(i % 2 ? big : small, `c${i}`));
+  }
+  // One long session: several replays of the big fixture in one file (many batches in one file).
+  writeFileSync(join(dir, 'ffffffff-0000-4000-a000-000000000000.jsonl'), [0, 1, 2, 3].map((k) => replay(big, `long${k}`)).join(''));
+  return { home, env: { CLAUDE_CONFIG_DIR: join(home, '.claude') } };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Starts `lore ingest` and SIGKILLs it after `ms`; resolves true when the kill landed mid-run. */
+function killAfter(ms: number, cwd: string, env: Record<string, string>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, 'ingest', '--source', 'claude-code', '-q'], { cwd, env: { ...process.env, ...env }, stdio: 'ignore' });
+    let exited = false;
+    child.on('exit', (code, signal) => {
+      exited = true;
+      resolve(signal === 'SIGKILL');
+    });
+    setTimeout(() => {
+      if (!exited) child.kill('SIGKILL');
+    }, ms);
+  });
+}
+
+describe('lore ingest (end to end)', () => {
+  it('ends with exactly the rows of an uninterrupted run after being SIGKILLed again and again', async () => {
+    const { home, env } = claudeHome(8);
+    const reference = { ...env, LORE_HOME: join(home, 'ref') };
+    const r = runCli(['ingest', '--source', 'claude-code', '--json'], { cwd: home, env: reference });
+    expect(r.code).toBe(0);
+    const refDb = openDb(join(home, 'ref', 'lore.db'));
+    const expected = rowSet(refDb);
+    refDb.close();
+    expect(expected.messages!.length).toBeGreaterThan(500);
+
+    const killed = { ...env, LORE_HOME: join(home, 'killed'), LORE_INGEST_BATCH: '150' };
+    let landed = 0;
+    for (const ms of [250, 400, 550, 700, 900, 1200, 1500, 2000]) {
+      if (await killAfter(ms, home, killed)) landed++;
+      await sleep(20);
+    }
+    expect(landed).toBeGreaterThan(0);
+    const done = runCli(['ingest', '--source', 'claude-code', '--json'], { cwd: home, env: killed });
+    expect(done.code).toBe(0);
+    const db = openDb(join(home, 'killed', 'lore.db'));
+    expect(rowSet(db)).toEqual(expected);
+    // The full-text index followed every insert and update.
+    expect(() => db.prepare(`INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)`).run()).not.toThrow();
+    db.close();
+  }, 120_000);
+
+  it('prints a summary per source, lists sessions, shows one, and forgets it', () => {
+    const { home, env } = claudeHome(2);
+    const e = { ...env, LORE_HOME: join(home, 'lore') };
+    const ingest = runCli(['ingest'], { cwd: home, env: e });
+    expect(ingest.code).toBe(0);
+    expect(ingest.stdout.split('\n').slice(0, 2)).toEqual([
+      'source       files  read  sessions  messages  edits  skipped  redacted  excluded',
+      expect.stringMatching(/^claude-code      3     3         3 +\d+ +\d+        0 +\d+         0$/),
+    ]);
+    const list = runCli(['sessions', '--json'], { cwd: home, env: e });
+    const sessions = JSON.parse(list.stdout) as { id: string; title: string; projectPath: string; metadata: { file: string } }[];
+    expect(sessions).toHaveLength(3);
+    const one = sessions.find((s) => s.title === 'create hello.py, md and js')!;
+    expect(one.projectPath).toBe('/tmp/private');
+    const text = runCli(['sessions'], { cwd: home, env: e }).stdout;
+    const short = /claude-code:[0-9a-f]{8}(?=  .*create hello\.py)/.exec(text)![0];
+    const show = runCli(['show', short], { cwd: home, env: e });
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain('create hello.py, md and js');
+    expect(show.stdout).toMatch(/✎ edit hello\.py \(Write, -0 \+8 lines\)/);
+    const json = JSON.parse(runCli(['show', short, '--json'], { cwd: home, env: e }).stdout) as { edits: unknown[]; messages: unknown[] };
+    expect(json.edits).toHaveLength(4);
+    const forget = runCli(['forget', short], { cwd: home, env: e });
+    expect(forget.stdout).toBe(`forgot 1 session (${one.id})\n`);
+    // Forgotten stays forgotten, even when the transcript grows and is read again.
+    const lines = readFileSync(one.metadata.file, 'utf8').trimEnd().split('\n');
+    appendFileSync(one.metadata.file, `${lines[lines.length - 1]}\n`);
+    expect(runCli(['ingest', '--json'], { cwd: home, env: e }).stdout).toContain('"filesRead": 1');
+    expect(JSON.parse(runCli(['sessions', '--json'], { cwd: home, env: e }).stdout)).toHaveLength(2);
+    const missing = runCli(['show', short], { cwd: home, env: e });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`no session ${short}`);
+  });
+});
