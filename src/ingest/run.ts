@@ -219,7 +219,8 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
   // A SQLite store (Cursor, OpenCode) in WAL mode commits into `<file>-wal` and leaves the main
   // file as it was until a checkpoint: the WAL counts in the stat stamp. Its header's change
   // counter moves on every write, so the head hash says nothing: the adapter keeps its own state.
-  const isStore = await isSqliteFile(file);
+  // (Transcripts in text formats are never stores: their check stays a single stat.)
+  const isStore = !/\.(jsonl|json|md|txt)$/i.test(file) && (await isSqliteFile(file));
   const wal = isStore ? await stat(`${file}-wal`).catch(() => undefined) : undefined;
   const mtimeMs = Math.trunc(Math.max(st.mtimeMs, wal?.mtimeMs ?? 0));
   const size = st.size + (wal?.size ?? 0);
@@ -326,7 +327,9 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
           if (warned++ < WARNINGS_PER_FILE) report({ type: 'warning', message: `skipped: ${rec.reason}`, file, line: rec.line });
           break;
         case 'checkpoint':
-          cursor = { path: file, source: adapter.id, size, mtimeMs, offset: rec.cursor.offset, headHash, state: rec.cursor.state, skipped };
+          // size -1 until the read completes: a run killed mid-file must not look "unchanged" to the
+          // stat-only check next time (the file's size and mtime have not moved).
+          cursor = { path: file, source: adapter.id, size: -1, mtimeMs, offset: rec.cursor.offset, headHash, state: rec.cursor.state, skipped };
           if (batch.size >= ctx.batchRecords || batch.bytes >= ctx.batchBytes) {
             // The state is taken now, before the adapter moves on.
             flush(true, false);
@@ -335,7 +338,7 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
       }
     }
     if (!cursor) cursor = { path: file, source: adapter.id, size, mtimeMs, offset: 0, headHash, skipped };
-    else cursor = { ...cursor, skipped };
+    else cursor = { ...cursor, size, skipped };
     flush(true, true);
     countRedactions();
   } catch (err) {
