@@ -1,3 +1,4 @@
+import { aider } from './aider.js';
 import { claudeCode } from './claude-code.js';
 import { cline } from './cline.js';
 import { codex } from './codex.js';
@@ -8,6 +9,7 @@ import type { SourceAdapter, SourceId } from './types.js';
 
 // One line per adapter. Adapters are small and import nothing heavy, so all load eagerly.
 export const adapters: SourceAdapter[] = [
+  aider,
   claudeCode,
   cline,
   codex,

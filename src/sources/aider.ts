@@ -1,0 +1,415 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { resumePoint } from './file-state.js';
+import { readJsonl } from './jsonl.js';
+import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SessionRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
+import { baseName } from './walk.js';
+
+/**
+ * Aider keeps its history inside each repository: `.aider.chat.history.md` (append-only Markdown,
+ * format doc §4) and `.aider.input.history` (every typed input with its local time).
+ *
+ * The Markdown has no ids and no per-message times, and its markers are ambiguous, so the rules are:
+ * `# aider chat started at` opens a session; `#### ` lines ending in two spaces are the user's
+ * input (aider adds the two spaces, Markdown headings in answers lack them); `> ` lines are aider's
+ * own output, and a multi-line output has the prefix on its first line only and two spaces after
+ * its last, so unprefixed lines continue it until then; everything else is the model's answer.
+ * Ids: session `aider:<hash of the file path>-<byte offset of its header>`, message `…:L<line>`.
+ */
+
+const CHAT = '.aider.chat.history.md';
+const INPUT = '.aider.input.history';
+const HEADER = /^# aider chat started at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)/;
+const CHECKPOINT_LINES = 2000;
+/** Slash commands that carry a request to the model; the others (/add, /undo, /run...) are meta. */
+const ASKING = /^\/(ask|code|architect|context)\s+\S/;
+/** Inputs aider writes itself: the linter's and test runner's "fix this" messages. */
+const AUTOMATIC = /^# (Fix any errors below|Running:)/;
+
+type BlockType = 'user' | 'tool' | 'assistant';
+
+interface Block {
+  type: BlockType;
+  line: number;
+  start: number;
+  /** Text lines; blank lines are kept as ''. */
+  lines: string[];
+  /** A `> ` output whose last line (two trailing spaces) has not come yet. */
+  open?: boolean;
+}
+
+interface AiderState {
+  line: number;
+  session?: { native: string; createdAt?: string; title?: string; metadata?: Record<string, unknown> };
+  /** Blocks seen in the session so far (the first `> ` block after a header is the banner). */
+  blocks: number;
+  promptId?: string;
+  /** When the current turn started (an input-history time, else the session header time). */
+  at?: string;
+  /** Index of the next unmatched `.aider.input.history` entry. */
+  inputIdx: number;
+}
+
+export const aider: SourceAdapter = {
+  id: 'aider',
+  name: 'Aider',
+
+  async locate(env: SourceEnv): Promise<string[]> {
+    const out: string[] = [];
+    const override = env.env.AIDER_CHAT_HISTORY_FILE;
+    const inputOverride = env.env.AIDER_INPUT_HISTORY_FILE;
+    for (const repo of env.knownRepos) {
+      const chat = override ? (isAbsolute(override) ? override : join(repo, override)) : join(repo, CHAT);
+      const input = inputOverride ? (isAbsolute(inputOverride) ? inputOverride : join(repo, inputOverride)) : join(repo, INPUT);
+      if (existsSync(chat)) out.push(chat);
+      // Without a chat history (aider run with --no-chat-history...), the typed inputs are still worth having.
+      else if (existsSync(input)) out.push(input);
+    }
+    return [...new Set(out)];
+  },
+
+  matches(path: string): boolean {
+    const name = baseName(path);
+    return name === CHAT || name === INPUT;
+  },
+
+  read(file: string, from: Cursor | undefined): AsyncIterable<SourceRecord> {
+    return baseName(file) === INPUT ? readInputHistory(file, from) : readChatHistory(file, from);
+  },
+};
+
+interface InputEntry {
+  at: string;
+  text: string;
+}
+
+/** `.aider.input.history` (prompt_toolkit FileHistory): `# <local datetime>` then `+`-prefixed lines. */
+export function parseInputHistory(text: string): InputEntry[] {
+  const out: InputEntry[] = [];
+  let cur: { at: string; lines: string[] } | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const m = /^# (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)\s*$/.exec(line);
+    if (m) {
+      if (cur) out.push({ at: cur.at, text: cur.lines.join('\n') });
+      cur = { at: localToIso(m[1]!) ?? '', lines: [] };
+    } else if (cur && line.startsWith('+')) cur.lines.push(line.slice(1));
+  }
+  if (cur) out.push({ at: cur.at, text: cur.lines.join('\n') });
+  return out;
+}
+
+/** Aider writes local time without a zone: read it in this machine's zone. */
+function localToIso(text: string): string | undefined {
+  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?/.exec(text);
+  if (!m) return undefined;
+  const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+function pathHash(file: string): string {
+  return createHash('sha1').update(file).digest('hex').slice(0, 12);
+}
+
+function loadInputs(chatFile: string): InputEntry[] {
+  try {
+    return parseInputHistory(readFileSync(join(dirname(chatFile), INPUT), 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+async function* readChatHistory(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
+  let resume: ReturnType<typeof resumePoint>;
+  try {
+    resume = resumePoint(file, from);
+  } catch (err) {
+    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+    return;
+  }
+  const saved = resume.start > 0 ? (from?.state as AiderState | undefined) : undefined;
+  const ok = saved && typeof saved.line === 'number';
+  let st: AiderState = ok ? structuredClone(saved) : { line: 1, blocks: 0, inputIdx: 0 };
+  const offset = ok ? resume.start : 0;
+  const cwd = dirname(file);
+  const fileKey = pathHash(file);
+  const inputs = loadInputs(file);
+  const out: SourceRecord[] = [];
+  let block: Block | undefined;
+  /** The state before the open block, and where it starts: the only safe place to resume. */
+  let safe = { offset, state: structuredClone(st) };
+  let prevLine = st.line - 1;
+  let lastEnd = offset;
+  let sinceCheckpoint = 0;
+
+  const sessionRecord = (): SessionRecord => {
+    const s = st.session!;
+    return {
+      id: `aider:${s.native}`,
+      source: 'aider',
+      cwd,
+      ...(s.createdAt ? { createdAt: s.createdAt } : {}),
+      ...(s.title ? { title: s.title } : {}),
+      ...(s.metadata ? { metadata: s.metadata } : {}),
+    };
+  };
+  const ensureSession = (startOffset: number): void => {
+    if (st.session) return;
+    // Content before any header (a history that starts mid-session): a session keyed by where it starts.
+    st.session = { native: `${fileKey}-${startOffset}` };
+    st.blocks = 0;
+    out.push({ kind: 'session', session: sessionRecord() });
+  };
+
+  const close = (): void => {
+    const b = block;
+    block = undefined;
+    if (!b) return;
+    ensureSession(b.start);
+    const sid = `aider:${st.session!.native}`;
+    const id = `${sid}:L${b.line}`;
+    const first = st.blocks++ === 0;
+    const at = st.at ?? st.session!.createdAt;
+    const msg = (role: Role, kind: MessageKind, content: string, metadata?: Record<string, unknown>, createdAt = at): void => {
+      const m: MessageRecord = { id, sessionId: sid, role, kind, content, ...(createdAt ? { createdAt } : {}), ...(metadata ? { metadata } : {}) };
+      out.push({ kind: 'message', message: m });
+    };
+    if (b.type === 'user') {
+      const text = b.lines.map((l) => l.replace(/^####( |$)/, '').replace(/ {2}$/, '')).join('\n').trim();
+      const input = matchInput(text);
+      if (input) st.at = input;
+      const kind: MessageKind = text === '' || text === '<blank>' || AUTOMATIC.test(text) || (text.startsWith('/') && !ASKING.test(text)) ? 'meta' : 'prompt';
+      msg('user', kind, text, undefined, input ?? at);
+      if (kind === 'prompt') {
+        st.promptId = id;
+        if (!st.session!.title) {
+          st.session!.title = title(text);
+          out.push({ kind: 'session', session: sessionRecord() });
+        }
+      }
+      return;
+    }
+    if (b.type === 'tool') {
+      const lines = b.lines.map((l) => l.replace(/^>( |$)/, '').replace(/ {2}$/, ''));
+      const text = lines.join('\n').trim();
+      const metadata: Record<string, unknown> = {};
+      const applied: string[] = [];
+      const commits: { sha: string; message: string }[] = [];
+      for (const l of lines) {
+        const a = /^Applied edit to (.+?)\s*$/.exec(l);
+        if (a) applied.push(a[1]!);
+        const c = /^Commit ([0-9a-f]{7,40}) (.*?)\s*$/.exec(l);
+        if (c) commits.push({ sha: c[1]!, message: c[2]! });
+      }
+      if (applied.length) metadata.appliedEdits = applied;
+      if (commits.length) metadata.commits = commits;
+      if (first && st.session!.createdAt) {
+        // The start-up banner: model, version, repo.
+        const info = bannerInfo(lines);
+        st.session!.metadata = { ...st.session!.metadata, ...info };
+        if (Object.keys(info).length) out.push({ kind: 'session', session: sessionRecord() });
+        msg('system', 'meta', text, { ...metadata, banner: true });
+        return;
+      }
+      msg('tool', 'tool_result', text, Object.keys(metadata).length ? metadata : undefined);
+      return;
+    }
+    const text = b.lines.join('\n').trim();
+    if (!text) {
+      st.blocks--;
+      return;
+    }
+    msg('assistant', 'text', text);
+    let n = 0;
+    for (const e of searchReplaceBlocks(text)) {
+      const edit: FileEditRecord = {
+        id: `${id}#${n++}`,
+        sessionId: sid,
+        messageId: id,
+        ...(st.promptId ? { requestId: st.promptId } : {}),
+        path: e.path,
+        cwd,
+        tool: 'search_replace',
+        oldText: e.oldText,
+        newText: e.newText,
+        ...(at ? { createdAt: at } : {}),
+      };
+      out.push({ kind: 'edit', edit });
+    }
+  };
+
+  /** The time of the typed input matching this prompt (inputs are in order; look a little ahead). */
+  function matchInput(text: string): string | undefined {
+    for (let i = st.inputIdx; i < Math.min(inputs.length, st.inputIdx + 50); i++) {
+      if (inputs[i]!.text.trim() === text) {
+        st.inputIdx = i + 1;
+        return inputs[i]!.at || undefined;
+      }
+    }
+    return undefined;
+  }
+
+  const open = (type: BlockType, line: number, start: number, text: string): void => {
+    close();
+    // Resuming here re-reads this block whole, with the state as it is now.
+    safe = { offset: start, state: structuredClone({ ...st, line }) };
+    block = { type, line, start, lines: [text] };
+  };
+
+  try {
+    for await (const l of readJsonl(file, { offset, startLine: st.line, raw: true })) {
+      st.line = l.line + 1;
+      lastEnd = l.end;
+      const gap = l.line - prevLine - 1;
+      prevLine = l.line;
+      if (l.text === undefined) {
+        out.push({ kind: 'skip', line: l.line, reason: l.error ?? 'unreadable line' });
+        yield* out.splice(0);
+        continue;
+      }
+      const text = l.text.endsWith('\r') ? l.text.slice(0, -1) : l.text;
+      const blank = text.trim() === '';
+      const header = HEADER.exec(text);
+      if (header) {
+        close();
+        const native = `${fileKey}-${l.start}`;
+        st = { line: l.line + 1, blocks: 0, inputIdx: st.inputIdx, session: { native, ...(localToIso(header[1]!) ? { createdAt: localToIso(header[1]!)! } : {}) } };
+        st.at = st.session!.createdAt;
+        out.push({ kind: 'session', session: sessionRecord() });
+        safe = { offset: l.end, state: structuredClone(st) };
+      } else if (/^####( |$)/.test(text) && (text.endsWith('  ') || /^####\s*$/.test(text))) {
+        if (block?.type === 'user' && gap === 0) block.lines.push(text);
+        else open('user', l.line, l.start, text);
+      } else if (/^>( |$)/.test(text) && !(block?.type === 'assistant' && !/ {2}$/.test(text) && gap === 0)) {
+        if (block?.type === 'tool' && gap === 0) block.lines.push(text);
+        else open('tool', l.line, l.start, text);
+        block!.open = !(text.endsWith('  ') && text.trim().length > 1) && text.trim() !== '>';
+      } else if (block?.type === 'tool' && block.open) {
+        for (let i = 0; i < gap; i++) block.lines.push('');
+        block.lines.push(text);
+        if (text.endsWith('  ') && !blank) block.open = false;
+      } else if (blank) {
+        if (block?.type === 'assistant') block.lines.push('');
+        // a blank line between blocks: nothing to keep
+      } else if (block?.type === 'assistant') {
+        for (let i = 0; i < gap; i++) block.lines.push('');
+        block.lines.push(text);
+      } else open('assistant', l.line, l.start, text);
+      yield* out.splice(0);
+      if (++sinceCheckpoint >= CHECKPOINT_LINES && safe.offset > offset) {
+        sinceCheckpoint = 0;
+        yield { kind: 'checkpoint', cursor: resume.cursorAt(safe.offset, safe.state) };
+      }
+    }
+  } catch (err) {
+    out.push({ kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+  }
+  // The last block may still grow (aider is running): store it now, and resume at its start.
+  const last = block ? safe : undefined;
+  close();
+  yield* out.splice(0);
+  if (last) yield { kind: 'checkpoint', cursor: resume.cursorAt(last.offset, last.state) };
+  else yield { kind: 'checkpoint', cursor: resume.cursorAt(lastEnd, st) };
+}
+
+/** Model, version and repository from aider's start-up lines. */
+function bannerInfo(lines: string[]): Record<string, unknown> {
+  const info: Record<string, unknown> = {};
+  for (const l of lines) {
+    const v = /^Aider (v\S+)/.exec(l);
+    if (v) info.aiderVersion = v[1];
+    const m = /^(?:Main model|Models?): (\S+)/.exec(l);
+    if (m && !info.model) info.model = m[1];
+    const g = /^Git repo: (.+)$/.exec(l);
+    if (g) info.gitRepo = g[1];
+  }
+  return info;
+}
+
+export interface SearchReplace {
+  path: string;
+  oldText: string;
+  newText: string;
+}
+
+/**
+ * SEARCH/REPLACE blocks in an answer, each with the file path written just before it (within three
+ * lines, skipping the code fence), else the previous block's path, as aider's own parser does.
+ */
+export function searchReplaceBlocks(text: string): SearchReplace[] {
+  const lines = text.split('\n');
+  const out: SearchReplace[] = [];
+  let lastPath: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^<{5,9} SEARCH\s*$/.test(lines[i]!)) continue;
+    let path: string | undefined;
+    for (let j = i - 1; j >= Math.max(0, i - 3); j--) {
+      const candidate = cleanPath(lines[j]!);
+      if (candidate === null) continue; // a fence or an empty line
+      path = candidate;
+      break;
+    }
+    path ??= lastPath;
+    const old: string[] = [];
+    const neu: string[] = [];
+    let k = i + 1;
+    const isHead = (x: string): boolean => /^<{5,9} SEARCH\s*$/.test(x);
+    while (k < lines.length && !/^={5,9}\s*$/.test(lines[k]!) && !isHead(lines[k]!)) old.push(lines[k++]!);
+    if (k >= lines.length || isHead(lines[k]!)) {
+      i = k - 1; // unterminated (the answer was cut off): look again from the next block
+      continue;
+    }
+    k++;
+    while (k < lines.length && !/^>{5,9} REPLACE\s*$/.test(lines[k]!) && !isHead(lines[k]!)) neu.push(lines[k++]!);
+    if (k >= lines.length || isHead(lines[k]!)) {
+      i = k - 1;
+      continue;
+    }
+    i = k;
+    if (!path) continue;
+    lastPath = path;
+    out.push({ path, oldText: old.join('\n'), newText: neu.join('\n') });
+  }
+  return out;
+}
+
+/** A file path as aider accepts it before a block, or null for a fence/blank line, or undefined when it is prose. */
+function cleanPath(line: string): string | null | undefined {
+  const t = line.trim();
+  if (t === '' || t.startsWith('```') || t === '...' || /^<\/?(source|code|pre|codeblock)\b/.test(t)) return null; // aider's fences
+  const p = t.replace(/^#+\s*/, '').replace(/:$/, '').replace(/^[`*]+|[`*]+$/g, '').trim();
+  if (!p || /\s{2,}/.test(p) || p.length > 250 || /^[<>=]{5}/.test(p)) return undefined;
+  // Prose is not a path: a path has no spaces, or at least a separator or an extension.
+  if (/\s/.test(p) && !/[\\/]/.test(p)) return undefined;
+  return p;
+}
+
+function title(text: string): string {
+  const first = text.replace(/^\/(ask|code|architect|context)\s+/, '').trim().split('\n')[0] ?? '';
+  return first.length > 100 ? `${first.slice(0, 97)}...` : first;
+}
+
+/** An input history alone: one session per file, each input a prompt (or meta for commands). */
+async function* readInputHistory(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
+  let text: string;
+  let resume: ReturnType<typeof resumePoint>;
+  try {
+    resume = resumePoint(file, from);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+    return;
+  }
+  const sid = `aider:${pathHash(file)}-input`;
+  const entries = parseInputHistory(text);
+  yield { kind: 'session', session: { id: sid, source: 'aider', cwd: dirname(file), ...(entries[0]?.at ? { createdAt: entries[0].at } : {}), metadata: { inputHistoryOnly: true } } };
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const t = e.text.trim();
+    const kind: MessageKind = t === '' || (t.startsWith('/') && !ASKING.test(t)) ? 'meta' : 'prompt';
+    yield { kind: 'message', message: { id: `${sid}:${i}`, sessionId: sid, role: 'user', kind, content: t, ...(e.at ? { createdAt: e.at } : {}) } };
+  }
+  yield { kind: 'checkpoint', cursor: resume.cursorAt(Buffer.byteLength(text), { entries: entries.length }) };
+}

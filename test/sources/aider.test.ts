@@ -1,0 +1,265 @@
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { aider, parseInputHistory, searchReplaceBlocks } from '../../src/sources/aider.js';
+import { adapterById } from '../../src/sources/index.js';
+import { REAL, count, readAll, tempDir } from './adapter-harness.js';
+
+const HISTORY = join(REAL, 'aider/aider/chat-history.excerpt-1.md');
+const local = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): string => new Date(y, mo - 1, d, h, mi, s, ms).toISOString();
+
+function repoWith(history: string, input?: string): { dir: string; file: string } {
+  const dir = tempDir('lore-aider-');
+  const file = join(dir, '.aider.chat.history.md');
+  writeFileSync(file, history);
+  if (input !== undefined) writeFileSync(join(dir, '.aider.input.history'), input);
+  return { dir, file };
+}
+
+const SESSION = [
+  '# aider chat started at 2024-08-05 19:33:32',
+  '',
+  '> /usr/bin/aider aider/utils.py  ',
+  '> Aider v0.47.2-dev  ',
+  '> Models: claude-3-5-sonnet-20240620 with diff edit format, weak model claude-3-haiku-20240307  ',
+  '> Git repo: .git with 300 files  ',
+  '',
+  '#### Use the Spinner instead  ',
+  '#### of the inlined one  ',
+  '',
+  "Certainly! Here's the change:",
+  '',
+  'aider/utils.py',
+  '```python',
+  '<<<<<<< SEARCH',
+  'def spin():',
+  '    pass',
+  '=======',
+  'def spin():',
+  '    Spinner().step()',
+  '>>>>>>> REPLACE',
+  '```',
+  '',
+  '> Tokens: 5,244 sent, 604 received.  ',
+  '> Applied edit to aider/utils.py  ',
+  '> Commit fd43cd4 feat: Use the Spinner instead of the inlined custom spinner  ',
+  '> You can use /undo to undo and discard each aider commit.  ',
+  '',
+  '#### /undo  ',
+  '',
+  '> Removed: fd43cd4 feat: Use the Spinner  ',
+  '',
+].join('\n');
+
+describe('aider adapter on the real history', () => {
+  it('is registered', () => {
+    expect(adapterById('aider')).toBe(aider);
+  });
+
+  // Hand checks on the 1.9 MB excerpt (python over the file, see the report of this change):
+  // 515 `# aider chat started at` headers + the leading part before the first one = 516 sessions;
+  // 898 runs of `#### …  ` lines, of which 402 are commands other than /ask /code /architect,
+  // `<blank>` or aider's own "# Fix any errors below" = 496 prompts; 427 headers followed by a `> `
+  // banner; 192 `> Applied edit to` and 315 `> Commit <sha>` lines; 340 `<<<<<<< SEARCH` lines in
+  // answers, of which 20 are cut off (no `>>>>>>> REPLACE`) = 320 + 1 whose text holds `#### ` lines = 321.
+  it('parses the 1.9 MB history quickly into sessions, prompts, answers and edits', async () => {
+    const dir = tempDir('lore-aider-');
+    const file = join(dir, '.aider.chat.history.md');
+    copyFileSync(HISTORY, file);
+    const t0 = performance.now();
+    const r = await readAll(aider, file);
+    const ms = performance.now() - t0;
+    expect(ms).toBeLessThan(4000); // about 0.4 s in a bare node run; generous for a loaded CI machine
+    expect(r.skips).toEqual([]);
+    expect(r.sessions.size).toBe(516);
+    expect(count(r, 'user', 'prompt')).toBe(496);
+    expect(count(r, 'user', 'meta')).toBe(402);
+    expect(count(r, 'assistant', 'text')).toBe(402);
+    expect(count(r, 'system', 'meta')).toBe(427);
+    expect(r.edits.size).toBe(321);
+    let applied = 0;
+    let commits = 0;
+    for (const m of r.messages.values()) {
+      applied += ((m.metadata?.appliedEdits as string[] | undefined) ?? []).length;
+      commits += ((m.metadata?.commits as unknown[] | undefined) ?? []).length;
+    }
+    expect([applied, commits]).toEqual([192, 315]);
+    for (const s of r.sessions.values()) expect(s.cwd).toBe(dir);
+
+    // The second session (line 96): `aider --lint --commit`, whose banner holds a commit.
+    const lint = [...r.sessions.values()][1]!;
+    expect(lint.createdAt).toBe(local(2024, 8, 5, 19, 33, 2));
+    expect(lint.metadata).toMatchObject({ aiderVersion: 'v0.47.2-dev', model: 'claude-3-5-sonnet-20240620', gitRepo: '.git with 300 files' });
+    const banner = [...r.messages.values()].find((m) => m.sessionId === lint.id)!;
+    expect(banner.metadata).toMatchObject({ banner: true, commits: [{ sha: 'd0ffbf1', message: 'fix: Reorder imports in repomap.py' }] });
+
+    // The third session: the first edit, applied and committed.
+    const third = [...r.sessions.values()][2]!;
+    expect(third.title).toBe('Use the Spinner instead of the inlined custom spinner');
+    const firstEdit = [...r.edits.values()][0]!;
+    expect(firstEdit).toMatchObject({ sessionId: third.id, path: 'aider/utils.py', cwd: dir, tool: 'search_replace' });
+    expect(firstEdit.oldText).toContain('def run_install(cmd):');
+    expect(r.messages.get(firstEdit.requestId!)?.content).toBe('Use the Spinner instead of the inlined custom spinner');
+    const paths = new Map<string, number>();
+    for (const e of r.edits.values()) paths.set(e.path, (paths.get(e.path) ?? 0) + 1);
+    expect(paths.get('aider/commands.py')).toBe(60);
+    expect(paths.get('aider/coders/base_coder.py')).toBe(45);
+    expect(paths.get('aider/website/docs/usage/modes.md')).toBe(2);
+    expect(paths.size).toBe(34);
+  });
+
+  it('gives the same rows when the history is read in two pieces', async () => {
+    const bytes = readFileSync(HISTORY).subarray(0, 120_000);
+    const dir = tempDir('lore-aider-');
+    const file = join(dir, '.aider.chat.history.md');
+    writeFileSync(file, bytes);
+    const full = await readAll(aider, file);
+    for (const cut of [3_000, 4_391, 10_000, 20_017, 55_555, 119_000]) {
+      writeFileSync(file, bytes.subarray(0, cut));
+      const first = await readAll(aider, file);
+      appendFileSync(file, bytes.subarray(cut));
+      const both = await readAll(aider, file, first.cursor, first);
+      const rows = (r: typeof full): string[] => [...r.messages.values()].map((m) => `${m.id} ${m.role}/${m.kind} ${m.content}`).sort();
+      expect(rows(both), `cut at ${cut}`).toEqual(rows(full));
+      expect([...both.edits.keys()].sort()).toEqual([...full.edits.keys()].sort());
+    }
+  });
+});
+
+describe('aider adapter on written cases', () => {
+  it('reads a session: banner, prompt with its input-history time, answer, edit, applied edit and commit', async () => {
+    const input = '\n# 2024-08-05 19:33:40.519792\n+Use the Spinner instead\n+of the inlined one\n\n# 2024-08-05 19:35:01.000001\n+/undo\n';
+    const { dir, file } = repoWith(SESSION, input);
+    const r = await readAll(aider, file);
+    expect(r.skips).toEqual([]);
+    const [session] = [...r.sessions.values()];
+    expect(session).toMatchObject({ cwd: dir, createdAt: local(2024, 8, 5, 19, 33, 32), title: 'Use the Spinner instead', metadata: { model: 'claude-3-5-sonnet-20240620' } });
+    const msgs = [...r.messages.values()];
+    expect(msgs.map((m) => `${m.role}/${m.kind}`)).toEqual(['system/meta', 'user/prompt', 'assistant/text', 'tool/tool_result', 'user/meta', 'tool/tool_result']);
+    expect(msgs[1]!.content).toBe('Use the Spinner instead\nof the inlined one');
+    expect(msgs[1]!.createdAt).toBe(local(2024, 8, 5, 19, 33, 40, 519));
+    expect(msgs[4]!.createdAt).toBe(local(2024, 8, 5, 19, 35, 1));
+    expect(msgs[3]!.metadata).toEqual({ appliedEdits: ['aider/utils.py'], commits: [{ sha: 'fd43cd4', message: 'feat: Use the Spinner instead of the inlined custom spinner' }] });
+    const [edit] = [...r.edits.values()];
+    expect(edit).toMatchObject({ path: 'aider/utils.py', cwd: dir, oldText: 'def spin():\n    pass', newText: 'def spin():\n    Spinner().step()', messageId: msgs[2]!.id, requestId: msgs[1]!.id });
+  });
+
+  it('waits for a half-written line and re-reads the growing last block', async () => {
+    const { file } = repoWith(SESSION.slice(0, SESSION.indexOf('> Tokens')) + '> Applied edit to aid');
+    const a = await readAll(aider, file);
+    expect(count(a, 'assistant', 'text')).toBe(1);
+    expect(count(a, 'tool')).toBe(0);
+    appendFileSync(file, 'er/utils.py  \n> Commit fd43cd4 feat: x  \n');
+    const b = await readAll(aider, file, a.cursor, a);
+    const tool = [...b.messages.values()].find((m) => m.role === 'tool')!;
+    expect(tool.metadata).toEqual({ appliedEdits: ['aider/utils.py'], commits: [{ sha: 'fd43cd4', message: 'feat: x' }] });
+    expect(b.edits.size).toBe(1);
+    appendFileSync(file, '> You can use /undo  \n');
+    const c = await readAll(aider, file, b.cursor, b);
+    expect(c.messages.get(tool.id)!.content).toBe('Applied edit to aider/utils.py\nCommit fd43cd4 feat: x\nYou can use /undo');
+    expect(c.messages.size).toBe(b.messages.size);
+  });
+
+  it('reads a rewritten history again from the start', async () => {
+    const { file } = repoWith(SESSION);
+    const a = await readAll(aider, file);
+    writeFileSync(file, SESSION.replace('2024-08-05 19:33:32', '2024-09-01 10:00:00'));
+    const b = await readAll(aider, file, a.cursor);
+    expect([...b.sessions.values()][0]!.createdAt).toBe(local(2024, 9, 1, 10, 0, 0));
+    expect(b.messages.size).toBe(6);
+  });
+
+  it('skips a line of invalid UTF-8 and keeps the rest', async () => {
+    const dir = tempDir('lore-aider-');
+    const file = join(dir, '.aider.chat.history.md');
+    writeFileSync(file, Buffer.concat([Buffer.from('# aider chat started at 2024-08-05 19:33:32\n\n#### hello  \n\n'), Buffer.from([0xff, 0xfe, 0x41, 0x0a]), Buffer.from('\nanswer text\n')]));
+    const r = await readAll(aider, file);
+    expect(r.skips).toEqual([{ line: 5, reason: 'invalid UTF-8' }]);
+    expect([...r.messages.values()].map((m) => m.content)).toEqual(['hello', 'answer text']);
+  });
+
+  it('keeps Markdown headings and quotes of an answer inside the answer', async () => {
+    const { file } = repoWith('# aider chat started at 2024-08-05 19:33:32\n\n#### explain  \n\nHere:\n\n#### `Coder` Class\n> a quote\nmore\n\n> Tokens: 1 sent  \n');
+    const r = await readAll(aider, file);
+    expect([...r.messages.values()].map((m) => `${m.role}:${m.content}`)).toEqual(['user:explain', 'assistant:Here:\n\n#### `Coder` Class\n> a quote\nmore', 'tool:Tokens: 1 sent']);
+  });
+
+  it('finds paths before SEARCH/REPLACE blocks in every fence style, reusing the last one', () => {
+    const text = [
+      'src/a.py',
+      '```python',
+      '<<<<<<< SEARCH',
+      'a',
+      '=======',
+      'b',
+      '>>>>>>> REPLACE',
+      '```',
+      '',
+      '```python',
+      '<<<<<<< SEARCH',
+      'c',
+      '=======',
+      'd',
+      '>>>>>>> REPLACE',
+      '```',
+      '',
+      '<source>python',
+      '`src/b.py`',
+      '<<<<<<< SEARCH',
+      '=======',
+      'new file',
+      '>>>>>>> REPLACE',
+      '</source>',
+      'src/c.py',
+      '<<<<<<< SEARCH',
+      'cut off',
+    ].join('\n');
+    expect(searchReplaceBlocks(text)).toEqual([
+      { path: 'src/a.py', oldText: 'a', newText: 'b' },
+      { path: 'src/a.py', oldText: 'c', newText: 'd' },
+      { path: 'src/b.py', oldText: '', newText: 'new file' },
+    ]);
+  });
+
+  it('parses the input history with its local times', () => {
+    expect(parseInputHistory('\n# 2025-10-23 17:05:03.519792\n+/add /path/one\n+  /path/two\n')).toEqual([{ at: local(2025, 10, 23, 17, 5, 3, 519), text: '/add /path/one\n  /path/two' }]);
+  });
+
+  it('reads an input history alone as one session of prompts', async () => {
+    const dir = tempDir('lore-aider-');
+    const file = join(dir, '.aider.input.history');
+    writeFileSync(file, '\n# 2025-10-23 17:05:03.5\n+/add a.py\n\n# 2025-10-23 17:06:00.0\n+make it faster\n');
+    const r = await readAll(aider, file);
+    expect([...r.messages.values()].map((m) => `${m.kind}:${m.content}`)).toEqual(['meta:/add a.py', 'prompt:make it faster']);
+    expect([...r.sessions.values()][0]!.cwd).toBe(dir);
+  });
+});
+
+describe('aider adapter locating histories', () => {
+  it('finds the history in each known repo on each OS, else the input history', async () => {
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
+      const a = repoWith(SESSION, '');
+      const b = tempDir('lore-aider-');
+      writeFileSync(join(b, '.aider.input.history'), '# 2025-01-01 00:00:00.0\n+hi\n');
+      const c = tempDir('lore-aider-');
+      const found = await aider.locate({ env: {}, home: tempDir(), platform, knownRepos: [a.dir, b, c] });
+      expect(found).toEqual([a.file, join(b, '.aider.input.history')]);
+    }
+  });
+
+  it('honours AIDER_CHAT_HISTORY_FILE, relative to each repo or absolute', async () => {
+    const repo = tempDir('lore-aider-');
+    mkdirSync(join(repo, 'logs'));
+    writeFileSync(join(repo, 'logs/chat.md'), SESSION);
+    expect(await aider.locate({ env: { AIDER_CHAT_HISTORY_FILE: 'logs/chat.md' }, home: tempDir(), platform: 'linux', knownRepos: [repo] })).toEqual([join(repo, 'logs/chat.md')]);
+    const abs = join(tempDir(), 'all.md');
+    writeFileSync(abs, SESSION);
+    expect(await aider.locate({ env: { AIDER_CHAT_HISTORY_FILE: abs }, home: tempDir(), platform: 'linux', knownRepos: [repo] })).toEqual([abs]);
+  });
+
+  it('matches its two file names on either separator', () => {
+    expect(aider.matches('/r/.aider.chat.history.md')).toBe(true);
+    expect(aider.matches('C:\\r\\.aider.input.history')).toBe(true);
+    expect(aider.matches('/r/chat.md')).toBe(false);
+  });
+});
