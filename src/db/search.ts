@@ -234,3 +234,12 @@ function linkedByRelationship(db: Db, node: string): { p: string }[] {
 export function messagesHighWater(db: Db): number {
   return (db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM messages').get() as { n: number }).n;
 }
+
+/** messages.metadata.kind of each message id (for ranking priors). */
+export function messageKinds(db: Db, ids: string[]): Map<string, string> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .prepare(`SELECT id, coalesce(json_extract(metadata, '$.kind'), '') AS kind FROM messages WHERE id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(ids)) as { id: string; kind: string }[];
+  return new Map(rows.map((r) => [r.id, r.kind]));
+}

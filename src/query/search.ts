@@ -6,6 +6,7 @@ import {
   hitRows,
   itemsLinkedToFile,
   linkedFiles,
+  messageKinds,
   nearestItems,
   snippetOf,
   vectorModel,
@@ -30,7 +31,11 @@ export interface SearchOptions {
   /** Repo-relative path: only items linked to it. */
   file?: string;
   mode?: SearchMode;
-  /** Vector hits less similar than this (cosine) are dropped; default 0.2 for the hash embedder (unrelated texts score ~0.1), else 0. */
+  /** Score multiplier by message kind (tool output and calls rank below what people and assistants wrote). */
+  kindPrior?: Record<string, number>;
+  /** Weight of the vector list in the fusion (the full-text lists weigh 1). */
+  vectorWeight?: number;
+  /** Vector hits less similar than this (cosine) are dropped; default 0.1 for the hash embedder (unrelated texts score about 0 to 0.15), else 0. */
   minSimilarity?: number;
 }
 
@@ -63,6 +68,10 @@ export interface SearchResult {
 }
 
 const RRF_K = 60;
+// Tuned on bench/retrieval-labels.json (see bench/search.mjs): tool output and tool calls crowd out
+// the prompts and answers that say why; vectors (lexical hashes by default) weigh a bit less than BM25.
+const DEFAULT_VECTOR_WEIGHT = 0.7;
+const KIND_PRIOR: Record<string, number> = { tool_result: 0.5, tool_call: 0.5, meta: 0.5 };
 
 const STOP = new Set(
   'a an and are as at be but by did do does for from had has have how i if in into is it its me my no not of on or our so that the their them then there these they this to was we were what when where which who why will with would you your'.split(' '),
@@ -125,7 +134,7 @@ export async function search(db: Db, options: SearchOptions, deps: { embedder: E
       result.vectors.status = 'used';
       const [q] = await deps.embedder.embed([options.query]);
       const near = nearestItems(db, q!, Object.keys(filters).length > 0 ? depth * 4 : depth);
-      const floor = options.minSimilarity ?? (current.startsWith('hash-') ? 0.2 : 0);
+      const floor = options.minSimilarity ?? (current.startsWith('hash-') ? 0.1 : 0);
       const close = near.filter((n) => 1 - n.distance >= floor);
       const list = filterRefs(db, close.map((n) => ({ kind: n.kind, ref: n.ref })), filters).slice(0, depth);
       lists.push(list);
@@ -134,14 +143,19 @@ export async function search(db: Db, options: SearchOptions, deps: { embedder: E
   }
 
   const scores = new Map<string, { ref: RankedRef; score: number }>();
-  for (const list of lists) {
+  const vectorWeight = options.vectorWeight ?? DEFAULT_VECTOR_WEIGHT;
+  lists.forEach((list, i) => {
+    const weight = mode === 'hybrid' && i === lists.length - 1 && vecFound.size > 0 ? vectorWeight : 1;
     list.forEach((ref, rank) => {
       const k = key(ref);
       const entry = scores.get(k) ?? { ref, score: 0 };
-      entry.score += 1 / (RRF_K + rank + 1);
+      entry.score += weight / (RRF_K + rank + 1);
       scores.set(k, entry);
     });
-  }
+  });
+  const prior = options.kindPrior ?? KIND_PRIOR;
+  const kinds = messageKinds(db, [...scores.values()].filter((e) => e.ref.kind === 'message').map((e) => e.ref.ref));
+  for (const e of scores.values()) if (e.ref.kind === 'message') e.score *= prior[kinds.get(e.ref.ref) ?? ''] ?? 1;
   const top = [...scores.values()].sort((a, b) => b.score - a.score).slice(0, limit);
   const rows = hitRows(db, top.map((t) => t.ref));
   const scoreOf = new Map(top.map((t) => [key(t.ref), t.score]));

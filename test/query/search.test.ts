@@ -69,7 +69,9 @@ describe('search', () => {
   it('keeps only items linked to a file through edits, commits, relationships and learnings', async () => {
     expect((await ids(db, { query: 'ORM prepared statements', file: 'src/db/open.ts' })).sort()).toEqual(['claude-code:s1:m2', `git:${P1}:${'a'.repeat(40)}`, 'l1'].sort());
     expect(await ids(db, { query: 'bcrypt', file: 'src/auth/login.ts' })).toEqual(['codex:s2:m2']);
-    expect(await ids(db, { query: 'bcrypt', file: 'src/db/open.ts' })).toEqual([]);
+    expect(await ids(db, { query: 'bcrypt', file: 'src/db/open.ts', mode: 'fts' })).toEqual([]);
+    const linked = ['claude-code:s1:m2', `git:${P1}:${'a'.repeat(40)}`, 'l1'];
+    for (const id of await ids(db, { query: 'bcrypt', file: 'src/db/open.ts' })) expect(linked).toContain(id);
   });
 
   it('takes quotes, dashes, stars, colons and parentheses as text', async () => {
@@ -86,6 +88,15 @@ describe('search', () => {
     expect(r.hits[0]!.matchedBy).toEqual(['vector']);
     const h = await search(db, { query: 'login passwords' }, { embedder });
     expect(h.hits[0]!.matchedBy).toEqual(['fts', 'vector']);
+  });
+
+  it('ranks what people and assistants wrote above tool output with the same words', async () => {
+    const { db: d } = tempDb();
+    seedSession(d, { id: 's', project: P1, source: 'claude-code' });
+    seedMessage(d, { id: 's:out', session: 's', role: 'tool', kind: 'tool_result', content: 'checksum mismatch checksum mismatch in pack' });
+    seedMessage(d, { id: 's:ask', session: 's', content: 'why the checksum mismatch happens after a rebase' });
+    await embedPending(d, embedder);
+    expect(await ids(d, { query: 'checksum mismatch' })).toEqual(['s:ask', 's:out']);
   });
 
   it('says the database is empty when nothing is indexed', async () => {
