@@ -28,7 +28,7 @@ export interface NearItem {
 }
 
 /** Above this many vectors a query prefilters on sign bits instead of scanning every float vector. */
-export const EXACT_SCAN_LIMIT = 100_000;
+export const EXACT_SCAN_LIMIT = 20_000;
 
 const loaded = new WeakSet<Db>();
 
@@ -36,6 +36,8 @@ const loaded = new WeakSet<Db>();
 export function loadVectorExtension(db: Db): void {
   if (loaded.has(db)) return;
   sqliteVec.load(db);
+  // A KNN scan reads every vector: memory-mapped pages make that a walk through the page cache.
+  db.pragma('mmap_size = 1073741824');
   loaded.add(db);
 }
 
@@ -134,17 +136,19 @@ export function countVectors(db: Db): number {
 
 /**
  * The k stored items nearest to `vector`: an exact cosine scan up to EXACT_SCAN_LIMIT vectors,
- * beyond that a sign-bit Hamming prefilter of 4k candidates re-ranked by exact cosine.
+ * beyond that a sign-bit Hamming prefilter of 2k candidates re-ranked by exact cosine.
  */
 export function nearestItems(db: Db, vector: Float32Array, k: number): NearItem[] {
   if (!hasVectorTables(db)) return [];
   loadVectorExtension(db);
   const blob = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
   let rows: { rowid: number; distance: number }[];
-  if (countVectors(db) <= EXACT_SCAN_LIMIT) {
+  // max(id) rather than count(*): a size estimate that costs one index probe.
+  const size = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM vector_items').get() as { n: number }).n;
+  if (size <= EXACT_SCAN_LIMIT) {
     rows = db.prepare('SELECT rowid, distance FROM vec_items WHERE embedding MATCH ? AND k = ?').all(blob, k) as typeof rows;
   } else {
-    const candidates = db.prepare('SELECT rowid FROM vec_bits WHERE bits MATCH vec_quantize_binary(?) AND k = ?').all(blob, Math.max(k * 4, 40)) as { rowid: number }[];
+    const candidates = db.prepare('SELECT rowid FROM vec_bits WHERE bits MATCH vec_quantize_binary(?) AND k = ?').all(blob, Math.min(Math.max(k * 2, 40), 100)) as { rowid: number }[];
     rows = db
       .prepare(`SELECT rowid, vec_distance_cosine(embedding, ?) AS distance FROM vec_items WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY distance LIMIT ?`)
       .all(blob, JSON.stringify(candidates.map((c) => Number(c.rowid))), k) as typeof rows;

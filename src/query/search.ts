@@ -133,7 +133,7 @@ export async function search(db: Db, options: SearchOptions, deps: { embedder: E
     else {
       result.vectors.status = 'used';
       const [q] = await deps.embedder.embed([options.query]);
-      const near = nearestItems(db, q!, Object.keys(filters).length > 0 ? depth * 4 : depth);
+      const near = nearestItems(db, q!, Object.keys(filters).length > 0 ? depth * 2 : depth);
       const floor = options.minSimilarity ?? (current.startsWith('hash-') ? 0.1 : 0);
       const close = near.filter((n) => 1 - n.distance >= floor);
       const list = filterRefs(db, close.map((n) => ({ kind: n.kind, ref: n.ref })), filters).slice(0, depth);
