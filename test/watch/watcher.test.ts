@@ -115,6 +115,29 @@ describe('watcher', () => {
     await until(() => ingested(calls).includes(later));
   });
 
+  it('catches a repository up when its refs move or a learning doc appears, and ignores object writes', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lore-repo-'));
+    const gitDir = join(root, '.git');
+    mkdirSync(join(gitDir, 'refs', 'heads'), { recursive: true });
+    mkdirSync(join(gitDir, 'objects', 'ab'), { recursive: true });
+    writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+    const { calls, stages } = fakeStages();
+    stages.repoRoots = () => [root];
+    stages.repoInfo = async (r) => ({ root: r, gitDir, commonDir: gitDir });
+    await start([], stages);
+    expect(calls.catchUp).toEqual([root]);
+    writeFileSync(join(gitDir, 'objects', 'ab', 'cdef'), 'blob');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls.catchUp).toEqual([root]);
+    writeFileSync(join(gitDir, 'refs', 'heads', 'main'), 'a'.repeat(40) + '\n');
+    await until(() => calls.catchUp.length === 2);
+    mkdirSync(join(root, 'docs', 'solutions'), { recursive: true });
+    writeFileSync(join(root, 'docs', 'solutions', 'wal.md'), '---\ntitle: WAL\n---\n');
+    await until(() => calls.catchUp.length === 3);
+    writeFileSync(join(root, 'docs', 'solutions', 'second.md'), '---\ntitle: two\n---\n');
+    await until(() => calls.catchUp.length === 4);
+  });
+
   it('ignores files that are not transcripts', async () => {
     const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
     const { calls, stages } = fakeStages();
