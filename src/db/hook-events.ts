@@ -9,15 +9,20 @@ export interface HookEvent {
 /**
  * Moves events read from the hook queue file into hook_events and advances the file offset, in
  * one transaction: each queued line becomes exactly one row, even if the worker dies midway.
+ * With `expectedOffset` (the offset the events were read from), it does nothing and returns
+ * false when another process moved the offset meanwhile: two catch-ups reading the queue at
+ * once (a query beside the hook worker) must not both take the same lines.
  */
-export function acceptHookEvents(db: Db, projectPath: string, events: Omit<HookEvent, 'id'>[], newOffset: number): void {
+export function acceptHookEvents(db: Db, projectPath: string, events: Omit<HookEvent, 'id'>[], newOffset: number, expectedOffset?: number): boolean {
   const insert = db.prepare('INSERT INTO hook_events (project_path, kind, payload, queued_at) VALUES (?, ?, ?, unixepoch())');
-  db.transaction(() => {
+  return db.transaction(() => {
+    if (expectedOffset !== undefined && queueOffset(db, projectPath) !== expectedOffset) return false;
     for (const e of events) insert.run(projectPath, e.kind, e.payload);
     db.prepare(
       `INSERT INTO repos (project_path, queue_offset) VALUES (?, ?)
        ON CONFLICT(project_path) DO UPDATE SET queue_offset = excluded.queue_offset`,
     ).run(projectPath, newOffset);
+    return true;
   }).immediate();
 }
 

@@ -38,9 +38,11 @@ export interface CatchUpOptions {
  * Every later stage (chat ingest, linking, import graph) hangs off this one entry point.
  */
 export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent, options: CatchUpOptions = {}): Promise<CatchUpResult> {
-  const queued = readQueue(repo.gitDir, queueOffset(db, repo.root));
+  const offset = queueOffset(db, repo.root);
+  const queued = readQueue(repo.gitDir, offset);
   if (queued.skipped > 0) report({ type: 'warning', message: `skipped ${queued.skipped} malformed line(s) in the hook queue`, file: `${repo.gitDir}/lore/queue` });
-  if (queued.events.length > 0 || queued.offset !== queueOffset(db, repo.root)) acceptHookEvents(db, repo.root, queued.events, queued.offset);
+  // Compare-and-set on the offset: a concurrent catch-up that took these lines first wins.
+  if (queued.events.length > 0 || queued.offset !== offset) acceptHookEvents(db, repo.root, queued.events, queued.offset, offset);
 
   const pending = pendingHookEvents(db, repo.root);
   const extra = pending.map((e) => (e.kind === 'rewrite' ? e.payload.split(' ')[1]! : e.payload));

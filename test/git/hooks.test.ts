@@ -1,0 +1,172 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDb, resolveRewrite } from '../../src/db/index.js';
+import { defaultHookPaths, findRepo, hookStatus, installHooks, uninstallHooks, type HookPaths } from '../../src/git/index.js';
+import { catchUp } from '../../src/pipeline/index.js';
+import { commit, git, gitRepo } from '../helpers/git-repo.js';
+
+/** Hook paths whose worker is a no-op script: tests read the queue and run catchUp themselves. */
+function quietPaths(): HookPaths {
+  const dir = mkdtempSync(join(tmpdir(), 'lore-worker-'));
+  const worker = join(dir, 'noop-worker.js');
+  writeFileSync(worker, '// does nothing\n');
+  return { ...defaultHookPaths(), worker };
+}
+
+const queueOf = (repo: string): string[] => {
+  const path = join(repo, '.git/lore/queue');
+  return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n') : [];
+};
+
+/** A foreign hook that proves it ran by appending its name and arguments to `log`. */
+function foreignHook(log: string): string {
+  return `#!/bin/sh\n# someone else's hook\necho "foreign $(basename "$0") $*" >> '${log}'\n`;
+}
+
+describe('hook install and uninstall', () => {
+  it('installs three marked executable shims where there were none, and removes them again', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    const paths = quietPaths();
+    const before = readdirSync(join(repo, '.git/hooks')).sort();
+    const statuses = await installHooks(repo, paths);
+    expect(statuses.map((s) => [s.name, s.state, s.chained, s.stale])).toEqual([
+      ['post-commit', 'installed', false, false],
+      ['post-merge', 'installed', false, false],
+      ['post-rewrite', 'installed', false, false],
+    ]);
+    for (const s of statuses) {
+      expect(s.path).toBe(join(repo, '.git/hooks', s.name));
+      expect(statSync(s.path).mode & 0o777).toBe(0o755);
+      expect(readFileSync(s.path, 'utf8')).toContain('# lore-managed hook');
+      expect(readFileSync(s.path, 'utf8')).toContain(`worker='${paths.worker}'`);
+    }
+    const sha = commit(repo, { 'b.txt': 'b\n' }, 'second');
+    expect(queueOf(repo)).toEqual([`commit ${sha}`]);
+
+    const after = await uninstallHooks(repo, paths);
+    expect(after.map((s) => s.state)).toEqual(['missing', 'missing', 'missing']);
+    expect(readdirSync(join(repo, '.git/hooks')).sort()).toEqual(before);
+  });
+
+  it('chains an existing foreign post-commit hook: both run, and uninstall restores its exact bytes and mode', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    const log = join(mkdtempSync(join(tmpdir(), 'lore-log-')), 'ran.log');
+    const hook = join(repo, '.git/hooks/post-commit');
+    // Odd bytes on purpose: a CR in a comment, non-ASCII, no newline at the end.
+    const original = Buffer.from(foreignHook(log) + '# keep me \r\n# ünïcödé\nexit 0');
+    writeFileSync(hook, original);
+    chmodSync(hook, 0o700);
+
+    const statuses = await installHooks(repo, quietPaths());
+    expect(statuses[0]).toMatchObject({ name: 'post-commit', state: 'installed', chained: true });
+    expect(readFileSync(hook + '.lore-chained')).toEqual(original);
+
+    const sha = commit(repo, { 'b.txt': 'b\n' }, 'second');
+    expect(readFileSync(log, 'utf8')).toMatch(/^foreign post-commit.lore-chained\s*$/);
+    expect(queueOf(repo)).toEqual([`commit ${sha}`]);
+
+    // Installing again refreshes our shim and keeps the chain as it is.
+    await installHooks(repo, quietPaths());
+    expect(readFileSync(hook + '.lore-chained')).toEqual(original);
+
+    await uninstallHooks(repo);
+    expect(readFileSync(hook)).toEqual(original);
+    expect(statSync(hook).mode & 0o777).toBe(0o700);
+    expect(existsSync(hook + '.lore-chained')).toBe(false);
+    expect((await hookStatus(repo))[0]).toMatchObject({ state: 'foreign', chained: false });
+  });
+
+  it('installs into a husky-style core.hooksPath directory and chains the hook found there', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    const log = join(mkdtempSync(join(tmpdir(), 'lore-log-')), 'ran.log');
+    mkdirSync(join(repo, '.husky'));
+    const huskyHook = join(repo, '.husky/post-commit');
+    writeFileSync(huskyHook, foreignHook(log), { mode: 0o755 });
+    git(repo, ['config', 'core.hooksPath', '.husky']);
+    const gitHooksBefore = readdirSync(join(repo, '.git/hooks')).sort();
+
+    const statuses = await installHooks(repo, quietPaths());
+    expect(statuses.map((s) => s.path)).toEqual(['post-commit', 'post-merge', 'post-rewrite'].map((n) => join(repo, '.husky', n)));
+    expect(statuses.map((s) => s.chained)).toEqual([true, false, false]);
+    expect(readdirSync(join(repo, '.git/hooks')).sort()).toEqual(gitHooksBefore);
+
+    const sha = commit(repo, { 'b.txt': 'b\n' }, 'second');
+    expect(readFileSync(log, 'utf8')).toContain('foreign post-commit.lore-chained');
+    expect(queueOf(repo)).toEqual([`commit ${sha}`]);
+
+    await uninstallHooks(repo);
+    expect(readFileSync(huskyHook, 'utf8')).toBe(foreignHook(log));
+    expect(readdirSync(join(repo, '.husky')).sort()).toEqual(['post-commit']);
+  });
+
+  it('reports a shim that points at another lore as stale', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    await installHooks(repo, quietPaths());
+    const statuses = await hookStatus(repo, quietPaths());
+    expect(statuses.map((s) => s.stale)).toEqual([true, true, true]);
+  });
+});
+
+describe('the hook shims', () => {
+  it('record nothing with LORE=0, and still run the chained hook', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    const log = join(mkdtempSync(join(tmpdir(), 'lore-log-')), 'ran.log');
+    writeFileSync(join(repo, '.git/hooks/post-commit'), foreignHook(log), { mode: 0o755 });
+    await installHooks(repo, quietPaths());
+    git(repo, ['commit', '-q', '--allow-empty', '-m', 'skipped'], { LORE: '0' });
+    expect(queueOf(repo)).toEqual([]);
+    expect(readFileSync(log, 'utf8')).toContain('foreign post-commit');
+  });
+
+  it('stay silent and exit 0 when the worker they point at is missing', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    const paths = { ...defaultHookPaths(), worker: join(tmpdir(), 'lore-no-such-dir', 'hook-worker.js') };
+    await installHooks(repo, paths);
+    for (const name of ['post-commit', 'post-merge', 'post-rewrite']) {
+      const r = spawnSync('sh', [join(repo, '.git/hooks', name), 'amend'], { cwd: repo, input: 'a b\n', encoding: 'utf8' });
+      expect({ name, code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ name, code: 0, stdout: '', stderr: '' });
+    }
+    const r = spawnSync('git', ['commit', '--allow-empty', '-q', '-m', 'no lore'], { cwd: repo, encoding: 'utf8' });
+    expect({ code: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(queueOf(repo)).toEqual([]);
+  });
+
+  it('record a merge, and the old → new map of an amend and of a rebase, which catchUp stores', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    await installHooks(repo, quietPaths());
+    const first = commit(repo, { 'b.txt': 'b\n' }, 'first');
+    git(repo, ['commit', '-q', '--amend', '-m', 'first, amended']);
+    const amended = git(repo, ['rev-parse', 'HEAD']).trim();
+
+    git(repo, ['checkout', '-q', '-b', 'topic']);
+    const t1 = commit(repo, { 't1.txt': '1\n' }, 'topic 1');
+    const t2 = commit(repo, { 't2.txt': '2\n' }, 'topic 2');
+    git(repo, ['checkout', '-q', 'main']);
+    commit(repo, { 'm.txt': 'm\n' }, 'main moves on');
+    git(repo, ['checkout', '-q', 'topic']);
+    git(repo, ['rebase', '-q', 'main']);
+    const [n2, n1] = git(repo, ['rev-list', '-2', 'HEAD']).trim().split('\n') as [string, string];
+    git(repo, ['checkout', '-q', 'main']);
+    git(repo, ['merge', '-q', '--ff-only', 'topic']);
+
+    const queue = queueOf(repo);
+    expect(queue).toContain(`rewrite ${first} ${amended} amend`);
+    expect(queue).toContain(`rewrite ${t1} ${n1} rebase`);
+    expect(queue).toContain(`rewrite ${t2} ${n2} rebase`);
+    expect(queue).toContain(`merge ${n2}`);
+
+    const db = openDb(join(mkdtempSync(join(tmpdir(), 'lore-db-')), 'lore.db'));
+    const r = await catchUp(db, await findRepo(repo));
+    expect(r.hookEvents).toBe(queue.length);
+    expect(resolveRewrite(db, repo, first)).toBe(amended);
+    expect(resolveRewrite(db, repo, t1)).toBe(n1);
+    expect(resolveRewrite(db, repo, t2)).toBe(n2);
+    expect(db.prepare('SELECT kind FROM commit_rewrites WHERE old_sha = ?').get(t1)).toEqual({ kind: 'rebase' });
+    // The amended-away commit was queued by post-commit and is indexed too (it may carry links).
+    expect(db.prepare('SELECT count(*) AS n FROM commits WHERE sha IN (?, ?)').get(first, amended)).toEqual({ n: 2 });
+    db.close();
+  });
+});
