@@ -4,12 +4,15 @@ export function closestPaths(wanted: string, candidates: string[], limit = 3): s
   const scored = candidates.map((c) => {
     const cBase = c.split('/').pop() ?? c;
     const score = cBase === base ? 0 : 1 + Math.min(distance(base, cBase), distance(wanted, c));
-    return { c, score };
+    return { c, score, full: distance(wanted, c) };
   });
-  const maxScore = Math.max(3, Math.floor(wanted.length / 2));
+  // A typo is a few edits of the file name: allow about one edit in three characters, and drop
+  // candidates far worse than the best one (a near miss should not come with noise).
+  const best = Math.min(...scored.map((s) => s.score));
+  const maxScore = Math.min(1 + Math.max(2, Math.floor(base.length / 3)), best + 2);
   return scored
     .filter((s) => s.score <= maxScore)
-    .sort((a, b) => a.score - b.score || a.c.localeCompare(b.c))
+    .sort((a, b) => a.score - b.score || a.full - b.full || a.c.localeCompare(b.c))
     .slice(0, limit)
     .map((s) => s.c);
 }
