@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDb, intentLinks, type Db } from '../../src/db/index.js';
+import { openDb, intentLinks, recordRewrites, type Db } from '../../src/db/index.js';
 import { findRepo } from '../../src/git/index.js';
 import { catchUp } from '../../src/pipeline/index.js';
 import { ChatRows, linkPairs } from '../helpers/chat-rows.js';
@@ -110,5 +110,22 @@ describe('request → change links', () => {
     expect(link!.requestId).toBe(p);
     expect(link!.commits.map((c) => c.sha)).toEqual([old, rebased]);
     expect(link!.commits[1]).toMatchObject({ evidence: 'patch-id', from: old, confidence: 0.95 });
+  });
+
+  it('follows an amend through the post-rewrite map when the patch changed', async () => {
+    const { dir, repo, db } = await setup();
+    const s = new ChatRows(db, repo.root, 'claude-code:s6');
+    const p = s.prompt('add greet', '2026-02-01T10:01:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+    const old = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    await catchUp(db, repo);
+    // The human amends the commit with a change of their own: a new patch-id, so only the map says.
+    commit(dir, { 'src/greet.ts': GREET + '// reviewed\n' }, 'greet', { date: '2026-02-01T10:06:00Z', args: ['--amend'] });
+    const amended = git(dir, ['rev-parse', 'HEAD']).trim();
+    recordRewrites(db, repo.root, [{ oldSha: old, newSha: amended, kind: 'amend' }]);
+    await catchUp(db, repo);
+    const [link] = intentLinks(db, repo.root);
+    expect(link!.requestId).toBe(p);
+    expect(link!.commits.find((c) => c.sha === amended)).toMatchObject({ evidence: 'rewrite', from: old, confidence: 0.95 });
   });
 });
