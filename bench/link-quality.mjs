@@ -1,6 +1,6 @@
 // Link quality and `lore why` latency. Run: npm run build && node bench/link-quality.mjs
 //
-// 1. Precision and recall of (request, file) pairs on the scenario set (bench/link-scenarios.mjs):
+// 1. Precision and recall of (request, file) pairs on the scenario set (bench/lib/link-scenarios.mjs):
 //    the hand-written scenario (Claude Code + Codex sessions, overlapping files, a reverted edit,
 //    a mixed AI/human commit, a rebase) and generated ones (seeded; reverted edits, human changes,
 //    prompts that name files the human changed). Everything goes through the built CLI: the
