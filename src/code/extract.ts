@@ -4,9 +4,11 @@ import type { ImportKind, ParsedImport } from './types.js';
 /**
  * The module specifiers of one TS/JS file with their kind and line, from TypeScript's
  * `preProcessFile` (a scanner pass, no AST). preProcessFile does not say how a specifier was
- * used, so the few characters around each one are read to tell the kinds apart.
+ * used, so the few characters around each one are read to tell the kinds apart. Its scanner can
+ * lose its place (a regex literal holding a quote or backtick, `export * as ns from`): when a
+ * plain text search finds a specifier it did not report, the file is parsed properly instead.
  */
-export function extractImports(text: string): ParsedImport[] {
+export function extractImports(text: string, fileName = 'file.ts'): ParsedImport[] {
   const info = ts.preProcessFile(text, true, true);
   let newlines: number[] | undefined;
   const lineOf = (pos: number): number => {
@@ -20,26 +22,64 @@ export function extractImports(text: string): ParsedImport[] {
     }
     return lo + 1;
   };
+  const references = info.referencedFiles.map((ref): ParsedImport => ({ specifier: ref.fileName, kind: 'type-import', line: lineOf(ref.pos), statement: 'reference' }));
+  const typeReferences = info.typeReferenceDirectives.map((ref): ParsedImport => ({ specifier: ref.fileName, kind: 'type-import', line: lineOf(ref.pos), statement: 'reference-types' }));
+  const found = new Set(info.importedFiles.map((f) => f.fileName));
+  for (const m of text.matchAll(SPECIFIER_HINT)) {
+    if (!found.has(m[3]!)) return [...extractWithParser(text, fileName), ...references, ...typeReferences];
+  }
   const out: ParsedImport[] = [];
   for (const ref of info.importedFiles) {
     if (ref.fileName === '') continue;
     out.push({ specifier: ref.fileName, line: lineOf(ref.pos), ...classify(text, ref.pos, ref.fileName.length) });
   }
-  // preProcessFile's scanner misses `export * as ns from '...'` (ES2020): find those by hand.
-  if (text.includes('* as')) {
-    for (const m of text.matchAll(EXPORT_STAR_AS)) {
-      const quote = m.index + m[0].length - m[3]!.length - 2;
-      if (out.some((o) => o.specifier === m[3] && o.line === lineOf(quote))) continue; // a future scanner may find it too
-      out.push({ specifier: m[3]!, kind: m[1] ? 'type-import' : 're-export', line: lineOf(quote) });
+  return [...out, ...references, ...typeReferences];
+}
+
+/** Text that looks like a specifier: `from 'x'`, `import 'x'`, `import('x')`, `require('x')` (comments included: a false alarm only costs a parse). */
+const SPECIFIER_HINT = /(?:(?<![\w$.'"`])(?:from|import)\s*(['"])|(?<![\w$.])(?:require|import)\s*\(\s*(['"`]))([^'"`\s$]+)(?:\1|\2)/g;
+
+const SCRIPT_KINDS: Record<string, ts.ScriptKind> = { tsx: ts.ScriptKind.TSX, jsx: ts.ScriptKind.JSX, js: ts.ScriptKind.JS, mjs: ts.ScriptKind.JS, cjs: ts.ScriptKind.JS };
+
+/** The same answer from a full syntax tree (no binder, no type check): slower, never confused. */
+export function extractWithParser(text: string, fileName: string): ParsedImport[] {
+  const ext = /\.([cm]?[jt]sx?)$/.exec(fileName)?.[1] ?? 'ts';
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, SCRIPT_KINDS[ext] ?? ts.ScriptKind.TS);
+  const isModule = sf.statements.some((st) => ts.isImportDeclaration(st) || ts.isExportDeclaration(st) || ts.isExportAssignment(st) || ts.isImportEqualsDeclaration(st) || hasExportModifier(st));
+  const out: ParsedImport[] = [];
+  const add = (lit: ts.Node, kind: ImportKind, statement?: string): void => {
+    if (!ts.isStringLiteral(lit) && !ts.isNoSubstitutionTemplateLiteral(lit)) return;
+    out.push({ specifier: lit.text, kind, line: sf.getLineAndCharacterOfPosition(lit.getStart(sf)).line + 1, ...(statement ? { statement } : {}) });
+  };
+  const allTypeOnly = (elements: readonly { isTypeOnly: boolean }[]): boolean => elements.length > 0 && elements.every((e) => e.isTypeOnly);
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      const clause = node.importClause;
+      const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : undefined;
+      const typeOnly = clause !== undefined && (clause.isTypeOnly || (!clause.name && named !== undefined && allTypeOnly(named)));
+      add(node.moduleSpecifier, typeOnly ? 'type-import' : 'import');
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
+      const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : undefined;
+      add(node.moduleSpecifier, node.isTypeOnly || (named !== undefined && allTypeOnly(named)) ? 'type-import' : 're-export');
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      add(node.moduleReference.expression, node.isTypeOnly ? 'type-import' : 'import', 'import-equals');
+    } else if (ts.isCallExpression(node) && node.arguments.length >= 1) {
+      if (node.expression.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0]!, 'dynamic-import');
+      else if (ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) add(node.arguments[0]!, 'require');
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      add(node.argument.literal, 'type-import');
+    } else if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name) && isModule) {
+      add(node.name, 'type-import', 'declare-module');
     }
-  }
-  for (const ref of info.referencedFiles) {
-    out.push({ specifier: ref.fileName, kind: 'type-import', line: lineOf(ref.pos), statement: 'reference' });
-  }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
   return out;
 }
 
-const EXPORT_STAR_AS = /(?<=^|[;}\n])[ \t]*export\s+(type\s+)?\*\s*as\s+[\w$]+\s+from\s*(['"])([^'"\n]+)\2/g;
+function hasExportModifier(node: ts.Statement): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+}
 
 function newlinePositions(text: string): number[] {
   const out: number[] = [];

@@ -6,7 +6,7 @@ import type { ImportEdge, ParsedImport } from './types.js';
 
 export function parseImportsOf(files: readonly { path: string; text: string }[]): Map<string, ParsedImport[]> {
   const out = new Map<string, ParsedImport[]>();
-  for (const f of files) out.set(f.path, extractImports(f.text));
+  for (const f of files) out.set(f.path, extractImports(f.text, f.path));
   return out;
 }
 

@@ -8,7 +8,7 @@ export { readWorkspaces } from './workspaces.js';
 export type { ImportKind, ParsedImport, ImportEdge, UnresolvedImport } from './types.js';
 
 /** Bumped when extraction changes, so stored files are re-parsed by the new version. */
-export const PARSER_VERSION = 1;
+export const PARSER_VERSION = 2;
 
 /** The module specifiers of each file (TypeScript's preProcessFile), by path. */
 export async function parseImports(files: readonly { path: string; text: string }[]): Promise<Map<string, ParsedImport[]>> {

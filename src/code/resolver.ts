@@ -78,9 +78,10 @@ export class ImportResolver {
         if (this.isOutOfReach(imp.specifier, config)) continue;
         mode ??= this.impliedMode(containing, config);
         const usage = imp.kind === 'require' || imp.statement === 'import-equals' ? ts.ModuleKind.CommonJS : imp.kind === 'dynamic-import' ? ts.ModuleKind.ESNext : mode;
-        const r = ts.resolveModuleName(imp.specifier, containing, config.options, this.host, config.cache, undefined, usage);
-        const file = r.resolvedModule?.resolvedFileName;
-        if (file) target = this.trackedRel(this.toRepoPath(file) ?? '');
+        target = this.resolveName(imp.specifier, containing, config, usage);
+        // Bundlers (Vite, webpack) take `./x?raw`, `./y.svg?url`: the file is the part before `?`.
+        const query = imp.specifier.indexOf('?');
+        if (target === undefined && query > 0) target = this.resolveName(imp.specifier.slice(0, query), containing, config, usage);
       }
       if (target === undefined || target === source) {
         if (target === undefined && imp.specifier.startsWith('.') && /(?:^|\/)[^./]*$|\.[cm]?[jt]sx?$/.test(imp.specifier)) {
@@ -97,6 +98,12 @@ export class ImportResolver {
         edges.set(key, { source, target, label: imp.kind, specifiers: [imp.specifier], lines: [imp.line], ...(imp.statement ? { statement: imp.statement } : {}) });
       }
     }
+  }
+
+  private resolveName(specifier: string, containing: string, config: ConfigEntry, usage: ts.ResolutionMode): string | undefined {
+    const r = ts.resolveModuleName(specifier, containing, config.options, this.host, config.cache, undefined, usage);
+    const file = r.resolvedModule?.resolvedFileName;
+    return file ? this.trackedRel(this.toRepoPath(file) ?? '') : undefined;
   }
 
   /** Node built-ins and third-party packages: skipped before asking TypeScript. */
@@ -191,6 +198,7 @@ export class ImportResolver {
   }
 
   private exists(p: string, kind: 'file' | 'dir'): boolean {
+    if (p.length > 1 && p.endsWith('/')) p = p.replace(/\/+$/, ''); // TypeScript asks for `./` as `dir/`
     const repo = this.toRepoPath(p);
     if (repo === undefined) return false;
     const rel = this.relOf(repo);

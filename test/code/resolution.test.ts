@@ -38,11 +38,17 @@ describe('import graph resolution', () => {
   it('resolves directories to their index files', async () => {
     const { edges } = await graphOf({
       'src/a.ts': "import { u } from './utils';\nimport { v } from './views/index.js';\nimport { w } from '../lib';\n",
+      'src/utils/helper.ts': "import { u } from './';\nimport { v } from '.';\n",
       'src/utils/index.ts': 'export const u = 1;\n',
       'src/views/index.tsx': 'export const v = 1;\n',
       'lib/index.js': 'export const w = 1;\n',
     });
-    expect(edges).toEqual(['src/a.ts -> lib/index.js (import)', 'src/a.ts -> src/utils/index.ts (import)', 'src/a.ts -> src/views/index.tsx (import)']);
+    expect(edges).toEqual([
+      'src/a.ts -> lib/index.js (import)',
+      'src/a.ts -> src/utils/index.ts (import)',
+      'src/a.ts -> src/views/index.tsx (import)',
+      'src/utils/helper.ts -> src/utils/index.ts (import)',
+    ]);
   });
 
   it('labels re-exports, and type-only re-exports as type imports', async () => {
@@ -175,6 +181,17 @@ describe('import graph resolution', () => {
     });
     expect(edges).toEqual(['src/a.ts -> src/b.ts (import)']);
     expect(result.unresolved).toEqual([{ source: 'src/a.ts', specifier: './gone', line: 1 }]);
+  });
+
+  it('resolves bundler query suffixes and type reference directives to the files they name', async () => {
+    const { edges } = await graphOf({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'esnext', moduleResolution: 'bundler', paths: { 'env/*': ['./types/*'] } } }),
+      'src/a.ts': "/// <reference types=\"env/globals\" />\nimport raw from './b?raw';\nimport json from '../data.json';\n",
+      'src/b.ts': 'export const b = 1;\n',
+      'types/globals.d.ts': 'declare const G: number;\n',
+      'data.json': '{}\n',
+    });
+    expect(edges).toEqual(['src/a.ts -> data.json (import)', 'src/a.ts -> src/b.ts (import)', 'src/a.ts -> types/globals.d.ts (type-import)']);
   });
 
   it('skips node_modules and files git does not track', async () => {
