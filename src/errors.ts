@@ -50,11 +50,21 @@ export class DatabaseError extends LoreError {
 }
 
 export class MigrationError extends LoreError {
-  constructor(file: string, reason: string) {
+  constructor(file: string, reason: string, backup?: string) {
     super(
       `migration ${file} failed and was rolled back; the database is unchanged: ${reason}`,
       'E_MIGRATION',
-      'please report this; the database still works with the previous lore version',
+      `please report this; the database still works with the previous lore version${backup ? ` (a copy from before the migration is at ${backup})` : ''}`,
+    );
+  }
+}
+
+export class SchemaTooNewError extends LoreError {
+  constructor(path: string, version: number, latest: number) {
+    super(
+      `the database at ${path} has schema version ${version}, newer than this lore knows (${latest}); it was left untouched`,
+      'E_SCHEMA_TOO_NEW',
+      'upgrade lore (npm install -g lore), or set LORE_HOME to use another database',
     );
   }
 }

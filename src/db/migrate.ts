@@ -1,14 +1,27 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
-import { MigrationError } from '../errors.js';
+import { MigrationError, SchemaTooNewError } from '../errors.js';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * The file says `-- lore:rewrites-table` on a line of its own: it copies a table into a new one
+   * (SQLite's way to change a column). migrate() takes a backup of the database before it.
+   */
+  rewritesTable?: boolean;
 }
+
+export interface MigrateOptions {
+  /** Called with the path of each backup taken before a table-rewriting migration. */
+  onBackup?: (path: string) => void;
+  now?: () => Date;
+}
+
+const REWRITES_MARKER = /^--\s*lore:rewrites-table\b/m;
 
 /** Finds migrations/ by walking up from this module: works from src/ (tests) and dist/ (bundle). */
 export function findMigrationsDir(from = dirname(fileURLToPath(import.meta.url))): string {
@@ -23,29 +36,58 @@ export function loadMigrations(dir = findMigrationsDir()): Migration[] {
   return readdirSync(dir)
     .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
     .sort()
-    .map((f) => ({ version: Number(f.slice(0, 4)), name: f, sql: readFileSync(join(dir, f), 'utf8') }));
+    .map((f) => {
+      const sql = readFileSync(join(dir, f), 'utf8');
+      return { version: Number(f.slice(0, 4)), name: f, sql, rewritesTable: REWRITES_MARKER.test(sql) };
+    });
 }
 
 /**
  * Applies, in order, every migration above PRAGMA user_version, each in its own transaction
- * together with the version bump: a failure leaves the database exactly as it was.
+ * together with the version bump: a failure leaves the database exactly as it was. Before a
+ * migration marked `-- lore:rewrites-table`, the database is copied (VACUUM INTO) to
+ * `<db>.before-<migration>-<time>.bak` beside it, private to the user, so even a migration that
+ * commits a wrong rewrite cannot lose data. A database from a newer lore is refused, not touched.
  */
-export function migrate(db: Database.Database, migrations = loadMigrations(), upTo = Infinity): number[] {
+export function migrate(db: Database.Database, migrations = loadMigrations(), upTo = Infinity, options: MigrateOptions = {}): number[] {
   const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = latestVersion(migrations);
+  if (current > latest && upTo === Infinity) throw new SchemaTooNewError(db.name, current, latest);
   const applied: number[] = [];
   for (const m of migrations) {
     if (m.version <= current || m.version > upTo) continue;
+    let backup: string | undefined;
+    if (m.rewritesTable && isFileDb(db)) {
+      backup = backupPath(db.name, m.name, (options.now ?? (() => new Date()))());
+      try {
+        db.prepare('VACUUM INTO ?').run(backup);
+        chmodSync(backup, 0o600);
+      } catch (err) {
+        throw new MigrationError(m.name, `could not take the backup it needs first (${backup}): ${(err as Error).message}`);
+      }
+      options.onBackup?.(backup);
+    }
     try {
       db.transaction(() => {
         db.exec(m.sql);
         db.pragma(`user_version = ${m.version}`);
       }).immediate();
     } catch (err) {
-      throw new MigrationError(m.name, (err as Error).message);
+      throw new MigrationError(m.name, (err as Error).message, backup);
     }
     applied.push(m.version);
   }
   return applied;
+}
+
+function isFileDb(db: Database.Database): boolean {
+  return db.name !== '' && db.name !== ':memory:' && !db.memory;
+}
+
+/** `<db>.before-0012_x-20260101T000000Z.bak`: sorts by time, says which migration it precedes. */
+export function backupPath(dbPath: string, migration: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${dbPath}.before-${migration.replace(/\.sql$/, '')}-${stamp}.bak`;
 }
 
 export function latestVersion(migrations = loadMigrations()): number {

@@ -10,8 +10,8 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would, with the test's isolated environment (see isolate-env.ts). */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number }): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
+export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number; cli?: string }): CliResult {
+  const r = spawnSync(process.execPath, [options.cli ?? CLI, ...args], {
     cwd: options.cwd,
     encoding: 'utf8',
     env: { ...process.env, ...options.env },
