@@ -111,7 +111,7 @@ function acceptAssignment(secret: string, match: string, offset: number, text: s
   const end = offset + match.length;
   if (match.endsWith(`${secret}"`) || match.endsWith(`${secret}'`)) {
     // A string-literal union (`type RequestCredentials = "include" | "omit"`) or prose.
-    if (/^\s*\|/.test(text.slice(end, end + 8)) || secret.split(' ').length > 3 || secret.length < 4) return false;
+    if (/^[ \t]*\|/.test(text.slice(end, end + 8)) || secret.split(' ').length > 3 || secret.length < 4) return false;
     // Passwords are often plain words; keys and tokens are not (`apiKey: 'ollama'` names a mode).
     return /(?:pass|pwd|passwd|passphrase)["']?$/i.test(name) || /^[A-Z0-9_]+$/.test(name) || isSecretish(secret);
   }
