@@ -174,9 +174,10 @@ describe('fuzzing the source adapters', () => {
               const r = await readSafely(adapter, copyOf(file, mutated));
               tally.inputs++;
               expect(r.threw).toBeUndefined();
-              // What the good lines said is all still there.
+              // What the good lines said is all still there (in line-delimited JSON; in a markdown
+              // history a junk line is just more text of the message around it).
               const lost = [...clean.texts].filter((t) => !r.texts.has(t));
-              expect(lost.slice(0, 3)).toEqual([]);
+              if (file.endsWith('.jsonl')) expect(lost.slice(0, 3)).toEqual([]);
               // The junk line is counted as skipped (or, shaped like a record, read as one).
               if (file.endsWith('.jsonl')) expect(r.skips > clean.skips || r.texts.size > clean.texts.size).toBe(true);
             }),
