@@ -15,7 +15,13 @@ await retrievalQuality(core);
 
 // Deterministic pseudo-random text with a Zipf vocabulary of 30k words.
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+// mulberry32: 32-bit integer arithmetic (a float LCG loses its low bits past 2^53).
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
 const VOCAB = 30_000;
 const words = Array.from({ length: VOCAB }, (_, i) => `w${i.toString(36)}x${'abcdefghij'[i % 10]}`);
 const cdf = [];
@@ -34,7 +40,7 @@ const pick = () => {
 };
 const sentence = (n) => Array.from({ length: n }, pick).join(' ');
 
-const path = resolve(`.bench-tmp/search-${N}.db`);
+const path = resolve(`.bench-tmp/search-v2-${N}.db`);
 if (!existsSync(path)) {
   const t0 = Date.now();
   const tmp = `${path}.partial`;
@@ -67,8 +73,14 @@ if (!existsSync(path)) {
 const db = core.openDb(path);
 const embedder = core.hashEmbedder();
 const df = (w) => db.prepare('SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ?').get(`"${w}"`).n;
+// Rare: the first words (by rank, from the tail of the vocabulary) that occur in 1..2000 messages.
+const rare = [];
+for (let r = VOCAB - 1; r > 0 && rare.length < 6; r -= 97) {
+  const n = df(words[r]);
+  if (n >= 1 && n <= 2000) rare.push(words[r]);
+}
 const queries = {
-  rare: [words[29_000], words[25_000], `${words[20_000]} ${words[27_000]}`, words[15_000], words[22_222]],
+  rare: [rare[0], rare[1], `${rare[2]} ${rare[3]}`, rare[4], rare[5]].filter(Boolean),
   common: [words[0], words[1], `${words[0]} ${words[2]}`, words[3], `${words[1]} ${words[5]} ${words[9]}`],
 };
 console.log(`database: ${N} messages; rare terms match ${queries.rare.map((q) => df(q.split(' ')[0])).join('/')} rows, common terms ${queries.common.map((q) => df(q.split(' ')[0])).join('/')}`);

@@ -41,7 +41,7 @@ export const MARK_START = '\u0002';
 export const MARK_END = '\u0003';
 
 /** BM25 ranks only the most recent this-many matches of a very common query (keeps p95 bounded). */
-export const RANK_WINDOW = 10_000;
+export const RANK_WINDOW = 2_000;
 
 export function countSearchable(db: Db): number {
   const m = (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
@@ -118,32 +118,31 @@ function learningWhere(f: SearchFilters): Where | undefined {
   return { sql: parts.length ? ` AND ${parts.join(' AND ')}` : '', params };
 }
 
-/** Message ids by BM25 (best first) for an FTS5 MATCH expression, honouring the filters. */
+/**
+ * Message ids by BM25 (best first) for an FTS5 MATCH expression, honouring the filters. BM25 costs
+ * ~15 µs per match, so a query matching more than RANK_WINDOW messages is ranked among its newest
+ * RANK_WINDOW matches only (read backwards from the end of the doclist, which is cheap).
+ */
 export function ftsMessages(db: Db, match: string, filters: SearchFilters, k: number): RankedRef[] {
   const where = messageWhere(filters);
   if (!where) return [];
-  // A very common query would make BM25 score every match (~0.5 s at 500k): rank only the newest window.
-  const floor = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?').get(match, RANK_WINDOW) as
-    | { rowid: number }
-    | undefined;
-  const bound = floor ? ' AND messages_fts.rowid >= @floor' : '';
-  const params = { ...where.params, match, k, ...(floor ? { floor: floor.rowid } : {}) };
-  if (where.sql === '') {
-    // No filter: rank inside FTS5 alone, then look the few winners up (joining every match costs 3x).
-    const ranked = db.prepare(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH @match${bound} ORDER BY rank LIMIT @k`).all(params) as { rowid: number }[];
-    const idOf = db.prepare('SELECT id FROM messages WHERE rowid = ?').pluck();
-    return ranked.flatMap((r) => {
+  const common = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?').get(match, RANK_WINDOW) !== undefined;
+  const params = { ...where.params, match, k, window: RANK_WINDOW };
+  const idOf = db.prepare('SELECT id FROM messages WHERE rowid = ?').pluck();
+  const toRefs = (rows: { rowid: number }[]) =>
+    rows.flatMap((r) => {
       const id = idOf.get(r.rowid) as string | undefined;
       return id ? [{ kind: 'message' as const, ref: id }] : [];
     });
+  const bestOf = <T extends { s: number }>(rows: T[]) => rows.sort((a, b) => a.s - b.s).slice(0, k);
+  if (where.sql === '') {
+    if (!common) return toRefs(db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH @match ORDER BY rank LIMIT @k').all(params) as { rowid: number }[]);
+    return toRefs(bestOf(db.prepare('SELECT rowid, bm25(messages_fts) AS s FROM messages_fts WHERE messages_fts MATCH @match ORDER BY rowid DESC LIMIT @window').all(params) as { rowid: number; s: number }[]));
   }
-  const rows = db
-    .prepare(
-      `SELECT m.id AS ref FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN sessions s ON s.id = m.session_id
-       WHERE messages_fts MATCH @match${bound}${where.sql}
-       ORDER BY bm25(messages_fts) LIMIT @k`,
-    )
-    .all(params) as { ref: string }[];
+  const from = `FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN sessions s ON s.id = m.session_id WHERE messages_fts MATCH @match${where.sql}`;
+  const rows = common
+    ? bestOf(db.prepare(`SELECT m.id AS ref, bm25(messages_fts) AS s ${from} ORDER BY messages_fts.rowid DESC LIMIT @window`).all(params) as { ref: string; s: number }[])
+    : (db.prepare(`SELECT m.id AS ref ${from} ORDER BY bm25(messages_fts) LIMIT @k`).all(params) as { ref: string }[]);
   return rows.map((r) => ({ kind: 'message', ref: r.ref }));
 }
 

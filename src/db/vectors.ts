@@ -2,10 +2,12 @@ import * as sqliteVec from 'sqlite-vec';
 import type { Db } from './open.js';
 
 /**
- * Embedding vectors, in two sqlite-vec tables created on first use with the model's width:
- * `vec_items` (float, cosine: exact KNN and re-ranking) and `vec_bits` (sign bits: a fast
- * Hamming prefilter once there are too many rows for an exact scan). Row ids are
- * vector_items.id. The model id is stored in vector_meta; vectors of two models never mix.
+ * Embedding vectors in one sqlite-vec table created on first use with the model's width:
+ * `vec_items` (float, cosine), partitioned by `bucket` = vector_items.id >> BUCKET_BITS, so a
+ * query scans only the newest buckets: sqlite-vec's KNN is a brute-force scan (~1 µs per vector
+ * from a file), which keeps a query within ~50 ms only up to ~65k vectors. Older items are found
+ * by full text. Row ids are vector_items.id. The model id is stored in vector_meta; vectors of
+ * two models never mix.
  */
 export type VectorKind = 'message' | 'learning';
 
@@ -27,8 +29,11 @@ export interface NearItem {
   distance: number;
 }
 
-/** Above this many vectors a query prefilters on sign bits instead of scanning every float vector. */
-export const EXACT_SCAN_LIMIT = 20_000;
+/** Vectors per partition (2^15), and how many of the newest partitions a query scans. */
+export const BUCKET_BITS = 15;
+export const BUCKETS_SEARCHED = 2;
+/** Table layout version; an older layout is dropped and re-embedded. */
+const LAYOUT = '2';
 
 const loaded = new WeakSet<Db>();
 
@@ -69,21 +74,25 @@ export function ensureVectorTables(db: Db, model: VectorModel): boolean {
   if (current && (current.model !== model.model || current.dims !== model.dims)) return false;
   loadVectorExtension(db);
   if (current && hasVectorTables(db)) return true;
-  const bits = Math.ceil(model.dims / 8) * 8;
   db.transaction(() => {
-    db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS vec_items USING vec0(embedding float[${model.dims}] distance_metric=cosine)`);
-    db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS vec_bits USING vec0(bits bit[${bits}])`);
+    db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS vec_items USING vec0(bucket integer partition key, embedding float[${model.dims}] distance_metric=cosine)`);
     setMeta(db, 'model', model.model);
     setMeta(db, 'dims', model.dims);
+    setMeta(db, 'layout', LAYOUT);
   }).immediate();
   return true;
+}
+
+/** Whether stored vectors use an older table layout (then the embed stage starts them over). */
+export function hasOldVectorLayout(db: Db): boolean {
+  return vectorModel(db) !== undefined && meta(db, 'layout') !== LAYOUT;
 }
 
 /** Drops every vector and the model record (for `lore reindex --vectors`). */
 export function clearVectors(db: Db): void {
   loadVectorExtension(db);
   db.transaction(() => {
-    db.exec('DROP TABLE IF EXISTS vec_items; DROP TABLE IF EXISTS vec_bits; DELETE FROM vector_items; DELETE FROM vector_meta;');
+    db.exec('DROP TABLE IF EXISTS vec_items; DROP TABLE IF EXISTS vec_bits; DELETE FROM vector_items; DELETE FROM vector_meta;'); // vec_bits: layout 1
   }).immediate();
 }
 
@@ -113,17 +122,13 @@ export function storeVectors(db: Db, kind: VectorKind, items: PendingItem[], vec
   loadVectorExtension(db);
   const upsertItem = db.prepare('INSERT INTO vector_items (kind, ref) VALUES (?, ?) ON CONFLICT(kind, ref) DO UPDATE SET kind = kind RETURNING id');
   const delFloat = db.prepare('DELETE FROM vec_items WHERE rowid = ?');
-  const delBits = db.prepare('DELETE FROM vec_bits WHERE rowid = ?');
-  const insFloat = db.prepare('INSERT INTO vec_items (rowid, embedding) VALUES (?, ?)');
-  const insBits = db.prepare('INSERT INTO vec_bits (rowid, bits) VALUES (?, vec_quantize_binary(?))');
+  const insFloat = db.prepare('INSERT INTO vec_items (rowid, bucket, embedding) VALUES (?, ?, ?)');
   db.transaction(() => {
     for (const [i, item] of items.entries()) {
       const id = BigInt((upsertItem.get(kind, item.ref) as { id: number }).id);
       const blob = Buffer.from(vectors[i]!.buffer, vectors[i]!.byteOffset, vectors[i]!.byteLength);
       delFloat.run(id);
-      delBits.run(id);
-      insFloat.run(id, blob);
-      insBits.run(id, blob);
+      insFloat.run(id, id >> BigInt(BUCKET_BITS), blob);
     }
     setMeta(db, `cursor:${kind}`, items[items.length - 1]!.rowid);
   }).immediate();
@@ -134,25 +139,16 @@ export function countVectors(db: Db): number {
   return (db.prepare('SELECT count(*) AS n FROM vector_items').get() as { n: number }).n;
 }
 
-/**
- * The k stored items nearest to `vector`: an exact cosine scan up to EXACT_SCAN_LIMIT vectors,
- * beyond that a sign-bit Hamming prefilter of 2k candidates re-ranked by exact cosine.
- */
+/** The k stored items nearest to `vector`, exact cosine, among the newest BUCKETS_SEARCHED partitions. */
 export function nearestItems(db: Db, vector: Float32Array, k: number): NearItem[] {
-  if (!hasVectorTables(db)) return [];
+  if (!hasVectorTables(db) || hasOldVectorLayout(db)) return [];
   loadVectorExtension(db);
   const blob = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-  let rows: { rowid: number; distance: number }[];
-  // max(id) rather than count(*): a size estimate that costs one index probe.
-  const size = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM vector_items').get() as { n: number }).n;
-  if (size <= EXACT_SCAN_LIMIT) {
-    rows = db.prepare('SELECT rowid, distance FROM vec_items WHERE embedding MATCH ? AND k = ?').all(blob, k) as typeof rows;
-  } else {
-    const candidates = db.prepare('SELECT rowid FROM vec_bits WHERE bits MATCH vec_quantize_binary(?) AND k = ?').all(blob, Math.min(Math.max(k * 2, 40), 100)) as { rowid: number }[];
-    rows = db
-      .prepare(`SELECT rowid, vec_distance_cosine(embedding, ?) AS distance FROM vec_items WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY distance LIMIT ?`)
-      .all(blob, JSON.stringify(candidates.map((c) => Number(c.rowid))), k) as typeof rows;
-  }
+  const newest = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM vector_items').get() as { n: number }).n >> BUCKET_BITS;
+  const knn = db.prepare('SELECT rowid, distance FROM vec_items WHERE embedding MATCH ? AND k = ? AND bucket = ?');
+  const rows: { rowid: number; distance: number }[] = [];
+  for (let b = newest; b > newest - BUCKETS_SEARCHED && b >= 0; b--) rows.push(...(knn.all(blob, k, b) as typeof rows));
+  rows.sort((a, b) => a.distance - b.distance).splice(k);
   if (rows.length === 0) return [];
   const byId = new Map(
     (db.prepare('SELECT id, kind, ref FROM vector_items WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(rows.map((r) => Number(r.rowid)))) as { id: number; kind: VectorKind; ref: string }[]).map((r) => [r.id, r]),

@@ -1,4 +1,4 @@
-import { clearVectors, ensureVectorTables, pendingEmbeddings, storeVectors, vectorModel, type Db, type VectorKind } from '../db/index.js';
+import { clearVectors, ensureVectorTables, hasOldVectorLayout, pendingEmbeddings, storeVectors, vectorModel, type Db, type VectorKind } from '../db/index.js';
 import type { Embedder } from '../embed/index.js';
 import { silent, type Reporter } from '../events.js';
 
@@ -24,6 +24,7 @@ export interface EmbedOptions {
 export async function embedPending(db: Db, embedder: Embedder, options: EmbedOptions = {}): Promise<EmbedResult> {
   const batch = options.batch ?? 256;
   const report = options.report ?? silent;
+  if (hasOldVectorLayout(db)) clearVectors(db); // vectors of an earlier lore: recompute them
   const stored = vectorModel(db);
   if (stored && stored.model !== embedder.id) return { embedded: 0, status: 'model-changed', model: stored.model };
   let embedded = 0;
