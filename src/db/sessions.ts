@@ -64,6 +64,8 @@ export interface IngestBatch {
   edits?: FileEditRow[];
   /** Saved in the same transaction as the rows. */
   cursor?: SourceFileRow;
+  /** Several files' cursors (rows of several small files share a transaction). */
+  cursors?: SourceFileRow[];
   /** Sessions whose totals (redactions, message count) are recomputed in this transaction. */
   finishSessions?: string[];
 }
@@ -171,8 +173,10 @@ export function writeIngestBatch(db: Db, batch: IngestBatch): void {
       upsertEdit.run(e.id, e.sessionId, e.messageId ?? null, e.requestId ?? null, e.projectPath, e.path, e.tool, e.oldText ?? null, e.newText ?? null, e.createdAt ?? null, json(e.metadata));
     }
     for (const id of batch.finishSessions ?? []) stmt(db, FINISH_SESSION).run({ id });
-    const c = batch.cursor;
-    if (c) stmt(db, UPSERT_CURSOR).run(c.path, c.source, c.size, Math.trunc(c.mtimeMs), c.offset, c.headHash ?? null, json(c.state), c.skipped, new Date().toISOString());
+    const now = new Date().toISOString();
+    for (const c of [...(batch.cursors ?? []), ...(batch.cursor ? [batch.cursor] : [])]) {
+      stmt(db, UPSERT_CURSOR).run(c.path, c.source, c.size, Math.trunc(c.mtimeMs), c.offset, c.headHash ?? null, json(c.state), c.skipped, now);
+    }
   }).immediate();
 }
 

@@ -7,9 +7,11 @@ import { redact } from './redact.js';
  * placeholder everywhere. Then secrets are redacted.
  */
 
-export const TOOL_OUTPUT_MAX = 8_000;
-const TOOL_OUTPUT_HEAD = 5_000;
-const TOOL_OUTPUT_TAIL = 2_000;
+// Tool output is most of a transcript's text (file reads, command output) and the least of its
+// meaning; every stored character is also full-text indexed, so it is kept short.
+export const TOOL_OUTPUT_MAX = 2_000;
+const TOOL_OUTPUT_HEAD = 1_400;
+const TOOL_OUTPUT_TAIL = 500;
 /** Edit texts feed commit linking, so they are kept much longer, but not without bound. */
 export const EDIT_TEXT_MAX = 1_000_000;
 
@@ -30,8 +32,20 @@ const BARE_BASE64 = /[A-Za-z0-9+/]{2000,}={0,2}/g;
 export function dropBase64(text: string): string {
   if (text.length < 64) return text;
   let out = text.includes('base64,') ? text.replace(DATA_URI, (m) => `[${m.slice(5, m.indexOf(';'))} data, ${kb(m.length)}]`) : text;
-  if (out.length >= 2000) out = out.replace(BARE_BASE64, (m) => (/[0-9]/.test(m) && /[A-Z]/.test(m) && /[a-z]/.test(m) ? `[base64 data, ${kb(m.length)}]` : m));
+  if (out.length >= 2000 && hasLongRun(out, 2000)) out = out.replace(BARE_BASE64, (m) => (/[0-9]/.test(m) && /[A-Z]/.test(m) && /[a-z]/.test(m) ? `[base64 data, ${kb(m.length)}]` : m));
   return out;
+}
+
+/** Whether `text` has `min` base64-alphabet characters in a row (a plain loop: far cheaper than the regex). */
+function hasLongRun(text: string, min: number): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const isB64 = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 47 && c <= 57) || c === 43;
+    if (!isB64) run = 0;
+    else if (++run >= min) return true;
+  }
+  return false;
 }
 
 /** Keeps the head and tail of a long text and says how much was cut. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { open, readdir, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -109,8 +110,10 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
     ignored: ignoredSessionIds(db),
     cursors: new Map(listSourceFiles(db).map((c) => [c.path, c])),
     // LORE_INGEST_BATCH: a smaller batch for tests that kill an ingest mid-file.
-    batchRecords: options.batchRecords ?? (Number(env.LORE_INGEST_BATCH) || 2000),
-    batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
+    batchRecords: options.batchRecords ?? (Number(env.LORE_INGEST_BATCH) || 5000),
+    batchBytes: options.batchBytes ?? 8 * 1024 * 1024,
+    batch: new Batch(),
+    sessions: new Map(),
   };
   const total = plan.reduce((n, p) => n + p.files.length, 0);
   let done = 0;
@@ -127,6 +130,7 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
     summary.excluded = excluded.size;
     summaries.push(summary);
   }
+  flush(ctx);
   report({ type: 'stage-end', stage: 'ingest' });
   return { sources: summaries, durationMs: Date.now() - started };
 }
@@ -140,6 +144,31 @@ interface RunContext {
   cursors: Map<string, Omit<SourceFileRow, 'state'>>;
   batchRecords: number;
   batchBytes: number;
+  /**
+   * Rows not yet written, across files: small transcripts share one transaction (fewer commits,
+   * fewer full-text index segments). Each file's cursor travels in the batch with its rows.
+   */
+  batch: Batch;
+  /** Sessions seen this run: their project, and whether they are kept out. */
+  sessions: Map<string, SessionInfo>;
+}
+
+/** Writes the pending rows with the cursors of the files they came from, in one transaction. */
+function flush(ctx: RunContext, current?: SourceFileRow): void {
+  const b = ctx.batch;
+  const cursors = [...b.cursors.values()];
+  if (current) cursors.push(current);
+  if (b.size === 0 && cursors.length === 0 && b.finish.size === 0) return;
+  writeIngestBatch(ctx.db, {
+    sessions: [...b.sessions.values()],
+    messages: [...b.messages.values()].map(({ record, summary }) => toMessageRow(record, summary)),
+    edits: [...b.edits.values()],
+    // Resume state holds raw text (a message still growing, an edit awaiting its result): it is
+    // redacted like everything else. Redaction is idempotent, so resuming from it changes nothing.
+    cursors: cursors.map((c) => (c.state === undefined ? c : { ...c, state: redactDeep(c.state, { count: 0, kinds: {} }) })),
+    finishSessions: [...b.finish].filter((id) => !ctx.ignored.has(id)),
+  });
+  ctx.batch = new Batch();
 }
 
 async function planLocated(adapters: SourceAdapter[], env: SourceEnv, report: Reporter): Promise<{ adapter: SourceAdapter; files: string[] }[]> {
@@ -191,16 +220,22 @@ async function walk(dir: string, out: string[] = [], depth = 0): Promise<string[
 
 class Batch {
   sessions = new Map<string, SessionRow>();
-  messages = new Map<string, MessageRow>();
+  /** Raw until written: a streamed message yielded again and again is cleaned and redacted once. */
+  messages = new Map<string, { record: MessageRecord; summary: SourceSummary }>();
   edits = new Map<string, FileEditRow>();
+  /** Final cursors of files read to the end whose rows are in this batch. */
+  cursors = new Map<string, SourceFileRow>();
+  /** Sessions whose totals are recomputed when the batch is written. */
+  finish = new Set<string>();
   bytes = 0;
   get size(): number {
     return this.sessions.size + this.messages.size + this.edits.size;
   }
   dropSession(id: string): void {
     this.sessions.delete(id);
-    for (const [k, m] of this.messages) if (m.sessionId === id) this.messages.delete(k);
+    for (const [k, m] of this.messages) if (m.record.sessionId === id) this.messages.delete(k);
     for (const [k, e] of this.edits) if (e.sessionId === id) this.edits.delete(k);
+    this.finish.delete(id);
   }
 }
 
@@ -208,7 +243,7 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
   const { db, report } = ctx;
   let st;
   try {
-    st = await stat(file);
+    st = statSync(file);
   } catch (err) {
     // A vanished file keeps its sessions; an unreadable one is reported.
     const code = (err as NodeJS.ErrnoException).code;
@@ -220,22 +255,22 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
   // file as it was until a checkpoint: the WAL counts in the stat stamp. Its header's change
   // counter moves on every write, so the head hash says nothing: the adapter keeps its own state.
   // (Transcripts in text formats are never stores: their check stays a single stat.)
-  const isStore = !/\.(jsonl|json|md|txt)$/i.test(file) && (await isSqliteFile(file));
-  const wal = isStore ? await stat(`${file}-wal`).catch(() => undefined) : undefined;
+  const isStore = !/\.(jsonl|json|md|txt)$/i.test(file) && isSqliteFile(file);
+  const wal = isStore ? statOrUndefined(`${file}-wal`) : undefined;
   const mtimeMs = Math.trunc(Math.max(st.mtimeMs, wal?.mtimeMs ?? 0));
   const size = st.size + (wal?.size ?? 0);
   if (prev && prev.size === size && prev.mtimeMs === mtimeMs) return; // stat-only: unchanged
 
   let from: Cursor | undefined;
-  if (prev && prev.offset <= st.size && (isStore || (await headMatches(file, prev.headHash)))) {
+  if (prev && prev.offset <= st.size && (isStore || headMatches(file, prev.headHash))) {
     const full = getSourceFile(db, file);
     if (full) from = { offset: full.offset, size: full.size, mtimeMs: full.mtimeMs, headHash: full.headHash ?? undefined, state: full.state };
   }
   // else: new, truncated or rewritten: read it again whole; deterministic ids make that idempotent.
-  const headHash = await hashHead(file, Math.min(HEAD_BYTES, st.size)).catch(() => undefined);
+  const headHash = hashHead(file, Math.min(HEAD_BYTES, st.size));
   summary.filesRead++;
 
-  const sessions = new Map<string, SessionInfo>();
+  const sessions = ctx.sessions;
   const touched = new Set<string>();
   const messageIds = new Set<string>();
   const tallies: Tallies = new Map();
@@ -246,25 +281,9 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
     }
     tallies.clear();
   };
-  let batch = new Batch();
   let skipped = from && prev ? prev.skipped : 0;
   let warned = 0;
   let cursor: SourceFileRow | undefined;
-
-  const flush = (withCursor: boolean, finish: boolean): void => {
-    if (batch.size === 0 && !(withCursor && cursor)) return;
-    // Resume state holds raw text (a message still growing, an edit awaiting its result): it is
-    // redacted like everything else. Redaction is idempotent, so resuming from it changes nothing.
-    if (withCursor && cursor?.state !== undefined) cursor = { ...cursor, state: redactDeep(cursor.state, { count: 0, kinds: {} }) };
-    writeIngestBatch(db, {
-      sessions: [...batch.sessions.values()],
-      messages: [...batch.messages.values()],
-      edits: [...batch.edits.values()],
-      cursor: withCursor ? cursor : undefined,
-      finishSessions: finish ? [...touched].filter((id) => !ctx.ignored.has(id)) : undefined,
-    });
-    batch = new Batch();
-  };
 
   const sessionInfo = async (id: string): Promise<SessionInfo> => {
     let info = sessions.get(id);
@@ -277,7 +296,7 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
       if (again.isRepo && again.path === stored) info.project = again;
     }
     sessions.set(id, info);
-    if (!stored && !info.dropped) batch.sessions.set(id, { id, projectPath: '', source: adapter.id });
+    if (!stored && !info.dropped) ctx.batch.sessions.set(id, { id, projectPath: '', source: adapter.id });
     return info;
   };
 
@@ -285,27 +304,27 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
     for await (const rec of adapter.read(file, from)) {
       switch (rec.kind) {
         case 'session':
-          await onSession(ctx, adapter, rec.session, sessions, batch, tallies, excludedSeen);
+          await onSession(ctx, adapter, rec.session, sessions, ctx.batch, tallies, excludedSeen);
           break;
         case 'message': {
           const info = await sessionInfo(rec.message.sessionId);
           if (info.dropped) break;
           if (rec.message.kind === 'prompt' && rec.message.content.includes(PRIVATE_MARKER)) {
             info.dropped = true;
-            batch.dropSession(rec.message.sessionId);
+            ctx.batch.dropSession(rec.message.sessionId);
             forgetSession(db, rec.message.sessionId, 'private-marker');
             ctx.ignored.add(rec.message.sessionId);
             excludedSeen.add(rec.message.sessionId);
             touched.delete(rec.message.sessionId);
             break;
           }
-          const row = toMessageRow(rec.message, tallies);
-          batch.messages.set(row.id, row);
-          batch.bytes += row.content.length;
-          touched.add(row.sessionId);
-          sessionsSeen.add(row.sessionId);
-          if (!messageIds.has(row.id)) {
-            messageIds.add(row.id);
+          const m = rec.message;
+          ctx.batch.messages.set(m.id, { record: m, summary });
+          ctx.batch.bytes += m.content.length;
+          touched.add(m.sessionId);
+          sessionsSeen.add(m.sessionId);
+          if (!messageIds.has(m.id)) {
+            messageIds.add(m.id);
             summary.messages++;
           }
           break;
@@ -314,9 +333,9 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
           const info = await sessionInfo(rec.edit.sessionId);
           if (info.dropped) break;
           const row = toEditRow(rec.edit, info, tallies);
-          if (!batch.edits.has(row.id)) summary.edits++;
-          batch.edits.set(row.id, row);
-          batch.bytes += (row.oldText?.length ?? 0) + (row.newText?.length ?? 0);
+          if (!ctx.batch.edits.has(row.id)) summary.edits++;
+          ctx.batch.edits.set(row.id, row);
+          ctx.batch.bytes += (row.oldText?.length ?? 0) + (row.newText?.length ?? 0);
           touched.add(row.sessionId);
           sessionsSeen.add(row.sessionId);
           break;
@@ -330,24 +349,27 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
           // size -1 until the read completes: a run killed mid-file must not look "unchanged" to the
           // stat-only check next time (the file's size and mtime have not moved).
           cursor = { path: file, source: adapter.id, size: -1, mtimeMs, offset: rec.cursor.offset, headHash, state: rec.cursor.state, skipped };
-          if (batch.size >= ctx.batchRecords || batch.bytes >= ctx.batchBytes) {
+          if (ctx.batch.size >= ctx.batchRecords || ctx.batch.bytes >= ctx.batchBytes) {
             // The state is taken now, before the adapter moves on.
-            flush(true, false);
+            flush(ctx, cursor);
           }
           break;
       }
     }
     if (!cursor) cursor = { path: file, source: adapter.id, size, mtimeMs, offset: 0, headHash, skipped };
     else cursor = { ...cursor, size, skipped };
-    flush(true, true);
+    ctx.batch.cursors.set(file, cursor);
+    for (const id of touched) ctx.batch.finish.add(id);
+    if (ctx.batch.size >= ctx.batchRecords || ctx.batch.bytes >= ctx.batchBytes) flush(ctx);
     countRedactions();
   } catch (err) {
     // Unreadable (permission denied), locked or corrupt: keep what was read, keep the old cursor.
     const e = err as NodeJS.ErrnoException;
     const reason = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'SQLITE_BUSY' ? 'store is locked' : `cannot read: ${e.message}`;
     warnSkip(ctx, summary, file, undefined, reason);
+    for (const id of touched) ctx.batch.finish.add(id);
     try {
-      flush(false, true);
+      flush(ctx);
     } catch (flushErr) {
       report({ type: 'warning', message: `could not store what was read: ${(flushErr as Error).message}`, file });
     }
@@ -355,6 +377,14 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
     return;
   }
   if (warned > WARNINGS_PER_FILE) report({ type: 'warning', message: `${warned - WARNINGS_PER_FILE} more line(s) skipped`, file });
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function warnSkip(ctx: RunContext, summary: SourceSummary, file: string, line: number | undefined, reason: string): void {
@@ -399,12 +429,14 @@ async function onSession(
 
 type Tallies = Map<string, { count: number; kinds: Record<string, number> }>;
 
-function toMessageRow(m: MessageRecord, tallies: Tallies): MessageRow {
+function toMessageRow(m: MessageRecord, summary: SourceSummary): MessageRow {
   const cleaned = cleanContent(m.content, m.kind === 'tool_result');
   const tally = { count: cleaned.redactions, kinds: { ...cleaned.kinds } };
   const metadata = m.metadata ? (redactDeep(m.metadata, tally) as Record<string, unknown>) : {};
-  // A streamed message is yielded again as it grows: its last version's count is the one that counts.
-  if (tally.count > 0) tallies.set(`m:${m.id}`, tally);
+  if (tally.count > 0) {
+    summary.redactions += tally.count;
+    addKinds({ count: 0, kinds: summary.redactionKinds }, 0, tally.kinds);
+  }
   return {
     id: m.id,
     sessionId: m.sessionId,
@@ -450,40 +482,39 @@ function toEditRow(e: FileEditRecord, info: SessionInfo, tallies: Tallies): File
   };
 }
 
+// Small local reads, done synchronously: one file's check is a stat and at most two 4 KB reads,
+// and thousands of unchanged transcripts should not wait on the thread pool for each.
+
 /** `<length>:<sha1>` of the file's first bytes; a file that was rewritten has a different head. */
-async function hashHead(file: string, length: number): Promise<string> {
-  const handle = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buf, 0, length, 0);
-    return `${bytesRead}:${createHash('sha1').update(buf.subarray(0, bytesRead)).digest('hex')}`;
-  } finally {
-    await handle.close();
-  }
+function hashHead(file: string, length: number): string | undefined {
+  const head = readHead(file, length);
+  return head && `${head.length}:${createHash('sha1').update(head).digest('hex')}`;
 }
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0');
 
-async function isSqliteFile(file: string): Promise<boolean> {
-  const head = await readHead(file, SQLITE_MAGIC.length).catch(() => undefined);
+function isSqliteFile(file: string): boolean {
+  const head = readHead(file, SQLITE_MAGIC.length);
   return head !== undefined && head.equals(SQLITE_MAGIC);
 }
 
-async function readHead(file: string, length: number): Promise<Buffer> {
-  const handle = await open(file, 'r');
+function readHead(file: string, length: number): Buffer | undefined {
+  let fd: number | undefined;
   try {
+    fd = openSync(file, 'r');
     const buf = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buf, 0, length, 0);
-    return buf.subarray(0, bytesRead);
+    const n = readSync(fd, buf, 0, length, 0);
+    return buf.subarray(0, n);
+  } catch {
+    return undefined;
   } finally {
-    await handle.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-async function headMatches(file: string, stored: string | null | undefined): Promise<boolean> {
+function headMatches(file: string, stored: string | null | undefined): boolean {
   if (!stored) return true;
   const length = Number(stored.slice(0, stored.indexOf(':')));
   if (!Number.isFinite(length)) return false;
-  const now = await hashHead(file, length).catch(() => undefined);
-  return now === stored;
+  return hashHead(file, length) === stored;
 }

@@ -1,0 +1,112 @@
+// Chat ingest benchmarks (issue 3). Run: npm run build && node bench/ingest.mjs
+//  1. Throughput: ≥ 50 MB of Claude Code transcripts (the real fixtures replayed with fresh ids)
+//     through the whole ingest (parse, normalize, redact, SQLite) vs a bare Node pass that reads
+//     the same files line by line and JSON.parses each line. Target: ≤ 2.5×.
+//  2. Re-ingest of the unchanged files vs the first ingest. Target: ≤ 5%.
+//  3. Peak RSS of a child process ingesting one 500 MB transcript. Target: ≤ 250 MB.
+// BENCH_INGEST_MB and BENCH_BIG_MB change the sizes; BENCH_SKIP_BIG=1 skips 3.
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import { build } from 'esbuild';
+import { fixtureFiles, replay, replayedTranscripts, sizeOf } from './lib/replay-claude.mjs';
+
+const MB = 1e6;
+const lib = resolve('.bench-tmp/ingest-lib.mjs');
+const external = ['better-sqlite3', 'sqlite-vec', 'ts-morph', 'typescript', 'chokidar', 'simple-git', 'fsevents'];
+await build({
+  stdin: { contents: "export { ingest } from './src/ingest/index.ts'; export { openDb } from './src/db/index.ts';", resolveDir: resolve('.'), loader: 'ts' },
+  outfile: lib, format: 'esm', bundle: true, platform: 'node', external, logLevel: 'error',
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+
+if (process.argv[2] === '--child-big') {
+  // Child: ingest one big transcript, print peak RSS (MB).
+  const { ingest, openDb } = await import(lib);
+  const [, , , dbPath, file] = process.argv;
+  const db = openDb(dbPath);
+  const t = performance.now();
+  const r = await ingest(db, { sources: ['claude-code'], paths: [file], config: { excludeProjects: [] } });
+  db.close();
+  const s = r.sources[0];
+  console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024, seconds: (performance.now() - t) / 1000, messages: s.messages, edits: s.edits }));
+  process.exit(0);
+}
+
+const { ingest, openDb } = await import(lib);
+const work = mkdtempSync(join(tmpdir(), 'lore-bench-ingest-'));
+const projects = join(work, 'claude', 'projects', '-bench');
+mkdirSync(projects, { recursive: true });
+const target = Number(process.env.BENCH_INGEST_MB || 50) * MB;
+let n = 0;
+for (const t of replayedTranscripts(target)) {
+  const id = `${String(n).padStart(8, '0')}-0000-4000-a000-${String(n).padStart(12, '0')}`;
+  writeFileSync(join(projects, `${id}.jsonl`), t.text);
+  n++;
+}
+const files = readdirSync(projects).map((f) => join(projects, f));
+const bytes = sizeOf(files);
+
+async function barePass() {
+  let lines = 0;
+  for (const f of files) {
+    const rl = createInterface({ input: createReadStream(f), crlfDelay: Infinity });
+    for await (const line of rl) if (line) { JSON.parse(line); lines++; }
+  }
+  return lines;
+}
+
+async function timed(fn) {
+  const t = performance.now();
+  const value = await fn();
+  return { seconds: (performance.now() - t) / 1000, value };
+}
+
+const env = { ...process.env, CLAUDE_CONFIG_DIR: join(work, 'claude') };
+const options = { sources: ['claude-code'], env, config: { excludeProjects: [] } };
+await barePass(); // warm the page cache for both
+const runs = [];
+for (let i = 0; i < 2; i++) {
+  const bare = await timed(barePass);
+  const dbPath = join(work, `run${i}.db`);
+  const db = openDb(dbPath);
+  const first = await timed(() => ingest(db, options));
+  const again = await timed(() => ingest(db, options));
+  db.close();
+  rmSync(dbPath, { force: true });
+  runs.push({ bare, first, again });
+}
+const best = (k) => Math.min(...runs.map((r) => r[k].seconds));
+const s = runs[0].first.value.sources[0];
+const bare = best('bare');
+const first = best('first');
+const again = best('again');
+console.log(`ingest throughput: ${(bytes / MB).toFixed(1)} MB in ${files.length} transcripts, ${runs[0].bare.value} lines; stored ${s.sessions} sessions, ${s.messages} messages, ${s.edits} edits, ${s.redactions} redactions`);
+console.log(`  bare readline + JSON.parse  ${bare.toFixed(2)} s  ${(bytes / MB / bare).toFixed(1)} MB/s`);
+console.log(`  lore ingest (to SQLite)     ${first.toFixed(2)} s  ${(bytes / MB / first).toFixed(1)} MB/s`);
+console.log(`  ratio ${(first / bare).toFixed(2)}×  (target ≤ 2.5×)`);
+console.log(`re-ingest of unchanged files: ${(again * 1000).toFixed(0)} ms = ${((again / first) * 100).toFixed(2)}% of the first ingest  (target ≤ 5%)`);
+
+if (!process.env.BENCH_SKIP_BIG) {
+  // One big transcript: replays of the fixtures appended into a single session file.
+  const bigTarget = Number(process.env.BENCH_BIG_MB || 500) * MB;
+  const bigDir = join(work, 'big', 'projects', '-big');
+  mkdirSync(bigDir, { recursive: true });
+  const big = join(bigDir, 'bbbbbbbb-0000-4000-a000-000000000000.jsonl');
+  const out = createWriteStream(big);
+  const texts = fixtureFiles().map((f) => execFileSync('cat', [f], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+  let written = 0;
+  for (let copy = 0; written < bigTarget; copy++) {
+    const text = replay(texts[copy % texts.length], `big${copy}`);
+    written += Buffer.byteLength(text);
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  const child = JSON.parse(execFileSync(process.execPath, [new URL(import.meta.url).pathname, '--child-big', join(work, 'big.db'), big], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop());
+  console.log(`one ${(written / MB).toFixed(0)} MB transcript: peak RSS ${child.maxRssMB.toFixed(0)} MB (target ≤ 250 MB), ${child.seconds.toFixed(1)} s, ${child.messages} messages, ${child.edits} edits`);
+}
+rmSync(work, { recursive: true, force: true });
