@@ -72,4 +72,15 @@ describe('lore why, full answer', () => {
     const cli = JSON.parse(runCli(['why', 'src/cli.ts', '--json'], { cwd: dir }).stdout);
     expect(cli.graph).toEqual({ imports: ['src/b.ts'], importers: [], entryPoint: true, unreferenced: false });
   });
+
+  it('keeps to one screen: the newest ten changes, and how to see the rest', () => {
+    const dir = gitRepo({ 'a.txt': '0\n' });
+    for (let i = 1; i <= 12; i++) commit(dir, { 'a.txt': `${i}\n` }, `edit ${i}`);
+    const out = runCli(['why', 'a.txt'], { cwd: dir }).stdout;
+    expect(out).toContain('Changes since, newest first (12)');
+    expect(out).toContain('edit 3\n');
+    expect(out).not.toContain('edit 2\n');
+    expect(out).toContain('… 2 older changes: lore why a.txt --all');
+    expect(runCli(['why', 'a.txt', '--all'], { cwd: dir }).stdout).toContain('edit 1\n');
+  });
 });

@@ -17,7 +17,7 @@ export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
   builder: (y) =>
     withJson(y)
       .positional('target', { type: 'string', demandOption: true, describe: 'FILE or FILE:LINE' })
-      .option('all', { type: 'boolean', describe: 'show full commit messages, not just subjects' })
+      .option('all', { type: 'boolean', describe: 'show full commit messages and every change (not just the newest 10)' })
       .option('evidence', { type: 'boolean', describe: 'show why each request was linked to a change (evidence and confidence)' }) as never,
   handler: async (args) => {
     const { findRepo } = await import('../../git/index.js');
@@ -45,6 +45,8 @@ export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
     }
   },
 };
+
+const TIMELINE_MAX = 10;
 
 interface RenderOptions {
   full: boolean;
@@ -87,7 +89,10 @@ export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
   if (later.length > 0) {
     print();
     print(bold(`Changes since, newest first (${later.length})`));
-    for (const c of later) printCommit(c, o, false);
+    // One screen: the newest changes; --all lists every one.
+    const shown = o.full ? later : later.slice(0, TIMELINE_MAX);
+    for (const c of shown) printCommit(c, o, false);
+    if (shown.length < later.length) print(`  ${dim(`… ${later.length - shown.length} older change${later.length - shown.length === 1 ? '' : 's'}: lore why ${r.file} --all`)}`);
   }
   print();
   print(graphLine(r));
