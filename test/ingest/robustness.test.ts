@@ -242,3 +242,20 @@ describe('repository mapping', () => {
     db.close();
   });
 });
+
+describe('subagent transcripts', () => {
+  it('stores a new-layout subagent file as a child session of its parent', async () => {
+    const { db } = tmpDb();
+    const { root, env } = transcript();
+    const dir = join(root, 'projects', '-work-app', SID, 'subagents');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'agent-a485154.jsonl'), prompt('Find the config loader', { isSidechain: true, agentId: 'a485154' }) + answer('It is in src/config.ts', { isSidechain: true }));
+    const { result } = await run(db, { sources: ['claude-code'], env });
+    expect(result.sources[0]).toMatchObject({ files: 1, sessions: 1, messages: 2 });
+    const s = db.prepare('SELECT id, title, metadata FROM sessions').get() as { id: string; title: string; metadata: string };
+    expect(s.id).toBe(`claude-code:${SID}/agent-a485154`);
+    expect(s.title).toBe('subagent: Find the config loader');
+    expect(JSON.parse(s.metadata)).toMatchObject({ parentSession: `claude-code:${SID}`, agentId: 'a485154' });
+    db.close();
+  });
+});

@@ -27,7 +27,7 @@ export const sessionsCommand: CommandModule<GlobalArgs, SessionsArgs> = {
     try {
       const rows = listSessions(db, { project, source: args.source, since, limit: args.limit ? args.limit : undefined });
       if (args.json) return printJson(rows);
-      if (rows.length === 0) return print('no sessions stored yet; run `lore ingest`');
+      if (rows.length === 0) return print(project || args.source || since ? 'no sessions match' : 'no sessions stored yet; run `lore ingest`');
       for (const s of rows) {
         const when = s.lastMessageAt ?? s.createdAt;
         print(
