@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
-const first = ['redact.mjs', 'ingest.mjs', 'search.mjs', 'watch.mjs', 'link-quality.mjs'];
+const first = ['redact.mjs', 'ingest.mjs', 'search.mjs', 'watch.mjs', 'link-quality.mjs', 'import-graph.mjs'];
 const all = readdirSync('bench').filter((f) => f.endsWith('.mjs') && f !== 'run.mjs');
 const order = [...first.filter((f) => all.includes(f)), ...all.filter((f) => !first.includes(f)).sort()];
 let failed = 0;
