@@ -33,6 +33,8 @@ export interface CodeEdgeRow {
 
 export interface ImportGraphChange {
   upsert: CodeFileRow[];
+  /** Files whose size/mtime changed but not their content: only the stat is updated. */
+  touch?: { path: string; size: number; mtimeMs: number }[];
   remove: string[];
   /** Files whose outgoing edges are replaced by `edges`; 'all' replaces the project's whole graph. */
   edgesFor: string[] | 'all';
@@ -53,23 +55,24 @@ export function codeEdgeId(projectPath: string, source: string, target: string, 
   return `code_code:${projectPath}:${source}->${target}:${label}`;
 }
 
-/** Every file the graph has seen for a project, keyed by repo-relative path. */
-export function loadCodeFiles(db: Db, projectPath: string): Map<string, CodeFileRow> {
-  const rows = db
-    .prepare('SELECT path, hash, size, mtime_ms, imports, parser_version FROM code_files WHERE project_path = ?')
-    .all(projectPath) as { path: string; hash: string; size: number; mtime_ms: number; imports: string | null; parser_version: number }[];
-  const out = new Map<string, CodeFileRow>();
-  for (const r of rows) {
-    out.set(r.path, {
-      path: r.path,
-      hash: r.hash,
-      size: r.size,
-      mtimeMs: r.mtime_ms,
-      imports: r.imports === null ? null : (JSON.parse(r.imports) as StoredImport[]),
-      parserVersion: r.parser_version,
-    });
-  }
-  return out;
+export type CodeFileState = Omit<CodeFileRow, 'imports'>;
+
+/** Every file the graph has seen for a project, keyed by repo-relative path (without the specifiers: see storedImports). */
+export function loadCodeFiles(db: Db, projectPath: string): Map<string, CodeFileState> {
+  const rows = db.prepare('SELECT path, hash, size, mtime_ms, parser_version FROM code_files WHERE project_path = ?').all(projectPath) as {
+    path: string;
+    hash: string;
+    size: number;
+    mtime_ms: number;
+    parser_version: number;
+  }[];
+  return new Map(rows.map((r) => [r.path, { path: r.path, hash: r.hash, size: r.size, mtimeMs: r.mtime_ms, parserVersion: r.parser_version }]));
+}
+
+/** The stored specifiers of every parsed file of a project (for re-resolving without parsing). */
+export function storedImports(db: Db, projectPath: string): Map<string, StoredImport[]> {
+  const rows = db.prepare('SELECT path, imports FROM code_files WHERE project_path = ? AND imports IS NOT NULL').all(projectPath) as { path: string; imports: string }[];
+  return new Map(rows.map((r) => [r.path, JSON.parse(r.imports) as StoredImport[]]));
 }
 
 /**
@@ -83,6 +86,7 @@ export function saveImportGraph(db: Db, projectPath: string, change: ImportGraph
      ON CONFLICT(project_path, path) DO UPDATE SET hash = excluded.hash, size = excluded.size, mtime_ms = excluded.mtime_ms,
        imports = excluded.imports, parser_version = excluded.parser_version, parsed_at = excluded.parsed_at`,
   );
+  const touch = db.prepare('UPDATE code_files SET size = ?, mtime_ms = ? WHERE project_path = ? AND path = ?');
   const removeFile = db.prepare('DELETE FROM code_files WHERE project_path = ? AND path = ?');
   const removeEdges = db.prepare("DELETE FROM relationships WHERE project_path = ? AND type = 'code_code' AND source_path = ?");
   const insertEdge = db.prepare(
@@ -93,6 +97,7 @@ export function saveImportGraph(db: Db, projectPath: string, change: ImportGraph
     for (const f of change.upsert) {
       upsert.run(projectPath, f.path, f.hash, f.size, f.mtimeMs, f.imports === null ? null : JSON.stringify(f.imports), f.parserVersion, now);
     }
+    for (const f of change.touch ?? []) touch.run(f.size, f.mtimeMs, projectPath, f.path);
     for (const path of change.remove) {
       removeFile.run(projectPath, path);
       removeEdges.run(projectPath, path);

@@ -2,6 +2,7 @@ import {
   importGraphStats,
   loadCodeFiles,
   saveImportGraph,
+  storedImports,
   type CodeFileRow,
   type Db,
   type StoredImport,
@@ -46,7 +47,7 @@ export async function updateImportGraph(db: Db, repo: RepoInfo, report: Reporter
   const tracked = await trackedFiles(repo.root);
   const candidates = tracked.filter((p) => isCodeFile(p) || isResolutionConfig(p));
   const stored = loadCodeFiles(db, repo.root);
-  const known = new Map<string, KnownFile>([...stored].map(([path, row]) => [path, { hash: row.hash, size: row.size, mtimeMs: row.mtimeMs, parserVersion: row.parserVersion }]));
+  const known: ReadonlyMap<string, KnownFile> = stored;
   report({ type: 'progress', stage: 'imports', done: 0, total: candidates.length });
   const scan = scanFiles(repo.root, candidates, known, PARSER_VERSION);
 
@@ -61,21 +62,27 @@ export async function updateImportGraph(db: Db, repo: RepoInfo, report: Reporter
   const present = new Set(candidates);
   for (const path of [...scan.removed, ...scan.absent]) present.delete(path);
   const codeFiles = [...present].filter(isCodeFile);
+  // Re-resolving everything needs every file's specifiers; a partial run has just parsed its files.
+  const kept = full ? storedImports(db, repo.root) : new Map<string, StoredImport[]>();
   const toResolve = (full ? codeFiles : changedCode.map((f) => f.path)).map((path) => ({
     path,
-    imports: parsed.get(path) ?? stored.get(path)?.imports ?? [],
+    imports: parsed.get(path) ?? kept.get(path) ?? [],
   }));
   // Tracked but deleted from the work tree: nothing can import it any more.
   const gone = new Set(scan.absent);
   const existing = gone.size > 0 ? tracked.filter((p) => !gone.has(p)) : tracked;
   const { edges, unresolved } = toResolve.length > 0 ? await resolveImports(repo.root, existing, toResolve) : { edges: [], unresolved: [] };
 
-  const upsert: CodeFileRow[] = [
-    ...scan.changed.map((f) => ({ path: f.path, hash: f.hash, size: f.size, mtimeMs: f.mtimeMs, imports: isCodeFile(f.path) ? (parsed.get(f.path) ?? []) : null, parserVersion: PARSER_VERSION })),
-    ...scan.touched.map((f) => ({ path: f.path, hash: f.hash, size: f.size, mtimeMs: f.mtimeMs, imports: stored.get(f.path)?.imports ?? null, parserVersion: PARSER_VERSION })),
-  ];
-  if (upsert.length > 0 || scan.removed.length > 0 || toResolve.length > 0) {
-    saveImportGraph(db, repo.root, { upsert, remove: scan.removed, edgesFor: full ? 'all' : toResolve.map((f) => f.path), edges });
+  const upsert: CodeFileRow[] = scan.changed.map((f) => ({
+    path: f.path,
+    hash: f.hash,
+    size: f.size,
+    mtimeMs: f.mtimeMs,
+    imports: isCodeFile(f.path) ? (parsed.get(f.path) ?? []) : null,
+    parserVersion: PARSER_VERSION,
+  }));
+  if (upsert.length > 0 || scan.touched.length > 0 || scan.removed.length > 0 || toResolve.length > 0) {
+    saveImportGraph(db, repo.root, { upsert, touch: scan.touched, remove: scan.removed, edgesFor: full ? 'all' : toResolve.map((f) => f.path), edges });
   }
   report({ type: 'progress', stage: 'imports', done: candidates.length, total: candidates.length });
   report({ type: 'stage-end', stage: 'imports' });
