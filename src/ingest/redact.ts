@@ -36,6 +36,8 @@ interface RuleSpec {
   keep?: boolean;
   /** Last word on a candidate: false leaves it alone (placeholders, code references, ...). */
   accept?: (secret: string, match: string, offset: number, text: string) => boolean;
+  /** The secret also takes in the base64 lines just above the match. */
+  extendBack?: boolean;
 }
 
 interface Rule extends RuleSpec {
@@ -116,6 +118,8 @@ function acceptAssignment(secret: string, match: string, offset: number, text: s
     return /(?:pass|pwd|passwd|passphrase)["']?$/i.test(name) || /^[A-Z0-9_]+$/.test(name) || isSecretish(secret);
   }
   if (secret.length < 4) return false;
+  // `password: DB_PASSWORD='x'`: the value is another assignment, which is matched on its own.
+  if (/^[A-Za-z_][\w.-]*=/.test(secret)) return false;
   // NAME=value in a .env file or a shell: anything but a reference is the secret itself.
   if (/^[A-Z0-9_]+$/.test(name) && /=[ \t]*$/.test(match.slice(0, match.length - secret.length))) return true;
   if (isCodeIdentifier(secret)) return false;
@@ -167,6 +171,14 @@ const SPECS: RuleSpec[] = [
     // To the END line, or to the end of the text when it was cut off.
     source: '-----BEGIN[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?(?:-----END[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----|$)',
     hints: ['-----BEGIN'],
+  },
+  {
+    // The tail of a key whose BEGIN line is elsewhere (a commit subject, an earlier chunk of
+    // output, `tail key.pem`): from the END line back over the base64 lines above it.
+    kind: 'private-key',
+    source: '-----END[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----',
+    hints: ['-----END'],
+    extendBack: true,
   },
   ...PREFIXED.map(([kind, source, hints, check]): RuleSpec => ({ kind, source, hints, ...(check ? { accept: (s: string) => check(s) } : {}) })),
   { kind: 'azure-client-secret', source: `${L}[A-Za-z0-9_~.-]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}`, hints: ['Q~'], anchored: false },
@@ -382,7 +394,35 @@ function candidate(rule: Rule, m: RegExpExecArray, text: string): Span | undefin
   }
   if (secret === '' || secret.startsWith('[REDACTED:')) return undefined;
   if (rule.accept && !rule.accept(secret, m[0], m.index, text)) return undefined;
-  return { start, end: start + secret.length, kind: rule.kind, rule: rule.index };
+  const end = start + secret.length;
+  if (rule.extendBack) start = base64LinesAbove(text, start);
+  return { start, end, kind: rule.kind, rule: rule.index };
+}
+
+/**
+ * Where the run of base64 lines (and blank or `Header: value` lines, as in PGP armour) that ends
+ * at `at` starts. Lines end with a newline or with a literal `\n` (a key inside a JSON string).
+ * Bounded: a key is a few kilobytes.
+ */
+function base64LinesAbove(text: string, at: number): number {
+  let start = at;
+  const limit = Math.max(0, at - 20_000);
+  for (;;) {
+    // The line that ends just before `start`.
+    let end = start;
+    if (text.slice(end - 2, end) === '\\n') end -= 2;
+    else if (text[end - 1] === '\n') end -= text[end - 2] === '\r' ? 2 : 1;
+    else if (end !== at) break;
+    let lineStart = end;
+    while (lineStart > limit && /[A-Za-z0-9+/=]/.test(text[lineStart - 1]!) && text.slice(lineStart - 2, lineStart) !== '\\n') lineStart--;
+    const line = text.slice(lineStart, end);
+    const boundary = lineStart === 0 || /[\s"'`:=]/.test(text[lineStart - 1]!) || text.slice(lineStart - 2, lineStart) === '\\n';
+    const atNewline = lineStart === 0 || text[lineStart - 1] === '\n' || text.slice(lineStart - 2, lineStart) === '\\n';
+    if (!boundary || (lineStart <= limit && lineStart !== 0) || !(line.length >= 16 || (line === '' && end < start && atNewline))) break;
+    if (line === '' && end === start) break;
+    start = lineStart;
+  }
+  return start;
 }
 
 /** Adds a later rule's spans to the claimed ones, dropping any that overlap a claimed span (earlier rules win). */

@@ -61,6 +61,19 @@ describe('redact: planted secrets', () => {
     expect(redact(`before\n${text}`).text).toBe('before\n[REDACTED:private-key]');
   });
 
+  it('redacts the base64 above an END line whose BEGIN line is elsewhere (a commit subject)', () => {
+    const body = 'JpI/eV1QyZB+IdwctLoIHJy1x+MSa14DzxGez8SKzt02KD4JdzDvMAF6xr9KBrJX\nnVXXILaRfpUa1VIhY0Jf14tVmNkCHlcMx7ZRgoLQ80+utyGJ0pmP+SYQXTv7ddKY\n';
+    const end = ['-----END PGP PRIV', 'ATE KEY BLOCK-----'].join('');
+    expect(redact(`${body}${end}\nafter`).text).toBe('[REDACTED:private-key]\nafter');
+    expect(redact(`see this:\n${body}${end}`).text).toBe('see this:\n[REDACTED:private-key]');
+    expect(redact(`{"k": "${body.replaceAll('\n', '\\n')}${end}\\n"}`).text).toBe('{"k": "[REDACTED:private-key]\\n"}');
+  });
+
+  it('finds the assignment inside a value that is itself an assignment', () => {
+    expect(redact("note: DB_PASSWORD='Tr0ub4dorT0Jniv'").text).toBe("note: DB_PASSWORD='[REDACTED:secret-assignment]'");
+    expect(redact("env db password: DB_PASSWORD='Tr0ub4dorT0Jniv'").text).toBe("env db password: DB_PASSWORD='[REDACTED:secret-assignment]'");
+  });
+
   it('counts each secret once and is idempotent', () => {
     const text = corpus.map((c) => c.text).join('\n');
     const once = redact(text);
@@ -145,6 +158,8 @@ describe('redact: robustness', () => {
     ['semicolons and Pwd', ';Pwd='.repeat(150_000)],
     ['curl flags', '-u a:'.repeat(150_000)],
     ['aws placeholders', '[REDACTED:aws-access-key],'.repeat(30_000)],
+    ['END lines under base64', `${'QUJDREVGR0hJSktMTU5PUFFSU1RVVldY\n'.repeat(20_000)}${['-----END PRIV', 'ATE KEY-----\n'].join('').repeat(20_000)}`],
+    ['base64 lines between END lines', `${'QUJDREVGR0hJSktMTU5PUFFSU1RVVldY\n'.repeat(50)}${['-----END PRIV', 'ATE KEY-----\n'].join('')}`.repeat(600)],
   ];
   for (const [name, text] of adversarial) {
     it(`stays linear on ${name} (${(text.length / 1e6).toFixed(1)} MB)`, () => {
