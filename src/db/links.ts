@@ -147,6 +147,11 @@ export function commitAiTools(db: Db, project: string, shas: string[]): Map<stri
   return out;
 }
 
+/** Chat sessions (not the git pseudo-session) stored for the project. */
+export function countChatSessions(db: Db, project: string): number {
+  return (db.prepare("SELECT count(*) AS n FROM sessions WHERE project_path = ? AND source IS NOT 'git'").get(project) as { n: number }).n;
+}
+
 export function countFileEdits(db: Db, project: string): number {
   return (db.prepare('SELECT count(*) AS n FROM file_edits WHERE project_path = ?').get(project) as { n: number }).n;
 }

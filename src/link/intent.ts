@@ -118,12 +118,13 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
   for (const m of aiderCommit) participants.add(m.sessionId);
 
   // 4. The prompt names the path or a symbol of the file, between the parent commit and this
-  // one — only when the session is known to have worked on this commit (it edited another of its
-  // files) or a trailer says an AI tool made it. A name alone is too weak to stand on its own.
-  if (files.length <= 50 && (participants.size > 0 || aiTool)) {
+  // one — only when a trailer says this commit was made with the session's tool. The trailer says
+  // an AI was involved, the name says which request; either alone links nothing. (Sessions whose
+  // edits are recorded and did not touch the file do not count: the file was changed by hand.)
+  if (files.length <= 50 && aiTool) {
     const parent = c.parents[0] ? getCommit(db, root, c.parents[0]) : undefined;
     const fromMs = parent ? (parent.committedAt + 1) * 1000 : -Infinity;
-    const prompts = promptsBetween(db, root, iso(Number.isFinite(fromMs) ? fromMs : 0), iso(untilMs)).filter((p) => participants.has(p.sessionId) || (aiTool && sameTool(p.source, aiTool)));
+    const prompts = promptsBetween(db, root, iso(Number.isFinite(fromMs) ? fromMs : 0), iso(untilMs)).filter((p) => sameTool(p.source, aiTool) && !participants.has(p.sessionId));
     if (prompts.length > 0) {
       diffs ??= await commitDiff(root, c.sha);
       for (const f of files) {
@@ -132,7 +133,7 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
         for (const p of prompts) {
           if (decided.has(`${p.id}\0${f.path}`) || out.has(`${p.id}\0${f.path}`)) continue;
           const s = mentionScore(p.content, f.path, symbols);
-          if (s) add(p.id, p.sessionId, f.path, aiTool && sameTool(p.source, aiTool) ? { ...s, confidence: s.confidence + 0.1, detail: `${s.detail}; a ${aiTool} trailer` } : s);
+          if (s) add(p.id, p.sessionId, f.path, { ...s, confidence: Math.round((s.confidence + 0.1) * 100) / 100, detail: `${s.detail}; a ${aiTool} trailer on the commit` });
         }
       }
     }

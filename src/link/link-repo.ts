@@ -1,4 +1,5 @@
 import {
+  countChatSessions,
   countFileEdits,
   editsAfter,
   firstCommitTouching,
@@ -47,7 +48,7 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
   let links = 0;
   if (commits.length > 0) {
     const ctx = intentContext(db, project);
-    const hasChats = countFileEdits(db, project) > 0 || ctx.aider.length > 0;
+    const hasChats = countFileEdits(db, project) > 0 || ctx.aider.length > 0 || countChatSessions(db, project) > 0;
     const marks: { sha: string; links: number; aiTool: string | null }[] = [];
     let done = 0;
     for (const c of commits) {

@@ -128,4 +128,23 @@ describe('request → change links', () => {
     expect(link!.requestId).toBe(p);
     expect(link!.commits.find((c) => c.sha === amended)).toMatchObject({ evidence: 'rewrite', from: old, confidence: 0.95 });
   });
+
+  it('links a prompt that names the file only when a trailer names its tool', async () => {
+    const { dir, repo, db } = await setup();
+    const s = new ChatRows(db, repo.root, 'claude-code:s7');
+    // The change was made through a shell command, so no edit records it.
+    const p = s.prompt('use sed to bump the version in src/version.ts', '2026-02-01T10:01:00.000Z');
+    commit(dir, { 'src/version.ts': 'export const version = 2;\n' }, 'bump version', { date: '2026-02-01T10:03:00Z' });
+    await catchUp(db, repo);
+    expect(linkPairs(db, repo.root)).toEqual([]);
+    s.prompt('and the same for src/build.ts', '2026-02-01T10:04:00.000Z');
+    const q = s.prompt('and src/build.ts please', '2026-02-01T10:05:00.000Z');
+    commit(dir, { 'src/build.ts': 'export const build = 2;\n' }, 'bump build\n\nCo-Authored-By: Claude Opus 4.7 <noreply@anthropic.com>', { date: '2026-02-01T10:06:00Z' });
+    await catchUp(db, repo);
+    expect(linkPairs(db, repo.root).filter((x) => !x.startsWith(p))).toEqual([`claude-code:s7:m2 -> src/build.ts`, `${q} -> src/build.ts`]);
+    expect(intentLinks(db, repo.root).map((l) => [l.evidence, l.confidence])).toEqual([
+      ['mention', 0.6],
+      ['mention', 0.6],
+    ]);
+  });
 });
