@@ -9,7 +9,7 @@
 // 2. `lore why FILE` on an indexed repository against `git log --follow FILE` (the baseline, same
 //    run, same file): a synthetic history made with git fast-import. Target: lore well under git.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generatedScenario, handScenario, makeRepo, pairsFromWhy, score } from './lib/link-scenarios.mjs';
@@ -102,12 +102,27 @@ lore(dir, ['index', '-q', '--wait']);
 const indexMs = Date.now() - t;
 const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = (fn) => median(Array.from({ length: 5 }, () => ((t = process.hrtime.bigint()), fn(), Number(process.hrtime.bigint() - t) / 1e6)));
-const gitMs = time(() => execFileSync('git', ['log', '--follow', '--format=%H %s', '--', target], { cwd: dir, env, maxBuffer: 1 << 28 }));
+const gitArgs = ['log', '--follow', '--format=%H %s', '--', target];
+lore(dir, ['why', target]); // the first query after indexing may still settle state: not timed
+const gitMs = time(() => execFileSync('git', gitArgs, { cwd: dir, env, maxBuffer: 1 << 28 }));
 const whyMs = time(() => lore(dir, ['why', target]));
 const whyJsonMs = time(() => lore(dir, ['why', `${target}:1`, '--json']));
-console.log(`\nlore why latency: ${commits} commits (indexed in ${(indexMs / 1000).toFixed(1)} s), file with ${Math.ceil(commits / 25)} changes and a rename`);
-console.log(`  git log --follow (baseline)  ${gitMs.toFixed(0)} ms`);
-console.log(`  lore why FILE                ${whyMs.toFixed(0)} ms   ratio ${(whyMs / gitMs).toFixed(2)}×`);
-console.log(`  lore why FILE:1 --json       ${whyJsonMs.toFixed(0)} ms   ratio ${(whyJsonMs / gitMs).toFixed(2)}×`);
+// Wall time suffers when other work shares the cores; CPU time (user + sys, the process and the
+// children it waited for, from GNU time) is the steadier comparison.
+const cpu = (cmd, args) => {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const runs = Array.from({ length: 5 }, () => {
+    const r = spawnSync('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const [u, s] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    return (u + s) * 1000;
+  });
+  return median(runs);
+};
+const gitCpu = cpu('git', gitArgs);
+const whyCpu = cpu(process.execPath, [CLI, 'why', target]);
+console.log(`\nlore why latency: ${commits} commits (indexed in ${(indexMs / 1000).toFixed(1)} s), file with ${Math.ceil(commits / 25)} changes and a rename; median of 5`);
+console.log(`  git log --follow (baseline)  ${gitMs.toFixed(0)} ms wall${gitCpu !== undefined ? `, ${gitCpu.toFixed(0)} ms CPU` : ''}`);
+console.log(`  lore why FILE                ${whyMs.toFixed(0)} ms wall, ratio ${(whyMs / gitMs).toFixed(2)}×${whyCpu !== undefined ? `; ${whyCpu.toFixed(0)} ms CPU, ratio ${(whyCpu / gitCpu).toFixed(2)}×` : ''}`);
+console.log(`  lore why FILE:1 --json       ${whyJsonMs.toFixed(0)} ms wall, ratio ${(whyJsonMs / gitMs).toFixed(2)}×`);
 
 rmSync(home, { recursive: true, force: true });
