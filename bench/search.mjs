@@ -72,6 +72,12 @@ if (!existsSync(path)) {
 
 const db = core.openDb(path);
 const embedder = core.hashEmbedder();
+if (core.hasOldVectorLayout(db)) {
+  const t = Date.now();
+  await core.embedPending(db, embedder, { batch: 5000 });
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  console.log(`recomputed vectors for the current layout in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+}
 const df = (w) => db.prepare('SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ?').get(`"${w}"`).n;
 // Rare: the first words (by rank, from the tail of the vocabulary) that occur in 1..2000 messages.
 const rare = [];

@@ -43,10 +43,9 @@ export const MARK_END = '\u0003';
 /** BM25 ranks only the most recent this-many matches of a very common query (keeps p95 bounded). */
 export const RANK_WINDOW = 2_000;
 
-export function countSearchable(db: Db): number {
-  const m = (db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
-  const l = (db.prepare('SELECT count(*) AS n FROM learnings').get() as { n: number }).n;
-  return m + l;
+/** Whether any message or learning is stored (EXISTS: a count would scan a million rows). */
+export function hasSearchable(db: Db): boolean {
+  return (db.prepare('SELECT EXISTS (SELECT 1 FROM messages) OR EXISTS (SELECT 1 FROM learnings) AS x').get() as { x: number }).x === 1;
 }
 
 /** Message ids and learning ids linked to `path` by file edits, commits, relationships or related_files. */

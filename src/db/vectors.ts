@@ -5,7 +5,7 @@ import type { Db } from './open.js';
  * Embedding vectors in one sqlite-vec table created on first use with the model's width:
  * `vec_items` (float, cosine), partitioned by `bucket` = vector_items.id >> BUCKET_BITS, so a
  * query scans only the newest buckets: sqlite-vec's KNN is a brute-force scan (~1 µs per vector
- * from a file), which keeps a query within ~50 ms only up to ~65k vectors. Older items are found
+ * from a file), which keeps a query within ~50 ms only up to ~16k vectors. Older items are found
  * by full text. Row ids are vector_items.id. The model id is stored in vector_meta; vectors of
  * two models never mix.
  */
@@ -29,11 +29,11 @@ export interface NearItem {
   distance: number;
 }
 
-/** Vectors per partition (2^15), and how many of the newest partitions a query scans. */
-export const BUCKET_BITS = 15;
+/** Vectors per partition (2^13), and how many of the newest partitions a query scans (8k–16k vectors, ~25–50 ms). */
+export const BUCKET_BITS = 13;
 export const BUCKETS_SEARCHED = 2;
 /** Table layout version; an older layout is dropped and re-embedded. */
-const LAYOUT = '2';
+const LAYOUT = '3';
 
 const loaded = new WeakSet<Db>();
 
@@ -98,15 +98,26 @@ export function clearVectors(db: Db): void {
 
 const SOURCES: Record<VectorKind, string> = { message: 'messages', learning: 'learnings' };
 
-/** The next items not embedded yet (by rowid, after the kind's cursor). */
-export function pendingEmbeddings(db: Db, kind: VectorKind, limit: number): PendingItem[] {
+/**
+ * Message kinds that get no vector: tool calls, tool output and meta lines are long, noisy and
+ * ranked at half weight anyway; leaving them out keeps the scanned vector window for what people
+ * and assistants wrote (prompts, answers, commits) and learnings.
+ */
+const UNEMBEDDED_KINDS = "('tool_call', 'tool_result', 'meta')";
+
+/** The next items to embed after the kind's cursor, and the last rowid scanned (the new cursor). */
+export function pendingEmbeddings(db: Db, kind: VectorKind, limit: number): { items: PendingItem[]; lastRowid: number; done: boolean } {
   const cursor = Number(meta(db, `cursor:${kind}`) ?? 0);
-  return db
-    .prepare(`SELECT rowid, id AS ref, substr(content, 1, 4000) AS content FROM ${SOURCES[kind]} WHERE rowid > ? ORDER BY rowid LIMIT ?`)
-    .all(cursor, limit) as PendingItem[];
+  const rows = db
+    .prepare(
+      `SELECT rowid, id AS ref, substr(content, 1, 4000) AS content, ${kind === 'message' ? `coalesce(json_extract(metadata, '$.kind'), '') IN ${UNEMBEDDED_KINDS}` : '0'} AS skip
+       FROM ${SOURCES[kind]} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    )
+    .all(cursor, limit) as (PendingItem & { skip: number })[];
+  return { items: rows.filter((r) => !r.skip).map(({ skip: _skip, ...item }) => item), lastRowid: rows.length ? rows[rows.length - 1]!.rowid : cursor, done: rows.length === 0 };
 }
 
-/** How many messages and learnings wait for a vector. */
+/** How many messages and learnings the embed stage has not looked at yet. */
 export function countPendingEmbeddings(db: Db): number {
   let n = 0;
   for (const kind of ['message', 'learning'] as const) {
@@ -116,9 +127,12 @@ export function countPendingEmbeddings(db: Db): number {
   return n;
 }
 
-/** Stores one batch of vectors and moves the kind's cursor past it, in one short transaction. */
-export function storeVectors(db: Db, kind: VectorKind, items: PendingItem[], vectors: Float32Array[]): void {
-  if (items.length === 0) return;
+/** Stores one batch of vectors and moves the kind's cursor to `lastRowid`, in one short transaction. */
+export function storeVectors(db: Db, kind: VectorKind, items: PendingItem[], vectors: Float32Array[], lastRowid: number): void {
+  if (items.length === 0) {
+    setMeta(db, `cursor:${kind}`, lastRowid);
+    return;
+  }
   loadVectorExtension(db);
   const upsertItem = db.prepare('INSERT INTO vector_items (kind, ref) VALUES (?, ?) ON CONFLICT(kind, ref) DO UPDATE SET kind = kind RETURNING id');
   const delFloat = db.prepare('DELETE FROM vec_items WHERE rowid = ?');
@@ -130,7 +144,7 @@ export function storeVectors(db: Db, kind: VectorKind, items: PendingItem[], vec
       delFloat.run(id);
       insFloat.run(id, id >> BigInt(BUCKET_BITS), blob);
     }
-    setMeta(db, `cursor:${kind}`, items[items.length - 1]!.rowid);
+    setMeta(db, `cursor:${kind}`, lastRowid);
   }).immediate();
 }
 

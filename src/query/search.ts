@@ -1,5 +1,5 @@
 import {
-  countSearchable,
+  hasSearchable,
   filterRefs,
   ftsLearnings,
   ftsMessages,
@@ -104,7 +104,7 @@ export async function search(db: Db, options: SearchOptions, deps: { embedder: E
     vectors: { status: 'off', model: stored?.model ?? null, current },
     hits: [],
   };
-  if (countSearchable(db) === 0) return { ...result, empty: true };
+  if (!hasSearchable(db)) return { ...result, empty: true };
 
   const filters: SearchFilters = {
     ...(options.projects?.length ? { projects: options.projects } : {}),
