@@ -130,5 +130,9 @@ describe('search', () => {
     seedMessage(d, { id: 's:2', session: 's', content: 'two' });
     seedLearning(d, { id: 'l', content: 'three' });
     expect((await embedPending(d, embedder)).embedded).toBe(2);
+    seedMessage(d, { id: 's:3', session: 's', role: 'tool', kind: 'tool_result', content: 'a long tool output' });
+    expect((await embedPending(d, embedder)).embedded).toBe(0);
+    seedMessage(d, { id: 's:4', session: 's', content: 'four' });
+    expect((await embedPending(d, embedder)).embedded).toBe(1);
   });
 });
