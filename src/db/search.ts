@@ -118,31 +118,61 @@ function learningWhere(f: SearchFilters): Where | undefined {
 }
 
 /**
- * Message ids by BM25 (best first) for an FTS5 MATCH expression, honouring the filters. BM25 costs
- * ~15 µs per match, so a query matching more than RANK_WINDOW messages is ranked among its newest
- * RANK_WINDOW matches only (read backwards from the end of the doclist, which is cheap).
+ * Message ids by BM25 (best first) for an FTS5 MATCH expression, honouring the filters. FTS5's
+ * bm25() first counts every match of each phrase (~80 ms for a word in most of a million
+ * messages), so a query matching more than RANK_WINDOW messages is ranked among its newest
+ * RANK_WINDOW matches by windowBm25 instead (read backwards from the end of the doclist: cheap).
  */
 export function ftsMessages(db: Db, match: string, filters: SearchFilters, k: number): RankedRef[] {
   const where = messageWhere(filters);
   if (!where) return [];
   const common = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?').get(match, RANK_WINDOW) !== undefined;
   const params = { ...where.params, match, k, window: RANK_WINDOW };
-  const idOf = db.prepare('SELECT id FROM messages WHERE rowid = ?').pluck();
-  const toRefs = (rows: { rowid: number }[]) =>
-    rows.flatMap((r) => {
+  const from = `FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN sessions s ON s.id = m.session_id WHERE messages_fts MATCH @match${where.sql}`;
+  if (common) {
+    const rows = db.prepare(`SELECT m.id AS ref, substr(m.content, 1, 2000) AS content ${from} ORDER BY messages_fts.rowid DESC LIMIT @window`).all(params) as { ref: string; content: string }[];
+    return windowBm25(rows, phrasesOf(match)).slice(0, k).map((ref) => ({ kind: 'message', ref }));
+  }
+  if (where.sql === '') {
+    // No filter: rank inside FTS5 alone, then look the few winners up.
+    const ranked = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH @match ORDER BY rank LIMIT @k').all(params) as { rowid: number }[];
+    const idOf = db.prepare('SELECT id FROM messages WHERE rowid = ?').pluck();
+    return ranked.flatMap((r) => {
       const id = idOf.get(r.rowid) as string | undefined;
       return id ? [{ kind: 'message' as const, ref: id }] : [];
     });
-  const bestOf = <T extends { s: number }>(rows: T[]) => rows.sort((a, b) => a.s - b.s).slice(0, k);
-  if (where.sql === '') {
-    if (!common) return toRefs(db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH @match ORDER BY rank LIMIT @k').all(params) as { rowid: number }[]);
-    return toRefs(bestOf(db.prepare('SELECT rowid, bm25(messages_fts) AS s FROM messages_fts WHERE messages_fts MATCH @match ORDER BY rowid DESC LIMIT @window').all(params) as { rowid: number; s: number }[]));
   }
-  const from = `FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN sessions s ON s.id = m.session_id WHERE messages_fts MATCH @match${where.sql}`;
-  const rows = common
-    ? bestOf(db.prepare(`SELECT m.id AS ref, bm25(messages_fts) AS s ${from} ORDER BY messages_fts.rowid DESC LIMIT @window`).all(params) as { ref: string; s: number }[])
-    : (db.prepare(`SELECT m.id AS ref ${from} ORDER BY bm25(messages_fts) LIMIT @k`).all(params) as { ref: string }[]);
+  const rows = db.prepare(`SELECT m.id AS ref ${from} ORDER BY bm25(messages_fts) LIMIT @k`).all(params) as { ref: string }[];
   return rows.map((r) => ({ kind: 'message', ref: r.ref }));
+}
+
+const NON_WORD = /[^\p{L}\p{N}]+/u;
+/** A light stemmer (lower-cased input), close enough to porter's for counting matches inside the window. */
+const stem = (w: string) =>
+  w.endsWith('ing') ? w.slice(0, -3) : w.endsWith('ed') || w.endsWith('es') ? w.slice(0, -2) : w.endsWith('s') ? w.slice(0, -1) : w;
+const wordsOf = (text: string) => text.toLowerCase().split(NON_WORD).filter(Boolean).map(stem);
+
+/** The words of each quoted phrase in a MATCH expression built by toMatchExpression. */
+function phrasesOf(match: string): string[][] {
+  return [...match.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => wordsOf(m[1]!.replaceAll('""', '"')));
+}
+
+/** BM25 (k1 1.2, b 0.75) with document frequencies and lengths taken over the window itself. */
+function windowBm25(rows: { ref: string; content: string }[], phrases: string[][]): string[] {
+  const docs = rows.map((r) => wordsOf(r.content));
+  const avgdl = docs.reduce((n, d) => n + d.length, 0) / Math.max(1, docs.length);
+  const tf = (doc: string[], phrase: string[]) => {
+    let n = 0;
+    for (let i = 0; i + phrase.length <= doc.length; i++) if (phrase.every((w, j) => doc[i + j] === w)) n++;
+    return n;
+  };
+  const counts = docs.map((d) => phrases.map((p) => (p.length ? tf(d, p) : 0)));
+  const idf = phrases.map((_, j) => {
+    const df = counts.filter((c) => c[j]! > 0).length;
+    return Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
+  });
+  const score = counts.map((c, i) => c.reduce((s, f, j) => s + (idf[j]! * f * 2.2) / (f + 1.2 * (0.25 + (0.75 * docs[i]!.length) / avgdl)), 0));
+  return rows.map((r, i) => ({ ref: r.ref, s: score[i]!, i })).sort((a, b) => b.s - a.s || a.i - b.i).map((r) => r.ref);
 }
 
 /** Learning ids by BM25 (best first). */

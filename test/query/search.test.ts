@@ -99,6 +99,17 @@ describe('search', () => {
     expect(await ids(d, { query: 'checksum mismatch' })).toEqual(['s:ask', 's:out']);
   });
 
+  it('ranks a query matching more than the rank window by BM25 over its newest matches', async () => {
+    const { db: d } = tempDb();
+    seedSession(d, { id: 's', project: P1, source: 'codex' });
+    d.transaction(() => {
+      for (let i = 0; i < 2100; i++) seedMessage(d, { id: `s:${i}`, session: 's', content: i === 1500 ? 'alpha beta gamma' : `alpha filler number ${i}` });
+    })();
+    const r = await search(d, { query: 'alpha beta', mode: 'fts', limit: 3 }, { embedder });
+    expect(r.hits.map((h) => h.id)).toEqual(['s:1500', 's:2099', 's:2098']);
+    expect(r.hits[0]!.snippet).toBe('\u0002alpha\u0003 \u0002beta\u0003 gamma');
+  });
+
   it('says the database is empty when nothing is indexed', async () => {
     const { db: empty } = tempDb();
     const r = await search(empty, { query: 'anything' }, { embedder });
