@@ -23,6 +23,20 @@ describe('import graph resolution', () => {
     expect(edges).toEqual(['packages/web/src/app.tsx -> packages/web/src/ui/button.tsx (import)']);
   });
 
+  it('takes the options of a solution-style tsconfig from the project it references, and reads jsconfig.json', async () => {
+    const { edges } = await graphOf({
+      'tsconfig.json': JSON.stringify({ files: [], references: [{ path: './tsconfig.node.json' }, { path: './tsconfig.app.json' }] }),
+      'tsconfig.node.json': JSON.stringify({ compilerOptions: { module: 'nodenext' }, include: ['vite.config.ts'] }),
+      'tsconfig.app.json': JSON.stringify({ compilerOptions: { module: 'esnext', moduleResolution: 'bundler', paths: { '@/*': ['./src/*'] } }, include: ['src'] }),
+      'src/app.ts': "import { x } from '@/lib/x';\n",
+      'src/lib/x.ts': 'export const x = 1;\n',
+      'legacy/jsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { 'shared/*': ['./shared/*'] } } }),
+      'legacy/main.js': "const s = require('shared/s');\n",
+      'legacy/shared/s.js': 'module.exports = 1;\n',
+    });
+    expect(edges).toEqual(['legacy/main.js -> legacy/shared/s.js (require)', 'src/app.ts -> src/lib/x.ts (import)']);
+  });
+
   it('maps .js specifiers to the .ts files they compile from, under nodenext', async () => {
     const { edges } = await graphOf({
       'package.json': JSON.stringify({ name: 'x', type: 'module' }),
