@@ -8,4 +8,4 @@ export { indexCommits, type IndexResult, type IndexOptions } from './index-commi
 export { computePatchIds } from './patch-id.js';
 export { commitDiff, parseDiff, previousCommitOf, type FileDiff } from './diff.js';
 export { readQueue, queuePath, parseQueueLine } from './queue.js';
-export { installHooks, uninstallHooks, hookStatus, hooksDir, defaultHookPaths, HOOK_NAMES, type HookStatus, type HookPaths } from './hooks.js';
+export { installHooks, uninstallHooks, hookStatus, hooksDir, defaultHookPaths, isExecutable, HOOK_NAMES, type HookStatus, type HookPaths } from './hooks.js';

@@ -1,7 +1,27 @@
-import { existsSync, statSync } from 'node:fs';
-import { countPendingHookEvents, getRepoState, integrityCheck, latestVersion, openDb, schemaVersion } from '../db/index.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  countPendingHookEvents,
+  getRepoState,
+  integrityCheck,
+  latestVersion,
+  listRepos,
+  listSourceFiles,
+  openDb,
+  queueOffset,
+  schemaVersion,
+  searchIndexCheck,
+  spaceUse,
+  type Db,
+  type SpaceUse,
+} from '../db/index.js';
 import { LoreError } from '../errors.js';
-import { existingCommits, gitRaw, headSha, hookStatus, type HookStatus, type RepoInfo } from '../git/index.js';
+import { existingCommits, gitRaw, headSha, hookStatus, isExecutable, readQueue, type HookStatus, type RepoInfo } from '../git/index.js';
+import { adapters as registered, type SourceAdapter, type SourceEnv } from '../sources/index.js';
+
+/** What `lore doctor --fix` can do on its own (the safe repairs). */
+export type FixAction = 'migrate' | 'install-hooks' | 'catch-up' | 'ingest' | 'rebuild-search' | 'permissions';
 
 export interface Check {
   name: string;
@@ -9,6 +29,19 @@ export interface Check {
   detail: string;
   /** The command that fixes it, when not ok. */
   fix?: string;
+  /** The repair `lore doctor --fix` runs for it, when it is a safe one. */
+  action?: FixAction;
+}
+
+export interface SourceLag {
+  source: string;
+  files: number;
+  /** Files found that lore has never read. */
+  unread: number;
+  /** Files read before that have changed since. */
+  changed: number;
+  /** Bytes appended since the last read (files with a byte cursor). */
+  bytesBehind: number;
 }
 
 export interface DoctorReport {
@@ -17,41 +50,52 @@ export interface DoctorReport {
   project: string | null;
   healthy: boolean;
   checks: Check[];
+  /** Per table (with its indexes), largest first. */
+  space?: SpaceUse[];
+  sources?: SourceLag[];
+}
+
+export interface DoctorOptions {
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  adapters?: SourceAdapter[];
 }
 
 /** Runs the health checks. Never creates or changes the database. */
-export async function doctor(dbPath: string, repo: RepoInfo | undefined): Promise<DoctorReport> {
+export async function doctor(dbPath: string, repo: RepoInfo | undefined, options: DoctorOptions = {}): Promise<DoctorReport> {
   const checks: Check[] = [];
+  const report: DoctorReport = { schema: 'lore.doctor/1', database: dbPath, project: repo?.root ?? null, healthy: false, checks };
   if (!existsSync(dbPath)) {
     checks.push({ name: 'database', ok: false, detail: `no database at ${dbPath} yet`, fix: 'lore init' });
   } else {
+    checks.push(permissionsCheck(dbPath));
     try {
       const db = openDb(dbPath, { readonly: true });
       try {
         const integrity = integrityCheck(db);
-        checks.push({ name: 'integrity', ok: integrity[0] === 'ok' && integrity.length === 1, detail: integrity.slice(0, 3).join('; ') });
+        checks.push({
+          name: 'integrity',
+          ok: integrity[0] === 'ok' && integrity.length === 1,
+          detail: integrity.slice(0, 3).join('; '),
+          fix: `copy the file aside, then \`sqlite3 ${dbPath} .recover\` into a new one, or start afresh with \`lore init\``,
+        });
+        const search = searchIndexCheck(db);
+        if (search !== undefined) {
+          checks.push({ name: 'search index', ok: search === 'ok', detail: search === 'ok' ? 'full-text index matches its content' : search, fix: 'lore doctor --fix (rebuilds it)', action: 'rebuild-search' });
+        }
         const version = schemaVersion(db);
         const latest = latestVersion();
         checks.push({
           name: 'schema',
           ok: version === latest,
-          detail: `version ${version} of ${latest}`,
-          ...(version < latest ? { fix: 'lore index (migrates on open)' } : {}),
+          detail: version > latest ? `version ${version}, newer than this lore (${latest}): upgrade lore` : `version ${version} of ${latest}`,
+          ...(version < latest ? { fix: 'lore index (migrates on open)', action: 'migrate' as const } : {}),
         });
-        checks.push({ name: 'size', ok: true, detail: `${(statSync(dbPath).size / 1e6).toFixed(1)} MB` });
-        if (repo) {
-          const state = getRepoState(db, repo.root);
-          const head = await headSha(repo.root);
-          let lag = 0;
-          if (head) {
-            const tips = await existingCommits(repo.root, state?.indexedTips ?? []);
-            const r = await gitRaw(repo.root, ['rev-list', '--count', head, ...(tips.length ? ['--not', ...tips] : []), '--']);
-            lag = Number(r.stdout.trim()) || 0;
-          }
-          checks.push({ name: 'index lag', ok: lag === 0, detail: lag === 0 ? 'HEAD is indexed' : `${lag} commit(s) of HEAD not indexed yet`, ...(lag ? { fix: 'lore index' } : {}) });
-          const backlog = countPendingHookEvents(db, repo.root);
-          checks.push({ name: 'hook queue', ok: backlog === 0, detail: `${backlog} event(s) waiting`, ...(backlog ? { fix: 'lore index' } : {}) });
-        }
+        report.space = spaceUse(db);
+        checks.push(spaceCheck(dbPath, report.space));
+        if (repo) await repoChecks(db, repo, checks);
+        report.sources = await sourceLag(db, options);
+        checks.push(sourcesCheck(report.sources));
       } finally {
         db.close();
       }
@@ -60,15 +104,156 @@ export async function doctor(dbPath: string, repo: RepoInfo | undefined): Promis
     }
   }
   if (repo) checks.push(hookCheck(await hookStatus(repo.root)));
-  return { schema: 'lore.doctor/1', database: dbPath, project: repo?.root ?? null, healthy: checks.every((c) => c.ok), checks };
+  report.healthy = checks.every((c) => c.ok);
+  return report;
+}
+
+async function repoChecks(db: Db, repo: RepoInfo, checks: Check[]): Promise<void> {
+  const state = getRepoState(db, repo.root);
+  const head = await headSha(repo.root);
+  let lag = 0;
+  if (head) {
+    const tips = await existingCommits(repo.root, state?.indexedTips ?? []);
+    const r = await gitRaw(repo.root, ['rev-list', '--count', head, ...(tips.length ? ['--not', ...tips] : []), '--']);
+    lag = Number(r.stdout.trim()) || 0;
+  }
+  checks.push({ name: 'index lag', ok: lag === 0, detail: lag === 0 ? 'HEAD is indexed' : `${lag} commit(s) of HEAD not indexed yet`, ...(lag ? { fix: 'lore index', action: 'catch-up' as const } : {}) });
+
+  // The backlog: events in the database not processed yet, and lines the hooks appended to the
+  // queue file that no worker has taken in (a worker that failed or never started).
+  const pending = countPendingHookEvents(db, repo.root);
+  const unread = readQueue(repo.gitDir, queueOffset(db, repo.root)).events.length;
+  const backlog = pending + unread;
+  checks.push({
+    name: 'hook queue',
+    ok: backlog === 0,
+    detail: backlog === 0 ? 'empty' : `${backlog} event(s) waiting (${unread} not taken from ${join(repo.gitDir, 'lore', 'queue')} yet)`,
+    ...(backlog ? { fix: 'lore index', action: 'catch-up' as const } : {}),
+  });
+
+  // The detached worker reports failures only in its log: show the last one if it is newer
+  // than the last successful index.
+  const log = join(repo.gitDir, 'lore', 'worker.log');
+  if (existsSync(log)) {
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    const lastEntry = [...lines].reverse().find((l) => /^\d{4}-\d\d-\d\dT/.test(l)) ?? lines.at(-1) ?? '';
+    const at = Date.parse(lastEntry.slice(0, 24));
+    const indexedAt = state?.indexedAt ? Date.parse(state.indexedAt) : 0;
+    const recent = Number.isNaN(at) || at > indexedAt;
+    checks.push({
+      name: 'worker',
+      ok: !recent,
+      detail: recent ? `the background worker failed: ${lastEntry.slice(0, 200)}` : `old failures only in ${log}`,
+      fix: `lore index (the queue keeps the events), then remove ${log}`,
+    });
+  }
+}
+
+function permissionsCheck(dbPath: string): Check {
+  const loose: string[] = [];
+  for (const [path, want] of [
+    [dbPath, 0o600],
+    [dirname(dbPath), 0o700],
+  ] as const) {
+    try {
+      const mode = statSync(path).mode & 0o777;
+      if ((mode & 0o077) !== 0) loose.push(`${path} is ${mode.toString(8)} (want ${want.toString(8)})`);
+    } catch {
+      // missing: reported by the database check
+    }
+  }
+  return {
+    name: 'permissions',
+    ok: loose.length === 0,
+    detail: loose.length === 0 ? 'database private to you' : `others can read your chats: ${loose.join('; ')}`,
+    fix: `chmod 600 ${dbPath} && chmod 700 ${dirname(dbPath)}`,
+    action: 'permissions',
+  };
+}
+
+function mb(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(bytes / 1e3)} KB`;
+}
+
+function spaceCheck(dbPath: string, space: SpaceUse[]): Check {
+  const size = statSync(dbPath).size;
+  const wal = existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0;
+  const top = space
+    .filter((s) => (s.bytes ?? s.rows ?? 0) > 0)
+    .slice(0, 4)
+    .map((s) => (s.bytes !== null ? `${s.name} ${mb(s.bytes)}` : `${s.name} ${s.rows} rows`));
+  return { name: 'size', ok: true, detail: `${mb(size)}${wal ? ` (+${mb(wal)} WAL)` : ''}${top.length ? `; largest: ${top.join(', ')}` : ''}` };
+}
+
+/** Per source: files found on disk against the cursors stored for them. */
+async function sourceLag(db: Db, options: DoctorOptions): Promise<SourceLag[]> {
+  const env = options.env ?? process.env;
+  const sourceEnv: SourceEnv = { env, home: options.home ?? (env.HOME || homedir()), platform: process.platform, knownRepos: listRepos(db).map((r) => r.projectPath) };
+  const cursors = new Map(listSourceFiles(db).map((c) => [c.path, c]));
+  const out: SourceLag[] = [];
+  for (const adapter of options.adapters ?? registered) {
+    let files: string[] = [];
+    try {
+      files = await adapter.locate(sourceEnv);
+    } catch {
+      files = [];
+    }
+    const lag: SourceLag = { source: adapter.id, files: files.length, unread: 0, changed: 0, bytesBehind: 0 };
+    for (const file of files) {
+      const cursor = cursors.get(file);
+      let size: number;
+      let mtimeMs: number;
+      try {
+        const st = statSync(file);
+        size = st.size;
+        mtimeMs = Math.floor(st.mtimeMs);
+      } catch {
+        continue;
+      }
+      if (!cursor) {
+        lag.unread++;
+        lag.bytesBehind += size;
+      } else if (cursor.size !== size || Math.floor(cursor.mtimeMs) !== mtimeMs) {
+        lag.changed++;
+        if (size > cursor.offset) lag.bytesBehind += size - cursor.offset;
+      }
+    }
+    out.push(lag);
+  }
+  return out;
+}
+
+function sourcesCheck(lags: SourceLag[]): Check {
+  const found = lags.filter((l) => l.files > 0);
+  const behind = found.filter((l) => l.unread + l.changed > 0);
+  if (found.length === 0) return { name: 'sources', ok: true, detail: `no AI tool transcripts found (looked for ${lags.map((l) => l.source).join(', ')})` };
+  const describe = (l: SourceLag) =>
+    `${l.source} ${l.files} file${l.files === 1 ? '' : 's'}${l.unread + l.changed ? ` (${[l.unread ? `${l.unread} not read` : '', l.changed ? `${l.changed} changed` : ''].filter(Boolean).join(', ')}, ${mb(l.bytesBehind)} behind)` : ''}`;
+  return {
+    name: 'sources',
+    ok: behind.length === 0,
+    detail: found.map(describe).join('; '),
+    ...(behind.length ? { fix: 'lore ingest (or keep `lore watch` running)', action: 'ingest' as const } : {}),
+  };
 }
 
 function hookCheck(statuses: HookStatus[]): Check {
-  const missing = statuses.filter((s) => s.state !== 'installed' || s.stale);
+  const problems: string[] = [];
+  for (const s of statuses) {
+    if (s.state === 'foreign') problems.push(`${s.name} is another tool's hook and lore's is not installed beside it`);
+    else if (s.state === 'missing') problems.push(`${s.name} missing`);
+    else if (s.stale) problems.push(`${s.name} points at another lore`);
+    else if (!isExecutable(s.path)) problems.push(`${s.name} is not executable, git skips it`);
+  }
+  // A chained hook that is not executable is skipped by our shim: the user's hook silently stops.
+  const chainedBroken = statuses.filter((s) => s.chained && !isExecutable(`${s.path}.lore-chained`));
   const chained = statuses.filter((s) => s.chained).map((s) => s.name);
-  const detail =
-    missing.length === 0
-      ? `installed${chained.length ? `, chaining ${chained.join(', ')}` : ''}`
-      : missing.map((s) => `${s.name} ${s.state === 'installed' ? 'stale' : s.state}`).join(', ');
-  return { name: 'hooks', ok: missing.length === 0, detail, ...(missing.length ? { fix: 'lore hook install' } : {}) };
+  if (problems.length === 0 && chainedBroken.length === 0) {
+    return { name: 'hooks', ok: true, detail: `installed${chained.length ? `, chaining ${chained.join(', ')} (run first, unchanged)` : ''}` };
+  }
+  if (problems.length === 0) {
+    const paths = chainedBroken.map((s) => `${s.path}.lore-chained`);
+    return { name: 'hooks', ok: false, detail: `your previous ${chainedBroken.map((s) => s.name).join(', ')} hook is not executable, so it no longer runs`, fix: `chmod +x ${paths.join(' ')}` };
+  }
+  return { name: 'hooks', ok: false, detail: problems.join('; '), fix: 'lore hook install', action: 'install-hooks' };
 }
