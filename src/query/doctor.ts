@@ -68,7 +68,6 @@ export async function doctor(dbPath: string, repo: RepoInfo | undefined, options
   if (!existsSync(dbPath)) {
     checks.push({ name: 'database', ok: false, detail: `no database at ${dbPath} yet`, fix: 'lore init' });
   } else {
-    checks.push(permissionsCheck(dbPath));
     try {
       const db = openDb(dbPath, { readonly: true });
       try {
@@ -102,6 +101,7 @@ export async function doctor(dbPath: string, repo: RepoInfo | undefined, options
     } catch (err) {
       checks.push({ name: 'database', ok: false, detail: err instanceof LoreError ? err.message : String(err), fix: 'move the file away and run `lore init` to start afresh' });
     }
+    checks.push(permissionsCheck(dbPath));
   }
   if (repo) checks.push(hookCheck(await hookStatus(repo.root)));
   report.healthy = checks.every((c) => c.ok);
