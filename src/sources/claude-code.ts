@@ -59,6 +59,8 @@ interface State {
   tools: { id: string; name: string; edits: FileEditRecord[] }[];
   isSubagent: boolean;
   agentId?: string;
+  /** Summaries whose leaf line has not been read yet (it may come later in this file): leafUuid → title. */
+  pendingTitles?: Record<string, string>;
 }
 
 const KEEP_OPEN = 8;
@@ -140,8 +142,14 @@ async function* readClaudeFile(file: string, from: Cursor | undefined): AsyncGen
     if (l.error) {
       if (l.error !== 'blank line') yield { kind: 'skip', line: l.line, reason: l.error };
     } else {
-      if (isRecord(l.value) && typeof l.value.uuid === 'string') seen.add(l.value.uuid);
+      const uuid = isRecord(l.value) && typeof l.value.uuid === 'string' ? l.value.uuid : undefined;
+      if (uuid) seen.add(uuid);
       yield* readLine(l.value, l.line, state, file, seen);
+      const pending = uuid && state.pendingTitles?.[uuid];
+      if (pending) {
+        delete state.pendingTitles![uuid];
+        yield* setTitle(state, file, pending, 'summary');
+      }
     }
     yield { kind: 'checkpoint', cursor: { offset: l.end, size: 0, mtimeMs: 0, state } };
   }
@@ -160,8 +168,15 @@ function* readLine(value: unknown, line: number, state: State, file: string, see
   if (type === 'ai-title' || type === 'summary') {
     const title = type === 'ai-title' ? value.aiTitle : value.summary;
     if (typeof title !== 'string' || title.trim() === '') return;
-    // A summary names the conversation its leafUuid belongs to, which is often another file.
-    if (type === 'summary' && !seen.has(String(value.leafUuid))) return;
+    // A summary names the conversation its leafUuid belongs to, which is often another file:
+    // it titles this session only once that leaf is read here.
+    if (type === 'summary' && !seen.has(String(value.leafUuid))) {
+      const pending = (state.pendingTitles ??= {});
+      pending[String(value.leafUuid)] = title.trim();
+      const keys = Object.keys(pending);
+      if (keys.length > 32) delete pending[keys[0]!];
+      return;
+    }
     yield* setTitle(state, file, title.trim(), type);
     return;
   }

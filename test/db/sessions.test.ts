@@ -50,3 +50,22 @@ describe('session storage', () => {
     db.close();
   });
 });
+
+describe('forgetting a project', () => {
+  it('forgets every chat session of the project and keeps its git session and other projects', async () => {
+    const { forgetProject } = await import('../../src/db/index.js');
+    const db = tmpDb();
+    writeIngestBatch(db, {
+      sessions: [
+        { id: 'claude-code:a', projectPath: '/r', source: 'claude-code' },
+        { id: 'codex:b', projectPath: '/r', source: 'codex' },
+        { id: 'git:/r', projectPath: '/r', source: 'git' },
+        { id: 'codex:c', projectPath: '/other', source: 'codex' },
+      ],
+    });
+    expect(forgetProject(db, '/r').sort()).toEqual(['claude-code:a', 'codex:b']);
+    expect((db.prepare('SELECT id FROM sessions ORDER BY id').all() as { id: string }[]).map((r) => r.id)).toEqual(['codex:c', 'git:/r']);
+    expect(isSessionIgnored(db, 'codex:b')).toBe(true);
+    db.close();
+  });
+});

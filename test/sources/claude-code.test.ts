@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { claudeCode, claudeRoots } from '../../src/sources/claude-code.js';
+
+const env = (vars: Record<string, string>, platform: NodeJS.Platform = 'linux') => ({ env: vars, home: '/home/u', platform, knownRepos: [] });
+
+describe('Claude Code paths', () => {
+  it('looks in CLAUDE_CONFIG_DIR (comma-separated, with or without projects/), ~/.claude and the XDG config dir', () => {
+    expect(claudeRoots(env({ CLAUDE_CONFIG_DIR: '/a, /b/projects' }))).toEqual(['/a/projects', '/b/projects', '/home/u/.claude/projects', '/home/u/.config/claude/projects']);
+    expect(claudeRoots(env({ XDG_CONFIG_HOME: '/x' }))).toEqual(['/home/u/.claude/projects', '/x/claude/projects']);
+  });
+
+  it('adds the macOS and Windows application folders on those systems', () => {
+    expect(claudeRoots(env({}, 'darwin'))).toContain(join('/home/u', 'Library', 'Application Support', 'Claude', 'projects'));
+    expect(claudeRoots(env({ APPDATA: '/appdata' }, 'win32'))).toContain(join('/appdata', 'Claude', 'projects'));
+  });
+
+  it('recognizes session and subagent transcripts under projects/, and nothing else', () => {
+    expect(claudeCode.matches('/h/.claude/projects/-r/3fe1b6bc-dbd0-4320-b980-4f147befa187.jsonl')).toBe(true);
+    expect(claudeCode.matches('/h/.claude/projects/-r/agent-36541525.jsonl')).toBe(true);
+    expect(claudeCode.matches('/h/.claude/projects/-r/3fe1b6bc-dbd0-4320-b980-4f147befa187/subagents/agent-a485154.jsonl')).toBe(true);
+    expect(claudeCode.matches('/h/.claude/history.jsonl')).toBe(false);
+    expect(claudeCode.matches('/h/.codex/sessions/2026/01/02/rollout-2026-01-02T10-00-00-019b7f04-0b04-7cd3-b739-bfa632f7459e.jsonl')).toBe(false);
+  });
+});
+
+describe('Claude Code titles', () => {
+  it('takes a summary as the title once its leaf line is in the same file, and ignores one whose leaf is elsewhere', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'lore-cc-'));
+    const file = join(dir, '11111111-2222-4333-8444-555555555555.jsonl');
+    const user = (uuid: string, text: string) => JSON.stringify({ type: 'user', uuid, sessionId: '11111111-2222-4333-8444-555555555555', cwd: '/w', timestamp: '2026-01-01T00:00:00Z', message: { role: 'user', content: text } });
+    writeFileSync(file, [
+      JSON.stringify({ type: 'summary', summary: 'Elsewhere', leafUuid: 'not-here' }),
+      JSON.stringify({ type: 'summary', summary: 'Fix the parser', leafUuid: 'u2' }),
+      user('u1', 'first prompt'),
+      user('u2', 'second prompt'),
+    ].join('\n') + '\n');
+    const titles: string[] = [];
+    for await (const r of claudeCode.read(file, undefined)) if (r.kind === 'session' && r.session.title) titles.push(r.session.title);
+    expect(titles).toEqual(['first prompt', 'Fix the parser']);
+  });
+});
