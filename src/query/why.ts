@@ -256,7 +256,7 @@ function summaryText(s: WhySummary, origin: CommitInfo | null): string {
   if (s.changedTimes === 0) parts.push('never changed since');
   else if (s.changedByRequests === 0) parts.push(`changed ${times(s.changedTimes)}, no recorded request`);
   else parts.push(`changed ${times(s.changedTimes)} by ${s.changedByRequests} request${s.changedByRequests === 1 ? '' : 's'}`);
-  parts.push(s.importedBy === null ? 'importers unknown (no import graph yet)' : `imported by ${s.importedBy} file${s.importedBy === 1 ? '' : 's'}`);
+  parts.push(s.importedBy === null ? 'importers unknown (no import graph yet)' : s.importedBy === 0 ? 'imported by no file' : `imported by ${s.importedBy} file${s.importedBy === 1 ? '' : 's'}`);
   return parts.join('; ');
 }
 

@@ -147,4 +147,23 @@ describe('request → change links', () => {
       ['mention', 0.6],
     ]);
   });
+
+  it('links a squash made where no hook saw it by the edits themselves', async () => {
+    const { dir, repo, db } = await setup();
+    git(dir, ['checkout', '-q', '-b', 'topic']);
+    const s = new ChatRows(db, repo.root, 'claude-code:s8');
+    const p = s.prompt('add greet', '2026-02-01T10:01:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+    commit(dir, { 'src/greet.ts': GREET }, 'wip greet', { date: '2026-02-01T10:05:00Z' });
+    const q = s.prompt('add a farewell too', '2026-02-01T10:06:00.000Z');
+    s.edit('src/bye.ts', '2026-02-01T10:07:00.000Z', { new: 'export const bye = () => "bye";\n' });
+    commit(dir, { 'src/bye.ts': 'export const bye = () => "bye";\n' }, 'wip bye', { date: '2026-02-01T10:08:00Z' });
+    await catchUp(db, repo);
+    git(dir, ['checkout', '-q', 'main']);
+    git(dir, ['merge', '-q', '--squash', 'topic']);
+    const squashed = commit(dir, {}, 'greet and bye', { date: '2026-02-01T10:20:00Z' });
+    await catchUp(db, repo);
+    const on = (sha: string) => intentLinks(db, repo.root).flatMap((l) => l.commits.filter((c) => c.sha === sha).map((c) => `${l.requestId} -> ${l.path}: ${c.evidence}`)).sort();
+    expect(on(squashed)).toEqual([`${p} -> src/greet.ts: edit-text`, `${q} -> src/bye.ts: edit-text`]);
+  });
 });

@@ -100,7 +100,7 @@ export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
 
 export function printLearning(l: LearningInfo): void {
   const stale = l.stale ? `  ${yellow('STALE')} ${dim(`(${l.staleReason})`)}` : '';
-  const from = l.doc ?? (l.source === 'extracted' ? `extracted from ${l.sessionId ?? 'a session'}` : l.source === 'manual' ? 'lore learn' : l.source);
+  const from = l.doc ?? (l.source === 'extracted' ? `extracted from ${l.sessionId ? sessionLabel(l.sessionId) : 'a session'}` : l.source === 'manual' ? 'lore learn' : l.source);
   print(`  ${day(l.date)}  [${l.category}] ${l.content}  ${dim(from)}${stale}`);
 }
 
@@ -129,6 +129,12 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
 
 function source(tool: string | null, session: string | null): string {
   return `${tool ?? 'chat'}${session ? ` session ${shortSession(session)}` : ''}`;
+}
+
+/** `claude-code:4f70b41d-...` → `claude-code session 4f70b41d`. */
+function sessionLabel(id: string): string {
+  const tool = id.includes(':') ? id.slice(0, id.indexOf(':')) : null;
+  return source(tool, id);
 }
 
 function shortSession(id: string): string {
