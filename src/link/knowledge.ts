@@ -139,12 +139,19 @@ export function importSolutions(db: Db, root: string): number {
   const files = listMarkdown(dir);
   if (files.length === 0) return 0;
   const stored = compoundLearnings(db, root);
-  const known = new Set(knownPaths(db, root));
+  // Built only when a doc changed: the hook worker runs this after every commit.
+  let known: Set<string> | undefined;
   const byName = new Map<string, string[]>();
-  for (const p of known) {
-    const name = p.slice(p.lastIndexOf('/') + 1);
-    byName.set(name, [...(byName.get(name) ?? []), p]);
-  }
+  const paths = (): Set<string> => {
+    if (!known) {
+      known = new Set(knownPaths(db, root));
+      for (const p of known) {
+        const name = p.slice(p.lastIndexOf('/') + 1);
+        byName.set(name, [...(byName.get(name) ?? []), p]);
+      }
+    }
+    return known;
+  };
   let changed = 0;
   for (const abs of files) {
     const rel = relative(root, abs).split(sep).join('/');
@@ -158,7 +165,7 @@ export function importSolutions(db: Db, root: string): number {
     if (stored.get(rel)?.hash === digest) continue;
     const doc = parseSolutionDoc(text, rel);
     if (!doc) continue;
-    const files = [...new Set([...doc.files, ...namedPaths(doc.body, known, byName)])].filter((f) => f !== rel);
+    const files = [...new Set([...doc.files, ...namedPaths(doc.body, paths(), byName)])].filter((f) => f !== rel);
     const createdAt = doc.date ?? safeMtime(abs);
     const r = upsertLearning(db, {
       id: `compound:${hash(root, rel)}`,
