@@ -43,6 +43,8 @@ const lore = (dir, args) => {
 const pairsOf = (dir, files) => files.flatMap((f) => pairsFromWhy(JSON.parse(lore(dir, ['why', f, '--json'])), f));
 
 // --- 1. quality -------------------------------------------------------------------------------
+if (process.env.LORE_BENCH_SKIP_QUALITY !== '1') quality();
+function quality() {
 const expected = [];
 const found = [];
 const hand = handScenario(env);
@@ -70,6 +72,7 @@ console.log(`  ${'all'.padEnd(20)} expected ${String(all.expected).padStart(4)} 
 console.log(`  targets: precision ≥ 0.95 ${all.precision >= 0.95 ? 'met' : 'MISSED'}, recall ≥ 0.9 ${all.recall >= 0.9 ? 'met' : 'MISSED'}`);
 for (const [req, file] of all.wrong.slice(0, 5)) console.log(`  wrong:   ${file} <- "${req.slice(0, 90)}"`);
 for (const [req, file] of all.missing.slice(0, 5)) console.log(`  missing: ${file} <- "${req.slice(0, 90)}"`);
+}
 
 // --- 2. latency -------------------------------------------------------------------------------
 const commits = Number(process.env.LORE_BENCH_WHY_COMMITS ?? 20000);
@@ -83,6 +86,10 @@ for (let i = 0; i < commits; i++) {
   const msg = `change ${i}`;
   stream += `commit refs/heads/main\nmark :${i + 1}\ncommitter Bench <bench@example.com> ${t0 + i * 60} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}\n`;
   if (i > 0) stream += `from :${i}\n`;
+  if (i === 0) {
+    const pkg = '{ "name": "bench-app", "type": "module" }\n';
+    stream += `M 100644 inline package.json\ndata ${Buffer.byteLength(pkg)}\n${pkg}\n`;
+  }
   if (i === Math.floor(commits / 2)) {
     stream += `R ${target} src/core/engine-v2.ts\n`;
     target = 'src/core/engine-v2.ts';

@@ -218,8 +218,9 @@ export function random(seed) {
 /**
  * A generated scenario: `requests` requests spread over Claude Code and Codex sessions, each
  * editing 1–3 of `fileCount` files (adding a uniquely named export). Some edits are reverted before
- * the commit; commits come after 1–3 requests and often carry human changes to other files; some
- * prompts name a file the human changes in the same commit (a trap for the mention rule).
+ * the commit, some reworked by the human before it; commits come after 1–3 requests and often carry
+ * human changes to other files; some prompts name a file the human changes in the same commit (a
+ * trap for the mention rule).
  */
 export function generatedScenario(env, { seed = 7, requests = 60, fileCount = 12 } = {}) {
   const rnd = random(seed);
@@ -256,7 +257,9 @@ export function generatedScenario(env, { seed = 7, requests = 60, fileCount = 12
       if (reverted) {
         edits.push({ tool: 'Edit', path: f, old: `${last}\n${line}`, new: last, at: time(5_000) });
       } else {
-        content.set(f, `${before}${line}\n`);
+        // Sometimes the human reworks the AI's line before committing: the request still made the change.
+        const kept = rnd() < 0.12 ? line.replace(`value * ${r + 2}`, `Math.round(value * ${r + 2.5})`) : line;
+        content.set(f, `${before}${kept}\n`);
         pendingPairs.push([prompt, f]);
       }
     }

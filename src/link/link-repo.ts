@@ -8,6 +8,7 @@ import {
   loadCommits,
   markCommitsLinked,
   setLinkState,
+  setLinkedThrough,
   unlinkedCommits,
   upsertIntentLinks,
   type Db,
@@ -61,10 +62,15 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
       }
       links += n;
       marks.push({ sha: c.sha, links: n, aiTool: aiTool ?? null });
-      if (marks.length >= 500) markCommitsLinked(db, project, marks.splice(0));
+      if (marks.length >= 500) {
+        const batch = marks.splice(0);
+        markCommitsLinked(db, project, batch);
+        setLinkedThrough(db, project, batch.filter((m) => freshShas.has(m.sha)).pop()?.sha);
+      }
       if (++done % 200 === 0) report({ type: 'progress', stage: 'link', done, total: commits.length });
     }
     markCommitsLinked(db, project, marks);
+    setLinkedThrough(db, project, fresh[fresh.length - 1]?.sha);
     report({ type: 'stage-end', stage: 'link' });
   }
   const knowledge = linkKnowledge(db, project, state.messagesRowid, newEdits);
