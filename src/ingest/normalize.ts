@@ -26,13 +26,14 @@ export interface Cleaned {
 // A data: URI, or a long unbroken run of base64 alphabet (with at least one digit and one + / or
 // uppercase letter among lowercase: a long word or path is not base64).
 const DATA_URI = /data:[\w.+-]+\/[\w.+-]+;base64,[A-Za-z0-9+/=\s]{64,}/g;
-const BARE_BASE64 = /[A-Za-z0-9+/]{2000,}={0,2}/g;
+const BARE_RUN = 256;
+const BARE_BASE64 = /[A-Za-z0-9+/]{256,}={0,2}/g;
 
 /** Replaces inline base64 payloads with `[base64 data, N KB]`. */
 export function dropBase64(text: string): string {
   if (text.length < 64) return text;
   let out = text.includes('base64,') ? text.replace(DATA_URI, (m) => `[${m.slice(5, m.indexOf(';'))} data, ${kb(m.length)}]`) : text;
-  if (out.length >= 2000 && hasLongRun(out, 2000)) out = out.replace(BARE_BASE64, (m) => (/[0-9]/.test(m) && /[A-Z]/.test(m) && /[a-z]/.test(m) ? `[base64 data, ${kb(m.length)}]` : m));
+  if (out.length >= BARE_RUN && hasLongRun(out, BARE_RUN)) out = out.replace(BARE_BASE64, (m) => (/[0-9]/.test(m) && /[A-Z]/.test(m) && /[a-z]/.test(m) ? `[base64 data, ${kb(m.length)}]` : m));
   return out;
 }
 
@@ -57,9 +58,11 @@ export function cutMiddle(text: string, max: number, head: number, tail: number)
 
 /** A message's content: base64 dropped, tool output cut, secrets redacted. */
 export function cleanContent(text: string, isToolOutput: boolean): Cleaned {
-  let t = dropBase64(text);
+  let t = text;
   let cutFrom: number | undefined;
+  // Cut first: what is cut is never stored, so only the kept part needs scanning.
   if (isToolOutput) ({ text: t, cutFrom } = cutMiddle(t, TOOL_OUTPUT_MAX, TOOL_OUTPUT_HEAD, TOOL_OUTPUT_TAIL));
+  t = dropBase64(t);
   const r = redact(t);
   return { text: r.text, redactions: r.count, kinds: r.kinds, ...(cutFrom !== undefined ? { cutFrom } : {}) };
 }
@@ -67,8 +70,8 @@ export function cleanContent(text: string, isToolOutput: boolean): Cleaned {
 /** An edit's old or new text: base64 dropped, bounded, redacted. */
 export function cleanEditText(text: string | undefined): Cleaned | undefined {
   if (text === undefined) return undefined;
-  const { text: t, cutFrom } = cutMiddle(dropBase64(text), EDIT_TEXT_MAX, EDIT_TEXT_MAX / 2, EDIT_TEXT_MAX / 4);
-  const r = redact(t);
+  const { text: cut, cutFrom } = cutMiddle(text, EDIT_TEXT_MAX, EDIT_TEXT_MAX / 2, EDIT_TEXT_MAX / 4);
+  const r = redact(dropBase64(cut));
   return { text: r.text, redactions: r.count, kinds: r.kinds, ...(cutFrom !== undefined ? { cutFrom } : {}) };
 }
 
