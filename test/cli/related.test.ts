@@ -102,6 +102,11 @@ describe('lore related', () => {
     expect(r.stdout).toContain('import graph: 5 TS/JS files, 5 edges (5 parsed now)');
     const again = JSON.parse(runCli(['index', '--json'], { cwd: root }).stdout) as { importGraph: { parsed: number; edges: number } };
     expect(again.importGraph).toMatchObject({ parsed: 0, edges: 5 });
+    writeFileSync(join(root, 'src/main.ts'), "import { run } from './cli.js';\nimport { gone } from './gone.js';\n");
+    const json = JSON.parse(runCli(['index', '--json'], { cwd: root }).stdout) as { importGraph: { unresolvedImports: unknown[] } };
+    expect(json.importGraph.unresolvedImports).toEqual([{ source: 'src/main.ts', specifier: './gone.js', line: 2 }]);
+    writeFileSync(join(root, 'src/main.ts'), "import { gone } from './gone.js';\n");
+    expect(runCli(['index'], { cwd: root }).stdout).toContain('import graph: 5 TS/JS files, 4 edges (1 parsed now; 1 relative import reaches no tracked file)');
   });
 });
 

@@ -54,12 +54,12 @@ type GraphRun = Awaited<ReturnType<typeof updateImportGraphRepo>>;
 
 /** `importGraph` in the `--json` of `lore index` and `lore init` (docs/json.md). */
 export function importGraphJson(g: GraphRun) {
-  return { files: g.files, parsed: g.parsed.length, edges: g.edges, unresolved: g.unresolved.length, ms: g.ms };
+  return { files: g.files, parsed: g.parsed.length, edges: g.edges, unresolved: g.unresolved.length, unresolvedImports: g.unresolved.slice(0, 100), ms: g.ms };
 }
 
 /** One line for `lore index` / `lore init`: what the import graph holds and what this run parsed. */
 export function importGraphLine(g: GraphRun): string {
   const n = g.unresolved.length;
-  const unresolved = n > 0 ? `; ${n} relative import${n === 1 ? '' : 's'} reach no tracked file` : '';
+  const unresolved = n > 0 ? `; ${n} relative import${n === 1 ? ' reaches' : 's reach'} no tracked file` : '';
   return `import graph: ${g.files} TS/JS file${g.files === 1 ? '' : 's'}, ${g.edges} edge${g.edges === 1 ? '' : 's'} (${g.parsed.length} parsed now${unresolved})`;
 }
