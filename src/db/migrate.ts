@@ -67,15 +67,20 @@ export function migrate(db: Database.Database, migrations = loadMigrations(), up
       }
       options.onBackup?.(backup);
     }
+    let done = false;
     try {
       db.transaction(() => {
+        // Two processes opening a new database (the hook's detached workers) both read version 0;
+        // the one that gets the write lock second must find the work done, not redo it.
+        if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
         db.exec(m.sql);
         db.pragma(`user_version = ${m.version}`);
+        done = true;
       }).immediate();
     } catch (err) {
       throw new MigrationError(m.name, (err as Error).message, backup);
     }
-    applied.push(m.version);
+    if (done) applied.push(m.version);
   }
   return applied;
 }
