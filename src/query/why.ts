@@ -151,10 +151,11 @@ const QUOTE_MAX = 300;
  * in range, before anything is written: errors leave the database untouched.
  */
 export async function checkTarget(repo: RepoInfo, target: Target): Promise<void> {
-  const tracked = await trackedFiles(repo.root);
-  if (!tracked.includes(target.path)) {
-    const everExisted = await gitRaw(repo.root, ['log', '-1', '--format=%H', '--', target.path]);
-    if (everExisted.code !== 0 || everExisted.stdout.trim() === '') throw new UntrackedPathError(target.path, closestPaths(target.path, tracked));
+  // Ask git about this one path (`:(literal)`: no glob magic); list every file only for suggestions.
+  const one = await gitRaw(repo.root, ['ls-files', '-z', '--', `:(literal)${target.path}`]);
+  if (one.code !== 0 || !one.stdout.split('\0').includes(target.path)) {
+    const everExisted = await gitRaw(repo.root, ['log', '-1', '--format=%H', '--', `:(literal)${target.path}`]);
+    if (everExisted.code !== 0 || everExisted.stdout.trim() === '') throw new UntrackedPathError(target.path, closestPaths(target.path, await trackedFiles(repo.root)));
     if (target.line !== undefined) throw new LineOutOfRangeError(target.path, target.line, 0);
     return;
   }
