@@ -153,6 +153,13 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
       emit({ type: 'root-added', path: r.path, source: r.source });
       pending.files.add(r.path); // what the tool wrote before we saw the root
       schedule();
+      // A file written while chokidar is still scanning the new root counts as already there and
+      // raises no event: read the whole root once more after the scan has surely finished.
+      const again = setTimeout(() => {
+        pending.files.add(r.path);
+        schedule();
+      }, Math.max(1000, pollMs * 2));
+      again.unref();
     }
     for (const [docs, root] of [...waitingDocs]) {
       if (!existsSync(docs)) continue;
