@@ -115,3 +115,34 @@ export class WatcherRunningError extends LoreError {
     super(`another lore watch (pid ${pid}) already watches this database`, 'E_WATCHER_RUNNING', `stop it first (kill ${pid}), or use another database with --db; lock: ${lockPath}`);
   }
 }
+
+/**
+ * The environment failing under lore (disk full, read-only or failing storage) rather than a bug:
+ * a system error from SQLite or Node, turned into one clear line. Each write is one short
+ * transaction, so what was stored before the failure is intact and a re-run finishes the rest.
+ */
+export class StorageError extends LoreError {
+  constructor(message: string, code: string, hint: string) {
+    super(message, code, hint);
+  }
+
+  /** The StorageError for a system error, or undefined when `err` is something else. */
+  static from(err: unknown): StorageError | undefined {
+    const code = String((err as { code?: unknown })?.code ?? '');
+    const detail = (err as Error)?.message ?? '';
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE' && /full/i.test(detail)) {
+      return new StorageError(
+        'the disk is full: lore stopped; what it had stored is intact',
+        'E_DISK_FULL',
+        'free some space on the disk holding the database (or set LORE_HOME to another disk), then run the command again',
+      );
+    }
+    if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') {
+      return new StorageError(`the database cannot be written: ${detail} (${code})`, 'E_READ_ONLY', 'check that the database file and its folder are writable (not on a read-only file system), or set LORE_HOME to use another database');
+    }
+    if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
+      return new StorageError(`the disk failed while lore was using the database: ${detail} (${code})`, 'E_IO', 'check the disk; `lore doctor` verifies the database afterwards');
+    }
+    return undefined;
+  }
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { LoreError, UsageError } from '../errors.js';
+import { LoreError, StorageError, UsageError } from '../errors.js';
 import { commands } from './commands/index.js';
+import { terminalSafe } from './output.js';
 
 declare const __LORE_VERSION__: string;
 const version = typeof __LORE_VERSION__ === 'string' ? __LORE_VERSION__ : '0.0.0-dev';
@@ -31,8 +32,9 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 function report(err: unknown): number {
+  err = StorageError.from(err) ?? err;
   if (err instanceof LoreError) {
-    process.stderr.write(`lore: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+    process.stderr.write(`lore: ${terminalSafe(err.message)}\n${err.hint ? `hint: ${terminalSafe(err.hint)}\n` : ''}`);
     return 2;
   }
   const e = err as Error;

@@ -29,7 +29,21 @@ export function printJson(value: unknown): void {
 }
 
 export function print(text = ''): void {
-  process.stdout.write(text + '\n');
+  process.stdout.write(terminalSafe(text, useColor()) + '\n');
+}
+
+/**
+ * Text from the database (file names, commit subjects, chat messages) can hold terminal control
+ * sequences: a file named `a\x1b]0;title\x07.ts` or a subject with `\x1b[2J` would retitle or
+ * clear the user's terminal. Every C0/C1 control character but newline and tab is shown escaped
+ * (`\x1b`, `\r`); with colours on, lore's own colour codes (SGR) are kept.
+ */
+export function terminalSafe(text: string, allowColor = false): string {
+  return text.replace(/\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => {
+    if (c.length > 1) return allowColor ? c : c.replace('\x1b', '\\x1b');
+    if (c === '\r') return '\\r';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
 }
 
 /** YYYY-MM-DD from an ISO date. */

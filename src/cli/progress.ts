@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { LoreEvent, Reporter } from '../events.js';
+import { terminalSafe } from './output.js';
 
 /**
  * Renders core events on stderr: warnings always (one line each), a progress bar only on a TTY
@@ -20,7 +21,7 @@ export function stderrReporter(options: { quiet?: boolean; delayMs?: number } = 
       if (options.quiet) return;
       if (bar) bar.stop();
       const where = event.file ? ` (${event.file}${event.line ? `:${event.line}` : ''})` : '';
-      process.stderr.write(`lore: warning: ${event.message}${where}\n`);
+      process.stderr.write(`lore: warning: ${terminalSafe(`${event.message}${where}`)}\n`);
       return;
     }
     if (event.type === 'stage-end') {

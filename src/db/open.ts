@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseError } from '../errors.js';
@@ -30,7 +30,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     // Reading any schema page proves the file is a database before we rely on it.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (err) {
-    throw new DatabaseError(path, describe(err));
+    throw new DatabaseError(path, describe(err, path));
   }
   if (!readonly && (options.migrate ?? true)) {
     try {
@@ -52,15 +52,25 @@ function ensurePrivateFile(path: string): void {
       chmodSync(path, 0o600);
     }
   } catch (err) {
-    throw new DatabaseError(path, describe(err));
+    throw new DatabaseError(path, describe(err, path));
   }
 }
 
-function describe(err: unknown): string {
+function describe(err: unknown, path?: string): string {
   const e = err as NodeJS.ErrnoException & { code?: string };
   if (e.code === 'SQLITE_NOTADB') return 'the file is not a lore database (corrupt or foreign)';
   if (e.code === 'SQLITE_CORRUPT') return 'the database file is corrupt';
-  if (e.code === 'EACCES' || e.code === 'SQLITE_CANTOPEN') return 'permission denied or the file cannot be opened';
+  if (e.code === 'EROFS' || e.code === 'SQLITE_CANTOPEN' || e.code === 'EACCES' || String(e.code).startsWith('SQLITE_READONLY')) {
+    if (path) {
+      try {
+        accessSync(dirname(path), constants.W_OK);
+      } catch (probe) {
+        if ((probe as NodeJS.ErrnoException).code === 'EROFS') return 'it is on a read-only file system';
+        if ((probe as NodeJS.ErrnoException).code === 'EACCES') return `its folder ${dirname(path)} is not writable`;
+      }
+    }
+    if (e.code === 'EACCES' || e.code === 'SQLITE_CANTOPEN') return 'permission denied or the file cannot be opened';
+  }
   if (e.code === 'SQLITE_READONLY') return 'the database is read-only';
   if (e.code === 'SQLITE_FULL' || e.code === 'ENOSPC') return 'the disk is full';
   return e.message;
