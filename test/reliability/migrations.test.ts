@@ -206,3 +206,32 @@ describe('the CLI and migrations', () => {
     expect(existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0).toBe(0);
   });
 });
+
+describe('migrations under concurrency', () => {
+  it('migrates a fresh database once when several processes open it at the same moment', async () => {
+    const { spawn } = await import('node:child_process');
+    const { build } = await import('esbuild');
+    // A bundle of the db module, so child processes can call openDb() at an agreed instant.
+    const dir = mkdtempSync(join(tmpdir(), 'lore-race-'));
+    await build({ entryPoints: [resolve('src/db/index.ts')], outfile: join(dir, 'db.mjs'), bundle: true, format: 'esm', platform: 'node', external: ['better-sqlite3', 'sqlite-vec'], logLevel: 'error' });
+    symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
+    cpSync(resolve('migrations'), join(dir, 'migrations'), { recursive: true });
+    const path = join(dir, 'lore.db');
+    const at = Date.now() + 2500;
+    const child = `const { openDb } = await import(${JSON.stringify(join(dir, 'db.mjs'))}); while (Date.now() < ${at}); openDb(${JSON.stringify(path)}).close();`;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        new Promise<string>((done) => {
+          const p = spawn(process.execPath, ['--input-type=module', '-e', child], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+          p.on('exit', (c) => done(`${c} ${err.split('\n').find((l) => /Error/.test(l)) ?? ''}`.trim()));
+        }),
+      ),
+    );
+    expect(results).toEqual(Array(8).fill('0'));
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion());
+    db.close();
+  });
+});
