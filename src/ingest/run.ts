@@ -44,7 +44,7 @@ export interface IngestOptions {
   platform?: NodeJS.Platform;
   config?: LoreConfig;
   report?: Reporter;
-  /** Records per transaction before a checkpoint flushes (default 2000). */
+  /** Records per transaction before a checkpoint flushes (default 3000). */
   batchRecords?: number;
   /** Text bytes per transaction before a checkpoint flushes (default 4 MB). */
   batchBytes?: number;
@@ -110,8 +110,8 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
     ignored: ignoredSessionIds(db),
     cursors: new Map(listSourceFiles(db).map((c) => [c.path, c])),
     // LORE_INGEST_BATCH: a smaller batch for tests that kill an ingest mid-file.
-    batchRecords: options.batchRecords ?? (Number(env.LORE_INGEST_BATCH) || 5000),
-    batchBytes: options.batchBytes ?? 8 * 1024 * 1024,
+    batchRecords: options.batchRecords ?? (Number(env.LORE_INGEST_BATCH) || 3000),
+    batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
     batch: new Batch(),
     sessions: new Map(),
   };
@@ -272,7 +272,9 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
 
   const sessions = ctx.sessions;
   const touched = new Set<string>();
-  const messageIds = new Set<string>();
+  // Ids of the last messages seen: a streamed message comes back while it grows, a few lines apart.
+  // (A set of every id would grow with the file: a 500 MB transcript holds ~100k messages.)
+  const recentIds: string[] = [];
   const tallies: Tallies = new Map();
   const countRedactions = (): void => {
     for (const t of tallies.values()) {
@@ -323,8 +325,9 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
           ctx.batch.bytes += m.content.length;
           touched.add(m.sessionId);
           sessionsSeen.add(m.sessionId);
-          if (!messageIds.has(m.id)) {
-            messageIds.add(m.id);
+          if (!recentIds.includes(m.id)) {
+            recentIds.push(m.id);
+            if (recentIds.length > 16) recentIds.shift();
             summary.messages++;
           }
           break;

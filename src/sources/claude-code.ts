@@ -143,7 +143,11 @@ async function* readClaudeFile(file: string, from: Cursor | undefined): AsyncGen
       if (l.error !== 'blank line') yield { kind: 'skip', line: l.line, reason: l.error };
     } else {
       const uuid = isRecord(l.value) && typeof l.value.uuid === 'string' ? l.value.uuid : undefined;
-      if (uuid) seen.add(uuid);
+      if (uuid) {
+        seen.add(uuid);
+        // Bounded: a summary's leaf is a recent line; a set of every uuid would grow with the file.
+        if (seen.size > 20_000) seen.delete(seen.values().next().value!);
+      }
       yield* readLine(l.value, l.line, state, file, seen);
       const pending = uuid && state.pendingTitles?.[uuid];
       if (pending) {
