@@ -4,6 +4,7 @@ import { cline } from './cline.js';
 import { codex } from './codex.js';
 import { copilot } from './copilot.js';
 import { cursor } from './cursor.js';
+import { gemini } from './gemini.js';
 import { opencode } from './opencode.js';
 import type { SourceAdapter, SourceId } from './types.js';
 
@@ -15,6 +16,7 @@ export const adapters: SourceAdapter[] = [
   codex,
   copilot,
   cursor,
+  gemini,
   opencode,
 ];
 
