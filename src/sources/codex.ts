@@ -192,11 +192,12 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
   } catch (err) {
     yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
   }
-  if (!st.userEvents) flushPending();
+  // Store what is pending now (a prompt in rollouts without events, context in others). When events
+  // are in use, resume at the first pending line: if its event twin comes, the prompt takes its id.
+  const first = st.userEvents ? pending[0] : undefined;
+  flushPending();
   yield* out.splice(0);
-  const first = pending[0];
   if (first) {
-    // Wait for the event that may follow: resume at the first pending line, with the state before it.
     yield { kind: 'checkpoint', cursor: resume.cursorAt(first.start, first.before) };
   } else yield { kind: 'checkpoint', cursor: resume.cursorAt(offset, st) };
 

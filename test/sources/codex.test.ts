@@ -132,6 +132,19 @@ describe('codex adapter reading incrementally', () => {
     expect(b.cursor!.offset).toBe(readFileSync(file).length);
   });
 
+  it('stores a trailing user response_item as context, and makes it the prompt when its event follows', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'rollout-2026-01-01T00-00-00-11111111-2222-3333-4444-555555555555.jsonl');
+    writeFileSync(file, meta('11111111-2222-3333-4444-555555555555') + userEvent('one') + assistantItem('answer one') + userItem('two'));
+    const a = await readAll(codex, file);
+    const id = 'codex:11111111-2222-3333-4444-555555555555:L4';
+    expect(a.messages.get(id)).toMatchObject({ role: 'system', kind: 'meta', content: 'two' });
+    appendFileSync(file, userEvent('two') + assistantItem('answer two'));
+    const b = await readAll(codex, file, a.cursor, a);
+    expect(b.messages.get(id)).toMatchObject({ role: 'user', kind: 'prompt', content: 'two' });
+    expect([...b.messages.values()].map((m) => m.content)).toEqual(['one', 'answer one', 'two', 'answer two']);
+  });
+
   it('reads a rewritten rollout again from the start', async () => {
     const dir = tempDir();
     const file = join(dir, 'rollout-2026-01-01T00-00-00-11111111-2222-3333-4444-555555555555.jsonl');
