@@ -2,6 +2,7 @@ import { aider } from './aider.js';
 import { claudeCode } from './claude-code.js';
 import { cline } from './cline.js';
 import { codex } from './codex.js';
+import { continueDev } from './continue.js';
 import { copilot } from './copilot.js';
 import { cursor } from './cursor.js';
 import { gemini } from './gemini.js';
@@ -14,6 +15,7 @@ export const adapters: SourceAdapter[] = [
   claudeCode,
   cline,
   codex,
+  continueDev,
   copilot,
   cursor,
   gemini,

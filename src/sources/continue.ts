@@ -1,0 +1,211 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isRecord, parseJson, previousStamp, stampOf, wholeFileCursor } from './file-state.js';
+import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
+import { baseName, findFiles } from './walk.js';
+
+/**
+ * Continue (IDE extension and the `cn` CLI), format doc §9: `<global>/sessions/<sessionId>.json`,
+ * one Session rewritten whole on each update, with `sessions/sessions.json` as an index (its
+ * `dateCreated`, epoch ms as a string, is the only time there is). `<global>` is
+ * `$CONTINUE_GLOBAL_DIR` (relative values resolve against the cwd) or `~/.continue` on every OS.
+ * Messages have no ids or times: ids are the history index, times the session's creation.
+ */
+
+const TOOL = 'continue';
+/** Built-in IDE edit tools and the CLI's (continue `core/tools/builtIn.ts`; git-ai `classify_tool`). */
+const EDIT_TOOLS = new Set(['edit_existing_file', 'create_new_file', 'single_find_and_replace', 'multi_find_and_replace', 'Edit', 'Write', 'MultiEdit']);
+
+export const continueDev: SourceAdapter = {
+  id: 'continue',
+  name: 'Continue',
+
+  async locate(env: SourceEnv): Promise<string[]> {
+    return findFiles(join(continueDir(env), 'sessions'), (name) => name.endsWith('.json') && name !== 'sessions.json', 3);
+  },
+
+  matches(path: string): boolean {
+    const parts = path.split(/[\\/]+/);
+    const name = parts[parts.length - 1] ?? '';
+    return name.endsWith('.json') && name !== 'sessions.json' && parts.includes('sessions');
+  },
+
+  read(file: string, from: Cursor | undefined): AsyncIterable<SourceRecord> {
+    return readSession(file, from);
+  },
+};
+
+export function continueDir(env: SourceEnv): string {
+  const override = env.env.CONTINUE_GLOBAL_DIR;
+  return override ? resolve(override) : join(env.home, '.continue');
+}
+
+/** `file:///Users/me/app` or `file:///c%3A/Users/me/app` → a path; plain paths unchanged. */
+export function fromFileUri(uri: string): string {
+  if (!uri.startsWith('file://')) return uri;
+  let p = uri.slice('file://'.length);
+  try {
+    p = decodeURIComponent(p);
+  } catch {
+    // keep it as written
+  }
+  if (/^\/[A-Za-z]:/.test(p)) p = p.slice(1).replace(/\//g, '\\');
+  return p;
+}
+
+function text(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((p) => (isRecord(p) ? (typeof p.text === 'string' ? p.text : p.type === 'imageUrl' ? '[image]' : '') : typeof p === 'string' ? p : ''))
+    .filter(Boolean)
+    .join('\n');
+}
+
+function outputText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  if (!Array.isArray(output)) return output === undefined ? '' : JSON.stringify(output);
+  return output.map((o) => (isRecord(o) && typeof o.content === 'string' ? o.content : typeof o === 'string' ? o : '')).filter(Boolean).join('\n');
+}
+
+function parseArgs(args: unknown): Record<string, unknown> {
+  if (isRecord(args)) return args;
+  if (typeof args !== 'string') return {};
+  const parsed = parseJson(args);
+  return parsed.ok && isRecord(parsed.value) ? parsed.value : {};
+}
+
+/** The session's creation time from the index beside it (`dateCreated`: epoch ms as a string). */
+function indexedCreatedAt(file: string, sessionId: string): string | undefined {
+  try {
+    const index = JSON.parse(readFileSync(join(dirname(file), 'sessions.json'), 'utf8')) as unknown;
+    if (!Array.isArray(index)) return undefined;
+    const entry = index.find((e) => isRecord(e) && e.sessionId === sessionId) as Record<string, unknown> | undefined;
+    const ms = Number(entry?.dateCreated);
+    return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function* readSession(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
+  const stamp = stampOf([file]);
+  if (from && previousStamp(from) === stamp) {
+    yield { kind: 'checkpoint', cursor: from };
+    return;
+  }
+  let raw: string;
+  let mtime: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+    mtime = statSync(file).mtime.toISOString();
+  } catch (err) {
+    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+    return;
+  }
+  const parsed = parseJson(raw);
+  const s = parsed.ok ? parsed.value : undefined;
+  if (!parsed.ok || !isRecord(s) || typeof s.sessionId !== 'string' || !Array.isArray(s.history)) {
+    yield { kind: 'skip', reason: parsed.ok ? 'not a Continue session (no sessionId or history)' : `invalid JSON: ${parsed.error}` };
+    yield { kind: 'checkpoint', cursor: wholeFileCursor(file, stamp) };
+    return;
+  }
+  const sid = `${TOOL}:${s.sessionId}`;
+  const cwd = typeof s.workspaceDirectory === 'string' && s.workspaceDirectory ? fromFileUri(s.workspaceDirectory) : undefined;
+  const createdAt = indexedCreatedAt(file, s.sessionId);
+  const at = createdAt ?? mtime;
+  const metadata: Record<string, unknown> = { lastUpdated: mtime };
+  for (const k of ['mode', 'chatModelTitle'] as const) if (typeof s[k] === 'string') metadata[k] = s[k];
+  yield {
+    kind: 'session',
+    session: { id: sid, source: 'continue', ...(cwd ? { cwd } : {}), ...(typeof s.title === 'string' && s.title ? { title: s.title } : {}), ...(createdAt ? { createdAt } : {}), metadata },
+  };
+
+  let promptId: string | undefined;
+  const message = (id: string, role: Role, kind: MessageKind, content: string, meta?: Record<string, unknown>): SourceRecord => {
+    const m: MessageRecord = { id, sessionId: sid, role, kind, content, createdAt: at, ...(meta ? { metadata: meta } : {}) };
+    return { kind: 'message', message: m };
+  };
+  for (let i = 0; i < s.history.length; i++) {
+    const item = s.history[i];
+    const msg = isRecord(item) && isRecord(item.message) ? item.message : undefined;
+    if (!msg || typeof msg.role !== 'string') {
+      yield { kind: 'skip', reason: `history[${i}] has no message with a role` };
+      continue;
+    }
+    const id = `${sid}:${typeof msg.id === 'string' ? msg.id : i}`;
+    const content = text(msg.content);
+    switch (msg.role) {
+      case 'user':
+        promptId = id;
+        yield message(id, 'user', 'prompt', content);
+        break;
+      case 'assistant':
+        if (content.trim()) yield message(id, 'assistant', 'text', content);
+        break;
+      case 'thinking':
+        if (content.trim()) yield message(id, 'assistant', 'thinking', content);
+        break;
+      case 'system':
+        yield message(id, 'system', 'meta', content);
+        break;
+      case 'tool': {
+        const callId = typeof msg.toolCallId === 'string' ? msg.toolCallId : undefined;
+        yield message(callId ? `${sid}:${callId}:result` : id, 'tool', 'tool_result', content, callId ? { callId } : undefined);
+        break;
+      }
+      default:
+        yield { kind: 'skip', reason: `history[${i}] has an unknown role ${JSON.stringify(msg.role).slice(0, 40)}` };
+        continue;
+    }
+    if (isRecord(item) && typeof item.reasoning === 'object' && isRecord(item.reasoning) && typeof item.reasoning.text === 'string' && item.reasoning.text.trim()) {
+      yield message(`${id}:reasoning`, 'assistant', 'thinking', item.reasoning.text);
+    }
+    // Tool calls, with their state (arguments as parsed, status, output) when Continue kept it.
+    const states = new Map<string, Record<string, unknown>>();
+    for (const st of isRecord(item) && Array.isArray(item.toolCallStates) ? item.toolCallStates : []) {
+      if (isRecord(st) && typeof st.toolCallId === 'string') states.set(st.toolCallId, st);
+    }
+    const calls = Array.isArray(msg.toolCalls) ? msg.toolCalls : [];
+    for (let c = 0; c < calls.length; c++) {
+      const call = calls[c];
+      const fn = isRecord(call) && isRecord(call.function) ? call.function : undefined;
+      if (!fn || typeof fn.name !== 'string') continue;
+      const callId = isRecord(call) && typeof call.id === 'string' ? call.id : `${i}-${c}`;
+      const cid = `${sid}:${callId}`;
+      const state = states.get(callId);
+      const status = typeof state?.status === 'string' ? state.status : undefined;
+      yield message(cid, 'assistant', 'tool_call', `${fn.name} ${typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {})}`, { tool: fn.name, callId, ...(status ? { status } : {}) });
+      if (state && state.output !== undefined) yield message(`${cid}:result`, 'tool', 'tool_result', outputText(state.output), { callId, ...(status ? { status } : {}) });
+      if (!EDIT_TOOLS.has(fn.name) || status === 'errored' || status === 'canceled' || status === 'cancelled') continue;
+      const args = isRecord(state?.parsedArgs) ? state.parsedArgs : parseArgs(fn.arguments);
+      const rawPath = typeof args.filepath === 'string' ? args.filepath : typeof args.file_path === 'string' ? args.file_path : undefined;
+      if (!rawPath) continue;
+      const path = fromFileUri(rawPath);
+      const pairs: { oldText?: string; newText?: string }[] = [];
+      const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+      if (Array.isArray(args.edits)) {
+        for (const e of args.edits) if (isRecord(e)) pairs.push({ oldText: str(e.old_string), newText: str(e.new_string) });
+      } else {
+        pairs.push({ oldText: str(args.old_string), newText: str(args.new_string) ?? str(args.contents) ?? str(args.content) ?? str(args.changes) });
+      }
+      let k = 0;
+      for (const p of pairs) {
+        const edit: FileEditRecord = {
+          id: `${cid}#${k++}`,
+          sessionId: sid,
+          messageId: cid,
+          ...(promptId ? { requestId: promptId } : {}),
+          path,
+          ...(cwd ? { cwd } : {}),
+          tool: fn.name,
+          ...(p.oldText !== undefined ? { oldText: p.oldText } : {}),
+          ...(p.newText !== undefined ? { newText: p.newText } : {}),
+          createdAt: at,
+        };
+        yield { kind: 'edit', edit };
+      }
+    }
+  }
+  yield { kind: 'checkpoint', cursor: wholeFileCursor(file, stamp) };
+}
