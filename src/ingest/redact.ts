@@ -261,7 +261,7 @@ const SPECS: RuleSpec[] = [
     // NAME=value / name: value / "name": "value" where the name ends with a secret-ish word.
     // Anchored at the keyword, so long words cannot make it backtrack; the name is checked after.
     kind: 'secret-assignment',
-    source: `((?:${assignmentKeywords})["']?\\s{0,4}(?::=|=>|[:=])[ \\t]{0,4})(?:"([^"\\r\\n]{1,400})"|'([^'\\r\\n]{1,400})'|([^\\s"'\`,;&<>(){}\\[\\]]{1,400}))`,
+    source: `((?:${assignmentKeywords})["']?\\s{0,4}(?::=|=>|[:=])[ \\t]{0,4})(?:"([^"\\r\\n]{1,400})"|'([^'\\r\\n]{1,400})'|([^\\s"'\`,;&<>(){}\\[\\]=]{1,256}=*))`,
     flags: 'i',
     lowerHints: ['secret', 'pass', 'token', 'key', 'cred', 'pwd', 'auth'],
     keep: true,

@@ -167,7 +167,7 @@ describe('redact: robustness', () => {
       redact(text);
       const ms = performance.now() - started;
       // 1 MB in well under a second even on a loaded 2-core machine; a quadratic pattern takes minutes.
-      expect(ms).toBeLessThan(3000);
+      expect(ms).toBeLessThan(5000);
     });
   }
 });
