@@ -118,8 +118,9 @@ function acceptAssignment(secret: string, match: string, offset: number, text: s
     return /(?:pass|pwd|passwd|passphrase)["']?$/i.test(name) || /^[A-Z0-9_]+$/.test(name) || isSecretish(secret);
   }
   if (secret.length < 4) return false;
-  // `password: DB_PASSWORD='x'`: the value is another assignment, which is matched on its own.
-  if (/^[A-Za-z_][\w.-]*=/.test(secret)) return false;
+  // `password: DB_PASSWORD='x'`: the value is another assignment, matched on its own. (A value
+  // stops at '='; a run of '=' followed by more text is an assignment, at the end it is padding.)
+  if (/^[A-Za-z_][\w.-]*=+$/.test(secret) && /["'\w$]/.test(text[offset + match.length] ?? '')) return false;
   // NAME=value in a .env file or a shell: anything but a reference is the secret itself.
   if (/^[A-Z0-9_]+$/.test(name) && /=[ \t]*$/.test(match.slice(0, match.length - secret.length))) return true;
   if (isCodeIdentifier(secret)) return false;

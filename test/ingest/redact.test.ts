@@ -72,6 +72,9 @@ describe('redact: planted secrets', () => {
   it('finds the assignment inside a value that is itself an assignment', () => {
     expect(redact("note: DB_PASSWORD='Tr0ub4dorT0Jniv'").text).toBe("note: DB_PASSWORD='[REDACTED:secret-assignment]'");
     expect(redact("env db password: DB_PASSWORD='Tr0ub4dorT0Jniv'").text).toBe("env db password: DB_PASSWORD='[REDACTED:secret-assignment]'");
+    // ... while base64 padding at the end of a value is part of the secret.
+    expect(redact('SECRET_KEY=abc123def456==\nnext').text).toBe('SECRET_KEY=[REDACTED:secret-assignment]\nnext');
+    expect(redact('token: c2VjcmV0dG9rZW4xMjM0NQ==').text).toBe('token: [REDACTED:secret-assignment]');
   });
 
   it('counts each secret once and is idempotent', () => {
