@@ -7,7 +7,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDb, resolveDbPath } from '../db/index.js';
+import { openDb, resolveDbPath, type Db } from '../db/index.js';
 // Straight to the stages it needs, not index.ts: that also exports the import graph (TypeScript).
 import { catchUp, hasQueuedEvents } from './catch-up.js';
 import { tryLock } from './lock.js';
@@ -18,13 +18,15 @@ let found: RepoInfo | undefined;
 async function main(dir: string, dbPath: string): Promise<void> {
   const repo = (found = await findRepo(dir));
   const lockPath = join(repo.gitDir, 'lore', 'worker.lock');
-  const db = openDb(dbPath);
+  let db: Db | undefined;
   try {
     // Loop: an event queued while we held the lock was left to us by a worker that found it taken.
     for (let round = 0; round < 100; round++) {
       const lock = tryLock(lockPath);
       if (!lock) return;
       try {
+        // Opened under the lock: a burst of commits starts many workers, and all but one leave here.
+        db ??= openDb(dbPath);
         await catchUp(db, repo);
       } finally {
         lock.release();
@@ -32,7 +34,7 @@ async function main(dir: string, dbPath: string): Promise<void> {
       if (!hasQueuedEvents(db, repo)) return;
     }
   } finally {
-    db.close();
+    db?.close();
   }
 }
 

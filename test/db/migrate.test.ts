@@ -83,3 +83,29 @@ describe('migrations', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('migrations run by two processes at once', () => {
+  it('apply each migration once when another connection migrates right after this one read the version', () => {
+    const path = tmp();
+    const a = new Database(path);
+    const b = new Database(path);
+    const all = loadMigrations();
+    // b reads user_version 0; at that very moment a migrates the file (two hook workers racing).
+    const pragma = b.pragma.bind(b);
+    let raced = false;
+    b.pragma = ((source: string, options?: Database.PragmaOptions) => {
+      if (!raced && source === 'user_version') {
+        raced = true;
+        const version = pragma(source, options);
+        migrate(a, all);
+        return version;
+      }
+      return pragma(source, options);
+    }) as typeof b.pragma;
+    expect(migrate(b, all)).toEqual([]);
+    expect(raced).toBe(true);
+    expect(pragma('user_version', { simple: true })).toBe(latestVersion());
+    a.close();
+    b.close();
+  });
+});

@@ -111,6 +111,18 @@ describe('hook install and uninstall', () => {
 });
 
 describe('the hook shims', () => {
+  it('record the commit when the repository path has spaces', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'lore dir with spaces-'));
+    const repo = join(parent, 'my repo');
+    mkdirSync(repo);
+    git(repo, ['init', '-q', '-b', 'main']);
+    await installHooks(repo, quietPaths());
+    writeFileSync(join(repo, 'a.txt'), 'a\n');
+    git(repo, ['add', 'a.txt']);
+    git(repo, ['commit', '-q', '-m', 'first']);
+    expect(queueOf(repo)).toEqual([`commit ${git(repo, ['rev-parse', 'HEAD']).trim()}`]);
+  });
+
   it('record nothing with LORE=0, and still run the chained hook', async () => {
     const repo = gitRepo({ 'a.txt': 'a\n' });
     const log = join(mkdtempSync(join(tmpdir(), 'lore-log-')), 'ran.log');

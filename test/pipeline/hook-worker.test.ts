@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb, resolveDbPath } from '../../src/db/index.js';
@@ -68,6 +68,7 @@ describe('the post-commit hook with its detached worker', () => {
     const payloads = (db.prepare('SELECT payload FROM hook_events WHERE project_path = ? ORDER BY payload').all(repo) as { payload: string }[]).map((r) => r.payload);
     db.close();
     expect(payloads).toEqual(queued);
-    expect(existsSync(join(repo, '.git/lore/worker.log'))).toBe(false);
+    const log = join(repo, '.git/lore/worker.log');
+    expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('');
   });
 });
