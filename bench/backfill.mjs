@@ -1,0 +1,74 @@
+// Backfill (issue 2): `lore index` (whole process, fresh database) on a generated repository of
+// 10,000 commits vs `git log --name-status -z > /dev/null` on it. Target ≤ 2.5×.
+// The repository is made with git fast-import and cached in .bench-tmp/repo-10000.
+//
+// What `lore index` does, and why: it logs with `--raw -M` (the cost of --name-status) and stores
+// commits and files; per-file line counts (--numstat: every blob diffed, 3× the log), patch-ids
+// (`git log -p | git patch-id`, 4× the log) and the commit messages' full-text rows are the
+// "enrich" pass, which after a large backfill runs in the detached worker (`lore index --wait`
+// runs it in the foreground; measured below too). The component lines show what each costs.
+// Run: npm run build && node bench/backfill.mjs   (LORE_BENCH_BACKFILL=N commits)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { cachedRepo } from './lib/gen-repo.mjs';
+import { CLI, header, median, ms, result, timed, waitForWorker } from './lib/measure.mjs';
+
+const N = Number(process.env.LORE_BENCH_BACKFILL ?? 10_000);
+const RUNS = Number(process.env.LORE_BENCH_RUNS ?? 5);
+const { dir, cached } = await cachedRepo(resolve('.bench-tmp'), N);
+header(`backfill: ${N} commits (${cached ? 'cached' : 'generated'} repository ${dir}), median of ${RUNS}`);
+const homes = resolve('.bench-tmp/backfill-homes');
+rmSync(homes, { recursive: true, force: true });
+
+const git = (args) => timed('git', args, { cwd: dir }).ms;
+const samples = (n, f) => median(Array.from({ length: n }, f));
+
+const baseline = samples(RUNS, () => git(['log', '--name-status', '-z']));
+console.log(`  git log --name-status -z            ${ms(baseline)}`);
+console.log(`  git log --raw -M (what lore reads)   ${ms(samples(3, () => git(['log', '-z', '--raw', '-M', '--no-abbrev', '--topo-order', '--reverse'])))}`);
+console.log(`  git log --raw --numstat (+ line counts) ${ms(samples(3, () => git(['log', '-z', '--raw', '--numstat', '-M', '--no-abbrev'])))}`);
+const patchIds = samples(3, () => {
+  const t0 = process.hrtime.bigint();
+  execFileSync('sh', ['-c', 'git log -p --format="commit %H" | git patch-id --stable > /dev/null'], { cwd: dir });
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+});
+console.log(`  git log -p | git patch-id --stable   ${ms(patchIds)}`);
+
+async function loreIndex(extra) {
+  const home = mkdtempSync(`${homes}-`);
+  const env = { ...process.env, LORE_HOME: home };
+  const t = timed(process.execPath, [CLI, 'index', '--json', ...extra], { cwd: dir, env, keepOutput: true });
+  const out = JSON.parse(t.stdout);
+  if (out.commitsAdded !== N) throw new Error(`lore index added ${out.commitsAdded} commits, expected ${N}`);
+  // The background pass must not overlap the next measurement.
+  const t0 = Date.now();
+  await waitForWorker(`${dir}/.git`, { appearMs: out.detailsInBackground ? 3000 : 0 });
+  rmSync(home, { recursive: true, force: true });
+  return { ms: t.ms, background: out.detailsInBackground ? Date.now() - t0 : 0 };
+}
+const fast = [];
+for (let i = 0; i < RUNS; i++) fast.push(await loreIndex([]));
+const full = [];
+for (let i = 0; i < 3; i++) full.push(await loreIndex(['--wait']));
+console.log(`  lore index                           ${ms(median(fast.map((r) => r.ms)))} (then ~${ms(median(fast.map((r) => r.background)))} more in the background worker)`);
+console.log(`  lore index --wait                    ${ms(median(full.map((r) => r.ms)))}`);
+result({
+  bench: 'backfill',
+  what: `lore index, ${N} commits`,
+  lore: median(fast.map((r) => r.ms)),
+  baseline,
+  baselineLabel: 'git log --name-status',
+  target: '≤ 2.5×',
+  maxRatio: 2.5,
+});
+result({
+  bench: 'backfill',
+  what: `lore index --wait, ${N} commits (line counts, patch-ids, FTS too)`,
+  lore: median(full.map((r) => r.ms)),
+  baseline,
+  baselineLabel: 'git log --name-status',
+  target: 'none (information)',
+  maxRatio: Infinity,
+});
+rmSync(homes, { recursive: true, force: true });

@@ -1,0 +1,66 @@
+// Timing helpers shared by the foundation benchmarks: wall time of whole processes, medians,
+// and one machine-readable result line per figure that bench/run.mjs gathers into its summary.
+import { spawnSync } from 'node:child_process';
+import { existsSync, openSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+
+export const CLI = resolve('dist/cli.js');
+const devNull = openSync('/dev/null', 'w');
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs a command to completion (stdout to /dev/null unless `keepOutput`) and returns its wall time in ms. */
+export function timed(cmd, args, { cwd, env, keepOutput = false, input } = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, env: env ?? process.env, stdio: [input === undefined ? 'ignore' : 'pipe', keepOutput ? 'pipe' : devNull, 'pipe'], input, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until lore's detached worker for `gitDir` is done: its lock file has come and gone, or
+ * has not appeared within `appearMs` (the worker found nothing to do, or exited at once).
+ */
+export async function waitForWorker(gitDir, { appearMs = 1500, timeoutMs = 120_000 } = {}) {
+  const lock = `${gitDir}/lore/worker.lock`;
+  const start = Date.now();
+  let seen = false;
+  while (Date.now() - start < timeoutMs) {
+    const held = existsSync(lock);
+    if (held) seen = true;
+    else if (seen || Date.now() - start > appearMs) return;
+    await sleep(20);
+  }
+  throw new Error(`lore worker still running after ${timeoutMs} ms`);
+}
+
+export function ms(x) {
+  return `${x.toFixed(1)} ms`;
+}
+
+/**
+ * Prints one figure: lore vs its baseline, the ratio and whether it meets the target, plus a
+ * `##result {json}` line for the summary table of bench/run.mjs.
+ */
+export function result({ bench, what, lore, baseline, baselineLabel, target, maxRatio, maxAddedMs }) {
+  const ratio = lore / baseline;
+  const ok = ratio <= maxRatio && (maxAddedMs === undefined || lore - baseline < maxAddedMs);
+  console.log(
+    `${what}: lore ${ms(lore)} vs ${baselineLabel} ${ms(baseline)} → ${ratio.toFixed(2)}×` +
+      `${maxAddedMs !== undefined ? `, +${ms(lore - baseline)}` : ''} (target ${target}: ${ok ? 'met' : 'MISSED'})`,
+  );
+  console.log(`##result ${JSON.stringify({ bench, what, lore, baseline, baselineLabel, ratio, target, ok, load: loadavg()[0] })}`);
+  return ok;
+}
+
+export function header(title) {
+  console.log(`${title} (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${new Date().toISOString()})`);
+}
