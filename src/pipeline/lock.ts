@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface Lock {
@@ -22,6 +22,9 @@ export function tryLock(path: string): Lock | undefined {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = lockHolder(path);
       if (holder !== undefined && isAlive(holder)) return undefined;
+      // No pid yet: the holder created the file and is about to write it. Only an old empty
+      // file is a leftover; taking a fresh one would let two workers run at once.
+      if (holder === undefined && isFresh(path)) return undefined;
       rmSync(path, { force: true });
     }
   }
@@ -56,4 +59,12 @@ export function watchLockPath(dbPath: string): string {
 export function watcherStatus(dbPath: string): { running: boolean; pid?: number } {
   const pid = lockHolder(watchLockPath(dbPath));
   return pid !== undefined && isAlive(pid) ? { running: true, pid } : { running: false };
+}
+
+function isFresh(path: string): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs < 10_000;
+  } catch {
+    return false;
+  }
 }
