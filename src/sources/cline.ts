@@ -66,6 +66,10 @@ export const cline: SourceAdapter = {
     }
     return found;
   },
+  watchRoots(senv) {
+    const roots = vscodeUserDirs(senv, APPS).flatMap((user) => Object.keys(EXTENSIONS).map((ext) => join(user, 'globalStorage', ext)));
+    return unique([...roots, ...clineDataDirs(senv)]).map((root) => ({ path: join(root, 'tasks'), depth: 2 }));
+  },
   matches(path) {
     const parts = path.split(/[\\/]+/).filter(Boolean);
     if (parts.at(-2) === 'tasks') return true;

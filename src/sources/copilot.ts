@@ -55,6 +55,13 @@ export const copilot: SourceAdapter = {
     }
     return unique(found.filter(isFile));
   },
+  watchRoots(senv) {
+    return vscodeUserDirs(senv, APPS).flatMap((user) => [
+      { path: join(user, 'workspaceStorage'), depth: 4 },
+      { path: join(user, 'globalStorage', 'emptyWindowChatSessions'), depth: 1 },
+      { path: join(user, 'globalStorage', 'transferredChatSessions'), depth: 1 },
+    ]);
+  },
   matches(path) {
     const parts = path.split(/[\\/]+/);
     const parent = parts.at(-2);

@@ -68,10 +68,22 @@ export const cursor: SourceAdapter = {
     for (const hash of listDir(chats)) for (const id of listDir(join(chats, hash))) if (isFile(join(chats, hash, id, 'store.db'))) found.push(join(chats, hash, id, 'store.db'));
     return unique(found);
   },
+  watchRoots(senv) {
+    const home = cursorHome(senv);
+    return [
+      ...vscodeUserDirs(senv, ['Cursor']).flatMap((user) => [
+        { path: join(user, 'globalStorage'), depth: 1 },
+        { path: join(user, 'workspaceStorage'), depth: 2 },
+      ]),
+      { path: join(home, 'projects'), depth: 4 },
+      { path: join(home, 'chats'), depth: 3 },
+    ];
+  },
   matches(path) {
     const parts = path.split(/[\\/]+/);
     const name = parts.at(-1) ?? '';
-    if (name === 'state.vscdb') return parts.includes('Cursor') || parts.includes('globalStorage') || parts.includes('workspaceStorage');
+    // Only Cursor's own state stores: VS Code and the other forks keep a state.vscdb of the same name.
+    if (name === 'state.vscdb') return parts.includes('Cursor') || parts.includes('.cursor-server');
     if (name === 'store.db') return parts.includes('chats');
     return name.endsWith('.jsonl') && parts.includes('agent-transcripts');
   },

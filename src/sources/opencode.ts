@@ -32,6 +32,10 @@ export const opencode: SourceAdapter = {
     }
     return unique(found);
   },
+  watchRoots(senv) {
+    // The stores sit in the data dir; legacy parts at storage/part/<messageID>/<partID>.json.
+    return dataDirs(senv).map((path) => ({ path, depth: 4 }));
+  },
   matches(path) {
     return DB_NAME.test(basename(path)) || legacyRoot(path) !== undefined;
   },

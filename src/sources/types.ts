@@ -97,6 +97,11 @@ export interface SourceAdapter {
   name: string;
   /** Files or stores to read, on Linux, macOS and Windows paths, honouring the tool's env overrides. */
   locate(env: SourceEnv): Promise<string[]>;
+  /**
+   * Directories `lore watch` should watch for this tool (existing or not yet), with how deep its
+   * files sit below each. Optional: roots the watcher does not know otherwise.
+   */
+  watchRoots?(env: SourceEnv): Array<{ path: string; depth: number }>;
   /** Whether `path` is one of this adapter's files (for `lore ingest PATH`). */
   matches(path: string): boolean;
   /** Reads from `from` (undefined: from the start). Must never throw for bad data: yield 'skip'. */

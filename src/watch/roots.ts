@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { adapters } from '../sources/index.js';
 
 /**
  * Directories where AI tools write their transcripts (research/chat-log-formats.md), watched by
@@ -37,6 +38,9 @@ export function transcriptRoots(env: NodeJS.ProcessEnv, home: string, platform: 
   const vscodeUser =
     platform === 'darwin' ? join(home, 'Library', 'Application Support', 'Code', 'User') : platform === 'win32' ? join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'Code', 'User') : join(xdgConfig, 'Code', 'User');
   add('copilot', join(vscodeUser, 'workspaceStorage'), 4);
+  // Roots the adapters name themselves (Cursor's and Cline's stores, VS Code's other editions...).
+  const senv = { env, home, platform, knownRepos: [] };
+  for (const adapter of adapters) for (const r of adapter.watchRoots?.(senv) ?? []) add(adapter.id, r.path, r.depth);
   return roots;
 }
 
