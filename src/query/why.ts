@@ -111,6 +111,8 @@ export interface GraphInfo {
   /** Files that import this file; null when the import graph is not available. */
   importers: string[] | null;
   entryPoint: boolean;
+  /** A TS/JS file: only these have imports and importers. */
+  isCode: boolean;
   /** True when the graph is known, nothing imports the file, and it is not an entry point. */
   unreferenced: boolean;
 }
@@ -228,7 +230,7 @@ export async function why(db: Db, repo: RepoInfo, target: Target, options: WhyOp
     importedBy: graph.importers ? graph.importers.length : null,
     text: '',
   };
-  summary.text = summaryText(summary, origin);
+  summary.text = summaryText(summary, origin, graph.isCode);
   return {
     schema: 'lore.why/2',
     project,
@@ -246,7 +248,7 @@ export async function why(db: Db, repo: RepoInfo, target: Target, options: WhyOp
   };
 }
 
-function summaryText(s: WhySummary, origin: CommitInfo | null): string {
+function summaryText(s: WhySummary, origin: CommitInfo | null, isCode: boolean): string {
   const parts: string[] = [];
   if (origin) {
     const by = s.createdBy ? `by "${oneLine(s.createdBy.text, 70)}"${s.createdBy.tool ? ` (${s.createdBy.tool})` : ''}` : 'with no recorded request';
@@ -257,6 +259,7 @@ function summaryText(s: WhySummary, origin: CommitInfo | null): string {
   if (s.changedTimes === 0) parts.push('never changed since');
   else if (s.changedByRequests === 0) parts.push(`changed ${times(s.changedTimes)}, no recorded request`);
   else parts.push(`changed ${times(s.changedTimes)} by ${s.changedByRequests} request${s.changedByRequests === 1 ? '' : 's'}`);
+  if (!isCode) return parts.join('; ');
   parts.push(s.importedBy === null ? 'importers unknown (no import graph yet)' : s.importedBy === 0 ? 'imported by no file' : `imported by ${s.importedBy} file${s.importedBy === 1 ? '' : 's'}`);
   return parts.join('; ');
 }
@@ -312,7 +315,7 @@ function graphInfo(db: Db, project: string, path: string, lookup: GraphLookup, e
   const importers = lookup.importersOf(db, project, path);
   const entryPoint = entryPoints.includes(path) || ENTRY.some((re) => re.test(path));
   const isCode = /\.[cm]?[jt]sx?$/.test(path);
-  return { imports, importers, entryPoint, unreferenced: importers !== null && importers.length === 0 && !entryPoint && isCode };
+  return { imports, importers, entryPoint, isCode, unreferenced: importers !== null && importers.length === 0 && !entryPoint && isCode };
 }
 
 /**

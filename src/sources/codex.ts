@@ -418,8 +418,9 @@ function findPatch(name: string, input: unknown): string | undefined {
   return undefined;
 }
 
+// response_item content is always an array of parts in real rollouts; anything else is a wrong
+// type, skipped and counted (a string here once paired with, and hid behind, the next prompt).
 function contentText(content: unknown): string | undefined {
-  if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return undefined;
   const parts: string[] = [];
   for (const c of content) {

@@ -1,12 +1,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 
 // Tests never read or write the real home: every worker gets its own HOME, LORE_HOME, XDG dirs
 // and the AI tools' own overrides, all under a fresh temp directory.
 const root = mkdtempSync(join(tmpdir(), 'lore-test-home-'));
 const env = isolatedEnv(root);
 Object.assign(process.env, env);
+
+// Property tests explore new random cases on every local run; CI replays one fixed seed so a red
+// run is reproducible (FC_SEED=<n> replays any seed a failure printed).
+if (process.env.FC_SEED || process.env.CI) fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261126) });
 
 export function isolatedEnv(home: string): Record<string, string> {
   return {

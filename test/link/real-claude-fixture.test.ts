@@ -44,7 +44,7 @@ describe('the real -tmp-private Claude Code session', () => {
     expect(why('README.md').changes.map((c) => c.requests.length)).toEqual([0]);
 
     const text = runCli(['why', 'hello.py'], { cwd: dir }).stdout;
-    expect(text).toContain('Created 2025-12-10 by "create hello.py, md and js" (claude-code); changed once by 1 request;');
+    expect(text).toContain('Created 2025-12-10 by "create hello.py, md and js" (claude-code); changed once by 1 request\n');
     expect(text).toContain('← "update py with one liner comment"  claude-code session 4c2ddfdc, 2025-12-10');
   });
 });

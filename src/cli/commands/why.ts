@@ -51,10 +51,13 @@ const TIMELINE_MAX = 10;
 interface RenderOptions {
   full: boolean;
   evidence: boolean;
+  /** Some change of the file has a recorded request (else "no recorded request" is said once). */
+  anyRequest?: boolean;
 }
 
 export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
-  const o: RenderOptions = typeof opts === 'boolean' ? { full: opts, evidence: false } : opts;
+  const base: RenderOptions = typeof opts === 'boolean' ? { full: opts, evidence: false } : opts;
+  const o: RenderOptions = { ...base, anyRequest: r.changes.some((c) => c.requests.length > 0) || (r.blamed?.requests.length ?? 0) > 0 };
   const where = r.line !== null ? `${r.file}:${r.line}` : r.file;
   print(`${bold(where)}  ${dim(`${r.total} commit${r.total === 1 ? '' : 's'}`)}`);
   print(r.summary.text.charAt(0).toUpperCase() + r.summary.text.slice(1));
@@ -94,8 +97,10 @@ export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
     for (const c of shown) printCommit(c, o, false);
     if (shown.length < later.length) print(`  ${dim(`… ${later.length - shown.length} older change${later.length - shown.length === 1 ? '' : 's'}: lore why ${r.file} --all`)}`);
   }
-  print();
-  print(graphLine(r));
+  if (r.graph.isCode) {
+    print();
+    print(graphLine(r));
+  }
 }
 
 export function printLearning(l: LearningInfo): void {
@@ -117,7 +122,8 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
   print(`  ${cyan(c.sha.slice(0, 10))}  ${day(c.date)}  ${c.author.padEnd(16).slice(0, 16)}  ${c.subject}${rename}`);
   if (o.full && c.body) for (const line of c.body.split('\n')) print(`      ${line}`);
   if (c.requests.length === 0) {
-    print(`      ${dim(`no recorded request${c.aiTool ? ` (a trailer says ${c.aiTool} was involved)` : ''}`)}`);
+    // When no change of the file has a request, the summary line says so once.
+    if (o.anyRequest || c.aiTool) print(`      ${dim(`no recorded request${c.aiTool ? ` (a trailer says ${c.aiTool} was involved)` : ''}`)}`);
     return;
   }
   for (const q of c.requests) {
