@@ -19,8 +19,25 @@ const common = {
   banner: { js: "import { createRequire as __loreCreateRequire } from 'node:module'; const require = __loreCreateRequire(import.meta.url);" },
 };
 
+// Bundled, yargs can no longer see that it lives in node_modules and looks for a package.json
+// upward from the user's cwd on every start (a readdir of each parent: ~40 ms in a crowded /tmp,
+// and it could pick up the user's own package.json). Point it at our bundle instead.
+const yargsMainFilename = {
+  name: 'yargs-main-filename',
+  setup(b) {
+    b.onLoad({ filter: /yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(args.path, 'utf8');
+      const patched = source.replace('mainFilename: mainFilename || process.cwd()', 'mainFilename: mainFilename || __dirname');
+      if (patched === source) throw new Error('yargs-main-filename: the yargs shim changed; update scripts/build.mjs');
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
+
 await build({
   ...common,
+  plugins: [yargsMainFilename],
   entryPoints: { cli: 'src/cli/main.ts', 'hook-worker': 'src/pipeline/hook-worker.ts' },
   outdir: 'dist',
   splitting: true,
