@@ -77,9 +77,12 @@ export const claudeCode: SourceAdapter = {
   },
 
   matches(path: string): boolean {
-    // <sessionId>.jsonl or agent-<id>.jsonl somewhere under a projects/ directory.
+    // <sessionId>.jsonl or agent-<id>.jsonl somewhere under a projects/ directory, or any .jsonl
+    // directly in projects/<dir>/: locate() reads those too, so a watcher handed the changed file
+    // must take it as well (it used to be ignored until the next full catch-up).
     const parts = path.split(/[\\/]/);
     const name = parts[parts.length - 1] ?? '';
+    if (parts[parts.length - 3] === 'projects' && name.endsWith('.jsonl')) return true;
     return parts.includes('projects') && (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.jsonl$/i.test(name) || /^agent-[\w-]+\.jsonl$/.test(name));
   },
 

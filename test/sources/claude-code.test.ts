@@ -19,6 +19,8 @@ describe('Claude Code paths', () => {
     expect(claudeCode.matches('/h/.claude/projects/-r/3fe1b6bc-dbd0-4320-b980-4f147befa187.jsonl')).toBe(true);
     expect(claudeCode.matches('/h/.claude/projects/-r/agent-36541525.jsonl')).toBe(true);
     expect(claudeCode.matches('/h/.claude/projects/-r/3fe1b6bc-dbd0-4320-b980-4f147befa187/subagents/agent-a485154.jsonl')).toBe(true);
+    expect(claudeCode.matches('/h/.claude/projects/-r/session-3fe1b6bc.jsonl')).toBe(true); // locate() reads it: so must a watcher
+    expect(claudeCode.matches('/h/.claude/projects/-r/notes.txt')).toBe(false);
     expect(claudeCode.matches('/h/.claude/history.jsonl')).toBe(false);
     expect(claudeCode.matches('/h/.codex/sessions/2026/01/02/rollout-2026-01-02T10-00-00-019b7f04-0b04-7cd3-b739-bfa632f7459e.jsonl')).toBe(false);
   });
