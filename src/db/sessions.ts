@@ -100,7 +100,15 @@ VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT(id) DO UPDATE SET
   role = excluded.role, content = excluded.content, metadata = excluded.metadata,
   created_at = coalesce(messages.created_at, excluded.created_at)
-WHERE messages.content IS NOT excluded.content OR messages.metadata IS NOT excluded.metadata OR messages.role IS NOT excluded.role`;
+WHERE messages.content IS NOT excluded.content OR messages.metadata IS NOT excluded.metadata OR messages.role IS NOT excluded.role
+RETURNING rowid`;
+
+// The embed stage walks messages by rowid behind a cursor (src/db/vectors.ts). A row it has passed
+// that changes (a streamed assistant message whose first line was a tool call and whose next line
+// is text: it was skipped, now it needs a vector) moves the cursor back before it, or it would
+// never get its vector (found by the crash suite's lore watch trials: batch boundaries differ).
+const REWIND_EMBED_CURSOR = `
+UPDATE vector_meta SET value = CAST(? AS TEXT) WHERE key = 'cursor:message' AND CAST(value AS INTEGER) > ?`;
 
 const UPSERT_EDIT = `
 INSERT INTO file_edits (id, session_id, message_id, request_id, project_path, path, tool, old_text, new_text, created_at, metadata)
@@ -136,6 +144,7 @@ WHERE id = @id`;
 export function writeIngestBatch(db: Db, batch: IngestBatch): void {
   const upsertSession = stmt(db, UPSERT_SESSION);
   const upsertMessage = stmt(db, UPSERT_MESSAGE);
+  const rewind = stmt(db, REWIND_EMBED_CURSOR);
   const upsertEdit = stmt(db, UPSERT_EDIT);
   const widen = stmt(
     db,
@@ -158,7 +167,8 @@ export function writeIngestBatch(db: Db, batch: IngestBatch): void {
     }
     const span = new Map<string, { min: string; max: string }>();
     for (const m of batch.messages ?? []) {
-      upsertMessage.run(m.id, m.sessionId, m.role, m.content, m.createdAt ?? null, JSON.stringify(m.metadata));
+      const changed = upsertMessage.get(m.id, m.sessionId, m.role, m.content, m.createdAt ?? null, JSON.stringify(m.metadata)) as { rowid: number } | undefined;
+      if (changed) rewind.run(changed.rowid - 1, changed.rowid - 1);
       if (m.createdAt) {
         const t = span.get(m.sessionId);
         if (!t) span.set(m.sessionId, { min: m.createdAt, max: m.createdAt });

@@ -105,8 +105,12 @@ const SOURCES: Record<VectorKind, string> = { message: 'messages', learning: 'le
  */
 const UNEMBEDDED_KINDS = "('tool_call', 'tool_result', 'meta')";
 
-/** The next items to embed after the kind's cursor, and the last rowid scanned (the new cursor). */
-export function pendingEmbeddings(db: Db, kind: VectorKind, limit: number): { items: PendingItem[]; lastRowid: number; done: boolean } {
+/**
+ * The next items to embed after the kind's cursor, the last rowid scanned (the new cursor), and
+ * `stale`: scanned rows that get no vector but have one (a message that became a tool call after
+ * it was embedded as thinking; src/db/sessions.ts rewinds the cursor over changed messages).
+ */
+export function pendingEmbeddings(db: Db, kind: VectorKind, limit: number): { items: PendingItem[]; lastRowid: number; done: boolean; stale: string[] } {
   const cursor = Number(meta(db, `cursor:${kind}`) ?? 0);
   const rows = db
     .prepare(
@@ -114,7 +118,10 @@ export function pendingEmbeddings(db: Db, kind: VectorKind, limit: number): { it
        FROM ${SOURCES[kind]} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     )
     .all(cursor, limit) as (PendingItem & { skip: number })[];
-  return { items: rows.filter((r) => !r.skip).map(({ skip: _skip, ...item }) => item), lastRowid: rows.length ? rows[rows.length - 1]!.rowid : cursor, done: rows.length === 0 };
+  const skipped = rows.filter((r) => r.skip).map((r) => r.ref);
+  const hasVector = db.prepare('SELECT 1 FROM vector_items WHERE kind = ? AND ref = ?');
+  const stale = skipped.filter((ref) => hasVector.get(kind, ref) !== undefined);
+  return { items: rows.filter((r) => !r.skip).map(({ skip: _skip, ...item }) => item), lastRowid: rows.length ? rows[rows.length - 1]!.rowid : cursor, done: rows.length === 0, stale };
 }
 
 /** How many messages and learnings the embed stage has not looked at yet. */
@@ -127,9 +134,9 @@ export function countPendingEmbeddings(db: Db): number {
   return n;
 }
 
-/** Stores one batch of vectors and moves the kind's cursor to `lastRowid`, in one short transaction. */
-export function storeVectors(db: Db, kind: VectorKind, items: PendingItem[], vectors: Float32Array[], lastRowid: number): void {
-  if (items.length === 0) {
+/** Stores one batch of vectors, drops the `stale` ones and moves the kind's cursor to `lastRowid`, in one short transaction. */
+export function storeVectors(db: Db, kind: VectorKind, items: PendingItem[], vectors: Float32Array[], lastRowid: number, stale: string[] = []): void {
+  if (items.length === 0 && stale.length === 0) {
     setMeta(db, `cursor:${kind}`, lastRowid);
     return;
   }
@@ -143,6 +150,11 @@ export function storeVectors(db: Db, kind: VectorKind, items: PendingItem[], vec
       const blob = Buffer.from(vectors[i]!.buffer, vectors[i]!.byteOffset, vectors[i]!.byteLength);
       delFloat.run(id);
       insFloat.run(id, id >> BigInt(BUCKET_BITS), blob);
+    }
+    const dropItem = db.prepare('DELETE FROM vector_items WHERE kind = ? AND ref = ? RETURNING id');
+    for (const ref of stale) {
+      const gone = dropItem.get(kind, ref) as { id: number } | undefined;
+      if (gone) delFloat.run(BigInt(gone.id));
     }
     setMeta(db, `cursor:${kind}`, lastRowid);
   }).immediate();

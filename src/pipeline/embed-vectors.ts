@@ -32,11 +32,11 @@ export async function embedPending(db: Db, embedder: Embedder, options: EmbedOpt
   for (const kind of ['message', 'learning'] as VectorKind[]) {
     for (;;) {
       if (options.maxBatches !== undefined && batches >= options.maxBatches) return { embedded, status: 'ok', model: embedder.id };
-      const { items, lastRowid, done } = pendingEmbeddings(db, kind, batch);
+      const { items, lastRowid, done, stale } = pendingEmbeddings(db, kind, batch);
       if (done) break;
       const vectors = await embedder.embed(items.map((i) => i.content));
       if (vectors.length > 0 && !ensureVectorTables(db, { model: embedder.id, dims: vectors[0]!.length })) return { embedded, status: 'model-changed', model: vectorModel(db)!.model };
-      storeVectors(db, kind, items, vectors, lastRowid);
+      storeVectors(db, kind, items, vectors, lastRowid, stale);
       embedded += items.length;
       batches++;
       report({ type: 'progress', stage: 'vectors', done: embedded });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/index.js';
+import { writeIngestBatch, type Db } from '../../src/db/index.js';
 import { hashEmbedder, type Embedder } from '../../src/embed/index.js';
 import { embedPending, reindexVectors } from '../../src/pipeline/index.js';
 import { search, toMatchExpression, type SearchOptions } from '../../src/query/index.js';
@@ -145,5 +145,23 @@ describe('search', () => {
     expect((await embedPending(d, embedder)).embedded).toBe(0);
     seedMessage(d, { id: 's:4', session: 's', content: 'four' });
     expect((await embedPending(d, embedder)).embedded).toBe(1);
+  });
+
+  it('re-embeds a streamed message that changed after it was embedded, and drops its vector when it became a tool call', async () => {
+    const { db: d } = tempDb();
+    seedSession(d, { id: 's', project: P1, source: 'claude-code' });
+    const line = (id: string, kind: string, content: string) => writeIngestBatch(d, { messages: [{ id, sessionId: 's', role: 'assistant', content, metadata: { kind } }] });
+    line('s:a', 'thinking', 'pondering the cache');
+    line('s:b', 'tool_call', 'Read src/cache.ts');
+    line('s:c', 'text', 'later answer');
+    expect((await embedPending(d, embedder)).embedded).toBe(2);
+    const refs = () => (d.prepare('SELECT ref FROM vector_items ORDER BY ref').all() as { ref: string }[]).map((r) => r.ref);
+    expect(refs()).toEqual(['s:a', 's:c']);
+    line('s:a', 'tool_call', 'Read src/cache.ts'); // the next line of the same message: a tool call
+    line('s:b', 'text', 'the cache is warm'); // a tool call followed by text
+    line('s:c', 'text', 'later answer'); // unchanged: no rewind, no re-embed
+    expect((await embedPending(d, embedder)).embedded).toBe(2); // s:b, and s:c again (after the rewind)
+    expect(refs()).toEqual(['s:b', 's:c']);
+    expect(d.prepare('SELECT count(*) AS n FROM vec_items').get()).toEqual({ n: 2 });
   });
 });
