@@ -1,16 +1,19 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { bigRepo } from '../helpers/big-repo.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { integrity, tableRows, type Rows } from '../helpers/db-rows.js';
-import { git } from '../helpers/git-repo.js';
+import { git, writeTree } from '../helpers/git-repo.js';
 import { rng } from '../helpers/secrets.js';
 
 // SIGKILL lore at random points, re-run it, and require exactly the database an uninterrupted run
-// makes: every row of every table (not counts), PRAGMA integrity_check ok, FTS consistent.
+// makes: every row of every table (not counts), PRAGMA integrity_check ok, FTS consistent. The
+// same for `lore watch` killed while it works, then restarted (the SIGKILLed watcher's lock must
+// not stop the next one).
 // LORE_SLOW=1 (CI) runs the full trial counts on a 3000-commit history; the default is a short
 // version of each so `npm test` stays quick. Each test prints its tally with LORE_REPORT=1.
 const SLOW = process.env.LORE_SLOW === '1';
@@ -136,5 +139,244 @@ describe('crash safety', () => {
         expect(done.code).toBe(0);
       },
     });
+  });
+});
+
+// `lore watch` killed while it works: a fixed world (one repository path, one Claude Code config
+// dir) rebuilt identically for every run, so the reference and every trial see the same inputs.
+describe('crash safety of lore watch', () => {
+  const world = realpathSync(mkdtempSync(join(tmpdir(), 'lore-crash-watch-')));
+  const repoDir = join(world, 'repo');
+  const claude = join(world, 'claude');
+  const projects = join(claude, 'projects');
+  const feedSeed = 21;
+  // Real Claude Code transcripts, each cut at byte offsets (mid-line too) into appended pieces.
+  const transcripts = [
+    ['-tmp-private', 'codemie-code/-tmp-private/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl'],
+    ['-tmp-private', 'codemie-code/-tmp-private/agent-36541525.jsonl'],
+    ['-codemie', 'codemie-code/session-3fe1b6bc.jsonl'],
+    ['-codemie', 'codemie-code/session-9eda1058.jsonl'],
+    ['-git-ai', 'git-ai/claude-code-with-thinking.jsonl'],
+    ['-git-ai', 'git-ai/example-claude-code.jsonl'],
+  ].map(([dir, rel]) => ({ file: join(projects, dir!, rel!.split('/').pop()!), text: readFileSync(join(FIXTURES, 'claude-code', rel!)) }));
+  const PIECES = 6;
+  const DEBOUNCE_MS = 10; // shorter than a feed step: many small batches while the feed runs, so kills land in them
+  const COMMITS = 14;
+
+  /** The feed: appended transcript pieces and commits made without the hook, in a fixed order. */
+  function feedSteps(): (() => void)[] {
+    const r = rng(feedSeed);
+    const steps: (() => void)[] = [];
+    const cuts = transcripts.map((t) => [0, ...Array.from({ length: PIECES - 1 }, () => Math.floor(r() * t.text.length)).sort((a, b) => a - b), t.text.length]);
+    let c = 0;
+    for (let p = 0; p < PIECES; p++) {
+      transcripts.forEach((t, i) => {
+        steps.push(() => {
+          mkdirSync(dirname(t.file), { recursive: true });
+          appendFileSync(t.file, t.text.subarray(cuts[i]![p]!, cuts[i]![p + 1]!));
+        });
+        if ((p * transcripts.length + i) % 2 === 0 && c < COMMITS) {
+          const n = c++;
+          steps.push(() => fixedCommit({ [`src/f${n}.ts`]: `export const v${n} = ${n};\n` }, `change ${n}`, n + 1));
+        }
+      });
+    }
+    return steps;
+  }
+
+  function fixedCommit(files: Record<string, string>, message: string, n: number): void {
+    writeTree(repoDir, files);
+    git(repoDir, ['add', '-A']);
+    const date = new Date(Date.parse('2026-02-01T00:00:00Z') + n * 60_000).toISOString();
+    git(repoDir, ['commit', '-q', '--no-verify', '-m', message], { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+  }
+
+  /** The same repository (same path, same shas) and an empty projects dir; lore knows the repository. */
+  function resetWorld(loreHome: string): Record<string, string> {
+    rmSync(repoDir, { recursive: true, force: true });
+    rmSync(claude, { recursive: true, force: true });
+    mkdirSync(repoDir, { recursive: true });
+    mkdirSync(projects, { recursive: true });
+    git(repoDir, ['init', '-q', '-b', 'main']);
+    fixedCommit({ 'README.md': '# demo\n' }, 'initial commit', 0);
+    const env = { LORE_HOME: loreHome, CLAUDE_CONFIG_DIR: claude };
+    expect(runCli(['index', '-q'], { cwd: repoDir, env }).code).toBe(0);
+    return env;
+  }
+
+  interface Watch {
+    child: ChildProcess;
+    out: () => string;
+    exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  }
+  function startWatch(env: Record<string, string>): Watch {
+    const child = spawn(process.execPath, [CLI, 'watch', '--verbose', '--poll', '200', '--debounce', String(DEBOUNCE_MS)], { cwd: repoDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+    return { child, out: () => out, exited };
+  }
+  const BATCH = /\(\d+ ms; \d+ file\(s\), \d+ repo\(s\); backlog \d+\)/;
+  const CHANGE = / (?:transcript|git|learning) changed: /;
+  /** Work the watcher has seen but not finished: a change reported after its last batch line. */
+  function inFlight(out: string): boolean {
+    const lines = out.split('\n');
+    const lastBatch = lines.findLastIndex((l) => BATCH.test(l));
+    return lines.some((l, i) => i > lastBatch && CHANGE.test(l));
+  }
+  /** Transcript messages, commits and vectors in a database. */
+  function counts(loreHome: string): { message: number; commit: number; vector: number } {
+    const db = new Database(join(loreHome, 'lore.db'), { readonly: true });
+    try {
+      const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+      return {
+        message: n("SELECT count(*) AS n FROM messages WHERE session_id NOT LIKE 'git:%'"),
+        commit: n('SELECT count(*) AS n FROM commits'),
+        vector: n('SELECT count(*) AS n FROM vector_items'),
+      };
+    } finally {
+      db.close();
+    }
+  }
+  /** What the finished batches reported against what the database gained: more rows than reported means a batch was cut short after some of its writes (a lower bound on kills mid-batch). */
+  function cutMidBatch(out: string, loreHome: string, before: ReturnType<typeof counts>): Record<string, number> | undefined {
+    const now = counts(loreHome);
+    const unreported: Record<string, number> = {};
+    for (const what of ['message', 'commit', 'vector'] as const) {
+      const reported = [...out.matchAll(new RegExp(`\\+(\\d+) ${what}`, 'g'))].reduce((a, m) => a + Number(m[1]), 0);
+      // One-sided: a streamed message stored once may be reported by several batches.
+      if (now[what] - before[what] > reported) unreported[what] = now[what] - before[what] - reported;
+    }
+    return Object.keys(unreported).length ? unreported : undefined;
+  }
+  async function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await sleep(20);
+    }
+  }
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** Started, caught up (first batch done), nothing reported since its last batch, and quiet a while. */
+  async function settle(w: Watch): Promise<void> {
+    await until(() => BATCH.test(w.out()), 'the first batch');
+    let seen = '';
+    let quietSince = Date.now();
+    await until(() => {
+      if (w.out() !== seen) {
+        seen = w.out();
+        quietSince = Date.now();
+      }
+      return !inFlight(seen) && Date.now() - quietSince > 400;
+    }, 'the watcher to settle');
+  }
+  async function feed(stepDelayMs: number): Promise<void> {
+    for (const step of feedSteps()) {
+      step();
+      await sleep(stepDelayMs);
+    }
+  }
+  /**
+   * Every row, less what records the path taken rather than the result: the HEADs the watcher
+   * happened to see between batches (repos.indexed_tips, compared by its first entry, the HEAD
+   * indexed last) and vector ids, which follow the order messages were stored in.
+   */
+  const rows = (loreHome: string, since: number): Rows => {
+    const path = join(loreHome, 'lore.db');
+    const all = tableRows(path, { since, dropColumns: { '*': ['mtime_ms'], repos: ['indexed_tips'], vector_items: ['id'] }, skip: ['vector_meta'] });
+    const db = new Database(path, { readonly: true });
+    try {
+      const tips = db.prepare('SELECT project_path, indexed_tips FROM repos ORDER BY project_path').all() as { project_path: string; indexed_tips: string }[];
+      return { ...all, 'repos (last indexed HEAD)': tips.map((t) => `${t.project_path} ${(JSON.parse(t.indexed_tips) as string[])[0]}`) };
+    } finally {
+      db.close();
+    }
+  };
+
+  /** Restart after whatever happened: the lock must not stop it; it catches up and stops cleanly on SIGTERM. */
+  async function restartAndStop(env: Record<string, string>): Promise<void> {
+    const again = startWatch(env);
+    await until(() => again.out().includes('watching') || again.child.exitCode !== null, 'the restarted watcher');
+    expect(again.out()).not.toContain('already watches');
+    await settle(again);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toEqual({ code: 0, signal: null });
+    expect(existsSync(join(env.LORE_HOME!, 'lore.db.watch.lock'))).toBe(false);
+  }
+
+  it('survives SIGKILL of lore watch at random points while it ingests transcripts and commits', { timeout: 10 * 60_000 }, async () => {
+    const trials = SLOW ? 8 : 2;
+    const r = rng(14);
+    const since = Date.now();
+    const STEP_MS = 15;
+    // The reference: fed and left to settle, stopped with SIGTERM, restarted once (as every trial is).
+    const refHome = home();
+    const refEnv = resetWorld(refHome);
+    const refBefore = counts(refHome);
+    const ref = startWatch(refEnv);
+    await until(() => ref.out().includes('watching'), 'the reference watcher');
+    const t0 = performance.now();
+    await feed(STEP_MS);
+    await settle(ref);
+    const busyMs = performance.now() - t0;
+    const batchTimes = [...ref.out().matchAll(/\((\d+) ms; /g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+    const batchMs = Math.max(20, batchTimes[Math.floor(batchTimes.length / 2)]!);
+    ref.child.kill('SIGTERM');
+    expect(await ref.exited).toEqual({ code: 0, signal: null });
+    expect(cutMidBatch(ref.out(), refHome, refBefore)).toBeUndefined(); // a run stopped between batches reads as such
+    const live = counts(refHome);
+    await restartAndStop(refEnv);
+    const reference = rows(refHome, since);
+    // The live watcher alone took everything in: the restart found nothing left to add.
+    expect(counts(refHome)).toEqual(live);
+    expect(reference.commits).toHaveLength(COMMITS + 1);
+    expect(reference['repos (last indexed HEAD)']).toEqual([`${repoDir} ${git(repoDir, ['rev-parse', 'HEAD']).trim()}`]);
+    expect(reference.messages!.length).toBeGreaterThan(100);
+    expect(reference.vector_items!.length).toBeGreaterThan(50);
+
+    // inFlight: the watcher had work it had not finished (a change reported after its last batch,
+    // or rows of a batch it never reported); midBatch: the second kind only, certainly mid-batch.
+    const tally = { trials: 0, killed: 0, inFlight: 0, midBatch: 0, finishedFirst: 0 };
+    for (let i = 0; i < trials; i++) {
+      const trialHome = home();
+      const env = resetWorld(trialHome);
+      const before = counts(trialHome);
+      const w = startWatch(env);
+      await until(() => w.out().includes('watching'), 'the watcher');
+      // A random moment, then aimed into a batch: the next write the watcher makes to the
+      // database (its WAL grows), and a random part of a typical batch after it. Kills at a
+      // uniform moment mostly land between the short batches.
+      const delay = Math.round(r() * busyMs);
+      const into = Math.round(r() * batchMs);
+      const wal = join(trialHome, 'lore.db-wal');
+      const walSize = () => (existsSync(wal) ? statSync(wal).size : 0);
+      let landed = false;
+      const kill = (async () => {
+        await sleep(delay);
+        const size = walSize();
+        const end = Date.now() + 400;
+        while (walSize() === size && Date.now() < end) await sleep(1);
+        await sleep(into);
+        landed = inFlight(w.out());
+        w.child.kill('SIGKILL');
+      })();
+      await feed(STEP_MS); // the user keeps working whether or not the watcher died
+      await kill;
+      const end = await w.exited;
+      tally.trials++;
+      if (end.signal === 'SIGKILL') tally.killed++;
+      else tally.finishedFirst++;
+      const cut = cutMidBatch(w.out(), trialHome, before);
+      if (cut) tally.midBatch++;
+      if (landed || cut) tally.inFlight++;
+      // The SIGKILLed watcher left its lock behind; the next one must start anyway.
+      await restartAndStop(env);
+      expect({ trial: i, delay, into, rows: rows(trialHome, since) }).toEqual({ trial: i, delay, into, rows: reference });
+      expectHealthy(join(trialHome, 'lore.db'));
+    }
+    if (process.env.LORE_REPORT) console.log(JSON.stringify({ seed: 14, busyMs: Math.round(busyMs), batchMs, ...tally }));
+    expect(tally.killed).toBe(trials);
+    expect(tally.inFlight).toBeGreaterThanOrEqual(Math.max(1, Math.floor(trials / 2)));
   });
 });
