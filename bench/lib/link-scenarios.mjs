@@ -3,6 +3,7 @@
 // Codex (`$CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl`), so the whole path is exercised:
 // adapters, ingest, link stage, `lore why`. Shared by test/link/scenarios.test.ts and
 // bench/link-quality.mjs. Each scenario returns the (request text, file) pairs lore must find.
+import { random } from './random.mjs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
@@ -203,17 +204,6 @@ export function handScenario(env) {
   };
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so generated scenarios repeat exactly. */
-export function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A generated scenario: `requests` requests spread over Claude Code and Codex sessions, each
@@ -307,3 +297,5 @@ export function score(expected, found) {
     wrong: [...got].filter((k) => !want.has(k)).map((k) => k.split('\0')),
   };
 }
+
+export { random };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { resumePoint } from './file-state.js';
+import { openResume, resumePoint, unreadable, type ResumePoint } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SessionRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { baseName } from './walk.js';
@@ -122,11 +122,9 @@ function loadInputs(chatFile: string): InputEntry[] {
 }
 
 async function* readChatHistory(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  let resume: ReturnType<typeof resumePoint>;
-  try {
-    resume = resumePoint(file, from);
-  } catch (err) {
-    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  const resume = openResume(file, from);
+  if ('kind' in resume) {
+    yield resume;
     return;
   }
   const saved = resume.start > 0 ? (from?.state as AiderState | undefined) : undefined;
@@ -304,7 +302,7 @@ async function* readChatHistory(file: string, from: Cursor | undefined): AsyncGe
       }
     }
   } catch (err) {
-    out.push({ kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    out.push(unreadable(err));
   }
   // The last block may still grow (aider is running): store it now, and resume at its start.
   const last = block ? safe : undefined;
@@ -394,12 +392,12 @@ function title(text: string): string {
 /** An input history alone: one session per file, each input a prompt (or meta for commands). */
 async function* readInputHistory(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
   let text: string;
-  let resume: ReturnType<typeof resumePoint>;
+  let resume: ResumePoint;
   try {
     resume = resumePoint(file, from);
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+    yield unreadable(err);
     return;
   }
   const sid = `aider:${pathHash(file)}-input`;

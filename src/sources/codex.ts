@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { extractPatch, parseUnifiedDiff } from './unified-diff.js';
-import { isRecord, resumePoint } from './file-state.js';
+import { isRecord, openResume, unreadable } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { parseApplyPatch, type PatchedFile } from './patch-text.js';
 import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
@@ -92,11 +92,9 @@ function isRollout(name: string): boolean {
 }
 
 async function* readRollout(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  let resume: ReturnType<typeof resumePoint>;
-  try {
-    resume = resumePoint(file, from);
-  } catch (err) {
-    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  const resume = openResume(file, from);
+  if ('kind' in resume) {
+    yield resume;
     return;
   }
   const saved = resume.start > 0 ? (from?.state as CodexState | undefined) : undefined;
@@ -190,7 +188,7 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
       }
     }
   } catch (err) {
-    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+    yield unreadable(err);
   }
   // Store what is pending now (a prompt in rollouts without events, context in others). When events
   // are in use, resume at the first pending line: if its event twin comes, the prompt takes its id.

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isRecord, parseJson, previousStamp, stampOf, wholeFileCursor } from './file-state.js';
+import { isRecord, parseJson, previousStamp, stampOf, wholeFileCursor, unreadable } from './file-state.js';
 import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { baseName, findFiles } from './walk.js';
 
@@ -100,7 +100,7 @@ async function* readSession(file: string, from: Cursor | undefined): AsyncGenera
     raw = readFileSync(file, 'utf8');
     mtime = statSync(file).mtime.toISOString();
   } catch (err) {
-    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+    yield unreadable(err);
     return;
   }
   const parsed = parseJson(raw);

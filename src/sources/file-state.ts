@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import type { Cursor } from './types.js';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import type { Cursor, SourceRecord } from './types.js';
 
 /**
  * Incremental reading helpers shared by the adapters in this folder: where to resume an appended
@@ -36,7 +36,12 @@ export function isSameHead(file: string, cursor: Cursor): boolean {
  * Where to resume an appended file: `from.offset`, or 0 when the file shrank or its head changed
  * (it was rewritten; ids are deterministic, so reading it again is idempotent).
  */
-export function resumePoint(file: string, from: Cursor | undefined): { start: number; cursorAt: (offset: number, state?: unknown) => Cursor } {
+export interface ResumePoint {
+  start: number;
+  cursorAt: (offset: number, state?: unknown) => Cursor;
+}
+
+export function resumePoint(file: string, from: Cursor | undefined): ResumePoint {
   const st = statSync(file);
   let start = from?.offset ?? 0;
   if (from && (st.size < from.offset || !isSameHead(file, from))) start = 0;
@@ -89,4 +94,27 @@ export { isRecord } from './jsonl.js';
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The skip record for a file an adapter cannot read (gone, permission denied, ...). */
+export function unreadable(err: unknown): SourceRecord {
+  return { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+}
+
+/** resumePoint, or the skip record saying why the file cannot be read. */
+export function openResume(file: string, from: Cursor | undefined): ResumePoint | SourceRecord {
+  try {
+    return resumePoint(file, from);
+  } catch (err) {
+    return unreadable(err);
+  }
+}
+
+/** A whole file's text, or the skip record saying why it cannot be read. */
+export function readTextOrSkip(file: string): string | SourceRecord {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    return unreadable(err);
+  }
 }

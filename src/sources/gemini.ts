@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { isRecord, parseJson, previousStamp, resumePoint, stampOf, wholeFileCursor } from './file-state.js';
+import { isRecord, parseJson, previousStamp, stampOf, wholeFileCursor, openResume, readTextOrSkip, unreadable, type ResumePoint } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import type { Cursor, FileEditRecord, MessageRecord, SessionRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { baseName, findFiles } from './walk.js';
@@ -293,11 +293,9 @@ async function* readWholeRecord(file: string, from: Cursor | undefined): AsyncGe
     yield { kind: 'checkpoint', cursor: from };
     return;
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  const text = readTextOrSkip(file);
+  if (typeof text !== 'string') {
+    yield text;
     return;
   }
   const parsed = parseJson(text);
@@ -354,11 +352,9 @@ interface ReplayState {
  * content, to keep them marked `rewound`.
  */
 async function* readReplayLog(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  let resume: ReturnType<typeof resumePoint>;
-  try {
-    resume = resumePoint(file, from);
-  } catch (err) {
-    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  const resume = openResume(file, from);
+  if ('kind' in resume) {
+    yield resume;
     return;
   }
   const saved = resume.start > 0 ? (from?.state as ReplayState | undefined) : undefined;
@@ -366,7 +362,7 @@ async function* readReplayLog(file: string, from: Cursor | undefined): AsyncGene
   if (replay === 'restart') yield* replayFrom(file, resume, undefined);
 }
 
-async function* replayFrom(file: string, resume: ReturnType<typeof resumePoint>, saved: ReplayState | undefined): AsyncGenerator<SourceRecord, 'done' | 'restart'> {
+async function* replayFrom(file: string, resume: ResumePoint, saved: ReplayState | undefined): AsyncGenerator<SourceRecord, 'done' | 'restart'> {
   const st: ReplayState = saved ? structuredClone(saved) : { line: 1, order: [] };
   const offset = saved ? resume.start : 0;
   const fallbackId = baseName(file).replace(/\.jsonl$/, '');
@@ -432,7 +428,7 @@ async function* replayFrom(file: string, resume: ReturnType<typeof resumePoint>,
       if (++n % CHECKPOINT_EVERY === 0) yield { kind: 'checkpoint', cursor: resume.cursorAt(end, structuredClone(st)) };
     }
   } catch (err) {
-    out.push({ kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    out.push(unreadable(err));
   }
   yield* out.splice(0);
   yield { kind: 'checkpoint', cursor: resume.cursorAt(end, st) };
@@ -463,11 +459,9 @@ async function* readLogs(file: string, from: Cursor | undefined): AsyncGenerator
     yield { kind: 'checkpoint', cursor: from };
     return;
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    yield { kind: 'skip', reason: `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  const text = readTextOrSkip(file);
+  if (typeof text !== 'string') {
+    yield text;
     return;
   }
   const parsed = parseJson(text);

@@ -1,20 +1,12 @@
+import { random as rng } from '../../bench/lib/random.mjs';
+
+export { rng };
 /**
  * A corpus of realistic fake secrets, built at test time from parts and a seeded generator, so
  * the repository holds no string a secret scanner would flag and no run depends on chance.
  * None of these is a real credential.
  */
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const UPPER_NUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
