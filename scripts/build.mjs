@@ -1,7 +1,14 @@
 // Bundles the CLI (yargs inlined for fast start-up) and the hook worker (no yargs, no ts-morph).
 // Native and heavy packages stay external and are loaded lazily where they are needed.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+// `node scripts/build.mjs [OUTDIR]` (default dist). Chunk names carry a content hash, so a build
+// over the old output would leave every stale chunk behind: build into a fresh sibling directory
+// and swap it in, so a hook worker started mid-build still finds a whole dist.
+const outdir = resolve(process.argv[2] ?? 'dist');
+const staging = join(dirname(outdir), `.${basename(outdir)}-build-${process.pid}`);
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const external = ['better-sqlite3', 'sqlite-vec', 'ts-morph', 'typescript', 'chokidar', 'simple-git', 'fsevents'];
@@ -35,12 +42,25 @@ const yargsMainFilename = {
   },
 };
 
-await build({
-  ...common,
-  plugins: [yargsMainFilename],
-  entryPoints: { cli: 'src/cli/main.ts', 'hook-worker': 'src/pipeline/hook-worker.ts' },
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-});
-chmodSync('dist/cli.js', 0o755);
+try {
+  await build({
+    ...common,
+    plugins: [yargsMainFilename],
+    entryPoints: { cli: 'src/cli/main.ts', 'hook-worker': 'src/pipeline/hook-worker.ts' },
+    outdir: staging,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+  });
+} catch (err) {
+  rmSync(staging, { recursive: true, force: true });
+  throw err;
+}
+chmodSync(join(staging, 'cli.js'), 0o755);
+const old = `${staging}-old`;
+try {
+  renameSync(outdir, old);
+} catch (err) {
+  if (err.code !== 'ENOENT') throw err;
+}
+renameSync(staging, outdir);
+rmSync(old, { recursive: true, force: true });
