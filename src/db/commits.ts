@@ -61,6 +61,35 @@ export function listRepos(db: Db): RepoState[] {
  * commits were new.
  */
 export function storeCommits(db: Db, projectPath: string, commits: NewCommit[], tips: string[] | undefined): number {
+  const writer = commitWriter(db, projectPath, { batchSize: Infinity });
+  try {
+    const added = writer.add(commits);
+    writer.finish(tips);
+    return added;
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+}
+
+export interface CommitWriter {
+  /** Stores commits (opening a write transaction when none is open); returns how many were new. */
+  add(commits: NewCommit[]): number;
+  /** Records `tips` as fully indexed and commits. */
+  finish(tips: string[] | undefined): void;
+  /** Rolls back the open transaction, if any (after an error: the batch is stored whole or not at all). */
+  abort(): void;
+}
+
+/**
+ * Stores commits as `git log` streams them: each chunk's commits go in as it arrives, so storing
+ * overlaps git's own work instead of waiting for a whole batch while git blocks on a full pipe.
+ * One immediate transaction holds `batchSize` commits (fewer, larger transactions: a 10k-commit
+ * backfill rewrote the same random-sha index pages once per transaction), so an interrupted run
+ * leaves whole batches only. The write lock is held while a batch streams in (~0.1 s for 5,000).
+ */
+export function commitWriter(db: Db, projectPath: string, options: { batchSize?: number } = {}): CommitWriter {
+  const batchSize = options.batchSize ?? 5000;
   const insertCommit = db.prepare(
     `INSERT OR IGNORE INTO commits (project_path, sha, author_name, author_email, authored_at, committed_at, subject, body, parents, patch_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -68,25 +97,53 @@ export function storeCommits(db: Db, projectPath: string, commits: NewCommit[], 
   const insertFile = db.prepare(
     `INSERT OR IGNORE INTO commit_files (project_path, sha, path, status, old_path, added, removed) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
   const sessionId = gitSessionId(projectPath);
-  let added = 0;
-  db.transaction(() => {
+  let open = false;
+  let inBatch = 0;
+  const start = (): void => {
+    if (open) return;
+    begin.run();
+    open = true;
+    inBatch = 0;
     db.prepare(
       `INSERT INTO sessions (id, project_path, title, source, created_at) VALUES (?, ?, ?, 'git', ?)
        ON CONFLICT(id) DO NOTHING`,
     ).run(sessionId, projectPath, `git history of ${projectPath}`, new Date().toISOString());
-    for (const c of commits) {
-      const r = insertCommit.run(projectPath, c.sha, c.authorName, c.authorEmail, c.authoredAt, c.committedAt, c.subject, c.body, c.parents.join(' '), c.patchId ?? null);
-      if (r.changes === 0) continue;
-      added++;
-      for (const f of c.files) insertFile.run(projectPath, c.sha, f.path, f.status, f.oldPath ?? null, f.added ?? null, f.removed ?? null);
-    }
-    db.prepare(
-      `INSERT INTO repos (project_path, indexed_tips, indexed_at) VALUES (?, ?, ?)
-       ON CONFLICT(project_path) DO UPDATE SET indexed_tips = coalesce(?, indexed_tips), indexed_at = excluded.indexed_at`,
-    ).run(projectPath, JSON.stringify(tips ?? []), new Date().toISOString(), tips ? JSON.stringify(tips) : null);
-  }).immediate();
-  return added;
+  };
+  return {
+    add(commits) {
+      if (commits.length === 0) return 0;
+      start();
+      let added = 0;
+      for (const c of commits) {
+        const r = insertCommit.run(projectPath, c.sha, c.authorName, c.authorEmail, c.authoredAt, c.committedAt, c.subject, c.body, c.parents.join(' '), c.patchId ?? null);
+        if (r.changes === 0) continue;
+        added++;
+        for (const f of c.files) insertFile.run(projectPath, c.sha, f.path, f.status, f.oldPath ?? null, f.added ?? null, f.removed ?? null);
+      }
+      inBatch += commits.length;
+      if (inBatch >= batchSize) {
+        commit.run();
+        open = false;
+      }
+      return added;
+    },
+    finish(tips) {
+      start();
+      db.prepare(
+        `INSERT INTO repos (project_path, indexed_tips, indexed_at) VALUES (?, ?, ?)
+         ON CONFLICT(project_path) DO UPDATE SET indexed_tips = coalesce(?, indexed_tips), indexed_at = excluded.indexed_at`,
+      ).run(projectPath, JSON.stringify(tips ?? []), new Date().toISOString(), tips ? JSON.stringify(tips) : null);
+      commit.run();
+      open = false;
+    },
+    abort() {
+      if (open && db.inTransaction) db.prepare('ROLLBACK').run();
+      open = false;
+    },
+  };
 }
 
 /**

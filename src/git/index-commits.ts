@@ -1,4 +1,4 @@
-import { countCommits, getRepoState, hasCommit, storeCommits, type Db, type NewCommit } from '../db/index.js';
+import { commitWriter, countCommits, getRepoState, hasCommit, type Db, type NewCommit } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
 import { redact } from '../ingest/index.js';
 import { readLog, type CommitRecord } from './log.js';
@@ -48,18 +48,29 @@ export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions
   let added = 0;
   let seen = 0;
   let batch: NewCommit[] = [];
-  const flush = (): void => {
-    added += storeCommits(db, repo.root, batch, undefined);
+  // Each chunk of git's output is stored as it arrives: git keeps writing the next one meanwhile.
+  const writer = commitWriter(db, repo.root, { batchSize });
+  const store = (): void => {
+    if (batch.length === 0) return;
+    added += writer.add(batch);
     batch = [];
+    report({ type: 'progress', stage: 'commits', done: seen, ...(pending !== undefined ? { total: Math.max(pending, seen) } : {}) });
   };
-  await readLog(repo.root, ['--topo-order', '--reverse', ...revisions], (c) => {
-    batch.push(toNewCommit(c));
-    seen++;
-    if (batch.length >= batchSize) flush();
-    if (seen % 250 === 0) report({ type: 'progress', stage: 'commits', done: seen, ...(pending !== undefined ? { total: Math.max(pending, seen) } : {}) });
-  });
-  flush();
-  storeCommits(db, repo.root, [], head ? nextTips(head, tips) : tips);
+  try {
+    await readLog(
+      repo.root,
+      ['--topo-order', '--reverse', ...revisions],
+      (c) => {
+        batch.push(toNewCommit(c));
+        seen++;
+      },
+      store,
+    );
+    writer.finish(head ? nextTips(head, tips) : tips);
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
   report({ type: 'stage-end', stage: 'commits' });
   return { added, total: countCommits(db, repo.root), head };
 }

@@ -41,9 +41,11 @@ export function logArgs(revisions: string[]): string[] {
 
 /**
  * Streams `git log` for the given revisions (e.g. ['HEAD', '--not', tip]) and calls onCommit
- * for each commit in git's order. Memory stays flat whatever the history size.
+ * for each commit in git's order, then `onChunk` once the commits of each chunk of git's output
+ * have been passed (a point to store them while git writes the next). Memory stays flat whatever
+ * the history size.
  */
-export async function readLog(cwd: string, revisions: string[], onCommit: (c: CommitRecord) => void): Promise<void> {
+export async function readLog(cwd: string, revisions: string[], onCommit: (c: CommitRecord) => void, onChunk?: () => void): Promise<void> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   await gitStream(cwd, logArgs(revisions), (chunk) => {
@@ -57,12 +59,14 @@ export async function readLog(cwd: string, revisions: string[], onCommit: (c: Co
       next = pending.indexOf(RS, start + 1);
     }
     pending = start === -1 ? pending : pending.slice(start);
+    onChunk?.();
   });
   pending += decoder.end();
   if (pending.startsWith(RS)) {
     const c = parseCommit(pending.slice(1));
     if (c) onCommit(c);
   }
+  onChunk?.();
 }
 
 /** Parses one record of LOG_FORMAT output (without its leading RS). Returns undefined when malformed. */

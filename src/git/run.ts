@@ -28,18 +28,28 @@ export async function git(cwd: string, args: string[], input?: string): Promise<
 
 /**
  * Streams git's stdout in chunks to `onChunk` (for `git log` over large histories, so memory
- * stays flat). Rejects with a GitError on a non-zero exit.
+ * stays flat). Rejects with a GitError on a non-zero exit, or with what `onChunk` threw (git is
+ * stopped then).
  */
 export function gitStream(cwd: string, args: string[], onChunk: (chunk: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stdout.on('data', onChunk);
+    let failed: unknown;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (failed !== undefined) return;
+      try {
+        onChunk(chunk);
+      } catch (err) {
+        failed = err;
+        child.kill();
+      }
+    });
     child.stderr.on('data', (d: Buffer) => {
       if (stderr.length < 10_000) stderr += d.toString();
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new GitError(args, stderr))));
+    child.on('close', (code) => (failed !== undefined ? reject(failed) : code === 0 ? resolve() : reject(new GitError(args, stderr))));
   });
 }
 

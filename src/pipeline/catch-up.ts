@@ -19,6 +19,8 @@ export interface CatchUpResult {
   link: LinkResult;
   /** Line counts and patch-ids; `remaining` > 0 means they were left for the background worker. */
   details: EnrichResult;
+  /** Wall time of each stage (ms): where a slow catch-up spent it. */
+  ms: { commits: number; details: number; chats: number; links: number };
 }
 
 export interface CatchUpOptions {
@@ -38,6 +40,13 @@ export interface CatchUpOptions {
  * Every later stage (chat ingest, linking, import graph) hangs off this one entry point.
  */
 export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent, options: CatchUpOptions = {}): Promise<CatchUpResult> {
+  let mark = performance.now();
+  const lap = (): number => {
+    const at = performance.now();
+    const ms = Math.round(at - mark);
+    mark = at;
+    return ms;
+  };
   const offset = queueOffset(db, repo.root);
   const queued = readQueue(repo.gitDir, offset);
   if (queued.skipped > 0) report({ type: 'warning', message: `skipped ${queued.skipped} malformed line(s) in the hook queue`, file: `${repo.gitDir}/lore/queue` });
@@ -55,12 +64,15 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent,
     });
   if (rewrites.length > 0) recordRewrites(db, repo.root, rewrites);
   if (pending.length > 0) markHookEventsProcessed(db, pending.map((e) => e.id));
+  const commitsMs = lap();
   const details = await enrichCommits(db, repo, { report, ...(options.enrichLimit !== undefined ? { limit: options.enrichLimit } : {}) });
+  const detailsMs = lap();
   // Chats of every detected source (one database serves every repository), after the commits.
   const chats = options.chats === false ? undefined : await ingest(db, { report, env: options.env });
+  const chatsMs = lap();
   // Linking runs last: it needs the commits and the chats stored above.
   const link = await linkRepo(db, repo, report);
-  return { commits, hookEvents: pending.length, details, ingest: chats, link };
+  return { commits, hookEvents: pending.length, details, ingest: chats, link, ms: { commits: commitsMs, details: detailsMs, chats: chatsMs, links: lap() } };
 }
 
 /** True when the hook queue has bytes the database has not taken yet. */

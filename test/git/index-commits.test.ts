@@ -72,6 +72,20 @@ describe('indexCommits', () => {
     db.close();
   });
 
+  it('stores a batch whole or not at all: a failure while it streams in leaves none of it, and a re-run finishes', async () => {
+    const { repo, shas } = historyRepo();
+    const db = newDb();
+    const info = await findRepo(repo);
+    const failing = () => {
+      throw new Error('interrupted');
+    };
+    await expect(indexCommits(db, info, { batchSize: 100, report: failing })).rejects.toThrow('interrupted');
+    expect(countCommits(db, repo)).toBe(0);
+    expect(db.inTransaction).toBe(false);
+    expect(await indexCommits(db, info)).toEqual({ added: 7, total: 7, head: shas.last });
+    db.close();
+  });
+
   it('follows a rename back to the commit that created the first name', async () => {
     const { repo, shas } = historyRepo();
     const db = newDb();

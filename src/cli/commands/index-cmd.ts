@@ -14,14 +14,19 @@ export const indexCommand: CommandModule<GlobalArgs, IndexArgs> = {
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing but errors' })
       .option('wait', { type: 'boolean', describe: 'count lines and patch-ids now instead of in the background after a large backfill' }) as never,
   handler: async (args) => {
+    const started = Math.round(performance.now());
     const ctx = await openRepoContext(args);
+    const opened = Math.round(performance.now());
     const report = stderrReporter({ quiet: args.quiet });
     try {
       const r = await catchUpRepo(ctx, report, { wait: args.wait ?? false });
       const g = await updateImportGraphRepo(ctx, report);
+      const beforeVectors = performance.now();
       const v = await embedStage(ctx.db, report);
       report.stop();
-      if (args.json) printJson({ ...indexJson(ctx.repo.root, ctx.dbPath, r, v.embedded), importGraph: importGraphJson(g) });
+      // performance.now() counts from the process start: `start` is Node's start-up and module loading.
+      const ms = { start: started, open: opened - started, ...r.ms, importGraph: g.ms, vectors: Math.round(performance.now() - beforeVectors), total: Math.round(performance.now()) };
+      if (args.json) printJson({ ...indexJson(ctx.repo.root, ctx.dbPath, r, v.embedded), importGraph: importGraphJson(g), ms });
       else if (!args.quiet) {
         print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all) for ${ctx.repo.root}`);
         print(importGraphLine(g));
