@@ -48,7 +48,7 @@ describe('--json of index, init, hook and doctor', () => {
     const r = runCli(['init', '--json'], { cwd: repo, env });
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ project: repo, database: db, commitsAdded: 2, commitsTotal: 2 });
+    expect(j).toMatchObject({ schema: 'lore.init/1', project: repo, database: db, commitsAdded: 2, commitsTotal: 2 });
     expect(j.hooks.map((h: { name: string; state: string }) => [h.name, h.state])).toEqual([
       ['post-commit', 'installed'],
       ['post-merge', 'installed'],
@@ -77,13 +77,28 @@ describe('--json of index, init, hook and doctor', () => {
     const installed = runCli(['hook', 'install', '--json'], { cwd: repo, env });
     expect(installed.code).toBe(0);
     const j = JSON.parse(installed.stdout);
-    expect(j.map((h: { name: string; state: string; chained: boolean; stale: boolean; path: string }) => [h.name, h.state, h.chained, h.stale, h.path])).toEqual(
+    expect(Object.keys(j)).toEqual(['schema', 'project', 'hooks']);
+    expect(j).toMatchObject({ schema: 'lore.hook/1', project: repo });
+    expect(j.hooks.map((h: { name: string; state: string; chained: boolean; stale: boolean; path: string }) => [h.name, h.state, h.chained, h.stale, h.path])).toEqual(
       ['post-commit', 'post-merge', 'post-rewrite'].map((n) => [n, 'installed', false, false, join(repo, '.git/hooks', n)]),
     );
+    const statusJson = JSON.parse(runCli(['hook', 'status', '--json'], { cwd: repo, env }).stdout);
+    expect(statusJson).toEqual(j);
     const status = runCli(['hook', 'status'], { cwd: repo, env });
     expect(status.stdout).toMatch(/^post-commit +installed +\S*\.git\/hooks\/post-commit$/m);
     const removed = runCli(['hook', 'uninstall'], { cwd: repo, env });
     expect(removed.stdout).toMatch(/^post-commit +missing /m);
+    expect(existsSync(join(repo, '.git/hooks/post-commit'))).toBe(false);
+    const after = JSON.parse(runCli(['hook', 'uninstall', '--json'], { cwd: repo, env }).stdout);
+    expect(after.schema).toBe('lore.hook/1');
+    expect(after.hooks.map((h: { state: string }) => h.state)).toEqual(['missing', 'missing', 'missing']);
+  });
+
+  it('lore init --no-hooks --json carries the schema and no hooks', () => {
+    const repo = gitRepo({ 'a.ts': 'a\n' });
+    const { env } = freshEnv();
+    const j = JSON.parse(runCli(['init', '--no-hooks', '--json'], { cwd: repo, env }).stdout);
+    expect(j).toMatchObject({ schema: 'lore.init/1', project: repo, hooks: [], commitsAdded: 1, commitsTotal: 1 });
     expect(existsSync(join(repo, '.git/hooks/post-commit'))).toBe(false);
   });
 

@@ -14,7 +14,7 @@ export const hookCommand: CommandModule<GlobalArgs, HookArgs> = {
     const repo = await git.findRepo(cwdOf(args));
     const action = { install: git.installHooks, uninstall: git.uninstallHooks, status: git.hookStatus }[args.action];
     const statuses = await action(repo.root);
-    if (args.json) printJson(statuses);
+    if (args.json) printJson({ schema: 'lore.hook/1', project: repo.root, hooks: statuses });
     else renderHookStatus(statuses);
   },
 };

@@ -23,7 +23,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       await embedStage(ctx.db, report);
       report.stop();
       if (args.json) {
-        printJson({ project: ctx.repo.root, database: ctx.dbPath, hooks, commitsAdded: r.commits.added, commitsTotal: r.commits.total, importGraph: importGraphJson(g) });
+        printJson({ schema: 'lore.init/1', project: ctx.repo.root, database: ctx.dbPath, hooks, commitsAdded: r.commits.added, commitsTotal: r.commits.total, importGraph: importGraphJson(g) });
         return;
       }
       print(`database  ${ctx.dbPath}`);
