@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { writeManPages } from './man.mjs';
 
 // `node scripts/build.mjs [OUTDIR]` (default dist). Chunk names carry a content hash, so a build
 // over the old output would leave every stale chunk behind: build into a fresh sibling directory
@@ -51,11 +52,12 @@ try {
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
   });
+  chmodSync(join(staging, 'cli.js'), 0o755);
+  writeManPages(staging, pkg.version);
 } catch (err) {
   rmSync(staging, { recursive: true, force: true });
   throw err;
 }
-chmodSync(join(staging, 'cli.js'), 0o755);
 const old = `${staging}-old`;
 try {
   renameSync(outdir, old);

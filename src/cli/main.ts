@@ -10,6 +10,9 @@ const version = typeof __LORE_VERSION__ === 'string' ? __LORE_VERSION__ : '0.0.0
 
 /** Runs the CLI; the only place that turns errors into exit codes. */
 export async function main(argv: string[]): Promise<void> {
+  // `lore help [COMMAND]`: `git lore --help` is git's own (it opens `man git-lore`), so git users
+  // reach lore's help as `git lore -h` or `git lore help`.
+  if (argv[0] === 'help') argv = [...argv.slice(1), '--help'];
   const cli = yargs(argv)
     .scriptName('lore')
     .usage('$0 <command>\n\nlore answers "why does this file exist?" from the AI chat sessions and commits that made it.')
