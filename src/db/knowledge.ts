@@ -192,6 +192,41 @@ export function priorArtCandidates(db: Db, query: string, before: string, limit 
   return [...decisions.map(tag('decision')), ...learnings.map(tag('learning')), ...commits.map(tag('commit'))].filter((c) => !seen.has(c.ref) && seen.add(c.ref));
 }
 
+/**
+ * Prior-art candidates among stored items (`nearestItems` hits): the decisions a message states,
+ * a commit's message, a learning; only those created before `before`, in the order given.
+ */
+export function priorArtCandidatesOf(db: Db, items: { kind: 'message' | 'learning'; ref: string }[], before: string): PriorArtCandidate[] {
+  const decisions = db.prepare(
+    `SELECT r.source_path AS ref, r.label AS text, m.created_at, json_extract(r.metadata, '$.project') AS project
+       FROM messages m JOIN relationships r ON r.type = 'code_decision' AND r.source_path = 'msg:' || m.id
+      WHERE m.id = ? AND m.created_at < ?`,
+  );
+  const commit = db.prepare(
+    `SELECT 'commit:' || json_extract(m.metadata, '$.sha') AS ref, m.content AS text, m.created_at, s.project_path AS project
+       FROM messages m JOIN sessions s ON s.id = m.session_id
+      WHERE m.id = ? AND m.created_at < ? AND json_extract(m.metadata, '$.kind') = 'commit'`,
+  );
+  const learning = db.prepare(`SELECT 'learning:' || id AS ref, content AS text, created_at, project_path AS project FROM learnings WHERE id = ? AND created_at < ?`);
+  type Row = { ref: string; text: string; created_at: string; project: string | null };
+  const out: PriorArtCandidate[] = [];
+  const seen = new Set<string>();
+  const add = (kind: PriorArtCandidate['kind'], r: Row | undefined): void => {
+    if (!r || seen.has(r.ref)) return;
+    seen.add(r.ref);
+    out.push({ ref: r.ref, kind, text: r.text, createdAt: r.created_at, project: r.project });
+  };
+  for (const item of items) {
+    if (item.kind === 'learning') add('learning', learning.get(item.ref, before) as Row | undefined);
+    else {
+      // A message with decisions on several files has one row per file, all with its first sentence.
+      add('decision', decisions.get(item.ref, before) as Row | undefined);
+      add('commit', commit.get(item.ref, before) as Row | undefined);
+    }
+  }
+  return out;
+}
+
 export interface PriorArtInput {
   project: string;
   source: string; // msg:<id> | learning:<id>
@@ -200,6 +235,8 @@ export interface PriorArtInput {
   label: string;
   similarity: number;
   targetProject: string | null;
+  /** How the similarity was measured: `fts` (shared words) or `hybrid` (shared words and vectors). */
+  evidence: 'fts' | 'hybrid';
 }
 
 export function upsertPriorArt(db: Db, links: PriorArtInput[]): void {
@@ -218,7 +255,7 @@ export function upsertPriorArt(db: Db, links: PriorArtInput[]): void {
         l.target,
         l.label,
         now,
-        JSON.stringify({ project: l.project, target_project: l.targetProject, evidence: 'fts', similarity: l.similarity, confidence: l.similarity }),
+        JSON.stringify({ project: l.project, target_project: l.targetProject, evidence: l.evidence, similarity: l.similarity, confidence: l.similarity }),
         l.project,
       );
     }

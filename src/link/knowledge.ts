@@ -5,21 +5,29 @@ import {
   compoundLearnings,
   knownPaths,
   messagesAfter,
+  nearestItems,
   priorArtCandidates,
+  priorArtCandidatesOf,
   turnEditedPaths,
   turnMessages,
   turnRequest,
   upsertDecisions,
   upsertLearning,
   upsertPriorArt,
+  vectorModel,
   type DecisionInput,
   type Db,
   type EditRow,
   type PriorArtInput,
 } from '../db/index.js';
+import { hashEmbedder, hashVector } from '../embed/index.js';
 import { decisionSentences } from './decisions.js';
 import { correctionsIn, parseSolutionDoc, rootCausesIn } from './learnings.js';
-import { contentWords, coverage, ftsAny, namedPaths } from './text.js';
+import { isPriorArtByHybrid, isPriorArtByText, PRIOR_ART_DIMS, scorePriorArt } from './prior-art.js';
+import { contentWords, ftsAny, namedPaths } from './text.js';
+
+/** Stored vectors nearest to a decision that are looked at besides the full-text hits. */
+const PRIOR_ART_NEIGHBOURS = 20;
 
 export interface KnowledgeResult {
   decisions: number;
@@ -110,23 +118,51 @@ export function linkKnowledge(db: Db, root: string, messagesRowid: number, newEd
   return { decisions, learnings, priorArt, messagesRowid: last };
 }
 
-/** Earlier decisions, learnings and commits (any repository) that say much the same. */
+/**
+ * Earlier decisions, learnings and commits (any repository) that say much the same. When the
+ * database holds vectors of the offline embedding (the default; the embed stage makes them), the
+ * candidates are the full-text hits plus the nearest stored vectors, judged by the hybrid score
+ * (shared words and vector cosine, src/link/prior-art.ts); otherwise by shared words alone. A
+ * remote embedding model's vectors are not used here: this stage stays offline (it runs in the
+ * hook worker too).
+ */
 function linkPriorArt(db: Db, root: string, decisions: DecisionInput[], msgs: { id: string; createdAt: string }[]): number {
   const byMessage = new Map<string, DecisionInput>();
   for (const d of decisions) if (!byMessage.has(d.messageId)) byMessage.set(d.messageId, d);
+  if (byMessage.size === 0) return 0;
+  const stored = vectorModel(db);
+  const knnDims = stored && stored.model === hashEmbedder(stored.dims).id ? stored.dims : undefined;
   const links: PriorArtInput[] = [];
   for (const d of byMessage.values()) {
     const words = contentWords(d.sentence);
     if (words.length < 3) continue;
     const at = msgs.find((m) => m.id === d.messageId)?.createdAt ?? new Date().toISOString();
-    const scored = priorArtCandidates(db, ftsAny(words), at)
+    const candidates = priorArtCandidates(db, ftsAny(words), at);
+    if (knnDims !== undefined) {
+      const near = nearestItems(db, hashVector(d.sentence, knnDims), PRIOR_ART_NEIGHBOURS).filter((n) => n.ref !== d.messageId);
+      const known = new Set(candidates.map((c) => c.ref));
+      candidates.push(...priorArtCandidatesOf(db, near, at).filter((c) => !known.has(c.ref)));
+    }
+    const vector = hashVector(d.sentence, PRIOR_ART_DIMS);
+    const isMatch = knnDims !== undefined ? isPriorArtByHybrid : isPriorArtByText;
+    const scored = candidates
       .filter((c) => c.ref !== `msg:${d.messageId}`)
-      .map((c) => ({ c, ...coverage(words, contentWords(c.text)) }))
-      .filter((s) => s.shared >= 3 && s.score >= 0.5)
-      .sort((a, b) => b.score - a.score)
+      .map((c) => ({ c, s: scorePriorArt(d.sentence, c.text, words, vector) }))
+      .filter((x) => isMatch(x.s))
+      .map((x) => ({ ...x, score: knnDims !== undefined ? x.s.hybrid : x.s.coverage }))
+      .sort((a, b) => b.score - a.score || (a.c.ref < b.c.ref ? -1 : 1))
       .slice(0, 3);
-    for (const s of scored) {
-      links.push({ project: root, source: `msg:${d.messageId}`, sessionId: d.sessionId, target: s.c.ref, label: s.c.text.slice(0, 300), similarity: Math.round(s.score * 100) / 100, targetProject: s.c.project });
+    for (const x of scored) {
+      links.push({
+        project: root,
+        source: `msg:${d.messageId}`,
+        sessionId: d.sessionId,
+        target: x.c.ref,
+        label: x.c.text.slice(0, 300),
+        similarity: Math.round(x.score * 100) / 100,
+        targetProject: x.c.project,
+        evidence: knnDims !== undefined ? 'hybrid' : 'fts',
+      });
     }
   }
   if (links.length > 0) upsertPriorArt(db, links);
