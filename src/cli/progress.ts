@@ -4,12 +4,13 @@ import { terminalSafe } from './output.js';
 
 /**
  * Renders core events on stderr: warnings always (one line each), a progress bar only on a TTY
- * and only for work that takes more than a moment (the bar appears after `delayMs`).
+ * and only for work that takes more than a moment (after `delayMs`, for a stage still in progress).
  */
 export function stderrReporter(options: { quiet?: boolean; delayMs?: number } = {}): Reporter & { stop(): void } {
   const isTty = process.stderr.isTTY === true && !process.env.CI;
   const delayMs = options.delayMs ?? 400;
   const started = Date.now();
+  const reported = new Set<string>(); // stages that reported progress already
   let bar: cliProgress.SingleBar | undefined;
   let stage = '';
   const stop = (): void => {
@@ -25,11 +26,17 @@ export function stderrReporter(options: { quiet?: boolean; delayMs?: number } = 
       return;
     }
     if (event.type === 'stage-end') {
+      reported.delete(event.stage);
       if (event.stage === stage) stop();
       return;
     }
     if (!isTty || options.quiet || event.total === undefined) return;
-    if (!bar && Date.now() - started < delayMs && event.done < event.total / 2) return;
+    // A bar once the command has run for the delay, for a stage in progress: not on a stage's
+    // first report, nor when it is done, so quick work and one-step stages (0/1, then 1/1) never
+    // flash one.
+    const isFirst = !reported.has(event.stage);
+    reported.add(event.stage);
+    if (!bar && (Date.now() - started < delayMs || isFirst || event.done >= event.total)) return;
     if (!bar || stage !== event.stage) {
       stop();
       stage = event.stage;
