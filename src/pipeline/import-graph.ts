@@ -33,6 +33,18 @@ export interface ImportGraphResult {
   edges: number;
   unresolved: UnresolvedImport[];
   ms: number;
+  /** Files left unparsed because more than `parseLimit` needed parsing (the background worker builds them); 0 when up to date. */
+  deferred: number;
+}
+
+export interface ImportGraphOptions {
+  /**
+   * Parse only when at most this many files need it (default: no limit); otherwise leave the
+   * graph as it is and return `deferred`. A first build of a large repository loads the
+   * TypeScript compiler and reads every file: `lore index` leaves that to the background worker.
+   */
+  parseLimit?: number;
+  now?: () => number;
 }
 
 /**
@@ -42,16 +54,33 @@ export interface ImportGraphResult {
  * dangled, a deleted one breaks it). Loads TypeScript only when something must be parsed or
  * resolved. Not part of catchUp: the hook worker must never load the compiler.
  */
-export async function updateImportGraph(db: Db, repo: RepoInfo, report: Reporter = silent, now: () => number = () => performance.now()): Promise<ImportGraphResult> {
+export async function updateImportGraph(db: Db, repo: RepoInfo, report: Reporter = silent, options: ImportGraphOptions = {}): Promise<ImportGraphResult> {
+  const now = options.now ?? (() => performance.now());
+  const parseLimit = options.parseLimit ?? Infinity;
   const started = now();
   const tracked = await trackedFiles(repo.root);
   const candidates = tracked.filter((p) => isCodeFile(p) || isResolutionConfig(p));
   const stored = loadCodeFiles(db, repo.root);
   const known: ReadonlyMap<string, KnownFile> = stored;
+  const deferred = (n: number): ImportGraphResult => ({
+    files: candidates.filter(isCodeFile).length,
+    parsed: [],
+    resolved: 0,
+    removed: [],
+    full: false,
+    edges: importGraphStats(db, repo.root).edges,
+    unresolved: [],
+    ms: Math.round(now() - started),
+    deferred: n,
+  });
+  // Files never parsed (by this parser) must be read: decided before reading any of them.
+  const unknown = candidates.filter((p) => isCodeFile(p) && stored.get(p)?.parserVersion !== PARSER_VERSION).length;
+  if (unknown > parseLimit) return deferred(unknown);
   report({ type: 'progress', stage: 'imports', done: 0, total: candidates.length });
   const scan = scanFiles(repo.root, candidates, known, PARSER_VERSION);
 
   const changedCode = scan.changed.filter((f) => isCodeFile(f.path));
+  if (changedCode.length > parseLimit) return deferred(changedCode.length);
   const parsed = changedCode.length > 0 ? await parseImports(changedCode) : new Map<string, StoredImport[]>();
   report({ type: 'progress', stage: 'imports', done: Math.round(candidates.length / 2), total: candidates.length });
 
@@ -95,5 +124,6 @@ export async function updateImportGraph(db: Db, repo: RepoInfo, report: Reporter
     edges: importGraphStats(db, repo.root).edges,
     unresolved,
     ms: Math.round(now() - started),
+    deferred: 0,
   };
 }

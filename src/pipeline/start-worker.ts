@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { defaultHookPaths } from '../git/index.js';
 
 /**
@@ -8,8 +9,21 @@ import { defaultHookPaths } from '../git/index.js';
  * file is missing (a dev checkout without a build).
  */
 export function startWorker(root: string, dbPath: string, paths = defaultHookPaths()): boolean {
-  if (!existsSync(paths.worker)) return false;
-  const child = spawn(process.execPath, [paths.worker, root, dbPath], { cwd: root, detached: true, stdio: 'ignore' });
+  return spawnDetached(paths.worker, root, dbPath);
+}
+
+/**
+ * Starts the backfill worker detached: what `lore index --wait` would have done in the
+ * foreground (line counts and patch-ids, the import graph, search vectors). Returns false when
+ * its file is missing.
+ */
+export function startBackfillWorker(root: string, dbPath: string, paths = defaultHookPaths()): boolean {
+  return spawnDetached(join(dirname(paths.worker), 'backfill-worker.js'), root, dbPath);
+}
+
+function spawnDetached(worker: string, root: string, dbPath: string): boolean {
+  if (!existsSync(worker)) return false;
+  const child = spawn(process.execPath, [worker, root, dbPath], { cwd: root, detached: true, stdio: 'ignore' });
   child.on('error', () => {});
   child.unref();
   return true;

@@ -28,6 +28,19 @@ describe('updateImportGraph', () => {
     expect(db.prepare('SELECT id, created_at FROM relationships ORDER BY id').all()).toEqual(before);
   });
 
+  it('leaves the graph untouched and says how many files wait when more than parseLimit need parsing', async () => {
+    const root = gitRepo(files);
+    const db = tempDb();
+    const repo = await findRepo(root);
+    expect(await updateImportGraph(db, repo, undefined, { parseLimit: 3 })).toMatchObject({ files: 4, parsed: [], edges: 0, deferred: 4 });
+    expect(db.prepare('SELECT count(*) AS n FROM code_files').get()).toEqual({ n: 0 });
+    expect(await updateImportGraph(db, repo, undefined, { parseLimit: 4 })).toMatchObject({ edges: 3, deferred: 0 });
+    // Later runs count only what changed against the limit.
+    commit(root, { 'src/c.ts': 'export const c = 2;\n' }, 'edit c');
+    expect(await updateImportGraph(db, repo, undefined, { parseLimit: 0 })).toMatchObject({ parsed: [], deferred: 1 });
+    expect(await updateImportGraph(db, repo, undefined, { parseLimit: 1 })).toMatchObject({ parsed: ['src/c.ts'], deferred: 0 });
+  });
+
   it('re-parses only the file whose content changed, and replaces only its edges', async () => {
     const root = gitRepo(files);
     const db = tempDb();

@@ -132,6 +132,14 @@ describe('search', () => {
     expect(after.hits[0]!.matchedBy).toEqual(['fts', 'vector']);
   });
 
+  it('leaves a backlog larger than the limit for later and says how large it is', async () => {
+    const { db: d } = tempDb();
+    seedSession(d, { id: 's', project: P1, source: 'codex' });
+    for (let i = 0; i < 3; i++) seedMessage(d, { id: `s:${i}`, session: 's', content: `message number ${i}` });
+    expect(await embedPending(d, embedder, { limit: 2 })).toMatchObject({ status: 'ok', embedded: 0, deferred: 3 });
+    expect(await embedPending(d, embedder, { limit: 3 })).toMatchObject({ status: 'ok', embedded: 3, deferred: 0 });
+  });
+
   it('embeds only what arrived since the last run', async () => {
     const { db: d } = tempDb();
     seedSession(d, { id: 's', project: P1, source: 'codex' });

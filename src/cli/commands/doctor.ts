@@ -25,6 +25,10 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
       if (fixed.length > 0) report = await doctor(dbPath, repo);
     }
     report.checks.push(await watcherCheck(dbPath));
+    if (repo) {
+      const pending = await backlogCheck(dbPath, repo);
+      if (pending) report.checks.push(pending);
+    }
     if (args.json) printJson({ ...report, ...(args.fix ? { fixed } : {}) });
     else {
       for (const f of fixed) print(`${f.ok ? green('fixed') : red('could not fix')} ${f.action}: ${f.detail}`);
@@ -130,4 +134,32 @@ async function watcherCheck(dbPath: string): Promise<{ name: string; ok: boolean
     }
   }
   return { name: 'watcher', ok: true, detail: w.running ? `running (pid ${w.pid})${backlog}` : 'not running (optional: `lore watch`, or `lore watch --install-service`)' };
+}
+
+/**
+ * What still waits for the background worker in this repository (informational: never a
+ * failure; a large `lore index` leaves line counts, patch-ids, the import graph and vectors to it).
+ */
+async function backlogCheck(dbPath: string, repo: Awaited<ReturnType<typeof import('../../git/index.js').findRepo>>): Promise<Check | undefined> {
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(dbPath)) return undefined;
+  const [{ backlog }, { openDb }] = await Promise.all([import('../../pipeline/index.js'), import('../../db/index.js')]);
+  let b: Awaited<ReturnType<typeof backlog>>;
+  try {
+    const db = openDb(dbPath, { readonly: true });
+    try {
+      b = await backlog(db, repo);
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined; // the database checks above say what is wrong with it
+  }
+  const parts = [
+    ...(b.details > 0 ? [`line counts and patch-ids of ${b.details} commit(s)`] : []),
+    ...(b.graphUnbuilt > 0 ? [`the import graph (${b.graphUnbuilt} TS/JS files, not built yet)`] : []),
+    ...(b.vectors > 0 ? [`search vectors of ${b.vectors} item(s)`] : []),
+  ];
+  const who = b.worker.running ? `the background worker is on it (pid ${b.worker.pid})` : 'no worker running: `lore index --wait` does it now';
+  return { name: 'background', ok: true, detail: parts.length === 0 ? `nothing waits${b.worker.running ? ` (worker running, pid ${b.worker.pid})` : ''}` : `waiting: ${parts.join(', ')}; ${who}` };
 }

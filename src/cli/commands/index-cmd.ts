@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { catchUpRepo, embedStage, openRepoContext, updateImportGraphRepo } from '../context.js';
+import { indexRepo, openRepoContext, type updateImportGraphRepo } from '../context.js';
 import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 import { chatsLine } from './ingest.js';
@@ -12,26 +12,24 @@ export const indexCommand: CommandModule<GlobalArgs, IndexArgs> = {
   builder: (y) =>
     withJson(y)
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing but errors' })
-      .option('wait', { type: 'boolean', describe: 'count lines and patch-ids now instead of in the background after a large backfill' }) as never,
+      .option('wait', { type: 'boolean', describe: 'do everything now (line counts, patch-ids, import graph, vectors) instead of leaving a large backlog to the background worker' }) as never,
   handler: async (args) => {
     const started = Math.round(performance.now());
     const ctx = await openRepoContext(args);
     const opened = Math.round(performance.now());
     const report = stderrReporter({ quiet: args.quiet });
     try {
-      const r = await catchUpRepo(ctx, report, { wait: args.wait ?? false });
-      const g = await updateImportGraphRepo(ctx, report);
-      const beforeVectors = performance.now();
-      const v = await embedStage(ctx.db, report);
+      const r = await indexRepo(ctx, report, { wait: args.wait ?? false });
       report.stop();
       // performance.now() counts from the process start: `start` is Node's start-up and module loading.
-      const ms = { start: started, open: opened - started, ...r.ms, importGraph: g.ms, vectors: Math.round(performance.now() - beforeVectors), total: Math.round(performance.now()) };
-      if (args.json) printJson({ ...indexJson(ctx.repo.root, ctx.dbPath, r, v.embedded), importGraph: importGraphJson(g), ms });
+      const ms = { start: started, open: opened - started, ...r.ms, total: Math.round(performance.now()) };
+      if (args.json) printJson({ ...indexJson(ctx.repo.root, ctx.dbPath, r), importGraph: importGraphJson(r.graph), ms });
       else if (!args.quiet) {
         print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all) for ${ctx.repo.root}`);
-        print(importGraphLine(g));
+        print(importGraphLine(r.graph));
         print(chatsLine(r.ingest));
-        if (r.inBackground) print(`counting lines and patch-ids of ${r.details.remaining} commits in the background`);
+        const left = backgroundLine(r);
+        if (left) print(left);
       }
     } finally {
       report.stop();
@@ -40,8 +38,10 @@ export const indexCommand: CommandModule<GlobalArgs, IndexArgs> = {
   },
 };
 
+type IndexRun = Awaited<ReturnType<typeof indexRepo>>;
+
 /** The `--json` shape of `lore index` (docs/json.md). */
-export function indexJson(project: string, database: string, r: Awaited<ReturnType<typeof catchUpRepo>>, vectorsAdded: number) {
+export function indexJson(project: string, database: string, r: IndexRun) {
   return {
     schema: 'lore.index/1',
     project,
@@ -50,20 +50,35 @@ export function indexJson(project: string, database: string, r: Awaited<ReturnTy
     commitsTotal: r.commits.total,
     hookEvents: r.hookEvents,
     detailsPending: r.details.remaining,
-    detailsInBackground: r.inBackground,
-    vectorsAdded,
+    detailsInBackground: r.inBackground && r.details.remaining > 0,
+    vectorsAdded: r.vectors.embedded,
+    vectorsPending: r.vectors.deferred,
+    inBackground: r.inBackground,
   };
+}
+
+/** What `lore index` / `lore init` left for later, and who does it; undefined when nothing. */
+export function backgroundLine(r: IndexRun): string | undefined {
+  const parts = [
+    ...(r.details.remaining > 0 ? [`line counts and patch-ids of ${r.details.remaining} commits (their messages become searchable with them)`] : []),
+    ...(r.graph.deferred > 0 ? [`the import graph (${r.graph.deferred} files to parse)`] : []),
+    ...(r.vectors.deferred > 0 ? [`search vectors of ${r.vectors.deferred} items`] : []),
+  ];
+  if (parts.length === 0) return undefined;
+  const who = r.inBackground ? 'in the background' : 'left for later';
+  return `${who}: ${parts.join(', ')}; \`lore index --wait\` does it now, \`lore doctor\` shows what is left`;
 }
 
 type GraphRun = Awaited<ReturnType<typeof updateImportGraphRepo>>;
 
 /** `importGraph` in the `--json` of `lore index` and `lore init` (docs/json.md). */
 export function importGraphJson(g: GraphRun) {
-  return { files: g.files, parsed: g.parsed.length, edges: g.edges, unresolved: g.unresolved.length, unresolvedImports: g.unresolved.slice(0, 100), ms: g.ms };
+  return { files: g.files, parsed: g.parsed.length, edges: g.edges, unresolved: g.unresolved.length, unresolvedImports: g.unresolved.slice(0, 100), ms: g.ms, deferred: g.deferred };
 }
 
 /** One line for `lore index` / `lore init`: what the import graph holds and what this run parsed. */
 export function importGraphLine(g: GraphRun): string {
+  if (g.deferred > 0) return `import graph: ${g.files} TS/JS file${g.files === 1 ? '' : 's'}, ${g.deferred} to parse: left to the background worker`;
   const n = g.unresolved.length;
   const unresolved = n > 0 ? `; ${n} relative import${n === 1 ? ' reaches' : 's reach'} no tracked file` : '';
   return `import graph: ${g.files} TS/JS file${g.files === 1 ? '' : 's'}, ${g.edges} edge${g.edges === 1 ? '' : 's'} (${g.parsed.length} parsed now${unresolved})`;

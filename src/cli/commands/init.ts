@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { catchUpRepo, embedStage, openRepoContext, updateImportGraphRepo } from '../context.js';
-import { importGraphJson, importGraphLine } from './index-cmd.js';
+import { indexRepo, openRepoContext } from '../context.js';
+import { backgroundLine, importGraphJson, importGraphLine } from './index-cmd.js';
 import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 import { chatsLine } from './ingest.js';
@@ -18,9 +18,8 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
     try {
       const { installHooks } = await import('../../git/index.js');
       const hooks = args.hooks ? await installHooks(ctx.repo.root) : [];
-      const r = await catchUpRepo(ctx, report);
-      const g = await updateImportGraphRepo(ctx, report);
-      await embedStage(ctx.db, report);
+      const r = await indexRepo(ctx, report);
+      const g = r.graph;
       report.stop();
       if (args.json) {
         printJson({ schema: 'lore.init/1', project: ctx.repo.root, database: ctx.dbPath, hooks, commitsAdded: r.commits.added, commitsTotal: r.commits.total, importGraph: importGraphJson(g) });
@@ -31,6 +30,8 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all)`);
       print(importGraphLine(g));
       print(chatsLine(r.ingest));
+      const left = backgroundLine(r);
+      if (left) print(left);
     } finally {
       report.stop();
       ctx.db.close();

@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { countCommitsToEnrich, countPendingEmbeddings, importGraphStats, type Db } from '../db/index.js';
+import { isCodeFile } from '../code/index.js';
+import { trackedFiles, type RepoInfo } from '../git/index.js';
+import { isAlive, lockHolder } from './lock.js';
+
+export interface Backlog {
+  /** Commits without line counts, patch-id and full-text row yet. */
+  details: number;
+  /** Tracked TS/JS files while the import graph holds none: the graph was never built. */
+  graphUnbuilt: number;
+  /** Messages and learnings without a search vector. */
+  vectors: number;
+  /** The detached worker (hook or backfill) holding this repository's lock, if one runs. */
+  worker: { running: boolean; pid?: number };
+}
+
+/** What waits for the background worker (or `lore index --wait`) in this repository: `lore doctor` shows it. */
+export async function backlog(db: Db, repo: RepoInfo): Promise<Backlog> {
+  const graphFiles = importGraphStats(db, repo.root).files;
+  const graphUnbuilt = graphFiles > 0 ? 0 : (await trackedFiles(repo.root)).filter(isCodeFile).length;
+  const pid = lockHolder(join(repo.gitDir, 'lore', 'worker.lock'));
+  return {
+    details: countCommitsToEnrich(db, repo.root),
+    graphUnbuilt,
+    vectors: countPendingEmbeddings(db),
+    worker: pid !== undefined && isAlive(pid) ? { running: true, pid } : { running: false },
+  };
+}
