@@ -88,8 +88,11 @@ describe('concurrency', () => {
     for (let i = 1; i <= COMMITS; i++) {
       writeTree(repo, { 'src/a.ts': `export const a = ${i};\n`, [`src/f${i % 7}.ts`]: `export const f = ${i};\n` });
       git(repo, ['add', '-A']);
-      // The hooks run: --no-verify only skips pre-commit and commit-msg.
-      git(repo, ['commit', '-q', '-m', `change ${i}`]);
+      // The hooks run: --no-verify only skips pre-commit and commit-msg. They inherit git's
+      // environment: with this test's LORE_HOME, so their workers write to the database checked
+      // below (with the test worker's own LORE_HOME they would fill another one, and only watch
+      // and the queries would take the events here).
+      git(repo, ['commit', '-q', '-m', `change ${i}`], env);
       shas.push(git(repo, ['rev-parse', 'HEAD']).trim());
     }
 
@@ -102,14 +105,19 @@ describe('concurrency', () => {
         db.close();
       }
     };
-    const workersDone = await waitFor(() => processesWith(loreHome).every((p) => !p.cmd.includes('hook-worker')), 120_000);
-    expect(workersDone).toBe(true);
+    // Hook work is every process of ours but the CLI runs (watch, queries): shims, setsid, workers.
+    const hookWork = () => processesWith(loreHome).filter((p) => !p.cmd.includes(CLI));
+    const workersDone = await waitFor(() => hookWork().length === 0, 120_000);
+    expect(workersDone, JSON.stringify(hookWork())).toBe(true);
     await waitFor(() => countIndexed() === COMMITS + 1, 30_000);
     querying = false;
     await loops;
 
     watch.kill('SIGTERM');
     const watchExit = await new Promise<number | null>((r) => (watch.exitCode !== null ? r(watch.exitCode) : watch.on('exit', (code) => r(code))));
+    // A worker can still be starting (under load a forked shim may wait long for a CPU): read the
+    // database once nothing of ours runs; no process left behind is asserted below too.
+    await waitFor(() => processesWith(loreHome).length === 0, 30_000);
 
     const db = new Database(dbPath, { readonly: true });
     const commits = db.prepare('SELECT sha FROM commits WHERE project_path = ?').all(repo) as { sha: string }[];
@@ -135,5 +143,7 @@ describe('concurrency', () => {
     expect(existsSync(join(repo, '.git', 'lore', 'worker.lock'))).toBe(false);
     expect(existsSync(`${dbPath}.watch.lock`)).toBe(false);
     expect(readFileSync(join(repo, '.git', 'lore', 'worker.log'), { flag: 'a+' }).toString()).toBe('');
+    // Nothing went to the test process's own database (see the commit loop).
+    expect(existsSync(join(process.env.LORE_HOME!, 'lore.db'))).toBe(false);
   });
 });
