@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bigRepo } from '../helpers/big-repo.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { gitRepo } from '../helpers/git-repo.js';
+import { git, gitRepo } from '../helpers/git-repo.js';
 
 // util-linux `script` runs a command on a real pseudo-terminal: `-q` quiet, `-f` flush, `-e` its
 // exit code, `-c` the command; the typescript file is /dev/null and the terminal's output (stdout
@@ -14,6 +13,26 @@ const hasScript = /util-linux/.test(spawnSync('script', ['--version'], { encodin
 
 /** Large enough that `lore index --wait` outlasts the bar's 400 ms delay (~1.5 s on 2 busy cores). */
 const COMMITS = 10_000;
+
+/**
+ * A history of `n` commits editing 50 text files, in one `git fast-import` stream. Text, not
+ * TypeScript (test/helpers/big-repo.ts): the import graph of thousands of files would make the
+ * run slow without making the bar any more likely.
+ */
+function textHistory(n: number): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'lore-pty-repo-')));
+  git(dir, ['init', '-q', '-b', 'main']);
+  const data = (t: string) => `data ${Buffer.byteLength(t)}\n${t}\n`;
+  let stream = '';
+  for (let i = 1; i <= n; i++) {
+    stream += `commit refs/heads/main\nmark :${i}\ncommitter Test Author <author@example.com> ${1_700_000_000 + i * 60} +0000\n${data(`change ${i}`)}`;
+    if (i > 1) stream += `from :${i - 1}\n`;
+    stream += `M 100644 inline notes/f${i % 50}.txt\n${data(`line ${i}\n`)}\n`;
+  }
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: stream });
+  git(dir, ['reset', '-q', '--hard', 'main']);
+  return dir;
+}
 const BAR = /[█░]/;
 // eslint-disable-next-line no-control-regex
 const ESCAPE = /\x1b\[/;
@@ -31,7 +50,7 @@ function onTerminal(args: string[], cwd: string): { code: number | null; out: st
 
 describe.skipIf(!hasScript)('the progress bar', () => {
   it('appears on a terminal for work that takes more than a moment, and never when stderr is not a terminal', () => {
-    const repo = bigRepo(COMMITS);
+    const repo = textHistory(COMMITS);
     const tty = onTerminal(['index', '--wait'], repo);
     expect(tty.code, tty.out).toBe(0);
     expect(tty.out).toMatch(BAR);
