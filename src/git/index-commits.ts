@@ -2,7 +2,7 @@ import { commitWriter, countCommits, getRepoState, hasCommit, type Db, type NewC
 import { silent, type Reporter } from '../events.js';
 import { redact } from '../ingest/index.js';
 import { readLog, type CommitRecord } from './log.js';
-import { existingCommits, headSha, type RepoInfo } from './repo.js';
+import { existingCommits, headSha, headShaOnDisk, type RepoInfo } from './repo.js';
 import { git } from './run.js';
 
 export interface IndexResult {
@@ -29,7 +29,7 @@ export interface IndexOptions {
 export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions = {}): Promise<IndexResult> {
   const report = options.report ?? silent;
   const batchSize = options.batchSize ?? 5000;
-  const head = await headSha(repo.root);
+  const head = headShaOnDisk(repo) ?? (await headSha(repo.root));
   const known = getRepoState(db, repo.root)?.indexedTips ?? [];
   const unseen = (options.extra ?? []).filter((sha) => !hasCommit(db, repo.root, sha));
   // The common case before a query: HEAD indexed already, nothing queued. No more git calls.
