@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../yaml.js';
 
 /**
  * Packages of an npm/yarn/pnpm workspace, by name → repo-relative directory ('' for the root

@@ -168,13 +168,15 @@ export interface EnrichTarget {
 /** The next commits (oldest stored first) that still need line counts and a patch-id. */
 export function commitsToEnrich(db: Db, projectPath: string, limit: number): EnrichTarget[] {
   const rows = db
-    .prepare('SELECT rowid, sha, parents FROM commits WHERE project_path = ? AND rowid > ? ORDER BY rowid LIMIT ?')
-    .all(projectPath, enrichedThrough(db, projectPath), limit) as { rowid: number; sha: string; parents: string }[];
+    .prepare('SELECT rowid, sha, parents FROM commits WHERE rowid > ? AND +project_path = ? ORDER BY rowid LIMIT ?')
+    .all(enrichedThrough(db, projectPath), projectPath, limit) as { rowid: number; sha: string; parents: string }[];
   return rows.map((r) => ({ rowid: r.rowid, sha: r.sha, isMerge: r.parents.includes(' ') }));
 }
 
+// `+project_path`: a range over rowids past the watermark (usually none), not a walk over every
+// commit of the project by an index on project_path, on every command.
 export function countCommitsToEnrich(db: Db, projectPath: string): number {
-  return (db.prepare('SELECT count(*) AS n FROM commits WHERE project_path = ? AND rowid > ?').get(projectPath, enrichedThrough(db, projectPath)) as { n: number }).n;
+  return (db.prepare('SELECT count(*) AS n FROM commits WHERE rowid > ? AND +project_path = ?').get(enrichedThrough(db, projectPath), projectPath) as { n: number }).n;
 }
 
 export interface LineCount {
@@ -201,8 +203,8 @@ export function storeEnrichment(db: Db, projectPath: string, counts: Map<string,
       `INSERT OR IGNORE INTO messages (id, session_id, role, content, created_at, metadata)
        SELECT ? || sha, ?, 'system', CASE WHEN body = '' THEN subject ELSE subject || char(10, 10) || body END,
               strftime('%Y-%m-%dT%H:%M:%fZ', committed_at, 'unixepoch'), json_object('kind', 'commit', 'sha', sha, 'author', author_name)
-         FROM commits WHERE project_path = ? AND rowid > ? AND rowid <= ? ORDER BY rowid`,
-    ).run(commitMessageId(projectPath, ''), sessionId, projectPath, from, throughRowid);
+         FROM commits WHERE rowid > ? AND rowid <= ? AND +project_path = ? ORDER BY rowid`,
+    ).run(commitMessageId(projectPath, ''), sessionId, from, throughRowid, projectPath);
     db.prepare(
       `UPDATE sessions SET last_message_at = (SELECT max(created_at) FROM messages WHERE session_id = ?) WHERE id = ?`,
     ).run(sessionId, sessionId);
@@ -264,6 +266,11 @@ export function fileHistory(db: Db, projectPath: string, path: string): FileComm
     }
   }
   return out;
+}
+
+/** Whether any stored commit of the project touched `path` (then git knows it, or knew it). */
+export function hasFileHistory(db: Db, projectPath: string, path: string): boolean {
+  return db.prepare('SELECT 1 FROM commit_files WHERE project_path = ? AND path = ? LIMIT 1').get(projectPath, path) !== undefined;
 }
 
 /** Repo-relative paths lore has seen in any commit (for "did you mean" suggestions). */

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from './sqlite.js';
 
 /**
  * Read-only access to another tool's SQLite store (Cursor's state.vscdb, OpenCode's opencode.db,
@@ -58,7 +58,7 @@ export function openForeignStore(path: string, options: ForeignStoreOptions = {}
 }
 
 class ReadOnlyStore implements ForeignStore {
-  private db: Database.Database;
+  private db: Database;
   private snapshotDir: string | undefined;
 
   constructor(
@@ -115,7 +115,7 @@ class ReadOnlyStore implements ForeignStore {
     }
   }
 
-  private openSnapshot(cause: unknown): Database.Database {
+  private openSnapshot(cause: unknown): Database {
     let size = 0;
     try {
       size = statSync(this.path).size;
@@ -147,7 +147,7 @@ class ReadOnlyStore implements ForeignStore {
   }
 }
 
-function openReadOnly(path: string, busyMs: number): Database.Database {
+function openReadOnly(path: string, busyMs: number): Database {
   return new Database(path, { readonly: true, fileMustExist: true, timeout: busyMs });
 }
 

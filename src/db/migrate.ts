@@ -33,13 +33,21 @@ export function findMigrationsDir(from = dirname(fileURLToPath(import.meta.url))
 }
 
 export function loadMigrations(dir = findMigrationsDir()): Migration[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
-    .sort()
-    .map((f) => {
+  return migrationFiles(dir).map((f) => {
       const sql = readFileSync(join(dir, f), 'utf8');
       return { version: Number(f.slice(0, 4)), name: f, sql, rewritesTable: REWRITES_MARKER.test(sql) };
     });
+}
+
+function migrationFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
+    .sort();
+}
+
+/** The newest migration's version, from the file names alone (every command opening the database asks). */
+function latestOnDisk(): number {
+  return Number(migrationFiles(findMigrationsDir()).pop()?.slice(0, 4) ?? 0);
 }
 
 /**
@@ -49,8 +57,11 @@ export function loadMigrations(dir = findMigrationsDir()): Migration[] {
  * `<db>.before-<migration>-<time>.bak` beside it, private to the user, so even a migration that
  * commits a wrong rewrite cannot lose data. A database from a newer lore is refused, not touched.
  */
-export function migrate(db: Database.Database, migrations = loadMigrations(), upTo = Infinity, options: MigrateOptions = {}): number[] {
+export function migrate(db: Database.Database, given?: Migration[], upTo = Infinity, options: MigrateOptions = {}): number[] {
   const current = db.pragma('user_version', { simple: true }) as number;
+  // Up to date (the usual case): no migration file needs reading.
+  if (!given && upTo === Infinity && current === latestOnDisk()) return [];
+  const migrations = given ?? loadMigrations();
   const latest = latestVersion(migrations);
   if (current > latest && upTo === Infinity) throw new SchemaTooNewError(db.name, current, latest);
   const applied: number[] = [];

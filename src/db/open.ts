@@ -1,10 +1,10 @@
 import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from './sqlite.js';
 import { DatabaseError } from '../errors.js';
 import { migrate } from './migrate.js';
 
-export type Db = Database.Database;
+export type Db = Database;
 
 export interface OpenOptions {
   /** Open without creating or migrating; fails when the file is missing. */

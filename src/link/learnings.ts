@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../yaml.js';
 import { clip, sentences } from './text.js';
 
 export interface ExtractedLearning {
