@@ -47,7 +47,7 @@ try {
   await build({
     ...common,
     plugins: [yargsMainFilename],
-    entryPoints: { cli: 'src/cli/main.ts', 'hook-worker': 'src/pipeline/hook-worker.ts', 'backfill-worker': 'src/pipeline/backfill-worker.ts' },
+    entryPoints: { cli: 'src/cli/bin.ts', 'hook-worker': 'src/pipeline/hook-worker.ts', 'backfill-worker': 'src/pipeline/backfill-worker.ts' },
     outdir: staging,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',

@@ -1,6 +1,6 @@
 /**
  * Typed errors. Every error a user can cause carries a stable code and a hint; the CLI maps them
- * to one line on stderr and exit code 2 (src/cli/main.ts is the only place that does).
+ * to one line on stderr and exit code 2 (src/cli/exit.ts is the only place that does).
  */
 export class LoreError extends Error {
   constructor(

@@ -17,7 +17,7 @@ export function median(xs) {
 /** Runs a command to completion (stdout to /dev/null unless `keepOutput`) and returns its wall time in ms. */
 export function timed(cmd, args, { cwd, env, keepOutput = false, input } = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd, env: env ?? process.env, stdio: [input === undefined ? 'ignore' : 'pipe', keepOutput ? 'pipe' : devNull, 'pipe'], input, encoding: 'utf8' });
+  const r = spawnSync(cmd, args, { cwd, env: env ?? process.env, stdio: [input === undefined ? 'ignore' : 'pipe', keepOutput ? 'pipe' : devNull, 'pipe'], input, encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { ms, stdout: r.stdout };

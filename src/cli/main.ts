@@ -1,14 +1,11 @@
-#!/usr/bin/env node
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { LoreError, StorageError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { commands } from './commands/index.js';
-import { terminalSafe } from './output.js';
 
 declare const __LORE_VERSION__: string;
 const version = typeof __LORE_VERSION__ === 'string' ? __LORE_VERSION__ : '0.0.0-dev';
 
-/** Runs the CLI; the only place that turns errors into exit codes. */
+/** Runs the CLI with the full parser (yargs): every command, help, completion, usage errors. */
 export async function main(argv: string[]): Promise<void> {
   // `lore help [COMMAND]`: `git lore --help` is git's own (it opens `man git-lore`), so git users
   // reach lore's help as `git lore -h` or `git lore help`.
@@ -33,23 +30,3 @@ export async function main(argv: string[]): Promise<void> {
     });
   await cli.parseAsync();
 }
-
-function report(err: unknown): number {
-  err = StorageError.from(err) ?? err;
-  if (err instanceof LoreError) {
-    process.stderr.write(`lore: ${terminalSafe(err.message)}\n${err.hint ? `hint: ${terminalSafe(err.hint)}\n` : ''}`);
-    return 2;
-  }
-  const e = err as Error;
-  process.stderr.write(`lore: unexpected error: ${e?.stack ?? String(err)}\nplease report this at the lore issue tracker with the command you ran\n`);
-  return 2;
-}
-
-// `lore sessions | head`: a closed pipe ends the output, not with a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
-});
-
-main(hideBin(process.argv)).catch((err: unknown) => {
-  process.exitCode = report(err);
-});

@@ -122,6 +122,21 @@ export function hasImportGraph(db: Db, projectPath: string): boolean {
   return db.prepare('SELECT 1 FROM code_files WHERE project_path = ? LIMIT 1').get(projectPath) !== undefined;
 }
 
+/** The work-tree stamp (src/git workTreeStamp) the project's graph was last refreshed at. */
+export function graphStamp(db: Db, projectPath: string): string | undefined {
+  return (db.prepare('SELECT stamp FROM code_graph_state WHERE project_path = ?').get(projectPath) as { stamp: string } | undefined)?.stamp;
+}
+
+export function setGraphStamp(db: Db, projectPath: string, stamp: string | undefined): void {
+  if (stamp === undefined) db.prepare('DELETE FROM code_graph_state WHERE project_path = ?').run(projectPath);
+  else
+    db.prepare('INSERT INTO code_graph_state (project_path, stamp, updated_at) VALUES (?, ?, ?) ON CONFLICT(project_path) DO UPDATE SET stamp = excluded.stamp, updated_at = excluded.updated_at').run(
+      projectPath,
+      stamp,
+      new Date().toISOString(),
+    );
+}
+
 /** Files `path` imports directly, with the labels of its edges to each. */
 export function importsOf(db: Db, projectPath: string, path: string): GraphNeighbor[] {
   return walkImportGraph(db, projectPath, path, 'imports', 1);

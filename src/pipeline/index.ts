@@ -3,5 +3,5 @@ export { catchUp, hasQueuedEvents, type CatchUpResult, type CatchUpOptions } fro
 export { startBackfillWorker, startWorker } from './start-worker.js';
 export { tryLock, lockHolder, isAlive, watchLockPath, watcherStatus, type Lock } from './lock.js';
 export { embedPending, reindexVectors, type EmbedResult, type EmbedOptions } from './embed-vectors.js';
-export { updateImportGraph, type ImportGraphResult, type ImportGraphOptions } from './import-graph.js';
+export { updateImportGraph, importGraphIsCurrent, type ImportGraphResult, type ImportGraphOptions } from './import-graph.js';
 export { backlog, type Backlog } from './backlog.js';

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -111,14 +112,18 @@ describe('lore related', () => {
 });
 
 describe('lore why with the import graph', () => {
-  it('shows importers once the graph is built, and keeps the graph fresh', () => {
+  it('shows importers once the graph is built, and refreshes the graph when git state moves', () => {
     const root = project();
     const before = JSON.parse(runCli(['why', 'src/db.ts', '--json'], { cwd: root }).stdout) as { graph: { importers: string[] | null } };
     expect(before.graph.importers).toBeNull();
     expect(runCli(['index'], { cwd: root }).code).toBe(0);
     const after = JSON.parse(runCli(['why', 'src/db.ts', '--json'], { cwd: root }).stdout) as { graph: { imports: string[]; importers: string[] } };
     expect(after.graph).toMatchObject({ imports: ['src/config.ts'], importers: ['src/cli.ts', 'src/report.ts'] });
+    // An edit git does not know of yet waits (a stat of every file would cost more than the
+    // answer); once staged or committed, the next `why` refreshes the graph.
     writeFileSync(join(root, 'src/main.ts'), "import { open } from './db.js';\n");
+    expect(runCli(['why', 'src/db.ts'], { cwd: root }).stdout).toContain('imported by 2 files');
+    execFileSync('git', ['add', 'src/main.ts'], { cwd: root });
     const text = runCli(['why', 'src/db.ts'], { cwd: root }).stdout;
     expect(text).toContain('imported by 3 files');
   });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import type { CommitInfo, CommitRequest, WhyResult } from '../../query/index.js';
 import type { LearningInfo } from '../../query/index.js';
@@ -5,7 +6,7 @@ import { catchUpRepo, cwdOf, dbPathOf, updateImportGraphRepo } from '../context.
 import { bold, cyan, day, dim, print, printJson, withJson, yellow, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
-interface WhyArgs extends GlobalArgs, OutputArgs {
+export interface WhyArgs extends GlobalArgs, OutputArgs {
   target: string;
   all?: boolean;
   evidence?: boolean;
@@ -19,32 +20,47 @@ export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
       .positional('target', { type: 'string', demandOption: true, describe: 'FILE or FILE:LINE' })
       .option('all', { type: 'boolean', describe: 'show full commit messages and every change (not just the newest 10)' })
       .option('evidence', { type: 'boolean', describe: 'show why each request was linked to a change (evidence and confidence)' }) as never,
-  handler: async (args) => {
-    const { findRepo } = await import('../../git/index.js');
-    const { resolveTarget, checkTarget, why, importGraphLookup } = await import('../../query/index.js');
-    const { openDb } = await import('../../db/index.js');
-    const cwd = cwdOf(args);
-    const repo = await findRepo(cwd);
-    const target = resolveTarget(args.target, cwd, repo.root);
-    await checkTarget(repo, target);
-    const dbPath = dbPathOf(args);
-    const db = openDb(dbPath);
-    const report = stderrReporter();
-    try {
-      await catchUpRepo({ repo, db, dbPath }, report);
-      // Keep a graph that `lore index`/`init`/`related` built fresh (cheap when nothing changed);
-      // never build one from scratch here, where answering fast matters most.
-      if (importGraphLookup.importersOf(db, repo.root, target.path) !== null) await updateImportGraphRepo({ repo, db, dbPath }, report);
-      report.stop();
-      const result = await why(db, repo, target, { graph: importGraphLookup });
-      if (args.json) printJson(result);
-      else renderWhy(result, { full: args.all ?? false, evidence: args.evidence ?? false });
-    } finally {
-      report.stop();
-      db.close();
-    }
-  },
+  handler: (args) => runWhy(args),
 };
+
+/** Answers `lore why` (also reached without yargs, from src/cli/fast-path.ts). */
+export async function runWhy(args: WhyArgs): Promise<void> {
+  const { findRepo } = await import('../../git/index.js');
+  const { watcherStatus, importGraphIsCurrent } = await import('../../pipeline/index.js');
+  const { resolveTarget, checkTarget, why, importGraphLookup } = await import('../../query/index.js');
+  const { openDb, hasFileHistory, hasImportGraph } = await import('../../db/index.js');
+  const cwd = cwdOf(args);
+  const repo = await findRepo(cwd);
+  const target = resolveTarget(args.target, cwd, repo.root);
+  const dbPath = dbPathOf(args);
+  // A path with stored history needs no question to git; anything else is checked before the
+  // database is created or written, so a mistyped path leaves nothing behind.
+  const existing = existsSync(dbPath) ? openDb(dbPath) : undefined;
+  if (!existing || target.line !== undefined || !hasFileHistory(existing, repo.root, target.path)) {
+    try {
+      await checkTarget(repo, target);
+    } catch (err) {
+      existing?.close();
+      throw err;
+    }
+  }
+  const db = existing ?? openDb(dbPath);
+  const report = stderrReporter();
+  try {
+    // A running `lore watch` reads the chats as they are written: no need to look at them here.
+    await catchUpRepo({ repo, db, dbPath }, report, { chats: !watcherStatus(dbPath).running });
+    // Keep a graph that `lore index`/`init`/`related` built fresh when git's state moved since its
+    // last refresh; never build one from scratch here, where answering fast matters most.
+    if (hasImportGraph(db, repo.root) && !importGraphIsCurrent(db, repo)) await updateImportGraphRepo({ repo, db, dbPath }, report);
+    report.stop();
+    const result = await why(db, repo, target, { graph: importGraphLookup });
+    if (args.json) printJson(result);
+    else renderWhy(result, { full: args.all ?? false, evidence: args.evidence ?? false });
+  } finally {
+    report.stop();
+    db.close();
+  }
+}
 
 const TIMELINE_MAX = 10;
 

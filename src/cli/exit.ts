@@ -1,0 +1,17 @@
+import { LoreError, StorageError } from '../errors.js';
+import { terminalSafe } from './output.js';
+
+/**
+ * The only place that turns errors into exit codes: a user's error is one line and a hint on
+ * stderr, exit 2; anything else is a bug, reported with its stack, also exit 2.
+ */
+export function reportError(err: unknown): number {
+  err = StorageError.from(err) ?? err;
+  if (err instanceof LoreError) {
+    process.stderr.write(`lore: ${terminalSafe(err.message)}\n${err.hint ? `hint: ${terminalSafe(err.hint)}\n` : ''}`);
+    return 2;
+  }
+  const e = err as Error;
+  process.stderr.write(`lore: unexpected error: ${e?.stack ?? String(err)}\nplease report this at the lore issue tracker with the command you ran\n`);
+  return 2;
+}

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fastWhyArgs } from '../../src/cli/fast-path.js';
+import { openDb } from '../../src/db/index.js';
+import { runCli } from '../helpers/cli.js';
+import { commit, gitRepo } from '../helpers/git-repo.js';
+
+const FIXTURE = resolve('../shared/fixtures/real/claude-code/git-ai/claude-code-with-thinking.jsonl');
+
+describe('fastWhyArgs (lore why without yargs)', () => {
+  it('takes the plain why command lines', () => {
+    expect(fastWhyArgs(['why', 'a.ts'])).toEqual({ target: 'a.ts' });
+    expect(fastWhyArgs(['why', 'src/a.ts:12', '--json', '--all', '--evidence'])).toEqual({ target: 'src/a.ts:12', json: true, all: true, evidence: true });
+    expect(fastWhyArgs(['-C', '/r', 'why', 'a.ts', '--db=/x/lore.db'])).toEqual({ target: 'a.ts', C: '/r', db: '/x/lore.db' });
+    expect(fastWhyArgs(['why', '--db', '/x/lore.db', 'a.ts', '-C=/r'])).toEqual({ target: 'a.ts', C: '/r', db: '/x/lore.db' });
+  });
+
+  it('leaves everything else to the full parser', () => {
+    for (const argv of [
+      [],
+      ['why'],
+      ['why', 'a.ts', 'b.ts'],
+      ['why', 'a.ts', '--help'],
+      ['why', 'a.ts', '-h'],
+      ['why', 'a.ts', '--jsn'],
+      ['why', 'a.ts', '--no-json'],
+      ['why', 'a.ts', '--json=false'],
+      ['why', '--db'],
+      ['why', 'a.ts', '-C', '--json'],
+      ['why', '--', '-weird.ts'],
+      ['search', 'why'],
+      ['a.ts', 'why'],
+    ]) {
+      expect(fastWhyArgs(argv), argv.join(' ')).toBeUndefined();
+    }
+  });
+});
+
+describe('lore why through the fast path', () => {
+  it('prints exactly what the full parser prints, and keeps its errors', () => {
+    const repo = gitRepo({ 'src/a.ts': 'export const a = 1;\n' }, 'add a');
+    commit(repo, { 'src/a.ts': 'export const a = 2;\n' }, 'change a');
+    const fast = runCli(['why', 'src/a.ts', '--json'], { cwd: repo });
+    // An option the fast parser does not know sends the same command line to yargs.
+    const full = runCli(['why', 'src/a.ts', '--json', '--no-all'], { cwd: repo });
+    expect(fast.code).toBe(0);
+    expect(full.code).toBe(0);
+    expect(JSON.parse(fast.stdout)).toEqual(JSON.parse(full.stdout));
+    expect(runCli(['why', 'src/a.ts'], { cwd: repo }).stdout).toBe(runCli(['why', 'src/a.ts', '--no-all'], { cwd: repo }).stdout);
+
+    const missing = runCli(['why', 'src/b.ts'], { cwd: repo });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^lore: src\/b\.ts is not tracked by git and has no history\nhint: did you mean: src\/a\.ts\n$/);
+    const outside = runCli(['why', 'a.ts'], { cwd: mkdtempSync(join(tmpdir(), 'lore-nogit-')) });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/is not inside a git work tree/);
+  });
+
+  it('checks an unknown path with git before creating the database', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lore-fast-'));
+    const env = { LORE_HOME: join(home, 'lore') };
+    const repo = gitRepo({ 'a.ts': 'a\n' });
+    expect(runCli(['why', 'nope.ts'], { cwd: repo, env }).code).toBe(2);
+    expect(existsSync(join(home, 'lore', 'lore.db'))).toBe(false);
+    expect(runCli(['why', 'a.ts'], { cwd: repo, env }).code).toBe(0);
+    // With a database, a path it has history for needs no git; one it has none for still does.
+    expect(runCli(['why', 'nope.ts'], { cwd: repo, env }).code).toBe(2);
+    expect(runCli(['why', 'a.ts'], { cwd: repo, env }).code).toBe(0);
+  });
+
+  it('leaves the chats to a running `lore watch`, and reads them itself when none runs', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'lore-fast-'));
+    const env = { LORE_HOME: join(home, 'lore'), CLAUDE_CONFIG_DIR: join(home, 'claude') };
+    const repo = gitRepo({ 'a.ts': 'a\n' });
+    expect(runCli(['why', 'a.ts'], { cwd: repo, env }).code).toBe(0);
+    mkdirSync(join(env.CLAUDE_CONFIG_DIR, 'projects', 'x'), { recursive: true });
+    copyFileSync(FIXTURE, join(env.CLAUDE_CONFIG_DIR, 'projects', 'x', 'session.jsonl'));
+    const dbPath = join(env.LORE_HOME, 'lore.db');
+    const sessions = (): number => {
+      const db = openDb(dbPath);
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM sessions WHERE source = 'claude-code'").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    // A live process holds the watch lock: why must not read the transcript itself.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      writeFileSync(`${dbPath}.watch.lock`, String(holder.pid));
+      expect(runCli(['why', 'a.ts'], { cwd: repo, env }).code).toBe(0);
+      expect(sessions()).toBe(0);
+    } finally {
+      holder.kill();
+      await new Promise((r) => holder.once('exit', r));
+    }
+    // The holder is gone (a stale lock): why reads the chats again.
+    expect(runCli(['why', 'a.ts'], { cwd: repo, env }).code).toBe(0);
+    expect(sessions()).toBe(1);
+  });
+});
