@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { RepoInfo } from '../git/index.js';
+import { watchDirectories, type DirWatch } from './dir-watch.js';
 import { ingestTarget, isTranscriptFile, type TranscriptRoot } from './roots.js';
 
 /** The incremental stages the watcher drives; each is one call (src/watch/stages.ts wires the real ones). */
@@ -46,13 +46,24 @@ export interface Watcher {
 }
 
 /** Git state that changes when commits appear without the hook: HEAD, refs, packed-refs, the reflog, lore's queue. */
-function gitIgnored(dir: string) {
-  return (path: string): boolean => {
-    const rel = relative(dir, path).split(sep).join('/');
-    if (rel === '' || rel === 'HEAD' || rel === 'packed-refs' || rel === 'refs' || rel.startsWith('refs/')) return false;
-    if (rel === 'logs' || rel === 'logs/HEAD' || rel === 'lore' || rel === 'lore/queue') return false;
-    return true;
-  };
+function isGitStateFile(rel: string): boolean {
+  if (rel.endsWith('.lock')) return false; // the rename that follows is the change
+  return rel === 'HEAD' || rel === 'packed-refs' || rel.startsWith('refs/') || rel === 'logs/HEAD' || rel === 'lore/queue';
+}
+
+/** Directories of the git dir that hold that state (objects, hooks and the index are not watched). */
+function isGitStateDir(rel: string): boolean {
+  return rel === '' || rel === 'refs' || rel.startsWith('refs/') || rel === 'logs' || rel === 'lore';
+}
+
+const relPath = (dir: string, path: string) => relative(dir, path).split(sep).join('/');
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -93,48 +104,73 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
   const initialRoots = o.roots.filter((r) => existsSync(r.path));
   for (const r of initialRoots) waitingRoots.delete(r.path);
 
-  const common = { ignoreInitial: true, persistent: true } as const;
-  const transcripts = chokidarWatch(
-    initialRoots.map((r) => r.path),
-    { ...common, ignored: (p: string, stats?: { isFile(): boolean }) => stats?.isFile() === true && !isTranscriptFile(p) },
-  );
-  const gitWatch = chokidarWatch([...gitDirs.keys()], { ...common, depth: 8, ignored: (p: string) => ![...gitDirs.keys()].some((d) => (p === d || p.startsWith(d + sep)) && !gitIgnored(d)(p)) });
-  const docsWatch = chokidarWatch([...docsDirs.keys()], { ...common, depth: 6 });
-  const all: FSWatcher[] = [transcripts, gitWatch, docsWatch];
-  const watchersReady = Promise.all(
-    [
-      [transcripts, initialRoots.length],
-      [gitWatch, gitDirs.size],
-      [docsWatch, docsDirs.size],
-    ].map(([w, n]) => (n ? new Promise<void>((r) => (w as FSWatcher).once('ready', () => r())) : Promise.resolve())),
-  );
-  for (const w of all) w.on('error', (err) => emit({ type: 'error', message: `watch: ${(err as Error).message}` }));
+  const onError = (err: Error) => emit({ type: 'error', message: `watch: ${err.message}` });
+  const transcriptEvents = {
+    onFile: (path: string) => {
+      const st = statOrUndefined(path);
+      if (st?.isDirectory()) return rescan(path, false);
+      // Deleted or renamed away: never delete what a tool deleted (DESIGN.md §4).
+      if (!st?.isFile() || !isTranscriptFile(path)) return;
+      emit({ type: 'change', path, what: 'transcript' });
+      pending.files.add(ingestTarget(path));
+      schedule();
+    },
+    // A new directory (a project, a day of Codex sessions): read it now, and once more after its
+    // watch is surely armed, for files written in between.
+    onDir: (dir: string) => rescan(dir, true),
+    onError,
+  };
+  const transcripts = watchDirectories(initialRoots.map((r) => r.path), transcriptEvents);
+  const gitWatch = watchDirectories([...gitDirs.keys()], {
+    depth: 8,
+    keepDir: (p) => {
+      const dir = ownerDir(gitDirs, p);
+      return dir !== undefined && isGitStateDir(relPath(dir, p));
+    },
+    onFile: (path) => {
+      const dir = ownerDir(gitDirs, path);
+      if (!dir || !isGitStateFile(relPath(dir, path))) return;
+      emit({ type: 'change', path, what: 'git' });
+      pending.repos.add(gitDirs.get(dir)!);
+      schedule();
+    },
+    onError,
+  });
+  const docsWatch = watchDirectories([...docsDirs.keys()], {
+    depth: 6,
+    onFile: (path) => {
+      const root = ownerOf(docsDirs, path);
+      if (!root || !path.endsWith('.md')) return;
+      emit({ type: 'change', path, what: 'learning' });
+      pending.repos.add(root);
+      schedule();
+    },
+    onError,
+  });
+  const all: DirWatch[] = [transcripts, gitWatch, docsWatch];
+  const watchersReady = Promise.all(all.map((w) => w.ready));
 
-  transcripts.on('all', (event, path) => {
-    if (event !== 'add' && event !== 'change') return; // never delete what a tool deleted (DESIGN.md §4)
-    if (!isTranscriptFile(path)) return;
-    emit({ type: 'change', path, what: 'transcript' });
-    pending.files.add(ingestTarget(path));
+  function rescan(dir: string, again: boolean): void {
+    if (stopping) return;
+    pending.files.add(dir);
     schedule();
-  });
-  gitWatch.on('all', (_event, path) => {
-    const root = ownerOf(gitDirs, path);
-    if (!root) return;
-    emit({ type: 'change', path, what: 'git' });
-    pending.repos.add(root);
-    schedule();
-  });
-  docsWatch.on('all', (_event, path) => {
-    const root = ownerOf(docsDirs, path);
-    if (!root || !path.endsWith('.md')) return;
-    emit({ type: 'change', path, what: 'learning' });
-    pending.repos.add(root);
-    schedule();
-  });
+    if (!again) return;
+    const t = setTimeout(() => rescan(dir, false), Math.max(1000, pollMs * 2));
+    t.unref();
+  }
 
+  // A root that appears gets its own chokidar instance, whose 'ready' says its directories are
+  // armed: what the tool wrote before that is read by a rescan at both ends of the scan.
   const watchRoot = (r: TranscriptRoot) => {
     waitingRoots.delete(r.path);
-    transcripts.add(r.path);
+    const w = watchDirectories([r.path], transcriptEvents);
+    all.push(w);
+    rescan(r.path, false);
+    void w.ready.then(() => {
+      if (stopping) return;
+      rescan(r.path, false);
+      emit({ type: 'root-added', path: r.path, source: r.source });
+    });
   };
   const addRepo = async (root: string): Promise<boolean> => {
     if (!(await repoGitDirs(root))) return false;
@@ -150,16 +186,6 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
     for (const r of [...waitingRoots.values()]) {
       if (!existsSync(r.path)) continue;
       watchRoot(r);
-      emit({ type: 'root-added', path: r.path, source: r.source });
-      pending.files.add(r.path); // what the tool wrote before we saw the root
-      schedule();
-      // A file written while chokidar is still scanning the new root counts as already there and
-      // raises no event: read the whole root once more after the scan has surely finished.
-      const again = setTimeout(() => {
-        pending.files.add(r.path);
-        schedule();
-      }, Math.max(1000, pollMs * 2));
-      again.unref();
     }
     for (const [docs, root] of [...waitingDocs]) {
       if (!existsSync(docs)) continue;
@@ -248,14 +274,14 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
   };
 }
 
-function ownerOf(dirs: Map<string, string>, path: string): string | undefined {
+/** The watched directory (the longest) that holds `path`. */
+function ownerDir(dirs: Map<string, string>, path: string): string | undefined {
   let best: string | undefined;
-  let owner: string | undefined;
-  for (const [dir, root] of dirs) {
-    if ((path === dir || path.startsWith(dir + sep)) && (!best || dir.length > best.length)) {
-      best = dir;
-      owner = root;
-    }
-  }
-  return owner;
+  for (const dir of dirs.keys()) if ((path === dir || path.startsWith(dir + sep)) && (!best || dir.length > best.length)) best = dir;
+  return best;
+}
+
+function ownerOf(dirs: Map<string, string>, path: string): string | undefined {
+  const dir = ownerDir(dirs, path);
+  return dir === undefined ? undefined : dirs.get(dir);
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,6 +33,20 @@ const until = async (check: () => boolean, ms = 5000) => {
     await new Promise((r) => setTimeout(r, 20));
   }
 };
+
+/** OS watches this process holds (Linux: inotify watch descriptors), or undefined elsewhere. */
+function inotifyWatches(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fdinfo')) {
+    try {
+      n += (readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/^inotify wd:/gm) ?? []).length;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
+}
 
 const ingested = (calls: { ingest: (string[] | undefined)[] }) => calls.ingest.flatMap((p) => p ?? []);
 
@@ -146,5 +160,37 @@ describe('watcher', () => {
     writeFileSync(join(root, 'x.jsonl'), '{}\n');
     await until(() => ingested(calls).includes(join(root, 'x.jsonl')));
     expect(ingested(calls)).not.toContain(join(root, 'notes.txt'));
+  });
+
+  it('watches directories, not files: 300 transcripts in 3 directories hold a handful of OS watches, and each still reports its writes', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
+    for (let d = 0; d < 3; d++) {
+      mkdirSync(join(root, `p${d}`));
+      for (let f = 0; f < 100; f++) writeFileSync(join(root, `p${d}`, `s${f}.jsonl`), '{}\n');
+    }
+    const before = inotifyWatches();
+    const { calls, stages } = fakeStages();
+    await start([root], stages);
+    const after = inotifyWatches();
+    if (before !== undefined && after !== undefined) expect(after - before).toBeLessThanOrEqual(4); // the root and its 3 directories
+    for (const f of [join(root, 'p0', 's0.jsonl'), join(root, 'p2', 's99.jsonl')]) {
+      appendFileSync(f, '{"more":1}\n');
+      await until(() => ingested(calls).includes(f));
+    }
+  });
+
+  it('reads a directory that appears under a root, including a file written into it at once', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
+    const { calls, stages } = fakeStages();
+    await start([root], stages);
+    const dir = join(root, 'new-project', 'sub');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 's.jsonl');
+    writeFileSync(file, '{}\n');
+    await until(() => ingested(calls).some((p) => p === file || file.startsWith(p + '/')));
+    await new Promise((r) => setTimeout(r, 200));
+    const seen = calls.ingest.length;
+    appendFileSync(file, '{"b":1}\n'); // its later writes come from the new directory's own watch
+    await until(() => calls.ingest.slice(seen).some((p) => p?.includes(file)));
   });
 });
