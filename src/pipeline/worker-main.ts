@@ -5,6 +5,7 @@
  * and the queue keeps its events, so the next run or query retries. Imports nothing heavy: the
  * hook worker's start-up cost is this module's.
  */
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, resolveDbPath, type Db } from '../db/index.js';
@@ -15,6 +16,8 @@ import { tryLock } from './lock.js';
 export interface WorkerOptions {
   /** Wait this long for the lock when another worker holds it (default 0: leave at once, that worker drains the queue). */
   waitForLockMs?: number;
+  /** Rounds before handing over to a fresh worker (default 100). */
+  maxRounds?: number;
 }
 
 /** Runs `round` under the lock for the repository `process.argv[2]` and database `process.argv[3]`. */
@@ -22,35 +25,58 @@ export function runWorker(round: (db: Db, repo: RepoInfo) => Promise<void>, opti
   let found: RepoInfo | undefined;
   const main = async (dir: string, dbPath: string): Promise<void> => {
     const repo = (found = await findRepo(dir));
-    const lockPath = join(repo.gitDir, 'lore', 'worker.lock');
-    let db: Db | undefined;
-    const until = Date.now() + (options.waitForLockMs ?? 0);
-    try {
-      // Loop: an event queued while we held the lock was left to us by a worker that found it taken.
-      for (let round_ = 0; round_ < 100; round_++) {
-        let lock = tryLock(lockPath);
-        while (!lock && Date.now() < until) {
-          await new Promise((r) => setTimeout(r, 200));
-          lock = tryLock(lockPath);
-        }
-        if (!lock) return;
-        try {
-          // Opened under the lock: a burst of commits starts many workers, and all but one leave here.
-          db ??= openDb(dbPath);
-          await round(db, repo);
-        } finally {
-          lock.release();
-        }
-        if (!hasQueuedEvents(db, repo)) return;
-      }
-    } finally {
-      db?.close();
-    }
+    await drainQueue(repo, dbPath, round, { ...options, handOver: () => startSuccessor(repo.root, dbPath) });
   };
   main(process.argv[2] ?? process.cwd(), process.argv[3] || resolveDbPath(process.env)).catch((err: unknown) => {
     logWorkerFailure(found, err);
     process.exitCode = 0;
   });
+}
+
+/**
+ * The worker's loop: one `round` under the lock, again while the hook queue has events that
+ * arrived meanwhile (a worker that found the lock taken left them to us and exited). After
+ * `maxRounds` (a steady stream of commits: a scripted loop, a rebase picking hundreds of commits)
+ * it calls `handOver` instead of leaving the newest events queued with no worker to take them.
+ */
+export async function drainQueue(
+  repo: RepoInfo,
+  dbPath: string,
+  round: (db: Db, repo: RepoInfo) => Promise<void>,
+  options: WorkerOptions & { handOver: () => void },
+): Promise<'done' | 'locked' | 'handed-over'> {
+  const lockPath = join(repo.gitDir, 'lore', 'worker.lock');
+  let db: Db | undefined;
+  const until = Date.now() + (options.waitForLockMs ?? 0);
+  try {
+    for (let n = 0; n < (options.maxRounds ?? 100); n++) {
+      let lock = tryLock(lockPath);
+      while (!lock && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 200));
+        lock = tryLock(lockPath);
+      }
+      if (!lock) return 'locked';
+      try {
+        // Opened under the lock: a burst of commits starts many workers, and all but one leave here.
+        db ??= openDb(dbPath);
+        await round(db, repo);
+      } finally {
+        lock.release();
+      }
+      if (!hasQueuedEvents(db, repo)) return 'done';
+    }
+    options.handOver();
+    return 'handed-over';
+  } finally {
+    db?.close();
+  }
+}
+
+/** Starts this same worker script again, detached, for the same repository and database. */
+function startSuccessor(root: string, dbPath: string): void {
+  const child = spawn(process.execPath, [process.argv[1]!, root, dbPath], { cwd: root, detached: true, stdio: 'ignore' });
+  child.on('error', () => {});
+  child.unref();
 }
 
 /** Appends a failure to <git dir>/lore/worker.log (what `lore doctor` reports). */
