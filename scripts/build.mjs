@@ -43,10 +43,27 @@ const yargsMainFilename = {
   },
 };
 
+// yargs renders the whole help text of a command every time that command runs (usage.js
+// cacheHelpMessage), in case the handler later calls showHelp(): ~20 ms of CPU on every lore
+// command, spent while the command's first git call is in flight. lore never calls showHelp() or
+// getHelp() (--help is answered before a handler runs, failures throw), so the cache stays empty.
+const yargsNoHelpCache = {
+  name: 'yargs-no-help-cache',
+  setup(b) {
+    b.onLoad({ filter: /yargs[\\/]build[\\/]lib[\\/]usage\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(args.path, 'utf8');
+      const patched = source.replace('cachedHelpMessage = this.help();', 'cachedHelpMessage = undefined;');
+      if (patched === source) throw new Error('yargs-no-help-cache: yargs usage.js changed; update scripts/build.mjs');
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
+
 try {
   await build({
     ...common,
-    plugins: [yargsMainFilename],
+    plugins: [yargsMainFilename, yargsNoHelpCache],
     entryPoints: { cli: 'src/cli/bin.ts', 'hook-worker': 'src/pipeline/hook-worker.ts', 'backfill-worker': 'src/pipeline/backfill-worker.ts' },
     outdir: staging,
     splitting: true,

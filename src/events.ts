@@ -7,7 +7,10 @@ export type LoreEvent =
   | { type: 'stage-end'; stage: string }
   | { type: 'warning'; message: string; file?: string; line?: number };
 
-export type Reporter = (event: LoreEvent) => void;
+export type Reporter = ((event: LoreEvent) => void) & {
+  /** False when nothing shows progress bars: the core then skips work done only to size them. */
+  rendersProgress?: boolean;
+};
 
 /** A reporter that drops everything: the default when the caller does not care. */
-export const silent: Reporter = () => {};
+export const silent: Reporter = Object.assign(() => {}, { rendersProgress: false });

@@ -50,5 +50,5 @@ export function stderrReporter(options: { quiet?: boolean; delayMs?: number } = 
       bar.update(event.done);
     }
   };
-  return Object.assign(reporter, { stop });
+  return Object.assign(reporter, { stop, rendersProgress: isTty && !options.quiet });
 }

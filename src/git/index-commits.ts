@@ -39,11 +39,14 @@ export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions
   const wanted = [...(head ? [head] : []), ...extra];
   const revisions = [...wanted, ...(tips.length > 0 ? ['--not', ...tips] : [])];
 
-  // Counted beside the log (it only sizes the progress bar), not before it.
+  // Counted beside the log (it only sizes the progress bar), not before it; not at all when no
+  // bar can show (a pipe, the hook worker): on a 10k-commit backfill it is git CPU beside the log.
   let pending: number | undefined;
-  void git(repo.root, ['rev-list', '--count', ...revisions, '--'])
-    .then((out) => (pending = Number(out.trim())))
-    .catch(() => {});
+  if (report.rendersProgress !== false) {
+    void git(repo.root, ['rev-list', '--count', ...revisions, '--'])
+      .then((out) => (pending = Number(out.trim())))
+      .catch(() => {});
+  }
 
   let added = 0;
   let seen = 0;
