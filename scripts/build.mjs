@@ -64,7 +64,7 @@ try {
   await build({
     ...common,
     plugins: [yargsMainFilename, yargsNoHelpCache],
-    entryPoints: { cli: 'src/cli/bin.ts', 'hook-worker': 'src/pipeline/hook-worker.ts', 'backfill-worker': 'src/pipeline/backfill-worker.ts' },
+    entryPoints: { cli: 'src/cli/bin.ts', 'hook-worker': 'src/pipeline/hook-worker.ts', 'backfill-worker': 'src/pipeline/backfill-worker.ts', 'graph-worker': 'src/pipeline/graph-worker.ts' },
     outdir: staging,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',

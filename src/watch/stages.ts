@@ -1,13 +1,15 @@
-import { countPendingEmbeddings, listRepos, type Db } from '../db/index.js';
+import { countPendingEmbeddings, listRepos, loadCodeFiles, type Db } from '../db/index.js';
 import type { Embedder } from '../embed/index.js';
 import { silent, type Reporter } from '../events.js';
 import { findRepo } from '../git/index.js';
 import { ingest } from '../ingest/index.js';
-import { catchUp, embedPending } from '../pipeline/index.js';
+import { catchUp, embedPending, importGraphNeedsUpdate, runGraphWorker } from '../pipeline/index.js';
 import type { WatchStages } from './watcher.js';
 
 export interface StageDeps {
   embedder: Embedder;
+  /** The database file, for the import-graph worker process. */
+  dbPath: string;
   env?: NodeJS.ProcessEnv;
   report?: Reporter;
   /** Vectors per batch round; the rest waits for the next round, so a batch stays short. */
@@ -33,5 +35,9 @@ export function pipelineStages(db: Db, deps: StageDeps): WatchStages {
       const r = await embedPending(db, deps.embedder, { report, maxBatches: deps.embedBatches ?? 8 });
       return { added: r.embedded, backlog: r.status === 'ok' ? countPendingEmbeddings(db) : 0 };
     },
+    graphFiles: (root) => [...loadCodeFiles(db, root).keys()],
+    // A stat per file decides; the update runs in a child process, so the compiler it loads
+    // (~70 MB of RSS) leaves with it and the watcher stays small.
+    updateGraph: async (repo) => ((await importGraphNeedsUpdate(db, repo)) ? (await runGraphWorker(db, deps.dbPath, repo)).parsed : 0),
   };
 }

@@ -1,5 +1,6 @@
 import { existsSync, statSync, type Stats } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
+import { isCodeFile, isResolutionConfig } from '../code/index.js';
 import type { RepoInfo } from '../git/index.js';
 import { watchDirectories, type DirWatch } from './dir-watch.js';
 import { ingestTarget, isTranscriptFile, type TranscriptRoot } from './roots.js';
@@ -16,14 +17,21 @@ export interface WatchStages {
   catchUp(repo: RepoInfo): Promise<number>;
   /** Vectors for what is new. Returns vectors added and how many wait. */
   embed(): Promise<{ added: number; backlog: number }>;
+  /**
+   * The files of a repository's import graph (TS/JS and the configs that steer resolution),
+   * repo-relative; none when it has no graph yet (`lore index` or its background worker builds it).
+   */
+  graphFiles(root: string): string[];
+  /** Brings a repository's import graph up to date (only files whose hash changed are parsed). Returns files parsed. */
+  updateGraph(repo: RepoInfo): Promise<number>;
 }
 
 export type WatchEvent =
   | { type: 'ready'; roots: string[]; waiting: string[]; repos: string[] }
   | { type: 'root-added'; path: string; source: string }
   | { type: 'repo-added'; root: string }
-  | { type: 'change'; path: string; what: 'transcript' | 'git' | 'learning' }
-  | { type: 'batch'; at: string; ms: number; files: number; repos: number; messages: number; commits: number; vectors: number; backlog: number }
+  | { type: 'change'; path: string; what: 'transcript' | 'git' | 'learning' | 'code' }
+  | { type: 'batch'; at: string; ms: number; files: number; repos: number; messages: number; commits: number; parsed: number; vectors: number; backlog: number }
   | { type: 'error'; message: string };
 
 export interface WatcherOptions {
@@ -68,8 +76,10 @@ function statOrUndefined(path: string): Stats | undefined {
 
 /**
  * Watches transcript roots (and waits for missing ones), each known repository's git state and
- * learning docs, and runs the stages for what changed: ingest the changed transcripts, catch up
- * the touched repositories, then embed. Events are debounced into batches; one batch runs at a time.
+ * learning docs, and the work trees of repositories with an import graph, and runs the stages for
+ * what changed: ingest the changed transcripts, catch up the touched repositories, update their
+ * import graphs, then embed. Events are debounced into batches; one batch runs at a time. Only
+ * directories are watched (dir-watch.ts): memory does not grow with the number of files.
  */
 export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
   const emit = o.onEvent ?? (() => {});
@@ -77,12 +87,15 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
   const maxWaitMs = o.maxWaitMs ?? 1000;
   const pollMs = o.pollMs ?? 2000;
 
-  const pending = { files: new Set<string>(), repos: new Set<string>(), full: true, since: 0 };
+  const pending = { files: new Set<string>(), repos: new Set<string>(), graphs: new Set<string>(), full: true, since: 0 };
   const repos = new Map<string, RepoInfo>();
   const gitDirs = new Map<string, string>(); // watched git dir → repo root
   const docsDirs = new Map<string, string>(); // watched docs/solutions → repo root
   const waitingRoots = new Map(o.roots.map((r) => [r.path, r]));
   const waitingDocs = new Map<string, string>();
+  // Work trees of repositories with an import graph: the directories holding the graph's files and
+  // their parents, never node_modules, .git, build output or anything git does not track.
+  const codeDirs = new Map<string, Set<string>>(); // repo root → absolute directories
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -124,14 +137,24 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
   const gitWatch = watchDirectories([...gitDirs.keys()], {
     depth: 8,
     keepDir: (p) => {
-      const dir = ownerDir(gitDirs, p);
+      const dir = ownerRoot(gitDirs, p);
       return dir !== undefined && isGitStateDir(relPath(dir, p));
     },
     onFile: (path) => {
-      const dir = ownerDir(gitDirs, path);
-      if (!dir || !isGitStateFile(relPath(dir, path))) return;
+      const dir = ownerRoot(gitDirs, path);
+      if (!dir) return;
+      const rel = relPath(dir, path);
+      const root = gitDirs.get(dir)!;
+      // The index moves when files are staged, checked out, pulled: the import graph's file list.
+      if (rel === 'index' && codeDirs.has(root)) {
+        emit({ type: 'change', path, what: 'code' });
+        pending.graphs.add(root);
+        schedule();
+        return;
+      }
+      if (!isGitStateFile(rel)) return;
       emit({ type: 'change', path, what: 'git' });
-      pending.repos.add(gitDirs.get(dir)!);
+      pending.repos.add(root);
       schedule();
     },
     onError,
@@ -147,7 +170,51 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
     },
     onError,
   });
-  const all: DirWatch[] = [transcripts, gitWatch, docsWatch];
+  const codeWatch = watchDirectories([], {
+    keepDir: (p) => {
+      const root = ownerRoot(codeDirs, p);
+      return root !== undefined && codeDirs.get(root)!.has(p);
+    },
+    onFile: (path) => {
+      const root = ownerRoot(codeDirs, path);
+      if (!root || !isGraphInput(relPath(root, path))) return;
+      emit({ type: 'change', path, what: 'code' });
+      pending.graphs.add(root);
+      schedule();
+    },
+    onError,
+  });
+  const all: DirWatch[] = [transcripts, gitWatch, docsWatch, codeWatch];
+
+  /** Watches (more of) a repository's work tree after its graph appeared or changed; true when it has one. */
+  function watchCode(root: string): boolean {
+    const files = o.stages.graphFiles(root);
+    if (!files.some(isCodeFile)) return codeDirs.has(root);
+    const dirs = codeDirs.get(root) ?? new Set<string>();
+    const added: string[] = [];
+    for (const file of files) {
+      for (let dir = dirname(join(root, file)); !dirs.has(dir); dir = dirname(dir)) {
+        dirs.add(dir);
+        added.push(dir);
+        if (dir === root || dirname(dir) === dir) break;
+      }
+    }
+    const first = !codeDirs.has(root);
+    codeDirs.set(root, dirs);
+    if (first) codeWatch.add(root);
+    else if (added.length > 0) {
+      for (const dir of added) codeWatch.add(dir);
+      // A file saved there before its watch is armed raises no event: look once more after (a stat per file).
+      const t = setTimeout(() => {
+        if (stopping) return;
+        pending.graphs.add(root);
+        schedule();
+      }, Math.max(1000, pollMs * 2));
+      t.unref();
+    }
+    return true;
+  }
+  for (const root of repos.keys()) watchCode(root);
   const watchersReady = Promise.all(all.map((w) => w.ready));
 
   function rescan(dir: string, again: boolean): void {
@@ -195,10 +262,18 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
       pending.repos.add(root);
       schedule();
     }
+    // A graph that appeared since (the background worker built it): follow that work tree too.
+    for (const root of repos.keys()) {
+      if (!codeDirs.has(root) && watchCode(root)) {
+        pending.graphs.add(root);
+        schedule();
+      }
+    }
     void (async () => {
       for (const root of o.stages.repoRoots()) {
         if (await addRepo(root)) {
           emit({ type: 'repo-added', root });
+          if (watchCode(root)) pending.graphs.add(root);
           pending.repos.add(root);
           schedule();
         }
@@ -234,12 +309,16 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
     const full = pending.full;
     const files = [...pending.files];
     const touched = full ? [...repos.keys()] : [...pending.repos];
+    // Code changed, or git state moved (a commit, a checkout, a pull: the tracked files changed).
+    const graphs = [...new Set([...pending.graphs, ...touched])].filter((root) => codeDirs.has(root));
     pending.files.clear();
     pending.repos.clear();
+    pending.graphs.clear();
     pending.full = false;
     pending.since = 0;
     let messages = 0;
     let commits = 0;
+    let parsed = 0;
     try {
       if (full || files.length > 0) messages = await o.stages.ingest(full ? undefined : files);
       // New chats can link to any repository's commits: catch every repository up after an ingest.
@@ -248,8 +327,20 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
         const info = repos.get(root);
         if (info) commits += await o.stages.catchUp(info);
       }
+      for (const root of graphs) {
+        const info = repos.get(root);
+        if (!info) continue;
+        try {
+          parsed += await o.stages.updateGraph(info);
+        } catch (err) {
+          emit({ type: 'error', message: (err as Error)?.message ?? String(err) });
+        }
+        watchCode(root); // new directories of the graph's files (a pull, a commit adding one)
+      }
       const v = await o.stages.embed();
-      emit({ type: 'batch', at: new Date().toISOString(), ms: Date.now() - started, files: files.length, repos: targets.length, messages, commits, vectors: v.added, backlog: v.backlog });
+      emit({ type: 'batch', at: new Date().toISOString(), ms: Date.now() - started, files: files.length, repos: targets.length, messages, commits, parsed, vectors: v.added, backlog: v.backlog });
+      // More vectors wait than one batch computes: another round soon, between file events.
+      if (v.backlog > 0 && v.added > 0) schedule();
     } catch (err) {
       emit({ type: 'error', message: (err as Error)?.message ?? String(err) });
     }
@@ -274,14 +365,20 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
   };
 }
 
-/** The watched directory (the longest) that holds `path`. */
-function ownerDir(dirs: Map<string, string>, path: string): string | undefined {
+/** A file whose change can move the import graph: TS/JS, tsconfig/jsconfig, package.json. */
+function isGraphInput(rel: string): boolean {
+  return isCodeFile(rel) || isResolutionConfig(rel);
+}
+
+/** The key of `dirs` (the longest: repositories nest) that is `path` or holds it. */
+function ownerRoot(dirs: Map<string, unknown>, path: string): string | undefined {
   let best: string | undefined;
   for (const dir of dirs.keys()) if ((path === dir || path.startsWith(dir + sep)) && (!best || dir.length > best.length)) best = dir;
   return best;
 }
 
+/** The repository root of the watched directory that holds `path`. */
 function ownerOf(dirs: Map<string, string>, path: string): string | undefined {
-  const dir = ownerDir(dirs, path);
+  const dir = ownerRoot(dirs, path);
   return dir === undefined ? undefined : dirs.get(dir);
 }

@@ -6,7 +6,7 @@ import { startWatcher, type WatchEvent, type WatchStages, type Watcher } from '.
 
 /** Stages that record what the watcher asked for. */
 function fakeStages() {
-  const calls = { ingest: [] as (string[] | undefined)[], catchUp: [] as string[], embed: 0 };
+  const calls = { ingest: [] as (string[] | undefined)[], catchUp: [] as string[], graph: [] as string[], embed: 0 };
   const stages: WatchStages = {
     repoRoots: () => [],
     repoInfo: async () => undefined,
@@ -21,6 +21,11 @@ function fakeStages() {
     embed: async () => {
       calls.embed++;
       return { added: 0, backlog: 0 };
+    },
+    graphFiles: () => [],
+    updateGraph: async (repo) => {
+      calls.graph.push(repo.root);
+      return 1;
     },
   };
   return { calls, stages };
@@ -192,5 +197,59 @@ describe('watcher', () => {
     const seen = calls.ingest.length;
     appendFileSync(file, '{"b":1}\n'); // its later writes come from the new directory's own watch
     await until(() => calls.ingest.slice(seen).some((p) => p?.includes(file)));
+  });
+
+  it("updates a repository's import graph when its tracked code changes, watching only the graph's directories", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lore-repo-'));
+    const gitDir = join(root, '.git');
+    mkdirSync(join(gitDir, 'refs', 'heads'), { recursive: true });
+    writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'src', 'a.ts'), 'export const a = 1;\n');
+    writeFileSync(join(root, 'package.json'), '{}\n');
+    for (let i = 0; i < 20; i++) mkdirSync(join(root, 'node_modules', `p${i}`), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'p0', 'index.js'), '');
+    mkdirSync(join(root, 'lib'));
+    const graph = ['src/a.ts', 'package.json'];
+    const { calls, stages } = fakeStages();
+    stages.repoRoots = () => [root];
+    stages.repoInfo = async (r) => ({ root: r, gitDir, commonDir: gitDir });
+    stages.graphFiles = () => graph;
+    const before = inotifyWatches();
+    await start([], stages);
+    expect(calls.graph).toEqual([root]); // the first batch catches the graph up
+    const after = inotifyWatches();
+    // The work tree's root and src/ (and .git, refs, refs/heads), not node_modules/*.
+    if (before !== undefined && after !== undefined) expect(after - before).toBe(5);
+    writeFileSync(join(root, 'src', 'a.ts'), "import './b.js';\n");
+    await until(() => calls.graph.length === 2);
+    writeFileSync(join(root, 'node_modules', 'p0', 'index.js'), 'x');
+    writeFileSync(join(root, 'src', 'notes.txt'), 'x');
+    writeFileSync(join(root, 'lib', 'b.ts'), 'export {};\n'); // not in the graph (untracked) yet
+    await new Promise((r) => setTimeout(r, 400));
+    expect(calls.graph).toHaveLength(2);
+    // A commit adds lib/b.ts: the graph is updated and its new directory watched.
+    graph.push('lib/b.ts');
+    writeFileSync(join(gitDir, 'refs', 'heads', 'main'), 'b'.repeat(40) + '\n');
+    await until(() => calls.graph.length === 3);
+    await new Promise((r) => setTimeout(r, 200));
+    writeFileSync(join(root, 'lib', 'b.ts'), 'export const b = 2;\n');
+    await until(() => calls.graph.length === 4);
+  });
+
+  it('keeps computing vectors while a backlog waits, without a new file event', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
+    const { calls, stages } = fakeStages();
+    let backlog = 3;
+    stages.embed = async () => {
+      calls.embed++;
+      if (backlog === 0) return { added: 0, backlog: 0 };
+      backlog--;
+      return { added: 1, backlog };
+    };
+    await start([root], stages);
+    await until(() => backlog === 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls.embed).toBe(3); // the first batch and two more rounds, then idle
   });
 });

@@ -36,6 +36,7 @@ export const watchCommand: CommandModule<GlobalArgs, WatchArgs> = {
     try {
       const stages = watch.pipelineStages(db, {
         embedder: resolveEmbedder(process.env),
+        dbPath,
         env: process.env,
         report: (e) => {
           if (e.type === 'warning') render({ type: 'error', message: e.message });
@@ -107,7 +108,12 @@ function renderer(args: WatchArgs): (e: Rendered) => void {
         return;
       case 'batch': {
         state.backlog = e.backlog;
-        const parts = [e.messages && `+${e.messages} message${e.messages === 1 ? '' : 's'}`, e.commits && `+${e.commits} commit${e.commits === 1 ? '' : 's'}`, e.vectors && `+${e.vectors} vector${e.vectors === 1 ? '' : 's'}`].filter(Boolean);
+        const parts = [
+          e.messages && `+${e.messages} message${e.messages === 1 ? '' : 's'}`,
+          e.commits && `+${e.commits} commit${e.commits === 1 ? '' : 's'}`,
+          e.parsed && `${e.parsed} file${e.parsed === 1 ? '' : 's'} re-parsed for the import graph`,
+          e.vectors && `+${e.vectors} vector${e.vectors === 1 ? '' : 's'}`,
+        ].filter(Boolean);
         if (parts.length) state.last = `${parts.join(', ')} at ${e.at.slice(11, 19)}`;
         if (tty) status();
         else if (parts.length || args.verbose) line(`${parts.length ? parts.join(', ') : 'nothing new'} (${e.ms} ms; ${e.files} file(s), ${e.repos} repo(s); backlog ${e.backlog})`);

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, runCli } from '../helpers/cli.js';
+import { commit, gitRepo } from '../helpers/git-repo.js';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+const until = async (check: () => boolean, ms = 15_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+/** The import edges of a repository, as "from -> to (label)". */
+function edges(root: string): string[] {
+  const db = new Database(join(process.env.LORE_HOME!, 'lore.db'), { readonly: true });
+  try {
+    const rows = db.prepare("SELECT source_path AS s, target_path AS t FROM relationships WHERE project_path = ? AND type = 'code_code' ORDER BY 1, 2").all(root) as { s: string; t: string }[];
+    return rows.map((r) => `${r.s} -> ${r.t}`);
+  } finally {
+    db.close();
+  }
+}
+
+describe('lore watch and the import graph (end to end)', () => {
+  it('sees a new import edge soon after a file is saved, and a new file once it is committed; SIGTERM stops it cleanly', async () => {
+    const repo = gitRepo({
+      'package.json': '{ "name": "app", "type": "module" }\n',
+      'src/a.ts': "export const a = 1;\n",
+      'src/b.ts': "export const b = 2;\n",
+      'node_modules/dep/index.js': 'module.exports = 1;\n',
+    });
+    expect(runCli(['index', '-q'], { cwd: repo }).code).toBe(0);
+    expect(edges(repo)).toEqual([]);
+    const child = spawn(process.execPath, [CLI, 'watch', '--verbose', '--poll', '200', '--debounce', '50'], { cwd: repo, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const explain = (err: Error) => {
+      throw new Error(`${err.message}\nwatch output:\n${out}\nedges: ${edges(repo).join(', ')}`);
+    };
+    await until(() => /nothing new|message|commit|re-parsed/.test(out));
+
+    // An unstaged edit: the edge is there within a few seconds (a child process parses the file).
+    const saved = Date.now();
+    writeFileSync(join(repo, 'src', 'a.ts'), "import { b } from './b.js';\nexport const a = b;\n");
+    await until(() => edges(repo).includes('src/a.ts -> src/b.ts'), 10_000);
+    expect(Date.now() - saved).toBeLessThan(10_000);
+    await until(() => /1 file re-parsed for the import graph/.test(out));
+
+    // A new directory of code arrives with a commit made behind the watcher's back.
+    commit(repo, { 'lib/c.ts': "import { a } from '../src/a.js';\nexport const c = a;\n" }, 'add c');
+    await until(() => edges(repo).includes('lib/c.ts -> src/a.ts'), 10_000).catch(explain);
+    // ...and lib/ is watched from then on.
+    writeFileSync(join(repo, 'lib', 'c.ts'), "import { b } from '../src/b.js';\nexport const c = b;\n");
+    await until(() => edges(repo).includes('lib/c.ts -> src/b.ts') && !edges(repo).includes('lib/c.ts -> src/a.ts'), 10_000).catch(explain);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/SIGTERM: stopping after the current batch/);
+    expect(out).toMatch(/stopped/);
+    expect(edges(repo)).toEqual(['lib/c.ts -> src/b.ts', 'src/a.ts -> src/b.ts']);
+  });
+});
