@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The executable. Kept tiny: `lore why` goes straight to its implementation; every other
+// The executable. Kept tiny: `lore why` and `lore index` go straight to their implementation; every other
 // command line loads the full parser (src/cli/main.ts).
 import { reportError } from './exit.js';
+import { fastIndexArgs } from './fast-index.js';
 import { fastWhyArgs } from './fast-path.js';
 
 // `lore sessions | head`: a closed pipe ends the output, not with a stack trace.
@@ -14,6 +15,11 @@ async function run(argv: string[]): Promise<void> {
   if (why) {
     const { runWhy } = await import('./commands/why.js');
     return runWhy(why);
+  }
+  const index = fastIndexArgs(argv);
+  if (index) {
+    const { runIndex } = await import('./commands/index-cmd.js');
+    return runIndex(index);
   }
   const { main } = await import('./main.js');
   return main(argv);
