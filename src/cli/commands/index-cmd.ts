@@ -4,7 +4,7 @@ import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '..
 import { stderrReporter } from '../progress.js';
 import { chatsLine } from './ingest.js';
 
-type IndexArgs = GlobalArgs & OutputArgs & { quiet?: boolean; wait?: boolean };
+export type IndexArgs = GlobalArgs & OutputArgs & { quiet?: boolean; wait?: boolean };
 
 export const indexCommand: CommandModule<GlobalArgs, IndexArgs> = {
   command: 'index',
@@ -13,30 +13,33 @@ export const indexCommand: CommandModule<GlobalArgs, IndexArgs> = {
     withJson(y)
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing but errors' })
       .option('wait', { type: 'boolean', describe: 'do everything now (line counts, patch-ids, import graph, vectors) instead of leaving a large backlog to the background worker' }) as never,
-  handler: async (args) => {
-    const started = Math.round(performance.now());
-    const ctx = await openRepoContext(args);
-    const opened = Math.round(performance.now());
-    const report = stderrReporter({ quiet: args.quiet });
-    try {
-      const r = await indexRepo(ctx, report, { wait: args.wait ?? false });
-      report.stop();
-      // performance.now() counts from the process start: `start` is Node's start-up and module loading.
-      const ms = { start: started, open: opened - started, ...r.ms, total: Math.round(performance.now()) };
-      if (args.json) printJson({ ...indexJson(ctx.repo.root, ctx.dbPath, r), importGraph: importGraphJson(r.graph), ms });
-      else if (!args.quiet) {
-        print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all) for ${ctx.repo.root}`);
-        print(importGraphLine(r.graph));
-        print(chatsLine(r.ingest));
-        const left = backgroundLine(r);
-        if (left) print(left);
-      }
-    } finally {
-      report.stop();
-      ctx.db.close();
-    }
-  },
+  handler: (args) => runIndex(args),
 };
+
+/** `lore index`: called by yargs, or straight from the command line (fast-index.ts). */
+export async function runIndex(args: IndexArgs): Promise<void> {
+  const started = Math.round(performance.now());
+  const ctx = await openRepoContext(args);
+  const opened = Math.round(performance.now());
+  const report = stderrReporter({ quiet: args.quiet });
+  try {
+    const r = await indexRepo(ctx, report, { wait: args.wait ?? false });
+    report.stop();
+    // performance.now() counts from the process start: `start` is Node's start-up and module loading.
+    const ms = { start: started, open: opened - started, ...r.ms, total: Math.round(performance.now()) };
+    if (args.json) printJson({ ...indexJson(ctx.repo.root, ctx.dbPath, r), importGraph: importGraphJson(r.graph), ms });
+    else if (!args.quiet) {
+      print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all) for ${ctx.repo.root}`);
+      print(importGraphLine(r.graph));
+      print(chatsLine(r.ingest));
+      const left = backgroundLine(r);
+      if (left) print(left);
+    }
+  } finally {
+    report.stop();
+    ctx.db.close();
+  }
+}
 
 type IndexRun = Awaited<ReturnType<typeof indexRepo>>;
 
