@@ -71,4 +71,32 @@ describe('lore watch and the import graph (end to end)', () => {
     expect(out).toMatch(/stopped/);
     expect(edges(repo)).toEqual(['lib/c.ts -> src/b.ts', 'src/a.ts -> src/b.ts']);
   });
+
+  it('stops cleanly on SIGTERM while a graph update runs, and a restart brings the graph up to date', async () => {
+    const repo = gitRepo({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 2;\n' });
+    expect(runCli(['index', '-q'], { cwd: repo }).code).toBe(0);
+    const start = () => {
+      const child = spawn(process.execPath, [CLI, 'watch', '--verbose', '--poll', '200', '--debounce', '20'], { cwd: repo, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      let out = '';
+      child.stdout!.on('data', (d) => (out += d));
+      child.stderr!.on('data', (d) => (out += d));
+      return { child, out: () => out, exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
+    };
+    const first = start();
+    await until(() => /nothing new/.test(first.out()));
+    writeFileSync(join(repo, 'src', 'a.ts'), "import { b } from './b.js';\nexport const a = b;\n");
+    await until(() => /code changed: .*a\.ts/.test(first.out()));
+    await new Promise((r) => setTimeout(r, 60)); // the batch has started: the graph worker is loading
+    first.child.kill('SIGTERM');
+    const code = await first.exited;
+    expect(code, first.out()).toBe(0);
+    expect(first.out()).toMatch(/stopped/);
+    expect(first.out()).not.toMatch(/lore: watch:/); // no error: the update finished or never started
+    const second = start();
+    await until(() => /nothing new|re-parsed/.test(second.out()));
+    expect(edges(repo)).toContain('src/a.ts -> src/b.ts');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
 });
