@@ -1,34 +1,51 @@
 /**
- * Entry point `lore watch` runs, and waits for, when code may have changed:
- * `node dist/graph-worker.js <repo dir> <db file>`. It updates the repository's import graph
- * (re-parsing only files whose hash changed) in a process of its own, so the TypeScript compiler
- * (~70 MB of RSS once loaded) never stays in the long-running watcher. Writes one JSON line (the
- * summary, GraphUpdate) to stdout for the watcher; an error goes to stderr with exit code 1.
+ * The import-graph worker `lore watch` forks (runGraphWorker): `node dist/graph-worker.js <db file>`
+ * with an IPC channel. For each `{ id, root }` it receives it updates that repository's import
+ * graph (re-parsing only files whose hash changed) and answers `{ id, result }` or `{ id, error }`.
+ * It runs in a process of its own so the TypeScript compiler (~70 MB of RSS once loaded) never
+ * stays in the long-running watcher, and it lingers a little after its last request, so a run of
+ * saves pays the compiler's load once; it exits when idle or when the watcher goes away.
  */
-import { openDb } from '../db/index.js';
+import { openDb, type Db } from '../db/index.js';
 import { findRepo } from '../git/index.js';
 import { updateImportGraph } from './import-graph.js';
 import type { GraphUpdate } from './run-graph-worker.js';
 
-async function main(dir: string, dbPath: string): Promise<void> {
-  const repo = await findRepo(dir);
-  const db = openDb(dbPath);
-  try {
-    const r = await updateImportGraph(db, repo);
-    const summary: GraphUpdate = { files: r.files, parsed: r.parsed.length, removed: r.removed.length, edges: r.edges, ms: r.ms };
-    process.stdout.write(JSON.stringify(summary) + '\n');
-  } finally {
-    db.close();
-  }
+interface Request {
+  id: number;
+  root: string;
 }
 
-const [dir, dbPath] = process.argv.slice(2);
-if (!dir || !dbPath) {
-  process.stderr.write('usage: graph-worker.js <repo dir> <db file>\n');
+const dbPath = process.argv[2];
+const idleMs = Number(process.argv[3] ?? 30_000);
+if (!dbPath || !process.send) {
+  process.stderr.write('graph-worker.js is started by lore watch (with an IPC channel): graph-worker.js <db file> [idle ms]\n');
   process.exitCode = 1;
 } else {
-  main(dir, dbPath).catch((err: unknown) => {
-    process.stderr.write(`${(err as Error)?.message ?? String(err)}\n`);
-    process.exitCode = 1;
+  let db: Db | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  const quit = () => {
+    db?.close();
+    process.exit(0);
+  };
+  const arm = () => {
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(quit, idleMs);
+  };
+  process.on('disconnect', quit);
+  process.on('message', (m: Request) => {
+    if (idle) clearTimeout(idle);
+    void (async () => {
+      try {
+        db ??= openDb(dbPath);
+        const r = await updateImportGraph(db, await findRepo(m.root));
+        const result: GraphUpdate = { files: r.files, parsed: r.parsed.length, removed: r.removed.length, edges: r.edges, ms: r.ms };
+        process.send!({ id: m.id, result });
+      } catch (err) {
+        process.send!({ id: m.id, error: (err as Error)?.message ?? String(err) });
+      }
+      arm();
+    })();
   });
+  arm();
 }

@@ -5,4 +5,4 @@ export { tryLock, lockHolder, isAlive, watchLockPath, watcherStatus, type Lock }
 export { embedPending, reindexVectors, type EmbedResult, type EmbedOptions } from './embed-vectors.js';
 export { updateImportGraph, importGraphIsCurrent, type ImportGraphResult, type ImportGraphOptions } from './import-graph.js';
 export { backlog, type Backlog } from './backlog.js';
-export { importGraphNeedsUpdate, runGraphWorker, type GraphUpdate } from './run-graph-worker.js';
+export { graphWorker, importGraphNeedsUpdate, type GraphUpdate, type GraphWorker, type GraphWorkerOptions } from './run-graph-worker.js';

@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { isCodeFile, isResolutionConfig, PARSER_VERSION, scanFiles } from '../code/index.js';
 import { loadCodeFiles, setGraphStamp, type Db } from '../db/index.js';
 import { defaultHookPaths, trackedFiles, workTreeStamp, type RepoInfo } from '../git/index.js';
 
-/** What one import-graph update did (the graph worker's output line). */
+/** What one import-graph update did (the graph worker's answer). */
 export interface GraphUpdate {
   /** TS/JS files in the graph. */
   files: number;
@@ -16,45 +16,87 @@ export interface GraphUpdate {
   ms: number;
 }
 
+export interface GraphWorker {
+  /** Updates one repository's import graph in the worker process; one request at a time. */
+  update(repo: RepoInfo): Promise<GraphUpdate>;
+  /** Lets the worker go (it finishes the update it may be running, then exits). */
+  close(): void;
+}
+
+export interface GraphWorkerOptions {
+  /** The worker exits after this long without a request (default 30 s). */
+  idleMs?: number;
+  /** A request that takes longer kills the worker (default 10 min). */
+  timeoutMs?: number;
+  /** The worker script (default dist/graph-worker.js beside the hook worker). */
+  worker?: string;
+}
+
 /**
- * Updates a repository's import graph in a short-lived child process (dist/graph-worker.js) and
- * waits for it: the long-running watcher never loads the TypeScript compiler. The child runs in
- * its own process group, so a Ctrl-C meant for the watcher lets it finish its one transaction
- * (the watcher stops after the current batch). Without a build (tests run from src/), it runs in
+ * Import-graph updates in a child process (dist/graph-worker.js), started on the first request and
+ * kept for `idleMs` after the last: the long-running watcher never loads the TypeScript compiler
+ * (~70 MB of RSS), and a run of saves pays its load once. The child has its own process group, so
+ * a Ctrl-C meant for the watcher lets the update finish (the watcher stops after its batch); it
+ * exits when the watcher disconnects or dies. Without a build (tests run from src/), updates run in
  * this process instead.
  */
-export async function runGraphWorker(db: Db, dbPath: string, repo: RepoInfo, options: { timeoutMs?: number; worker?: string } = {}): Promise<GraphUpdate> {
-  const worker = options.worker ?? join(dirname(defaultHookPaths().worker), 'graph-worker.js');
-  if (!existsSync(worker)) {
-    const { updateImportGraph } = await import('./import-graph.js');
-    const r = await updateImportGraph(db, repo);
-    return { files: r.files, parsed: r.parsed.length, removed: r.removed.length, edges: r.edges, ms: r.ms };
-  }
-  return new Promise<GraphUpdate>((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, repo.root, resolvePath(dbPath)], { cwd: repo.root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10 * 60_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
+export function graphWorker(db: Db, dbPath: string, options: GraphWorkerOptions = {}): GraphWorker {
+  const script = options.worker ?? join(dirname(defaultHookPaths().worker), 'graph-worker.js');
+  let child: ChildProcess | undefined;
+  let next = 0;
+  const waiting = new Map<number, { resolve: (u: GraphUpdate) => void; reject: (e: Error) => void }>();
+  const failAll = (err: Error) => {
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
+  const start = (): ChildProcess => {
+    const c = fork(script, [resolvePath(dbPath), String(options.idleMs ?? 30_000)], { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    c.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-2000)));
+    c.on('message', (m: { id: number; result?: GraphUpdate; error?: string }) => {
+      const w = waiting.get(m.id);
+      if (!w) return;
+      waiting.delete(m.id);
+      if (m.result) w.resolve(m.result);
+      else w.reject(new Error(m.error ?? 'graph worker: no result'));
     });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const line = out.trim().split('\n').pop();
-      if (code === 0 && line) {
-        try {
-          resolve(JSON.parse(line) as GraphUpdate);
-          return;
-        } catch {
-          // fall through: an unreadable line is a failure
-        }
+    c.on('error', (err) => failAll(err));
+    c.on('exit', (code, signal) => {
+      if (child === c) child = undefined;
+      const last = stderr.trim().split('\n').pop();
+      failAll(new Error(`graph worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}${last ? `: ${last}` : ''}`));
+    });
+    // An idle worker does not keep the watcher alive, nor the watcher it.
+    c.unref();
+    (c.channel as { unref?: () => void } | undefined)?.unref?.();
+    return c;
+  };
+  return {
+    update: async (repo) => {
+      if (!existsSync(script)) {
+        const { updateImportGraph } = await import('./import-graph.js');
+        const r = await updateImportGraph(db, repo);
+        return { files: r.files, parsed: r.parsed.length, removed: r.removed.length, edges: r.edges, ms: r.ms };
       }
-      reject(new Error(`import graph of ${repo.root}: ${err.trim().split('\n').pop() || (signal ? `worker killed by ${signal}` : `worker exited with code ${code}`)}`));
-    });
-  });
+      const c = (child ??= start());
+      const id = ++next;
+      return new Promise<GraphUpdate>((resolve, reject) => {
+        const timer = setTimeout(() => c.kill('SIGKILL'), options.timeoutMs ?? 10 * 60_000);
+        const done = <T>(f: (v: T) => void) => (v: T) => {
+          clearTimeout(timer);
+          f(v);
+        };
+        waiting.set(id, { resolve: done(resolve), reject: done(reject) });
+        c.send({ id, root: repo.root });
+      }).catch((err: Error) => {
+        throw new Error(`import graph of ${repo.root}: ${err.message}`);
+      });
+    },
+    close: () => {
+      if (child?.connected) child.disconnect();
+      child = undefined;
+    },
+  };
 }
 
 /**

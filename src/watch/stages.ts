@@ -3,13 +3,15 @@ import type { Embedder } from '../embed/index.js';
 import { silent, type Reporter } from '../events.js';
 import { findRepo } from '../git/index.js';
 import { ingest } from '../ingest/index.js';
-import { catchUp, embedPending, importGraphNeedsUpdate, runGraphWorker } from '../pipeline/index.js';
+import { catchUp, embedPending, graphWorker, importGraphNeedsUpdate } from '../pipeline/index.js';
 import type { WatchStages } from './watcher.js';
 
 export interface StageDeps {
   embedder: Embedder;
   /** The database file, for the import-graph worker process. */
   dbPath: string;
+  /** How long the import-graph worker waits for the next update before it exits (default 30 s). */
+  graphIdleMs?: number;
   env?: NodeJS.ProcessEnv;
   report?: Reporter;
   /** Vectors per batch round; the rest waits for the next round, so a batch stays short. */
@@ -19,6 +21,7 @@ export interface StageDeps {
 /** The real stages, the same ones `lore index` runs, for the watcher to call on what changed. */
 export function pipelineStages(db: Db, deps: StageDeps): WatchStages {
   const report = deps.report ?? silent;
+  const graph = graphWorker(db, deps.dbPath, deps.graphIdleMs !== undefined ? { idleMs: deps.graphIdleMs } : {});
   return {
     repoRoots: () => listRepos(db).map((r) => r.projectPath),
     repoInfo: async (root) => findRepo(root).catch(() => undefined),
@@ -38,6 +41,7 @@ export function pipelineStages(db: Db, deps: StageDeps): WatchStages {
     graphFiles: (root) => [...loadCodeFiles(db, root).keys()],
     // A stat per file decides; the update runs in a child process, so the compiler it loads
     // (~70 MB of RSS) leaves with it and the watcher stays small.
-    updateGraph: async (repo) => ((await importGraphNeedsUpdate(db, repo)) ? (await runGraphWorker(db, deps.dbPath, repo)).parsed : 0),
+    updateGraph: async (repo) => ((await importGraphNeedsUpdate(db, repo)) ? (await graph.update(repo)).parsed : 0),
+    close: () => graph.close(),
   };
 }

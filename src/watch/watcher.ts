@@ -24,6 +24,8 @@ export interface WatchStages {
   graphFiles(root: string): string[];
   /** Brings a repository's import graph up to date (only files whose hash changed are parsed). Returns files parsed. */
   updateGraph(repo: RepoInfo): Promise<number>;
+  /** Releases what the stages hold (the import-graph worker), after the last batch. */
+  close?(): void;
 }
 
 export type WatchEvent =
@@ -360,6 +362,7 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
       clearInterval(poll);
       if (timer) clearTimeout(timer);
       while (running) await running;
+      o.stages.close?.();
       await Promise.all(all.map((w) => w.close()));
     },
   };

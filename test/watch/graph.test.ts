@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,23 @@ const until = async (check: () => boolean, ms = 15_000) => {
     await new Promise((r) => setTimeout(r, 25));
   }
 };
+
+/** Pids of graph workers serving this test's database (Linux: /proc), or undefined elsewhere. */
+function graphWorkers(): number[] | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const db = join(process.env.LORE_HOME!, 'lore.db');
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return args.some((a) => a.endsWith('graph-worker.js')) && args.includes(db);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 /** The import edges of a repository, as "from -> to (label)". */
 function edges(root: string): string[] {
@@ -65,8 +82,10 @@ describe('lore watch and the import graph (end to end)', () => {
     writeFileSync(join(repo, 'lib', 'c.ts'), "import { b } from '../src/b.js';\nexport const c = b;\n");
     await until(() => edges(repo).includes('lib/c.ts -> src/b.ts') && !edges(repo).includes('lib/c.ts -> src/a.ts'), 10_000).catch(explain);
 
+    expect(graphWorkers()?.length ?? 1).toBe(1); // one worker served every update, and waits for the next
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    await until(() => (graphWorkers()?.length ?? 0) === 0, 5000); // and leaves with the watcher
     expect(out).toMatch(/SIGTERM: stopping after the current batch/);
     expect(out).toMatch(/stopped/);
     expect(edges(repo)).toEqual(['lib/c.ts -> src/b.ts', 'src/a.ts -> src/b.ts']);
