@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
-import { commit, gitRepo } from '../helpers/git-repo.js';
+import { commit, git, gitRepo } from '../helpers/git-repo.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -82,13 +82,23 @@ describe('lore watch and the import graph (end to end)', () => {
     writeFileSync(join(repo, 'lib', 'c.ts'), "import { b } from '../src/b.js';\nexport const c = b;\n");
     await until(() => edges(repo).includes('lib/c.ts -> src/b.ts') && !edges(repo).includes('lib/c.ts -> src/a.ts'), 10_000).catch(explain);
 
+    // A new file that is only staged (`git add` rewrites .git/index) joins the graph too.
+    await new Promise((r) => setTimeout(r, 1200)); // past the second look the watcher takes at a newly watched directory
+    const batches = () => (out.match(/\(\d+ ms; /g) ?? []).length;
+    const before = batches();
+    writeFileSync(join(repo, 'src', 'd.ts'), "import { a } from './a.js';\nexport const d = a;\n");
+    await until(() => /code changed: .*d\.ts/.test(out) && batches() > before); // untracked: nothing to do yet
+    expect(edges(repo)).not.toContain('src/d.ts -> src/a.ts');
+    git(repo, ['add', 'src/d.ts']);
+    await until(() => edges(repo).includes('src/d.ts -> src/a.ts'), 10_000).catch(explain);
+
     expect(graphWorkers()?.length ?? 1).toBe(1); // one worker served every update, and waits for the next
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     await until(() => (graphWorkers()?.length ?? 0) === 0, 5000); // and leaves with the watcher
     expect(out).toMatch(/SIGTERM: stopping after the current batch/);
     expect(out).toMatch(/stopped/);
-    expect(edges(repo)).toEqual(['lib/c.ts -> src/b.ts', 'src/a.ts -> src/b.ts']);
+    expect(edges(repo)).toEqual(['lib/c.ts -> src/b.ts', 'src/a.ts -> src/b.ts', 'src/d.ts -> src/a.ts']);
   });
 
   it('stops cleanly on SIGTERM while a graph update runs, and a restart brings the graph up to date', async () => {
