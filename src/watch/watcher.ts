@@ -61,7 +61,7 @@ function isGitStateFile(rel: string): boolean {
   return rel === 'HEAD' || rel === 'packed-refs' || rel.startsWith('refs/') || rel === 'logs/HEAD' || rel === 'lore/queue';
 }
 
-/** Directories of the git dir that hold that state (objects, hooks and the index are not watched). */
+/** Directories of the git dir that hold that state (objects, hooks and the rest are not descended into). */
 function isGitStateDir(rel: string): boolean {
   return rel === '' || rel === 'refs' || rel.startsWith('refs/') || rel === 'logs' || rel === 'lore';
 }
