@@ -14,7 +14,7 @@ import {
   type Db,
   type FileCommit,
 } from '../db/index.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineOutOfRangeError, UntrackedPathError } from '../errors.js';
 import { blameLine, gitRaw, lineCount, trackedFiles, type RepoInfo } from '../git/index.js';
@@ -115,6 +115,8 @@ export interface GraphInfo {
   isCode: boolean;
   /** True when the graph is known, nothing imports the file, and it is not an entry point. */
   unreferenced: boolean;
+  /** The file is no longer in the work tree (deleted): nothing can import it, and that says nothing about it. */
+  deleted: boolean;
 }
 
 export interface WhySummary {
@@ -230,7 +232,7 @@ export async function why(db: Db, repo: RepoInfo, target: Target, options: WhyOp
     importedBy: graph.importers ? graph.importers.length : null,
     text: '',
   };
-  summary.text = summaryText(summary, origin, graph.isCode);
+  summary.text = summaryText(summary, origin, graph.isCode, graph.deleted ? (changes[0]?.status === 'D' ? changes[0].date : '') : null);
   return {
     schema: 'lore.why/2',
     project,
@@ -248,7 +250,8 @@ export async function why(db: Db, repo: RepoInfo, target: Target, options: WhyOp
   };
 }
 
-function summaryText(s: WhySummary, origin: CommitInfo | null, isCode: boolean): string {
+/** `deleted`: null for a file in the work tree, else the date of the commit that deleted it ('' when not committed yet). */
+function summaryText(s: WhySummary, origin: CommitInfo | null, isCode: boolean, deleted: string | null): string {
   const parts: string[] = [];
   if (origin) {
     const by = s.createdBy ? `by "${oneLine(s.createdBy.text, 70)}"${s.createdBy.tool ? ` (${s.createdBy.tool})` : ''}` : 'with no recorded request';
@@ -259,7 +262,8 @@ function summaryText(s: WhySummary, origin: CommitInfo | null, isCode: boolean):
   if (s.changedTimes === 0) parts.push('never changed since');
   else if (s.changedByRequests === 0) parts.push(`changed ${times(s.changedTimes)}, no recorded request`);
   else parts.push(`changed ${times(s.changedTimes)} by ${s.changedByRequests} request${s.changedByRequests === 1 ? '' : 's'}`);
-  if (!isCode) return parts.join('; ');
+  if (deleted !== null) parts.push(deleted ? `deleted ${deleted.slice(0, 10)}` : 'deleted from the work tree');
+  if (!isCode || deleted !== null) return parts.join('; ');
   parts.push(s.importedBy === null ? 'importers unknown (no import graph yet)' : s.importedBy === 0 ? 'imported by no file' : `imported by ${s.importedBy} file${s.importedBy === 1 ? '' : 's'}`);
   return parts.join('; ');
 }
@@ -315,7 +319,8 @@ function graphInfo(db: Db, project: string, path: string, lookup: GraphLookup, e
   const importers = lookup.importersOf(db, project, path);
   const entryPoint = entryPoints.includes(path) || ENTRY.some((re) => re.test(path));
   const isCode = /\.[cm]?[jt]sx?$/.test(path);
-  return { imports, importers, entryPoint, isCode, unreferenced: importers !== null && importers.length === 0 && !entryPoint && isCode };
+  const deleted = !existsSync(join(project, path));
+  return { imports, importers, entryPoint, isCode, unreferenced: !deleted && importers !== null && importers.length === 0 && !entryPoint && isCode, deleted };
 }
 
 /**

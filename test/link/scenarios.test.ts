@@ -42,7 +42,7 @@ describe('link scenarios in the real Claude Code and Codex formats', () => {
       ['We chose plain env parsing instead of a config library because the app reads one variable.', 'codex'],
     ]);
     expect(config.changes.map((c: { requests: unknown[] }) => c.requests.length)).toEqual([0, 1]);
-    expect(strings.graph).toEqual({ imports: [], importers: ['src/slug-cache.ts', 'test/strings.test.ts'], entryPoint: false, isCode: true, unreferenced: false });
+    expect(strings.graph).toEqual({ imports: [], importers: ['src/slug-cache.ts', 'test/strings.test.ts'], entryPoint: false, isCode: true, unreferenced: false, deleted: false });
     expect(config.graph.unreferenced).toBe(true);
     expect(config.summary.text).toBe(`created 2026-05-04 by "${s.prompts.P3}" (codex); changed once, no recorded request; imported by no file`);
 

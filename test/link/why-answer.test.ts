@@ -44,7 +44,7 @@ describe('lore why, full answer', () => {
     expect(j.decisions.map((d: { sentence: string }) => d.sentence)).toEqual(['I will use a template string rather than concatenation because it reads better.']);
     expect(j.learnings.map((l: { content: string; stale: boolean }) => [l.content, l.stale])).toEqual([['greet must stay pure', false]]);
     expect(j.summary).toMatchObject({ changedTimes: 1, changedByRequests: 0, importedBy: null });
-    expect(j.graph).toEqual({ imports: null, importers: null, entryPoint: false, isCode: true, unreferenced: false });
+    expect(j.graph).toEqual({ imports: null, importers: null, entryPoint: false, isCode: true, unreferenced: false, deleted: false });
   });
 
   it('lists learnings, and says so when a file has none', () => {
@@ -70,7 +70,7 @@ describe('lore why, full answer', () => {
     expect(a).toContain('Imports 0 · imported by 1: src/b.ts');
     expect(runCli(['why', 'src/lonely.ts'], { cwd: dir }).stdout).toContain('Imports 0 · nothing imports this file');
     const cli = JSON.parse(runCli(['why', 'src/cli.ts', '--json'], { cwd: dir }).stdout);
-    expect(cli.graph).toEqual({ imports: ['src/b.ts'], importers: [], entryPoint: true, isCode: true, unreferenced: false });
+    expect(cli.graph).toEqual({ imports: ['src/b.ts'], importers: [], entryPoint: true, isCode: true, unreferenced: false, deleted: false });
   });
 
   it('keeps to one screen: the newest ten changes, and how to see the rest', () => {

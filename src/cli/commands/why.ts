@@ -113,7 +113,7 @@ export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
     for (const c of shown) printCommit(c, o, false);
     if (shown.length < later.length) print(`  ${dim(`… ${later.length - shown.length} older change${later.length - shown.length === 1 ? '' : 's'}: lore why ${r.file} --all`)}`);
   }
-  if (r.graph.isCode) {
+  if (r.graph.isCode && !r.graph.deleted) {
     print();
     print(graphLine(r));
   }
