@@ -2,8 +2,7 @@
 // The executable. Kept tiny: `lore why` and `lore index` go straight to their implementation; every other
 // command line loads the full parser (src/cli/main.ts).
 import { reportError } from './exit.js';
-import { fastIndexArgs } from './fast-index.js';
-import { fastWhyArgs } from './fast-path.js';
+import { fastIndexArgs, fastWhyArgs } from './fast-path.js';
 
 // `lore sessions | head`: a closed pipe ends the output, not with a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

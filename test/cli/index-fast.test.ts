@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fastIndexArgs } from '../../src/cli/fast-index.js';
+import { fastIndexArgs } from '../../src/cli/fast-path.js';
 import { runCli } from '../helpers/cli.js';
 import { gitRepo } from '../helpers/git-repo.js';
 import { mkdtempSync, realpathSync } from 'node:fs';

@@ -16,7 +16,7 @@ export const indexCommand: CommandModule<GlobalArgs, IndexArgs> = {
   handler: (args) => runIndex(args),
 };
 
-/** `lore index`: called by yargs, or straight from the command line (fast-index.ts). */
+/** `lore index`: called by yargs, or straight from the command line (fast-path.ts). */
 export async function runIndex(args: IndexArgs): Promise<void> {
   const started = Math.round(performance.now());
   const ctx = await openRepoContext(args);
