@@ -29,11 +29,7 @@ export async function runIndex(args: IndexArgs): Promise<void> {
     const ms = { start: started, open: opened - started, ...r.ms, total: Math.round(performance.now()) };
     if (args.json) printJson({ ...indexJson(ctx.repo.root, ctx.dbPath, r), importGraph: importGraphJson(r.graph), ms });
     else if (!args.quiet) {
-      print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all) for ${ctx.repo.root}`);
-      print(importGraphLine(r.graph));
-      print(chatsLine(r.ingest));
-      const left = backgroundLine(r);
-      if (left) print(left);
+      printIndexRun(r, ` for ${ctx.repo.root}`);
     }
   } finally {
     report.stop();
@@ -42,6 +38,15 @@ export async function runIndex(args: IndexArgs): Promise<void> {
 }
 
 type IndexRun = Awaited<ReturnType<typeof indexRepo>>;
+
+/** What `lore index` and `lore init` print about a run: commits, import graph, chats, what waits. */
+export function printIndexRun(r: IndexRun, where = ''): void {
+  print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all)${where}`);
+  print(importGraphLine(r.graph));
+  print(chatsLine(r.ingest));
+  const left = backgroundLine(r);
+  if (left) print(left);
+}
 
 /** The `--json` shape of `lore index` (docs/json.md). */
 export function indexJson(project: string, database: string, r: IndexRun) {

@@ -1,9 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { indexRepo, openRepoContext } from '../context.js';
-import { backgroundLine, importGraphJson, importGraphLine } from './index-cmd.js';
+import { importGraphJson, printIndexRun } from './index-cmd.js';
 import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
-import { chatsLine } from './ingest.js';
 import { renderHookStatus } from './hook.js';
 
 type InitArgs = GlobalArgs & OutputArgs & { hooks?: boolean };
@@ -27,11 +26,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       }
       print(`database  ${ctx.dbPath}`);
       if (hooks.length > 0) renderHookStatus(hooks);
-      print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all)`);
-      print(importGraphLine(g));
-      print(chatsLine(r.ingest));
-      const left = backgroundLine(r);
-      if (left) print(left);
+      printIndexRun(r);
     } finally {
       report.stop();
       ctx.db.close();
