@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isRecord, parseJson, previousStamp, stampOf, wholeFileCursor, unreadable } from './file-state.js';
+import { isRecord, parseJson, readWhenChanged } from './file-state.js';
 import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { baseName, findFiles } from './walk.js';
 
@@ -89,25 +89,18 @@ function indexedCreatedAt(file: string, sessionId: string): string | undefined {
 }
 
 async function* readSession(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  const stamp = stampOf([file]);
-  if (from && previousStamp(from) === stamp) {
-    yield { kind: 'checkpoint', cursor: from };
+  const read = readWhenChanged(file, from);
+  if ('kind' in read) {
+    yield read;
     return;
   }
-  let raw: string;
-  let mtime: string;
-  try {
-    raw = readFileSync(file, 'utf8');
-    mtime = statSync(file).mtime.toISOString();
-  } catch (err) {
-    yield unreadable(err);
-    return;
-  }
-  const parsed = parseJson(raw);
+  const done: SourceRecord = { kind: 'checkpoint', cursor: read.cursor };
+  const mtime = new Date(read.cursor.mtimeMs).toISOString();
+  const parsed = parseJson(read.text);
   const s = parsed.ok ? parsed.value : undefined;
   if (!parsed.ok || !isRecord(s) || typeof s.sessionId !== 'string' || !Array.isArray(s.history)) {
     yield { kind: 'skip', reason: parsed.ok ? 'not a Continue session (no sessionId or history)' : `invalid JSON: ${parsed.error}` };
-    yield { kind: 'checkpoint', cursor: wholeFileCursor(file, stamp) };
+    yield done;
     return;
   }
   const sid = `${TOOL}:${s.sessionId}`;
@@ -207,5 +200,5 @@ async function* readSession(file: string, from: Cursor | undefined): AsyncGenera
       }
     }
   }
-  yield { kind: 'checkpoint', cursor: wholeFileCursor(file, stamp) };
+  yield done;
 }

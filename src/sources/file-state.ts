@@ -110,10 +110,23 @@ export function openResume(file: string, from: Cursor | undefined): ResumePoint 
   }
 }
 
-/** A whole file's text, or the skip record saying why it cannot be read. */
-export function readTextOrSkip(file: string): string | SourceRecord {
+/** A whole file's text, read because its stamp changed, and the cursor its last checkpoint stores. */
+export interface ChangedText {
+  text: string;
+  cursor: Cursor;
+}
+
+/**
+ * A whole file re-read only when the stamp of `stampPaths` (default: the file) moved since `from`:
+ * its text and final cursor, or the one record to yield instead: `from` again as the checkpoint
+ * when nothing changed, the skip record when the file cannot be read.
+ */
+export function readWhenChanged(file: string, from: Cursor | undefined, stampPaths: string[] = [file]): ChangedText | SourceRecord {
+  const stamp = stampOf(stampPaths);
+  if (from && previousStamp(from) === stamp) return { kind: 'checkpoint', cursor: from };
   try {
-    return readFileSync(file, 'utf8');
+    const text = readFileSync(file, 'utf8');
+    return { text, cursor: wholeFileCursor(file, stamp) };
   } catch (err) {
     return unreadable(err);
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { isRecord, parseJson, previousStamp, stampOf, wholeFileCursor, openResume, readTextOrSkip, unreadable, type ResumePoint } from './file-state.js';
+import { isRecord, parseJson, openResume, readWhenChanged, unreadable, type ResumePoint } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import type { Cursor, FileEditRecord, MessageRecord, SessionRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { baseName, findFiles } from './walk.js';
@@ -288,26 +288,22 @@ function firstPrompt(rec: Record<string, unknown>): string | undefined {
 
 /** Legacy `.json`: the whole ConversationRecord, rewritten on every change: re-read when it changes. */
 async function* readWholeRecord(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  const stamp = stampOf([file]);
-  if (from && previousStamp(from) === stamp) {
-    yield { kind: 'checkpoint', cursor: from };
+  const read = readWhenChanged(file, from);
+  if ('kind' in read) {
+    yield read;
     return;
   }
-  const text = readTextOrSkip(file);
-  if (typeof text !== 'string') {
-    yield text;
-    return;
-  }
-  const parsed = parseJson(text);
+  const done: SourceRecord = { kind: 'checkpoint', cursor: read.cursor };
+  const parsed = parseJson(read.text);
   if (!parsed.ok) {
     yield { kind: 'skip', reason: `invalid JSON: ${parsed.error}` };
-    yield { kind: 'checkpoint', cursor: wholeFileCursor(file, stamp) };
+    yield done;
     return;
   }
   const rec = parsed.value;
   if (!isRecord(rec) || typeof rec.sessionId !== 'string' || !Array.isArray(rec.messages)) {
     yield { kind: 'skip', reason: 'not a Gemini conversation record (no sessionId or messages)' };
-    yield { kind: 'checkpoint', cursor: wholeFileCursor(file, stamp) };
+    yield done;
     return;
   }
   const info: SessionInfo = { sessionId: rec.sessionId };
@@ -327,7 +323,7 @@ async function* readWholeRecord(file: string, from: Cursor | undefined): AsyncGe
     if (m.type === 'user') promptId = `${conv.sid}:${m.id as string}`;
     yield* conv.convert(m, promptId);
   }
-  yield { kind: 'checkpoint', cursor: wholeFileCursor(file, stamp) };
+  yield done;
 }
 
 function applyMeta(info: SessionInfo, v: Record<string, unknown>): void {
@@ -454,20 +450,17 @@ async function* replayFrom(file: string, resume: ResumePoint, saved: ReplayState
 async function* readLogs(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
   const projectDir = projectDirOf(file);
   const chatsDir = join(projectDir, 'chats');
-  const stamp = stampOf([file, chatsDir]);
-  if (from && previousStamp(from) === stamp) {
-    yield { kind: 'checkpoint', cursor: from };
+  // A chat file appearing or going changes which sessions the prompt log stands in for.
+  const read = readWhenChanged(file, from, [file, chatsDir]);
+  if ('kind' in read) {
+    yield read;
     return;
   }
-  const text = readTextOrSkip(file);
-  if (typeof text !== 'string') {
-    yield text;
-    return;
-  }
-  const parsed = parseJson(text);
+  const done: SourceRecord = { kind: 'checkpoint', cursor: read.cursor };
+  const parsed = parseJson(read.text);
   if (!parsed.ok || !Array.isArray(parsed.value)) {
     yield { kind: 'skip', reason: parsed.ok ? 'logs.json is not an array' : `invalid JSON: ${parsed.error}` };
-    yield { kind: 'checkpoint', cursor: wholeFileCursor(file, stamp) };
+    yield done;
     return;
   }
   // Sessions with a chat file are read from it (it has the answers too).
@@ -503,5 +496,5 @@ async function* readLogs(file: string, from: Cursor | undefined): AsyncGenerator
     out.push({ kind: 'message', message: { id: `${sid}:log-${key}`, sessionId: sid, role: 'user', kind: 'prompt', content: e.message, ...(ts ? { createdAt: ts } : {}) } });
   }
   yield* out;
-  yield { kind: 'checkpoint', cursor: wholeFileCursor(file, stamp) };
+  yield done;
 }
