@@ -110,6 +110,22 @@ describe('gemini adapter on the real files', () => {
     const again = await readAll(gemini, join(dir, 'logs.json'), r.cursor);
     expect(again.messages.size).toBe(0);
   });
+
+  it('reads logs.json again when a chat file appears, though logs.json itself is unchanged', async () => {
+    const home = tempDir();
+    const dir = join(home, '.gemini/tmp/p1');
+    mkdirSync(join(dir, 'chats'), { recursive: true });
+    const entry = (sessionId: string, messageId: number, message: string): unknown => ({ sessionId, messageId, type: 'user', message, timestamp: '2026-01-01T00:00:00.000Z' });
+    writeFileSync(join(dir, 'logs.json'), JSON.stringify([entry('aaaaaaaa-1', 0, 'first'), entry('bbbbbbbb-2', 0, 'second')]));
+    const r = await readAll(gemini, join(dir, 'logs.json'));
+    expect([...r.sessions.keys()]).toEqual(['gemini:aaaaaaaa-1', 'gemini:bbbbbbbb-2']);
+    const same = await readAll(gemini, join(dir, 'logs.json'), r.cursor);
+    expect(same.records.map((x) => x.kind)).toEqual(['checkpoint']);
+    writeFileSync(join(dir, 'chats/session-2026-01-01T00-00-aaaaaaaa.jsonl'), metaLine('aaaaaaaa-1'));
+    const again = await readAll(gemini, join(dir, 'logs.json'), r.cursor);
+    expect([...again.sessions.keys()]).toEqual(['gemini:bbbbbbbb-2']);
+    expect([...again.messages.values()].map((m) => m.content)).toEqual(['second']);
+  });
 });
 
 describe('gemini adapter reading incrementally', () => {
