@@ -254,8 +254,9 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
   // A SQLite store (Cursor, OpenCode) in WAL mode commits into `<file>-wal` and leaves the main
   // file as it was until a checkpoint: the WAL counts in the stat stamp. Its header's change
   // counter moves on every write, so the head hash says nothing: the adapter keeps its own state.
-  // (Transcripts in text formats are never stores: their check stays a single stat.)
-  const isStore = !/\.(jsonl|json|md|txt)$/i.test(file) && isSqliteFile(file);
+  // (Transcripts in text formats, Aider's `.aider.input.history` among them, and directories are
+  // never stores: their check stays a single stat.)
+  const isStore = st.isFile() && !/\.(jsonl|json|md|txt|history)$/i.test(file) && isSqliteFile(file);
   const wal = isStore ? statOrUndefined(`${file}-wal`) : undefined;
   const mtimeMs = Math.trunc(Math.max(st.mtimeMs, wal?.mtimeMs ?? 0));
   const size = st.size + (wal?.size ?? 0);

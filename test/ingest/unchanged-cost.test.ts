@@ -1,0 +1,45 @@
+import * as fs from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { run, tmpDb, tmpDir } from '../helpers/ingest.js';
+
+// Every synchronous file-system call the ingest makes, spied on, so a test can say what an
+// unchanged transcript costs: `lore why` runs the ingest first whenever no watcher is running.
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  const spied: Record<string, unknown> = { ...real };
+  for (const name of ['statSync', 'lstatSync', 'openSync', 'readFileSync', 'readdirSync', 'existsSync'] as const) spied[name] = vi.fn(real[name]);
+  return { ...spied, default: spied };
+});
+
+const SPIED = ['statSync', 'lstatSync', 'openSync', 'readFileSync', 'readdirSync', 'existsSync'] as const;
+
+/** The spied calls made on `path` (or on a name beside it, such as `<path>-wal`), in order. */
+function callsOn(path: string): string[] {
+  const calls: Array<{ name: string; order: number }> = [];
+  for (const name of SPIED) {
+    const spy = vi.mocked(fs[name] as (...a: unknown[]) => unknown);
+    spy.mock.calls.forEach((args, i) => {
+      if (typeof args[0] === 'string' && args[0].startsWith(path)) calls.push({ name, order: spy.mock.invocationCallOrder[i]! });
+    });
+  }
+  return calls.sort((a, b) => a.order - b.order).map((c) => c.name);
+}
+
+afterEach(() => vi.clearAllMocks());
+
+describe('ingest of unchanged transcripts', () => {
+  it('costs one stat for an Aider input history (no look inside for a SQLite header)', async () => {
+    const { db } = tmpDb();
+    const file = join(tmpDir(), '.aider.input.history');
+    writeFileSync(file, '\n# 2026-01-01 10:00:00.000000\n+add a test\n');
+    const first = await run(db, { sources: ['aider'], paths: [file] });
+    expect(first.result.sources[0]!.filesRead).toBe(1);
+    vi.clearAllMocks();
+    const again = await run(db, { sources: ['aider'], paths: [file] });
+    expect(again.result.sources[0]!.filesRead).toBe(0);
+    expect(callsOn(file)).toEqual(['statSync']);
+    db.close();
+  });
+});
