@@ -251,6 +251,10 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
     return;
   }
   const prev = ctx.cursors.get(file);
+  // A directory (OpenCode's legacy storage/message/<session>) keeps its mtime when a part is added
+  // elsewhere in the tree or a message file is rewritten in place: its stat says nothing, the
+  // adapter's stamp of the files in it decides, and handing back `from` says nothing changed.
+  const isDir = st.isDirectory();
   // A SQLite store (Cursor, OpenCode) in WAL mode commits into `<file>-wal` and leaves the main
   // file as it was until a checkpoint: the WAL counts in the stat stamp. Its header's change
   // counter moves on every write, so the head hash says nothing: the adapter keeps its own state.
@@ -260,7 +264,7 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
   const wal = isStore ? statOrUndefined(`${file}-wal`) : undefined;
   const mtimeMs = Math.trunc(Math.max(st.mtimeMs, wal?.mtimeMs ?? 0));
   const size = st.size + (wal?.size ?? 0);
-  if (prev && prev.size === size && prev.mtimeMs === mtimeMs) return; // stat-only: unchanged
+  if (!isDir && prev && prev.size === size && prev.mtimeMs === mtimeMs) return; // stat-only: unchanged
 
   let from: Cursor | undefined;
   if (prev && prev.offset <= st.size && (isStore || headMatches(file, prev.headHash))) {
@@ -268,8 +272,7 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
     if (full) from = { offset: full.offset, size: full.size, mtimeMs: full.mtimeMs, headHash: full.headHash ?? undefined, state: full.state };
   }
   // else: new, truncated or rewritten: read it again whole; deterministic ids make that idempotent.
-  const headHash = hashHead(file, Math.min(HEAD_BYTES, st.size));
-  summary.filesRead++;
+  const headHash = isDir ? undefined : hashHead(file, Math.min(HEAD_BYTES, st.size));
 
   const sessions = ctx.sessions;
   const touched = new Set<string>();
@@ -350,6 +353,7 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
           if (warned++ < WARNINGS_PER_FILE) report({ type: 'warning', message: `skipped: ${rec.reason}`, file, line: rec.line });
           break;
         case 'checkpoint':
+          if (isDir && rec.cursor === from) break;
           // size -1 until the read completes: a run killed mid-file must not look "unchanged" to the
           // stat-only check next time (the file's size and mtime have not moved).
           cursor = { path: file, source: adapter.id, size: -1, mtimeMs, offset: rec.cursor.offset, headHash, state: rec.cursor.state, skipped };
@@ -360,6 +364,8 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
           break;
       }
     }
+    if (!cursor && isDir && from) return; // `from` handed back: no file in it changed
+    summary.filesRead++;
     if (!cursor) cursor = { path: file, source: adapter.id, size, mtimeMs, offset: 0, headHash, skipped };
     else cursor = { ...cursor, size, skipped };
     ctx.batch.cursors.set(file, cursor);
@@ -370,6 +376,7 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
     // Unreadable (permission denied), locked or corrupt: keep what was read, keep the old cursor.
     const e = err as NodeJS.ErrnoException;
     const reason = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'SQLITE_BUSY' ? 'store is locked' : `cannot read: ${e.message}`;
+    summary.filesRead++;
     warnSkip(ctx, summary, file, undefined, reason);
     for (const id of touched) ctx.batch.finish.add(id);
     try {

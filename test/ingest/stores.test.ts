@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import type { Cursor, SourceAdapter } from '../../src/sources/index.js';
 import { count, run, tmpDb, tmpDir } from '../helpers/ingest.js';
 
 const OPENCODE_DB = join(process.cwd(), '../shared/fixtures/real/opencode/git-ai/opencode-sqlite/opencode.db');
+const OPENCODE_STORAGE = join(process.cwd(), '../shared/fixtures/real/opencode/git-ai/opencode-storage');
 
 /** The OpenCode adapter, recording the cursor each read starts from. */
 function spy(): { adapter: SourceAdapter; froms: Array<Cursor | undefined> } {
@@ -57,6 +58,26 @@ describe('ingest of SQLite stores', () => {
     // Only the session that changed was read again.
     expect(result.sources[0]).toMatchObject({ sessions: 1, messages: 1 });
     expect(count(db, 'SELECT count(*) AS n FROM sessions')).toBe(2);
+    db.close();
+  });
+});
+
+describe("ingest of OpenCode's legacy storage tree", () => {
+  it('sees a part added to a message already read, though the session directory did not change', async () => {
+    const { db } = tmpDb();
+    const data = tmpDir('lore-opencode-');
+    cpSync(OPENCODE_STORAGE, join(data, 'storage'), { recursive: true });
+    const env = { ...process.env, OPENCODE_DATA_DIR: data };
+    const first = await run(db, { sources: ['opencode'], env });
+    expect(first.result.sources[0]).toMatchObject({ files: 1, filesRead: 1 });
+    const same = await run(db, { sources: ['opencode'], env });
+    expect(same.result.sources[0]).toMatchObject({ files: 1, filesRead: 0 });
+    // OpenCode writes a message's parts under storage/part/<messageID>/, beside the session's dir.
+    const part = { type: 'text', id: 'prt-005', messageID: 'msg-assistant-001', text: 'written after the first ingest' };
+    writeFileSync(join(data, 'storage/part/msg-assistant-001/prt-005.json'), JSON.stringify(part));
+    const { result } = await run(db, { sources: ['opencode'], env });
+    expect(result.sources[0]).toMatchObject({ files: 1, filesRead: 1 });
+    expect(count(db, "SELECT count(*) AS n FROM messages WHERE content LIKE '%written after the first ingest%'")).toBe(1);
     db.close();
   });
 });
