@@ -135,15 +135,6 @@ export function decisionsForPaths(db: Db, project: string, paths: string[]): Dec
   ).map(toDecision);
 }
 
-/** Decisions whose message is one of `messageIds` (the ones this run found). */
-export function decisionsOfMessages(db: Db, messageIds: string[]): DecisionRow[] {
-  const stmt = db.prepare(
-    `SELECT r.id, r.session_id, r.source_path, r.target_path, r.label, r.metadata, m.created_at, s.source FROM relationships r
-       LEFT JOIN messages m ON m.id = substr(r.source_path, 5) LEFT JOIN sessions s ON s.id = r.session_id
-      WHERE r.type = 'code_decision' AND r.source_path = ?`,
-  );
-  return messageIds.flatMap((id) => (stmt.all(`msg:${id}`) as RawDecision[]).map(toDecision));
-}
 
 export interface PriorArtCandidate {
   ref: string; // msg:<id> | learning:<id> | commit:<sha>

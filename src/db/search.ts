@@ -269,10 +269,6 @@ function linkedByRelationship(db: Db, node: string): { p: string }[] {
     .all(node, node) as { p: string }[];
 }
 
-/** The highest message rowid: a cheap way to tell how many messages a stage added. */
-export function messagesHighWater(db: Db): number {
-  return (db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM messages').get() as { n: number }).n;
-}
 
 /** messages.metadata.kind of each message id (for ranking priors). */
 export function messageKinds(db: Db, ids: string[]): Map<string, string> {

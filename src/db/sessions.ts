@@ -428,15 +428,7 @@ export function sessionEdits(db: Db, sessionId: string): StoredEdit[] {
   return (stmt(db, 'SELECT * FROM file_edits WHERE session_id = ? ORDER BY coalesce(created_at, \'\'), rowid').all(sessionId) as RawEdit[]).map(toEdit);
 }
 
-/** Edits of one repo-relative path in a project, oldest first (for linking and `why`). */
-export function fileEditsForPath(db: Db, projectPath: string, path: string): StoredEdit[] {
-  return (stmt(db, 'SELECT * FROM file_edits WHERE project_path = ? AND path = ? ORDER BY coalesce(created_at, \'\'), rowid').all(projectPath, path) as RawEdit[]).map(toEdit);
-}
 
-/** Edits in a project made in a time window (ISO bounds, inclusive), oldest first. */
-export function fileEditsBetween(db: Db, projectPath: string, from: string, to: string): StoredEdit[] {
-  return (stmt(db, 'SELECT * FROM file_edits WHERE project_path = ? AND created_at BETWEEN ? AND ? ORDER BY created_at, rowid').all(projectPath, from, to) as RawEdit[]).map(toEdit);
-}
 
 /** The project a stored session belongs to, if it is stored. */
 export function sessionProject(db: Db, id: string): string | undefined {

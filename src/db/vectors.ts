@@ -160,10 +160,6 @@ export function storeVectors(db: Db, kind: VectorKind, items: PendingItem[], vec
   }).immediate();
 }
 
-/** Number of stored vectors. */
-export function countVectors(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM vector_items').get() as { n: number }).n;
-}
 
 /** The k stored items nearest to `vector`, exact cosine, among the newest BUCKETS_SEARCHED partitions. */
 export function nearestItems(db: Db, vector: Float32Array, k: number): NearItem[] {
