@@ -29,8 +29,8 @@ export interface CatchUpOptions {
    * Interactive commands pass a small number and start the worker for the rest (startWorker).
    */
   enrichLimit?: number;
-  /** Read AI chat transcripts too (default true). */
-  chats?: boolean;
+  /** Read AI chat transcripts too (default true); a list: only those sources. */
+  chats?: boolean | string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -68,7 +68,7 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent,
   const details = await enrichCommits(db, repo, { report, ...(options.enrichLimit !== undefined ? { limit: options.enrichLimit } : {}) });
   const detailsMs = lap();
   // Chats of every detected source (one database serves every repository), after the commits.
-  const chats = options.chats === false ? undefined : await ingest(db, { report, env: options.env });
+  const chats = options.chats === false ? undefined : await ingest(db, { report, env: options.env, ...(Array.isArray(options.chats) ? { sources: options.chats } : {}) });
   const chatsMs = lap();
   // Linking runs last: it needs the commits and the chats stored above.
   const link = await linkRepo(db, repo, report);

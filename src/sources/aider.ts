@@ -54,6 +54,7 @@ interface AiderState {
 export const aider: SourceAdapter = {
   id: 'aider',
   name: 'Aider',
+  inRepository: true,
 
   async locate(env: SourceEnv): Promise<string[]> {
     const out: string[] = [];

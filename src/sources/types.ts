@@ -102,6 +102,11 @@ export interface SourceAdapter {
    * files sit below each. Optional: roots the watcher does not know otherwise.
    */
   watchRoots?(env: SourceEnv): Array<{ path: string; depth: number }>;
+  /**
+   * Its transcripts live inside repositories (Aider's history files), where `lore watch` does not
+   * follow them live: commands read them even while a watcher runs.
+   */
+  inRepository?: boolean;
   /** Whether `path` is one of this adapter's files (for `lore ingest PATH`). */
   matches(path: string): boolean;
   /** Reads from `from` (undefined: from the start). Must never throw for bad data: yield 'skip'. */

@@ -71,7 +71,7 @@ describe('lore why through the fast path', () => {
     expect(runCli(['why', 'a.ts'], { cwd: repo, env }).code).toBe(0);
   });
 
-  it('leaves the chats to a running `lore watch`, and reads them itself when none runs', async () => {
+  it('leaves the chats to a running `lore watch` (but for Aider\'s, inside the repository), and reads them all when none runs', async () => {
     const home = mkdtempSync(join(tmpdir(), 'lore-fast-'));
     const env = { LORE_HOME: join(home, 'lore'), CLAUDE_CONFIG_DIR: join(home, 'claude') };
     const repo = gitRepo({ 'a.ts': 'a\n' });
@@ -79,10 +79,12 @@ describe('lore why through the fast path', () => {
     mkdirSync(join(env.CLAUDE_CONFIG_DIR, 'projects', 'x'), { recursive: true });
     copyFileSync(FIXTURE, join(env.CLAUDE_CONFIG_DIR, 'projects', 'x', 'session.jsonl'));
     const dbPath = join(env.LORE_HOME, 'lore.db');
-    const sessions = (): number => {
+    // Aider keeps its history inside the repository, where the watcher does not look.
+    writeFileSync(join(repo, '.aider.chat.history.md'), '\n# aider chat started at 2026-01-01 10:00:00\n\n#### add a comment to a.ts\n\nDone.\n');
+    const sessions = (source = 'claude-code'): number => {
       const db = openDb(dbPath);
       try {
-        return (db.prepare("SELECT count(*) AS n FROM sessions WHERE source = 'claude-code'").get() as { n: number }).n;
+        return (db.prepare('SELECT count(*) AS n FROM sessions WHERE source = ?').get(source) as { n: number }).n;
       } finally {
         db.close();
       }
@@ -93,6 +95,7 @@ describe('lore why through the fast path', () => {
       writeFileSync(`${dbPath}.watch.lock`, String(holder.pid));
       expect(runCli(['why', 'a.ts'], { cwd: repo, env }).code).toBe(0);
       expect(sessions()).toBe(0);
+      expect(sessions('aider')).toBe(1);
     } finally {
       holder.kill();
       await new Promise((r) => holder.once('exit', r));

@@ -27,6 +27,7 @@ export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
 export async function runWhy(args: WhyArgs): Promise<void> {
   const { findRepo } = await import('../../git/index.js');
   const { watcherStatus, importGraphIsCurrent } = await import('../../pipeline/index.js');
+  const { adapters } = await import('../../sources/index.js');
   const { resolveTarget, checkTarget, why, importGraphLookup } = await import('../../query/index.js');
   const { openDb, hasFileHistory, hasImportGraph } = await import('../../db/index.js');
   const cwd = cwdOf(args);
@@ -47,8 +48,10 @@ export async function runWhy(args: WhyArgs): Promise<void> {
   const db = existing ?? openDb(dbPath);
   const report = stderrReporter();
   try {
-    // A running `lore watch` reads the chats as they are written: no need to look at them here.
-    await catchUpRepo({ repo, db, dbPath }, report, { chats: !watcherStatus(dbPath).running });
+    // A running `lore watch` reads the chats as they are written, but for those kept inside
+    // repositories (Aider's), which it does not follow: only these are looked at here then.
+    const chats = watcherStatus(dbPath).running ? adapters.filter((a) => a.inRepository).map((a) => a.id) : true;
+    await catchUpRepo({ repo, db, dbPath }, report, { chats });
     // Keep a graph that `lore index`/`init`/`related` built fresh when git's state moved since its
     // last refresh; never build one from scratch here, where answering fast matters most.
     if (hasImportGraph(db, repo.root) && !importGraphIsCurrent(db, repo)) await updateImportGraphRepo({ repo, db, dbPath }, report);
