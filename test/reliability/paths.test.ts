@@ -122,6 +122,8 @@ describe('paths and permissions', () => {
     const json = runCli(['why', 'cr\rline.txt', '--json'], { cwd: repo, env });
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toBeTruthy();
+    // JSON keeps the real name (escaping is for the terminal only).
+    expect(JSON.parse(json.stdout)).toMatchObject({ file: 'cr\rline.txt', total: 1, origin: { subject: 'odd names \x1b[2J and \r returns' } });
     const missing = runCli(['why', 'nope\x1b[31m.txt'], { cwd: repo, env });
     expect(missing.code).toBe(2);
     expect(controlChars.test(missing.stderr)).toBe(false);

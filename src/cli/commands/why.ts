@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import type { CommitInfo, CommitRequest, WhyResult } from '../../query/index.js';
-import type { LearningInfo } from '../../query/index.js';
+import type { CommitInfo, CommitRequest, LearningInfo, WhyResult } from '../../query/index.js';
 import { catchUpRepo, cwdOf, dbPathOf, updateImportGraphRepo } from '../context.js';
 import { bold, cyan, day, dim, print, printJson, withJson, yellow, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
