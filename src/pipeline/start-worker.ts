@@ -21,7 +21,8 @@ export function startBackfillWorker(root: string, dbPath: string, paths = defaul
   return spawnDetached(join(dirname(paths.worker), 'backfill-worker.js'), root, dbPath);
 }
 
-function spawnDetached(worker: string, root: string, dbPath: string): boolean {
+/** Starts `node <worker> <root> <db file>` in its own session, output to nowhere; false when the script is missing. */
+export function spawnDetached(worker: string, root: string, dbPath: string): boolean {
   if (!existsSync(worker)) return false;
   const child = spawn(process.execPath, [worker, root, dbPath], { cwd: root, detached: true, stdio: 'ignore' });
   child.on('error', () => {});

@@ -5,13 +5,13 @@
  * and the queue keeps its events, so the next run or query retries. Imports nothing heavy: the
  * hook worker's start-up cost is this module's.
  */
-import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, resolveDbPath, type Db } from '../db/index.js';
 import { findRepo, type RepoInfo } from '../git/index.js';
 import { hasQueuedEvents } from './catch-up.js';
 import { tryLock } from './lock.js';
+import { spawnDetached } from './start-worker.js';
 
 export interface WorkerOptions {
   /** Wait this long for the lock when another worker holds it (default 0: leave at once, that worker drains the queue). */
@@ -25,7 +25,8 @@ export function runWorker(round: (db: Db, repo: RepoInfo) => Promise<void>, opti
   let found: RepoInfo | undefined;
   const main = async (dir: string, dbPath: string): Promise<void> => {
     const repo = (found = await findRepo(dir));
-    await drainQueue(repo, dbPath, round, { ...options, handOver: () => startSuccessor(repo.root, dbPath) });
+    // Hand over to this same worker script, started again for the same repository and database.
+    await drainQueue(repo, dbPath, round, { ...options, handOver: () => spawnDetached(process.argv[1]!, repo.root, dbPath) });
   };
   main(process.argv[2] ?? process.cwd(), process.argv[3] || resolveDbPath(process.env)).catch((err: unknown) => {
     logWorkerFailure(found, err);
@@ -70,13 +71,6 @@ export async function drainQueue(
   } finally {
     db?.close();
   }
-}
-
-/** Starts this same worker script again, detached, for the same repository and database. */
-function startSuccessor(root: string, dbPath: string): void {
-  const child = spawn(process.execPath, [process.argv[1]!, root, dbPath], { cwd: root, detached: true, stdio: 'ignore' });
-  child.on('error', () => {});
-  child.unref();
 }
 
 /** Appends a failure to <git dir>/lore/worker.log (what `lore doctor` reports). */
