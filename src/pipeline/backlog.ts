@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { countCommitsToEnrich, countPendingEmbeddings, importGraphStats, type Db } from '../db/index.js';
 import { isCodeFile } from '../code/index.js';
 import { trackedFiles, type RepoInfo } from '../git/index.js';
-import { isAlive, lockHolder } from './lock.js';
+import { lockStatus, workerLockPath } from './lock.js';
 
 export interface Backlog {
   /** Commits without line counts, patch-id and full-text row yet. */
@@ -19,11 +18,10 @@ export interface Backlog {
 export async function backlog(db: Db, repo: RepoInfo): Promise<Backlog> {
   const graphFiles = importGraphStats(db, repo.root).files;
   const graphUnbuilt = graphFiles > 0 ? 0 : (await trackedFiles(repo.root)).filter(isCodeFile).length;
-  const pid = lockHolder(join(repo.gitDir, 'lore', 'worker.lock'));
   return {
     details: countCommitsToEnrich(db, repo.root),
     graphUnbuilt,
     vectors: countPendingEmbeddings(db),
-    worker: pid !== undefined && isAlive(pid) ? { running: true, pid } : { running: false },
+    worker: lockStatus(workerLockPath(repo.gitDir)),
   };
 }

@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface Lock {
   path: string;
@@ -50,6 +50,12 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Whether a live process holds the lock file at `path`, and its pid. */
+export function lockStatus(path: string): { running: boolean; pid?: number } {
+  const pid = lockHolder(path);
+  return pid !== undefined && isAlive(pid) ? { running: true, pid } : { running: false };
+}
+
 /** The lock file that keeps one `lore watch` per database. */
 export function watchLockPath(dbPath: string): string {
   return `${dbPath}.watch.lock`;
@@ -57,8 +63,12 @@ export function watchLockPath(dbPath: string): string {
 
 /** Whether a watcher holds the database's watch lock, and its pid. */
 export function watcherStatus(dbPath: string): { running: boolean; pid?: number } {
-  const pid = lockHolder(watchLockPath(dbPath));
-  return pid !== undefined && isAlive(pid) ? { running: true, pid } : { running: false };
+  return lockStatus(watchLockPath(dbPath));
+}
+
+/** The per-repository lock the detached workers (hook and backfill) take: one at a time per repository. */
+export function workerLockPath(gitDir: string): string {
+  return join(gitDir, 'lore', 'worker.lock');
 }
 
 function isFresh(path: string): boolean {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { openDb, resolveDbPath, type Db } from '../db/index.js';
 import { findRepo, type RepoInfo } from '../git/index.js';
 import { hasQueuedEvents } from './catch-up.js';
-import { tryLock } from './lock.js';
+import { tryLock, workerLockPath } from './lock.js';
 import { spawnDetached } from './start-worker.js';
 
 export interface WorkerOptions {
@@ -46,7 +46,7 @@ export async function drainQueue(
   round: (db: Db, repo: RepoInfo) => Promise<void>,
   options: WorkerOptions & { handOver: () => void },
 ): Promise<'done' | 'locked' | 'handed-over'> {
-  const lockPath = join(repo.gitDir, 'lore', 'worker.lock');
+  const lockPath = workerLockPath(repo.gitDir);
   let db: Db | undefined;
   const until = Date.now() + (options.waitForLockMs ?? 0);
   try {

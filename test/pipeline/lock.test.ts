@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tryLock } from '../../src/pipeline/index.js';
+import { lockStatus } from '../../src/pipeline/lock.js';
 
 const lockPath = () => join(mkdtempSync(join(tmpdir(), 'lore-lock-')), 'lore', 'worker.lock');
 
@@ -37,5 +38,16 @@ describe('tryLock', () => {
     const old = new Date(Date.now() - 60_000);
     utimesSync(path, old, old);
     expect(tryLock(path)).toBeDefined();
+  });
+
+  it('reports a lock as running only while a live process holds it, with that pid', () => {
+    const path = lockPath();
+    expect(lockStatus(path)).toEqual({ running: false });
+    const lock = tryLock(path)!;
+    expect(lockStatus(path)).toEqual({ running: true, pid: process.pid });
+    lock.release();
+    expect(lockStatus(path)).toEqual({ running: false });
+    writeFileSync(path, '999999999');
+    expect(lockStatus(path)).toEqual({ running: false });
   });
 });
