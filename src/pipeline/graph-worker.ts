@@ -9,7 +9,7 @@
 import { openDb, type Db } from '../db/index.js';
 import { findRepo } from '../git/index.js';
 import { updateImportGraph } from './import-graph.js';
-import type { GraphUpdate } from './run-graph-worker.js';
+import { toGraphUpdate } from './run-graph-worker.js';
 
 interface Request {
   id: number;
@@ -38,9 +38,7 @@ if (!dbPath || !process.send) {
     void (async () => {
       try {
         db ??= openDb(dbPath);
-        const r = await updateImportGraph(db, await findRepo(m.root));
-        const result: GraphUpdate = { files: r.files, parsed: r.parsed.length, removed: r.removed.length, edges: r.edges, ms: r.ms };
-        process.send!({ id: m.id, result });
+        process.send!({ id: m.id, result: toGraphUpdate(await updateImportGraph(db, await findRepo(m.root))) });
       } catch (err) {
         process.send!({ id: m.id, error: (err as Error)?.message ?? String(err) });
       }

@@ -4,6 +4,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { isCodeFile, isResolutionConfig, PARSER_VERSION, scanFiles } from '../code/index.js';
 import { loadCodeFiles, setGraphStamp, type Db } from '../db/index.js';
 import { defaultHookPaths, trackedFiles, workTreeStamp, type RepoInfo } from '../git/index.js';
+import type { ImportGraphResult } from './import-graph.js';
 
 /** What one import-graph update did (the graph worker's answer). */
 export interface GraphUpdate {
@@ -14,6 +15,11 @@ export interface GraphUpdate {
   removed: number;
   edges: number;
   ms: number;
+}
+
+/** The graph worker's answer for one update (what crosses the IPC channel: counts, not file lists). */
+export function toGraphUpdate(r: ImportGraphResult): GraphUpdate {
+  return { files: r.files, parsed: r.parsed.length, removed: r.removed.length, edges: r.edges, ms: r.ms };
 }
 
 export interface GraphWorker {
@@ -75,8 +81,7 @@ export function graphWorker(db: Db, dbPath: string, options: GraphWorkerOptions 
     update: async (repo) => {
       if (!existsSync(script)) {
         const { updateImportGraph } = await import('./import-graph.js');
-        const r = await updateImportGraph(db, repo);
-        return { files: r.files, parsed: r.parsed.length, removed: r.removed.length, edges: r.edges, ms: r.ms };
+        return toGraphUpdate(await updateImportGraph(db, repo));
       }
       const c = (child ??= start());
       const id = ++next;
