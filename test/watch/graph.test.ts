@@ -47,6 +47,16 @@ function edges(root: string): string[] {
   }
 }
 
+/** `lore watch --verbose` in `repo`, its stdout and stderr gathered into one text. */
+function startWatch(repo: string, debounceMs: number) {
+  const child = spawn(process.execPath, [CLI, 'watch', '--verbose', '--poll', '200', '--debounce', String(debounceMs)], { cwd: repo, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return { child, out: () => out, exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
+}
+
 describe('lore watch and the import graph (end to end)', () => {
   it('sees a new import edge soon after a file is saved, and a new file once it is committed; SIGTERM stops it cleanly', async () => {
     const repo = gitRepo({
@@ -57,23 +67,18 @@ describe('lore watch and the import graph (end to end)', () => {
     });
     expect(runCli(['index', '-q'], { cwd: repo }).code).toBe(0);
     expect(edges(repo)).toEqual([]);
-    const child = spawn(process.execPath, [CLI, 'watch', '--verbose', '--poll', '200', '--debounce', '50'], { cwd: repo, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const { child, out: output, exited } = startWatch(repo, 50);
     const explain = (err: Error) => {
-      throw new Error(`${err.message}\nwatch output:\n${out}\nedges: ${edges(repo).join(', ')}`);
+      throw new Error(`${err.message}\nwatch output:\n${output()}\nedges: ${edges(repo).join(', ')}`);
     };
-    await until(() => /nothing new|message|commit|re-parsed/.test(out));
+    await until(() => /nothing new|message|commit|re-parsed/.test(output()));
 
     // An unstaged edit: the edge is there within a few seconds (a child process parses the file).
     const saved = Date.now();
     writeFileSync(join(repo, 'src', 'a.ts'), "import { b } from './b.js';\nexport const a = b;\n");
     await until(() => edges(repo).includes('src/a.ts -> src/b.ts'), 10_000);
     expect(Date.now() - saved).toBeLessThan(10_000);
-    await until(() => /1 file re-parsed for the import graph/.test(out));
+    await until(() => /1 file re-parsed for the import graph/.test(output()));
 
     // A new directory of code arrives with a commit made behind the watcher's back.
     commit(repo, { 'lib/c.ts': "import { a } from '../src/a.js';\nexport const c = a;\n" }, 'add c');
@@ -84,10 +89,10 @@ describe('lore watch and the import graph (end to end)', () => {
 
     // A new file that is only staged (`git add` rewrites .git/index) joins the graph too.
     await new Promise((r) => setTimeout(r, 1200)); // past the second look the watcher takes at a newly watched directory
-    const batches = () => (out.match(/\(\d+ ms; /g) ?? []).length;
+    const batches = () => (output().match(/\(\d+ ms; /g) ?? []).length;
     const before = batches();
     writeFileSync(join(repo, 'src', 'd.ts'), "import { a } from './a.js';\nexport const d = a;\n");
-    await until(() => /code changed: .*d\.ts/.test(out) && batches() > before); // untracked: nothing to do yet
+    await until(() => /code changed: .*d\.ts/.test(output()) && batches() > before); // untracked: nothing to do yet
     expect(edges(repo)).not.toContain('src/d.ts -> src/a.ts');
     git(repo, ['add', 'src/d.ts']);
     await until(() => edges(repo).includes('src/d.ts -> src/a.ts'), 10_000).catch(explain);
@@ -96,22 +101,15 @@ describe('lore watch and the import graph (end to end)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     await until(() => (graphWorkers()?.length ?? 0) === 0, 5000); // and leaves with the watcher
-    expect(out).toMatch(/SIGTERM: stopping after the current batch/);
-    expect(out).toMatch(/stopped/);
+    expect(output()).toMatch(/SIGTERM: stopping after the current batch/);
+    expect(output()).toMatch(/stopped/);
     expect(edges(repo)).toEqual(['lib/c.ts -> src/b.ts', 'src/a.ts -> src/b.ts', 'src/d.ts -> src/a.ts']);
   });
 
   it('stops cleanly on SIGTERM while a graph update runs, and a restart brings the graph up to date', async () => {
     const repo = gitRepo({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 2;\n' });
     expect(runCli(['index', '-q'], { cwd: repo }).code).toBe(0);
-    const start = () => {
-      const child = spawn(process.execPath, [CLI, 'watch', '--verbose', '--poll', '200', '--debounce', '20'], { cwd: repo, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-      children.push(child);
-      let out = '';
-      child.stdout!.on('data', (d) => (out += d));
-      child.stderr!.on('data', (d) => (out += d));
-      return { child, out: () => out, exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
-    };
+    const start = () => startWatch(repo, 20);
     const first = start();
     await until(() => /nothing new/.test(first.out()));
     writeFileSync(join(repo, 'src', 'a.ts'), "import { b } from './b.js';\nexport const a = b;\n");
