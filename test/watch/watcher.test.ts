@@ -68,6 +68,16 @@ describe('watcher', () => {
     return events;
   }
 
+  /** A transcript root, holding s.jsonl with `content` if given, watched with recording stages. */
+  async function watchRoot(content?: string) {
+    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
+    const file = join(root, 's.jsonl');
+    if (content !== undefined) writeFileSync(file, content);
+    const { calls, stages } = fakeStages();
+    await start([root], stages);
+    return { root, file, calls };
+  }
+
   it('catches up everything at start, then ingests an appended transcript', async () => {
     const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
     const file = join(root, 'proj', 's.jsonl');
@@ -82,11 +92,7 @@ describe('watcher', () => {
   });
 
   it('coalesces a burst of appends into few batches', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
-    const file = join(root, 's.jsonl');
-    writeFileSync(file, '');
-    const { calls, stages } = fakeStages();
-    await start([root], stages);
+    const { file, calls } = await watchRoot('');
     for (let i = 0; i < 100; i++) appendFileSync(file, `{"i":${i}}\n`);
     await until(() => ingested(calls).includes(file));
     await new Promise((r) => setTimeout(r, 300));
@@ -94,11 +100,7 @@ describe('watcher', () => {
   });
 
   it('ingests a partial line when it grows, and a rotated file under the same name', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
-    const file = join(root, 's.jsonl');
-    writeFileSync(file, '{"a":1}\n{"b":');
-    const { calls, stages } = fakeStages();
-    await start([root], stages);
+    const { root, file, calls } = await watchRoot('{"a":1}\n{"b":');
     appendFileSync(file, '2}\n');
     await until(() => ingested(calls).filter((p) => p === file).length === 1);
     renameSync(file, join(root, 's.jsonl.1'));
@@ -107,12 +109,8 @@ describe('watcher', () => {
   });
 
   it('never asks to ingest (or forget) a deleted transcript', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
-    const file = join(root, 's.jsonl');
+    const { root, file, calls } = await watchRoot('{}\n');
     const other = join(root, 't.jsonl');
-    writeFileSync(file, '{}\n');
-    const { calls, stages } = fakeStages();
-    await start([root], stages);
     rmSync(file);
     writeFileSync(other, '{}\n'); // a later event proves the delete was seen and skipped
     await until(() => ingested(calls).includes(other));
@@ -158,9 +156,7 @@ describe('watcher', () => {
   });
 
   it('ignores files that are not transcripts', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
-    const { calls, stages } = fakeStages();
-    await start([root], stages);
+    const { root, calls } = await watchRoot();
     writeFileSync(join(root, 'notes.txt'), 'x');
     writeFileSync(join(root, 'x.jsonl'), '{}\n');
     await until(() => ingested(calls).includes(join(root, 'x.jsonl')));
@@ -185,9 +181,7 @@ describe('watcher', () => {
   });
 
   it('reads a directory that appears under a root, including a file written into it at once', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lore-root-'));
-    const { calls, stages } = fakeStages();
-    await start([root], stages);
+    const { root, calls } = await watchRoot();
     const dir = join(root, 'new-project', 'sub');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 's.jsonl');
