@@ -155,6 +155,29 @@ describe('watcher', () => {
     await until(() => calls.catchUp.length === 4);
   });
 
+  it('follows a repository lore learns of while it runs: its refs and its existing learning docs', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lore-repo-'));
+    const gitDir = join(root, '.git');
+    mkdirSync(join(gitDir, 'refs', 'heads'), { recursive: true });
+    mkdirSync(join(root, 'docs', 'solutions'), { recursive: true });
+    writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+    const { calls, stages } = fakeStages();
+    let known: string[] = [];
+    stages.repoRoots = () => known;
+    stages.repoInfo = async (r) => ({ root: r, gitDir, commonDir: gitDir });
+    const events = await start([], stages);
+    expect(calls.catchUp).toEqual([]);
+    known = [root];
+    await until(() => events.some((e) => e.type === 'repo-added') && calls.catchUp.length === 1);
+    expect(events.filter((e) => e.type === 'repo-added')).toEqual([{ type: 'repo-added', root }]);
+    await new Promise((r) => setTimeout(r, 300)); // the new watches are armed
+    writeFileSync(join(gitDir, 'refs', 'heads', 'main'), 'c'.repeat(40) + '\n');
+    await until(() => calls.catchUp.length === 2);
+    writeFileSync(join(root, 'docs', 'solutions', 'later.md'), '---\ntitle: later\n---\n');
+    await until(() => calls.catchUp.length === 3);
+    expect(calls.catchUp).toEqual([root, root, root]);
+  });
+
   it('ignores files that are not transcripts', async () => {
     const { root, calls } = await watchRoot();
     writeFileSync(join(root, 'notes.txt'), 'x');
