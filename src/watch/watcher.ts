@@ -104,18 +104,23 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
   let stopping = false;
 
   // Repositories and existing roots first, so each chokidar instance starts with its paths and reports 'ready'.
-  const repoGitDirs = async (root: string): Promise<boolean> => {
-    if (repos.has(root)) return false;
+  /** Records a new repository: the git dirs and the docs directory (if it exists) to watch, or undefined when known or gone. */
+  const knowRepo = async (root: string): Promise<{ gitDirs: string[]; docs?: string } | undefined> => {
+    if (repos.has(root)) return undefined;
     const info = await o.stages.repoInfo(root);
-    if (!info) return false;
+    if (!info) return undefined;
     repos.set(root, info);
-    for (const dir of new Set([info.gitDir, info.commonDir])) gitDirs.set(dir, root);
+    const dirs = [...new Set([info.gitDir, info.commonDir])];
+    for (const dir of dirs) gitDirs.set(dir, root);
     const docs = join(root, 'docs', 'solutions');
-    if (existsSync(docs)) docsDirs.set(docs, root);
-    else waitingDocs.set(docs, root);
-    return true;
+    if (!existsSync(docs)) {
+      waitingDocs.set(docs, root);
+      return { gitDirs: dirs };
+    }
+    docsDirs.set(docs, root);
+    return { gitDirs: dirs, docs };
   };
-  for (const root of o.stages.repoRoots()) await repoGitDirs(root);
+  for (const root of o.stages.repoRoots()) await knowRepo(root);
   const initialRoots = o.roots.filter((r) => existsSync(r.path));
   for (const r of initialRoots) waitingRoots.delete(r.path);
 
@@ -242,11 +247,10 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
     });
   };
   const addRepo = async (root: string): Promise<boolean> => {
-    if (!(await repoGitDirs(root))) return false;
-    const info = repos.get(root)!;
-    for (const dir of new Set([info.gitDir, info.commonDir])) gitWatch.add(dir);
-    const docs = join(root, 'docs', 'solutions');
-    if (docsDirs.has(docs)) docsWatch.add(docs);
+    const added = await knowRepo(root);
+    if (!added) return false;
+    for (const dir of added.gitDirs) gitWatch.add(dir);
+    if (added.docs) docsWatch.add(added.docs);
     return true;
   };
 
