@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/index.js';
@@ -65,4 +66,18 @@ describe('the worker loop draining the hook queue', () => {
     expect(r).toBe('locked');
     expect(called).toBe(0);
   });
+
+  it('logs a failure to <git dir>/lore/worker.log, exits 0, and leaves the queue and the lock as they were', () => {
+    const dir = gitRepo({ 'a.txt': 'a\n' });
+    const sha = queueHead(dir);
+    const notADb = join(dir, '.git', 'not-a-db');
+    mkdirSync(notADb); // a directory where the database file should be: opening it throws
+    // Throws (and fails the test) on a non-zero exit.
+    execFileSync(process.execPath, ['dist/hook-worker.js', dir, notADb], { stdio: 'ignore' });
+    const log = readFileSync(join(dir, '.git', 'lore', 'worker.log'), 'utf8');
+    expect(log).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z DatabaseError: cannot use the database at ${notADb}: `));
+    expect(readFileSync(join(dir, '.git', 'lore', 'queue'), 'utf8')).toBe(`commit ${sha}\n`);
+    expect(existsSync(join(dir, '.git', 'lore', 'worker.lock'))).toBe(false);
+  });
 });
+
