@@ -49,6 +49,11 @@ export interface ImportGraphOptions {
   now?: () => number;
 }
 
+/** A file whose change can move the import graph: TS/JS, tsconfig/jsconfig, package.json. */
+export function isGraphInput(path: string): boolean {
+  return isCodeFile(path) || isResolutionConfig(path);
+}
+
 /**
  * True when HEAD and the git index are as they were at the graph's last refresh: adding,
  * removing, staging, committing, checking out, pulling all rewrite the index, so this catches
@@ -75,7 +80,7 @@ export async function updateImportGraph(db: Db, repo: RepoInfo, report: Reporter
   // Taken before reading anything: a change made during the run makes the next run look again.
   const stamp = workTreeStamp(repo);
   const tracked = await trackedFiles(repo.root);
-  const candidates = tracked.filter((p) => isCodeFile(p) || isResolutionConfig(p));
+  const candidates = tracked.filter(isGraphInput);
   const stored = loadCodeFiles(db, repo.root);
   const known: ReadonlyMap<string, KnownFile> = stored;
   const deferred = (n: number): ImportGraphResult => ({

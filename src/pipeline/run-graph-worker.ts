@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { isCodeFile, isResolutionConfig, PARSER_VERSION, scanFiles } from '../code/index.js';
+import { PARSER_VERSION, scanFiles } from '../code/index.js';
 import { loadCodeFiles, setGraphStamp, type Db } from '../db/index.js';
 import { defaultHookPaths, trackedFiles, workTreeStamp, type RepoInfo } from '../git/index.js';
-import type { ImportGraphResult } from './import-graph.js';
+import { isGraphInput, type ImportGraphResult } from './import-graph.js';
 
 /** What one import-graph update did (the graph worker's answer). */
 export interface GraphUpdate {
@@ -112,7 +112,7 @@ export function graphWorker(db: Db, dbPath: string, options: GraphWorkerOptions 
  */
 export async function importGraphNeedsUpdate(db: Db, repo: RepoInfo): Promise<boolean> {
   const stamp = workTreeStamp(repo); // before reading: a change made meanwhile is looked at next time
-  const candidates = (await trackedFiles(repo.root)).filter((p) => isCodeFile(p) || isResolutionConfig(p));
+  const candidates = (await trackedFiles(repo.root)).filter(isGraphInput);
   const scan = scanFiles(repo.root, candidates, loadCodeFiles(db, repo.root), PARSER_VERSION);
   const needed = scan.changed.length + scan.touched.length + scan.removed.length > 0;
   if (!needed && stamp !== undefined) setGraphStamp(db, repo.root, stamp);

@@ -1,7 +1,8 @@
 import { existsSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { isCodeFile, isResolutionConfig } from '../code/index.js';
+import { isCodeFile } from '../code/index.js';
 import type { RepoInfo } from '../git/index.js';
+import { isGraphInput } from '../pipeline/index.js';
 import { watchDirectories, type DirWatch } from './dir-watch.js';
 import { ingestTarget, isTranscriptFile, type TranscriptRoot } from './roots.js';
 
@@ -370,11 +371,6 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
       await Promise.all(all.map((w) => w.close()));
     },
   };
-}
-
-/** A file whose change can move the import graph: TS/JS, tsconfig/jsconfig, package.json. */
-function isGraphInput(rel: string): boolean {
-  return isCodeFile(rel) || isResolutionConfig(rel);
 }
 
 /** The key of `dirs` (the longest: repositories nest) that is `path` or holds it. */
