@@ -2,9 +2,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRepo } from '../../src/git/index.js';
-import { updateImportGraph } from '../../src/pipeline/index.js';
+import { importGraphIsCurrent, importGraphNeedsUpdate, updateImportGraph } from '../../src/pipeline/index.js';
 import { edgeLines, tempDb } from '../code/helpers.js';
-import { commit, gitRepo } from '../helpers/git-repo.js';
+import { commit, git, gitRepo } from '../helpers/git-repo.js';
 
 const files = {
   'src/a.ts': "import { b } from './b';\nimport { c } from './c';\n",
@@ -127,5 +127,39 @@ describe('updateImportGraph', () => {
     await updateImportGraph(db, await findRepo(two));
     expect(edgeLines(db, one)).toHaveLength(3);
     expect(edgeLines(db, two)).toEqual([]);
+  });
+});
+
+describe('importGraphNeedsUpdate (the watcher asks it before starting the graph worker)', () => {
+  it('says no when no graph file moved, and records the graph as current for the rewritten index', async () => {
+    const root = gitRepo(files);
+    const db = tempDb();
+    const repo = await findRepo(root);
+    await updateImportGraph(db, repo);
+    expect(await importGraphNeedsUpdate(db, repo)).toBe(false);
+    // Staging a file the graph does not read rewrites the index: the cheap stamp check no longer holds.
+    writeFileSync(join(root, 'notes.txt'), 'x\n');
+    git(root, ['add', 'notes.txt']);
+    expect(importGraphIsCurrent(db, repo)).toBe(false);
+    expect(await importGraphNeedsUpdate(db, repo)).toBe(false);
+    expect(importGraphIsCurrent(db, repo)).toBe(true);
+  });
+
+  it('says yes for an unstaged edit, a deleted file and a newly tracked config, and no for an untracked one', async () => {
+    const root = gitRepo(files);
+    const db = tempDb();
+    const repo = await findRepo(root);
+    await updateImportGraph(db, repo);
+    writeFileSync(join(root, 'src/c.ts'), 'export const c = 22;\n');
+    expect(await importGraphNeedsUpdate(db, repo)).toBe(true);
+    await updateImportGraph(db, repo);
+    expect(await importGraphNeedsUpdate(db, repo)).toBe(false);
+    rmSync(join(root, 'src/d.ts'));
+    expect(await importGraphNeedsUpdate(db, repo)).toBe(true);
+    await updateImportGraph(db, repo);
+    writeFileSync(join(root, 'tsconfig.json'), '{}\n');
+    expect(await importGraphNeedsUpdate(db, repo)).toBe(false);
+    git(root, ['add', 'tsconfig.json']);
+    expect(await importGraphNeedsUpdate(db, repo)).toBe(true);
   });
 });
