@@ -4,7 +4,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { PARSER_VERSION, scanFiles } from '../code/index.js';
 import { loadCodeFiles, setGraphStamp, type Db } from '../db/index.js';
 import { defaultHookPaths, trackedFiles, workTreeStamp, type RepoInfo } from '../git/index.js';
-import { isGraphInput, type ImportGraphResult } from './import-graph.js';
+import { isGraphInput, updateImportGraph, type ImportGraphResult } from './import-graph.js';
 
 /** What one import-graph update did (the graph worker's answer). */
 export interface GraphUpdate {
@@ -79,10 +79,7 @@ export function graphWorker(db: Db, dbPath: string, options: GraphWorkerOptions 
   };
   return {
     update: async (repo) => {
-      if (!existsSync(script)) {
-        const { updateImportGraph } = await import('./import-graph.js');
-        return toGraphUpdate(await updateImportGraph(db, repo));
-      }
+      if (!existsSync(script)) return toGraphUpdate(await updateImportGraph(db, repo));
       const c = (child ??= start());
       const id = ++next;
       return new Promise<GraphUpdate>((resolve, reject) => {
