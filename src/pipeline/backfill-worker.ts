@@ -15,7 +15,9 @@ import { logWorkerFailure, runWorker } from './worker-main.js';
 runWorker(
   async (db, repo) => {
     // The graph first: it is the quickest to finish, and `lore why` shows importers from it.
-    // A failing stage is logged and the next still runs: each one stands on its own.
+    // Its failure (a file TypeScript chokes on) is logged and the rest still runs. A failing
+    // catch-up ends the round instead: it may leave the queue full, and a round that "succeeded"
+    // would be run again, up to the hand-over, for nothing.
     await updateImportGraph(db, repo).catch((err: unknown) => logWorkerFailure(repo, err));
     await catchUp(db, repo);
     await embedPending(db, resolveEmbedder(process.env));
