@@ -36,8 +36,9 @@ export interface CatchUpOptions {
 
 /**
  * Brings the database up to date for one repository: moves hook events from the queue file into
- * the database, indexes new commits (HEAD's and any the hooks named), applies rewrite maps.
- * Every later stage (chat ingest, linking, import graph) hangs off this one entry point.
+ * the database, indexes new commits (HEAD's and any the hooks named), applies rewrite maps, then
+ * counts lines and patch-ids, reads chats and links. The hook worker runs it, so the import graph
+ * (the TypeScript compiler) and vectors (an embedder) stay out: updateImportGraph, embedPending.
  */
 export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent, options: CatchUpOptions = {}): Promise<CatchUpResult> {
   let mark = performance.now();
