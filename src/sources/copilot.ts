@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isRecord, parseJson, previousStamp, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
+import { isRecord, parseJson, previousStamp, readHead, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { parseApplyPatch } from './patch-text.js';
 import type { Cursor, MessageRecord, SourceAdapter, SourceRecord } from './types.js';
@@ -84,8 +84,7 @@ async function* readCopilot(file: string, from: Cursor | undefined): AsyncGenera
     return;
   }
   // A `.jsonl` is a transcript (event stream) or a chat session mutation log: tell by its first line.
-  const first = firstLine(file);
-  if (isTranscriptPath(file) || (first !== undefined && /^\s*\{\s*"type"\s*:/.test(first))) yield* readTranscript(file, from);
+  if (isTranscriptPath(file) || startsWithType(file)) yield* readTranscript(file, from);
   else yield* readMutationLog(file, from);
 }
 
@@ -93,14 +92,10 @@ function isTranscriptPath(file: string): boolean {
   return basename(dirname(file)) === 'transcripts' && basename(dirname(dirname(file))) === 'GitHub.copilot-chat';
 }
 
-function firstLine(file: string): string | undefined {
-  try {
-    const text = readFileSync(file, 'utf8');
-    const nl = text.indexOf('\n');
-    return nl === -1 ? text : text.slice(0, nl);
-  } catch {
-    return undefined;
-  }
+/** Whether the first line opens with a `"type"` key (a transcript event), from its first bytes only. */
+function startsWithType(file: string): boolean {
+  const head = readHead(file, 256)?.toString('utf8');
+  return head !== undefined && /^\s*\{\s*"type"\s*:/.test(head.split('\n', 1)[0]!);
 }
 
 /** The folder of the workspace storage dir a file sits in (`<hash>/chatSessions/x.json` or `<hash>/GitHub.copilot-chat/transcripts/x.jsonl`). */

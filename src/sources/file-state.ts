@@ -10,19 +10,25 @@ import type { Cursor, SourceRecord } from './types.js';
 
 const HEAD_BYTES = 256;
 
-/** `<bytes hashed>:<sha1>` of the file's first bytes; a later read hashes the same length. */
-export function headHash(file: string, length = HEAD_BYTES): string | undefined {
+/** The file's first `length` bytes (fewer when it is shorter), or undefined when it cannot be read. */
+export function readHead(file: string, length: number): Buffer | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
     const buf = Buffer.alloc(length);
     const n = readSync(fd, buf, 0, length, 0);
-    return `${n}:${createHash('sha1').update(buf.subarray(0, n)).digest('hex')}`;
+    return buf.subarray(0, n);
   } catch {
     return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** `<bytes hashed>:<sha1>` of the file's first bytes; a later read hashes the same length. */
+export function headHash(file: string, length = HEAD_BYTES): string | undefined {
+  const head = readHead(file, length);
+  return head && `${head.length}:${createHash('sha1').update(head).digest('hex')}`;
 }
 
 /** Whether the file still starts with the bytes the cursor saw (else it was rewritten). */
