@@ -150,6 +150,20 @@ describe('incremental reads', () => {
     db.close();
   });
 
+  it('reads a file rewritten with other content from its start, though it grew past the old cursor', async () => {
+    const { db } = tmpDb();
+    const { files } = claudeProjects([fx(EXPECTED[1]!.file)]);
+    const file = files[0]!;
+    await run(db, { sources: ['claude-code'], paths: [file] });
+    const longer = EXPECTED[0]!;
+    writeFileSync(file, readFileSync(fx(longer.file)));
+    const { result } = await run(db, { sources: ['claude-code'], paths: [file] });
+    expect(result.sources[0]!.filesRead).toBe(1);
+    expect(byKind(db, longer.session, 'prompt')).toBe(longer.prompts);
+    expect(sessionEdits(db, longer.session)).toHaveLength(longer.edits);
+    db.close();
+  });
+
   it('keeps the sessions of a transcript file that disappeared', async () => {
     const { db } = tmpDb();
     const { root, files } = claudeProjects([source]);
