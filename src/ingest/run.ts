@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +18,7 @@ import {
 } from '../db/index.js';
 import { UsageError } from '../errors.js';
 import { silent, type Reporter } from '../events.js';
-import { adapters as registered, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv } from '../sources/index.js';
+import { adapters as registered, headHash as hashHead, readHead, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv } from '../sources/index.js';
 import { isExcluded, loadConfig, type LoreConfig } from './config.js';
 import { addKinds, cleanContent, cleanEditText, redactDeep } from './normalize.js';
 import { projectResolver, repoRelativePath, type Project, type ProjectResolver } from './project.js';
@@ -266,13 +265,13 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
   const size = st.size + (wal?.size ?? 0);
   if (!isDir && prev && prev.size === size && prev.mtimeMs === mtimeMs) return; // stat-only: unchanged
 
+  const headHash = isDir ? undefined : hashHead(file, Math.min(HEAD_BYTES, st.size));
   let from: Cursor | undefined;
-  if (prev && prev.offset <= st.size && (isStore || headMatches(file, prev.headHash))) {
+  if (prev && prev.offset <= st.size && (isStore || headMatches(file, prev.headHash, headHash))) {
     const full = getSourceFile(db, file);
     if (full) from = { offset: full.offset, size: full.size, mtimeMs: full.mtimeMs, headHash: full.headHash ?? undefined, state: full.state };
   }
   // else: new, truncated or rewritten: read it again whole; deterministic ids make that idempotent.
-  const headHash = isDir ? undefined : hashHead(file, Math.min(HEAD_BYTES, st.size));
 
   const sessions = ctx.sessions;
   const touched = new Set<string>();
@@ -493,14 +492,8 @@ function toEditRow(e: FileEditRecord, info: SessionInfo, tallies: Tallies): File
   };
 }
 
-// Small local reads, done synchronously: one file's check is a stat and at most two 4 KB reads,
-// and thousands of unchanged transcripts should not wait on the thread pool for each.
-
-/** `<length>:<sha1>` of the file's first bytes; a file that was rewritten has a different head. */
-function hashHead(file: string, length: number): string | undefined {
-  const head = readHead(file, length);
-  return head && `${head.length}:${createHash('sha1').update(head).digest('hex')}`;
-}
+// Small local reads, done synchronously: one changed file's check is a stat and one or two 4 KB
+// reads, and thousands of unchanged transcripts should not wait on the thread pool for each.
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0');
 
@@ -509,23 +502,13 @@ function isSqliteFile(file: string): boolean {
   return head !== undefined && head.equals(SQLITE_MAGIC);
 }
 
-function readHead(file: string, length: number): Buffer | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const buf = Buffer.alloc(length);
-    const n = readSync(fd, buf, 0, length, 0);
-    return buf.subarray(0, n);
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-function headMatches(file: string, stored: string | null | undefined): boolean {
+/**
+ * Whether the file still starts with the bytes `stored` hashed; `now` is its head hashed this run,
+ * reused when it covers the same length (a file past 4 KB that grew), so the head is read once.
+ */
+function headMatches(file: string, stored: string | null | undefined, now: string | undefined): boolean {
   if (!stored) return true;
   const length = Number(stored.slice(0, stored.indexOf(':')));
   if (!Number.isFinite(length)) return false;
-  return hashHead(file, length) === stored;
+  return (now?.startsWith(`${length}:`) ? now : hashHead(file, length)) === stored;
 }
