@@ -1,6 +1,4 @@
-// The ingest folder's public surface: normalize, redact, dedupe, and the pipeline that runs the sources.
+// The ingest folder's public surface: redaction (also used on commit messages), the config, and the pipeline that runs the sources.
 export { redact, type Redaction } from './redact.js';
 export { ingest, type IngestOptions, type IngestResult, type SourceSummary } from './run.js';
-export { loadConfig, configPath, isExcluded, type LoreConfig } from './config.js';
-export { projectResolver, repoRelativePath, type Project } from './project.js';
-export { cleanContent, cleanEditText, dropBase64, cutMiddle, TOOL_OUTPUT_MAX } from './normalize.js';
+export { loadConfig, configPath, type LoreConfig } from './config.js';

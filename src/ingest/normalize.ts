@@ -13,9 +13,9 @@ export const TOOL_OUTPUT_MAX = 2_000;
 const TOOL_OUTPUT_HEAD = 1_400;
 const TOOL_OUTPUT_TAIL = 500;
 /** Edit texts feed commit linking, so they are kept much longer, but not without bound. */
-export const EDIT_TEXT_MAX = 1_000_000;
+const EDIT_TEXT_MAX = 1_000_000;
 
-export interface Cleaned {
+interface Cleaned {
   text: string;
   redactions: number;
   kinds: Record<string, number>;

@@ -327,7 +327,7 @@ function bannerInfo(lines: string[]): Record<string, unknown> {
   return info;
 }
 
-export interface SearchReplace {
+interface SearchReplace {
   path: string;
   oldText: string;
   newText: string;

@@ -82,7 +82,7 @@ export const codex: SourceAdapter = {
 };
 
 /** `$CODEX_HOME` (comma-separated roots are accepted, as ccusage does) or `~/.codex`, on every OS. */
-export function codexRoots(env: SourceEnv): string[] {
+function codexRoots(env: SourceEnv): string[] {
   const fromEnv = env.env.CODEX_HOME?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
   return fromEnv.length ? fromEnv : [join(env.home, '.codex')];
 }

@@ -35,7 +35,7 @@ export const continueDev: SourceAdapter = {
   },
 };
 
-export function continueDir(env: SourceEnv): string {
+function continueDir(env: SourceEnv): string {
   const override = env.env.CONTINUE_GLOBAL_DIR;
   return override ? resolve(override) : join(env.home, '.continue');
 }

@@ -32,7 +32,7 @@ export function headHash(file: string, length = HEAD_BYTES): string | undefined 
 }
 
 /** Whether the file still starts with the bytes the cursor saw (else it was rewritten). */
-export function isSameHead(file: string, cursor: Cursor): boolean {
+function isSameHead(file: string, cursor: Cursor): boolean {
   if (!cursor.headHash) return true;
   const len = Number(cursor.headHash.split(':')[0]);
   return headHash(file, Number.isFinite(len) ? len : HEAD_BYTES) === cursor.headHash;

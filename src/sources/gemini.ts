@@ -57,7 +57,7 @@ export const gemini: SourceAdapter = {
 };
 
 /** `$GEMINI_CLI_HOME/.gemini`, else `~/.gemini` (the same layout on every OS). */
-export function geminiDir(env: SourceEnv): string {
+function geminiDir(env: SourceEnv): string {
   return join(env.env.GEMINI_CLI_HOME || env.home, '.gemini');
 }
 

@@ -82,7 +82,7 @@ export function workspaceFolder(workspaceStorageDir: string): string | undefined
  * A VS Code URI as a path: `file:///home/u/p` → `/home/u/p`, `file:///c%3A/Users/u` → `c:\Users\u`,
  * `vscode-remote://wsl%2Bubuntu/home/u/p` → `/home/u/p` (the path on the remote side).
  */
-export function uriToPath(uri: string): string | undefined {
+function uriToPath(uri: string): string | undefined {
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/]*)(\/.*)?$/i.exec(uri);
   if (!m) return isAbsolute(uri) ? uri : undefined;
   let path: string;
