@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { openResume, resumePoint, unreadable, type ResumePoint } from './file-state.js';
+import { openResume, readWhenChanged, unreadable } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SessionRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { baseName } from './walk.js';
@@ -392,17 +392,13 @@ function title(text: string): string {
 
 /** An input history alone: one session per file, each input a prompt (or meta for commands). */
 async function* readInputHistory(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  let text: string;
-  let resume: ResumePoint;
-  try {
-    resume = resumePoint(file, from);
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    yield unreadable(err);
+  const read = readWhenChanged(file, from);
+  if ('kind' in read) {
+    yield read;
     return;
   }
   const sid = `aider:${pathHash(file)}-input`;
-  const entries = parseInputHistory(text);
+  const entries = parseInputHistory(read.text);
   yield { kind: 'session', session: { id: sid, source: 'aider', cwd: dirname(file), ...(entries[0]?.at ? { createdAt: entries[0].at } : {}), metadata: { inputHistoryOnly: true } } };
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
@@ -410,5 +406,5 @@ async function* readInputHistory(file: string, from: Cursor | undefined): AsyncG
     const kind: MessageKind = t === '' || (t.startsWith('/') && !ASKING.test(t)) ? 'meta' : 'prompt';
     yield { kind: 'message', message: { id: `${sid}:${i}`, sessionId: sid, role: 'user', kind, content: t, ...(e.at ? { createdAt: e.at } : {}) } };
   }
-  yield { kind: 'checkpoint', cursor: resume.cursorAt(Buffer.byteLength(text), { entries: entries.length }) };
+  yield { kind: 'checkpoint', cursor: read.cursor };
 }

@@ -233,6 +233,17 @@ describe('aider adapter on written cases', () => {
     expect([...r.messages.values()].map((m) => `${m.kind}:${m.content}`)).toEqual(['meta:/add a.py', 'prompt:make it faster']);
     expect([...r.sessions.values()][0]!.cwd).toBe(dir);
   });
+
+  it('reads an input history again whole when it grows, and not at all while it is unchanged', async () => {
+    const file = join(tempDir('lore-aider-'), '.aider.input.history');
+    writeFileSync(file, '\n# 2025-10-23 17:05:03.5\n+first\n');
+    const a = await readAll(aider, file);
+    const same = await readAll(aider, file, a.cursor);
+    expect(same.records.map((x) => x.kind)).toEqual(['checkpoint']);
+    appendFileSync(file, '\n# 2025-10-23 17:06:00.0\n+second\n');
+    const b = await readAll(aider, file, a.cursor);
+    expect([...b.messages.values()].map((m) => m.content)).toEqual(['first', 'second']);
+  });
 });
 
 describe('aider adapter locating histories', () => {
