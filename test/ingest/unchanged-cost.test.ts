@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { run, tmpDb, tmpDir } from '../helpers/ingest.js';
+import { CLAUDE_FIXTURES, claudeProjects, run, tmpDb, tmpDir } from '../helpers/ingest.js';
 
 // Every synchronous file-system call the ingest makes, spied on, so a test can say what an
 // unchanged transcript costs: `lore why` runs the ingest first whenever no watcher is running.
@@ -40,6 +40,23 @@ describe('ingest of unchanged transcripts', () => {
     const again = await run(db, { sources: ['aider'], paths: [file] });
     expect(again.result.sources[0]!.filesRead).toBe(0);
     expect(callsOn(file)).toEqual(['statSync']);
+    db.close();
+  });
+
+  it('costs one stat for a Claude Code transcript and a Gemini record', async () => {
+    const { db } = tmpDb();
+    const claude = claudeProjects([join(CLAUDE_FIXTURES, 'codemie-code/session-9eda1058.jsonl')]).files[0]!;
+    const chats = join(tmpDir(), '.gemini/tmp/p1/chats');
+    mkdirSync(chats, { recursive: true });
+    const gemini = join(chats, 'session-x.json');
+    copyFileSync(join(CLAUDE_FIXTURES, '../gemini/codemie-code/session-2026-01-16T11-01-file-ops-37b7abef.json'), gemini);
+    const first = await run(db, { paths: [claude, gemini] });
+    expect(first.result.sources.map((s) => [s.source, s.filesRead])).toEqual([['claude-code', 1], ['gemini', 1]]);
+    vi.clearAllMocks();
+    const again = await run(db, { paths: [claude, gemini] });
+    expect(again.result.sources.map((s) => [s.source, s.filesRead])).toEqual([['claude-code', 0], ['gemini', 0]]);
+    expect(callsOn(claude)).toEqual(['statSync']);
+    expect(callsOn(gemini)).toEqual(['statSync']);
     db.close();
   });
 });
