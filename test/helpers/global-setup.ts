@@ -1,7 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/** End-to-end tests spawn dist/cli.js: build it once if `vitest` runs without `npm test`. */
-export default function setup(): void {
+/**
+ * End-to-end tests spawn dist/cli.js: build it once if `vitest` runs without `npm test`.
+ * Every temp directory of the run (tests', and the CLIs' they start) goes under one directory,
+ * removed at the end: a full run makes thousands of repositories and databases, and left in
+ * /tmp they filled the disk over a day of runs. LORE_KEEP_TMP=1 keeps them for a post-mortem.
+ */
+export default function setup(): () => void {
   if (!existsSync('dist/cli.js') || process.env.LORE_TEST_REBUILD) execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
+  const run = mkdtempSync(join(tmpdir(), 'lore-test-run-'));
+  process.env.TMPDIR = run;
+  return () => {
+    if (process.env.LORE_KEEP_TMP) process.stderr.write(`lore tests: temp files kept in ${run}\n`);
+    else rmSync(run, { recursive: true, force: true });
+  };
 }
