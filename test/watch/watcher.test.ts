@@ -53,6 +53,18 @@ function inotifyWatches(): number | undefined {
   return n;
 }
 
+/** A work tree with the git state the watcher follows (HEAD, refs/heads), and stages that report it as one repository. */
+function fakeRepo() {
+  const root = mkdtempSync(join(tmpdir(), 'lore-repo-'));
+  const gitDir = join(root, '.git');
+  mkdirSync(join(gitDir, 'refs', 'heads'), { recursive: true });
+  writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+  const { calls, stages } = fakeStages();
+  stages.repoRoots = () => [root];
+  stages.repoInfo = async (r) => ({ root: r, gitDir, commonDir: gitDir });
+  return { root, gitDir, calls, stages };
+}
+
 const ingested = (calls: { ingest: (string[] | undefined)[] }) => calls.ingest.flatMap((p) => p ?? []);
 
 describe('watcher', () => {
@@ -133,14 +145,8 @@ describe('watcher', () => {
   });
 
   it('catches a repository up when its refs move or a learning doc appears, and ignores object writes', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lore-repo-'));
-    const gitDir = join(root, '.git');
-    mkdirSync(join(gitDir, 'refs', 'heads'), { recursive: true });
+    const { root, gitDir, calls, stages } = fakeRepo();
     mkdirSync(join(gitDir, 'objects', 'ab'), { recursive: true });
-    writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
-    const { calls, stages } = fakeStages();
-    stages.repoRoots = () => [root];
-    stages.repoInfo = async (r) => ({ root: r, gitDir, commonDir: gitDir });
     await start([], stages);
     expect(calls.catchUp).toEqual([root]);
     writeFileSync(join(gitDir, 'objects', 'ab', 'cdef'), 'blob');
@@ -156,15 +162,10 @@ describe('watcher', () => {
   });
 
   it('follows a repository lore learns of while it runs: its refs and its existing learning docs', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lore-repo-'));
-    const gitDir = join(root, '.git');
-    mkdirSync(join(gitDir, 'refs', 'heads'), { recursive: true });
+    const { root, gitDir, calls, stages } = fakeRepo();
     mkdirSync(join(root, 'docs', 'solutions'), { recursive: true });
-    writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
-    const { calls, stages } = fakeStages();
     let known: string[] = [];
     stages.repoRoots = () => known;
-    stages.repoInfo = async (r) => ({ root: r, gitDir, commonDir: gitDir });
     const events = await start([], stages);
     expect(calls.catchUp).toEqual([]);
     known = [root];
@@ -217,10 +218,7 @@ describe('watcher', () => {
   });
 
   it("updates a repository's import graph when its tracked code changes, watching only the graph's directories", async () => {
-    const root = mkdtempSync(join(tmpdir(), 'lore-repo-'));
-    const gitDir = join(root, '.git');
-    mkdirSync(join(gitDir, 'refs', 'heads'), { recursive: true });
-    writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+    const { root, gitDir, calls, stages } = fakeRepo();
     mkdirSync(join(root, 'src'));
     writeFileSync(join(root, 'src', 'a.ts'), 'export const a = 1;\n');
     writeFileSync(join(root, 'package.json'), '{}\n');
@@ -228,9 +226,6 @@ describe('watcher', () => {
     writeFileSync(join(root, 'node_modules', 'p0', 'index.js'), '');
     mkdirSync(join(root, 'lib'));
     const graph = ['src/a.ts', 'package.json'];
-    const { calls, stages } = fakeStages();
-    stages.repoRoots = () => [root];
-    stages.repoInfo = async (r) => ({ root: r, gitDir, commonDir: gitDir });
     stages.graphFiles = () => graph;
     const before = inotifyWatches();
     await start([], stages);
