@@ -272,16 +272,27 @@ export function commitMentions(db: Db, project: string): ChatMessage[] {
   ).map(toMessage);
 }
 
-/** Chat messages of the project stored after `rowid` (commit messages excluded), oldest first. */
-export function messagesAfter(db: Db, project: string, rowid: number, limit = 5000): ChatMessage[] {
-  return (
-    db
-      .prepare(
-        `SELECT m.rowid AS rowid, m.id, m.session_id, m.role, m.content, m.created_at, m.metadata, s.source FROM messages m JOIN sessions s ON s.id = m.session_id
-          WHERE s.project_path = ? AND m.rowid > ? AND s.source IS NOT 'git' ORDER BY m.rowid LIMIT ?`,
-      )
-      .all(project, rowid, limit) as RawMessage[]
-  ).map(toMessage);
+/**
+ * The turn (its prompt's id, as turnRequest finds it) of each chat message of the project stored
+ * after `rowid` (commit messages excluded), oldest first, at most `limit`. One pass over each
+ * session with new messages (a running count of prompts numbers the turns), where asking
+ * turnRequest per message re-scanned the session for each: minutes for a long session read at once.
+ */
+export function turnsOfMessagesAfter(db: Db, project: string, rowid: number, limit = 5000): { rowid: number; turn: string | null }[] {
+  return db
+    .prepare(
+      `WITH batch AS (
+         SELECT m.rowid AS rowid, m.session_id FROM messages m JOIN sessions s ON s.id = m.session_id
+          WHERE s.project_path = @project AND m.rowid > @rowid AND s.source IS NOT 'git' ORDER BY m.rowid LIMIT @limit),
+       numbered AS (
+         SELECT rowid, id, session_id, created_at,
+                sum(coalesce(json_extract(metadata, '$.kind') = 'prompt', 0)) OVER (PARTITION BY session_id ORDER BY created_at, rowid ROWS UNBOUNDED PRECEDING) AS turn_no
+           FROM messages WHERE session_id IN (SELECT session_id FROM batch)),
+       turns AS (
+         SELECT rowid, CASE WHEN turn_no > 0 THEN first_value(id) OVER (PARTITION BY session_id, turn_no ORDER BY created_at, rowid) END AS turn FROM numbered)
+       SELECT b.rowid, t.turn FROM batch b JOIN turns t ON t.rowid = b.rowid ORDER BY b.rowid`,
+    )
+    .all({ project, rowid, limit }) as { rowid: number; turn: string | null }[];
 }
 
 /** Repo-relative paths edited in the turn started by `requestId`. */

@@ -4,13 +4,13 @@ import { join, relative, sep } from 'node:path';
 import {
   compoundLearnings,
   knownPaths,
-  messagesAfter,
   nearestItems,
   priorArtCandidates,
   priorArtCandidatesOf,
   turnEditedPaths,
   turnMessages,
   turnRequest,
+  turnsOfMessagesAfter,
   upsertDecisions,
   upsertLearning,
   upsertPriorArt,
@@ -46,11 +46,8 @@ const hash = (...parts: string[]): string => createHash('sha1').update(parts.joi
 export function linkKnowledge(db: Db, root: string, messagesRowid: number, newEdits: EditRow[]): KnowledgeResult {
   const turns = new Set<string>();
   let last = messagesRowid;
-  for (let batch = messagesAfter(db, root, last); batch.length > 0; batch = messagesAfter(db, root, last)) {
-    for (const m of batch) {
-      const t = m.kind === 'prompt' ? m.id : turnRequest(db, m.id);
-      if (t) turns.add(t);
-    }
+  for (let batch = turnsOfMessagesAfter(db, root, last); batch.length > 0; batch = turnsOfMessagesAfter(db, root, last)) {
+    for (const m of batch) if (m.turn) turns.add(m.turn);
     last = batch[batch.length - 1]!.rowid;
   }
   for (const e of newEdits) {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decisionsForPaths, listLearnings, openDb, priorArtOf, type Db } from '../../src/db/index.js';
+import { decisionsForPaths, listLearnings, openDb, priorArtOf, turnRequest, turnsOfMessagesAfter, type Db } from '../../src/db/index.js';
 import { findRepo } from '../../src/git/index.js';
 import { decisionSentences } from '../../src/link/decisions.js';
 import { correctionsIn, parseSolutionDoc, rootCausesIn } from '../../src/link/learnings.js';
@@ -53,6 +53,27 @@ describe('learning extraction', () => {
     const doc = parseSolutionDoc('---\ntitle: Slow startup\nproblem_type: performance_issue\nfiles:\n  - src/a.ts\ndate: 2026-01-05\n---\n# Slow\n\n## Root Cause\nA sync glob on every start.\n', 'docs/solutions/performance/slow.md');
     expect(doc).toMatchObject({ title: 'Slow startup', category: 'performance-issue', files: ['src/a.ts'], content: 'Slow startup: A sync glob on every start.', date: '2026-01-05T00:00:00.000Z' });
     expect(parseSolutionDoc('# no frontmatter\n', 'docs/solutions/x.md')).toBeUndefined();
+  });
+});
+
+describe('turns of new messages', () => {
+  it('gives each message the prompt turnRequest gives it, in one query: none before the first prompt, ties broken by rowid, late rows placed by time', async () => {
+    const { repo, db } = await setup();
+    const a = new ChatRows(db, repo.root, 'claude-code:a');
+    const orphan = a.message('assistant', 'text', 'before any prompt', '2026-03-01T09:00:00.000Z');
+    const p1 = a.prompt('first', '2026-03-01T09:10:00.000Z');
+    const tie = a.message('assistant', 'text', 'same instant as the prompt', '2026-03-01T09:10:00.000Z');
+    const p2 = a.prompt('second', '2026-03-01T09:20:00.000Z');
+    const late = a.message('assistant', 'text', 'stored last, said in the first turn', '2026-03-01T09:15:00.000Z');
+    const b = new ChatRows(db, repo.root, 'claude-code:b');
+    const q = b.prompt('other session', '2026-03-01T09:12:00.000Z');
+    const inB = b.message('assistant', 'text', 'answer', '2026-03-01T09:13:00.000Z');
+    const ids = [orphan, p1, tie, p2, late, q, inB];
+    const rows = turnsOfMessagesAfter(db, repo.root, 0);
+    expect(rows.map((r) => r.turn)).toEqual([null, p1, p1, p2, p1, q, q]);
+    expect(rows.map((r) => r.turn)).toEqual(ids.map((id) => turnRequest(db, id) ?? null));
+    expect(turnsOfMessagesAfter(db, repo.root, rows[4]!.rowid).map((r) => r.turn)).toEqual([q, q]);
+    expect(turnsOfMessagesAfter(db, repo.root, 0, 2).map((r) => r.turn)).toEqual([null, p1]);
   });
 });
 
