@@ -59,12 +59,7 @@ export function linkKnowledge(db: Db, root: string, messagesRowid: number, newEd
   let learnings = 0;
   let priorArt = 0;
   if (turns.size > 0) {
-    const known = new Set(knownPaths(db, root));
-    const byName = new Map<string, string[]>();
-    for (const p of known) {
-      const name = p.slice(p.lastIndexOf('/') + 1);
-      byName.set(name, [...(byName.get(name) ?? []), p]);
-    }
+    const { known, byName } = pathIndex(db, root);
     for (const turn of turns) {
       const msgs = turnMessages(db, turn);
       if (msgs.length === 0) continue;
@@ -173,18 +168,7 @@ export function importSolutions(db: Db, root: string): number {
   if (files.length === 0) return 0;
   const stored = compoundLearnings(db, root);
   // Built only when a doc changed: the hook worker runs this after every commit.
-  let known: Set<string> | undefined;
-  const byName = new Map<string, string[]>();
-  const paths = (): Set<string> => {
-    if (!known) {
-      known = new Set(knownPaths(db, root));
-      for (const p of known) {
-        const name = p.slice(p.lastIndexOf('/') + 1);
-        byName.set(name, [...(byName.get(name) ?? []), p]);
-      }
-    }
-    return known;
-  };
+  let index: PathIndex | undefined;
   let changed = 0;
   for (const abs of files) {
     const rel = relative(root, abs).split(sep).join('/');
@@ -198,7 +182,7 @@ export function importSolutions(db: Db, root: string): number {
     if (stored.get(rel)?.hash === digest) continue;
     const doc = parseSolutionDoc(text, rel);
     if (!doc) continue;
-    const files = [...new Set([...doc.files, ...namedPaths(doc.body, paths(), byName)])].filter((f) => f !== rel);
+    const files = [...new Set([...doc.files, ...namedPaths(doc.body, (index ??= pathIndex(db, root)).known, index.byName)])].filter((f) => f !== rel);
     const createdAt = doc.date ?? safeMtime(abs);
     const r = upsertLearning(db, {
       id: `compound:${hash(root, rel)}`,
@@ -213,6 +197,24 @@ export function importSolutions(db: Db, root: string): number {
     if (r !== 'same') changed++;
   }
   return changed;
+}
+
+interface PathIndex {
+  known: Set<string>;
+  /** File name → the known paths that end in it (namedPaths takes a bare name only when it is unique). */
+  byName: Map<string, string[]>;
+}
+
+function pathIndex(db: Db, root: string): PathIndex {
+  const known = new Set(knownPaths(db, root));
+  const byName = new Map<string, string[]>();
+  for (const p of known) {
+    const name = p.slice(p.lastIndexOf('/') + 1);
+    const same = byName.get(name);
+    if (same) same.push(p);
+    else byName.set(name, [p]);
+  }
+  return { known, byName };
 }
 
 function listMarkdown(dir: string, depth = 0): string[] {
