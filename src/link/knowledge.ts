@@ -130,12 +130,14 @@ function linkPriorArt(db: Db, root: string, decisions: DecisionInput[], msgs: { 
     if (words.length < 3) continue;
     const at = msgs.find((m) => m.id === d.messageId)?.createdAt ?? new Date().toISOString();
     const candidates = priorArtCandidates(db, ftsAny(words), at);
+    const vector = hashVector(d.sentence, PRIOR_ART_DIMS);
     if (knnDims !== undefined) {
-      const near = nearestItems(db, hashVector(d.sentence, knnDims), PRIOR_ART_NEIGHBOURS).filter((n) => n.ref !== d.messageId);
+      // The default embedder's width is PRIOR_ART_DIMS: the same vector serves the KNN query.
+      const query = knnDims === PRIOR_ART_DIMS ? vector : hashVector(d.sentence, knnDims);
+      const near = nearestItems(db, query, PRIOR_ART_NEIGHBOURS).filter((n) => n.ref !== d.messageId);
       const known = new Set(candidates.map((c) => c.ref));
       candidates.push(...priorArtCandidatesOf(db, near, at).filter((c) => !known.has(c.ref)));
     }
-    const vector = hashVector(d.sentence, PRIOR_ART_DIMS);
     const isMatch = knnDims !== undefined ? isPriorArtByHybrid : isPriorArtByText;
     const scored = candidates
       .filter((c) => c.ref !== `msg:${d.messageId}`)
