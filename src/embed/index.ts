@@ -2,4 +2,4 @@
 export type { Embedder } from './types.js';
 export { hashEmbedder, hashVector } from './hash-embedder.js';
 export { httpEmbedder, type HttpEmbedderOptions } from './http-embedder.js';
-export { resolveEmbedder, embedConfig, type EmbedConfig } from './resolve-embedder.js';
+export { resolveEmbedder } from './resolve-embedder.js';
