@@ -43,6 +43,11 @@ export const MARK_END = '\u0003';
 /** BM25 ranks only the most recent this-many matches of a very common query (keeps p95 bounded). */
 export const RANK_WINDOW = 2_000;
 
+/** An FTS5 expression matching any of `phrases`, each quoted (so no word is read as an operator). */
+export function ftsAnyOf(phrases: string[]): string {
+  return phrases.map((p) => `"${p.replaceAll('"', '""')}"`).join(' OR ');
+}
+
 /** Whether any message or learning is stored (EXISTS: a count would scan a million rows). */
 export function hasSearchable(db: Db): boolean {
   return (db.prepare('SELECT EXISTS (SELECT 1 FROM messages) OR EXISTS (SELECT 1 FROM learnings) AS x').get() as { x: number }).x === 1;

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import {
   compoundLearnings,
+  ftsAnyOf,
   knownPaths,
   nearestItems,
   priorArtCandidates,
@@ -24,7 +25,7 @@ import { hashEmbedder, hashVector } from '../embed/index.js';
 import { decisionSentences } from './decisions.js';
 import { correctionsIn, parseSolutionDoc, rootCausesIn } from './learnings.js';
 import { isPriorArtByHybrid, isPriorArtByText, PRIOR_ART_DIMS, scorePriorArt } from './prior-art.js';
-import { contentWords, ftsAny, namedPaths } from './text.js';
+import { contentWords, namedPaths } from './text.js';
 
 /** Stored vectors nearest to a decision that are looked at besides the full-text hits. */
 const PRIOR_ART_NEIGHBOURS = 20;
@@ -129,7 +130,7 @@ function linkPriorArt(db: Db, root: string, decisions: DecisionInput[], msgs: { 
     const words = contentWords(d.sentence);
     if (words.length < 3) continue;
     const at = msgs.find((m) => m.id === d.messageId)?.createdAt ?? new Date().toISOString();
-    const candidates = priorArtCandidates(db, ftsAny(words), at);
+    const candidates = priorArtCandidates(db, ftsAnyOf(words), at);
     const vector = hashVector(d.sentence, PRIOR_ART_DIMS);
     if (knnDims !== undefined) {
       // The default embedder's width is PRIOR_ART_DIMS: the same vector serves the KNN query.

@@ -24,11 +24,6 @@ export function contentWords(text: string): string[] {
   return [...out];
 }
 
-/** An FTS5 query matching any of the words (each quoted, so no word is read as an operator). */
-export function ftsAny(words: string[]): string {
-  return words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' OR ');
-}
-
 /** Share of `a`'s words that `b` also has (how much of the new text the earlier one says). */
 export function coverage(a: string[], b: string[]): { shared: number; score: number } {
   if (a.length === 0) return { shared: 0, score: 0 };

@@ -1,6 +1,7 @@
 import {
   hasSearchable,
   filterRefs,
+  ftsAnyOf,
   ftsLearnings,
   ftsMessages,
   hitRows,
@@ -87,7 +88,7 @@ export function toMatchExpression(query: string): string | undefined {
   const content = chunks.filter((c) => !STOP.has(c.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')));
   const use = content.length > 0 ? content : chunks;
   if (use.length === 0) return undefined;
-  return [...new Set(use)].map((c) => `"${c.replaceAll('"', '""')}"`).join(' OR ');
+  return ftsAnyOf([...new Set(use)]);
 }
 
 /** Hybrid search over messages (chat and commit) and learnings: BM25 and vector KNN fused by reciprocal rank. */
