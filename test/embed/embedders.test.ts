@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashEmbedder, hashVector, httpEmbedder, resolveEmbedder } from '../../src/embed/index.js';
 
@@ -46,5 +49,15 @@ describe('resolveEmbedder', () => {
     expect(resolveEmbedder({ HOME: '/nonexistent' }).id).toBe('hash-ngram-v1/256');
     expect(resolveEmbedder({ HOME: '/nonexistent', LORE_EMBED_URL: 'http://h:1', LORE_EMBED_MODEL: 'm' }).id).toBe('openai:m@http://h:1');
     expect(() => resolveEmbedder({ HOME: '/nonexistent', LORE_EMBED_URL: 'http://h:1' })).toThrow(/needs both a URL and a model/);
+  });
+
+  it("reads the endpoint from the config file's embed key, the environment winning per setting", () => {
+    const home = mkdtempSync(join(tmpdir(), 'lore-embed-'));
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ embed: { url: 'http://file:1', model: 'from-file' } }));
+    expect(resolveEmbedder({ LORE_HOME: home }).id).toBe('openai:from-file@http://file:1');
+    expect(resolveEmbedder({ LORE_HOME: home, LORE_EMBED_MODEL: 'from-env' }).id).toBe('openai:from-env@http://file:1');
+    writeFileSync(join(home, 'config.json'), '{ not json');
+    expect(() => resolveEmbedder({ LORE_HOME: home })).toThrow(/cannot read .*config\.json/);
+    rmSync(home, { recursive: true, force: true });
   });
 });
