@@ -14,7 +14,8 @@ const RUNS = Number(process.env.LORE_BENCH_RUNS ?? 11);
 const { dir, file } = await cachedRepo(resolve('.bench-tmp'), N);
 header(`why: ${file} in ${dir}, median of ${RUNS}, interleaved`);
 const home = mkdtempSync(resolve('.bench-tmp/why-home-'));
-const env = { ...process.env, LORE_HOME: home };
+// lore why's code cache too (XDG_CACHE_HOME), warmed by the first run below, as on a user's machine.
+const env = { ...process.env, LORE_HOME: home, XDG_CACHE_HOME: `${home}/cache` };
 timed(process.execPath, [CLI, 'index', '--wait', '-q'], { cwd: dir, env });
 await waitForWorker(`${dir}/.git`, { appearMs: 0 });
 
@@ -42,7 +43,7 @@ const real = process.env.LORE_BENCH_REPO;
 if (real) {
   const realFile = process.env.LORE_BENCH_WHY_FILE ?? mostChangedCodeFile(real);
   const realHome = mkdtempSync(resolve('.bench-tmp/why-home-'));
-  const realEnv = { ...process.env, LORE_HOME: realHome };
+  const realEnv = { ...process.env, LORE_HOME: realHome, XDG_CACHE_HOME: `${realHome}/cache` };
   timed(process.execPath, [CLI, 'index', '--wait', '-q'], { cwd: real, env: realEnv });
   await waitForWorker(`${real}/.git`, { appearMs: 0 });
   const commits = timed('git', ['rev-list', '--count', 'HEAD'], { cwd: real, keepOutput: true }).stdout.trim();

@@ -1,6 +1,7 @@
 // Bundles the CLI (yargs inlined for fast start-up) and the hook worker (no yargs, no ts-morph).
 // Native and heavy packages stay external and are loaded lazily where they are needed.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeManPages } from './man.mjs';
@@ -60,9 +61,25 @@ const yargsNoHelpCache = {
   },
 };
 
+// `lore why` runs from one CommonJS file (dist/why.cjs) that src/cli/require-cached.ts loads with
+// a V8 code cache: one file to read and compile instead of ~25 ESM chunks to resolve and link, and
+// CommonJS because an ESM bundle without chunks would hoist the imports of everything it could
+// load lazily (ts-morph for the import graph) to its top. The cache is named after its content.
+const whyBundle = {
+  ...common,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  entryPoints: { why: 'src/cli/why-main.ts' },
+  define: { ...common.define, 'import.meta.url': '__loreImportMetaUrl' },
+  banner: { js: "const __loreImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
 try {
+  await build({ ...whyBundle, outdir: staging });
+  const whyHash = createHash('sha256').update(readFileSync(join(staging, 'why.cjs'))).digest('hex').slice(0, 16);
   await build({
     ...common,
+    define: { ...common.define, __LORE_WHY_HASH__: JSON.stringify(whyHash) },
     plugins: [yargsMainFilename, yargsNoHelpCache],
     entryPoints: { cli: 'src/cli/bin.ts', 'hook-worker': 'src/pipeline/hook-worker.ts', 'backfill-worker': 'src/pipeline/backfill-worker.ts', 'graph-worker': 'src/pipeline/graph-worker.ts' },
     outdir: staging,

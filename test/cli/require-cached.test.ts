@@ -1,0 +1,81 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codeCacheDir, requireCached } from '../../src/cli/require-cached.js';
+
+interface Answer {
+  answer(): string;
+  where: string;
+}
+
+/** A CommonJS file that uses what `require` gives a module: exports, require, __filename. */
+function bundle(): { dir: string; file: string; cache: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'lore-require-cached-'));
+  const file = join(dir, 'bundle.cjs');
+  writeFileSync(file, "const { basename } = require('node:path');\nexports.answer = () => 'forty-two';\nmodule.exports.where = basename(__filename);\n");
+  return { dir, file, cache: join(dir, 'cache', 'bundle.v8') };
+}
+
+function load(file: string, cache: string): Answer {
+  const m = requireCached<Answer>(file, cache);
+  expect(m.exports.answer()).toBe('forty-two');
+  m.saveCache();
+  return m.exports;
+}
+
+describe('requireCached', () => {
+  it('runs a CommonJS file and keeps its code for the next run, which leaves the cache alone', () => {
+    const { file, cache } = bundle();
+    expect(load(file, cache).where).toBe('bundle.cjs');
+    const first = readFileSync(cache);
+    expect(first.length).toBeGreaterThan(20);
+    const mtime = statSync(cache).mtimeMs;
+    load(file, cache);
+    expect(statSync(cache).mtimeMs).toBe(mtime);
+    expect(readFileSync(cache)).toEqual(first);
+    expect(readdirSync(join(cache, '..'))).toEqual(['bundle.v8']);
+  });
+
+  // One V8 refuses (other V8, other flags) is tested end to end (why-code-cache.test.ts): within
+  // one process V8 reuses what it compiled before and never looks at the cache.
+  it('ignores and rewrites a damaged cache, a truncated one and an empty one', () => {
+    const { file, cache } = bundle();
+    load(file, cache);
+    const good = readFileSync(cache);
+    const damaged = Buffer.from(good);
+    damaged[damaged.length >> 1]! ^= 0xff;
+    for (const bad of [damaged, good.subarray(0, 30), Buffer.alloc(0)]) {
+      writeFileSync(cache, bad);
+      load(file, cache);
+      const rewritten = readFileSync(cache);
+      expect(rewritten.length).toBeGreaterThan(30);
+      expect(rewritten).not.toEqual(bad);
+      // The rewritten cache is taken as it is on the run after.
+      load(file, cache);
+      expect(readFileSync(cache)).toEqual(rewritten);
+    }
+  });
+
+  it('runs without a cache where none can be written', () => {
+    const { dir, file } = bundle();
+    const blocker = join(dir, 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    load(file, join(blocker, 'bundle.v8'));
+    expect(readFileSync(blocker, 'utf8')).toBe('x');
+    expect(readdirSync(dir).sort()).toEqual(['bundle.cjs', 'not-a-dir']);
+  });
+
+  it('writes nothing until saveCache is called', () => {
+    const { file, cache } = bundle();
+    requireCached<Answer>(file, cache);
+    expect(existsSync(cache)).toBe(false);
+  });
+});
+
+describe('codeCacheDir', () => {
+  it('is $XDG_CACHE_HOME/lore, else ~/.cache/lore', () => {
+    expect(codeCacheDir({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' })).toBe('/x/cache/lore');
+    expect(codeCacheDir({ XDG_CACHE_HOME: '', HOME: '/home/u' })).toBe('/home/u/.cache/lore');
+  });
+});

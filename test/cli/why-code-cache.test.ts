@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { commit, gitRepo } from '../helpers/git-repo.js';
+
+// `lore why` runs from dist/why.cjs with V8's code cache in $XDG_CACHE_HOME/lore (src/cli/require-cached.ts).
+function setup() {
+  const home = mkdtempSync(join(tmpdir(), 'lore-code-cache-'));
+  const env = { LORE_HOME: join(home, 'lore'), XDG_CACHE_HOME: join(home, 'cache') };
+  const repo = gitRepo({ 'src/a.ts': 'export const a = 1;\n' }, 'add a');
+  commit(repo, { 'src/a.ts': 'export const a = 2;\n' }, 'change a');
+  const why = () => runCli(['why', 'src/a.ts'], { cwd: repo, env });
+  const cacheFiles = () => (existsSync(join(env.XDG_CACHE_HOME, 'lore')) ? readdirSync(join(env.XDG_CACHE_HOME, 'lore')) : []);
+  return { home, env, repo, why, cacheFiles, cacheDir: join(env.XDG_CACHE_HOME, 'lore') };
+}
+
+describe('lore why with a code cache', () => {
+  it('keeps the compiled bundle after the first run and takes it as it is on the next', () => {
+    const { why, cacheFiles, cacheDir } = setup();
+    const first = why();
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('src/a.ts  2 commits');
+    const [name] = cacheFiles();
+    expect(cacheFiles()).toEqual([expect.stringMatching(new RegExp(`^why-[0-9a-f]{16}-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.v8$`))]);
+    const cache = join(cacheDir, name!);
+    const bytes = readFileSync(cache);
+    const mtime = statSync(cache).mtimeMs;
+    expect(why()).toEqual(first);
+    expect(statSync(cache).mtimeMs).toBe(mtime);
+    expect(readFileSync(cache)).toEqual(bytes);
+  });
+
+  it('answers the same with a damaged cache or one V8 refuses, and replaces it', () => {
+    const { why, cacheFiles, cacheDir } = setup();
+    const first = why();
+    const cache = join(cacheDir, cacheFiles()[0]!);
+    const good = readFileSync(cache);
+    const damaged = Buffer.from(good);
+    for (let i = 1000; i < damaged.length; i += 4096) damaged[i] = damaged[i]! ^ 0xff;
+    // The right digest in front, so only V8's own check (made by another V8) can refuse it.
+    const payload = Buffer.alloc(good.length - 20, 7);
+    const refused = Buffer.concat([createHash('sha1').update(payload).digest(), payload]);
+    for (const bad of [damaged, good.subarray(0, 100), refused]) {
+      writeFileSync(cache, bad);
+      expect(why()).toEqual(first);
+      expect(readFileSync(cache).length).toBeGreaterThan(100);
+      expect(readFileSync(cache)).not.toEqual(bad);
+    }
+  });
+
+  it('answers the same where no cache can be written, and writes none when the command fails', () => {
+    const { home, env, repo, why } = setup();
+    const expected = why();
+    // A file where the cache folder would be: nothing can be created under it.
+    const blocked = { ...env, XDG_CACHE_HOME: join(home, 'not-a-dir') };
+    writeFileSync(blocked.XDG_CACHE_HOME, 'x');
+    expect(runCli(['why', 'src/a.ts'], { cwd: repo, env: blocked })).toEqual(expected);
+    expect(readFileSync(blocked.XDG_CACHE_HOME, 'utf8')).toBe('x');
+
+    const fresh = { ...env, XDG_CACHE_HOME: join(home, 'fresh-cache') };
+    const failed = runCli(['why', 'src/nope.ts'], { cwd: repo, env: fresh });
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/^lore: src\/nope\.ts is not tracked by git and has no history\n/);
+    expect(existsSync(fresh.XDG_CACHE_HOME)).toBe(false);
+  });
+});
