@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { Script, constants } from 'node:vm';
 
 /** A CommonJS bundle loaded by requireCached; saveCache() stores V8's code for the next run. */
@@ -15,7 +15,8 @@ export interface CachedModule<T> {
 type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
 
 // V8 trusts a code cache whose header matches (version, flags, source length) without checking the
-// rest: a damaged one can crash the process. Our own digest in front of it is checked first.
+// rest: a damaged one can crash the process, one made for another source of the same length runs
+// that source's code. So a digest of the cache and of the file's size and mtime goes in front.
 const DIGEST = 'sha1';
 const DIGEST_BYTES = 20;
 
@@ -23,11 +24,14 @@ const DIGEST_BYTES = 20;
  * Runs a CommonJS file as `require` would, but hands V8 the code it compiled on an earlier run
  * (Node 20 has no module.enableCompileCache): ~10 ms less for each `lore why` (docs/start-up.md).
  * The cache is only a hint: a missing, unreadable, damaged or foreign (other V8, other flags) one
- * is ignored and rewritten, one that cannot be written is skipped. `cacheFile` must be named after
- * the file's content: V8 checks only the source's length.
+ * is ignored and rewritten, one that cannot be written is skipped. Name `cacheFile` after the
+ * file's content: the cache is also refused when the file's mtime changed, but installs by npm
+ * give every file the same mtime.
  */
 export function requireCached<T>(file: string, cacheFile: string): CachedModule<T> {
-  const cachedData = readCache(cacheFile);
+  const { size, mtimeMs } = statSync(file);
+  const stamp = `${size}:${mtimeMs}`;
+  const cachedData = readCache(cacheFile, stamp);
   // Node's own CommonJS wrapper, on the source's first line so line numbers in stacks stay right.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n})`, {
     filename: file,
@@ -39,17 +43,26 @@ export function requireCached<T>(file: string, cacheFile: string): CachedModule<
   const isCached = cachedData !== undefined && !script.cachedDataRejected;
   const saveCache = (): void => {
     // Made after the run, the cache also holds the functions the run compiled, not just the top level.
-    if (!isCached) writeCache(cacheFile, script.createCachedData());
+    if (!isCached) writeCache(cacheFile, stamp, script.createCachedData());
   };
   return { exports: module.exports, saveCache };
 }
 
-/** Where code caches live: $XDG_CACHE_HOME/lore, else ~/.cache/lore (apart from the data: deleting it loses nothing). */
+/**
+ * Where code caches live: $XDG_CACHE_HOME/lore, else ~/.cache/lore (apart from the data: deleting
+ * it loses nothing). A relative XDG_CACHE_HOME is ignored, as the XDG spec says: it would put the
+ * cache in whatever directory lore runs in.
+ */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'lore');
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.cache'), 'lore');
 }
 
-function readCache(cacheFile: string): Buffer | undefined {
+function digest(stamp: string, data: Buffer): Buffer {
+  return createHash(DIGEST).update(stamp).update(data).digest();
+}
+
+function readCache(cacheFile: string, stamp: string): Buffer | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(cacheFile);
@@ -57,15 +70,15 @@ function readCache(cacheFile: string): Buffer | undefined {
     return undefined;
   }
   const data = bytes.subarray(DIGEST_BYTES);
-  return data.length > 0 && createHash(DIGEST).update(data).digest().equals(bytes.subarray(0, DIGEST_BYTES)) ? data : undefined;
+  return data.length > 0 && digest(stamp, data).equals(bytes.subarray(0, DIGEST_BYTES)) ? data : undefined;
 }
 
-function writeCache(cacheFile: string, data: Buffer): void {
+function writeCache(cacheFile: string, stamp: string, data: Buffer): void {
   // Written aside and renamed: two runs at once never read half of the other's file.
   const partial = `${cacheFile}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
-    writeFileSync(partial, Buffer.concat([createHash(DIGEST).update(data).digest(), data]));
+    writeFileSync(partial, Buffer.concat([digest(stamp, data), data]));
     renameSync(partial, cacheFile);
   } catch {
     // Not writable (read-only, full, a file where the folder should be): the next run compiles again.

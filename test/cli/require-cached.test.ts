@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,18 @@ describe('requireCached', () => {
     }
   });
 
+  it('compiles the file again when it changed, even to a source of the same length', () => {
+    const { file, cache } = bundle();
+    load(file, cache);
+    const before = readFileSync(cache);
+    writeFileSync(file, readFileSync(file, 'utf8').replace("'forty-two'", "'forty-six'"));
+    utimesSync(file, new Date(Date.now() + 5000), new Date(Date.now() + 5000));
+    const m = requireCached<Answer>(file, cache);
+    expect(m.exports.answer()).toBe('forty-six');
+    m.saveCache();
+    expect(readFileSync(cache)).not.toEqual(before);
+  });
+
   it('runs without a cache where none can be written', () => {
     const { dir, file } = bundle();
     const blocker = join(dir, 'not-a-dir');
@@ -74,8 +86,10 @@ describe('requireCached', () => {
 });
 
 describe('codeCacheDir', () => {
-  it('is $XDG_CACHE_HOME/lore, else ~/.cache/lore', () => {
+  it('is $XDG_CACHE_HOME/lore when that is absolute, else ~/.cache/lore', () => {
     expect(codeCacheDir({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' })).toBe('/x/cache/lore');
     expect(codeCacheDir({ XDG_CACHE_HOME: '', HOME: '/home/u' })).toBe('/home/u/.cache/lore');
+    // Relative: ignored (the XDG spec), or the cache would land in the repository lore runs in.
+    expect(codeCacheDir({ XDG_CACHE_HOME: 'cache', HOME: '/home/u' })).toBe('/home/u/.cache/lore');
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
@@ -41,9 +41,11 @@ describe('lore why with a code cache', () => {
     const good = readFileSync(cache);
     const damaged = Buffer.from(good);
     for (let i = 1000; i < damaged.length; i += 4096) damaged[i] = damaged[i]! ^ 0xff;
-    // The right digest in front, so only V8's own check (made by another V8) can refuse it.
+    // The right digest in front (of the bundle's size and mtime, and the bytes), so only V8's own
+    // check (as for a cache made by another V8) can refuse it.
     const payload = Buffer.alloc(good.length - 20, 7);
-    const refused = Buffer.concat([createHash('sha1').update(payload).digest(), payload]);
+    const { size, mtimeMs } = statSync(resolve('dist/why.cjs'));
+    const refused = Buffer.concat([createHash('sha1').update(`${size}:${mtimeMs}`).update(payload).digest(), payload]);
     for (const bad of [damaged, good.subarray(0, 100), refused]) {
       writeFileSync(cache, bad);
       expect(why()).toEqual(first);
