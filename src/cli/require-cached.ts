@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -19,14 +19,16 @@ type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exp
 // that source's code. So a digest of the cache and of the file's size and mtime goes in front.
 const DIGEST = 'sha1';
 const DIGEST_BYTES = 20;
+/** Caches (`*.v8`) kept in the cache's folder: one per lore build and Node version, so a few serve two installs. */
+const KEEP = 4;
 
 /**
  * Runs a CommonJS file as `require` would, but hands V8 the code it compiled on an earlier run
  * (Node 20 has no module.enableCompileCache): ~10 ms less for each `lore why` (docs/start-up.md).
  * The cache is only a hint: a missing, unreadable, damaged or foreign (other V8, other flags) one
- * is ignored and rewritten, one that cannot be written is skipped. Name `cacheFile` after the
- * file's content: the cache is also refused when the file's mtime changed, but installs by npm
- * give every file the same mtime.
+ * is ignored and rewritten, one that cannot be written is skipped. Name `cacheFile` (`*.v8`) after
+ * the file's content: the cache is also refused when the file's mtime changed, but installs by npm
+ * give every file the same mtime. Writing one removes all but the newest few in its folder.
  */
 export function requireCached<T>(file: string, cacheFile: string): CachedModule<T> {
   const { size, mtimeMs } = statSync(file);
@@ -80,6 +82,7 @@ function writeCache(cacheFile: string, stamp: string, data: Buffer): void {
     mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
     writeFileSync(partial, Buffer.concat([digest(stamp, data), data]));
     renameSync(partial, cacheFile);
+    pruneCaches(dirname(cacheFile));
   } catch {
     // Not writable (read-only, full, a file where the folder should be): the next run compiles again.
     try {
@@ -88,4 +91,13 @@ function writeCache(cacheFile: string, stamp: string, data: Buffer): void {
       // nothing was written
     }
   }
+}
+
+/** Removes all but the newest KEEP caches: each rebuild of lore (and each Node upgrade) makes another. */
+function pruneCaches(dir: string): void {
+  const caches = readdirSync(dir)
+    .filter((f) => f.endsWith('.v8'))
+    .map((f) => ({ path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of caches.slice(KEEP)) rmSync(old.path, { force: true });
 }

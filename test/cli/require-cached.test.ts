@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +67,20 @@ describe('requireCached', () => {
     expect(m.exports.answer()).toBe('forty-six');
     m.saveCache();
     expect(readFileSync(cache)).not.toEqual(before);
+  });
+
+  it('keeps the newest four caches in its folder when it writes one', () => {
+    const { dir, file, cache } = bundle();
+    mkdirSync(join(dir, 'cache'));
+    const day = 86_400_000;
+    for (let i = 1; i <= 5; i++) {
+      const old = join(dir, 'cache', `old-${i}.v8`);
+      writeFileSync(old, 'x');
+      utimesSync(old, new Date(Date.now() - i * day), new Date(Date.now() - i * day));
+    }
+    writeFileSync(join(dir, 'cache', 'notes.txt'), 'not a cache');
+    load(file, cache);
+    expect(readdirSync(join(dir, 'cache')).sort()).toEqual(['bundle.v8', 'notes.txt', 'old-1.v8', 'old-2.v8', 'old-3.v8']);
   });
 
   it('runs without a cache where none can be written', () => {
