@@ -75,7 +75,10 @@ const whyBundle = {
 };
 
 try {
-  await build({ ...whyBundle, outdir: staging });
+  const { metafile } = await build({ ...whyBundle, outdir: staging, metafile: true });
+  // require-cached.ts runs the bundle as a script, where import() needs an experimental vm option.
+  const dynamic = Object.values(metafile.outputs).flatMap((o) => o.imports).filter((i) => i.kind === 'dynamic-import');
+  if (dynamic.length > 0) throw new Error(`dist/why.cjs must not import() (${dynamic.map((i) => i.path).join(', ')}): load it with createRequire, as src/yaml.ts does`);
   const whyHash = createHash('sha256').update(readFileSync(join(staging, 'why.cjs'))).digest('hex').slice(0, 16);
   await build({
     ...common,

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { Script, constants } from 'node:vm';
+import { Script } from 'node:vm';
 
 /** A CommonJS bundle loaded by requireCached; saveCache() stores V8's code for the next run. */
 export interface CachedModule<T> {
@@ -19,11 +19,12 @@ type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exp
 // that source's code. So a digest of the cache and of the file's size and mtime goes in front.
 const DIGEST = 'sha1';
 const DIGEST_BYTES = 20;
-/** Caches (`*.v8`) kept in the cache's folder: one per lore build and Node version, so a few serve two installs. */
+/** How many caches (`*.v8`) a folder keeps: one per lore build and Node version, so two installs used in turn keep theirs. */
 const KEEP = 4;
 
 /**
- * Runs a CommonJS file as `require` would, but hands V8 the code it compiled on an earlier run
+ * Runs a CommonJS file as `require` would (but without `import()`, which a script needs an
+ * experimental vm option for), and hands V8 the code it compiled on an earlier run
  * (Node 20 has no module.enableCompileCache): ~10 ms less for each `lore why` (docs/start-up.md).
  * The cache is only a hint: a missing, unreadable, damaged or foreign (other V8, other flags) one
  * is ignored and rewritten, one that cannot be written is skipped. Name `cacheFile` (`*.v8`) after
@@ -38,7 +39,6 @@ export function requireCached<T>(file: string, cacheFile: string): CachedModule<
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n})`, {
     filename: file,
     cachedData,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const module = { exports: {} as T };
   (script.runInThisContext() as CommonJsWrapper)(module.exports, createRequire(file), module, file, dirname(file));
