@@ -198,15 +198,15 @@ export function coChangedFiles(
   path: string,
   options: { limit?: number; maxCommitFiles?: number } = {},
 ): { files: CoChange[]; commits: number; largeCommits: number } {
-  const small = `WITH mine AS (SELECT sha FROM commit_files WHERE project_path = @project AND path = @path),
-    sized AS (SELECT m.sha, count(*) AS n FROM mine m JOIN commit_files c ON c.project_path = @project AND c.sha = m.sha GROUP BY m.sha),
-    small AS (SELECT sha FROM sized WHERE n <= @max)`;
+  const small = `WITH mine AS (SELECT f.commit_id AS id FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE f.path = @path AND c.project_path = @project),
+    sized AS (SELECT m.id, count(*) AS n FROM mine m JOIN commit_files c ON c.commit_id = m.id GROUP BY m.id),
+    small AS (SELECT id FROM sized WHERE n <= @max)`;
   const params = { project: projectPath, path, max: options.maxCommitFiles ?? 50, limit: options.limit ?? 20 };
   const counts = db.prepare(`${small} SELECT count(*) AS commits, coalesce(sum(n > @max), 0) AS large FROM sized`).get(params) as { commits: number; large: number };
   const files = db
     .prepare(
       `${small} SELECT o.path AS path, count(*) AS commits FROM small s
-         JOIN commit_files o ON o.project_path = @project AND o.sha = s.sha AND o.path <> @path
+         JOIN commit_files o ON o.commit_id = s.id AND o.path <> @path
         GROUP BY o.path ORDER BY commits DESC, o.path LIMIT @limit`,
     )
     .all(params) as CoChange[];

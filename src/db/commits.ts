@@ -95,7 +95,7 @@ export function commitWriter(db: Db, projectPath: string, options: { batchSize?:
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertFile = db.prepare(
-    `INSERT OR IGNORE INTO commit_files (project_path, sha, path, status, old_path, added, removed) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO commit_files (commit_id, path, status, old_path, added, removed) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
@@ -121,7 +121,7 @@ export function commitWriter(db: Db, projectPath: string, options: { batchSize?:
         const r = insertCommit.run(projectPath, c.sha, c.authorName, c.authorEmail, c.authoredAt, c.committedAt, c.subject, c.body, c.parents.join(' '), c.patchId ?? null);
         if (r.changes === 0) continue;
         added++;
-        for (const f of c.files) insertFile.run(projectPath, c.sha, f.path, f.status, f.oldPath ?? null, f.added ?? null, f.removed ?? null);
+        for (const f of c.files) insertFile.run(r.lastInsertRowid, f.path, f.status, f.oldPath ?? null, f.added ?? null, f.removed ?? null);
       }
       inBatch += commits.length;
       if (inBatch >= batchSize) {
@@ -151,8 +151,8 @@ export function commitWriter(db: Db, projectPath: string, options: { batchSize?:
  * in after a commit is stored (the "enrich" pass, see src/git/enrich.ts), so a large backfill
  * returns quickly. Progress is a watermark: every commit
  * of the repo with rowid <= `enrichedThrough` has been enriched. It lives in the metadata of the
- * repo's `git:` session (no schema change). Rowids are only renumbered by VACUUM, which lore
- * never runs; a renumbering would at worst leave some line counts NULL.
+ * repo's `git:` session (no schema change). The rowid is the commits table's INTEGER PRIMARY KEY
+ * `id` (migration 0011), so no VACUUM can renumber it.
  */
 export function enrichedThrough(db: Db, projectPath: string): number {
   const row = db.prepare("SELECT json_extract(metadata, '$.enrichedThrough') AS n FROM sessions WHERE id = ?").get(gitSessionId(projectPath)) as { n: number | null } | undefined;
@@ -168,15 +168,15 @@ export interface EnrichTarget {
 /** The next commits (oldest stored first) that still need line counts and a patch-id. */
 export function commitsToEnrich(db: Db, projectPath: string, limit: number): EnrichTarget[] {
   const rows = db
-    .prepare('SELECT rowid, sha, parents FROM commits WHERE rowid > ? AND +project_path = ? ORDER BY rowid LIMIT ?')
-    .all(enrichedThrough(db, projectPath), projectPath, limit) as { rowid: number; sha: string; parents: string }[];
-  return rows.map((r) => ({ rowid: r.rowid, sha: r.sha, isMerge: r.parents.includes(' ') }));
+    .prepare('SELECT id, sha, parents FROM commits WHERE id > ? AND +project_path = ? ORDER BY id LIMIT ?')
+    .all(enrichedThrough(db, projectPath), projectPath, limit) as { id: number; sha: string; parents: string }[];
+  return rows.map((r) => ({ rowid: r.id, sha: r.sha, isMerge: r.parents.includes(' ') }));
 }
 
 // `+project_path`: a range over rowids past the watermark (usually none), not a walk over every
 // commit of the project by an index on project_path, on every command.
 export function countCommitsToEnrich(db: Db, projectPath: string): number {
-  return (db.prepare('SELECT count(*) AS n FROM commits WHERE rowid > ? AND +project_path = ?').get(enrichedThrough(db, projectPath), projectPath) as { n: number }).n;
+  return (db.prepare('SELECT count(*) AS n FROM commits WHERE id > ? AND +project_path = ?').get(enrichedThrough(db, projectPath), projectPath) as { n: number }).n;
 }
 
 export interface LineCount {
@@ -192,10 +192,12 @@ export interface LineCount {
  */
 export function storeEnrichment(db: Db, projectPath: string, counts: Map<string, LineCount[]>, patchIds: Map<string, string>, throughRowid: number): void {
   const sessionId = gitSessionId(projectPath);
-  const setCount = db.prepare('UPDATE commit_files SET added = ?, removed = ? WHERE project_path = ? AND sha = ? AND path = ?');
+  const setCount = db.prepare(
+    'UPDATE commit_files SET added = ?, removed = ? WHERE commit_id = (SELECT id FROM commits WHERE sha = ? AND project_path = ?) AND path = ?',
+  );
   const setPatchId = db.prepare('UPDATE commits SET patch_id = ? WHERE project_path = ? AND sha = ?');
   db.transaction(() => {
-    for (const [sha, files] of counts) for (const f of files) setCount.run(f.added, f.removed, projectPath, sha, f.path);
+    for (const [sha, files] of counts) for (const f of files) setCount.run(f.added, f.removed, sha, projectPath, f.path);
     for (const [sha, patchId] of patchIds) setPatchId.run(patchId, projectPath, sha);
     const from = enrichedThrough(db, projectPath);
     // Same ids and text as commitMessageId() and `subject\n\nbody`; dates as toISOString() prints them.
@@ -203,7 +205,7 @@ export function storeEnrichment(db: Db, projectPath: string, counts: Map<string,
       `INSERT OR IGNORE INTO messages (id, session_id, role, content, created_at, metadata)
        SELECT ? || sha, ?, 'system', CASE WHEN body = '' THEN subject ELSE subject || char(10, 10) || body END,
               strftime('%Y-%m-%dT%H:%M:%fZ', committed_at, 'unixepoch'), json_object('kind', 'commit', 'sha', sha, 'author', author_name)
-         FROM commits WHERE rowid > ? AND rowid <= ? AND +project_path = ? ORDER BY rowid`,
+         FROM commits WHERE id > ? AND id <= ? AND +project_path = ? ORDER BY id`,
     ).run(commitMessageId(projectPath, ''), sessionId, from, throughRowid, projectPath);
     db.prepare(
       `UPDATE sessions SET last_message_at = (SELECT max(created_at) FROM messages WHERE session_id = ?) WHERE id = ?`,
@@ -233,25 +235,26 @@ export interface FileCommit extends CommitRow {
 }
 
 /**
- * Commits are inserted parents-first (git log --topo-order --reverse), so rowid order is
- * topological: it is the "newest first" order used below, immune to equal timestamps.
+ * Commits are inserted parents-first (git log --topo-order --reverse), so id order is
+ * topological: it is the "newest first" order used below, immune to equal timestamps, and the
+ * order of the path index (path, commit_id), so no sort is needed.
  *
  * Every commit that touched `path`, newest first, following renames backwards: when the
  * oldest change of a name is a rename, the history of the old name before it continues.
  */
 export function fileHistory(db: Db, projectPath: string, path: string): FileCommit[] {
   const stmt = db.prepare(
-    `SELECT c.*, c.rowid AS rid, f.path AS f_path, f.status AS f_status, f.old_path AS f_old_path, f.added AS f_added, f.removed AS f_removed
-       FROM commit_files f JOIN commits c ON c.project_path = f.project_path AND c.sha = f.sha
-      WHERE f.project_path = ? AND f.path = ? AND c.rowid < ?
-      ORDER BY c.rowid DESC`,
+    `SELECT c.*, f.path AS f_path, f.status AS f_status, f.old_path AS f_old_path, f.added AS f_added, f.removed AS f_removed
+       FROM commit_files f JOIN commits c ON c.id = f.commit_id
+      WHERE f.path = ? AND f.commit_id < ? AND c.project_path = ?
+      ORDER BY f.commit_id DESC`,
   );
   const out: FileCommit[] = [];
   const seen = new Set<string>();
   let name: string | undefined = path;
   let before = Number.MAX_SAFE_INTEGER;
   for (let hops = 0; name && hops < 100; hops++) {
-    const rows = stmt.all(projectPath, name, before) as (RawCommit & RawFile & { rid: number })[];
+    const rows = stmt.all(name, before, projectPath) as (RawCommit & RawFile)[];
     name = undefined;
     for (const row of rows) {
       if (seen.has(row.sha)) continue;
@@ -260,7 +263,7 @@ export function fileHistory(db: Db, projectPath: string, path: string): FileComm
       if (row.f_status === 'A' || row.f_status === 'C') break; // birth of this name: stop here
       if (row.f_status === 'R' && row.f_old_path) {
         name = row.f_old_path;
-        before = row.rid;
+        before = row.id;
         break;
       }
     }
@@ -270,12 +273,12 @@ export function fileHistory(db: Db, projectPath: string, path: string): FileComm
 
 /** Whether any stored commit of the project touched `path` (then git knows it, or knew it). */
 export function hasFileHistory(db: Db, projectPath: string, path: string): boolean {
-  return db.prepare('SELECT 1 FROM commit_files WHERE project_path = ? AND path = ? LIMIT 1').get(projectPath, path) !== undefined;
+  return db.prepare('SELECT 1 FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE f.path = ? AND c.project_path = ? LIMIT 1').get(path, projectPath) !== undefined;
 }
 
 /** Repo-relative paths lore has seen in any commit (for "did you mean" suggestions). */
 export function knownPaths(db: Db, projectPath: string): string[] {
-  return (db.prepare('SELECT DISTINCT path FROM commit_files WHERE project_path = ?').all(projectPath) as { path: string }[]).map((r) => r.path);
+  return (db.prepare('SELECT DISTINCT f.path FROM commits c JOIN commit_files f ON f.commit_id = c.id WHERE c.project_path = ?').all(projectPath) as { path: string }[]).map((r) => r.path);
 }
 
 export function recordRewrites(db: Db, projectPath: string, pairs: { oldSha: string; newSha: string; kind: string }[]): void {
@@ -301,6 +304,7 @@ export function resolveRewrite(db: Db, projectPath: string, sha: string): string
 }
 
 interface RawCommit {
+  id: number;
   sha: string;
   author_name: string;
   author_email: string;

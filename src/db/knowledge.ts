@@ -68,10 +68,11 @@ export function changesSince(db: Db, project: string, paths: string[], sinceSeco
   const marks = paths.map(() => '?').join(',');
   const rows = db
     .prepare(
-      `SELECT f.sha, f.path, f.old_path, f.status, coalesce(f.added, 0) + coalesce(f.removed, 0) AS n FROM commit_files f JOIN commits c ON c.project_path = f.project_path AND c.sha = f.sha
-        WHERE f.project_path = ? AND (f.path IN (${marks}) OR f.old_path IN (${marks})) AND c.committed_at > ?`,
+      // CROSS JOIN: from the paths' own history (bounded by it), not from every commit after the time.
+      `SELECT c.sha, f.path, f.old_path, f.status, coalesce(f.added, 0) + coalesce(f.removed, 0) AS n FROM commit_files f CROSS JOIN commits c ON c.id = f.commit_id
+        WHERE (f.path IN (${marks}) OR f.old_path IN (${marks})) AND c.project_path = ? AND c.committed_at > ?`,
     )
-    .all(project, ...paths, ...paths, sinceSeconds) as { sha: string; path: string; old_path: string | null; status: string; n: number }[];
+    .all(...paths, ...paths, project, sinceSeconds) as { sha: string; path: string; old_path: string | null; status: string; n: number }[];
   const watched = new Set(paths);
   return {
     lines: rows.reduce((s, r) => s + r.n, 0),
@@ -356,7 +357,7 @@ export function lastCommitOfRequest(db: Db, project: string, requestId: string):
 /** Commit time (unix seconds) of the newest commit that touched `path`. */
 export function lastCommitTouching(db: Db, project: string, path: string): number | undefined {
   const row = db
-    .prepare(`SELECT max(c.committed_at) AS t FROM commit_files f JOIN commits c ON c.project_path = f.project_path AND c.sha = f.sha WHERE f.project_path = ? AND f.path = ?`)
-    .get(project, path) as { t: number | null } | undefined;
+    .prepare(`SELECT max(c.committed_at) AS t FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE f.path = ? AND c.project_path = ?`)
+    .get(path, project) as { t: number | null } | undefined;
   return row?.t ?? undefined;
 }

@@ -96,7 +96,7 @@ export function unlinkedCommits(db: Db, project: string): LinkCommit[] {
   const rows = db
     .prepare(
       `SELECT c.sha FROM commits c LEFT JOIN linked_commits l ON l.project_path = c.project_path AND l.sha = c.sha
-        WHERE c.rowid > ? AND c.rowid <= ? AND +c.project_path = ? AND l.sha IS NULL ORDER BY c.rowid`,
+        WHERE c.id > ? AND c.id <= ? AND +c.project_path = ? AND l.sha IS NULL ORDER BY c.id`,
     )
     .all(linkedThrough(db, project), enrichedThrough(db, project), project) as { sha: string }[];
   return loadCommits(db, project, rows.map((r) => r.sha));
@@ -111,7 +111,7 @@ export function linkedThrough(db: Db, project: string): number {
 /** Moves the watermark to `sha` (kept in the repo's `git:` session metadata, as enrichedThrough is). */
 export function setLinkedThrough(db: Db, project: string, sha: string | undefined): void {
   if (!sha) return;
-  const row = db.prepare('SELECT rowid AS n FROM commits WHERE project_path = ? AND sha = ?').get(project, sha) as { n: number } | undefined;
+  const row = db.prepare('SELECT id AS n FROM commits WHERE project_path = ? AND sha = ?').get(project, sha) as { n: number } | undefined;
   if (!row) return;
   db.prepare(
     `UPDATE sessions SET metadata = json_set(coalesce(metadata, '{}'), '$.linkedThrough',
@@ -122,12 +122,12 @@ export function setLinkedThrough(db: Db, project: string, sha: string | undefine
 /** The commits named, with their files, in the order given (unknown shas are skipped). */
 export function loadCommits(db: Db, project: string, shas: string[]): LinkCommit[] {
   const commit = db.prepare('SELECT sha, committed_at, parents, patch_id, subject, body FROM commits WHERE project_path = ? AND sha = ?');
-  const files = db.prepare('SELECT path, status, old_path FROM commit_files WHERE project_path = ? AND sha = ? ORDER BY path');
+  const files = db.prepare('SELECT path, status, old_path FROM commit_files WHERE commit_id = (SELECT id FROM commits WHERE sha = ? AND project_path = ?) ORDER BY path');
   const out: LinkCommit[] = [];
   for (const sha of shas) {
     const c = commit.get(project, sha) as { sha: string; committed_at: number; parents: string; patch_id: string | null; subject: string; body: string } | undefined;
     if (!c) continue;
-    const fs = files.all(project, sha) as { path: string; status: string; old_path: string | null }[];
+    const fs = files.all(sha, project) as { path: string; status: string; old_path: string | null }[];
     out.push({
       sha: c.sha,
       committedAt: c.committed_at,
@@ -204,10 +204,11 @@ export function editsToPaths(db: Db, project: string, paths: string[], until: st
 export function firstCommitTouching(db: Db, project: string, path: string, atSeconds: number): string | undefined {
   const row = db
     .prepare(
-      `SELECT c.sha FROM commit_files f JOIN commits c ON c.project_path = f.project_path AND c.sha = f.sha
-        WHERE f.project_path = ? AND (f.path = ? OR f.old_path = ?) AND c.committed_at >= ? ORDER BY c.committed_at, c.rowid LIMIT 1`,
+      // CROSS JOIN: from the path's own history (bounded by it), not from every commit after the time.
+      `SELECT c.sha FROM commit_files f CROSS JOIN commits c ON c.id = f.commit_id
+        WHERE (f.path = ? OR f.old_path = ?) AND c.project_path = ? AND c.committed_at >= ? ORDER BY c.committed_at, c.id LIMIT 1`,
     )
-    .get(project, path, path, atSeconds) as { sha: string } | undefined;
+    .get(path, path, project, atSeconds) as { sha: string } | undefined;
   return row?.sha;
 }
 

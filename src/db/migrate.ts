@@ -55,7 +55,8 @@ function latestOnDisk(): number {
  * together with the version bump: a failure leaves the database exactly as it was. Before a
  * migration marked `-- lore:rewrites-table`, the database is copied (VACUUM INTO) to
  * `<db>.before-<migration>-<time>.bak` beside it, private to the user, so even a migration that
- * commits a wrong rewrite cannot lose data. A database from a newer lore is refused, not touched.
+ * commits a wrong rewrite cannot lose data (a new database, at version 0, gets no backup). A
+ * database from a newer lore is refused, not touched.
  */
 export function migrate(db: Database.Database, given?: Migration[], upTo = Infinity, options: MigrateOptions = {}): number[] {
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -68,10 +69,13 @@ export function migrate(db: Database.Database, given?: Migration[], upTo = Infin
   for (const m of migrations) {
     if (m.version <= current || m.version > upTo) continue;
     let backup: string | undefined;
-    if (m.rewritesTable && isFileDb(db)) {
+    // Another process may have applied it meanwhile (then no backup is needed), or be taking the
+    // same backup this very second (then its file serves: VACUUM INTO copies a consistent snapshot).
+    // A new database (version 0) has nothing to lose.
+    if (m.rewritesTable && current > 0 && isFileDb(db) && (db.pragma('user_version', { simple: true }) as number) < m.version) {
       backup = backupPath(db.name, m.name, (options.now ?? (() => new Date()))());
       try {
-        db.prepare('VACUUM INTO ?').run(backup);
+        if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup);
         chmodSync(backup, 0o600);
       } catch (err) {
         throw new MigrationError(m.name, `could not take the backup it needs first (${backup}): ${(err as Error).message}`);

@@ -66,7 +66,10 @@ export function itemsLinkedToFile(db: Db, path: string, projects?: string[]): { 
     if (r.b) messages.add(r.b);
   }
   for (const r of db
-    .prepare(`SELECT DISTINCT 'git:' || project_path || ':' || sha AS id FROM commit_files WHERE (path = @path OR old_path = @path)${inProject('project_path')}`)
+    .prepare(
+      `SELECT DISTINCT 'git:' || c.project_path || ':' || c.sha AS id FROM commit_files f JOIN commits c ON c.id = f.commit_id
+        WHERE (f.path = @path OR f.old_path = @path)${inProject('c.project_path')}`,
+    )
     .all(params) as { id: string }[])
     messages.add(r.id);
   const nodes = db
@@ -259,7 +262,7 @@ export function linkedFiles(db: Db, hit: HitRow, max = 10): string[] {
     add(linkedByRelationship(db, `learning:${hit.id}`));
   } else {
     if (hit.kind === 'commit' && hit.sha && hit.project) {
-      add(db.prepare('SELECT path AS p FROM commit_files WHERE project_path = ? AND sha = ? ORDER BY path').all(hit.project, hit.sha) as { p: string }[]);
+      add(db.prepare('SELECT path AS p FROM commit_files WHERE commit_id = (SELECT id FROM commits WHERE sha = ? AND project_path = ?) ORDER BY path').all(hit.sha, hit.project) as { p: string }[]);
       add(linkedByRelationship(db, `commit:${hit.sha}`));
     }
     add(db.prepare('SELECT DISTINCT path AS p FROM file_edits WHERE message_id = ? OR request_id = ? ORDER BY path').all(hit.id, hit.id) as { p: string }[]);

@@ -66,6 +66,46 @@ describe('migrations', () => {
     }
   });
 
+  it('moves commits and their files to integer keys (0011), keeping every row, rowid and cascade', () => {
+    const path = tmp();
+    const db = new Database(path);
+    migrate(db, undefined, 10);
+    const commit = db.prepare(
+      `INSERT INTO commits (project_path, sha, author_name, author_email, authored_at, committed_at, subject, body, parents, patch_id)
+       VALUES (?, ?, 'Ada', 'ada@example.com', 1, ?, ?, '', '', ?)`,
+    );
+    const file = db.prepare('INSERT INTO commit_files (project_path, sha, path, status, old_path, added, removed) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    commit.run('/a', 'a1', 10, 'first', null);
+    commit.run('/a', 'gone', 11, 'dropped later', null);
+    commit.run('/b', 'a1', 12, 'same sha in another repo', 'p1');
+    commit.run('/a', 'a2', 13, 'rename', 'p2');
+    db.prepare("DELETE FROM commits WHERE sha = 'gone'").run(); // a gap in the rowids, kept as is
+    file.run('/a', 'a1', 'src/x.ts', 'A', null, 3, 0);
+    file.run('/b', 'a1', 'src/x.ts', 'M', null, 1, 1);
+    file.run('/a', 'a2', 'src/y.ts', 'R', 'src/x.ts', null, null);
+    const before = db.prepare('SELECT rowid, project_path, sha FROM commits ORDER BY rowid').all();
+    db.close();
+
+    const upgraded = openDb(path);
+    expect(upgraded.prepare('SELECT id AS rowid, project_path, sha FROM commits ORDER BY id').all()).toEqual(before);
+    expect(
+      upgraded
+        .prepare('SELECT c.project_path, c.sha, f.path, f.status, f.old_path, f.added, f.removed FROM commit_files f JOIN commits c ON c.id = f.commit_id ORDER BY c.id')
+        .all(),
+    ).toEqual([
+      { project_path: '/a', sha: 'a1', path: 'src/x.ts', status: 'A', old_path: null, added: 3, removed: 0 },
+      { project_path: '/b', sha: 'a1', path: 'src/x.ts', status: 'M', old_path: null, added: 1, removed: 1 },
+      { project_path: '/a', sha: 'a2', path: 'src/y.ts', status: 'R', old_path: 'src/x.ts', added: null, removed: null },
+    ]);
+    // The same sha twice in one repo is still refused; deleting a commit still takes its files along.
+    expect(() => upgraded.prepare("INSERT INTO commits (project_path, sha, author_name, author_email, authored_at, committed_at, subject, body, parents) VALUES ('/a', 'a1', '', '', 0, 0, '', '', '')").run()).toThrow(/UNIQUE/);
+    upgraded.prepare("DELETE FROM commits WHERE project_path = '/a' AND sha = 'a2'").run();
+    expect(upgraded.prepare('SELECT count(*) AS n FROM commit_files').get()).toEqual({ n: 2 });
+    expect(() => upgraded.prepare("INSERT INTO commit_files (commit_id, path, status) VALUES (999, 'z', 'M')").run()).toThrow(/FOREIGN KEY/);
+    expect(upgraded.pragma('foreign_key_check')).toEqual([]);
+    upgraded.close();
+  });
+
   it('rolls back a failing migration and leaves the version where it was', () => {
     const path = tmp();
     const db = new Database(path);

@@ -36,7 +36,7 @@ describe('indexCommits', () => {
     expect(getCommit(db, repo, shas.root)?.parents).toEqual([]);
     expect(getCommit(db, repo, shas.merge)?.parents).toEqual([shas.mainEdit, shas.sideEdit]);
     expect(getCommit(db, repo, shas.merge)?.subject).toBe('merge side');
-    const files = db.prepare('SELECT sha, path, status, old_path FROM commit_files WHERE project_path = ? ORDER BY path, sha').all(repo);
+    const files = db.prepare('SELECT c.sha, f.path, f.status, f.old_path FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE c.project_path = ? ORDER BY f.path, c.sha').all(repo);
     expect(files).toContainEqual({ sha: shas.rename, path: 'lib/b2.ts', status: 'R', old_path: 'src/b.ts' });
     expect(files).toContainEqual({ sha: shas.root, path: 'a.ts', status: 'A', old_path: null });
     expect(files).toContainEqual({ sha: shas.sideEdit, path: 'c.ts', status: 'A', old_path: null });
@@ -106,7 +106,7 @@ describe('enrichCommits', () => {
     expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
     expect(await enrichCommits(db, info)).toEqual({ enriched: 7, remaining: 0 });
 
-    const row = (sha: string, path: string) => db.prepare('SELECT added, removed FROM commit_files WHERE sha = ? AND path = ?').get(sha, path);
+    const row = (sha: string, path: string) => db.prepare('SELECT added, removed FROM commit_files WHERE commit_id = (SELECT id FROM commits WHERE sha = ?) AND path = ?').get(sha, path);
     expect(row(shas.last, 'lib/b2.ts')).toEqual({ added: 2, removed: 1 });
     expect(row(shas.rename, 'lib/b2.ts')).toEqual({ added: 0, removed: 0 });
     expect(row(shas.sideEdit, 'a.ts')).toEqual({ added: 1, removed: 0 });

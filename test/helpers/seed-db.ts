@@ -56,7 +56,8 @@ export function seedCommit(db: Db, c: { project: string; sha: string; subject: s
   db.prepare(
     `INSERT INTO commits (project_path, sha, author_name, author_email, authored_at, committed_at, subject, body, parents) VALUES (?, ?, 'A', 'a@example.com', ?, ?, ?, '', '')`,
   ).run(c.project, c.sha, at, at, c.subject);
-  for (const f of c.files) db.prepare(`INSERT INTO commit_files (project_path, sha, path, status) VALUES (?, ?, ?, 'M')`).run(c.project, c.sha, f);
+  for (const f of c.files)
+    db.prepare(`INSERT INTO commit_files (commit_id, path, status) VALUES ((SELECT id FROM commits WHERE sha = ? AND project_path = ?), ?, 'M')`).run(c.sha, c.project, f);
   seedMessage(db, { id: `git:${c.project}:${c.sha}`, session: `git:${c.project}`, role: 'system', content: c.subject, at: new Date(at * 1000).toISOString(), kind: 'commit', sha: c.sha });
 }
 

@@ -23,29 +23,53 @@ function allowedValues(sql: string): Map<string, string[]> {
 
 /**
  * Fills every real table with `n` rows of plausible values (types, CHECK lists and NOT NULL
- * respected; foreign keys off: the values are not meant to join), so a migration has data to keep.
+ * respected), so a migration has data to keep. Foreign keys are off while filling, but a foreign
+ * key column takes the value its parent's column has in the same row number, so rows join as
+ * real ones do (a migration that re-keys a child table by its parent must keep them).
  */
 function fill(db: Database.Database, n: number): void {
   db.pragma('foreign_keys = OFF');
-  for (const table of realTables(db)) {
+  const value = (table: string, column: string, i: number): unknown => {
+    const fk = (db.pragma(`foreign_key_list("${table}")`) as { table: string; from: string; to: string | null }[]).find((f) => f.from === column);
+    if (fk?.to) return value(fk.table, fk.to, i);
     const sql = (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(table) as { sql: string }).sql;
-    const allowed = allowedValues(sql);
-    const cols = (db.pragma(`table_xinfo("${table}")`) as { name: string; type: string; pk: number; hidden: number }[]).filter((c) => c.hidden === 0);
+    const choices = allowedValues(sql).get(column);
+    if (choices) return choices[i % choices.length]!;
+    const type = (db.pragma(`table_xinfo("${table}")`) as { name: string; type: string }[]).find((c) => c.name === column)!.type.toUpperCase();
+    if (type.includes('INT')) return 1000 + i;
+    if (type.includes('REAL') || type.includes('FLOA')) return 0.5;
+    if (type.includes('JSON')) return JSON.stringify({ kind: 'prompt', n: i });
+    if (type.includes('BLOB')) return Buffer.from([i, 1, 2]);
+    if (type.includes('TIMESTAMP')) return `2026-01-0${(i % 9) + 1}T00:00:00.000Z`;
+    return `${table}-${column}-${i}`;
+  };
+  for (const table of realTables(db)) {
+    const cols = (db.pragma(`table_xinfo("${table}")`) as { name: string; hidden: number }[]).filter((c) => c.hidden === 0);
     for (let i = 0; i < n; i++) {
-      const values = cols.map((c) => {
-        const choices = allowed.get(c.name);
-        if (choices) return choices[i % choices.length]!;
-        const type = c.type.toUpperCase();
-        if (type.includes('INT')) return 1000 + i;
-        if (type.includes('REAL') || type.includes('FLOA')) return 0.5;
-        if (type.includes('JSON')) return JSON.stringify({ kind: 'prompt', n: i });
-        if (type.includes('BLOB')) return Buffer.from([i, 1, 2]);
-        if (type.includes('TIMESTAMP')) return `2026-01-0${(i % 9) + 1}T00:00:00.000Z`;
-        return `${table}-${c.name}-${i}`;
-      });
-      db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c.name}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
+      db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c.name}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
+        ...cols.map((c) => value(table, c.name, i)),
+      );
     }
   }
+}
+
+/**
+ * Tables a migration re-keyed, read back in the shape they had before it: 0011 replaced
+ * commit_files' (project_path, sha) by the commit's id.
+ */
+const asBefore: Record<string, string> = {
+  commit_files: 'SELECT c.project_path, c.sha, f.* FROM commit_files f JOIN commits c ON c.id = f.commit_id',
+};
+
+function rowsAsBefore(db: Database.Database, before: Record<string, string[]>): Record<string, string[]> {
+  const after = tableRowsOf(db);
+  for (const [table, query] of Object.entries(asBefore)) {
+    const keys = before[table]?.[0] ? Object.keys(JSON.parse(before[table][0]) as object) : [];
+    const columns = (db.pragma(`table_xinfo("${table}")`) as { name: string }[]).map((c) => c.name);
+    if (keys.every((k) => columns.includes(k))) continue; // still in its old shape
+    after[table] = (db.prepare(query).all() as Record<string, unknown>[]).map((r) => JSON.stringify(r)).sort();
+  }
+  return after;
 }
 
 /** Each row projected on the columns it had before the migration (later ones only add columns). */
@@ -74,7 +98,7 @@ describe('migrations keep every row', () => {
 
       const db = openDb(path);
       expect(db.pragma('user_version', { simple: true })).toBe(latestVersion());
-      const after = tableRowsOf(db);
+      const after = rowsAsBefore(db, before);
       db.close();
       expect(project(before, after)).toEqual(before);
       const rowsBefore = Object.values(before).reduce((a, r) => a + r.length, 0);
@@ -121,12 +145,25 @@ ALTER TABLE learnings_new RENAME TO learnings;`,
     copy.close();
   });
 
+  it('takes no backup of a new database, which has nothing to lose', () => {
+    const path = tmpDbPath();
+    const backups: string[] = [];
+    const raw = new Database(path);
+    migrate(raw, [...loadMigrations(), rewrite], Infinity, { onBackup: (p) => backups.push(p) });
+    raw.close();
+    expect(loadMigrations().some((m) => m.rewritesTable)).toBe(true);
+    expect(backups).toEqual([]);
+    expect(readdirSync(join(path, '..')).filter((f) => f.endsWith('.bak'))).toEqual([]);
+  });
+
   it('takes no backup for migrations that only add', () => {
     const path = tmpDbPath();
     const raw = new Database(path);
-    migrate(raw, loadMigrations(), 1);
+    const adding = loadMigrations().filter((m) => !m.rewritesTable);
+    migrate(raw, adding, 1);
     const backups: string[] = [];
-    migrate(raw, loadMigrations(), Infinity, { onBackup: (p) => backups.push(p) });
+    migrate(raw, adding, Infinity, { onBackup: (p) => backups.push(p) });
+    expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion(adding));
     raw.close();
     expect(backups).toEqual([]);
     expect(readdirSync(join(path, '..')).filter((f) => f.endsWith('.bak'))).toEqual([]);
