@@ -61,28 +61,29 @@ const yargsNoHelpCache = {
   },
 };
 
-// `lore why` runs from one CommonJS file (dist/why.cjs) that src/cli/require-cached.ts loads with
-// a V8 code cache: one file to read and compile instead of ~25 ESM chunks to resolve and link, and
-// CommonJS because an ESM bundle without chunks would hoist the imports of everything it could
-// load lazily (ts-morph for the import graph) to its top. The cache is named after its content.
-const whyBundle = {
+// `lore why` and `lore index` run from one CommonJS file (dist/fast.cjs) that
+// src/cli/require-cached.ts loads with a V8 code cache: one file to read and compile instead of ~25
+// ESM chunks to resolve and link, and CommonJS because an ESM bundle without chunks would hoist the
+// imports of everything it could load lazily (ts-morph for the import graph) to its top. Its
+// caches are named after its content.
+const fastBundle = {
   ...common,
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
-  entryPoints: { why: 'src/cli/why-main.ts' },
+  entryPoints: { fast: 'src/cli/fast-main.ts' },
   define: { ...common.define, 'import.meta.url': '__loreImportMetaUrl' },
   banner: { js: "const __loreImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 try {
-  const { metafile } = await build({ ...whyBundle, outdir: staging, metafile: true });
+  const { metafile } = await build({ ...fastBundle, outdir: staging, metafile: true });
   // require-cached.ts runs the bundle as a script, where import() needs an experimental vm option.
   const dynamic = Object.values(metafile.outputs).flatMap((o) => o.imports).filter((i) => i.kind === 'dynamic-import');
-  if (dynamic.length > 0) throw new Error(`dist/why.cjs must not import() (${dynamic.map((i) => i.path).join(', ')}): load it with createRequire, as src/yaml.ts does`);
-  const whyHash = createHash('sha256').update(readFileSync(join(staging, 'why.cjs'))).digest('hex').slice(0, 16);
+  if (dynamic.length > 0) throw new Error(`dist/fast.cjs must not import() (${dynamic.map((i) => i.path).join(', ')}): load it with createRequire, as src/yaml.ts does`);
+  const fastHash = createHash('sha256').update(readFileSync(join(staging, 'fast.cjs'))).digest('hex').slice(0, 16);
   await build({
     ...common,
-    define: { ...common.define, __LORE_WHY_HASH__: JSON.stringify(whyHash) },
+    define: { ...common.define, __LORE_FAST_HASH__: JSON.stringify(fastHash) },
     plugins: [yargsMainFilename, yargsNoHelpCache],
     entryPoints: { cli: 'src/cli/bin.ts', 'hook-worker': 'src/pipeline/hook-worker.ts', 'backfill-worker': 'src/pipeline/backfill-worker.ts', 'graph-worker': 'src/pipeline/graph-worker.ts' },
     outdir: staging,

@@ -53,3 +53,14 @@ export function fastWhyArgs(argv: readonly string[]): WhyArgs | undefined {
 export function fastIndexArgs(argv: readonly string[]): IndexArgs | undefined {
   return fastArgs(argv, { command: 'index', flags: { '--json': 'json', '--wait': 'wait', '--quiet': 'quiet', '-q': 'quiet' }, positionals: [] }) as IndexArgs | undefined;
 }
+
+/** A command line the fast path answers: dist/fast.cjs runs it (src/cli/fast-main.ts). */
+export type FastCommand = { command: 'why'; args: WhyArgs } | { command: 'index'; args: IndexArgs };
+
+/** `lore why` or `lore index` as the functions above take them; undefined for anything else. */
+export function fastCommand(argv: readonly string[]): FastCommand | undefined {
+  const why = fastWhyArgs(argv);
+  if (why) return { command: 'why', args: why };
+  const index = fastIndexArgs(argv);
+  return index && { command: 'index', args: index };
+}

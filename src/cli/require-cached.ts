@@ -19,13 +19,17 @@ type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exp
 // that source's code. So a digest of the cache and of the file's size and mtime goes in front.
 const DIGEST = 'sha1';
 const DIGEST_BYTES = 20;
-/** How many caches (`*.v8`) a folder keeps: one per lore build and Node version, so two installs used in turn keep theirs. */
-const KEEP = 4;
+/**
+ * How many caches (`*.v8`) a folder keeps: lore makes one per command it bundles (why, index), lore
+ * build and Node version, so two installs used in turn keep theirs (with room to spare).
+ */
+const KEEP = 8;
 
 /**
  * Runs a CommonJS file as `require` would (but without `import()`, which a script needs an
  * experimental vm option for), and hands V8 the code it compiled on an earlier run
- * (Node 20 has no module.enableCompileCache): ~10 ms less for each `lore why` (docs/start-up.md).
+ * (Node 20 has no module.enableCompileCache): ~10 ms less for each `lore why` or `lore index`
+ * (docs/start-up.md).
  * The cache is only a hint: a missing, unreadable, damaged or foreign (other V8, other flags) one
  * is ignored and rewritten, one that cannot be written is skipped. Name `cacheFile` (`*.v8`) after
  * the file's content: the cache is also refused when the file's mtime changed, but installs by npm

@@ -32,6 +32,6 @@ describe('scripts/build.mjs', () => {
     build();
     expect(existsSync(join(out, 'cli.js'))).toBe(true);
     expect(existsSync(join(out, 'hook-worker.js'))).toBe(true);
-    expect(existsSync(join(out, 'why.cjs'))).toBe(true);
+    expect(existsSync(join(out, 'fast.cjs'))).toBe(true);
   });
 });

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
 
-// `lore why` runs from dist/why.cjs with V8's code cache in $XDG_CACHE_HOME/lore (src/cli/require-cached.ts).
+// `lore why` and `lore index` run from dist/fast.cjs with V8's code cache in $XDG_CACHE_HOME/lore
+// (src/cli/require-cached.ts), one cache per command.
 function setup() {
   const home = mkdtempSync(join(tmpdir(), 'lore-code-cache-'));
   const env = { LORE_HOME: join(home, 'lore'), XDG_CACHE_HOME: join(home, 'cache') };
@@ -44,7 +45,7 @@ describe('lore why with a code cache', () => {
     // The right digest in front (of the bundle's size and mtime, and the bytes), so only V8's own
     // check (as for a cache made by another V8) can refuse it.
     const payload = Buffer.alloc(good.length - 20, 7);
-    const { size, mtimeMs } = statSync(resolve('dist/why.cjs'));
+    const { size, mtimeMs } = statSync(resolve('dist/fast.cjs'));
     const refused = Buffer.concat([createHash('sha1').update(`${size}:${mtimeMs}`).update(payload).digest(), payload]);
     for (const bad of [damaged, good.subarray(0, 100), refused]) {
       writeFileSync(cache, bad);
@@ -68,5 +69,33 @@ describe('lore why with a code cache', () => {
     expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/^lore: src\/nope\.ts is not tracked by git and has no history\n/);
     expect(existsSync(fresh.XDG_CACHE_HOME)).toBe(false);
+  });
+});
+
+describe('lore index with a code cache', () => {
+  it('keeps its own cache beside why\'s, both for the same bundle, and takes it as it is on the next run', () => {
+    const { repo, env, why, cacheFiles, cacheDir } = setup();
+    const index = () => runCli(['index'], { cwd: repo, env });
+    const first = index();
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    // The import graph's first build loads the TypeScript compiler from the bundle.
+    expect(first.stdout).toBe(`indexed 2 new commits (2 in all) for ${repo}\nimport graph: 1 TS/JS file, 0 edges (1 parsed now)\nchats: nothing new (0 transcript files unchanged)\n`);
+    const name = `-[0-9a-f]{16}-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.v8$`;
+    expect(cacheFiles()).toEqual([expect.stringMatching(new RegExp(`^index${name}`))]);
+    expect(why().code).toBe(0);
+    const [indexCache, whyCache] = cacheFiles().sort();
+    expect(whyCache).toMatch(new RegExp(`^why${name}`));
+    expect(whyCache!.slice('why'.length)).toBe(indexCache!.slice('index'.length));
+    const bytes = readFileSync(join(cacheDir, indexCache!));
+    expect(index()).toEqual({ code: 0, stderr: '', stdout: `indexed 0 new commits (2 in all) for ${repo}\nimport graph: 1 TS/JS file, 0 edges (0 parsed now)\nchats: nothing new (0 transcript files unchanged)\n` });
+    expect(readFileSync(join(cacheDir, indexCache!))).toEqual(bytes);
+  });
+
+  it('writes no cache when the command fails', () => {
+    const { env } = setup();
+    const outside = runCli(['index'], { cwd: mkdtempSync(join(tmpdir(), 'lore-nogit-')), env });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/^lore: .* is not inside a git work tree/);
+    expect(existsSync(env.XDG_CACHE_HOME)).toBe(false);
   });
 });

@@ -1,0 +1,23 @@
+// The entry of dist/fast.cjs, the bundle the command lines of src/cli/fast-path.ts run from
+// (scripts/build.mjs). Each command's modules are imported where it runs, so `lore why` runs
+// nothing of `lore index` and the reverse (in the CommonJS bundle an import() is a lazy init).
+// The bundle holds its own copy of every module it uses, so its errors are only recognised by its
+// own reportError: the error classes of the ESM chunks are other classes.
+import { reportError } from './exit.js';
+import type { FastCommand } from './fast-path.js';
+
+/** Runs a command line fast-path.ts parsed and returns the exit code (a failure is reported on stderr). */
+export async function fastMain(fast: FastCommand): Promise<number> {
+  try {
+    if (fast.command === 'why') {
+      const { runWhy } = await import('./commands/why.js');
+      await runWhy(fast.args);
+    } else {
+      const { runIndex } = await import('./commands/index-cmd.js');
+      await runIndex(fast.args);
+    }
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
