@@ -1,4 +1,5 @@
-import * as sqliteVec from 'sqlite-vec';
+import { createRequire } from 'node:module';
+import type * as SqliteVec from 'sqlite-vec';
 import type { Db } from './open.js';
 
 /**
@@ -40,7 +41,9 @@ const loaded = new WeakSet<Db>();
 /** Loads sqlite-vec into this connection once; only vector work needs it (the hook worker never does). */
 export function loadVectorExtension(db: Db): void {
   if (loaded.has(db)) return;
-  sqliteVec.load(db);
+  // Required here, not imported: the package (~2 ms) is then loaded by the runs that store or
+  // search vectors, not by every command that opens the database (docs/start-up.md).
+  (createRequire(import.meta.url)('sqlite-vec') as typeof SqliteVec).load(db);
   // A KNN scan reads every vector: memory-mapped pages make that a walk through the page cache.
   db.pragma('mmap_size = 1073741824');
   loaded.add(db);

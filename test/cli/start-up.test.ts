@@ -1,0 +1,28 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { gitRepo } from '../helpers/git-repo.js';
+
+// What a run loads (docs/start-up.md), as Node's module debug log tells it: every require by name.
+function requests(args: string[], options: { cwd: string; env: Record<string, string> }): string[] {
+  const r = runCli(args, { ...options, env: { ...options.env, NODE_DEBUG: 'module' } });
+  expect(r.code).toBe(0);
+  return [...r.stderr.matchAll(/Module\._load REQUEST (\S+)/g)].map((m) => m[1]!);
+}
+
+describe('what lore loads', () => {
+  it('loads sqlite-vec only for vector work', () => {
+    const repo = gitRepo({ 'a.ts': 'export const a = 1;\n' }, 'add a');
+    const env = { LORE_HOME: mkdtempSync(join(tmpdir(), 'lore-start-up-')) };
+    // The first index embeds the commit's message: vector work.
+    const first = requests(['index'], { cwd: repo, env });
+    expect(first).toContain('sqlite-vec');
+    for (const args of [['index'], ['why', 'a.ts']]) {
+      const loaded = requests(args, { cwd: repo, env });
+      expect(loaded, args.join(' ')).toContain('better-sqlite3');
+      expect(loaded).not.toContain('sqlite-vec');
+    }
+  });
+});
