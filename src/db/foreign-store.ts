@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { Database } from './sqlite.js';
+import { openSqlite, type Database } from './sqlite.js';
 
 /**
  * Read-only access to another tool's SQLite store (Cursor's state.vscdb, OpenCode's opencode.db,
@@ -134,7 +134,7 @@ class ReadOnlyStore implements ForeignStore {
         if (existsSync(this.path + suffix)) copyFileSync(this.path + suffix, copy + suffix);
       }
       // Read-write on our own copy so SQLite can roll back a copied hot journal or replay the WAL.
-      const db = new Database(copy, { fileMustExist: true, timeout: this.busyMs });
+      const db = openSqlite(copy, { fileMustExist: true, timeout: this.busyMs });
       db.pragma('query_only = ON');
       db.prepare('SELECT count(*) FROM sqlite_master').get();
       return db;
@@ -148,7 +148,7 @@ class ReadOnlyStore implements ForeignStore {
 }
 
 function openReadOnly(path: string, busyMs: number): Database {
-  return new Database(path, { readonly: true, fileMustExist: true, timeout: busyMs });
+  return openSqlite(path, { readonly: true, fileMustExist: true, timeout: busyMs });
 }
 
 function classify(err: unknown): ForeignStoreProblem {

@@ -1,6 +1,6 @@
 import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Database } from './sqlite.js';
+import { openSqlite, type Database } from './sqlite.js';
 import { DatabaseError } from '../errors.js';
 import { migrate } from './migrate.js';
 
@@ -22,7 +22,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   if (!readonly) ensurePrivateFile(path);
   let db: Db;
   try {
-    db = new Database(path, { readonly, fileMustExist: readonly });
+    db = openSqlite(path, { readonly, fileMustExist: readonly });
     db.pragma('busy_timeout = 10000');
     if (!readonly) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

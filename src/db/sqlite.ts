@@ -1,7 +1,38 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 
 // Loaded with require, not import: importing a CommonJS package from an ES module makes Node
 // scan the package's source for export names first, on every start of every command.
-export const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+const load = createRequire(import.meta.url);
+const Database = load('better-sqlite3') as typeof BetterSqlite3;
 export type Database = BetterSqlite3.Database;
+
+let addonPath: string | null | undefined;
+
+/**
+ * better-sqlite3's compiled addon where its install puts it (a prebuilt binary or node-gyp's
+ * Release build, beside the package's own lib/), or null elsewhere (a Debug build, a package laid
+ * out otherwise): better-sqlite3 then finds it with the `bindings` package, which tries a dozen
+ * paths from a stack trace's file names (~1 ms of each start, docs/start-up.md). Found from the
+ * package better-sqlite3 was loaded from, so it holds wherever npm put it (a clone, npm link,
+ * npm install -g).
+ */
+function addonFile(): string | null {
+  if (addonPath === undefined) {
+    try {
+      const addon = join(dirname(load.resolve('better-sqlite3')), '..', 'build', 'Release', 'better_sqlite3.node');
+      addonPath = existsSync(addon) ? addon : null;
+    } catch {
+      addonPath = null;
+    }
+  }
+  return addonPath;
+}
+
+/** Opens a SQLite file with better-sqlite3 (`new Database(path, options)`), telling it where its addon is. */
+export function openSqlite(path: string, options: BetterSqlite3.Options = {}): Database {
+  const nativeBinding = addonFile();
+  return new Database(path, nativeBinding ? { ...options, nativeBinding } : options);
+}
