@@ -15,15 +15,19 @@ let addonPath: string | null | undefined;
  * better-sqlite3's compiled addon where its install puts it (a prebuilt binary or node-gyp's
  * Release build, beside the package's own lib/), or null elsewhere (a Debug build, a package laid
  * out otherwise): better-sqlite3 then finds it with the `bindings` package, which tries a dozen
- * paths from a stack trace's file names (~1 ms of each start, docs/start-up.md). Found from the
- * package better-sqlite3 was loaded from, so it holds wherever npm put it (a clone, npm link,
+ * paths from a stack trace's file names (~1 ms of each start, docs/start-up.md). `packageMain` is
+ * the file better-sqlite3 was loaded from, so this holds wherever npm put it (a clone, npm link,
  * npm install -g).
  */
+export function releaseAddon(packageMain: string): string | null {
+  const addon = join(dirname(packageMain), '..', 'build', 'Release', 'better_sqlite3.node');
+  return existsSync(addon) ? addon : null;
+}
+
 function addonFile(): string | null {
   if (addonPath === undefined) {
     try {
-      const addon = join(dirname(load.resolve('better-sqlite3')), '..', 'build', 'Release', 'better_sqlite3.node');
-      addonPath = existsSync(addon) ? addon : null;
+      addonPath = releaseAddon(load.resolve('better-sqlite3'));
     } catch {
       addonPath = null;
     }
