@@ -25,8 +25,8 @@ export function extractImports(text: string, fileName = 'file.ts'): ParsedImport
   const references = info.referencedFiles.map((ref): ParsedImport => ({ specifier: ref.fileName, kind: 'type-import', line: lineOf(ref.pos), statement: 'reference' }));
   const typeReferences = info.typeReferenceDirectives.map((ref): ParsedImport => ({ specifier: ref.fileName, kind: 'type-import', line: lineOf(ref.pos), statement: 'reference-types' }));
   const found = new Set(info.importedFiles.map((f) => f.fileName));
-  for (const m of text.matchAll(SPECIFIER_HINT)) {
-    if (!found.has(m[3]!)) return [...extractWithParser(text, fileName), ...references, ...typeReferences];
+  for (const specifier of specifierHints(text)) {
+    if (!found.has(specifier)) return [...extractWithParser(text, fileName), ...references, ...typeReferences];
   }
   const out: ParsedImport[] = [];
   for (const ref of info.importedFiles) {
@@ -36,8 +36,19 @@ export function extractImports(text: string, fileName = 'file.ts'): ParsedImport
   return [...out, ...references, ...typeReferences];
 }
 
-/** Text that looks like a specifier: `from 'x'`, `import 'x'`, `import('x')`, `require('x')` (comments included: a false alarm only costs a parse). */
-const SPECIFIER_HINT = /(?:(?<![\w$.'"`])(?:from|import)\s*(['"])|(?<![\w$.])(?:require|import)\s*\(\s*(['"`]))([^'"`\s$]+)(?:\1|\2)/g;
+/**
+ * Text that looks like a specifier: `from 'x'`, `import 'x'`, `import('x')`, `require('x')`
+ * (comments included: a false alarm only costs a parse). Each form closes with its own opening
+ * quote: a shared `(?:\1|\2)` let the other form's unset group match the empty string, so
+ * `'dynamic-import',` or `` import(`./${x}`) `` passed for specifiers and sent 43 of vite's 1,565
+ * files (358 KB of 3.1 MB) to the parser for nothing.
+ */
+const SPECIFIER_HINT = /(?<![\w$.'"`])(?:from|import)\s*(['"])([^'"`\s$]+)\1|(?<![\w$.])(?:require|import)\s*\(\s*(['"`])([^'"`\s$]+)\3/g;
+
+/** The specifiers a plain text search sees in `text`, in order: what preProcessFile must have reported. */
+export function* specifierHints(text: string): Generator<string> {
+  for (const m of text.matchAll(SPECIFIER_HINT)) yield m[2] ?? m[4]!;
+}
 
 const SCRIPT_KINDS: Record<string, ts.ScriptKind> = { tsx: ts.ScriptKind.TSX, jsx: ts.ScriptKind.JSX, js: ts.ScriptKind.JS, mjs: ts.ScriptKind.JS, cjs: ts.ScriptKind.JS };
 

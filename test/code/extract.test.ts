@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractImports, extractWithParser } from '../../src/code/extract.js';
+import { extractImports, extractWithParser, specifierHints } from '../../src/code/extract.js';
 
 const kinds = (text: string, file = 'a.ts') => extractImports(text, file).map((i) => `${i.specifier} ${i.kind}${i.statement ? `/${i.statement}` : ''} @${i.line}`);
 
@@ -51,5 +51,19 @@ describe('extractImports', () => {
   it('tells type-only bindings apart in the parser too', () => {
     const text = "import { type A, type B } from './ab';\nimport { type C, c } from './c';\nexport type { D } from './d';\nimport type E = require('./e');\n";
     expect(extractWithParser(text, 'x.ts').map((i) => `${i.specifier} ${i.kind}`)).toEqual(['./ab type-import', './c import', './d type-import', './e type-import']);
+  });
+
+  it('sees a specifier only where its quotes close: test names, object keys and template imports with a ${} are not specifiers', () => {
+    const text = [
+      "import a from './a';",
+      "test('dynamic import', () => {});",
+      "const kinds = { 'dynamic-import': 1, 'x-import':2 };",
+      "expect(await page.textContent('.public-import')).toMatch(icon);",
+      'const m = await import(`../views/${name}.js`);',
+      "const b = require(\"./b\");",
+      'const c = import(`./c`);',
+    ].join('\n');
+    expect([...specifierHints(text)]).toEqual(['./a', './b', './c']);
+    expect(kinds(text)).toEqual(['./a import @1', './b require @6', './c dynamic-import @7']);
   });
 });
