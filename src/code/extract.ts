@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts, type TS } from './typescript.js';
 import type { ImportKind, ParsedImport } from './types.js';
 
 /**
@@ -50,7 +50,7 @@ export function* specifierHints(text: string): Generator<string> {
   for (const m of text.matchAll(SPECIFIER_HINT)) yield m[2] ?? m[4]!;
 }
 
-const SCRIPT_KINDS: Record<string, ts.ScriptKind> = { tsx: ts.ScriptKind.TSX, jsx: ts.ScriptKind.JSX, js: ts.ScriptKind.JS, mjs: ts.ScriptKind.JS, cjs: ts.ScriptKind.JS };
+const SCRIPT_KINDS: Record<string, TS.ScriptKind> = { tsx: ts.ScriptKind.TSX, jsx: ts.ScriptKind.JSX, js: ts.ScriptKind.JS, mjs: ts.ScriptKind.JS, cjs: ts.ScriptKind.JS };
 
 /** The same answer from a full syntax tree (no binder, no type check): slower, never confused. */
 export function extractWithParser(text: string, fileName: string): ParsedImport[] {
@@ -58,12 +58,12 @@ export function extractWithParser(text: string, fileName: string): ParsedImport[
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, SCRIPT_KINDS[ext] ?? ts.ScriptKind.TS);
   const isModule = sf.statements.some((st) => ts.isImportDeclaration(st) || ts.isExportDeclaration(st) || ts.isExportAssignment(st) || ts.isImportEqualsDeclaration(st) || hasExportModifier(st));
   const out: ParsedImport[] = [];
-  const add = (lit: ts.Node, kind: ImportKind, statement?: string): void => {
+  const add = (lit: TS.Node, kind: ImportKind, statement?: string): void => {
     if (!ts.isStringLiteral(lit) && !ts.isNoSubstitutionTemplateLiteral(lit)) return;
     out.push({ specifier: lit.text, kind, line: sf.getLineAndCharacterOfPosition(lit.getStart(sf)).line + 1, ...(statement ? { statement } : {}) });
   };
   const allTypeOnly = (elements: readonly { isTypeOnly: boolean }[]): boolean => elements.length > 0 && elements.every((e) => e.isTypeOnly);
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (ts.isImportDeclaration(node)) {
       const clause = node.importClause;
       const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : undefined;
@@ -88,7 +88,7 @@ export function extractWithParser(text: string, fileName: string): ParsedImport[
   return out;
 }
 
-function hasExportModifier(node: ts.Statement): boolean {
+function hasExportModifier(node: TS.Statement): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 }
 

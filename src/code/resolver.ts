@@ -1,19 +1,19 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
-import { ts } from 'ts-morph';
+import { ts, type TS } from './typescript.js';
 import type { ImportEdge, ParsedImport, UnresolvedImport } from './types.js';
 import { readWorkspaces } from './workspaces.js';
 
 /** Options used where no tsconfig/jsconfig governs a file: what a bundler-era project would have. */
-const DEFAULT_OPTIONS: ts.CompilerOptions = {
+const DEFAULT_OPTIONS: TS.CompilerOptions = {
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
   target: ts.ScriptTarget.ES2022,
 };
 
 interface ConfigEntry {
-  options: ts.CompilerOptions;
-  cache: ts.ModuleResolutionCache;
+  options: TS.CompilerOptions;
+  cache: TS.ModuleResolutionCache;
   /** Bare specifiers can only reach repo files through paths/baseUrl (or a workspace package). */
   mapsBareSpecifiers: boolean;
 }
@@ -40,7 +40,7 @@ export class ImportResolver {
   private readonly configs = new Map<string, ConfigEntry>();
   private readonly configOfDir = new Map<string, ConfigEntry>();
   private readonly fileCache = new Map<string, string | undefined>();
-  private readonly host: ts.ModuleResolutionHost;
+  private readonly host: TS.ModuleResolutionHost;
 
   constructor(
     private readonly root: string,
@@ -69,7 +69,7 @@ export class ImportResolver {
   resolveFile(source: string, imports: readonly ParsedImport[], edges: Map<string, ImportEdge>, unresolved: UnresolvedImport[]): void {
     const containing = join(this.root, source);
     const config = this.configFor(posix.dirname(source));
-    let mode: ts.ResolutionMode | undefined;
+    let mode: TS.ResolutionMode | undefined;
     for (const imp of imports) {
       let target: string | undefined;
       if (imp.statement === 'reference') {
@@ -100,7 +100,7 @@ export class ImportResolver {
     }
   }
 
-  private resolveName(specifier: string, containing: string, config: ConfigEntry, usage: ts.ResolutionMode): string | undefined {
+  private resolveName(specifier: string, containing: string, config: ConfigEntry, usage: TS.ResolutionMode): string | undefined {
     const r = ts.resolveModuleName(specifier, containing, config.options, this.host, config.cache, undefined, usage);
     const file = r.resolvedModule?.resolvedFileName;
     return file ? this.trackedRel(this.toRepoPath(file) ?? '') : undefined;
@@ -116,10 +116,10 @@ export class ImportResolver {
     return !this.workspaces.has(name);
   }
 
-  private impliedMode(containing: string, config: ConfigEntry): ts.ResolutionMode {
+  private impliedMode(containing: string, config: ConfigEntry): TS.ResolutionMode {
     // Only node16/nodenext resolution tells ESM from CommonJS importers (package `exports` conditions).
     const { moduleResolution, module } = config.options;
-    const nodeNext = (k: ts.ModuleResolutionKind) => k === ts.ModuleResolutionKind.Node16 || k === ts.ModuleResolutionKind.NodeNext;
+    const nodeNext = (k: TS.ModuleResolutionKind) => k === ts.ModuleResolutionKind.Node16 || k === ts.ModuleResolutionKind.NodeNext;
     const isNodeNext = moduleResolution !== undefined ? nodeNext(moduleResolution) : module !== undefined && module >= ts.ModuleKind.Node16 && module <= ts.ModuleKind.NodeNext;
     if (!isNodeNext) return undefined;
     return ts.getImpliedNodeFormatForFile(containing, config.cache.getPackageJsonInfoCache(), this.host, config.options);
@@ -154,7 +154,7 @@ export class ImportResolver {
       const refs = parsed.projectReferences
         .map((ref) => this.relOf(ref.path.endsWith('.json') ? ref.path : join(ref.path, 'tsconfig.json')))
         .map((rel) => (rel !== undefined && this.tracked.has(rel) ? this.parseConfig(rel) : undefined))
-        .filter((p): p is ts.ParsedCommandLine => p !== undefined);
+        .filter((p): p is TS.ParsedCommandLine => p !== undefined);
       options = (refs.find((r) => r.options.paths || r.options.baseUrl) ?? refs[0])?.options ?? options;
     }
     // A tsconfig's options stand alone: TypeScript derives what they leave out (moduleResolution from
@@ -164,9 +164,9 @@ export class ImportResolver {
     return entry;
   }
 
-  private parseConfig(file: string): ts.ParsedCommandLine | undefined {
+  private parseConfig(file: string): TS.ParsedCommandLine | undefined {
     const abs = join(this.root, file);
-    const parseHost: ts.ParseConfigHost = {
+    const parseHost: TS.ParseConfigHost = {
       useCaseSensitiveFileNames: true,
       // Only the options matter here: never enumerate the project's files.
       readDirectory: () => [],
@@ -181,8 +181,8 @@ export class ImportResolver {
     return ts.parseJsonConfigFileContent(json.config, parseHost, dirname(abs), undefined, abs);
   }
 
-  private entryFor(raw: ts.CompilerOptions): ConfigEntry {
-    const options: ts.CompilerOptions = { ...raw, allowJs: true, resolveJsonModule: true, noEmit: true };
+  private entryFor(raw: TS.CompilerOptions): ConfigEntry {
+    const options: TS.CompilerOptions = { ...raw, allowJs: true, resolveJsonModule: true, noEmit: true };
     const cache = ts.createModuleResolutionCache(this.root, (f) => f, options);
     return { options, cache, mapsBareSpecifiers: options.paths !== undefined || options.baseUrl !== undefined };
   }
@@ -261,8 +261,8 @@ function readText(path: string): string | undefined {
   }
 }
 
-function stripEmpty(options: ts.CompilerOptions): ts.CompilerOptions {
-  const out: ts.CompilerOptions = {};
+function stripEmpty(options: TS.CompilerOptions): TS.CompilerOptions {
+  const out: TS.CompilerOptions = {};
   for (const [k, v] of Object.entries(options)) if (v !== undefined) out[k] = v;
   return out;
 }
