@@ -66,4 +66,22 @@ describe('extractImports', () => {
     expect([...specifierHints(text)]).toEqual(['./a', './b', './c']);
     expect(kinds(text)).toEqual(['./a import @1', './b require @6', './c dynamic-import @7']);
   });
+
+  it('sees no specifier on a comment line or after - and @, but keeps an export split before * from', () => {
+    const text = [
+      "// import old from './old';",
+      '/**',
+      " * @type {import('./typedef')}",
+      " * const c = require('./c');",
+      ' */',
+      "const css = \"@import './x.css';\";",
+      "const sel = page.textContent('.deep-import')).toBe('a');",
+      'export',
+      "  * as ns from './ns';",
+      'export',
+      "  * from './all';",
+    ].join('\n');
+    expect([...specifierHints(text)]).toEqual(['./ns', './all']);
+  });
 });
+
