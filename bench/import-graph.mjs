@@ -159,6 +159,9 @@ async function child([mode, work, dbPath, file]) {
     process.stdout.write(JSON.stringify({ ms: r.ms, files: r.files, edges: rows, sample }));
   } else if (mode === 'warm') {
     await updateImportGraph(db, repo); // nothing changed: proves the no-op path, loads nothing new
+    // A watcher's first save loads the compiler (the fresh-process figure); the later ones are timed here.
+    appendFileSync(join(work, file), `\n// first edit by the benchmark, not timed\n`);
+    await updateImportGraph(db, repo);
     appendFileSync(join(work, file), `\n// edited by the benchmark\n`);
     const before = process.cpuUsage();
     const r = await updateImportGraph(db, repo);
