@@ -76,7 +76,7 @@ const SCRIPT_KINDS: Record<string, TS.ScriptKind> = { tsx: ts.ScriptKind.TSX, js
 /** The same answer from a full syntax tree (no binder, no type check): slower, never confused. */
 export function extractWithParser(text: string, fileName: string): ParsedImport[] {
   const ext = /\.([cm]?[jt]sx?)$/.exec(fileName)?.[1] ?? 'ts';
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, SCRIPT_KINDS[ext] ?? ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, SCRIPT_KINDS[ext] ?? ts.ScriptKind.TS);
   const isModule = sf.statements.some((st) => ts.isImportDeclaration(st) || ts.isExportDeclaration(st) || ts.isExportAssignment(st) || ts.isImportEqualsDeclaration(st) || hasExportModifier(st));
   const out: ParsedImport[] = [];
   const add = (lit: TS.Node, kind: ImportKind, statement?: string): void => {
