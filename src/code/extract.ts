@@ -56,8 +56,9 @@ export function* specifierHints(text: string): Generator<string> {
  * or reads like a doc comment's body (` * @type {import('x')}`, ` * const a = require('a')`).
  * These were 19 of the 60 vite files still parsed (390 KB). A line of code can begin with `* `
  * only as a product split over lines or an `export` split before `* from`/`* as ns from`; the
- * latter, the form preProcessFile misses by design, is never skipped, and the former only loses an
- * import that preProcessFile also lost.
+ * latter, the form preProcessFile misses by design, is never skipped. The former, and a `${}`
+ * on a line of a multi-line template that starts with `//`, lose an import only when
+ * preProcessFile lost it too.
  */
 function onCommentLine(text: string, index: number): boolean {
   let i = text.lastIndexOf('\n', index - 1) + 1;
