@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   countPendingHookEvents,
   getRepoState,
@@ -92,6 +92,8 @@ export async function doctor(dbPath: string, repo: RepoInfo | undefined, options
         });
         report.space = spaceUse(db);
         checks.push(spaceCheck(dbPath, report.space));
+        const backups = backupsCheck(dbPath);
+        if (backups) checks.push(backups);
         if (repo) await repoChecks(db, repo, checks);
         report.sources = await sourceLag(db, options);
         checks.push(sourcesCheck(report.sources));
@@ -183,6 +185,28 @@ function spaceCheck(dbPath: string, space: SpaceUse[]): Check {
     .slice(0, 4)
     .map((s) => (s.bytes !== null ? `${s.name} ${mb(s.bytes)}` : `${s.name} ${s.rows} rows`));
   return { name: 'size', ok: true, detail: `${mb(size)}${wal ? ` (+${mb(wal)} WAL)` : ''}${top.length ? `; largest: ${top.join(', ')}` : ''}` };
+}
+
+/**
+ * The copies migrate() takes before a migration that rewrites a table (`lore.db.before-*.bak`):
+ * nothing else ever removes them, and each is as large as the database was, so say they are there.
+ */
+function backupsCheck(dbPath: string): Check | undefined {
+  const prefix = `${basename(dbPath)}.before-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(dbPath)).filter((n) => n.startsWith(prefix) && n.endsWith('.bak'));
+  } catch {
+    return undefined;
+  }
+  if (names.length === 0) return undefined;
+  const paths = names.sort().map((n) => join(dirname(dbPath), n));
+  const bytes = paths.reduce((sum, p) => sum + statSync(p).size, 0);
+  return {
+    name: 'backups',
+    ok: true,
+    detail: `${paths.length === 1 ? 'a copy' : `${paths.length} copies`} of the database taken before a migration (${mb(bytes)}), safe to delete once lore works for you: ${paths.join(' ')}`,
+  };
 }
 
 /** Per source: files found on disk against the cursors stored for them. */

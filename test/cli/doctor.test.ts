@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, appendFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { migrate, openDb } from '../../src/db/index.js';
 import { runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
 
@@ -96,5 +97,20 @@ describe('lore doctor', () => {
     expect(r.report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(check(r.report, 'watcher')!.detail).toMatch(/^not running/);
     expect(check(r.report, 'sources')!.detail).toMatch(/^no AI tool transcripts found/);
+    expect(check(r.report, 'backups')).toBeUndefined();
+  });
+
+  it('lists the copy a table-rewriting migration left beside the database, without calling it a problem', () => {
+    const { env, repo, doctor, check, dbPath } = setup();
+    const old = openDb(dbPath, { migrate: false });
+    migrate(old, undefined, 10); // a database from before 0011, which rewrites the commit tables
+    old.close();
+    expect(runCli(['init'], { cwd: repo, env }).code).toBe(0);
+    const r = doctor();
+    expect(r.report.checks.filter((c) => !c.ok)).toEqual([]);
+    const backups = check(r.report, 'backups')!;
+    expect(backups.ok).toBe(true);
+    expect(backups.detail).toMatch(/^a copy of the database taken before a migration \(\d+ KB\), safe to delete once lore works for you: /);
+    expect(backups.detail).toContain(`${dbPath}.before-0011_commit_keys-`);
   });
 });
