@@ -68,10 +68,9 @@ async function loreIndex(extra) {
   if (out.commitsAdded !== N) throw new Error(`lore index added ${out.commitsAdded} commits, expected ${N}`);
   // The background pass must not overlap the next measurement.
   const t0 = Date.now();
-  const background = out.inBackground ?? out.detailsInBackground;
-  await waitForWorker(`${dir}/.git`, { appearMs: background ? 3000 : 0 });
+  await waitForWorker(`${dir}/.git`, { appearMs: out.inBackground ? 3000 : 0 });
   rmSync(home, { recursive: true, force: true });
-  return { ms: t.ms, cpu: t.cpu, background: background ? Date.now() - t0 : 0, stages: out.ms };
+  return { ms: t.ms, cpu: t.cpu, background: out.inBackground ? Date.now() - t0 : 0, stages: out.ms };
 }
 // Median of each stage's wall time (lore index --json `ms`): where the time goes.
 const stageLine = (runs) => {

@@ -24,14 +24,14 @@ const answer = JSON.parse(check.stdout);
 const gitCount = timed('git', ['log', '--follow', '--format=%H', '--', file], { cwd: dir, keepOutput: true }).stdout.trim().split('\n').length;
 console.log(`  lore why finds ${answer.total} commits, origin ${answer.origin?.path}; git log --follow finds ${gitCount}`);
 
-function compare(dir, file, env, label) {
+function compare(dir, file, env) {
   const lore = [];
   const git = [];
   for (let i = 0; i < RUNS; i++) {
     git.push(timed('git', ['log', '--follow', '--name-status', '--', file], { cwd: dir }).ms);
     lore.push(timed(process.execPath, [CLI, 'why', file], { cwd: dir, env }).ms);
   }
-  return { lore: median(lore), git: median(git), label };
+  return { lore: median(lore), git: median(git) };
 }
 
 const synthetic = compare(dir, file, env);
