@@ -28,38 +28,39 @@ const common = {
   banner: { js: "import { createRequire as __loreCreateRequire } from 'node:module'; const require = __loreCreateRequire(import.meta.url);" },
 };
 
+/**
+ * An esbuild plugin that replaces `from` with `to` in the files matching `filter`, and fails the
+ * build when `from` is gone (the dependency changed under us: the patch needs a look).
+ */
+function patchPlugin(name, filter, from, to) {
+  return {
+    name,
+    setup(b) {
+      b.onLoad({ filter }, async (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const patched = source.replace(from, to);
+        if (patched === source) throw new Error(`${name}: ${args.path} changed; update scripts/build.mjs`);
+        return { contents: patched, loader: 'js' };
+      });
+    },
+  };
+}
+
 // Bundled, yargs can no longer see that it lives in node_modules and looks for a package.json
 // upward from the user's cwd on every start (a readdir of each parent: ~40 ms in a crowded /tmp,
 // and it could pick up the user's own package.json). Point it at our bundle instead.
-const yargsMainFilename = {
-  name: 'yargs-main-filename',
-  setup(b) {
-    b.onLoad({ filter: /yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const source = await readFile(args.path, 'utf8');
-      const patched = source.replace('mainFilename: mainFilename || process.cwd()', 'mainFilename: mainFilename || __dirname');
-      if (patched === source) throw new Error('yargs-main-filename: the yargs shim changed; update scripts/build.mjs');
-      return { contents: patched, loader: 'js' };
-    });
-  },
-};
+const yargsMainFilename = patchPlugin(
+  'yargs-main-filename',
+  /yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
+  'mainFilename: mainFilename || process.cwd()',
+  'mainFilename: mainFilename || __dirname',
+);
 
 // yargs renders the whole help text of a command every time that command runs (usage.js
 // cacheHelpMessage), in case the handler later calls showHelp(): ~20 ms of CPU on every lore
 // command, spent while the command's first git call is in flight. lore never calls showHelp() or
 // getHelp() (--help is answered before a handler runs, failures throw), so the cache stays empty.
-const yargsNoHelpCache = {
-  name: 'yargs-no-help-cache',
-  setup(b) {
-    b.onLoad({ filter: /yargs[\\/]build[\\/]lib[\\/]usage\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const source = await readFile(args.path, 'utf8');
-      const patched = source.replace('cachedHelpMessage = this.help();', 'cachedHelpMessage = undefined;');
-      if (patched === source) throw new Error('yargs-no-help-cache: yargs usage.js changed; update scripts/build.mjs');
-      return { contents: patched, loader: 'js' };
-    });
-  },
-};
+const yargsNoHelpCache = patchPlugin('yargs-no-help-cache', /yargs[\\/]build[\\/]lib[\\/]usage\.js$/, 'cachedHelpMessage = this.help();', 'cachedHelpMessage = undefined;');
 
 // `lore why` and `lore index` run from one CommonJS file (dist/fast.cjs) that
 // src/cli/require-cached.ts loads with a V8 code cache: one file to read and compile instead of ~25
