@@ -29,13 +29,14 @@ const INLINE_DETAILS = 500;
 
 /**
  * Runs the catch-up stages for the repository (lazily loaded: the pipeline pulls in git and db).
- * After a large backfill, line counts and patch-ids are left to the detached worker unless `wait`.
+ * After a large backfill, line counts and patch-ids are left to the detached worker (`lore index
+ * --wait`, which does them all in the foreground, goes through indexRepo instead).
  */
-export async function catchUpRepo(ctx: RepoContext, report: Reporter, options: { wait?: boolean; chats?: boolean | string[] } = {}) {
+export async function catchUpRepo(ctx: RepoContext, report: Reporter, options: { chats?: boolean | string[] } = {}) {
   const { catchUp, startWorker } = await import('../pipeline/index.js');
-  const r = await catchUp(ctx.db, ctx.repo, report, { ...(options.wait ? {} : { enrichLimit: INLINE_DETAILS }), ...(options.chats !== undefined ? { chats: options.chats } : {}) });
-  const inBackground = r.details.remaining > 0 && startWorker(ctx.repo.root, ctx.dbPath);
-  return { ...r, inBackground };
+  const r = await catchUp(ctx.db, ctx.repo, report, { enrichLimit: INLINE_DETAILS, ...(options.chats !== undefined ? { chats: options.chats } : {}) });
+  if (r.details.remaining > 0) startWorker(ctx.repo.root, ctx.dbPath);
+  return r;
 }
 
 /** Runs the embedding stage with the configured model (vectors for what was added since the last run). */
