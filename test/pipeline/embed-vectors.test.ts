@@ -25,4 +25,15 @@ describe('embedPending', () => {
     expect(countPendingEmbeddings(db)).toBe(0);
     expect(await embedPending(db, embedder, { batch: 2, maxBatches: 2 })).toMatchObject({ embedded: 0 });
   });
+
+  it('leaves everything to the background worker when more than `limit` items wait, and embeds them all when at most that many do', async () => {
+    const { db } = tempDb();
+    const embedder = hashEmbedder(64);
+    seedSession(db, { id: 's', project: '/p', source: 'codex' });
+    for (let i = 0; i < 3; i++) seedMessage(db, { id: `s:${i}`, session: 's', content: `message number ${i}` });
+    expect(await embedPending(db, embedder, { limit: 2 })).toEqual({ embedded: 0, status: 'ok', model: embedder.id, deferred: 3 });
+    expect(countPendingEmbeddings(db)).toBe(3);
+    expect(await embedPending(db, embedder, { limit: 3 })).toEqual({ embedded: 3, status: 'ok', model: embedder.id, deferred: 0 });
+    expect(countPendingEmbeddings(db)).toBe(0);
+  });
 });
