@@ -37,7 +37,7 @@ describe('requireCached', () => {
     expect(readdirSync(join(cache, '..'))).toEqual(['bundle.v8']);
   });
 
-  // One V8 refuses (other V8, other flags) is tested end to end (why-code-cache.test.ts): within
+  // One V8 refuses (other V8, other flags) is tested end to end (test/cli/code-cache.test.ts): within
   // one process V8 reuses what it compiled before and never looks at the cache.
   it('ignores and rewrites a damaged cache, a truncated one and an empty one', () => {
     const { file, cache } = bundle();
