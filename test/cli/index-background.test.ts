@@ -6,6 +6,7 @@ import { openDb } from '../../src/db/index.js';
 import { bigRepo } from '../helpers/big-repo.js';
 import { runCli } from '../helpers/cli.js';
 import { commit } from '../helpers/git-repo.js';
+import { count } from '../helpers/ingest.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,19 +36,19 @@ interface State {
 function state(dbPath: string, repo: string): State {
   const db = openDb(dbPath, { readonly: true });
   try {
-    const n = (sql: string, ...p: unknown[]) => (db.prepare(sql).get(...p) as { n: number }).n;
     return {
       // Commits past the enrich watermark: without line counts and patch-id yet.
-      undetailed: n(
+      undetailed: count(
+        db,
         "SELECT count(*) AS n FROM commits WHERE project_path = ? AND rowid > coalesce((SELECT json_extract(metadata, '$.enrichedThrough') FROM sessions WHERE id = 'git:' || ?), 0)",
         repo,
         repo,
       ),
-      patchIds: n('SELECT count(*) AS n FROM commits WHERE project_path = ? AND patch_id IS NOT NULL', repo),
-      graphFiles: n('SELECT count(*) AS n FROM code_files WHERE project_path = ? AND imports IS NOT NULL', repo),
-      edges: n("SELECT count(*) AS n FROM relationships WHERE project_path = ? AND type = 'code_code'", repo),
-      messages: n("SELECT count(*) AS n FROM messages WHERE session_id = 'git:' || ?", repo),
-      vectors: n("SELECT count(*) AS n FROM vector_items WHERE kind = 'message'"),
+      patchIds: count(db, 'SELECT count(*) AS n FROM commits WHERE project_path = ? AND patch_id IS NOT NULL', repo),
+      graphFiles: count(db, 'SELECT count(*) AS n FROM code_files WHERE project_path = ? AND imports IS NOT NULL', repo),
+      edges: count(db, "SELECT count(*) AS n FROM relationships WHERE project_path = ? AND type = 'code_code'", repo),
+      messages: count(db, "SELECT count(*) AS n FROM messages WHERE session_id = 'git:' || ?", repo),
+      vectors: count(db, "SELECT count(*) AS n FROM vector_items WHERE kind = 'message'"),
     };
   } finally {
     db.close();

@@ -7,6 +7,7 @@ import { fastWhyArgs } from '../../src/cli/fast-path.js';
 import { openDb } from '../../src/db/index.js';
 import { runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
+import { count } from '../helpers/ingest.js';
 
 const FIXTURE = resolve('../shared/fixtures/real/claude-code/git-ai/claude-code-with-thinking.jsonl');
 
@@ -84,7 +85,7 @@ describe('lore why through the fast path', () => {
     const sessions = (source = 'claude-code'): number => {
       const db = openDb(dbPath);
       try {
-        return (db.prepare('SELECT count(*) AS n FROM sessions WHERE source = ?').get(source) as { n: number }).n;
+        return count(db, 'SELECT count(*) AS n FROM sessions WHERE source = ?', source);
       } finally {
         db.close();
       }
