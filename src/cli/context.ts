@@ -40,7 +40,7 @@ export async function catchUpRepo(ctx: RepoContext, report: Reporter, options: {
 }
 
 /** Runs the embedding stage with the configured model (vectors for what was added since the last run). */
-export async function embedStage(db: Db, report: Reporter, options: { limit?: number } = {}) {
+async function embedStage(db: Db, report: Reporter, options: { limit?: number } = {}) {
   const [{ embedPending }, { resolveEmbedder }] = await Promise.all([import('../pipeline/index.js'), import('../embed/index.js')]);
   const r = await embedPending(db, resolveEmbedder(process.env), { report, ...options });
   if (r.status === 'model-changed') {

@@ -66,7 +66,7 @@ export function indexJson(project: string, database: string, r: IndexRun) {
 }
 
 /** What `lore index` / `lore init` left for later, and who does it; undefined when nothing. */
-export function backgroundLine(r: IndexRun): string | undefined {
+function backgroundLine(r: IndexRun): string | undefined {
   const parts = [
     ...(r.details.remaining > 0 ? [`line counts and patch-ids of ${r.details.remaining} commits (their messages become searchable with them)`] : []),
     ...(r.graph.deferred > 0 ? [`the import graph (${r.graph.deferred} files to parse)`] : []),
