@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { readOrUndefined } from '../fs.js';
 import { ts, type TS } from './typescript.js';
 import type { ImportEdge, ParsedImport, UnresolvedImport } from './types.js';
 import { readWorkspaces } from './workspaces.js';
@@ -173,7 +174,7 @@ export class ImportResolver {
       fileExists: (p) => this.diskPath(p) !== undefined,
       readFile: (p) => {
         const real = this.diskPath(p);
-        return real === undefined ? undefined : readText(real);
+        return real === undefined ? undefined : readOrUndefined(real);
       },
     };
     const json = ts.readConfigFile(abs, (p) => parseHost.readFile(p));
@@ -211,7 +212,7 @@ export class ImportResolver {
     const repo = this.toRepoPath(p);
     if (repo === undefined) return undefined;
     if (this.fileCache.has(repo)) return this.fileCache.get(repo);
-    const text = readText(repo);
+    const text = readOrUndefined(repo);
     this.fileCache.set(repo, text);
     return text;
   }
@@ -250,14 +251,6 @@ export class ImportResolver {
   private trackedRel(absOrRel: string): string | undefined {
     const rel = absOrRel.startsWith('/') ? this.relOf(absOrRel) : absOrRel;
     return rel !== undefined && this.tracked.has(rel) ? rel : undefined;
-  }
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
-import { readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { NotAGitRepoError } from '../errors.js';
+import { readOrUndefined, statOrUndefined } from '../fs.js';
 import { git, gitRaw } from './run.js';
 
 export interface RepoInfo {
@@ -49,14 +50,6 @@ export function findRepoOnDisk(cwd: string): RepoInfo | undefined {
 
 const GIT_DISCOVERY_VARS = new Set(['GIT_DIR', 'GIT_WORK_TREE', 'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM', 'GIT_COMMON_DIR']);
 
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
 async function findRepoWithGit(cwd: string): Promise<RepoInfo> {
   const r = await gitRaw(cwd, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir']).catch(() => undefined);
   if (!r || r.code !== 0) throw new NotAGitRepoError(cwd);
@@ -102,14 +95,6 @@ export function headShaOnDisk(repo: RepoInfo): string | undefined {
 }
 
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-
-function readOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * A cheap fingerprint of what git knows of the work tree: HEAD's commit and the git index's

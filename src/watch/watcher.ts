@@ -1,6 +1,7 @@
-import { existsSync, statSync, type Stats } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { isCodeFile } from '../code/index.js';
+import { statOrUndefined } from '../fs.js';
 import type { RepoInfo } from '../git/index.js';
 import { isGraphInput } from '../pipeline/index.js';
 import { watchDirectories, type DirWatch } from './dir-watch.js';
@@ -68,14 +69,6 @@ function isGitStateDir(rel: string): boolean {
 }
 
 const relPath = (dir: string, path: string) => relative(dir, path).split(sep).join('/');
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Watches transcript roots (and waits for missing ones), each known repository's git state and
