@@ -206,12 +206,10 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
     else if (added.length > 0) {
       for (const dir of added) codeWatch.add(dir);
       // A file saved there before its watch is armed raises no event: look once more after (a stat per file).
-      const t = setTimeout(() => {
-        if (stopping) return;
+      lookAgainLater(() => {
         pending.graphs.add(root);
         schedule();
-      }, Math.max(1000, pollMs * 2));
-      t.unref();
+      });
     }
     return true;
   }
@@ -222,8 +220,14 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
     if (stopping) return;
     pending.files.add(dir);
     schedule();
-    if (!again) return;
-    const t = setTimeout(() => rescan(dir, false), Math.max(1000, pollMs * 2));
+    if (again) lookAgainLater(() => rescan(dir, false));
+  }
+
+  /** Runs `look` once a watch added now is surely armed (unless the watcher stops first). */
+  function lookAgainLater(look: () => void): void {
+    const t = setTimeout(() => {
+      if (!stopping) look();
+    }, Math.max(1000, pollMs * 2));
     t.unref();
   }
 
@@ -273,7 +277,7 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
       for (const root of o.stages.repoRoots()) {
         if (await addRepo(root)) {
           emit({ type: 'repo-added', root });
-          if (watchCode(root)) pending.graphs.add(root);
+          watchCode(root); // a repository in pending.repos with a graph has it updated too (runBatch)
           pending.repos.add(root);
           schedule();
         }
