@@ -89,7 +89,7 @@ export function graphWorker(db: Db, dbPath: string, options: GraphWorkerOptions 
           f(v);
         };
         waiting.set(id, { resolve: done(resolve), reject: done(reject) });
-        c.send({ id, root: repo.root });
+        c.send({ id, repo });
       }).catch((err: Error) => {
         throw new Error(`import graph of ${repo.root}: ${err.message}`);
       });
