@@ -1,5 +1,5 @@
 /**
- * The import-graph worker `lore watch` forks (runGraphWorker): `node dist/graph-worker.js <db file>`
+ * The import-graph worker `lore watch` forks (graphWorker in run-graph-worker.ts): `node dist/graph-worker.js <db file>`
  * with an IPC channel. For each `{ id, repo }` it receives it updates that repository's import
  * graph (re-parsing only files whose hash changed) and answers `{ id, result }` or `{ id, error }`.
  * It runs in a process of its own so the TypeScript compiler (~70 MB of RSS once loaded) never
