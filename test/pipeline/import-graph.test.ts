@@ -13,6 +13,15 @@ const files = {
   'src/d.ts': "import { e } from './e';\n",
 };
 
+/** `files` committed into a fresh repository, a fresh database, and the graph built once. */
+async function builtGraph() {
+  const root = gitRepo(files);
+  const db = tempDb();
+  const repo = await findRepo(root);
+  await updateImportGraph(db, repo);
+  return { root, db, repo };
+}
+
 describe('updateImportGraph', () => {
   it('parses every file on the first run and nothing on a run with no changes', async () => {
     const root = gitRepo(files);
@@ -34,7 +43,9 @@ describe('updateImportGraph', () => {
     const repo = await findRepo(root);
     expect(await updateImportGraph(db, repo, undefined, { parseLimit: 3 })).toMatchObject({ files: 4, parsed: [], edges: 0, deferred: 4 });
     expect(db.prepare('SELECT count(*) AS n FROM code_files').get()).toEqual({ n: 0 });
+    expect(importGraphIsCurrent(db, repo)).toBe(false); // a deferred run leaves `why` to refresh it
     expect(await updateImportGraph(db, repo, undefined, { parseLimit: 4 })).toMatchObject({ edges: 3, deferred: 0 });
+    expect(importGraphIsCurrent(db, repo)).toBe(true);
     // Later runs count only what changed against the limit.
     commit(root, { 'src/c.ts': 'export const c = 2;\n' }, 'edit c');
     expect(await updateImportGraph(db, repo, undefined, { parseLimit: 0 })).toMatchObject({ parsed: [], deferred: 1 });
@@ -42,10 +53,7 @@ describe('updateImportGraph', () => {
   });
 
   it('re-parses only the file whose content changed, and replaces only its edges', async () => {
-    const root = gitRepo(files);
-    const db = tempDb();
-    const repo = await findRepo(root);
-    await updateImportGraph(db, repo);
+    const { root, db, repo } = await builtGraph();
     writeFileSync(join(root, 'src/b.ts'), "import type { A } from './a';\nexport const b = 1;\n");
     const r = await updateImportGraph(db, repo);
     expect(r.parsed).toEqual(['src/b.ts']);
@@ -55,10 +63,7 @@ describe('updateImportGraph', () => {
   });
 
   it('does not re-parse a file whose mtime changed but whose content did not', async () => {
-    const root = gitRepo(files);
-    const db = tempDb();
-    const repo = await findRepo(root);
-    await updateImportGraph(db, repo);
+    const { root, db, repo } = await builtGraph();
     writeFileSync(join(root, 'src/c.ts'), files['src/c.ts']);
     const r = await updateImportGraph(db, repo);
     expect(r.parsed).toEqual([]);
@@ -66,10 +71,7 @@ describe('updateImportGraph', () => {
   });
 
   it('drops the edges of a deleted file, and the edges that pointed at it, without re-parsing the importers', async () => {
-    const root = gitRepo(files);
-    const db = tempDb();
-    const repo = await findRepo(root);
-    await updateImportGraph(db, repo);
+    const { root, db, repo } = await builtGraph();
     commit(root, { 'src/b.ts': null }, 'remove b');
     const r = await updateImportGraph(db, repo);
     expect(r.parsed).toEqual([]);
@@ -80,10 +82,7 @@ describe('updateImportGraph', () => {
   });
 
   it('treats a file deleted from the work tree but still tracked as gone', async () => {
-    const root = gitRepo(files);
-    const db = tempDb();
-    const repo = await findRepo(root);
-    await updateImportGraph(db, repo);
+    const { root, db, repo } = await builtGraph();
     rmSync(join(root, 'src/c.ts'));
     const r = await updateImportGraph(db, repo);
     expect(r.removed).toEqual(['src/c.ts']);
@@ -132,10 +131,7 @@ describe('updateImportGraph', () => {
 
 describe('importGraphNeedsUpdate (the watcher asks it before starting the graph worker)', () => {
   it('says no when no graph file moved, and records the graph as current for the rewritten index', async () => {
-    const root = gitRepo(files);
-    const db = tempDb();
-    const repo = await findRepo(root);
-    await updateImportGraph(db, repo);
+    const { root, db, repo } = await builtGraph();
     expect(await importGraphNeedsUpdate(db, repo)).toBe(false);
     // Staging a file the graph does not read rewrites the index: the cheap stamp check no longer holds.
     writeFileSync(join(root, 'notes.txt'), 'x\n');
@@ -146,10 +142,7 @@ describe('importGraphNeedsUpdate (the watcher asks it before starting the graph 
   });
 
   it('says yes for an unstaged edit, a deleted file and a newly tracked config, and no for an untracked one', async () => {
-    const root = gitRepo(files);
-    const db = tempDb();
-    const repo = await findRepo(root);
-    await updateImportGraph(db, repo);
+    const { root, db, repo } = await builtGraph();
     writeFileSync(join(root, 'src/c.ts'), 'export const c = 22;\n');
     expect(await importGraphNeedsUpdate(db, repo)).toBe(true);
     await updateImportGraph(db, repo);
