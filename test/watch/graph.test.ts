@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { edgeLines } from '../code/helpers.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
 
@@ -36,12 +37,11 @@ function graphWorkers(): number[] | undefined {
     .map(Number);
 }
 
-/** The import edges of a repository, as "from -> to (label)". */
+/** The import edges of a repository, as "from -> to" (edgeLines without the label). */
 function edges(root: string): string[] {
   const db = new Database(join(process.env.LORE_HOME!, 'lore.db'), { readonly: true });
   try {
-    const rows = db.prepare("SELECT source_path AS s, target_path AS t FROM relationships WHERE project_path = ? AND type = 'code_code' ORDER BY 1, 2").all(root) as { s: string; t: string }[];
-    return rows.map((r) => `${r.s} -> ${r.t}`);
+    return edgeLines(db, root).map((line) => line.replace(/ \([^)]*\)$/, ''));
   } finally {
     db.close();
   }
