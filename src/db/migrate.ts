@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { MigrationError, SchemaTooNewError } from '../errors.js';
@@ -108,6 +108,21 @@ function isFileDb(db: Database.Database): boolean {
 export function backupPath(dbPath: string, migration: string, at: Date): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${dbPath}.before-${migration.replace(/\.sql$/, '')}-${stamp}.bak`;
+}
+
+/** The backups migrate() left beside `dbPath` (named by backupPath), oldest first; none when the folder cannot be read. */
+export function migrationBackups(dbPath: string): string[] {
+  const prefix = `${basename(dbPath)}.before-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(dbPath));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.startsWith(prefix) && n.endsWith('.bak'))
+    .sort()
+    .map((n) => join(dirname(dbPath), n));
 }
 
 export function latestVersion(migrations = loadMigrations()): number {

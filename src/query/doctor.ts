@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   countPendingHookEvents,
   getRepoState,
@@ -8,6 +8,7 @@ import {
   latestVersion,
   listRepos,
   listSourceFiles,
+  migrationBackups,
   openDb,
   queueOffset,
   schemaVersion,
@@ -192,15 +193,8 @@ function spaceCheck(dbPath: string, space: SpaceUse[]): Check {
  * nothing else ever removes them, and each is as large as the database was, so say they are there.
  */
 function backupsCheck(dbPath: string): Check | undefined {
-  const prefix = `${basename(dbPath)}.before-`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(dbPath)).filter((n) => n.startsWith(prefix) && n.endsWith('.bak'));
-  } catch {
-    return undefined;
-  }
-  if (names.length === 0) return undefined;
-  const paths = names.sort().map((n) => join(dirname(dbPath), n));
+  const paths = migrationBackups(dbPath);
+  if (paths.length === 0) return undefined;
   const bytes = paths.reduce((sum, p) => sum + statSync(p).size, 0);
   return {
     name: 'backups',

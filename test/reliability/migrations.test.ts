@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { latestVersion, loadMigrations, migrate, openDb, type Migration } from '../../src/db/index.js';
+import { latestVersion, loadMigrations, migrate, migrationBackups, openDb, type Migration } from '../../src/db/index.js';
 import { runCli } from '../helpers/cli.js';
 import { integrity, realTables, tableRowsOf } from '../helpers/db-rows.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
@@ -139,6 +139,9 @@ ALTER TABLE learnings_new RENAME TO learnings;`,
     db.close();
     expect(backups).toEqual([`${path}.before-9000_rewrite_learnings-20260304T050607Z.bak`]);
     expect(statSync(backups[0]!).mode & 0o777).toBe(0o600);
+    // What `lore doctor` lists: this database's backups only, not another database's beside it.
+    writeFileSync(join(path, '..', 'other.db.before-9000_rewrite_learnings-20260304T050607Z.bak'), '');
+    expect(migrationBackups(path)).toEqual(backups);
     const copy = new Database(backups[0]!, { readonly: true });
     expect(copy.pragma('user_version', { simple: true })).toBe(latestVersion());
     expect(copy.prepare('SELECT id, content FROM learnings').all()).toEqual([{ id: 'l1', content: 'WAL first' }]);
