@@ -136,7 +136,6 @@ export function decisionsForPaths(db: Db, project: string, paths: string[]): Dec
   ).map(toDecision);
 }
 
-
 export interface PriorArtCandidate {
   ref: string; // msg:<id> | learning:<id> | commit:<sha>
   kind: 'decision' | 'learning' | 'commit';

@@ -34,9 +34,9 @@ export function findMigrationsDir(from = dirname(fileURLToPath(import.meta.url))
 
 export function loadMigrations(dir = findMigrationsDir()): Migration[] {
   return migrationFiles(dir).map((f) => {
-      const sql = readFileSync(join(dir, f), 'utf8');
-      return { version: Number(f.slice(0, 4)), name: f, sql, rewritesTable: REWRITES_MARKER.test(sql) };
-    });
+    const sql = readFileSync(join(dir, f), 'utf8');
+    return { version: Number(f.slice(0, 4)), name: f, sql, rewritesTable: REWRITES_MARKER.test(sql) };
+  });
 }
 
 function migrationFiles(dir: string): string[] {

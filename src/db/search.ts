@@ -277,7 +277,6 @@ function linkedByRelationship(db: Db, node: string): { p: string }[] {
     .all(node, node) as { p: string }[];
 }
 
-
 /** messages.metadata.kind of each message id (for ranking priors). */
 export function messageKinds(db: Db, ids: string[]): Map<string, string> {
   if (ids.length === 0) return new Map();

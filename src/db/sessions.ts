@@ -428,8 +428,6 @@ export function sessionEdits(db: Db, sessionId: string): StoredEdit[] {
   return (stmt(db, 'SELECT * FROM file_edits WHERE session_id = ? ORDER BY coalesce(created_at, \'\'), rowid').all(sessionId) as RawEdit[]).map(toEdit);
 }
 
-
-
 /** The project a stored session belongs to, if it is stored. */
 export function sessionProject(db: Db, id: string): string | undefined {
   return (stmt(db, 'SELECT project_path FROM sessions WHERE id = ?').get(id) as { project_path: string } | undefined)?.project_path;

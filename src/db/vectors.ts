@@ -163,7 +163,6 @@ export function storeVectors(db: Db, kind: VectorKind, items: PendingItem[], vec
   }).immediate();
 }
 
-
 /** The k stored items nearest to `vector`, exact cosine, among the newest BUCKETS_SEARCHED partitions. */
 export function nearestItems(db: Db, vector: Float32Array, k: number): NearItem[] {
   if (!hasVectorTables(db) || hasOldVectorLayout(db)) return [];
