@@ -121,13 +121,13 @@ export function setLinkedThrough(db: Db, project: string, sha: string | undefine
 
 /** The commits named, with their files, in the order given (unknown shas are skipped). */
 export function loadCommits(db: Db, project: string, shas: string[]): LinkCommit[] {
-  const commit = db.prepare('SELECT sha, committed_at, parents, patch_id, subject, body FROM commits WHERE project_path = ? AND sha = ?');
-  const files = db.prepare('SELECT path, status, old_path FROM commit_files WHERE commit_id = (SELECT id FROM commits WHERE sha = ? AND project_path = ?) ORDER BY path');
+  const commit = db.prepare('SELECT id, sha, committed_at, parents, patch_id, subject, body FROM commits WHERE project_path = ? AND sha = ?');
+  const files = db.prepare('SELECT path, status, old_path FROM commit_files WHERE commit_id = ? ORDER BY path');
   const out: LinkCommit[] = [];
   for (const sha of shas) {
-    const c = commit.get(project, sha) as { sha: string; committed_at: number; parents: string; patch_id: string | null; subject: string; body: string } | undefined;
+    const c = commit.get(project, sha) as { id: number; sha: string; committed_at: number; parents: string; patch_id: string | null; subject: string; body: string } | undefined;
     if (!c) continue;
-    const fs = files.all(sha, project) as { path: string; status: string; old_path: string | null }[];
+    const fs = files.all(c.id) as { path: string; status: string; old_path: string | null }[];
     out.push({
       sha: c.sha,
       committedAt: c.committed_at,
