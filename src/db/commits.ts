@@ -192,12 +192,15 @@ export interface LineCount {
  */
 export function storeEnrichment(db: Db, projectPath: string, counts: Map<string, LineCount[]>, patchIds: Map<string, string>, throughRowid: number): void {
   const sessionId = gitSessionId(projectPath);
-  const setCount = db.prepare(
-    'UPDATE commit_files SET added = ?, removed = ? WHERE commit_id = (SELECT id FROM commits WHERE sha = ? AND project_path = ?) AND path = ?',
-  );
+  const idOf = db.prepare('SELECT id FROM commits WHERE sha = ? AND project_path = ?').pluck();
+  const setCount = db.prepare('UPDATE commit_files SET added = ?, removed = ? WHERE commit_id = ? AND path = ?');
   const setPatchId = db.prepare('UPDATE commits SET patch_id = ? WHERE project_path = ? AND sha = ?');
   db.transaction(() => {
-    for (const [sha, files] of counts) for (const f of files) setCount.run(f.added, f.removed, sha, projectPath, f.path);
+    for (const [sha, files] of counts) {
+      // One lookup per commit, not one per file it touched.
+      const id = idOf.get(sha, projectPath) as number | undefined;
+      if (id !== undefined) for (const f of files) setCount.run(f.added, f.removed, id, f.path);
+    }
     for (const [sha, patchId] of patchIds) setPatchId.run(patchId, projectPath, sha);
     const from = enrichedThrough(db, projectPath);
     // Same ids and text as commitMessageId() and `subject\n\nbody`; dates as toISOString() prints them.
