@@ -9,7 +9,7 @@ import { redact } from './redact.js';
 
 // Tool output is most of a transcript's text (file reads, command output) and the least of its
 // meaning; every stored character is also full-text indexed, so it is kept short.
-export const TOOL_OUTPUT_MAX = 2_000;
+const TOOL_OUTPUT_MAX = 2_000;
 const TOOL_OUTPUT_HEAD = 1_400;
 const TOOL_OUTPUT_TAIL = 500;
 /** Edit texts feed commit linking, so they are kept much longer, but not without bound. */
@@ -30,7 +30,7 @@ const BARE_RUN = 256;
 const BARE_BASE64 = /[A-Za-z0-9+/]{256,}={0,2}/g;
 
 /** Replaces inline base64 payloads with `[base64 data, N KB]`. */
-export function dropBase64(text: string): string {
+function dropBase64(text: string): string {
   if (text.length < 64) return text;
   let out = text.includes('base64,') ? text.replace(DATA_URI, (m) => `[${m.slice(5, m.indexOf(';'))} data, ${kb(m.length)}]`) : text;
   if (out.length >= BARE_RUN && hasLongRun(out, BARE_RUN)) out = out.replace(BARE_BASE64, (m) => (/[0-9]/.test(m) && /[A-Z]/.test(m) && /[a-z]/.test(m) ? `[base64 data, ${kb(m.length)}]` : m));
@@ -50,7 +50,7 @@ function hasLongRun(text: string, min: number): boolean {
 }
 
 /** Keeps the head and tail of a long text and says how much was cut. */
-export function cutMiddle(text: string, max: number, head: number, tail: number): { text: string; cutFrom?: number } {
+function cutMiddle(text: string, max: number, head: number, tail: number): { text: string; cutFrom?: number } {
   if (text.length <= max) return { text };
   const cut = text.length - head - tail;
   return { text: `${text.slice(0, head)}\n[… lore cut ${cut} of ${text.length} characters …]\n${text.slice(text.length - tail)}`, cutFrom: text.length };
