@@ -18,7 +18,7 @@ import {
 } from '../db/index.js';
 import { UsageError } from '../errors.js';
 import { silent, type Reporter } from '../events.js';
-import { adapters as registered, headHash as hashHead, readHead, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv } from '../sources/index.js';
+import { adapters as registered, headHash as hashHead, isSameHead, readHead, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv } from '../sources/index.js';
 import { isExcluded, loadConfig, type LoreConfig } from './config.js';
 import { addKinds, cleanContent, cleanEditText, redactDeep } from './normalize.js';
 import { projectResolver, repoRelativePath, type Project, type ProjectResolver } from './project.js';
@@ -267,7 +267,7 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
 
   const headHash = isDir ? undefined : hashHead(file, Math.min(HEAD_BYTES, st.size));
   let from: Cursor | undefined;
-  if (prev && prev.offset <= st.size && (isStore || headMatches(file, prev.headHash, headHash))) {
+  if (prev && prev.offset <= st.size && (isStore || isSameHead(file, prev.headHash, headHash))) {
     const full = getSourceFile(db, file);
     if (full) from = { offset: full.offset, size: full.size, mtimeMs: full.mtimeMs, headHash: full.headHash ?? undefined, state: full.state };
   }
@@ -500,15 +500,4 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0');
 function isSqliteFile(file: string): boolean {
   const head = readHead(file, SQLITE_MAGIC.length);
   return head !== undefined && head.equals(SQLITE_MAGIC);
-}
-
-/**
- * Whether the file still starts with the bytes `stored` hashed; `now` is its head hashed this run,
- * reused when it covers the same length (a file past 4 KB that grew), so the head is read once.
- */
-function headMatches(file: string, stored: string | null | undefined, now: string | undefined): boolean {
-  if (!stored) return true;
-  const length = Number(stored.slice(0, stored.indexOf(':')));
-  if (!Number.isFinite(length)) return false;
-  return (now?.startsWith(`${length}:`) ? now : hashHead(file, length)) === stored;
 }

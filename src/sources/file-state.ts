@@ -31,11 +31,16 @@ export function headHash(file: string, length = HEAD_BYTES): string | undefined 
   return head && `${head.length}:${createHash('sha1').update(head).digest('hex')}`;
 }
 
-/** Whether the file still starts with the bytes the cursor saw (else it was rewritten). */
-function isSameHead(file: string, cursor: Cursor): boolean {
-  if (!cursor.headHash) return true;
-  const len = Number(cursor.headHash.split(':')[0]);
-  return headHash(file, Number.isFinite(len) ? len : HEAD_BYTES) === cursor.headHash;
+/**
+ * Whether the file still starts with the bytes `stored` (a headHash) hashed, else it was rewritten.
+ * `now` is the file's head hashed this run, reused when it covers the same length (a file that
+ * grew past the hashed length), so the head is read once.
+ */
+export function isSameHead(file: string, stored: string | null | undefined, now?: string): boolean {
+  if (!stored) return true;
+  const length = Number(stored.slice(0, stored.indexOf(':')));
+  if (!Number.isFinite(length)) return false;
+  return (now?.startsWith(`${length}:`) ? now : headHash(file, length)) === stored;
 }
 
 /**
@@ -49,9 +54,9 @@ export interface ResumePoint {
 
 export function resumePoint(file: string, from: Cursor | undefined): ResumePoint {
   const st = statSync(file);
-  let start = from?.offset ?? 0;
-  if (from && (st.size < from.offset || !isSameHead(file, from))) start = 0;
   const head = headHash(file, Math.min(HEAD_BYTES, st.size));
+  let start = from?.offset ?? 0;
+  if (from && (st.size < from.offset || !isSameHead(file, from.headHash, head))) start = 0;
   return { start, cursorAt: (offset, state) => ({ offset, size: st.size, mtimeMs: st.mtimeMs, headHash: head, state }) };
 }
 

@@ -2,4 +2,4 @@
 export * from './types.js';
 export { adapters, adapterById } from './registry.js';
 export { readJsonl, type RawLine } from './jsonl.js';
-export { headHash, readHead } from './file-state.js';
+export { headHash, isSameHead, readHead } from './file-state.js';
