@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import type { Cursor, SourceRecord } from './types.js';
 
 /**
@@ -60,31 +60,28 @@ export function resumePoint(file: string, from: Cursor | undefined): ResumePoint
   return { start, cursorAt: (offset, state) => ({ offset, size: st.size, mtimeMs: st.mtimeMs, headHash: head, state }) };
 }
 
-/** A stamp of several files' sizes and mtimes (missing files count too). */
-export function stampOf(paths: string[]): string {
-  const parts = paths.map((p) => {
-    try {
-      const st = statSync(p);
-      return `${p}:${st.size}:${st.mtimeMs}`;
-    } catch {
-      return `${p}:-`;
-    }
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stamp of several files' sizes and mtimes (missing files count too); `stats`: theirs, when already taken. */
+export function stampOf(paths: string[], stats = paths.map(statOrUndefined)): string {
+  const parts = paths.map((p, i) => {
+    const st = stats[i];
+    return st ? `${p}:${st.size}:${st.mtimeMs}` : `${p}:-`;
   });
   return createHash('sha1').update(parts.join('\n')).digest('hex');
 }
 
-/** The cursor of a whole file or store that is re-read when its stamp changes. */
-export function wholeFileCursor(file: string, stamp: string, state?: Record<string, unknown>): Cursor {
-  let size = 0;
-  let mtimeMs = 0;
-  try {
-    const st = statSync(file);
-    size = st.isFile() ? st.size : 0;
-    mtimeMs = st.mtimeMs;
-  } catch {
-    // gone since we read it; the stamp still says what we saw
-  }
-  return { offset: size, size, mtimeMs, state: { ...state, stamp } };
+/** The cursor of a whole file or store that is re-read when its stamp changes; `st`: its stat, when already taken. */
+export function wholeFileCursor(file: string, stamp: string, state?: Record<string, unknown>, st = statOrUndefined(file)): Cursor {
+  // No stat: gone since it was read; the stamp still says what was seen.
+  const size = st?.isFile() ? st.size : 0;
+  return { offset: size, size, mtimeMs: st?.mtimeMs ?? 0, state: { ...state, stamp } };
 }
 
 /** The stamp a previous whole-file read stored, if any. */
@@ -133,11 +130,13 @@ export interface ChangedText {
  * when nothing changed, the skip record when the file cannot be read.
  */
 export function readWhenChanged(file: string, from: Cursor | undefined, stampPaths: string[] = [file]): ChangedText | SourceRecord {
-  const stamp = stampOf(stampPaths);
+  const stats = stampPaths.map(statOrUndefined);
+  const stamp = stampOf(stampPaths, stats);
   if (from && previousStamp(from) === stamp) return { kind: 'checkpoint', cursor: from };
   try {
     const text = readFileSync(file, 'utf8');
-    return { text, cursor: wholeFileCursor(file, stamp) };
+    // The cursor from the stat the stamp was made of: the file is stat'ed once per read.
+    return { text, cursor: wholeFileCursor(file, stamp, undefined, stampPaths[0] === file ? stats[0] : undefined) };
   } catch (err) {
     return unreadable(err);
   }

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CLAUDE_FIXTURES, claudeProjects, run, tmpDb, tmpDir } from '../helpers/ingest.js';
@@ -57,6 +57,24 @@ describe('ingest of unchanged transcripts', () => {
     expect(again.result.sources.map((s) => [s.source, s.filesRead])).toEqual([['claude-code', 0], ['gemini', 0]]);
     expect(callsOn(claude)).toEqual(['statSync']);
     expect(callsOn(gemini)).toEqual(['statSync']);
+    db.close();
+  });
+});
+
+describe('ingest of a changed whole-file transcript', () => {
+  it('stats a Gemini record once for its stamp and cursor, and reads it once', async () => {
+    const { db } = tmpDb();
+    const chats = join(tmpDir(), '.gemini/tmp/p1/chats');
+    mkdirSync(chats, { recursive: true });
+    const gemini = join(chats, 'session-x.json');
+    copyFileSync(join(CLAUDE_FIXTURES, '../gemini/codemie-code/session-2026-01-16T11-01-file-ops-37b7abef.json'), gemini);
+    await run(db, { paths: [gemini] });
+    appendFileSync(gemini, ' ');
+    vi.clearAllMocks();
+    const changed = await run(db, { paths: [gemini] });
+    expect(changed.result.sources.map((s) => [s.source, s.filesRead])).toEqual([['gemini', 1]]);
+    // The ingest's stat and head, then the adapter's stamp (whose stat the stored cursor reuses) and read.
+    expect(callsOn(gemini)).toEqual(['statSync', 'openSync', 'statSync', 'readFileSync']);
     db.close();
   });
 });
