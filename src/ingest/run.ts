@@ -1,4 +1,4 @@
-import { statSync, type Stats } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import {
   type SourceFileRow,
 } from '../db/index.js';
 import { UsageError } from '../errors.js';
+import { statOrUndefined } from '../fs.js';
 import { silent, type Reporter } from '../events.js';
 import { adapters as registered, headHash as hashHead, isSameHead, readHead, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv } from '../sources/index.js';
 import { isExcluded, loadConfig, type LoreConfig } from './config.js';
@@ -387,14 +388,6 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
     return;
   }
   if (warned > WARNINGS_PER_FILE) report({ type: 'warning', message: `${warned - WARNINGS_PER_FILE} more line(s) skipped`, file });
-}
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 function warnSkip(ctx: RunContext, summary: SourceSummary, file: string, line: number | undefined, reason: string): void {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { statOrUndefined } from '../fs.js';
 import type { Cursor, SourceRecord } from './types.js';
 
 /**
@@ -58,14 +59,6 @@ export function resumePoint(file: string, from: Cursor | undefined): ResumePoint
   let start = from?.offset ?? 0;
   if (from && (st.size < from.offset || !isSameHead(file, from.headHash, head))) start = 0;
   return { start, cursorAt: (offset, state) => ({ offset, size: st.size, mtimeMs: st.mtimeMs, headHash: head, state }) };
-}
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /** A stamp of several files' sizes and mtimes (missing files count too); `stats`: theirs, when already taken. */
