@@ -14,3 +14,8 @@ export function isCodeFile(path: string): boolean {
 export function isResolutionConfig(path: string): boolean {
   return CONFIG_NAMES.test(path) && !inNodeModules(path);
 }
+
+/** A tracked file whose change can move the import graph: a code file or a resolution config. */
+export function isGraphInput(path: string): boolean {
+  return isCodeFile(path) || isResolutionConfig(path);
+}

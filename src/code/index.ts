@@ -2,7 +2,7 @@
 // resolved: parseImports/resolveImports import the compiler-backed module on first use.
 import type { ImportEdge, ParsedImport, UnresolvedImport } from './types.js';
 
-export { isCodeFile, isResolutionConfig } from './files.js';
+export { isCodeFile, isGraphInput, isResolutionConfig } from './files.js';
 export { scanFiles, type ScanResult, type ScannedFile, type ChangedFile, type KnownFile } from './scan.js';
 export { readWorkspaces } from './workspaces.js';
 export type { ImportKind, ParsedImport, ImportEdge, UnresolvedImport } from './types.js';

@@ -13,6 +13,7 @@ import { silent, type Reporter } from '../events.js';
 import { trackedFiles, workTreeStamp, type RepoInfo } from '../git/index.js';
 import {
   isCodeFile,
+  isGraphInput,
   isResolutionConfig,
   parseImports,
   PARSER_VERSION,
@@ -47,11 +48,6 @@ export interface ImportGraphOptions {
    */
   parseLimit?: number;
   now?: () => number;
-}
-
-/** A file whose change can move the import graph: TS/JS, tsconfig/jsconfig, package.json. */
-export function isGraphInput(path: string): boolean {
-  return isCodeFile(path) || isResolutionConfig(path);
 }
 
 /**

@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { PARSER_VERSION, scanFiles } from '../code/index.js';
+import { isGraphInput, PARSER_VERSION, scanFiles } from '../code/index.js';
 import { loadCodeFiles, setGraphStamp, type Db } from '../db/index.js';
 import { defaultHookPaths, trackedFiles, workTreeStamp, type RepoInfo } from '../git/index.js';
-import { isGraphInput, updateImportGraph, type ImportGraphResult } from './import-graph.js';
+import { updateImportGraph, type ImportGraphResult } from './import-graph.js';
 
 /** What one import-graph update did (the graph worker's answer). */
 export interface GraphUpdate {

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { isCodeFile } from '../code/index.js';
+import { isCodeFile, isGraphInput } from '../code/index.js';
 import { statOrUndefined } from '../fs.js';
 import type { RepoInfo } from '../git/index.js';
-import { isGraphInput } from '../pipeline/index.js';
 import { watchDirectories, type DirWatch } from './dir-watch.js';
 import { ingestTarget, isTranscriptFile, type TranscriptRoot } from './roots.js';
 
