@@ -148,6 +148,23 @@ ALTER TABLE learnings_new RENAME TO learnings;`,
     copy.close();
   });
 
+  it('uses the backup another process took of the same migration in the same second, not failing on it', () => {
+    const path = tmpDbPath();
+    const db = openDb(path);
+    db.prepare("INSERT INTO learnings (id, category, content) VALUES ('l1', 'gotcha', 'WAL first')").run();
+    const now = () => new Date('2026-03-04T05:06:07.890Z');
+    const theirs = `${path}.before-9000_rewrite_learnings-20260304T050607Z.bak`;
+    db.prepare('VACUUM INTO ?').run(theirs); // VACUUM INTO refuses an existing file: without the check, migrate would throw
+    const backups: string[] = [];
+    expect(migrate(db, [...loadMigrations(), rewrite], Infinity, { onBackup: (p) => backups.push(p), now })).toEqual([9000]);
+    db.close();
+    expect(backups).toEqual([theirs]);
+    expect(statSync(theirs).mode & 0o777).toBe(0o600);
+    const copy = new Database(theirs, { readonly: true });
+    expect(copy.prepare('SELECT id, content FROM learnings').all()).toEqual([{ id: 'l1', content: 'WAL first' }]);
+    copy.close();
+  });
+
   it('takes no backup of a new database, which has nothing to lose', () => {
     const path = tmpDbPath();
     const backups: string[] = [];
