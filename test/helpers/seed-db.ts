@@ -53,11 +53,14 @@ export function seedFileEdit(db: Db, e: { id: string; session: string; message: 
 export function seedCommit(db: Db, c: { project: string; sha: string; subject: string; files: string[]; at?: number }): void {
   const at = c.at ?? 1767312000;
   db.prepare('INSERT OR IGNORE INTO sessions (id, project_path, title, source) VALUES (?, ?, ?, ?)').run(`git:${c.project}`, c.project, `git history of ${c.project}`, 'git');
-  db.prepare(
-    `INSERT INTO commits (project_path, sha, author_name, author_email, authored_at, committed_at, subject, body, parents) VALUES (?, ?, 'A', 'a@example.com', ?, ?, ?, '', '')`,
-  ).run(c.project, c.sha, at, at, c.subject);
-  for (const f of c.files)
-    db.prepare(`INSERT INTO commit_files (commit_id, path, status) VALUES ((SELECT id FROM commits WHERE sha = ? AND project_path = ?), ?, 'M')`).run(c.sha, c.project, f);
+  const { lastInsertRowid: id } = db
+    .prepare(
+      `INSERT INTO commits (project_path, sha, author_name, author_email, authored_at, committed_at, subject, body, parents) VALUES (?, ?, 'A', 'a@example.com', ?, ?, ?, '', '')`,
+    )
+    .run(c.project, c.sha, at, at, c.subject);
+  // As commitWriter does: the files by the id the insert returned, not by looking the commit up again.
+  const insertFile = db.prepare(`INSERT INTO commit_files (commit_id, path, status) VALUES (?, ?, 'M')`);
+  for (const f of c.files) insertFile.run(id, f);
   seedMessage(db, { id: `git:${c.project}:${c.sha}`, session: `git:${c.project}`, role: 'system', content: c.subject, at: new Date(at * 1000).toISOString(), kind: 'commit', sha: c.sha });
 }
 
