@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openDb, resolveDbPath } from '../../src/db/index.js';
 import { installHooks } from '../../src/git/index.js';
 import { git, gitRepo } from '../helpers/git-repo.js';
+import { count } from '../helpers/ingest.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,7 +21,7 @@ interface Counts {
 function counts(dbPath: string, repo: string): Counts {
   const db = openDb(dbPath, { readonly: true });
   try {
-    const one = (sql: string) => (db.prepare(sql).get(repo) as { n: number }).n;
+    const one = (sql: string) => count(db, sql, repo);
     return {
       commits: one('SELECT count(*) AS n FROM commits WHERE project_path = ?'),
       distinctCommits: one('SELECT count(DISTINCT sha) AS n FROM commits WHERE project_path = ?'),
