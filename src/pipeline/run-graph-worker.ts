@@ -1,10 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { isGraphInput, PARSER_VERSION, scanFiles } from '../code/index.js';
 import { loadCodeFiles, setGraphStamp, type Db } from '../db/index.js';
-import { defaultHookPaths, trackedFiles, workTreeStamp, type RepoInfo } from '../git/index.js';
+import { trackedFiles, workTreeStamp, type RepoInfo } from '../git/index.js';
 import { updateImportGraph, type ImportGraphResult } from './import-graph.js';
+import { siblingWorker } from './start-worker.js';
 
 /** What one import-graph update did (the graph worker's answer). */
 export interface GraphUpdate {
@@ -47,7 +48,7 @@ export interface GraphWorkerOptions {
  * this process instead.
  */
 export function graphWorker(db: Db, dbPath: string, options: GraphWorkerOptions = {}): GraphWorker {
-  const script = options.worker ?? join(dirname(defaultHookPaths().worker), 'graph-worker.js');
+  const script = options.worker ?? siblingWorker('graph-worker.js');
   let child: ChildProcess | undefined;
   let next = 0;
   const waiting = new Map<number, { resolve: (u: GraphUpdate) => void; reject: (e: Error) => void }>();

@@ -18,7 +18,12 @@ export function startWorker(root: string, dbPath: string, paths = defaultHookPat
  * its file is missing.
  */
 export function startBackfillWorker(root: string, dbPath: string, paths = defaultHookPaths()): boolean {
-  return spawnDetached(join(dirname(paths.worker), 'backfill-worker.js'), root, dbPath);
+  return spawnDetached(siblingWorker('backfill-worker.js', paths), root, dbPath);
+}
+
+/** A worker script built beside the hook worker (dist/). */
+export function siblingWorker(name: 'backfill-worker.js' | 'graph-worker.js', paths = defaultHookPaths()): string {
+  return join(dirname(paths.worker), name);
 }
 
 /** Starts `node <worker> <root> <db file>` in its own session, output to nowhere; false when the script is missing. */
