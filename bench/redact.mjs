@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { REAL_FIXTURES } from '../test/fixtures/paths.mjs';
 
 const out = resolve('.bench-tmp/redact.mjs');
 await build({ entryPoints: ['src/ingest/redact.ts'], outfile: out, format: 'esm', bundle: true, platform: 'node', logLevel: 'error' });
@@ -17,7 +18,7 @@ const walk = (d, acc = []) => {
   }
   return acc;
 };
-const files = walk(resolve('../shared/fixtures/real')).filter((f) => f.endsWith('.jsonl'));
+const files = walk(REAL_FIXTURES).filter((f) => f.endsWith('.jsonl'));
 const lines = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean));
 const texts = [];
 const collect = (v) => {

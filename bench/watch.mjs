@@ -14,12 +14,13 @@ import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, real
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadCore } from './lib/build-core.mjs';
+import { REAL_FIXTURES } from '../test/fixtures/paths.mjs';
 
 const CLI = resolve('dist/cli.js');
 const IDLE_S = Number(process.env.LORE_BENCH_IDLE_S ?? 60);
 const TRIALS = 20;
 const core = await loadCore();
-const FIXTURE = resolve('../shared/fixtures/real/claude-code/codemie-code/-tmp-private/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl');
+const FIXTURE = join(REAL_FIXTURES, 'claude-code/codemie-code/-tmp-private/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl');
 const firstPrompt = JSON.parse(readFileSync(FIXTURE, 'utf8').split('\n')[1]);
 const promptLine = (uuid, text) => JSON.stringify({ ...firstPrompt, uuid, parentUuid: null, message: { role: 'user', content: text } }) + '\n';
 const uuid = (n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;

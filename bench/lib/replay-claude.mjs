@@ -3,8 +3,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { REAL_FIXTURES } from '../../test/fixtures/paths.mjs';
 
-export const FIXTURES = new URL('../../../shared/fixtures/real/claude-code/', import.meta.url).pathname;
+export const FIXTURES = join(REAL_FIXTURES, 'claude-code');
 
 /** Every real Claude Code fixture (main sessions only: subagent files replay as part of none). */
 export function fixtureFiles(dir = FIXTURES) {

@@ -1,11 +1,12 @@
-// Builds the retrieval-quality database from the real fixtures (../shared/fixtures/real): every
+// Builds the retrieval-quality database from the real fixtures (test/fixtures/real): every
 // source lore reads, Claude Code files laid out as ~/.claude/projects/<slug>/<session id>.jsonl
 // (the adapter recognises its files by that layout). Vectors with the default embedder.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { REAL_FIXTURES } from '../../test/fixtures/paths.mjs';
 
-export const FIXTURES = resolve('../shared/fixtures/real');
+export const FIXTURES = REAL_FIXTURES;
 
 function walk(d, acc = []) {
   for (const f of readdirSync(d)) {

@@ -1,10 +1,11 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDb } from '../../src/db/index.js';
 import { runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 interface Report {
   healthy: boolean;
@@ -14,7 +15,7 @@ interface Report {
   fixed?: { action: string; ok: boolean }[];
 }
 
-const FIXTURE = resolve('../shared/fixtures/real/claude-code/git-ai/claude-code-with-thinking.jsonl');
+const FIXTURE = join(REAL_FIXTURES, 'claude-code/git-ai/claude-code-with-thinking.jsonl');
 
 function setup() {
   const home = mkdtempSync(join(tmpdir(), 'lore-doctor-'));

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 interface Running {
   child: ChildProcess;
@@ -47,7 +48,7 @@ function commitsIn(root: string): { commits: number; messages: number } {
   }
 }
 
-const FIXTURE = '../shared/fixtures/real/claude-code/codemie-code/-tmp-private/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl';
+const FIXTURE = join(REAL_FIXTURES, 'claude-code/codemie-code/-tmp-private/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl');
 
 function count(sql: string, ...params: unknown[]): number {
   if (!existsSync(dbPath())) return 0;

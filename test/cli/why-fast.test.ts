@@ -1,15 +1,16 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastWhyArgs } from '../../src/cli/fast-path.js';
 import { openDb } from '../../src/db/index.js';
 import { runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
 import { count } from '../helpers/ingest.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
-const FIXTURE = resolve('../shared/fixtures/real/claude-code/git-ai/claude-code-with-thinking.jsonl');
+const FIXTURE = join(REAL_FIXTURES, 'claude-code/git-ai/claude-code-with-thinking.jsonl');
 
 describe('fastWhyArgs (lore why without yargs)', () => {
   it('takes the plain why command lines', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { latestVersion, loadMigrations, migrate, openDb } from '../../src/db/index.js';
+import { SEED_SCHEMA } from '../fixtures/paths.mjs';
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'lore-db-')), 'lore.db');
 
@@ -37,7 +38,7 @@ describe('migrations', () => {
 
   it('creates the seed tables exactly as seed-schema.sql does, with columns added only after them', () => {
     const seed = new Database(':memory:');
-    seed.exec(readFileSync(new URL('../../../shared/seed-schema.sql', import.meta.url), 'utf8'));
+    seed.exec(readFileSync(SEED_SCHEMA, 'utf8'));
     const db = openDb(tmp());
     const expected = seedShape(seed);
     const actual = seedShape(db);

@@ -4,8 +4,9 @@ import { basename, join } from 'node:path';
 import { openDb, type Db } from '../../src/db/index.js';
 import { ingest, type IngestOptions, type IngestResult } from '../../src/ingest/index.js';
 import type { LoreEvent } from '../../src/events.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
-export const CLAUDE_FIXTURES = join(process.cwd(), '../shared/fixtures/real/claude-code');
+export const CLAUDE_FIXTURES = join(REAL_FIXTURES, 'claude-code');
 
 export function tmpDir(prefix = 'lore-ingest-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../src/ingest/index.js';
 import { rng } from '../helpers/secrets.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 // Ordinary text that merely looks random must come through untouched. Each category is a list of
 // samples (lines, ids, blobs); a sample with any redaction in it is a false positive.
@@ -41,7 +42,7 @@ function corpus(): Record<string, string[]> {
     'long identifiers': identifiers,
     'TypeScript lib declarations': readFileSync('node_modules/typescript/lib/lib.dom.d.ts', 'utf8').split('\n'),
   };
-  const fixtures = resolve('../shared/fixtures/real');
+  const fixtures = REAL_FIXTURES;
   if (existsSync(fixtures)) {
     out['real transcripts (lines)'] = walk(fixtures)
       .filter((f) => /\.(jsonl|json|md)$/.test(f))

@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { opencode } from '../../src/sources/opencode.js';
 import type { Cursor, SourceAdapter } from '../../src/sources/index.js';
 import { count, run, tmpDb, tmpDir } from '../helpers/ingest.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
-const OPENCODE_DB = join(process.cwd(), '../shared/fixtures/real/opencode/git-ai/opencode-sqlite/opencode.db');
-const OPENCODE_STORAGE = join(process.cwd(), '../shared/fixtures/real/opencode/git-ai/opencode-storage');
+const OPENCODE_DB = join(REAL_FIXTURES, 'opencode/git-ai/opencode-sqlite/opencode.db');
+const OPENCODE_STORAGE = join(REAL_FIXTURES, 'opencode/git-ai/opencode-storage');
 
 /** The OpenCode adapter, recording the cursor each read starts from. */
 function spy(): { adapter: SourceAdapter; froms: Array<Cursor | undefined> } {

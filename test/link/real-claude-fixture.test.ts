@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 // The real Claude Code session in which files are written and edited in /tmp/private
 // (SOURCES.md): "create hello.py, md and js", "update py with one liner comment", "delete js".
-const FIXTURE = '../shared/fixtures/real/claude-code/codemie-code/-tmp-private';
+const FIXTURE = join(REAL_FIXTURES, 'claude-code/codemie-code/-tmp-private');
 
 describe('the real -tmp-private Claude Code session', () => {
   it('rebuilt into a repository, why names the prompts that made each file', () => {

@@ -10,6 +10,7 @@ import { CLI, runCli } from '../helpers/cli.js';
 import { integrity, tableRows, type Rows } from '../helpers/db-rows.js';
 import { git, writeTree } from '../helpers/git-repo.js';
 import { rng } from '../helpers/secrets.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 // SIGKILL lore at random points, re-run it, and require exactly the database an uninterrupted run
 // makes: every row of every table (not counts), PRAGMA integrity_check ok, FTS consistent. The
@@ -19,7 +20,7 @@ import { rng } from '../helpers/secrets.js';
 // version of each so `npm test` stays quick. Each test prints its tally with LORE_REPORT=1.
 const SLOW = process.env.LORE_SLOW === '1';
 const WORKER = resolve('dist/hook-worker.js');
-const FIXTURES = resolve('../shared/fixtures/real');
+const FIXTURES = REAL_FIXTURES;
 const execFileAsync = promisify(execFile);
 
 interface Tally {

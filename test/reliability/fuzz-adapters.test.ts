@@ -1,17 +1,18 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adapters, type SourceAdapter, type SourceRecord } from '../../src/sources/index.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 // Every source adapter in the registry (new ones are picked up as they land) is fed mutated copies
-// of the real transcripts in ../shared/fixtures/real: truncated, bytes flipped, junk lines, values
+// of the real transcripts in test/fixtures/real: truncated, bytes flipped, junk lines, values
 // of the wrong type, deep nesting, giant strings. read() must never throw; a bad line must come
 // back as a counted `skip`; what the good lines said must still come through.
 const SLOW = process.env.LORE_SLOW === '1';
 const RUNS = SLOW ? 40 : 6;
-const REAL = resolve('../shared/fixtures/real');
+const REAL = REAL_FIXTURES;
 
 // Which fixture folder holds each tool's files (the fixtures keep the tools' own names).
 const FOLDER: Record<string, string> = {

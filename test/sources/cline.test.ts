@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cline } from '../../src/sources/cline.js';
 import { collect, count, envFor, tempDir } from './collect-records.js';
 
-// No real Cline/Roo task dir with a usable license exists (../shared/fixtures/real/SOURCES.md), so
+// No real Cline/Roo task dir with a usable license exists (test/fixtures/real/SOURCES.md), so
 // these tasks are built from the documented format (format doc §7; cline ExtensionMessage.ts
 // ClineMessage/ClineSayTool, HistoryItem.ts; Roo history_item.json): ui_messages.json entries with
 // ts/type/say|ask/text, tool entries whose text is a JSON ClineSayTool, the cwd in the history index.

@@ -1,10 +1,11 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Cursor, FileEditRecord, MessageRecord, SessionRecord, SourceAdapter, SourceEnv } from '../../src/sources/index.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 /** The real fixtures beside the repo (read-only: copy before changing). */
-export const REAL = resolve(import.meta.dirname, '../../../shared/fixtures/real');
+export const REAL = REAL_FIXTURES;
 
 export interface Collected {
   sessions: SessionRecord[];

@@ -11,7 +11,7 @@ afterEach(() => {
   for (const db of open.splice(0)) if (db.open) db.close();
 });
 
-// No real state.vscdb or store.db could be copied (see ../shared/fixtures/real/SOURCES.md), so these
+// No real state.vscdb or store.db could be copied (see test/fixtures/real/SOURCES.md), so these
 // stores are built here from the documented format (format doc §5a, §5c; specstory cursoride types):
 // ItemTable/cursorDiskKV key-value tables, composerData:<id> and bubbleId:<composerId>:<bubbleId> JSON
 // values (some stored as BLOBs, as Cursor does), workspace.json beside each workspace store.
