@@ -1,5 +1,8 @@
-// lore's architecture as rules (STYLE.md): each heavy library has one home, folders talk through
-// their index.ts, the core never depends on the CLI, and the hook worker stays light.
+// lore's architecture as rules (STYLE.md, docs/architecture.md). The code flows one way:
+//   entry points (cli, workers) → use cases (app) → stages (sources, ingest, git, code, link,
+//   embed, watch, query) → storage (db) → kernel (errors, events, fs, yaml; config)
+// Each heavy library has one home, folders talk through their index.ts, and the hook worker
+// stays light.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -9,19 +12,55 @@ module.exports = {
     { name: 'chokidar-only-in-watch', severity: 'error', from: { path: '^src/', pathNot: '^src/watch/' }, to: { path: 'node_modules/chokidar/' } },
     { name: 'simple-git-only-in-git', severity: 'error', from: { path: '^src/', pathNot: '^src/git/' }, to: { path: 'node_modules/simple-git/' } },
     { name: 'yargs-only-in-cli', severity: 'error', from: { path: '^src/', pathNot: '^src/cli/' }, to: { path: 'node_modules/(yargs|cli-progress)/' } },
-    { name: 'core-not-to-cli', comment: 'the core returns results; only src/cli renders', severity: 'error', from: { path: '^src/', pathNot: '^src/cli/' }, to: { path: '^src/cli/' } },
+    {
+      name: 'every-folder-has-a-layer',
+      comment: 'a new folder in src/ takes its place in the flow: add it to a layer below (and to docs/architecture.md)',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/(cli|workers|app|sources|ingest|git|code|link|embed|watch|query|db|config)/', '^src/[^/]+\\.ts$'] },
+      to: {},
+    },
+    {
+      name: 'workers-to-app-only',
+      comment: 'a worker is a process entry point: it parses its command line and runs one use case of src/app (the kernel aside)',
+      severity: 'error',
+      from: { path: '^src/workers/' },
+      to: { path: '^src/', pathNot: ['^src/(workers|app)/', '^src/[^/]+\\.ts$', '^src/config/'] },
+    },
+    { name: 'app-not-to-entry-points', comment: 'use cases return results; only entry points parse argv and render', severity: 'error', from: { path: '^src/app/' }, to: { path: '^src/(cli|workers)/' } },
+    {
+      name: 'stages-not-to-app',
+      comment: 'a stage does one step of the flow and knows nothing of the use cases that combine the steps, nor of the entry points',
+      severity: 'error',
+      from: { path: '^src/(sources|ingest|git|code|link|embed|watch|query)/' },
+      to: { path: '^src/(app|cli|workers)/' },
+    },
+    {
+      name: 'storage-imports-no-stage',
+      comment: 'src/db stores what the stages hand it: it imports only the kernel (and config)',
+      severity: 'error',
+      from: { path: '^src/db/' },
+      to: { path: '^src/', pathNot: ['^src/db/', '^src/[^/]+\\.ts$', '^src/config/'] },
+    },
+    {
+      name: 'kernel-imports-kernel',
+      comment: 'errors, events, fs, yaml and config are the ground floor: anything may import them, they import only each other',
+      severity: 'error',
+      from: { path: ['^src/[^/]+\\.ts$', '^src/config/'] },
+      to: { path: '^src/', pathNot: ['^src/[^/]+\\.ts$', '^src/config/'] },
+    },
     {
       name: 'folders-through-index',
-      comment: 'reach into another folder only through its index.ts',
+      comment:
+        'reach into another folder only through its index.ts; but a worker loads the one use case it runs straight from its file, so the hook worker never loads what app/index.ts reaches (the import graph, TypeScript)',
       severity: 'error',
-      from: { path: '^src/([^/]+)/' },
+      from: { path: '^src/([^/]+)/', pathNot: '^src/workers/' },
       to: { path: '^src/([^/]+)/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$'] },
     },
     {
       name: 'hook-worker-stays-light',
       comment: 'the code a git hook starts imports neither yargs nor ts-morph nor chokidar',
       severity: 'error',
-      from: { path: '^src/pipeline/hook-worker\\.ts$' },
+      from: { path: '^src/workers/hook-worker\\.ts$' },
       to: { path: 'node_modules/(yargs|ts-morph|typescript|chokidar|cli-progress)/', reachable: true },
     },
     { name: 'no-dep-on-test', severity: 'error', from: { path: '^src/' }, to: { path: '^(test|bench)/' } },

@@ -36,7 +36,7 @@ async function main() {
     [
       "export { openDb, importGraphStats } from '../src/db/index.js';",
       "export { findRepo } from '../src/git/index.js';",
-      "export { updateImportGraph } from '../src/pipeline/index.js';",
+      "export { updateImportGraph } from '../src/app/index.js';",
       "export { readWorkspaces } from '../src/code/index.js';",
       '',
     ].join('\n'),

@@ -86,7 +86,7 @@ try {
     ...common,
     define: { ...common.define, __LORE_FAST_HASH__: JSON.stringify(fastHash) },
     plugins: [yargsMainFilename, yargsNoHelpCache],
-    entryPoints: { cli: 'src/cli/bin.ts', 'hook-worker': 'src/pipeline/hook-worker.ts', 'backfill-worker': 'src/pipeline/backfill-worker.ts', 'graph-worker': 'src/pipeline/graph-worker.ts' },
+    entryPoints: { cli: 'src/cli/bin.ts', 'hook-worker': 'src/workers/hook-worker.ts', 'backfill-worker': 'src/workers/backfill-worker.ts', 'graph-worker': 'src/workers/graph-worker.ts' },
     outdir: staging,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',

@@ -1,4 +1,4 @@
-// Bundles lore's core (db, ingest, embed, pipeline, query) from src/ for in-process benchmarks.
+// Bundles lore's core (db, ingest, embed, app, query) from src/ for in-process benchmarks.
 // better-sqlite3 and sqlite-vec stay external; migrations/ is found from .bench-tmp/ upwards.
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 export async function loadCore() {
   const outdir = resolve('.bench-tmp/core');
   await build({
-    entryPoints: { db: 'src/db/index.ts', ingest: 'src/ingest/index.ts', embed: 'src/embed/index.ts', pipeline: 'src/pipeline/index.ts', query: 'src/query/index.ts' },
+    entryPoints: { db: 'src/db/index.ts', ingest: 'src/ingest/index.ts', embed: 'src/embed/index.ts', app: 'src/app/index.ts', query: 'src/query/index.ts' },
     outdir,
     format: 'esm',
     bundle: true,
@@ -16,6 +16,6 @@ export async function loadCore() {
     logLevel: 'error',
     banner: { js: "import { createRequire as __loreCreateRequire } from 'node:module'; const require = __loreCreateRequire(import.meta.url);" },
   });
-  const [db, ingest, embed, pipeline, query] = await Promise.all(['db', 'ingest', 'embed', 'pipeline', 'query'].map((m) => import(`${outdir}/${m}.js`)));
-  return { ...db, ...ingest, ...embed, ...pipeline, ...query };
+  const [db, ingest, embed, app, query] = await Promise.all(['db', 'ingest', 'embed', 'app', 'query'].map((m) => import(`${outdir}/${m}.js`)));
+  return { ...db, ...ingest, ...embed, ...app, ...query };
 }

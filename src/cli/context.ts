@@ -33,7 +33,7 @@ const INLINE_DETAILS = 500;
  * --wait`, which does them all in the foreground, goes through indexRepo instead).
  */
 export async function catchUpRepo(ctx: RepoContext, report: Reporter, options: { chats?: boolean | string[] } = {}) {
-  const { catchUp, startWorker } = await import('../pipeline/index.js');
+  const { catchUp, startWorker } = await import('../app/index.js');
   const r = await catchUp(ctx.db, ctx.repo, report, { enrichLimit: INLINE_DETAILS, ...(options.chats !== undefined ? { chats: options.chats } : {}) });
   if (r.details.remaining > 0) startWorker(ctx.repo.root, ctx.dbPath);
   return r;
@@ -41,7 +41,7 @@ export async function catchUpRepo(ctx: RepoContext, report: Reporter, options: {
 
 /** Runs the embedding stage with the configured model (vectors for what was added since the last run). */
 async function embedStage(db: Db, report: Reporter, options: { limit?: number } = {}) {
-  const [{ embedPending }, { resolveEmbedder }] = await Promise.all([import('../pipeline/index.js'), import('../embed/index.js')]);
+  const [{ embedPending }, { resolveEmbedder }] = await Promise.all([import('../app/index.js'), import('../embed/index.js')]);
   const r = await embedPending(db, resolveEmbedder(process.env), { report, ...options });
   if (r.status === 'model-changed') {
     report({ type: 'warning', message: `stored vectors were made by ${r.model}, not the configured model: run \`lore reindex --vectors\` (search uses full text until then)` });
@@ -51,7 +51,7 @@ async function embedStage(db: Db, report: Reporter, options: { limit?: number } 
 
 /** Brings the import graph up to date (lazily loaded: it may load the TypeScript compiler). */
 export async function updateImportGraphRepo(ctx: RepoContext, report: Reporter, options: { parseLimit?: number } = {}) {
-  const { updateImportGraph } = await import('../pipeline/index.js');
+  const { updateImportGraph } = await import('../app/index.js');
   return updateImportGraph(ctx.db, ctx.repo, report, options);
 }
 
@@ -67,7 +67,7 @@ const INLINE_VECTORS = 2000;
  * are stored and `lore why` can answer; `wait` does it all in the foreground.
  */
 export async function indexRepo(ctx: RepoContext, report: Reporter, options: { wait?: boolean } = {}) {
-  const { catchUp, startBackfillWorker } = await import('../pipeline/index.js');
+  const { catchUp, startBackfillWorker } = await import('../app/index.js');
   const wait = options.wait ?? false;
   const r = await catchUp(ctx.db, ctx.repo, report, wait ? {} : { enrichLimit: INLINE_DETAILS });
   const graph = await updateImportGraphRepo(ctx, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });

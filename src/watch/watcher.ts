@@ -6,7 +6,7 @@ import type { RepoInfo } from '../git/index.js';
 import { watchDirectories, type DirWatch } from './dir-watch.js';
 import { ingestTarget, isTranscriptFile, type TranscriptRoot } from './roots.js';
 
-/** The incremental stages the watcher drives; each is one call (src/watch/stages.ts wires the real ones). */
+/** The incremental stages the watcher drives; each is one call (src/app/watch-stages.ts wires the real ones). */
 export interface WatchStages {
   /** Project paths of the repositories lore knows (cheap: one query). */
   repoRoots(): string[];

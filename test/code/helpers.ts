@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type Db } from '../../src/db/index.js';
 import { findRepo } from '../../src/git/index.js';
-import { updateImportGraph, type ImportGraphResult } from '../../src/pipeline/index.js';
+import { updateImportGraph, type ImportGraphResult } from '../../src/app/index.js';
 import { gitRepo, type Tree } from '../helpers/git-repo.js';
 
 export function tempDb(): Db {

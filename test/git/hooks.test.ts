@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb, resolveRewrite } from '../../src/db/index.js';
 import { defaultHookPaths, findRepo, hookStatus, installHooks, uninstallHooks, type HookPaths } from '../../src/git/index.js';
-import { catchUp } from '../../src/pipeline/index.js';
+import { catchUp } from '../../src/app/index.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
 
 /** Hook paths whose worker is a no-op script: tests read the queue and run catchUp themselves. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countCommits, fileHistory, getCommit, openDb, type Db } from '../../src/db/index.js';
 import { enrichCommits, findRepo, indexCommits } from '../../src/git/index.js';
-import { catchUp } from '../../src/pipeline/index.js';
+import { catchUp } from '../../src/app/index.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
 
 const newDb = (): Db => openDb(join(mkdtempSync(join(tmpdir(), 'lore-idx-')), 'lore.db'));

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, intentLinks, recordRewrites, type Db } from '../../src/db/index.js';
 import { findRepo } from '../../src/git/index.js';
-import { catchUp } from '../../src/pipeline/index.js';
+import { catchUp } from '../../src/app/index.js';
 import { ChatRows, linkPairs } from '../helpers/chat-rows.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
 

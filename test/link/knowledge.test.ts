@@ -5,7 +5,7 @@ import { decisionsForPaths, listLearnings, openDb, priorArtOf, turnRequest, turn
 import { findRepo } from '../../src/git/index.js';
 import { decisionSentences } from '../../src/link/decisions.js';
 import { correctionsIn, parseSolutionDoc, rootCausesIn } from '../../src/link/learnings.js';
-import { catchUp } from '../../src/pipeline/index.js';
+import { catchUp } from '../../src/app/index.js';
 import { learn, learnings } from '../../src/query/index.js';
 import { ChatRows } from '../helpers/chat-rows.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';

@@ -4,7 +4,7 @@ import { openDb, priorArtCandidatesOf, priorArtOf, upsertLearning, type Db } fro
 import { hashEmbedder } from '../../src/embed/index.js';
 import { findRepo } from '../../src/git/index.js';
 import { isPriorArtByHybrid, isPriorArtByText, scorePriorArt } from '../../src/link/prior-art.js';
-import { catchUp, embedPending } from '../../src/pipeline/index.js';
+import { catchUp, embedPending } from '../../src/app/index.js';
 import { ChatRows } from '../helpers/chat-rows.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
 import { PAIRS } from './prior-art-pairs.js';

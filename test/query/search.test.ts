@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeIngestBatch, type Db } from '../../src/db/index.js';
 import { hashEmbedder, type Embedder } from '../../src/embed/index.js';
-import { embedPending, reindexVectors } from '../../src/pipeline/index.js';
+import { embedPending, reindexVectors } from '../../src/app/index.js';
 import { search, toMatchExpression, type SearchOptions } from '../../src/query/index.js';
 import { seedCommit, seedFileEdit, seedLearning, seedMessage, seedRelationship, seedSession, tempDb } from '../helpers/seed-db.js';
 

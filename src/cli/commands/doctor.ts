@@ -91,7 +91,7 @@ async function runFix(action: FixAction, dbPath: string, repo: Awaited<ReturnTyp
     }
     case 'catch-up': {
       if (!repo) return 'not in a repository';
-      const { catchUp } = await import('../../pipeline/index.js');
+      const { catchUp } = await import('../../app/index.js');
       const db = openDb(dbPath);
       try {
         const r = await catchUp(db, repo);
@@ -117,7 +117,7 @@ async function runFix(action: FixAction, dbPath: string, repo: Awaited<ReturnTyp
 
 /** Whether a `lore watch` holds this database's lock, and how much waits for it (informational: never a failure). */
 async function watcherCheck(dbPath: string): Promise<{ name: string; ok: boolean; detail: string }> {
-  const { watcherStatus } = await import('../../pipeline/index.js');
+  const { watcherStatus } = await import('../../app/index.js');
   const w = watcherStatus(dbPath);
   let backlog = '';
   if (w.running) {
@@ -143,7 +143,7 @@ async function watcherCheck(dbPath: string): Promise<{ name: string; ok: boolean
 async function backlogCheck(dbPath: string, repo: Awaited<ReturnType<typeof import('../../git/index.js').findRepo>>): Promise<Check | undefined> {
   const { existsSync } = await import('node:fs');
   if (!existsSync(dbPath)) return undefined;
-  const [{ backlog }, { openDb }] = await Promise.all([import('../../pipeline/index.js'), import('../../db/index.js')]);
+  const [{ backlog }, { openDb }] = await Promise.all([import('../../app/index.js'), import('../../db/index.js')]);
   let b: Awaited<ReturnType<typeof backlog>>;
   try {
     const db = openDb(dbPath, { readonly: true });

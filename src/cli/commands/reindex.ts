@@ -12,7 +12,7 @@ export const reindexCommand: CommandModule<GlobalArgs, ReindexArgs> = {
   builder: (y) => withJson(y).option('vectors', { type: 'boolean', describe: 'drop and recompute all embedding vectors with the configured model' }) as never,
   handler: async (args) => {
     if (!args.vectors) throw new UsageError('say what to rebuild', 'lore reindex --vectors');
-    const [{ openDb }, { reindexVectors }, { resolveEmbedder }] = await Promise.all([import('../../db/index.js'), import('../../pipeline/index.js'), import('../../embed/index.js')]);
+    const [{ openDb }, { reindexVectors }, { resolveEmbedder }] = await Promise.all([import('../../db/index.js'), import('../../app/index.js'), import('../../embed/index.js')]);
     const db = openDb(dbPathOf(args));
     const report = stderrReporter();
     try {

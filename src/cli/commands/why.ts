@@ -25,7 +25,7 @@ export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
 /** Answers `lore why` (also reached without yargs, from src/cli/fast-path.ts). */
 export async function runWhy(args: WhyArgs): Promise<void> {
   const { findRepo } = await import('../../git/index.js');
-  const { watcherStatus, importGraphIsCurrent } = await import('../../pipeline/index.js');
+  const { watcherStatus, importGraphIsCurrent } = await import('../../app/index.js');
   const { adapters } = await import('../../sources/index.js');
   const { resolveTarget, checkTarget, why, importGraphLookup } = await import('../../query/index.js');
   const { openDb, hasFileHistory, hasImportGraph } = await import('../../db/index.js');

@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRepo } from '../../src/git/index.js';
-import { importGraphIsCurrent, importGraphNeedsUpdate, updateImportGraph } from '../../src/pipeline/index.js';
+import { importGraphIsCurrent, importGraphNeedsUpdate, updateImportGraph } from '../../src/app/index.js';
 import { edgeLines, tempDb } from '../code/helpers.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { graphWorker, type GraphWorker } from '../../src/pipeline/index.js';
+import { graphWorker, type GraphWorker } from '../../src/app/index.js';
 import { tempDb } from '../code/helpers.js';
 
 const repo = { root: '/nowhere/app', gitDir: '/nowhere/app/.git', commonDir: '/nowhere/app/.git' };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countPendingEmbeddings } from '../../src/db/index.js';
 import { hashEmbedder } from '../../src/embed/index.js';
 import type { LoreEvent } from '../../src/events.js';
-import { embedPending } from '../../src/pipeline/index.js';
+import { embedPending } from '../../src/app/index.js';
 import { seedLearning, seedMessage, seedSession, tempDb } from '../helpers/seed-db.js';
 
 describe('embedPending', () => {

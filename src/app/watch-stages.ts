@@ -3,8 +3,11 @@ import type { Embedder } from '../embed/index.js';
 import { silent, type Reporter } from '../events.js';
 import { findRepo } from '../git/index.js';
 import { ingest } from '../ingest/index.js';
-import { catchUp, embedPending, graphWorker, importGraphNeedsUpdate } from '../pipeline/index.js';
-import type { WatchStages } from './watcher.js';
+import type { WatchStages } from '../watch/index.js';
+import { catchUp } from './catch-up.js';
+import { embedPending } from './embed-vectors.js';
+import { graphWorker } from './graph-process.js';
+import { importGraphNeedsUpdate } from './import-graph.js';
 
 export interface StageDeps {
   embedder: Embedder;

@@ -146,3 +146,18 @@ export async function updateImportGraph(db: Db, repo: RepoInfo, report: Reporter
     deferred: 0,
   };
 }
+
+/**
+ * Whether the import graph must be updated: a tracked TS/JS or config file came, went, or has a
+ * new size or mtime (the same test updateImportGraph makes, without loading TypeScript or starting
+ * a process: one `git ls-files` and a stat per file). When nothing moved, the graph is recorded as
+ * current for the work tree's stamp (`git status` rewriting the index changes nothing).
+ */
+export async function importGraphNeedsUpdate(db: Db, repo: RepoInfo): Promise<boolean> {
+  const stamp = workTreeStamp(repo); // before reading: a change made meanwhile is looked at next time
+  const candidates = (await trackedFiles(repo.root)).filter(isGraphInput);
+  const scan = scanFiles(repo.root, candidates, loadCodeFiles(db, repo.root), PARSER_VERSION);
+  const needed = scan.changed.length + scan.touched.length + scan.removed.length > 0;
+  if (!needed && stamp !== undefined) setGraphStamp(db, repo.root, stamp);
+  return needed;
+}

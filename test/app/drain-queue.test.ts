@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/index.js';
 import { findRepo, type RepoInfo } from '../../src/git/index.js';
-import { catchUp } from '../../src/pipeline/index.js';
-import { drainQueue } from '../../src/pipeline/worker-main.js';
+import { catchUp } from '../../src/app/index.js';
+import { drainQueue } from '../../src/app/drain-queue.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
 
 /** What a post-commit shim appends for HEAD. */

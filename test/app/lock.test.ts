@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tryLock } from '../../src/pipeline/index.js';
-import { lockStatus } from '../../src/pipeline/lock.js';
+import { tryLock } from '../../src/app/index.js';
+import { lockStatus } from '../../src/app/lock.js';
 
 const lockPath = () => join(mkdtempSync(join(tmpdir(), 'lore-lock-')), 'lore', 'worker.lock');
 

@@ -5,8 +5,8 @@
  * so it starts fast. Failures are appended to <git dir>/lore/worker.log; the queue keeps the
  * events, so the next run or query retries.
  */
-// Straight to the stages it needs, not index.ts: that also exports the import graph (TypeScript).
-import { catchUp } from './catch-up.js';
+// The one use case it runs, not app/index.ts: that also reaches the import graph (TypeScript).
+import { catchUp } from '../app/catch-up.js';
 import { runWorker } from './worker-main.js';
 
 runWorker((db, repo) => catchUp(db, repo).then(() => undefined));

@@ -1,9 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { isGraphInput, PARSER_VERSION, scanFiles } from '../code/index.js';
-import { loadCodeFiles, setGraphStamp, type Db } from '../db/index.js';
-import { trackedFiles, workTreeStamp, type RepoInfo } from '../git/index.js';
+import { openDb, type Db } from '../db/index.js';
+import type { RepoInfo } from '../git/index.js';
 import { updateImportGraph, type ImportGraphResult } from './import-graph.js';
 import { siblingWorker } from './start-worker.js';
 
@@ -19,8 +18,17 @@ export interface GraphUpdate {
 }
 
 /** The graph worker's answer for one update (what crosses the IPC channel: counts, not file lists). */
-export function toGraphUpdate(r: ImportGraphResult): GraphUpdate {
+function toGraphUpdate(r: ImportGraphResult): GraphUpdate {
   return { files: r.files, parsed: r.parsed.length, removed: r.removed.length, edges: r.edges, ms: r.ms };
+}
+
+/** The child's side: import-graph updates on the database at `dbPath`, opened on the first one. */
+export function graphUpdater(dbPath: string): { update(repo: RepoInfo): Promise<GraphUpdate>; close(): void } {
+  let db: Db | undefined;
+  return {
+    update: async (repo) => toGraphUpdate(await updateImportGraph((db ??= openDb(dbPath)), repo)),
+    close: () => db?.close(),
+  };
 }
 
 export interface GraphWorker {
@@ -100,19 +108,4 @@ export function graphWorker(db: Db, dbPath: string, options: GraphWorkerOptions 
       child = undefined;
     },
   };
-}
-
-/**
- * Whether the import graph must be updated: a tracked TS/JS or config file came, went, or has a
- * new size or mtime (the same test updateImportGraph makes, without loading TypeScript or starting
- * a process: one `git ls-files` and a stat per file). When nothing moved, the graph is recorded as
- * current for the work tree's stamp (`git status` rewriting the index changes nothing).
- */
-export async function importGraphNeedsUpdate(db: Db, repo: RepoInfo): Promise<boolean> {
-  const stamp = workTreeStamp(repo); // before reading: a change made meanwhile is looked at next time
-  const candidates = (await trackedFiles(repo.root)).filter(isGraphInput);
-  const scan = scanFiles(repo.root, candidates, loadCodeFiles(db, repo.root), PARSER_VERSION);
-  const needed = scan.changed.length + scan.touched.length + scan.removed.length > 0;
-  if (!needed && stamp !== undefined) setGraphStamp(db, repo.root, stamp);
-  return needed;
 }

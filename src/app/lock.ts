@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { WatcherRunningError } from '../errors.js';
 
 export interface Lock {
   path: string;
@@ -77,4 +78,12 @@ function isFresh(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Takes the one-watcher-per-database lock, or throws WatcherRunningError naming the holder. */
+export function acquireWatchLock(dbPath: string): Lock {
+  const path = watchLockPath(dbPath);
+  const lock = tryLock(path);
+  if (!lock) throw new WatcherRunningError(lockHolder(path) ?? 0, path);
+  return lock;
 }

@@ -1,50 +1,54 @@
-/**
- * The loop both detached workers run (hook-worker.ts, backfill-worker.ts): under the per-repo lock
- * (<git dir>/lore/worker.lock), one round of work, again while the hook queue has events that
- * arrived meanwhile, then exit. Never prints; failures are appended to <git dir>/lore/worker.log
- * and the queue keeps its events, so the next run or query retries. Imports nothing heavy: the
- * hook worker's start-up cost is this module's.
- */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, resolveDbPath, type Db } from '../db/index.js';
 import { findRepo, type RepoInfo } from '../git/index.js';
 import { hasQueuedEvents } from './catch-up.js';
 import { tryLock, workerLockPath } from './lock.js';
-import { spawnDetached } from './start-worker.js';
 
-export interface WorkerOptions {
+/** One round of a worker's work on a repository, under its lock. */
+export type RepoRound = (db: Db, repo: RepoInfo) => Promise<void>;
+
+export interface DrainOptions {
   /** Wait this long for the lock when another worker holds it (default 0: leave at once, that worker drains the queue). */
   waitForLockMs?: number;
   /** Rounds before handing over to a fresh worker (default 100). */
   maxRounds?: number;
 }
 
-/** Runs `round` under the lock for the repository `process.argv[2]` and database `process.argv[3]`. */
-export function runWorker(round: (db: Db, repo: RepoInfo) => Promise<void>, options: WorkerOptions = {}): void {
+/**
+ * What a detached worker runs for the repository at `dir` (and the database `dbPath`, default the
+ * user's): drainQueue, with `handOver` starting a fresh worker for the same repository. Never
+ * rejects: a failure is appended to <git dir>/lore/worker.log, and the queue keeps its events, so
+ * the next run or query retries.
+ */
+export async function drainRepoQueue(
+  dir: string,
+  dbPath: string | undefined,
+  round: RepoRound,
+  options: DrainOptions & { env: NodeJS.ProcessEnv; handOver: (root: string, dbPath: string) => void },
+): Promise<void> {
   let found: RepoInfo | undefined;
-  const main = async (dir: string, dbPath: string): Promise<void> => {
+  try {
     const repo = (found = await findRepo(dir));
-    // Hand over to this same worker script, started again for the same repository and database.
-    await drainQueue(repo, dbPath, round, { ...options, handOver: () => spawnDetached(process.argv[1]!, repo.root, dbPath) });
-  };
-  main(process.argv[2] ?? process.cwd(), process.argv[3] || resolveDbPath(process.env)).catch((err: unknown) => {
+    const db = dbPath || resolveDbPath(options.env);
+    await drainQueue(repo, db, round, { ...options, handOver: () => options.handOver(repo.root, db) });
+  } catch (err) {
     logWorkerFailure(found, err);
-    process.exitCode = 0;
-  });
+  }
 }
 
 /**
- * The worker's loop: one `round` under the lock, again while the hook queue has events that
- * arrived meanwhile (a worker that found the lock taken left them to us and exited). After
- * `maxRounds` (a steady stream of commits: a scripted loop, a rebase picking hundreds of commits)
- * it calls `handOver` instead of leaving the newest events queued with no worker to take them.
+ * The detached workers' loop: one `round` under the per-repo lock (<git dir>/lore/worker.lock),
+ * again while the hook queue has events that arrived meanwhile (a worker that found the lock taken
+ * left them to us and exited). After `maxRounds` (a steady stream of commits: a scripted loop, a
+ * rebase picking hundreds of commits) it calls `handOver` instead of leaving the newest events
+ * queued with no worker to take them.
  */
 export async function drainQueue(
   repo: RepoInfo,
   dbPath: string,
-  round: (db: Db, repo: RepoInfo) => Promise<void>,
-  options: WorkerOptions & { handOver: () => void },
+  round: RepoRound,
+  options: DrainOptions & { handOver: () => void },
 ): Promise<'done' | 'locked' | 'handed-over'> {
   const lockPath = workerLockPath(repo.gitDir);
   let db: Db | undefined;

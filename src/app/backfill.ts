@@ -1,0 +1,21 @@
+import type { Db } from '../db/index.js';
+import { resolveEmbedder } from '../embed/index.js';
+import type { RepoInfo } from '../git/index.js';
+import { catchUp } from './catch-up.js';
+import { logWorkerFailure } from './drain-queue.js';
+import { embedPending } from './embed-vectors.js';
+import { updateImportGraph } from './import-graph.js';
+
+/**
+ * The backfill worker's round: everything `lore index --wait` does in the foreground. The import
+ * graph may load the TypeScript compiler, which is why this is not the hook worker's round.
+ */
+export async function backfill(db: Db, repo: RepoInfo, env: NodeJS.ProcessEnv): Promise<void> {
+  // The graph first: it is the quickest to finish, and `lore why` shows importers from it.
+  // Its failure (a file TypeScript chokes on) is logged and the rest still runs. A failing
+  // catch-up ends the round instead: it may leave the queue full, and a round that "succeeded"
+  // would be run again, up to the hand-over, for nothing.
+  await updateImportGraph(db, repo).catch((err: unknown) => logWorkerFailure(repo, err));
+  await catchUp(db, repo);
+  await embedPending(db, resolveEmbedder(env));
+}
