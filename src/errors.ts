@@ -93,7 +93,7 @@ export class EmbeddingServiceError extends LoreError {
 
 export class ConfigError extends LoreError {
   constructor(path: string, reason: string) {
-    super(`cannot use the config file ${path}: ${reason}`, 'E_CONFIG', 'fix or remove the file; README.md "Privacy" shows its format');
+    super(`cannot read the config file ${path}: ${reason}`, 'E_CONFIG', 'fix or remove the file; README.md "Privacy" and "Search" show its format');
   }
 }
 

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDb, resolveDbPath, type Db } from '../db/index.js';
+import { resolveDbPath } from '../config/index.js';
+import { openDb, type Db } from '../db/index.js';
 import { findRepo, type RepoInfo } from '../git/index.js';
 import { hasQueuedEvents } from './catch-up.js';
 import { tryLock, workerLockPath } from './lock.js';

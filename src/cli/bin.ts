@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fastCommand } from './fast-path.js';
-import { codeCacheDir, requireCached } from './require-cached.js';
+import { codeCacheDir } from '../config/cache-dir.js';
+import { requireCached } from './require-cached.js';
 
 /** The content hash of dist/fast.cjs (scripts/build.mjs), which names its code caches. */
 declare const __LORE_FAST_HASH__: string;

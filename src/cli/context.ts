@@ -1,4 +1,5 @@
-import { openDb, resolveDbPath, type Db } from '../db/index.js';
+import { resolveDbPath } from '../config/index.js';
+import { openDb, type Db } from '../db/index.js';
 import { findRepo, type RepoInfo } from '../git/index.js';
 import type { Reporter } from '../events.js';
 import type { GlobalArgs } from './output.js';

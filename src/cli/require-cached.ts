@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** A CommonJS bundle loaded by requireCached; saveCache() stores V8's code for the next run. */
@@ -52,16 +51,6 @@ export function requireCached<T>(file: string, cacheFile: string): CachedModule<
     if (!isCached) writeCache(cacheFile, stamp, script.createCachedData());
   };
   return { exports: module.exports, saveCache };
-}
-
-/**
- * Where code caches live: $XDG_CACHE_HOME/lore, else ~/.cache/lore (apart from the data: deleting
- * it loses nothing). A relative XDG_CACHE_HOME is ignored, as the XDG spec says: it would put the
- * cache in whatever directory lore runs in.
- */
-export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CACHE_HOME;
-  return join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.cache'), 'lore');
 }
 
 function digest(stamp: string, data: Buffer): Buffer {

@@ -1,6 +1,5 @@
 // The database's public surface: the only module outside src/db that other folders import.
 export { openDb, type Db, type OpenOptions } from './open.js';
-export { resolveDbPath } from './paths.js';
 export { migrate, loadMigrations, latestVersion, migrationBackups, type Migration, type MigrateOptions } from './migrate.js';
 export * from './commits.js';
 export * from './hook-events.js';

@@ -20,7 +20,7 @@ import { UsageError } from '../errors.js';
 import { statOrUndefined } from '../fs.js';
 import { silent, type Reporter } from '../events.js';
 import { adapters as registered, headHash as hashHead, isSameHead, readHead, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv } from '../sources/index.js';
-import { isExcluded, loadConfig, type LoreConfig } from './config.js';
+import { isExcluded, loadConfig, type LoreConfig } from '../config/index.js';
 import { addKinds, cleanContent, cleanEditText, redactDeep } from './normalize.js';
 import { projectResolver, repoRelativePath, type Project, type ProjectResolver } from './project.js';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCacheDir, requireCached } from '../../src/cli/require-cached.js';
+import { requireCached } from '../../src/cli/require-cached.js';
 
 interface Answer {
   answer(): string;
@@ -96,14 +96,5 @@ describe('requireCached', () => {
     const { file, cache } = bundle();
     requireCached<Answer>(file, cache);
     expect(existsSync(cache)).toBe(false);
-  });
-});
-
-describe('codeCacheDir', () => {
-  it('is $XDG_CACHE_HOME/lore when that is absolute, else ~/.cache/lore', () => {
-    expect(codeCacheDir({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' })).toBe('/x/cache/lore');
-    expect(codeCacheDir({ XDG_CACHE_HOME: '', HOME: '/home/u' })).toBe('/home/u/.cache/lore');
-    // Relative: ignored (the XDG spec), or the cache would land in the repository lore runs in.
-    expect(codeCacheDir({ XDG_CACHE_HOME: 'cache', HOME: '/home/u' })).toBe('/home/u/.cache/lore');
   });
 });

@@ -35,7 +35,7 @@ export function claudeProjects(files: string[], slug = '-work-repo'): { root: st
 /** Runs the ingest, collecting warnings. */
 export async function run(db: Db, options: IngestOptions): Promise<{ result: IngestResult; warnings: LoreEvent[] }> {
   const warnings: LoreEvent[] = [];
-  const result = await ingest(db, { config: { excludeProjects: [] }, ...options, report: (e) => e.type === 'warning' && warnings.push(e) });
+  const result = await ingest(db, { config: { excludeProjects: [], embed: {} }, ...options, report: (e) => e.type === 'warning' && warnings.push(e) });
   return { result, warnings };
 }
 

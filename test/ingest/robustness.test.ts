@@ -202,7 +202,7 @@ describe('privacy', () => {
     const { db } = tmpDb();
     const { file, env } = transcript();
     writeFileSync(file, prompt('secret project work') + edit('Write', { file_path: '/work/app/a.ts', content: 'x' }));
-    const { result } = await run(db, { sources: ['claude-code'], env, config: { excludeProjects: ['/work'] } });
+    const { result } = await run(db, { sources: ['claude-code'], env, config: { excludeProjects: ['/work'], embed: {} } });
     expect(result.sources[0]).toMatchObject({ sessions: 0, messages: 0, edits: 0, excluded: 1 });
     expect(count(db, 'SELECT count(*) AS n FROM messages')).toBe(0);
     db.close();

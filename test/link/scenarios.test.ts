@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generatedScenario, handScenario, pairsFromWhy, score, type Pair } from '../../bench/lib/link-scenarios.mjs';
-import { intentLinks, messageInfos, openDb, resolveDbPath } from '../../src/db/index.js';
+import { resolveDbPath } from '../../src/config/index.js';
+import { intentLinks, messageInfos, openDb } from '../../src/db/index.js';
 import { runCli } from '../helpers/cli.js';
 
 const whyJson = (dir: string, file: string) => {

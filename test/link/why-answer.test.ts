@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openDb, resolveDbPath } from '../../src/db/index.js';
+import { resolveDbPath } from '../../src/config/index.js';
+import { openDb } from '../../src/db/index.js';
 import { runCli } from '../helpers/cli.js';
 import { ChatRows } from '../helpers/chat-rows.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';

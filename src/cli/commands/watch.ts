@@ -28,8 +28,8 @@ export const watchCommand: CommandModule<GlobalArgs, WatchArgs> = {
       .conflicts('install-service', 'uninstall-service') as never,
   handler: async (args) => {
     if (args['install-service'] || args['uninstall-service']) return service(args);
-    const [{ openDb, resolveDbPath }, watch, app, { resolveEmbedder }] = await Promise.all([import('../../db/index.js'), import('../../watch/index.js'), import('../../app/index.js'), import('../../embed/index.js')]);
-    const dbPath = args.db ?? resolveDbPath(process.env);
+    const [{ openDb }, watch, app, { resolveEmbedder }] = await Promise.all([import('../../db/index.js'), import('../../watch/index.js'), import('../../app/index.js'), import('../../embed/index.js')]);
+    const dbPath = dbPathOf(args);
     const lock = app.acquireWatchLock(dbPath);
     const db = openDb(dbPath);
     const render = renderer(args);
