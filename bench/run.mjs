@@ -1,7 +1,8 @@
 // Runs every benchmark in bench/ (npm run bench), one after another, each in its own process.
 // Add a benchmark by adding bench/NAME.mjs; list it here only to fix its order.
 // A benchmark may print `##result {json}` lines (bench/lib/measure.mjs: result()); they are
-// gathered into the summary table printed at the end.
+// gathered into the summary table printed at the end; quality figures (`kind: 'quality'`,
+// measure.mjs: quality()) into a table of their own.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -25,12 +26,24 @@ for (const f of order) {
   const code = await new Promise((resolve) => child.on('close', resolve));
   if (code !== 0) failed++;
 }
-if (results.length > 0) {
-  const rows = results.map((r) => [r.bench, r.what, r.lore.toFixed(1), `${r.baseline.toFixed(1)} (${r.baselineLabel})`, `${r.ratio.toFixed(2)}×`, r.target, r.ok ? 'met' : 'MISSED']);
+const timings = results.filter((r) => r.kind !== 'quality');
+const qualities = results.filter((r) => r.kind === 'quality');
+if (timings.length > 0) {
+  const rows = timings.map((r) => [r.bench, r.what, r.lore.toFixed(1), `${r.baseline.toFixed(1)} (${r.baselineLabel})`, `${r.ratio.toFixed(2)}×`, r.target, r.ok ? 'met' : 'MISSED']);
   const head = ['bench', 'figure', 'lore ms', 'baseline ms', 'ratio', 'target', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
-  console.log(`\n## summary (load average at the time: ${results.map((r) => r.load.toFixed(1)).join(', ')})`);
+  console.log(`\n## summary (load average at the time: ${timings.map((r) => r.load.toFixed(1)).join(', ')})`);
+  console.log(line(head));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const r of rows) console.log(line(r));
+}
+if (qualities.length > 0) {
+  const rows = qualities.map((r) => [r.bench, r.what, r.shown, r.target, r.ok ? 'met' : 'MISSED']);
+  const head = ['bench', 'figure', 'value', 'target', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
+  console.log('\n## quality');
   console.log(line(head));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(r));

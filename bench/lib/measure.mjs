@@ -64,3 +64,14 @@ export function result({ bench, what, lore, baseline, baselineLabel, target, max
 export function header(title) {
   console.log(`${title} (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${new Date().toISOString()})`);
 }
+
+/**
+ * Prints one quality figure (a precision, a recall, a count) against its target, plus a
+ * `##result {json}` line (`kind: 'quality'`) that bench/run.mjs lists apart from the timings.
+ */
+export function quality({ bench, what, value, target, ok, integer = false }) {
+  const shown = integer ? String(value) : value.toFixed(3);
+  console.log(`${what}: ${shown} (target ${target}: ${ok ? 'met' : 'MISSED'})`);
+  console.log(`##result ${JSON.stringify({ kind: 'quality', bench, what, value, shown, target, ok, load: loadavg()[0] })}`);
+  return ok;
+}
