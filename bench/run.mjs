@@ -39,7 +39,7 @@ if (timings.length > 0) {
   for (const r of rows) console.log(line(r));
 }
 if (qualities.length > 0) {
-  const rows = qualities.map((r) => [r.bench, r.what, r.shown, r.target, r.ok ? 'met' : 'MISSED']);
+  const rows = qualities.map((r) => [r.bench, r.what, r.shown, r.target ?? '-', r.ok === null ? '' : r.ok ? 'met' : 'MISSED']);
   const head = ['bench', 'figure', 'value', 'target', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();

@@ -66,12 +66,12 @@ export function header(title) {
 }
 
 /**
- * Prints one quality figure (a precision, a recall, a count) against its target, plus a
+ * Prints one quality figure (a precision, a recall, a count) against its target (if it has one), plus a
  * `##result {json}` line (`kind: 'quality'`) that bench/run.mjs lists apart from the timings.
  */
-export function quality({ bench, what, value, target, ok, integer = false }) {
+export function quality({ bench, what, value, target = null, ok = null, integer = false }) {
   const shown = integer ? String(value) : value.toFixed(3);
-  console.log(`${what}: ${shown} (target ${target}: ${ok ? 'met' : 'MISSED'})`);
+  console.log(`${what}: ${shown}${target === null ? '' : ` (target ${target}: ${ok ? 'met' : 'MISSED'})`}`);
   console.log(`##result ${JSON.stringify({ kind: 'quality', bench, what, value, shown, target, ok, load: loadavg()[0] })}`);
   return ok;
 }
