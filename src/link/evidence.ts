@@ -1,3 +1,5 @@
+import { adapters, type SourceAdapter } from '../sources/index.js';
+
 /**
  * Pure scoring of request→change evidence (DESIGN.md §3, docs/linking.md). Strongest first:
  * an edit whose text is in the commit's added lines; an edit to the path with no text to check;
@@ -79,17 +81,13 @@ export function scoreEdit(edit: EditText, diff: DiffLines | undefined): Score | 
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
-/** The AI tool a commit's trailers or message name, or undefined. */
-export function trailerTool(message: string): string | undefined {
-  const m = message;
-  if (/^co-authored-by:.*\baider\b/im.test(m) || /^aider: /i.test(m)) return 'aider';
-  if (/^co-authored-by:.*(\bclaude\b|noreply@anthropic\.com)/im.test(m) || /generated with \[?claude code/i.test(m)) return 'claude-code';
-  if (/^co-authored-by:.*\b(codex|openai)\b/im.test(m) || /generated with \[?codex/i.test(m)) return 'codex';
-  if (/^co-authored-by:.*\bcopilot\b/im.test(m)) return 'copilot';
-  if (/^co-authored-by:.*\bcursor\b/im.test(m) || /generated with \[?cursor/i.test(m)) return 'cursor';
-  if (/^co-authored-by:.*\bgemini\b/im.test(m) || /generated with \[?gemini/i.test(m)) return 'gemini';
-  if (/^co-authored-by:.*\bopencode\b/im.test(m) || /generated with \[?opencode/i.test(m)) return 'opencode';
-  const generated = /^.*generated (?:with|by) \[?([A-Za-z][\w .-]{1,30}?)\]?(?:\(|$)/im.exec(m);
+/**
+ * The AI tool a commit's trailers or message name, or undefined: the first adapter whose commit
+ * markers match, else a tool no adapter knows from a `Generated with X` line.
+ */
+export function trailerTool(message: string, sources: readonly Pick<SourceAdapter, 'id' | 'commitMarkers'>[] = adapters): string | undefined {
+  for (const source of sources) if (source.commitMarkers?.some((re) => re.test(message))) return source.id;
+  const generated = /^.*generated (?:with|by) \[?([A-Za-z][\w .-]{1,30}?)\]?(?:\(|$)/im.exec(message);
   if (generated) return generated[1]!.trim().toLowerCase().replace(/\s+/g, '-');
   return undefined;
 }

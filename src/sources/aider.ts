@@ -55,6 +55,10 @@ export const aider: SourceAdapter = {
   id: 'aider',
   name: 'Aider',
   inRepository: true,
+  envOverrides: ['AIDER_CHAT_HISTORY_FILE', 'AIDER_INPUT_HISTORY_FILE'],
+  commitMarkers: [/^co-authored-by:.*\baider\b/im, /^aider: /i],
+  // Its files live in the repositories (env.knownRepos), which the watcher does not follow for transcripts.
+  watchRoots: () => [],
 
   async locate(env: SourceEnv): Promise<string[]> {
     const out: string[] = [];

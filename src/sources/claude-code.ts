@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { isRecord, readJsonl } from './jsonl.js';
-import type { Cursor, FileEditRecord, MessageKind, Role, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
+import type { Cursor, FileEditRecord, MessageKind, Role, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 
 /**
  * Claude Code: `projects/<slug>/<sessionId>.jsonl` under each config root, subagent transcripts in
@@ -69,17 +69,21 @@ const KEEP_TOOLS = 64;
 export const claudeCode: SourceAdapter = {
   id: 'claude-code',
   name: 'Claude Code',
+  envOverrides: ['CLAUDE_CONFIG_DIR', 'XDG_CONFIG_HOME', 'APPDATA'],
+  commitMarkers: [/^co-authored-by:.*(\bclaude\b|noreply@anthropic\.com)/im, /generated with \[?claude code/i],
+
+  watchRoots,
 
   async locate(env: SourceEnv): Promise<string[]> {
     const files: string[] = [];
-    for (const root of claudeRoots(env)) await collectJsonl(root, files, 0);
+    for (const root of watchRoots(env)) await collectJsonl(root.path, files, 0);
     return [...new Set(files)].sort();
   },
 
   matches(path: string): boolean {
     // <sessionId>.jsonl or agent-<id>.jsonl somewhere under a projects/ directory, or any .jsonl
     // directly in projects/<dir>/: locate() reads those too, so a watcher handed the changed file
-    // must take it as well (it used to be ignored until the next full catch-up).
+    // must take it as well.
     const parts = path.split(/[\\/]/);
     const name = parts[parts.length - 1] ?? '';
     if (parts[parts.length - 3] === 'projects' && name.endsWith('.jsonl')) return true;
@@ -90,6 +94,11 @@ export const claudeCode: SourceAdapter = {
     return readClaudeFile(file, from);
   },
 };
+
+function watchRoots(env: SourceEnv): SourceRoot[] {
+  // <slug>/<sessionId>/subagents/agent-<id>.jsonl is the deepest layout.
+  return claudeRoots(env).map((path) => ({ path, depth: 3 }));
+}
 
 /** Config roots' `projects/` directories: $CLAUDE_CONFIG_DIR (comma-separated), ~/.claude, ~/.config/claude. */
 export function claudeRoots(env: SourceEnv): string[] {

@@ -4,7 +4,7 @@ import { type ForeignStore, openForeignStore } from '../db/index.js';
 import { isRecord, parseJson, previousStamp, stampOf, str, wholeFileCursor } from './file-state.js';
 import { parseSearchReplace } from './patch-text.js';
 import type { Cursor, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
-import { isDir, isFile, listDir, toIso, unique, vscodeUserDirs } from './vscode-paths.js';
+import { isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs } from './vscode-paths.js';
 
 /**
  * Cline, Roo Code and Kilo Code (format doc §7): one dir per task,
@@ -50,25 +50,19 @@ const QUIET_SAYS = new Set([
 export const cline: SourceAdapter = {
   id: 'cline',
   name: 'Cline / Roo Code',
+  envOverrides: ['CLINE_DATA_DIR', 'CLINE_DIR', ...VSCODE_ENV],
+  watchRoots: (senv) => tasksDirs(senv).map((path) => ({ path, depth: 2 })),
   async locate(senv) {
-    const roots: string[] = [];
-    for (const user of vscodeUserDirs(senv, APPS)) for (const ext of Object.keys(EXTENSIONS)) roots.push(join(user, 'globalStorage', ext));
-    roots.push(...clineDataDirs(senv));
     // The transcript file stands for its task: Cline rewrites it in place on every change (the
     // task dir's own mtime would not move), so the ingest's stat check sees each update.
     const found: string[] = [];
-    for (const root of unique(roots)) {
-      const tasks = join(root, 'tasks');
+    for (const tasks of tasksDirs(senv)) {
       for (const id of listDir(tasks)) {
         const file = ['ui_messages.json', 'api_conversation_history.json'].map((f) => join(tasks, id, f)).find(isFile);
         if (!id.startsWith('_') && file) found.push(file);
       }
     }
     return found;
-  },
-  watchRoots(senv) {
-    const roots = vscodeUserDirs(senv, APPS).flatMap((user) => Object.keys(EXTENSIONS).map((ext) => join(user, 'globalStorage', ext)));
-    return unique([...roots, ...clineDataDirs(senv)]).map((root) => ({ path: join(root, 'tasks'), depth: 2 }));
   },
   matches(path) {
     const parts = path.split(/[\\/]+/).filter(Boolean);
@@ -80,6 +74,12 @@ export const cline: SourceAdapter = {
     return readTask(isDir(file) ? file : dirname(file), from);
   },
 };
+
+/** `tasks/` of each editor's extension storage and of the CLI's data dirs: `tasks/<taskId>/<file>.json`. */
+function tasksDirs(senv: SourceEnv): string[] {
+  const extensionDirs = vscodeUserDirs(senv, APPS).flatMap((user) => Object.keys(EXTENSIONS).map((ext) => join(user, 'globalStorage', ext)));
+  return unique([...extensionDirs, ...clineDataDirs(senv)]).map((root) => join(root, 'tasks'));
+}
 
 /** Cline CLI/SDK data dir (cline legacy-state-reader.ts::resolveDataDir). */
 function clineDataDirs({ env, home }: SourceEnv): string[] {

@@ -4,7 +4,7 @@ import { extractPatch, parseUnifiedDiff } from './unified-diff.js';
 import { isRecord, openResume, unreadable } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { parseApplyPatch, type PatchedFile } from './patch-text.js';
-import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
+import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 import { baseName, findFiles } from './walk.js';
 
 /**
@@ -57,16 +57,21 @@ export const codex: SourceAdapter = {
   id: 'codex',
   name: 'Codex',
 
+  envOverrides: ['CODEX_HOME'],
+  commitMarkers: [/^co-authored-by:.*\b(codex|openai)\b/im, /generated with \[?codex/i],
+  watchRoots: (env) => codexRoots(env).flatMap((home) => [sessionsDir(home, 'sessions'), sessionsDir(home, 'archived_sessions')]),
+
   async locate(env: SourceEnv): Promise<string[]> {
-    const roots = codexRoots(env);
     const out: string[] = [];
-    for (const root of roots) {
-      const live = await findFiles(join(root, 'sessions'), isRollout);
-      const liveRel = new Set(live.map((p) => p.slice(join(root, 'sessions').length)));
+    for (const home of codexRoots(env)) {
+      const liveDir = sessionsDir(home, 'sessions').path;
+      const archivedDir = sessionsDir(home, 'archived_sessions').path;
+      const live = await findFiles(liveDir, isRollout);
+      const liveRel = new Set(live.map((p) => p.slice(liveDir.length)));
       out.push(...live);
       // An archived copy of a rollout still in sessions/ is older: the live one wins.
-      for (const p of await findFiles(join(root, 'archived_sessions'), isRollout)) {
-        if (!liveRel.has(p.slice(join(root, 'archived_sessions').length))) out.push(p);
+      for (const p of await findFiles(archivedDir, isRollout)) {
+        if (!liveRel.has(p.slice(archivedDir.length))) out.push(p);
       }
     }
     return out;
@@ -85,6 +90,11 @@ export const codex: SourceAdapter = {
 function codexRoots(env: SourceEnv): string[] {
   const fromEnv = env.env.CODEX_HOME?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
   return fromEnv.length ? fromEnv : [join(env.home, '.codex')];
+}
+
+/** `sessions/YYYY/MM/DD/rollout-*.jsonl`, and the same below `archived_sessions/`. */
+function sessionsDir(home: string, name: 'sessions' | 'archived_sessions'): SourceRoot {
+  return { path: join(home, name), depth: 4 };
 }
 
 function isRollout(name: string): boolean {

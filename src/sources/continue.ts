@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isRecord, parseJson, readWhenChanged } from './file-state.js';
-import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
+import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 import { baseName, findFiles } from './walk.js';
 
 /**
@@ -19,9 +19,11 @@ const EDIT_TOOLS = new Set(['edit_existing_file', 'create_new_file', 'single_fin
 export const continueDev: SourceAdapter = {
   id: 'continue',
   name: 'Continue',
+  envOverrides: ['CONTINUE_GLOBAL_DIR'],
+  watchRoots: (env) => [sessionsRoot(env)],
 
   async locate(env: SourceEnv): Promise<string[]> {
-    return findFiles(join(continueDir(env), 'sessions'), (name) => name.endsWith('.json') && name !== 'sessions.json', 3);
+    return findFiles(sessionsRoot(env).path, (name) => name.endsWith('.json') && name !== 'sessions.json', 3);
   },
 
   matches(path: string): boolean {
@@ -34,6 +36,11 @@ export const continueDev: SourceAdapter = {
     return readSession(file, from);
   },
 };
+
+/** Sessions sit directly in `sessions/`. */
+function sessionsRoot(env: SourceEnv): SourceRoot {
+  return { path: join(continueDir(env), 'sessions'), depth: 1 };
+}
 
 function continueDir(env: SourceEnv): string {
   const override = env.env.CONTINUE_GLOBAL_DIR;

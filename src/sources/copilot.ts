@@ -3,8 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import { isRecord, parseJson, previousStamp, readHead, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { parseApplyPatch } from './patch-text.js';
-import type { Cursor, MessageRecord, SourceAdapter, SourceRecord } from './types.js';
-import { isDir, isFile, listDir, toIso, unique, vscodeUserDirs, workspaceFolder } from './vscode-paths.js';
+import type { Cursor, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
+import { isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs, workspaceFolder } from './vscode-paths.js';
 
 /**
  * GitHub Copilot Chat in VS Code (format doc §6a, §6b). Three kinds of file:
@@ -38,29 +38,28 @@ const EDIT_TOOLS = new Set([
 export const copilot: SourceAdapter = {
   id: 'copilot',
   name: 'Copilot (VS Code)',
+  envOverrides: VSCODE_ENV,
+  commitMarkers: [/^co-authored-by:.*\bcopilot\b/im],
+  watchRoots: (senv) =>
+    editorStores(senv).flatMap(({ workspaceStorage, globalSessions }) => [
+      { path: workspaceStorage, depth: 4 },
+      ...globalSessions.map((path) => ({ path, depth: 1 })),
+    ]),
   async locate(senv) {
     const found: string[] = [];
     const sessionFiles = (dir: string) =>
       listDir(dir)
         .filter((f) => f.endsWith('.json') || f.endsWith('.jsonl'))
         .map((f) => join(dir, f));
-    for (const user of vscodeUserDirs(senv, APPS)) {
-      const ws = join(user, 'workspaceStorage');
+    for (const { workspaceStorage: ws, globalSessions } of editorStores(senv)) {
       for (const hash of listDir(ws)) {
         found.push(...sessionFiles(join(ws, hash, 'chatSessions')));
         const transcripts = join(ws, hash, 'GitHub.copilot-chat', 'transcripts');
         found.push(...listDir(transcripts).filter((f) => f.endsWith('.jsonl')).map((f) => join(transcripts, f)));
       }
-      for (const g of ['emptyWindowChatSessions', 'transferredChatSessions']) found.push(...sessionFiles(join(user, 'globalStorage', g)));
+      for (const dir of globalSessions) found.push(...sessionFiles(dir));
     }
     return unique(found.filter(isFile));
-  },
-  watchRoots(senv) {
-    return vscodeUserDirs(senv, APPS).flatMap((user) => [
-      { path: join(user, 'workspaceStorage'), depth: 4 },
-      { path: join(user, 'globalStorage', 'emptyWindowChatSessions'), depth: 1 },
-      { path: join(user, 'globalStorage', 'transferredChatSessions'), depth: 1 },
-    ]);
   },
   matches(path) {
     const parts = path.split(/[\\/]+/);
@@ -73,6 +72,17 @@ export const copilot: SourceAdapter = {
     return readCopilot(file, from);
   },
 };
+
+/**
+ * Each editor's `workspaceStorage` (`<hash>/chatSessions/*.json`, `<hash>/GitHub.copilot-chat/transcripts/*.jsonl`)
+ * and the global chat folders of windows without a workspace.
+ */
+function editorStores(senv: SourceEnv): Array<{ workspaceStorage: string; globalSessions: string[] }> {
+  return vscodeUserDirs(senv, APPS).map((user) => ({
+    workspaceStorage: join(user, 'workspaceStorage'),
+    globalSessions: ['emptyWindowChatSessions', 'transferredChatSessions'].map((g) => join(user, 'globalStorage', g)),
+  }));
+}
 
 async function* readCopilot(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
   if (!isFile(file)) {

@@ -4,7 +4,7 @@ import { isRecord, parseJson, previousStamp, resumePoint, stampOf, str, wholeFil
 import { readJsonl } from './jsonl.js';
 import { parseApplyPatch } from './patch-text.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
-import { isDir, isFile, listDir, toIso, unique, vscodeUserDirs, workspaceFolder } from './vscode-paths.js';
+import { isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs, workspaceFolder } from './vscode-paths.js';
 
 /**
  * Cursor (format doc §5). Four kinds of file, told apart by name:
@@ -45,16 +45,27 @@ const EDIT_TOOLS = new Set([
 export const cursor: SourceAdapter = {
   id: 'cursor',
   name: 'Cursor',
+  envOverrides: ['CURSOR_CONFIG_DIR', ...VSCODE_ENV],
+  commitMarkers: [/^co-authored-by:.*\bcursor\b/im, /generated with \[?cursor/i],
+  watchRoots(senv) {
+    const { editors, projects, chats } = cursorStores(senv);
+    return [
+      ...editors.flatMap(({ globalStorage, workspaceStorage }) => [
+        { path: globalStorage, depth: 1 },
+        { path: workspaceStorage, depth: 2 },
+      ]),
+      { path: projects, depth: 4 },
+      { path: chats, depth: 3 },
+    ];
+  },
   async locate(senv) {
     const found: string[] = [];
-    for (const user of vscodeUserDirs(senv, ['Cursor'])) {
-      const global = join(user, 'globalStorage', 'state.vscdb');
+    const { editors, projects, chats } = cursorStores(senv);
+    for (const { globalStorage, workspaceStorage: ws } of editors) {
+      const global = join(globalStorage, 'state.vscdb');
       if (isFile(global)) found.push(global);
-      const ws = join(user, 'workspaceStorage');
       for (const hash of listDir(ws)) if (isFile(join(ws, hash, 'state.vscdb'))) found.push(join(ws, hash, 'state.vscdb'));
     }
-    const home = cursorHome(senv);
-    const projects = join(home, 'projects');
     for (const slug of listDir(projects)) {
       const dir = join(projects, slug, 'agent-transcripts');
       for (const entry of listDir(dir)) {
@@ -64,20 +75,8 @@ export const cursor: SourceAdapter = {
         else if (isDir(path)) for (const f of listDir(path)) if (f.endsWith('.jsonl')) found.push(join(path, f));
       }
     }
-    const chats = join(home, 'chats');
     for (const hash of listDir(chats)) for (const id of listDir(join(chats, hash))) if (isFile(join(chats, hash, id, 'store.db'))) found.push(join(chats, hash, id, 'store.db'));
     return unique(found);
-  },
-  watchRoots(senv) {
-    const home = cursorHome(senv);
-    return [
-      ...vscodeUserDirs(senv, ['Cursor']).flatMap((user) => [
-        { path: join(user, 'globalStorage'), depth: 1 },
-        { path: join(user, 'workspaceStorage'), depth: 2 },
-      ]),
-      { path: join(home, 'projects'), depth: 4 },
-      { path: join(home, 'chats'), depth: 3 },
-    ];
   },
   matches(path) {
     const parts = path.split(/[\\/]+/);
@@ -95,8 +94,17 @@ export const cursor: SourceAdapter = {
   },
 };
 
-function cursorHome({ env, home }: SourceEnv): string {
-  return env.CURSOR_CONFIG_DIR || join(home, '.cursor');
+/**
+ * The editor's `globalStorage/state.vscdb` and `workspaceStorage/<hash>/state.vscdb`, and below
+ * `$CURSOR_CONFIG_DIR` or `~/.cursor`: `projects/<slug>/agent-transcripts/` and `chats/<hash>/<id>/store.db`.
+ */
+function cursorStores(senv: SourceEnv): { editors: Array<{ globalStorage: string; workspaceStorage: string }>; projects: string; chats: string } {
+  const home = senv.env.CURSOR_CONFIG_DIR || join(senv.home, '.cursor');
+  return {
+    editors: vscodeUserDirs(senv, ['Cursor']).map((user) => ({ globalStorage: join(user, 'globalStorage'), workspaceStorage: join(user, 'workspaceStorage') })),
+    projects: join(home, 'projects'),
+    chats: join(home, 'chats'),
+  };
 }
 
 function message(m: MessageRecord): SourceRecord {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { isRecord, parseJson, openResume, readWhenChanged, unreadable, type ResumePoint } from './file-state.js';
 import { readJsonl } from './jsonl.js';
-import type { Cursor, FileEditRecord, MessageRecord, SessionRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
+import type { Cursor, FileEditRecord, MessageRecord, SessionRecord, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 import { baseName, findFiles } from './walk.js';
 
 /**
@@ -25,9 +25,12 @@ const CHECKPOINT_EVERY = 500;
 export const gemini: SourceAdapter = {
   id: 'gemini',
   name: 'Gemini CLI',
+  envOverrides: ['GEMINI_CLI_HOME'],
+  commitMarkers: [/^co-authored-by:.*\bgemini\b/im, /generated with \[?gemini/i],
+  watchRoots: (env) => [tmpRoot(env)],
 
   async locate(env: SourceEnv): Promise<string[]> {
-    const tmp = join(geminiDir(env), 'tmp');
+    const tmp = tmpRoot(env).path;
     let projects: string[];
     try {
       projects = readdirSync(tmp, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
@@ -59,6 +62,11 @@ export const gemini: SourceAdapter = {
 /** `$GEMINI_CLI_HOME/.gemini`, else `~/.gemini` (the same layout on every OS). */
 function geminiDir(env: SourceEnv): string {
   return join(env.env.GEMINI_CLI_HOME || env.home, '.gemini');
+}
+
+/** `tmp/<projectId>/chats/<parent>/<id>.jsonl` is the deepest layout. */
+function tmpRoot(env: SourceEnv): SourceRoot {
+  return { path: join(geminiDir(env), 'tmp'), depth: 4 };
 }
 
 function isChatFile(name: string): boolean {

@@ -23,6 +23,10 @@ const DB_NAME = /^opencode(-[A-Za-z0-9_.-]+)?\.db$/;
 export const opencode: SourceAdapter = {
   id: 'opencode',
   name: 'OpenCode',
+  envOverrides: ['OPENCODE_DATA_DIR', 'XDG_DATA_HOME', 'LOCALAPPDATA'],
+  commitMarkers: [/^co-authored-by:.*\bopencode\b/im, /generated with \[?opencode/i],
+  // The stores sit in the data dir; legacy parts at storage/part/<messageID>/<partID>.json.
+  watchRoots: (senv) => dataDirs(senv).map((path) => ({ path, depth: 4 })),
   async locate(senv) {
     const found: string[] = [];
     for (const dir of dataDirs(senv)) {
@@ -31,10 +35,6 @@ export const opencode: SourceAdapter = {
       for (const sid of listDir(messages)) if (isDir(join(messages, sid))) found.push(join(messages, sid));
     }
     return unique(found);
-  },
-  watchRoots(senv) {
-    // The stores sit in the data dir; legacy parts at storage/part/<messageID>/<partID>.json.
-    return dataDirs(senv).map((path) => ({ path, depth: 4 }));
   },
   matches(path) {
     return DB_NAME.test(basename(path)) || legacyRoot(path) !== undefined;

@@ -1,9 +1,14 @@
 /**
  * The one interface every AI-tool adapter implements (one file per tool, see registry.ts).
  * An adapter finds its tool's files and turns them into normalized records. It reads only its own
- * files: no database, no console, no network. Formats: ../shared/research/chat-log-formats.md.
+ * files: no database, no console, no network. Where each tool keeps its files: docs/sources.md;
+ * how to add one: docs/adding-a-source.md and _template.ts.
  */
-export type SourceId = 'claude-code' | 'codex' | 'gemini' | 'aider' | 'cursor' | 'copilot' | 'cline' | 'opencode' | 'continue';
+/**
+ * An adapter's id, kebab-case ('claude-code'): the prefix of its session and message ids. A plain
+ * string so that a new adapter is one new file; the registry test checks the ids are unique.
+ */
+export type SourceId = string;
 
 export type Role = 'user' | 'assistant' | 'system' | 'tool';
 
@@ -91,22 +96,42 @@ export type SourceRecord =
   /** Everything before this point has been yielded: safe to store and resume from here. */
   | { kind: 'checkpoint'; cursor: Cursor };
 
+/** A directory a tool writes its transcripts into, existing or not yet. */
+export interface SourceRoot {
+  path: string;
+  /** How many directory levels below it the tool's files sit. */
+  depth: number;
+}
+
 export interface SourceAdapter {
   id: SourceId;
   /** Human name for tables: 'Claude Code'. */
   name: string;
-  /** Files or stores to read, on Linux, macOS and Windows paths, honouring the tool's env overrides. */
-  locate(env: SourceEnv): Promise<string[]>;
   /**
-   * Directories `lore watch` should watch for this tool (existing or not yet), with how deep its
-   * files sit below each. Optional: roots the watcher does not know otherwise.
+   * Environment variables that move this tool's files (CLAUDE_CONFIG_DIR, XDG_CONFIG_HOME...).
+   * `lore watch --install-service` carries them into the service, so it watches where the user's
+   * shell would look.
    */
-  watchRoots?(env: SourceEnv): Array<{ path: string; depth: number }>;
+  envOverrides: readonly string[];
+  /**
+   * The directories its transcripts live in on `env.platform`, honouring `envOverrides`. locate()
+   * looks only below these and `lore watch` watches exactly these, so one list serves both and they
+   * cannot disagree. Empty for tools whose files live inside repositories (`inRepository`).
+   */
+  watchRoots(env: SourceEnv): SourceRoot[];
+  /** Files or stores to read, found below watchRoots(env) (or in env.knownRepos when inRepository). */
+  locate(env: SourceEnv): Promise<string[]>;
   /**
    * Its transcripts live inside repositories (Aider's history files), where `lore watch` does not
    * follow them live: commands read them even while a watcher runs.
    */
   inRepository?: boolean;
+  /**
+   * Commit-message patterns that name this tool: trailers (`Co-Authored-By: Claude`), a subject
+   * prefix (`aider: `), a `Generated with ...` line. The link stage credits a commit to the first
+   * adapter in the registry whose pattern matches.
+   */
+  commitMarkers?: readonly RegExp[];
   /** Whether `path` is one of this adapter's files (for `lore ingest PATH`). */
   matches(path: string): boolean;
   /** Reads from `from` (undefined: from the start). Must never throw for bad data: yield 'skip'. */

@@ -2,6 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { SourceEnv } from './types.js';
 
+/** The variables vscodeUserDirs() honours, for the envOverrides of the adapters that use it. */
+export const VSCODE_ENV = ['VSCODE_PORTABLE', 'VSCODE_APPDATA', 'XDG_CONFIG_HOME', 'APPDATA'] as const;
+
 /**
  * Where VS Code-family editors (Code, Insiders, VSCodium, Cursor, Windsurf) keep their `User` dir,
  * following VS Code's own rules (src/vs/platform/environment/node/userDataPath.ts): portable mode

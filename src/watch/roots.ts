@@ -1,46 +1,31 @@
-import { join } from 'node:path';
-import { adapters } from '../sources/index.js';
+import { adapters, type SourceAdapter } from '../sources/index.js';
 
 /**
- * Directories where AI tools write their transcripts (research/chat-log-formats.md), watched by
- * `lore watch` whether or not they exist yet: a root that appears later is picked up by a cheap
- * existence poll. Honours the tools' env overrides, as the source adapters do.
+ * A directory where an AI tool writes its transcripts, watched by `lore watch` whether or not it
+ * exists yet: a root that appears later is picked up by a cheap existence poll.
  */
 export interface TranscriptRoot {
   source: string;
   path: string;
-  /** How deep transcripts sit below the root (keeps the watch off unrelated subtrees). */
+  /** How many directory levels below the root the tool's files sit. */
   depth: number;
 }
 
-export function transcriptRoots(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform = process.platform): TranscriptRoot[] {
+/**
+ * Every adapter's own watch roots: the same list its locate() reads from, so what `lore init`
+ * ingests is also what `lore watch` follows. A path two adapters share is watched once, as deep as
+ * the deeper of them needs.
+ */
+export function transcriptRoots(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform = process.platform, sources: readonly SourceAdapter[] = adapters): TranscriptRoot[] {
   const roots: TranscriptRoot[] = [];
-  const add = (source: string, path: string | undefined, depth: number) => {
-    if (path && !roots.some((r) => r.path === path)) roots.push({ source, path, depth });
-  };
-  const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const xdgConfig = env.XDG_CONFIG_HOME || join(home, '.config');
-  const xdgData = env.XDG_DATA_HOME || join(home, '.local', 'share');
-
-  if (env.CLAUDE_CONFIG_DIR) for (const d of list(env.CLAUDE_CONFIG_DIR)) add('claude-code', d.endsWith('projects') ? d : join(d, 'projects'), 3);
-  else {
-    add('claude-code', join(home, '.claude', 'projects'), 3);
-    add('claude-code', join(xdgConfig, 'claude', 'projects'), 3);
-  }
-  for (const d of env.CODEX_HOME ? list(env.CODEX_HOME) : [join(home, '.codex')]) {
-    add('codex', join(d, 'sessions'), 4);
-    add('codex', join(d, 'archived_sessions'), 4);
-  }
-  add('gemini', join(env.GEMINI_CLI_HOME || home, '.gemini', 'tmp'), 4);
-  add('opencode', env.OPENCODE_DATA_DIR || join(xdgData, 'opencode'), 4);
-  add('cursor', join(home, '.cursor', 'projects'), 3);
-  add('continue', join(home, '.continue', 'sessions'), 1);
-  const vscodeUser =
-    platform === 'darwin' ? join(home, 'Library', 'Application Support', 'Code', 'User') : platform === 'win32' ? join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'Code', 'User') : join(xdgConfig, 'Code', 'User');
-  add('copilot', join(vscodeUser, 'workspaceStorage'), 4);
-  // Roots the adapters name themselves (Cursor's and Cline's stores, VS Code's other editions...).
   const senv = { env, home, platform, knownRepos: [] };
-  for (const adapter of adapters) for (const r of adapter.watchRoots?.(senv) ?? []) add(adapter.id, r.path, r.depth);
+  for (const adapter of sources) {
+    for (const { path, depth } of adapter.watchRoots(senv)) {
+      const known = roots.find((r) => r.path === path);
+      if (!known) roots.push({ source: adapter.id, path, depth });
+      else known.depth = Math.max(known.depth, depth);
+    }
+  }
   return roots;
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { adapters } from '../sources/index.js';
 
 export interface ServiceOptions {
   platform: NodeJS.Platform;
@@ -36,8 +37,7 @@ function servicePath(o: ServiceOptions): { kind: 'systemd' | 'launchd'; path: st
 export function installService(o: ServiceOptions): ServiceResult {
   const { kind, path } = servicePath(o);
   const args = [o.nodePath, o.cliPath, 'watch', '--quiet', ...(o.dbPath ? ['--db', o.dbPath] : [])];
-  const keep = ['LORE_HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'GEMINI_CLI_HOME', 'OPENCODE_DATA_DIR', 'LORE_EMBED_URL', 'LORE_EMBED_MODEL'];
-  const env = keep.filter((k) => o.env[k]).map((k) => [k, o.env[k]!] as const);
+  const env = serviceEnv(o.env).map((k) => [k, o.env[k]!] as const);
   const content = kind === 'systemd' ? systemdUnit(args, env) : launchdPlist(args, env, o.home);
   const existed = existsSync(path);
   mkdirSync(dirname(path), { recursive: true });
@@ -56,6 +56,15 @@ export function uninstallService(o: ServiceOptions): ServiceResult {
   const next = kind === 'systemd' ? [`systemctl --user disable --now ${UNIT}   # first, if it is running`, 'systemctl --user daemon-reload'] : [`launchctl unload -w ${path}   # first, if it is loaded`];
   rmSync(path, { force: true });
   return { kind, path, content: '', next, existed };
+}
+
+/**
+ * The variables the service keeps from the shell it was installed from: lore's own, and each
+ * tool's folder overrides, so the service watches the folders the user's shell would.
+ */
+function serviceEnv(env: NodeJS.ProcessEnv): string[] {
+  const names = ['LORE_HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', ...adapters.flatMap((a) => a.envOverrides), 'LORE_EMBED_URL', 'LORE_EMBED_MODEL'];
+  return [...new Set(names)].filter((k) => env[k]);
 }
 
 function systemdUnit(args: string[], env: (readonly [string, string])[]): string {

@@ -116,6 +116,8 @@ describe('bad input', () => {
       const failing: SourceAdapter = {
         id: 'opencode',
         name: 'Failing store',
+        envOverrides: [],
+        watchRoots: () => [],
         locate: async () => ['/stores/a.db'],
         matches: () => true,
         async *read(): AsyncGenerator<SourceRecord> {
