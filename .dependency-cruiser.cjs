@@ -20,6 +20,14 @@ module.exports = {
       to: {},
     },
     {
+      name: 'cli-to-app-only',
+      comment:
+        "a command parses, calls a use case through app/index.ts, and renders: reaching past it means the command does the application's work, or app's surface misses something (type imports too: app re-exports what the renderers need)",
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/', pathNot: ['^src/cli/', '^src/app/index\\.ts$', '^src/(errors|events)\\.ts$', '^src/config/'] },
+    },
+    {
       name: 'workers-to-app-only',
       comment: 'a worker is a process entry point: it parses its command line and runs one use case of src/app (the kernel aside)',
       severity: 'error',

@@ -10,6 +10,8 @@ import { silent, type Reporter } from '../events.js';
 import { enrichCommits, indexCommits, readQueue, type EnrichResult, type IndexResult, type RepoInfo } from '../git/index.js';
 import { ingest, type IngestResult } from '../ingest/index.js';
 import { linkRepo, type LinkResult } from '../link/index.js';
+import type { RepoContext } from './repo-context.js';
+import { startWorker } from './start-worker.js';
 
 export interface CatchUpResult {
   commits: IndexResult;
@@ -74,6 +76,20 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent,
   // Linking runs last: it needs the commits and the chats stored above.
   const link = await linkRepo(db, repo, report);
   return { commits, hookEvents: pending.length, details, ingest: chats, link, ms: { commits: commitsMs, details: detailsMs, chats: chatsMs, links: lap() } };
+}
+
+/** Commits whose line counts and patch-ids a command computes itself; more go to the background worker. */
+export const INLINE_DETAILS = 500;
+
+/**
+ * The catch-up a query runs before it answers. After a large backfill, line counts and patch-ids
+ * are left to the detached worker, so the answer does not wait for them (`lore index --wait`,
+ * which does them all in the foreground, goes through indexRepo instead).
+ */
+export async function catchUpRepo(ctx: RepoContext, report: Reporter, options: { chats?: boolean | string[] } = {}): Promise<CatchUpResult> {
+  const r = await catchUp(ctx.db, ctx.repo, report, { enrichLimit: INLINE_DETAILS, ...(options.chats !== undefined ? { chats: options.chats } : {}) });
+  if (r.details.remaining > 0) startWorker(ctx.repo.root, ctx.dbPath);
+  return r;
 }
 
 /** True when the hook queue has bytes the database has not taken yet. */

@@ -2,7 +2,6 @@
 export { why, checkTarget, type WhyResult, type CommitInfo, type CommitRequest, type RequestInfo, type DecisionInfo, type GraphInfo, type WhyOptions, type GraphLookup, type WhySummary } from './why.js';
 export { resolveTarget, type Target } from './resolve-target.js';
 export { closestPaths } from './suggest.js';
-export { doctor, type DoctorReport, type Check, type FixAction, type SourceLag } from './doctor.js';
 export { search, toMatchExpression, type SearchOptions, type SearchResult, type SearchHit, type SearchMode } from './search.js';
 export { learn, learnings, STALE_LINES, type LearningInfo, type LearningsResult } from './learnings.js';
 export { related, importGraphLookup, type RelatedResult, type RelatedOptions } from './related.js';

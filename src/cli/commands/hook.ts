@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import type { HookStatus } from '../../git/index.js';
-import { cwdOf } from '../context.js';
+import type { HookStatus } from '../../app/index.js';
+import { placeOf } from '../context.js';
 import { dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 
 type HookArgs = GlobalArgs & OutputArgs & { action: 'install' | 'uninstall' | 'status' };
@@ -10,12 +10,10 @@ export const hookCommand: CommandModule<GlobalArgs, HookArgs> = {
   describe: 'Install, remove or inspect the git hooks (post-commit, post-merge, post-rewrite)',
   builder: (y) => withJson(y).positional('action', { choices: ['install', 'uninstall', 'status'] as const, demandOption: true }) as never,
   handler: async (args) => {
-    const git = await import('../../git/index.js');
-    const repo = await git.findRepo(cwdOf(args));
-    const action = { install: git.installHooks, uninstall: git.uninstallHooks, status: git.hookStatus }[args.action];
-    const statuses = await action(repo.root);
-    if (args.json) printJson({ schema: 'lore.hook/1', project: repo.root, hooks: statuses });
-    else renderHookStatus(statuses);
+    const { manageHooks } = await import('../../app/index.js');
+    const { project, hooks } = await manageHooks(placeOf(args).cwd, args.action);
+    if (args.json) printJson({ schema: 'lore.hook/1', project, hooks });
+    else renderHookStatus(hooks);
   },
 };
 

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { indexRepo, openRepoContext, type updateImportGraphRepo } from '../context.js';
+import type { ImportGraphResult, IndexRun } from '../../app/index.js';
+import { placeOf } from '../context.js';
 import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 import { chatsLine } from './ingest.js';
@@ -18,12 +19,13 @@ export const indexCommand: CommandModule<GlobalArgs, IndexArgs> = {
 
 /** `lore index`: called by yargs, or straight from the command line (fast-path.ts). */
 export async function runIndex(args: IndexArgs): Promise<void> {
+  const { openRepoContext, indexRepo } = await import('../../app/index.js');
   const started = Math.round(performance.now());
-  const ctx = await openRepoContext(args);
+  const ctx = await openRepoContext(placeOf(args));
   const opened = Math.round(performance.now());
   const report = stderrReporter({ quiet: args.quiet });
   try {
-    const r = await indexRepo(ctx, report, { wait: args.wait ?? false });
+    const r = await indexRepo(ctx, report, { wait: args.wait ?? false, env: process.env });
     report.stop();
     // performance.now() counts from the process start: `start` is Node's start-up and module loading.
     const ms = { start: started, open: opened - started, ...r.ms, total: Math.round(performance.now()) };
@@ -36,8 +38,6 @@ export async function runIndex(args: IndexArgs): Promise<void> {
     ctx.db.close();
   }
 }
-
-type IndexRun = Awaited<ReturnType<typeof indexRepo>>;
 
 /** What `lore index` and `lore init` print about a run: commits, import graph, chats, what waits. */
 export function printIndexRun(r: IndexRun, where = ''): void {
@@ -77,15 +77,13 @@ function backgroundLine(r: IndexRun): string | undefined {
   return `${who}: ${parts.join(', ')}; \`lore index --wait\` does it now, \`lore doctor\` shows what is left`;
 }
 
-type GraphRun = Awaited<ReturnType<typeof updateImportGraphRepo>>;
-
 /** `importGraph` in the `--json` of `lore index` and `lore init` (docs/json.md). */
-export function importGraphJson(g: GraphRun) {
+export function importGraphJson(g: ImportGraphResult) {
   return { files: g.files, parsed: g.parsed.length, edges: g.edges, unresolved: g.unresolved.length, unresolvedImports: g.unresolved.slice(0, 100), ms: g.ms, deferred: g.deferred };
 }
 
 /** One line for `lore index` / `lore init`: what the import graph holds and what this run parsed. */
-export function importGraphLine(g: GraphRun): string {
+export function importGraphLine(g: ImportGraphResult): string {
   if (g.deferred > 0) return `import graph: ${g.files} TS/JS file${g.files === 1 ? '' : 's'}, ${g.deferred} to parse: left to the background worker`;
   const n = g.unresolved.length;
   const unresolved = n > 0 ? `; ${n} relative import${n === 1 ? ' reaches' : 's reach'} no tracked file` : '';

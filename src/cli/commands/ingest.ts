@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import type { IngestResult } from '../../ingest/index.js';
-import { dbPathOf } from '../context.js';
+import type { IngestResult } from '../../app/index.js';
+import { placeOf } from '../context.js';
 import { bold, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
@@ -19,18 +19,15 @@ export const ingestCommand: CommandModule<GlobalArgs, IngestArgs> = {
       .option('source', { type: 'string', array: true, describe: 'only this source (claude-code, codex, ...); repeatable' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing but errors' }) as never,
   handler: async (args) => {
-    const { openDb } = await import('../../db/index.js');
-    const { ingest } = await import('../../ingest/index.js');
-    const db = openDb(dbPathOf(args));
+    const { ingestChats } = await import('../../app/index.js');
     const report = stderrReporter({ quiet: args.quiet });
     try {
-      const result = await ingest(db, { sources: args.source, paths: args.paths, report });
+      const result = await ingestChats(placeOf(args), { sources: args.source, paths: args.paths }, report);
       report.stop();
       if (args.json) printJson(result);
       else if (!args.quiet) renderIngest(result);
     } finally {
       report.stop();
-      db.close();
     }
   },
 };

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { indexRepo, openRepoContext } from '../context.js';
+import { placeOf } from '../context.js';
 import { importGraphJson, printIndexRun } from './index-cmd.js';
 import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
@@ -12,20 +12,18 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
   describe: 'Set lore up in this repository: create the database, install the hooks, index the history',
   builder: (y) => withJson(y).option('hooks', { type: 'boolean', default: true, describe: 'install git hooks (--no-hooks to skip)' }) as never,
   handler: async (args) => {
-    const ctx = await openRepoContext(args);
+    const { openRepoContext, initRepo } = await import('../../app/index.js');
+    const ctx = await openRepoContext(placeOf(args));
     const report = stderrReporter();
     try {
-      const { installHooks } = await import('../../git/index.js');
-      const hooks = args.hooks ? await installHooks(ctx.repo.root) : [];
-      const r = await indexRepo(ctx, report);
-      const g = r.graph;
+      const r = await initRepo(ctx, report, { hooks: args.hooks === true, env: process.env });
       report.stop();
       if (args.json) {
-        printJson({ schema: 'lore.init/1', project: ctx.repo.root, database: ctx.dbPath, hooks, commitsAdded: r.commits.added, commitsTotal: r.commits.total, importGraph: importGraphJson(g) });
+        printJson({ schema: 'lore.init/1', project: ctx.repo.root, database: ctx.dbPath, hooks: r.hooks, commitsAdded: r.commits.added, commitsTotal: r.commits.total, importGraph: importGraphJson(r.graph) });
         return;
       }
       print(`database  ${ctx.dbPath}`);
-      if (hooks.length > 0) renderHookStatus(hooks);
+      if (r.hooks.length > 0) renderHookStatus(r.hooks);
       printIndexRun(r);
     } finally {
       report.stop();

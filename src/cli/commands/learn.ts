@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { catchUpRepo, cwdOf, openRepoContext } from '../context.js';
+import { placeOf } from '../context.js';
 import { bold, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 import { printLearning } from './why.js';
@@ -19,16 +19,10 @@ export const learnCommand: CommandModule<GlobalArgs, LearnArgs> = {
       .option('file', { alias: 'f', type: 'string', array: true, describe: 'a file it is about (repeatable)' })
       .option('category', { alias: 'c', type: 'string', describe: 'e.g. gotcha, convention, performance (default: note)' }) as never,
   handler: async (args) => {
-    const { resolveTarget, learn } = await import('../../query/index.js');
-    const ctx = await openRepoContext(args);
-    try {
-      const files = (args.file ?? []).map((f) => resolveTarget(f, cwdOf(args), ctx.repo.root).path);
-      const info = learn(ctx.db, ctx.repo.root, args.text, files, args.category);
-      if (args.json) printJson(info);
-      else print(`learned [${info.category}] ${info.content}${info.files.length > 0 ? dim(` — ${info.files.join(', ')}`) : ''}`);
-    } finally {
-      ctx.db.close();
-    }
+    const { learn } = await import('../../app/index.js');
+    const info = await learn(placeOf(args), args.text, args.file ?? [], args.category);
+    if (args.json) printJson(info);
+    else print(`learned [${info.category}] ${info.content}${info.files.length > 0 ? dim(` — ${info.files.join(', ')}`) : ''}`);
   },
 };
 
@@ -41,14 +35,12 @@ export const learningsCommand: CommandModule<GlobalArgs, LearningsArgs> = {
   describe: 'List learnings (docs/solutions, lore learn, extracted from sessions), stale ones flagged',
   builder: (y) => withJson(y).positional('file', { type: 'string', describe: 'only the learnings attached to this file' }) as never,
   handler: async (args) => {
-    const { resolveTarget, learnings } = await import('../../query/index.js');
-    const ctx = await openRepoContext(args);
+    const { learnings } = await import('../../app/index.js');
     const report = stderrReporter();
     try {
-      await catchUpRepo(ctx, report);
+      const r = await learnings(placeOf(args), args.file, report);
       report.stop();
-      const file = args.file ? resolveTarget(args.file, cwdOf(args), ctx.repo.root).path : undefined;
-      const r = learnings(ctx.db, ctx.repo.root, file);
+      const file = r.file ?? undefined;
       if (args.json) printJson(r);
       else if (r.learnings.length === 0) print(dim(file ? `no learnings attached to ${file}` : 'no learnings yet: `lore learn "TEXT" --file F` records one'));
       else {
@@ -60,7 +52,6 @@ export const learningsCommand: CommandModule<GlobalArgs, LearningsArgs> = {
       }
     } finally {
       report.stop();
-      ctx.db.close();
     }
   },
 };

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
-import { dbPathOf } from '../context.js';
+import { placeOf } from '../context.js';
 import { print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
@@ -12,17 +12,15 @@ export const reindexCommand: CommandModule<GlobalArgs, ReindexArgs> = {
   builder: (y) => withJson(y).option('vectors', { type: 'boolean', describe: 'drop and recompute all embedding vectors with the configured model' }) as never,
   handler: async (args) => {
     if (!args.vectors) throw new UsageError('say what to rebuild', 'lore reindex --vectors');
-    const [{ openDb }, { reindexVectors }, { resolveEmbedder }] = await Promise.all([import('../../db/index.js'), import('../../app/index.js'), import('../../embed/index.js')]);
-    const db = openDb(dbPathOf(args));
+    const { reindexAllVectors } = await import('../../app/index.js');
     const report = stderrReporter();
     try {
-      const r = await reindexVectors(db, resolveEmbedder(process.env), { report });
+      const r = await reindexAllVectors(placeOf(args), report);
       report.stop();
       if (args.json) printJson({ vectors: r.embedded, model: r.model });
       else print(`recomputed ${r.embedded} vector${r.embedded === 1 ? '' : 's'} with ${r.model}`);
     } finally {
       report.stop();
-      db.close();
     }
   },
 };

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import type { GraphNeighbor, RelatedResult } from '../../query/index.js';
+import type { GraphNeighbor, RelatedResult } from '../../app/index.js';
 import { UsageError } from '../../errors.js';
-import { catchUpRepo, cwdOf, dbPathOf, updateImportGraphRepo } from '../context.js';
+import { placeOf } from '../context.js';
 import { bold, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
@@ -22,28 +22,15 @@ export const relatedCommand: CommandModule<GlobalArgs, RelatedArgs> = {
   handler: async (args) => {
     if (!Number.isInteger(args.depth) || args.depth < 1) throw new UsageError(`--depth must be a whole number ≥ 1, got ${args.depth}`, 'for example --depth 2');
     if (!Number.isInteger(args.limit) || args.limit < 0) throw new UsageError(`--limit must be a whole number ≥ 0, got ${args.limit}`, 'for example --limit 20, or 0 for all');
-    const { findRepo } = await import('../../git/index.js');
-    const { resolveTarget, checkTarget, related } = await import('../../query/index.js');
-    const { openDb } = await import('../../db/index.js');
-    const cwd = cwdOf(args);
-    const repo = await findRepo(cwd);
-    const target = resolveTarget(args.file, cwd, repo.root);
-    if (target.line !== undefined) throw new UsageError('lore related takes a file, not FILE:LINE', `try: lore related ${target.path}`);
-    await checkTarget(repo, target);
-    const dbPath = dbPathOf(args);
-    const db = openDb(dbPath);
+    const { related } = await import('../../app/index.js');
     const report = stderrReporter();
     try {
-      const ctx = { repo, db, dbPath };
-      await catchUpRepo(ctx, report);
-      await updateImportGraphRepo(ctx, report);
+      const result = await related(placeOf(args), args.file, { depth: args.depth, limit: args.limit === 0 ? 1_000_000 : args.limit }, report);
       report.stop();
-      const result = related(db, repo, target.path, { depth: args.depth, limit: args.limit === 0 ? 1_000_000 : args.limit });
       if (args.json) printJson(result);
       else renderRelated(result, args.limit === 0 ? Infinity : args.limit);
     } finally {
       report.stop();
-      db.close();
     }
   },
 };

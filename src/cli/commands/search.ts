@@ -1,9 +1,7 @@
-import { realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
-import type { SearchHit, SearchResult } from '../../query/index.js';
-import { catchUpRepo, cwdOf, dbPathOf } from '../context.js';
+import type { SearchHit, SearchResult } from '../../app/index.js';
+import { placeOf } from '../context.js';
 import { bold, cyan, day, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
@@ -37,40 +35,27 @@ export const searchCommand: CommandModule<GlobalArgs, SearchArgs> = {
       .option('limit', { alias: 'n', type: 'number', default: 10, describe: 'how many hits' })
       .option('mode', { type: 'string', choices: ['hybrid', 'fts', 'vector'], default: 'hybrid', describe: 'ranking: both fused, full text only, vectors only' }) as never,
   handler: async (args) => {
-    const [{ findRepo }, { search }, { openDb }, { resolveEmbedder }] = await Promise.all([
-      import('../../git/index.js'),
-      import('../../query/index.js'),
-      import('../../db/index.js'),
-      import('../../embed/index.js'),
-    ]);
-    const cwd = cwdOf(args);
-    const repo = await findRepo(cwd).catch(() => undefined);
+    const { search } = await import('../../app/index.js');
     // Words after `--` (for a query starting with '-') arrive in `_`, after the command name.
     const query = [...(args.query ?? []), ...args._.slice(1)].map(String).join(' ');
     if (query.trim() === '') throw new UsageError('give the words to search for', 'lore search "why did we drop the ORM"');
     if (!Number.isInteger(args.limit) || args.limit < 1) throw new UsageError(`--limit must be a positive integer, not ${args.limit}`);
-    const dbPath = dbPathOf(args);
-    const db = openDb(dbPath);
+    const request = {
+      query,
+      limit: args.limit,
+      mode: args.mode,
+      ...(args.project ? { projects: list(args.project) } : {}),
+      ...(args.source ? { sources: list(args.source) } : {}),
+      ...(args.role ? { roles: oneOf(list(args.role), ['user', 'assistant', 'system', 'tool'], 'role') } : {}),
+      ...(args.since ? { since: dateBound(args.since, 'since') } : {}),
+      ...(args.until ? { until: dateBound(args.until, 'until') } : {}),
+      ...(args.kind ? { kinds: oneOf(list(args.kind), ['message', 'commit', 'learning'] as const, 'kind') } : {}),
+      ...(args.file ? { file: args.file } : {}),
+    };
     const report = stderrReporter();
     try {
-      if (repo) await catchUpRepo({ repo, db, dbPath }, report);
+      const result = await search(placeOf(args), request, report);
       report.stop();
-      const result = await search(
-        db,
-        {
-          query,
-          limit: args.limit,
-          mode: args.mode,
-          ...(args.project ? { projects: list(args.project).map((p) => projectPath(p, cwd, repo?.root)) } : {}),
-          ...(args.source ? { sources: list(args.source) } : {}),
-          ...(args.role ? { roles: oneOf(list(args.role), ['user', 'assistant', 'system', 'tool'], 'role') } : {}),
-          ...(args.since ? { since: dateBound(args.since, 'since') } : {}),
-          ...(args.until ? { until: dateBound(args.until, 'until') } : {}),
-          ...(args.kind ? { kinds: oneOf(list(args.kind), ['message', 'commit', 'learning'] as const, 'kind') } : {}),
-          ...(args.file ? { file: repoRelative(args.file, cwd, repo?.root) } : {}),
-        },
-        { embedder: resolveEmbedder(process.env) },
-      );
       if (result.vectors.status === 'model-changed') {
         process.stderr.write(
           `lore: the stored vectors were made by ${result.vectors.model}, but the configured model is ${result.vectors.current}; searching full text only.\nhint: run \`lore reindex --vectors\`\n`,
@@ -80,7 +65,6 @@ export const searchCommand: CommandModule<GlobalArgs, SearchArgs> = {
       else renderSearch(result);
     } finally {
       report.stop();
-      db.close();
     }
   },
 };
@@ -120,23 +104,6 @@ function list(value: string | string[]): string[] {
 function oneOf<T extends string>(values: string[], allowed: readonly T[], name: string): T[] {
   for (const v of values) if (!allowed.includes(v as T)) throw new UsageError(`--${name} ${JSON.stringify(v)} is not one of ${allowed.join(', ')}`);
   return values as T[];
-}
-
-function projectPath(p: string, cwd: string, repoRoot: string | undefined): string {
-  if (p === '.' && repoRoot) return repoRoot;
-  const abs = resolve(cwd, p);
-  try {
-    return realpathSync(abs);
-  } catch {
-    return abs;
-  }
-}
-
-function repoRelative(file: string, cwd: string, repoRoot: string | undefined): string {
-  if (!repoRoot) return file;
-  const abs = isAbsolute(file) ? file : resolve(cwd, file);
-  const rel = relative(repoRoot, abs);
-  return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
 }
 
 function dateBound(text: string, which: 'since' | 'until'): string {

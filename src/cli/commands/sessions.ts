@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
-import { cwdOf, dbPathOf } from '../context.js';
+import { placeOf } from '../context.js';
 import { bold, day, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 
 interface SessionsArgs extends GlobalArgs, OutputArgs {
@@ -20,23 +20,17 @@ export const sessionsCommand: CommandModule<GlobalArgs, SessionsArgs> = {
       .option('since', { type: 'string', describe: 'only sessions active since a date (2026-01-31) or a span (7d, 2w, 12h)' })
       .option('limit', { type: 'number', default: 50, describe: 'at most this many (0: all)' }) as never,
   handler: async (args) => {
-    const { openDb, listSessions } = await import('../../db/index.js');
-    const project = args.project !== undefined ? await projectOf(args.project, cwdOf(args)) : undefined;
+    const { listSessions } = await import('../../app/index.js');
     const since = args.since !== undefined ? parseSince(args.since) : undefined;
-    const db = openDb(dbPathOf(args));
-    try {
-      const rows = listSessions(db, { project, source: args.source, since, limit: args.limit ? args.limit : undefined });
-      if (args.json) return printJson(rows);
-      if (rows.length === 0) return print(project || args.source || since ? 'no sessions match' : 'no sessions stored yet; run `lore ingest`');
-      for (const s of rows) {
-        const when = s.lastMessageAt ?? s.createdAt;
-        print(
-          `${bold(shortId(s.id))}  ${when ? day(when) : '          '}  ${(s.source ?? '').padEnd(11)} ${String(s.messages).padStart(5)} msg ${String(s.edits).padStart(4)} edits  ${s.title ?? dim('(untitled)')}`,
-        );
-        if (!project) print(dim(`    ${s.projectPath || '(unknown project)'}`));
-      }
-    } finally {
-      db.close();
+    const { project, sessions: rows } = await listSessions(placeOf(args), { project: args.project, source: args.source, since, limit: args.limit ? args.limit : undefined });
+    if (args.json) return printJson(rows);
+    if (rows.length === 0) return print(project || args.source || since ? 'no sessions match' : 'no sessions stored yet; run `lore ingest`');
+    for (const s of rows) {
+      const when = s.lastMessageAt ?? s.createdAt;
+      print(
+        `${bold(shortId(s.id))}  ${when ? day(when) : '          '}  ${(s.source ?? '').padEnd(11)} ${String(s.messages).padStart(5)} msg ${String(s.edits).padStart(4)} edits  ${s.title ?? dim('(untitled)')}`,
+      );
+      if (!project) print(dim(`    ${s.projectPath || '(unknown project)'}`));
     }
   },
 };
@@ -45,20 +39,6 @@ export const sessionsCommand: CommandModule<GlobalArgs, SessionsArgs> = {
 export function shortId(id: string): string {
   // Native ids are mostly UUIDs: their first 8 characters are unique enough; a subagent keeps its suffix.
   return id.replace(/^([\w-]+:)([0-9a-f]{8})[0-9a-f-]{28}/i, '$1$2');
-}
-
-async function projectOf(path: string, cwd: string): Promise<string> {
-  const { resolve } = await import('node:path');
-  const { realpathSync } = await import('node:fs');
-  const abs = resolve(cwd, path);
-  const { findRepo } = await import('../../git/index.js');
-  const repo = await findRepo(abs).catch(() => undefined);
-  if (repo) return repo.root;
-  try {
-    return realpathSync(abs);
-  } catch {
-    return abs;
-  }
 }
 
 /** An ISO date, or a span back from now: 30m, 12h, 7d, 2w. */

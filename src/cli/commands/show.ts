@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
-import type { StoredEdit, StoredMessage } from '../../db/index.js';
-import { SessionNotFoundError } from '../../errors.js';
-import { dbPathOf } from '../context.js';
+import type { StoredEdit, StoredMessage } from '../../app/index.js';
+import { placeOf } from '../context.js';
 import { bold, cyan, dim, green, print, printJson, withJson, yellow, type GlobalArgs, type OutputArgs } from '../output.js';
 
 interface ShowArgs extends GlobalArgs, OutputArgs {
@@ -17,29 +16,20 @@ export const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
       .positional('session', { type: 'string', demandOption: true, describe: 'session id or a unique prefix (from `lore sessions`)' })
       .option('full', { type: 'boolean', describe: 'print tool output and thinking in full' }) as never,
   handler: async (args) => {
-    const { openDb, findSessions, sessionMessages, sessionEdits } = await import('../../db/index.js');
-    const db = openDb(dbPathOf(args), { readonly: false });
-    try {
-      const found = findSessions(db, args.session);
-      if (found.length !== 1) throw new SessionNotFoundError(args.session, found.map((s) => s.id));
-      const session = found[0]!;
-      const messages = sessionMessages(db, session.id);
-      const edits = sessionEdits(db, session.id);
-      if (args.json) return printJson({ session, messages, edits });
-      print(bold(session.title ?? '(untitled)'));
-      print(dim(`${session.id}  ${session.source ?? ''}  ${session.projectPath}`));
-      print(dim(`${session.createdAt ?? '?'} → ${session.lastMessageAt ?? '?'}   ${messages.length} messages, ${edits.length} edits`));
-      const byMessage = new Map<string, StoredEdit[]>();
-      for (const e of edits) byMessage.set(e.messageId ?? '', [...(byMessage.get(e.messageId ?? '') ?? []), e]);
-      for (const m of messages) {
-        renderMessage(m, args.full ?? false);
-        for (const e of byMessage.get(m.id) ?? []) renderEdit(e);
-        byMessage.delete(m.id);
-      }
-      for (const rest of byMessage.values()) for (const e of rest) renderEdit(e);
-    } finally {
-      db.close();
+    const { showSession } = await import('../../app/index.js');
+    const { session, messages, edits } = await showSession(placeOf(args), args.session);
+    if (args.json) return printJson({ session, messages, edits });
+    print(bold(session.title ?? '(untitled)'));
+    print(dim(`${session.id}  ${session.source ?? ''}  ${session.projectPath}`));
+    print(dim(`${session.createdAt ?? '?'} → ${session.lastMessageAt ?? '?'}   ${messages.length} messages, ${edits.length} edits`));
+    const byMessage = new Map<string, StoredEdit[]>();
+    for (const e of edits) byMessage.set(e.messageId ?? '', [...(byMessage.get(e.messageId ?? '') ?? []), e]);
+    for (const m of messages) {
+      renderMessage(m, args.full ?? false);
+      for (const e of byMessage.get(m.id) ?? []) renderEdit(e);
+      byMessage.delete(m.id);
     }
+    for (const rest of byMessage.values()) for (const e of rest) renderEdit(e);
   },
 };
 

@@ -1,8 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { CommandModule } from 'yargs';
-import type { WatchEvent } from '../../watch/index.js';
-import { dbPathOf } from '../context.js';
+import type { WatchEvent } from '../../app/index.js';
+import { placeOf } from '../context.js';
 import { dim, print, type GlobalArgs } from '../output.js';
 
 interface WatchArgs extends GlobalArgs {
@@ -28,45 +28,23 @@ export const watchCommand: CommandModule<GlobalArgs, WatchArgs> = {
       .conflicts('install-service', 'uninstall-service') as never,
   handler: async (args) => {
     if (args['install-service'] || args['uninstall-service']) return service(args);
-    const [{ openDb }, watch, app, { resolveEmbedder }] = await Promise.all([import('../../db/index.js'), import('../../watch/index.js'), import('../../app/index.js'), import('../../embed/index.js')]);
-    const dbPath = dbPathOf(args);
-    const lock = app.acquireWatchLock(dbPath);
-    const db = openDb(dbPath);
+    const { startWatching } = await import('../../app/index.js');
     const render = renderer(args);
-    try {
-      const stages = app.pipelineStages(db, {
-        embedder: resolveEmbedder(process.env),
-        dbPath,
-        env: process.env,
-        report: (e) => {
-          if (e.type === 'warning') render({ type: 'error', message: e.message });
-        },
-      });
-      const watcher = await watch.startWatcher({
-        roots: watch.transcriptRoots(process.env, process.env.HOME || homedir()),
-        stages,
-        onEvent: render,
-        debounceMs: args.debounce,
-        pollMs: args.poll,
-      });
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = (signal: string) => {
-          if (stopping) {
-            process.exit(130); // a second Ctrl-C: the user does not want to wait for the batch
-          }
-          stopping = true;
-          render({ type: 'stopping', signal });
-          void watcher.stop().then(resolve);
-        };
-        process.on('SIGINT', () => stop('SIGINT'));
-        process.on('SIGTERM', () => stop('SIGTERM'));
-      });
-      render({ type: 'stopped' });
-    } finally {
-      db.close();
-      lock.release();
-    }
+    const watcher = await startWatching(placeOf(args), { home: process.env.HOME || homedir(), onEvent: render, debounceMs: args.debounce, pollMs: args.poll });
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) {
+          process.exit(130); // a second Ctrl-C: the user does not want to wait for the batch
+        }
+        stopping = true;
+        render({ type: 'stopping', signal });
+        void watcher.stop().then(resolve);
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    });
+    render({ type: 'stopped' });
   },
 };
 
@@ -137,7 +115,7 @@ function renderer(args: WatchArgs): (e: Rendered) => void {
 }
 
 async function service(args: WatchArgs): Promise<void> {
-  const { installService, uninstallService } = await import('../../watch/index.js');
+  const { installWatchService, uninstallWatchService } = await import('../../app/index.js');
   const options = {
     platform: process.platform,
     home: process.env.HOME || homedir(),
@@ -147,14 +125,14 @@ async function service(args: WatchArgs): Promise<void> {
     ...(args.db ? { dbPath: args.db } : {}),
   };
   if (args['install-service']) {
-    const r = installService(options);
+    const r = await installWatchService(options);
     print(`${r.existed ? 'replaced' : 'wrote'} ${r.path}:`);
     print();
     print(r.content);
     print('start it (lore does not run these for you):');
     for (const c of r.next) print(`  ${c}`);
   } else {
-    const r = uninstallService(options);
+    const r = await uninstallWatchService(options);
     print(r.existed ? `removed ${r.path}` : `no service file at ${r.path}; nothing to remove`);
     if (r.existed) for (const c of r.next) print(`  ${c}`);
   }

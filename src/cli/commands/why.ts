@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import type { CommitInfo, CommitRequest, LearningInfo, WhyResult } from '../../query/index.js';
-import { catchUpRepo, cwdOf, dbPathOf, updateImportGraphRepo } from '../context.js';
+import type { CommitInfo, CommitRequest, LearningInfo, WhyResult } from '../../app/index.js';
+import { placeOf } from '../context.js';
 import { bold, cyan, day, dim, print, printJson, withJson, yellow, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
@@ -24,43 +23,15 @@ export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
 
 /** Answers `lore why` (also reached without yargs, from src/cli/fast-path.ts). */
 export async function runWhy(args: WhyArgs): Promise<void> {
-  const { findRepo } = await import('../../git/index.js');
-  const { watcherStatus, importGraphIsCurrent } = await import('../../app/index.js');
-  const { adapters } = await import('../../sources/index.js');
-  const { resolveTarget, checkTarget, why, importGraphLookup } = await import('../../query/index.js');
-  const { openDb, hasFileHistory, hasImportGraph } = await import('../../db/index.js');
-  const cwd = cwdOf(args);
-  const repo = await findRepo(cwd);
-  const target = resolveTarget(args.target, cwd, repo.root);
-  const dbPath = dbPathOf(args);
-  // A path with stored history needs no question to git; anything else is checked before the
-  // database is created or written, so a mistyped path leaves nothing behind.
-  const existing = existsSync(dbPath) ? openDb(dbPath) : undefined;
-  if (!existing || target.line !== undefined || !hasFileHistory(existing, repo.root, target.path)) {
-    try {
-      await checkTarget(repo, target);
-    } catch (err) {
-      existing?.close();
-      throw err;
-    }
-  }
-  const db = existing ?? openDb(dbPath);
+  const { why } = await import('../../app/index.js');
   const report = stderrReporter();
   try {
-    // A running `lore watch` reads the chats as they are written, but for those kept inside
-    // repositories (Aider's), which it does not follow: only these are looked at here then.
-    const chats = watcherStatus(dbPath).running ? adapters.filter((a) => a.inRepository).map((a) => a.id) : true;
-    await catchUpRepo({ repo, db, dbPath }, report, { chats });
-    // Keep a graph that `lore index`/`init`/`related` built fresh when git's state moved since its
-    // last refresh; never build one from scratch here, where answering fast matters most.
-    if (hasImportGraph(db, repo.root) && !importGraphIsCurrent(db, repo)) await updateImportGraphRepo({ repo, db, dbPath }, report);
+    const result = await why(placeOf(args), args.target, report);
     report.stop();
-    const result = await why(db, repo, target, { graph: importGraphLookup });
     if (args.json) printJson(result);
     else renderWhy(result, { full: args.all ?? false, evidence: args.evidence ?? false });
   } finally {
     report.stop();
-    db.close();
   }
 }
 

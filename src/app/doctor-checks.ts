@@ -63,7 +63,7 @@ export interface DoctorOptions {
 }
 
 /** Runs the health checks. Never creates or changes the database. */
-export async function doctor(dbPath: string, repo: RepoInfo | undefined, options: DoctorOptions = {}): Promise<DoctorReport> {
+export async function checkHealth(dbPath: string, repo: RepoInfo | undefined, options: DoctorOptions = {}): Promise<DoctorReport> {
   const checks: Check[] = [];
   const report: DoctorReport = { schema: 'lore.doctor/1', database: dbPath, project: repo?.root ?? null, healthy: false, checks };
   if (!existsSync(dbPath)) {

@@ -1,0 +1,57 @@
+import type { Db } from '../db/index.js';
+import { resolveEmbedder } from '../embed/index.js';
+import type { Reporter } from '../events.js';
+import { installHooks, type HookStatus } from '../git/index.js';
+import { catchUp, INLINE_DETAILS, type CatchUpResult } from './catch-up.js';
+import { embedPending, type EmbedResult } from './embed-vectors.js';
+import { updateImportGraph, type ImportGraphResult } from './import-graph.js';
+import type { RepoContext } from './repo-context.js';
+import { startBackfillWorker } from './start-worker.js';
+
+/** Files `lore index` parses itself for the import graph; more (a first build of a large repo) go to the background worker. */
+const INLINE_GRAPH_FILES = 200;
+/** Items `lore index` embeds itself; a larger backlog goes to the background worker. */
+const INLINE_VECTORS = 2000;
+
+export interface IndexRun extends Omit<CatchUpResult, 'ms'> {
+  graph: ImportGraphResult;
+  vectors: EmbedResult;
+  /** A backfill worker was started for what was left. */
+  inBackground: boolean;
+  /** Wall time of each stage (ms). */
+  ms: CatchUpResult['ms'] & { importGraph: number; vectors: number };
+}
+
+/**
+ * What `lore index` and `lore init` run: every stage. Without `wait`, heavy derived work (line
+ * counts and patch-ids of many commits, a first import graph of a large repository, a large
+ * backlog of search vectors) is left to one detached backfill worker, so the command returns once
+ * the commits are stored and `lore why` can answer; `wait` does it all in the foreground.
+ */
+export async function indexRepo(ctx: RepoContext, report: Reporter, options: { wait?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<IndexRun> {
+  const wait = options.wait ?? false;
+  const r = await catchUp(ctx.db, ctx.repo, report, wait ? {} : { enrichLimit: INLINE_DETAILS });
+  const graph = await updateImportGraph(ctx.db, ctx.repo, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });
+  const started = performance.now();
+  const vectors = await embedStage(ctx.db, report, options.env ?? process.env, wait ? {} : { limit: INLINE_VECTORS });
+  const vectorsMs = Math.round(performance.now() - started);
+  // Vectors of commit messages wait for their messages rows, which the details pass adds.
+  const left = r.details.remaining > 0 || graph.deferred > 0 || vectors.deferred > 0;
+  const inBackground = left && startBackfillWorker(ctx.repo.root, ctx.dbPath);
+  return { ...r, graph, vectors, inBackground, ms: { ...r.ms, importGraph: graph.ms, vectors: vectorsMs } };
+}
+
+/** `lore init`: installs the hooks (unless told not to), then indexes the repository. */
+export async function initRepo(ctx: RepoContext, report: Reporter, options: { hooks: boolean; env?: NodeJS.ProcessEnv }): Promise<IndexRun & { hooks: HookStatus[] }> {
+  const hooks = options.hooks ? await installHooks(ctx.repo.root) : [];
+  return { ...(await indexRepo(ctx, report, options.env ? { env: options.env } : {})), hooks };
+}
+
+/** Runs the embedding stage with the configured model (vectors for what was added since the last run). */
+async function embedStage(db: Db, report: Reporter, env: NodeJS.ProcessEnv, options: { limit?: number }): Promise<EmbedResult> {
+  const r = await embedPending(db, resolveEmbedder(env), { report, ...options });
+  if (r.status === 'model-changed') {
+    report({ type: 'warning', message: `stored vectors were made by ${r.model}, not the configured model: run \`lore reindex --vectors\` (search uses full text until then)` });
+  }
+  return r;
+}

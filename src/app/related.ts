@@ -1,0 +1,28 @@
+import { openDb } from '../db/index.js';
+import { UsageError } from '../errors.js';
+import type { Reporter } from '../events.js';
+import { findRepo } from '../git/index.js';
+import { checkTarget, related as relatedOf, resolveTarget, type RelatedResult } from '../query/index.js';
+import { catchUpRepo } from './catch-up.js';
+import { updateImportGraph } from './import-graph.js';
+import { dbPathOf, type Place } from './repo-context.js';
+
+/**
+ * `lore related FILE`: catches up and refreshes the import graph (building it when there is none:
+ * the graph is the answer here), then lists the files tied to FILE.
+ */
+export async function related(place: Place, file: string, options: { depth: number; limit: number }, report: Reporter): Promise<RelatedResult> {
+  const repo = await findRepo(place.cwd);
+  const target = resolveTarget(file, place.cwd, repo.root);
+  if (target.line !== undefined) throw new UsageError('lore related takes a file, not FILE:LINE', `try: lore related ${target.path}`);
+  await checkTarget(repo, target);
+  const dbPath = dbPathOf(place);
+  const db = openDb(dbPath);
+  try {
+    await catchUpRepo({ repo, db, dbPath }, report);
+    await updateImportGraph(db, repo, report);
+    return relatedOf(db, repo, target.path, options);
+  } finally {
+    db.close();
+  }
+}

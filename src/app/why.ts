@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { hasFileHistory, hasImportGraph, openDb } from '../db/index.js';
+import type { Reporter } from '../events.js';
+import { findRepo } from '../git/index.js';
+import { checkTarget, importGraphLookup, resolveTarget, why as answerWhy, type WhyResult } from '../query/index.js';
+import { adapters } from '../sources/index.js';
+import { catchUpRepo } from './catch-up.js';
+import { importGraphIsCurrent, updateImportGraph } from './import-graph.js';
+import { watcherStatus } from './lock.js';
+import { dbPathOf, type Place } from './repo-context.js';
+
+/**
+ * `lore why FILE[:LINE]`: brings the database up to date for the repository (cheaply: the answer
+ * is what the user waits for), then answers from it.
+ */
+export async function why(place: Place, targetText: string, report: Reporter): Promise<WhyResult> {
+  const repo = await findRepo(place.cwd);
+  const target = resolveTarget(targetText, place.cwd, repo.root);
+  const dbPath = dbPathOf(place);
+  // A path with stored history needs no question to git; anything else is checked before the
+  // database is created or written, so a mistyped path leaves nothing behind.
+  const existing = existsSync(dbPath) ? openDb(dbPath) : undefined;
+  if (!existing || target.line !== undefined || !hasFileHistory(existing, repo.root, target.path)) {
+    try {
+      await checkTarget(repo, target);
+    } catch (err) {
+      existing?.close();
+      throw err;
+    }
+  }
+  const db = existing ?? openDb(dbPath);
+  try {
+    // A running `lore watch` reads the chats as they are written, but for those kept inside
+    // repositories (Aider's), which it does not follow: only these are looked at here then.
+    const chats = watcherStatus(dbPath).running ? adapters.filter((a) => a.inRepository).map((a) => a.id) : true;
+    await catchUpRepo({ repo, db, dbPath }, report, { chats });
+    // Keep a graph that `lore index`/`init`/`related` built fresh when git's state moved since its
+    // last refresh; never build one from scratch here, where answering fast matters most.
+    if (hasImportGraph(db, repo.root) && !importGraphIsCurrent(db, repo)) await updateImportGraph(db, repo, report);
+    return await answerWhy(db, repo, target, { graph: importGraphLookup });
+  } finally {
+    db.close();
+  }
+}
