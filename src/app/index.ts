@@ -1,10 +1,10 @@
-// The application's public surface: one function per use case, and the types of what they return,
-// for src/cli to call and render. (src/workers load the one use case each runs straight from its
-// file, to stay light.)
-export { dbPathOf, openRepoContext, type Place, type RepoContext } from './repo-context.js';
+// The application's public surface: one function per use case and the types of what they return,
+// for src/cli to call and render, and the stages' runners the tests drive. (src/workers load the
+// one use case each runs straight from its file, to stay light.)
+export { openRepoContext, type Place, type RepoContext } from './repo-context.js';
 export { why } from './why.js';
 export { indexRepo, initRepo, type IndexRun } from './index-repo.js';
-export { catchUp, catchUpRepo, type CatchUpResult, type CatchUpOptions } from './catch-up.js';
+export { catchUp, type CatchUpResult, type CatchUpOptions } from './catch-up.js';
 export { related } from './related.js';
 export { search, type SearchRequest } from './search.js';
 export { learn, learnings } from './learnings.js';
@@ -15,13 +15,11 @@ export { reindexAllVectors } from './reindex.js';
 export { doctor, type Repair } from './doctor.js';
 export type { Check, DoctorReport, FixAction, SourceLag } from './doctor-checks.js';
 export { startWatching, installWatchService, uninstallWatchService, type WatchOptions } from './watch.js';
-export { startBackfillWorker, startWorker } from './start-worker.js';
-export { tryLock, lockHolder, watchLockPath, watcherStatus, acquireWatchLock, type Lock } from './lock.js';
+export { tryLock, type Lock } from './lock.js';
 export { embedPending, reindexVectors, type EmbedResult, type EmbedOptions } from './embed-vectors.js';
 export { updateImportGraph, importGraphIsCurrent, importGraphNeedsUpdate, type ImportGraphResult, type ImportGraphOptions } from './import-graph.js';
 export { backlog, type Backlog } from './backlog.js';
 export { graphWorker, type GraphUpdate, type GraphWorker, type GraphWorkerOptions } from './graph-process.js';
-export { pipelineStages, type StageDeps } from './watch-stages.js';
 
 // What the use cases return, as the renderers of src/cli need it.
 export type { Db, SessionSummary, StoredEdit, StoredMessage, GraphNeighbor } from '../db/index.js';
