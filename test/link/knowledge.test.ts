@@ -6,7 +6,6 @@ import { findRepo } from '../../src/git/index.js';
 import { decisionSentences } from '../../src/link/decisions.js';
 import { correctionsIn, parseSolutionDoc, rootCausesIn } from '../../src/link/learnings.js';
 import { catchUp } from '../../src/app/index.js';
-import { learn, learnings } from '../../src/query/index.js';
 import { ChatRows } from '../helpers/chat-rows.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
 
@@ -125,16 +124,5 @@ describe('knowledge linking', () => {
     writeFileSync(join(dir, 'docs/solutions/runtime-errors/store.md'), '---\ntitle: Store leaks memory\nproblem_type: runtime_error\n---\nThe cache in `src/store.ts` grew.\n');
     await catchUp(db, repo);
     expect(listLearnings(db, repo.root, 'src/store.ts').filter((l) => l.source === 'compound').map((l) => l.content)).toEqual(['Store leaks memory: The cache in `src/store.ts` grew.']);
-  });
-
-  it('marks a learning stale once its file changed substantially after it was written', async () => {
-    const { dir, repo, db } = await setup();
-    const l = learn(db, repo.root, 'store is a plain Map on purpose', ['src/store.ts'], 'gotcha');
-    expect(l).toMatchObject({ stale: false, source: 'manual', category: 'gotcha' });
-    const big = Array.from({ length: 40 }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';
-    commit(dir, { 'src/store.ts': big }, 'rewrite store', { date: new Date(Date.now() + 60_000).toISOString() });
-    await catchUp(db, repo);
-    const [info] = learnings(db, repo.root, 'src/store.ts').learnings;
-    expect(info).toMatchObject({ stale: true, staleReason: '41 lines of src/store.ts changed in 1 commit since' });
   });
 });
