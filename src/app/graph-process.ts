@@ -49,8 +49,8 @@ export interface GraphWorkerOptions {
 
 /**
  * Import-graph updates in a child process (dist/graph-worker.js), started on the first request and
- * kept for `idleMs` after the last: the long-running watcher never loads the TypeScript compiler
- * (~70 MB of RSS), and a run of saves pays its load once. The child has its own process group, so
+ * kept for `idleMs` after the last: the long-running watcher never holds the TypeScript compiler's
+ * memory (docs/performance.md), and a run of saves pays its load once. The child has its own process group, so
  * a Ctrl-C meant for the watcher lets the update finish (the watcher stops after its batch); it
  * exits when the watcher disconnects or dies. Without a build (tests run from src/), updates run in
  * this process instead.

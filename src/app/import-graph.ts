@@ -54,8 +54,8 @@ export interface ImportGraphOptions {
  * True when HEAD and the git index are as they were at the graph's last refresh: adding,
  * removing, staging, committing, checking out, pulling all rewrite the index, so this catches
  * every change git knows of, for the price of a stat of the index and two small reads (HEAD and
- * its ref; packed-refs when the ref is packed). Edits not yet staged are not seen (a
- * stat of every file costs ~15 µs each: more than the rest of `why` on a large repository);
+ * its ref; packed-refs when the ref is packed). Edits not yet staged are not seen (a stat of
+ * every file would cost more than the rest of `why` on a large repository: docs/performance.md);
  * `lore watch`, `lore related` and `lore index` refresh for them.
  */
 export function importGraphIsCurrent(db: Db, repo: RepoInfo): boolean {

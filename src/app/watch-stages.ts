@@ -43,7 +43,7 @@ export function pipelineStages(db: Db, deps: StageDeps): WatchStages {
     },
     graphFiles: (root) => [...loadCodeFiles(db, root).keys()],
     // A stat per file decides; the update runs in a child process, so the compiler it loads
-    // (~70 MB of RSS) leaves with it and the watcher stays small.
+    // leaves with it and the watcher stays small.
     updateGraph: async (repo) => ((await importGraphNeedsUpdate(db, repo)) ? (await graph.update(repo)).parsed : 0),
     close: () => graph.close(),
   };

@@ -1,6 +1,6 @@
 // The entry of dist/fast.cjs, the bundle the command lines of src/cli/fast-path.ts run from
-// (scripts/build.mjs). Each command's modules are imported where it runs, so `lore why` runs
-// nothing of `lore index` and the reverse (in the CommonJS bundle an import() is a lazy init).
+// (scripts/build.mjs). Each command's module is imported where it runs, so a command line loads
+// only its own command and the application (in the CommonJS bundle an import() is a lazy init).
 // The bundle holds its own copy of every module it uses, so its errors are only recognised by its
 // own reportError: the error classes of the ESM chunks are other classes.
 import { reportError } from './exit.js';

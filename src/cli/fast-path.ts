@@ -3,8 +3,8 @@ import type { WhyArgs } from './commands/why.js';
 
 /**
  * The command lines users run most and wait on, parsed without yargs: loading and configuring
- * yargs with every command costs more than answering `lore why`, and ~30 ms of CPU of a
- * 10,000-commit `lore index`. Anything else (help, completion, another command, an option a spec
+ * yargs with every command costs more than answering `lore why` (docs/performance.md, "Commands
+ * and workers"). Anything else (help, completion, another command, an option a spec
  * does not name, a malformed line) returns undefined and goes to the full parser, which also owns
  * every usage error.
  */

@@ -27,8 +27,8 @@ const KEEP = 8;
 /**
  * Runs a CommonJS file as `require` would (but without `import()`, which a script needs an
  * experimental vm option for), and hands V8 the code it compiled on an earlier run
- * (Node 20 has no module.enableCompileCache): ~10 ms less for each `lore why` or `lore index`
- * (docs/start-up.md).
+ * (Node 20 has no module.enableCompileCache), so `lore why` and `lore index` skip compiling their
+ * code again (docs/start-up.md).
  * The cache is only a hint: a missing, unreadable, damaged or foreign (other V8, other flags) one
  * is ignored and rewritten, one that cannot be written is skipped. Name `cacheFile` (`*.v8`) after
  * the file's content: the cache is also refused when the file's mtime changed, but installs by npm
