@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
@@ -70,16 +70,13 @@ export function migrate(db: Database.Database, given?: Migration[], upTo = Infin
     if (m.version <= current || m.version > upTo) continue;
     let backup: string | undefined;
     // Another process may have applied it meanwhile (then no backup is needed), or be taking the
-    // same backup this very second (then its file serves: VACUUM INTO copies a consistent snapshot).
-    // A new database (version 0) has nothing to lose.
+    // same backup this very second: each writes its own file and renames it into place, so neither
+    // fails on the other's half-written copy (VACUUM INTO refuses an existing file) and either
+    // snapshot serves. A new database (version 0) has nothing to lose.
     if (m.rewritesTable && current > 0 && isFileDb(db) && (db.pragma('user_version', { simple: true }) as number) < m.version) {
       backup = backupPath(db.name, m.name, (options.now ?? (() => new Date()))());
-      try {
-        if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup);
-        chmodSync(backup, 0o600);
-      } catch (err) {
-        throw new MigrationError(m.name, `could not take the backup it needs first (${backup}): ${(err as Error).message}`);
-      }
+      if (existsSync(backup)) chmodSync(backup, 0o600);
+      else takeBackup(db, m.name, backup);
       options.onBackup?.(backup);
     }
     let done = false;
@@ -98,6 +95,18 @@ export function migrate(db: Database.Database, given?: Migration[], upTo = Infin
     if (done) applied.push(m.version);
   }
   return applied;
+}
+
+function takeBackup(db: Database.Database, migration: string, backup: string): void {
+  const partial = `${backup}.${process.pid}.partial`;
+  try {
+    db.prepare('VACUUM INTO ?').run(partial);
+    chmodSync(partial, 0o600);
+    renameSync(partial, backup);
+  } catch (err) {
+    rmSync(partial, { force: true });
+    throw new MigrationError(migration, `could not take the backup it needs first (${backup}): ${(err as Error).message}`);
+  }
 }
 
 function isFileDb(db: Database.Database): boolean {

@@ -264,31 +264,58 @@ describe('the CLI and migrations', () => {
   });
 });
 
+/**
+ * Opens the database at `path` from eight processes at one agreed instant (each calls openDb(),
+ * which migrates), and returns each one's exit code and first error line.
+ */
+async function openAtOnce(path: string): Promise<string[]> {
+  const { spawn } = await import('node:child_process');
+  const { build } = await import('esbuild');
+  // A bundle of the db module, so child processes can call openDb() at an agreed instant.
+  const dir = mkdtempSync(join(tmpdir(), 'lore-race-'));
+  await build({ entryPoints: [resolve('src/db/index.ts')], outfile: join(dir, 'db.mjs'), bundle: true, format: 'esm', platform: 'node', external: ['better-sqlite3', 'sqlite-vec'], logLevel: 'error' });
+  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
+  cpSync(resolve('migrations'), join(dir, 'migrations'), { recursive: true });
+  const at = Date.now() + 2500;
+  const child = `const { openDb } = await import(${JSON.stringify(join(dir, 'db.mjs'))}); while (Date.now() < ${at}); openDb(${JSON.stringify(path)}).close();`;
+  return Promise.all(
+    Array.from({ length: 8 }, () =>
+      new Promise<string>((done) => {
+        const p = spawn(process.execPath, ['--input-type=module', '-e', child], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        p.on('exit', (c) => done(`${c} ${err.split('\n').find((l) => /Error/.test(l)) ?? ''}`.trim()));
+      }),
+    ),
+  );
+}
+
 describe('migrations under concurrency', () => {
   it('migrates a fresh database once when several processes open it at the same moment', async () => {
-    const { spawn } = await import('node:child_process');
-    const { build } = await import('esbuild');
-    // A bundle of the db module, so child processes can call openDb() at an agreed instant.
-    const dir = mkdtempSync(join(tmpdir(), 'lore-race-'));
-    await build({ entryPoints: [resolve('src/db/index.ts')], outfile: join(dir, 'db.mjs'), bundle: true, format: 'esm', platform: 'node', external: ['better-sqlite3', 'sqlite-vec'], logLevel: 'error' });
-    symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
-    cpSync(resolve('migrations'), join(dir, 'migrations'), { recursive: true });
-    const path = join(dir, 'lore.db');
-    const at = Date.now() + 2500;
-    const child = `const { openDb } = await import(${JSON.stringify(join(dir, 'db.mjs'))}); while (Date.now() < ${at}); openDb(${JSON.stringify(path)}).close();`;
-    const results = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        new Promise<string>((done) => {
-          const p = spawn(process.execPath, ['--input-type=module', '-e', child], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-          let err = '';
-          p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-          p.on('exit', (c) => done(`${c} ${err.split('\n').find((l) => /Error/.test(l)) ?? ''}`.trim()));
-        }),
-      ),
-    );
-    expect(results).toEqual(Array(8).fill('0'));
+    const path = tmpDbPath();
+    expect(await openAtOnce(path)).toEqual(Array(8).fill('0'));
     const db = new Database(path, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(latestVersion());
     db.close();
+  });
+
+  it('upgrades through a table-rewriting migration once, with one backup, when several processes open it at once', async () => {
+    const path = tmpDbPath();
+    const rewriting = loadMigrations().find((m) => m.rewritesTable)!;
+    const old = new Database(path);
+    migrate(old, undefined, rewriting.version - 1);
+    fill(old, 5);
+    // Large enough that taking the backup takes a while, as on a user's database.
+    old.exec('CREATE TABLE pad (x); INSERT INTO pad VALUES (randomblob(40000000));');
+    old.close();
+    // Every process finds the backup missing and takes it in the same second, under the same name.
+    expect(await openAtOnce(path)).toEqual(Array(8).fill('0'));
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion());
+    db.close();
+    const backups = migrationBackups(path);
+    expect(backups.length).toBeGreaterThanOrEqual(1);
+    for (const b of backups) expect(new Database(b, { readonly: true }).pragma('user_version', { simple: true })).toBe(rewriting.version - 1);
+    expect(readdirSync(join(path, '..')).filter((n) => n.endsWith('.partial'))).toEqual([]);
   });
 });
