@@ -1,4 +1,5 @@
 import type { Db } from './open.js';
+import { sqlType } from './relationships.js';
 
 /** How one file depends on another (DESIGN.md §2, `code_code` labels). */
 export type ImportLabel = 'import' | 'type-import' | 're-export' | 'dynamic-import' | 'require';
@@ -88,10 +89,10 @@ export function saveImportGraph(db: Db, projectPath: string, change: ImportGraph
   );
   const touch = db.prepare('UPDATE code_files SET size = ?, mtime_ms = ? WHERE project_path = ? AND path = ?');
   const removeFile = db.prepare('DELETE FROM code_files WHERE project_path = ? AND path = ?');
-  const removeEdges = db.prepare("DELETE FROM relationships WHERE project_path = ? AND type = 'code_code' AND source_path = ?");
+  const removeEdges = db.prepare(`DELETE FROM relationships WHERE project_path = ? AND type = ${sqlType('code_code')} AND source_path = ?`);
   const insertEdge = db.prepare(
     `INSERT OR REPLACE INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata, project_path)
-     VALUES (?, NULL, 'code_code', ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, NULL, ${sqlType('code_code')}, ?, ?, ?, ?, ?, ?)`,
   );
   db.transaction(() => {
     for (const f of change.upsert) {
@@ -102,7 +103,7 @@ export function saveImportGraph(db: Db, projectPath: string, change: ImportGraph
       removeFile.run(projectPath, path);
       removeEdges.run(projectPath, path);
     }
-    if (change.edgesFor === 'all') db.prepare("DELETE FROM relationships WHERE project_path = ? AND type = 'code_code'").run(projectPath);
+    if (change.edgesFor === 'all') db.prepare(`DELETE FROM relationships WHERE project_path = ? AND type = ${sqlType('code_code')}`).run(projectPath);
     else for (const path of change.edgesFor) removeEdges.run(projectPath, path);
     for (const e of change.edges) {
       const metadata = {
@@ -155,8 +156,8 @@ export function importersOf(db: Db, projectPath: string, path: string): GraphNei
 export function walkImportGraph(db: Db, projectPath: string, path: string, direction: 'imports' | 'importers', depth: number): GraphNeighbor[] {
   const stmt =
     direction === 'imports'
-      ? db.prepare("SELECT target_path AS path, label FROM relationships WHERE project_path = ? AND type = 'code_code' AND source_path = ?")
-      : db.prepare("SELECT source_path AS path, label FROM relationships WHERE project_path = ? AND type = 'code_code' AND target_path = ?");
+      ? db.prepare(`SELECT target_path AS path, label FROM relationships WHERE project_path = ? AND type = ${sqlType('code_code')} AND source_path = ?`)
+      : db.prepare(`SELECT source_path AS path, label FROM relationships WHERE project_path = ? AND type = ${sqlType('code_code')} AND target_path = ?`);
   const found = new Map<string, GraphNeighbor>();
   let frontier = [path];
   for (let level = 1; level <= depth && frontier.length > 0; level++) {
@@ -254,6 +255,6 @@ export function importGraphStats(db: Db, projectPath: string): ImportGraphStats 
     n: number;
     at: string | null;
   };
-  const edges = db.prepare("SELECT count(*) AS n FROM relationships WHERE project_path = ? AND type = 'code_code'").get(projectPath) as { n: number };
+  const edges = db.prepare(`SELECT count(*) AS n FROM relationships WHERE project_path = ? AND type = ${sqlType('code_code')}`).get(projectPath) as { n: number };
   return { files: files.n, edges: edges.n, parsedAt: files.at };
 }

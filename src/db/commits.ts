@@ -1,29 +1,50 @@
 import type { Db } from './open.js';
 
-export interface CommitRow {
+/** How a commit changed a file: git's status letter (`git log --raw`). */
+export type ChangeStatus = 'A' | 'M' | 'D' | 'R' | 'C' | 'T';
+
+/** A file a commit touched. Line counts are null for binary files and until the enrich pass counts them. */
+export interface CommitFile {
+  path: string;
+  status: ChangeStatus;
+  oldPath: string | null;
+  added: number | null;
+  removed: number | null;
+}
+
+/**
+ * A commit (DESIGN.md §2: `commits` and `commit_files`): the one shape git, db, link and query
+ * share. Each of them takes the part it needs (the types below) rather than a shape of its own,
+ * so a field added here reaches every reader.
+ */
+export interface Commit {
   sha: string;
+  parents: string[];
   authorName: string;
   authorEmail: string;
   authoredAt: number;
   committedAt: number;
   subject: string;
   body: string;
-  parents: string[];
+  /** Null until the enrich pass computes it (`git patch-id`). */
   patchId: string | null;
+  files: CommitFile[];
 }
 
-export interface CommitFileRow {
-  path: string;
-  status: string;
-  oldPath: string | null;
-  added: number | null;
-  removed: number | null;
-}
+/** A stored commit without its files (a commit's row). */
+export type CommitRow = Omit<Commit, 'files'>;
 
-export interface NewCommit extends Omit<CommitRow, 'patchId'> {
-  patchId?: string | null;
-  files: { path: string; status: string; oldPath?: string; added?: number; removed?: number }[];
-}
+/** A file as `git log` reports it: no old path unless renamed or copied, no line counts without --numstat or for a binary file. */
+export type FileChange = Pick<CommitFile, 'path' | 'status'> & { oldPath?: string; added?: number; removed?: number };
+
+/** A commit to store, as `git log` yields it: the patch-id and line counts may come later. */
+export type NewCommit = Omit<Commit, 'patchId' | 'files'> & { patchId?: string | null; files: FileChange[] };
+
+/** A commit with its change of one file (a file's history). */
+export type FileCommit = CommitRow & { file: CommitFile };
+
+/** A commit as the link stage reads it: files, time, and the message for trailers. */
+export type LinkCommit = Pick<Commit, 'sha' | 'committedAt' | 'parents' | 'patchId' | 'subject' | 'body'> & { files: Pick<CommitFile, 'path' | 'status' | 'oldPath'>[] };
 
 export interface RepoState {
   projectPath: string;
@@ -233,10 +254,6 @@ export function hasCommit(db: Db, projectPath: string, sha: string): boolean {
   return db.prepare('SELECT 1 FROM commits WHERE project_path = ? AND sha = ?').get(projectPath, sha) !== undefined;
 }
 
-export interface FileCommit extends CommitRow {
-  file: CommitFileRow;
-}
-
 /**
  * Commits are inserted parents-first (git log --topo-order --reverse), so id order is
  * topological: it is the "newest first" order used below, immune to equal timestamps, and the
@@ -320,7 +337,7 @@ interface RawCommit {
 }
 interface RawFile {
   f_path: string;
-  f_status: string;
+  f_status: ChangeStatus;
   f_old_path: string | null;
   f_added: number | null;
   f_removed: number | null;

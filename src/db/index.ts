@@ -1,13 +1,50 @@
-// The database's public surface: the only module outside src/db that other folders import.
-export { openDb, type Db, type OpenOptions } from './open.js';
-export { migrate, loadMigrations, latestVersion, migrationBackups, type Migration, type MigrateOptions } from './migrate.js';
-export * from './commits.js';
-export * from './hook-events.js';
-export * from './health.js';
-export * from './sessions.js';
-export * from './links.js';
-export { openForeignStore, ForeignStoreError, type ForeignStore, type ForeignStoreOptions, type ForeignStoreProblem } from './foreign-store.js';
-export * from './vectors.js';
-export * from './search.js';
-export * from './knowledge.js';
-export * from './code-graph.js';
+// The database's public surface: the only module outside src/db that other folders import. Named
+// exports, each one something another folder uses: what only src/db needs stays inside it.
+export { type Db, openDb } from './open.js';
+export { latestVersion, loadMigrations, migrate, type Migration, migrationBackups } from './migrate.js';
+export { type ForeignStore, ForeignStoreError, openForeignStore } from './foreign-store.js';
+export {
+  type ChangeStatus, type Commit, type CommitFile, type CommitRow, commitsToEnrich, commitWriter,
+  countCommits, countCommitsToEnrich, type FileChange, type FileCommit, fileHistory, getCommit, getRepoState,
+  hasCommit, hasFileHistory, knownPaths, type LineCount, type LinkCommit, listRepos, type NewCommit,
+  recordRewrites, resolveRewrite, storeCommits, storeEnrichment,
+} from './commits.js';
+export {
+  acceptHookEvents, countPendingHookEvents, type HookEvent, markHookEventsProcessed, pendingHookEvents,
+  queueOffset,
+} from './hook-events.js';
+export {
+  integrityCheck, rebuildSearchIndexes, schemaVersion, searchIndexCheck, spaceUse, type SpaceUse,
+} from './health.js';
+export {
+  type FileEditRow, findSessions, forgetProject, forgetSession, getSourceFile, ignoredSessionIds,
+  isSessionIgnored, listSessions, listSourceFiles, type MessageRow, sessionEdits, sessionMessages,
+  sessionProject, type SessionRow, type SessionSummary, type SourceFileRow, type StoredEdit, type StoredMessage,
+  writeIngestBatch,
+} from './sessions.js';
+export {
+  type ChatMessage, commitAiTools, commitMentions, countChatSessions, countFileEdits, type EditRow,
+  editsAfter, editsToPaths, firstCommitTouching, getLinkState, type IntentCommitEntry, type IntentLinkInput,
+  intentLinks, intentLinksForCommit, intentLinksForPaths, isCommitLinked, isPrompt, loadCommits,
+  markCommitsLinked, messageInfos, promptsBetween, rewrittenInto, samePatchCommits, setLinkedThrough,
+  setLinkState, turnEditedPaths, turnRequest, turnsOfMessagesAfter, unlinkedCommits, upsertIntentLinks,
+} from './links.js';
+export {
+  clearVectors, countPendingEmbeddings, ensureVectorTables, hasOldVectorLayout, nearestItems,
+  pendingEmbeddings, storeVectors, type VectorKind, vectorModel,
+} from './vectors.js';
+export {
+  filterRefs, ftsAnyOf, ftsLearnings, ftsMessages, hasSearchable, type HitKind, hitRows, itemsLinkedToFile,
+  linkedFiles, messageKinds, type RankedRef, type SearchFilters, snippetOf,
+} from './search.js';
+export {
+  changesSince, compoundLearnings, type DecisionInput, decisionsForPaths, getLearning, lastCommitOfRequest,
+  lastCommitTouching, type LearningRow, listLearnings, priorArtCandidates, priorArtCandidatesOf,
+  type PriorArtInput, priorArtOf, turnMessages, upsertDecisions, upsertLearning, upsertPriorArt,
+} from './knowledge.js';
+export {
+  coChangedFiles, type CodeEdgeRow, type CodeFileRow, countRequestsEditing, type GraphNeighbor, graphStamp,
+  hasImportGraph, importersOf, importGraphStats, importsOf, loadCodeFiles, sameRequestFiles, saveImportGraph,
+  setGraphStamp, type StoredImport, storedImports, walkImportGraph,
+} from './code-graph.js';
+export { RELATIONSHIP_TYPES, type RelationshipType } from './relationships.js';

@@ -1,4 +1,4 @@
-import { relationshipId } from './links.js';
+import { relationshipId, sqlType } from './relationships.js';
 import type { Db } from './open.js';
 
 /** Decisions, learnings and prior art: what the link stage writes beside request→change links. */
@@ -94,7 +94,7 @@ export interface DecisionInput {
 export function upsertDecisions(db: Db, decisions: DecisionInput[]): number {
   const stmt = db.prepare(
     `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata, project_path)
-     VALUES (?, ?, 'code_decision', ?, ?, ?, ?, ?, ?)
+     VALUES (?, ?, ${sqlType('code_decision')}, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET label = excluded.label, metadata = excluded.metadata, project_path = excluded.project_path`,
   );
   const now = new Date().toISOString();
@@ -129,7 +129,7 @@ export function decisionsForPaths(db: Db, project: string, paths: string[]): Dec
       .prepare(
         `SELECT r.id, r.session_id, r.source_path, r.target_path, r.label, r.metadata, m.created_at, s.source FROM relationships r
            LEFT JOIN messages m ON m.id = substr(r.source_path, 5) LEFT JOIN sessions s ON s.id = r.session_id
-          WHERE r.project_path = ? AND r.type = 'code_decision' AND r.target_path IN (${marks})
+          WHERE r.project_path = ? AND r.type = ${sqlType('code_decision')} AND r.target_path IN (${marks})
           ORDER BY m.created_at DESC`,
       )
       .all(project, ...paths) as RawDecision[]
@@ -153,7 +153,7 @@ export function priorArtCandidates(db: Db, query: string, before: string, limit 
     .prepare(
       `SELECT DISTINCT r.source_path AS ref, r.label AS text, m.created_at, json_extract(r.metadata, '$.project') AS project, bm25(messages_fts) AS rank
          FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-         JOIN relationships r ON r.type = 'code_decision' AND r.source_path = 'msg:' || m.id
+         JOIN relationships r ON r.type = ${sqlType('code_decision')} AND r.source_path = 'msg:' || m.id
         WHERE messages_fts MATCH ? AND m.created_at < ? ORDER BY rank LIMIT ?`,
     )
     .all(query, before, limit) as { ref: string; text: string; created_at: string; project: string | null }[];
@@ -190,7 +190,7 @@ export function priorArtCandidates(db: Db, query: string, before: string, limit 
 export function priorArtCandidatesOf(db: Db, items: { kind: 'message' | 'learning'; ref: string }[], before: string): PriorArtCandidate[] {
   const decisions = db.prepare(
     `SELECT r.source_path AS ref, r.label AS text, m.created_at, json_extract(r.metadata, '$.project') AS project
-       FROM messages m JOIN relationships r ON r.type = 'code_decision' AND r.source_path = 'msg:' || m.id
+       FROM messages m JOIN relationships r ON r.type = ${sqlType('code_decision')} AND r.source_path = 'msg:' || m.id
       WHERE m.id = ? AND m.created_at < ?`,
   );
   const commit = db.prepare(
@@ -233,7 +233,7 @@ export interface PriorArtInput {
 export function upsertPriorArt(db: Db, links: PriorArtInput[]): void {
   const stmt = db.prepare(
     `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata, project_path)
-     VALUES (?, ?, 'decision_prior_art', ?, ?, ?, ?, ?, ?)
+     VALUES (?, ?, ${sqlType('decision_prior_art')}, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET label = excluded.label, metadata = excluded.metadata, project_path = excluded.project_path`,
   );
   const now = new Date().toISOString();
@@ -262,7 +262,7 @@ export interface PriorArtRow {
 }
 
 export function priorArtOf(db: Db, sources: string[]): PriorArtRow[] {
-  const stmt = db.prepare(`SELECT source_path, target_path, label, metadata FROM relationships WHERE type = 'decision_prior_art' AND source_path = ?`);
+  const stmt = db.prepare(`SELECT source_path, target_path, label, metadata FROM relationships WHERE type = ${sqlType('decision_prior_art')} AND source_path = ?`);
   return sources.flatMap((s) =>
     (stmt.all(s) as { source_path: string; target_path: string; label: string; metadata: string }[]).map((r) => {
       const m = JSON.parse(r.metadata) as { similarity?: number; target_project?: string | null };
@@ -347,7 +347,7 @@ export function lastCommitOfRequest(db: Db, project: string, requestId: string):
     .prepare(
       `SELECT max(c.committed_at) AS t FROM relationships r, json_each(r.metadata, '$.commits') j
          JOIN commits c ON c.project_path = ? AND c.sha = json_extract(j.value, '$.sha')
-        WHERE r.type = 'intent_implementation' AND r.source_path = ?`,
+        WHERE r.type = ${sqlType('intent_implementation')} AND r.source_path = ?`,
     )
     .get(project, `msg:${requestId}`) as { t: number | null } | undefined;
   return row?.t ?? undefined;

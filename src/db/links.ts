@@ -1,17 +1,6 @@
-import { createHash } from 'node:crypto';
-import { enrichedThrough, gitSessionId } from './commits.js';
+import { enrichedThrough, gitSessionId, type ChangeStatus, type LinkCommit } from './commits.js';
 import type { Db } from './open.js';
-
-/** A commit as the link stage sees it: files, time and message for trailers. */
-export interface LinkCommit {
-  sha: string;
-  committedAt: number; // unix seconds
-  parents: string[];
-  patchId: string | null;
-  subject: string;
-  body: string;
-  files: { path: string; status: string; oldPath: string | null }[];
-}
+import { relationshipId, sqlType } from './relationships.js';
 
 /** A row of file_edits (written by the chat ingest). */
 export interface EditRow {
@@ -62,13 +51,6 @@ export interface StoredIntent {
 export interface LinkState {
   editsRowid: number;
   messagesRowid: number;
-}
-
-const hash = (...parts: string[]): string => createHash('sha1').update(parts.join('\0')).digest('hex').slice(0, 24);
-
-/** Deterministic relationship id: re-running the link stage never duplicates a link. */
-export function relationshipId(type: string, project: string, source: string, target: string): string {
-  return `${type}:${hash(project, source, target)}`;
 }
 
 export function getLinkState(db: Db, project: string): LinkState {
@@ -127,7 +109,7 @@ export function loadCommits(db: Db, project: string, shas: string[]): LinkCommit
   for (const sha of shas) {
     const c = commit.get(project, sha) as { id: number; sha: string; committed_at: number; parents: string; patch_id: string | null; subject: string; body: string } | undefined;
     if (!c) continue;
-    const fs = files.all(c.id) as { path: string; status: string; old_path: string | null }[];
+    const fs = files.all(c.id) as { path: string; status: ChangeStatus; old_path: string | null }[];
     out.push({
       sha: c.sha,
       committedAt: c.committed_at,
@@ -308,7 +290,7 @@ export function upsertIntentLinks(db: Db, links: IntentLinkInput[]): void {
   const get = db.prepare('SELECT metadata FROM relationships WHERE id = ?');
   const put = db.prepare(
     `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata, project_path)
-     VALUES (?, ?, 'intent_implementation', ?, ?, ?, ?, ?, ?)
+     VALUES (?, ?, ${sqlType('intent_implementation')}, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET metadata = excluded.metadata, label = excluded.label, project_path = excluded.project_path`,
   );
   const now = new Date().toISOString();
@@ -337,7 +319,7 @@ export function intentLinksForPaths(db: Db, project: string, paths: string[]): S
   const rows = db
     .prepare(
       `SELECT id, session_id, source_path, target_path, metadata FROM relationships
-        WHERE project_path = ? AND type = 'intent_implementation' AND target_path IN (${marks})`,
+        WHERE project_path = ? AND type = ${sqlType('intent_implementation')} AND target_path IN (${marks})`,
     )
     .all(project, ...paths) as { id: string; session_id: string | null; source_path: string; target_path: string; metadata: string }[];
   return rows.map(toStoredIntent);
@@ -348,7 +330,7 @@ export function intentLinksForCommit(db: Db, project: string, sha: string): Stor
   const rows = db
     .prepare(
       `SELECT r.id, r.session_id, r.source_path, r.target_path, r.metadata FROM relationships r, json_each(r.metadata, '$.commits') j
-        WHERE r.project_path = ? AND r.type = 'intent_implementation' AND json_extract(j.value, '$.sha') = ?`,
+        WHERE r.project_path = ? AND r.type = ${sqlType('intent_implementation')} AND json_extract(j.value, '$.sha') = ?`,
     )
     .all(project, sha) as { id: string; session_id: string | null; source_path: string; target_path: string; metadata: string }[];
   return rows.map(toStoredIntent);
@@ -357,7 +339,7 @@ export function intentLinksForCommit(db: Db, project: string, sha: string): Stor
 /** Every intent link of the project (for benchmarks and `lore related`). */
 export function intentLinks(db: Db, project: string): StoredIntent[] {
   const rows = db
-    .prepare(`SELECT id, session_id, source_path, target_path, metadata FROM relationships WHERE project_path = ? AND type = 'intent_implementation'`)
+    .prepare(`SELECT id, session_id, source_path, target_path, metadata FROM relationships WHERE project_path = ? AND type = ${sqlType('intent_implementation')}`)
     .all(project) as { id: string; session_id: string | null; source_path: string; target_path: string; metadata: string }[];
   return rows.map(toStoredIntent);
 }

@@ -1,28 +1,11 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { LineCount } from '../db/index.js';
+import type { ChangeStatus, FileChange, LineCount, NewCommit } from '../db/index.js';
 import { git, gitStream } from './run.js';
 
-export type ChangeStatus = 'A' | 'M' | 'D' | 'R' | 'C' | 'T';
+export type { FileChange };
 
-export interface FileChange {
-  path: string;
-  status: ChangeStatus;
-  oldPath?: string;
-  added?: number; // undefined for binary files
-  removed?: number;
-}
-
-export interface CommitRecord {
-  sha: string;
-  parents: string[];
-  authorName: string;
-  authorEmail: string;
-  authoredAt: number;
-  committedAt: number;
-  subject: string;
-  body: string;
-  files: FileChange[];
-}
+/** A commit as `git log` yields it: the stored shape (src/db) before its patch-id is known. */
+export type CommitRecord = Omit<NewCommit, 'patchId'>;
 
 const RS = '\x1e';
 const US = '\x1f';

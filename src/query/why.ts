@@ -10,6 +10,8 @@ import {
   listLearnings,
   messageInfos,
   priorArtOf,
+  type ChangeStatus,
+  type Commit,
   type CommitRow,
   type Db,
   type FileCommit,
@@ -47,15 +49,13 @@ export interface WhyResult {
   graph: GraphInfo;
 }
 
-export interface CommitInfo {
-  sha: string;
+/** A commit as `lore why` shows it (and `--json` prints it): the stored commit's view for one file. */
+export interface CommitInfo extends Pick<Commit, 'sha' | 'subject' | 'body'> {
   author: string;
   email: string;
   date: string; // ISO 8601, commit time
-  subject: string;
-  body: string;
-  /** How this commit changed the file: A, M, D, R, C or T (null for a blamed commit outside the list). */
-  status: string | null;
+  /** How this commit changed the file, from its CommitFile (all null for a blamed commit outside the list). */
+  status: ChangeStatus | null;
   path: string | null;
   oldPath: string | null;
   added: number | null;

@@ -54,7 +54,7 @@ describe('import graph queries', () => {
     const db = tempDb();
     const c = (sha: string, paths: string[]) => ({
       sha, authorName: 'A', authorEmail: 'a@x', authoredAt: 1, committedAt: 1, subject: sha, body: '', parents: [],
-      files: paths.map((path) => ({ path, status: 'M' })),
+      files: paths.map((path) => ({ path, status: 'M' as const })),
     });
     const big = Array.from({ length: 60 }, (_, i) => `gen/${i}.ts`);
     storeCommits(db, P, [c('s1', ['a.ts', 'b.ts']), c('s2', ['a.ts', 'b.ts', 'c.ts']), c('s3', ['a.ts']), c('s4', ['b.ts', 'c.ts']), c('s5', ['a.ts', ...big])], undefined);
