@@ -3,7 +3,8 @@ import { countPendingEmbeddings } from '../../src/db/index.js';
 import { hashEmbedder } from '../../src/embed/index.js';
 import type { LoreEvent } from '../../src/events.js';
 import { embedPending } from '../../src/app/index.js';
-import { seedLearning, seedMessage, seedSession, tempDb } from '../helpers/seed-db.js';
+import { seedLearning, seedMessage, seedSession } from '../helpers/seed-db.js';
+import { tempDb } from '../helpers/temp-db.js';
 
 describe('embedPending', () => {
   it('stops after maxBatches (the watcher keeps each round short) and the next call goes on where it stopped', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { graphWorker, type GraphWorker } from '../../src/app/index.js';
-import { tempDb } from '../code/helpers.js';
+import { tempDb } from '../helpers/temp-db.js';
 
 const repo = { root: '/nowhere/app', gitDir: '/nowhere/app/.git', commonDir: '/nowhere/app/.git' };
 const workers: GraphWorker[] = [];
@@ -16,7 +16,7 @@ function fakeWorker(body: string, timeoutMs?: number): GraphWorker {
   const dir = mkdtempSync(join(tmpdir(), 'lore-gw-'));
   const script = join(dir, 'graph-worker.mjs');
   writeFileSync(script, `process.on('disconnect', () => process.exit(0));\nprocess.on('message', (m) => { ${body} });\n`);
-  const w = graphWorker(tempDb(), join(dir, 'lore.db'), { worker: script, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  const w = graphWorker(tempDb().db, join(dir, 'lore.db'), { worker: script, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   workers.push(w);
   return w;
 }

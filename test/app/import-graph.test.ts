@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRepo } from '../../src/git/index.js';
 import { importGraphIsCurrent, importGraphNeedsUpdate, updateImportGraph } from '../../src/app/index.js';
-import { edgeLines, tempDb } from '../code/helpers.js';
+import { edgeLines } from '../code/helpers.js';
+import { tempDb } from '../helpers/temp-db.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
 
 const files = {
@@ -16,7 +17,7 @@ const files = {
 /** `files` committed into a fresh repository, a fresh database, and the graph built once. */
 async function builtGraph() {
   const root = gitRepo(files);
-  const db = tempDb();
+  const { db } = tempDb();
   const repo = await findRepo(root);
   await updateImportGraph(db, repo);
   return { root, db, repo };
@@ -25,7 +26,7 @@ async function builtGraph() {
 describe('updateImportGraph', () => {
   it('parses every file on the first run and nothing on a run with no changes', async () => {
     const root = gitRepo(files);
-    const db = tempDb();
+    const { db } = tempDb();
     const repo = await findRepo(root);
     const first = await updateImportGraph(db, repo);
     expect(first.parsed.sort()).toEqual(['src/a.ts', 'src/b.ts', 'src/c.ts', 'src/d.ts']);
@@ -39,7 +40,7 @@ describe('updateImportGraph', () => {
 
   it('leaves the graph untouched and says how many files wait when more than parseLimit need parsing', async () => {
     const root = gitRepo(files);
-    const db = tempDb();
+    const { db } = tempDb();
     const repo = await findRepo(root);
     expect(await updateImportGraph(db, repo, undefined, { parseLimit: 3 })).toMatchObject({ files: 4, parsed: [], edges: 0, deferred: 4 });
     expect(db.prepare('SELECT count(*) AS n FROM code_files').get()).toEqual({ n: 0 });
@@ -91,7 +92,7 @@ describe('updateImportGraph', () => {
 
   it('links a dangling import when the file it names is added, parsing only the new file', async () => {
     const root = gitRepo(files);
-    const db = tempDb();
+    const { db } = tempDb();
     const repo = await findRepo(root);
     const first = await updateImportGraph(db, repo);
     expect(first.unresolved).toEqual([{ source: 'src/d.ts', specifier: './e', line: 1 }]);
@@ -104,7 +105,7 @@ describe('updateImportGraph', () => {
 
   it('re-resolves every file without parsing when a tsconfig changes', async () => {
     const root = gitRepo({ ...files, 'tsconfig.json': '{}', 'src/alias.ts': "import { c } from '#/c';\n" });
-    const db = tempDb();
+    const { db } = tempDb();
     const repo = await findRepo(root);
     await updateImportGraph(db, repo);
     expect(edgeLines(db, root)).not.toContain('src/alias.ts -> src/c.ts (import)');
@@ -119,7 +120,7 @@ describe('updateImportGraph', () => {
   it('keeps the graphs of two repositories apart in one database', async () => {
     const one = gitRepo(files);
     const two = gitRepo({ 'src/a.ts': "import './z';\n", 'src/z.ts': '' });
-    const db = tempDb();
+    const { db } = tempDb();
     await updateImportGraph(db, await findRepo(one));
     await updateImportGraph(db, await findRepo(two));
     commit(two, { 'src/z.ts': null }, 'rm');

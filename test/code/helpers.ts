@@ -1,14 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb, type Db } from '../../src/db/index.js';
+import type { Db } from '../../src/db/index.js';
 import { findRepo } from '../../src/git/index.js';
 import { updateImportGraph, type ImportGraphResult } from '../../src/app/index.js';
 import { gitRepo, type Tree } from '../helpers/git-repo.js';
-
-export function tempDb(): Db {
-  return openDb(join(mkdtempSync(join(tmpdir(), 'lore-db-')), 'lore.db'));
-}
+import { tempDb } from '../helpers/temp-db.js';
 
 /** The project's code_code edges as `source -> target (label)` lines, sorted. */
 export function edgeLines(db: Db, project: string): string[] {
@@ -21,7 +15,7 @@ export function edgeLines(db: Db, project: string): string[] {
 /** Commits `files` into a fresh repo, builds its import graph, returns the edges. */
 export async function graphOf(files: Tree): Promise<{ edges: string[]; result: ImportGraphResult; db: Db; root: string }> {
   const root = gitRepo(files);
-  const db = tempDb();
+  const { db } = tempDb();
   const result = await updateImportGraph(db, await findRepo(root));
   return { edges: edgeLines(db, root), result, db, root };
 }

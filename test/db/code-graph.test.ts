@@ -10,7 +10,7 @@ import {
   type CodeEdgeRow,
   type Db,
 } from '../../src/db/index.js';
-import { tempDb } from '../code/helpers.js';
+import { tempDb } from '../helpers/temp-db.js';
 
 const P = '/repo';
 const edge = (source: string, target: string, label: CodeEdgeRow['label'] = 'import'): CodeEdgeRow => ({ source, target, label, specifiers: [`./${target}`], lines: [1] });
@@ -21,7 +21,7 @@ function graph(db: Db, edges: CodeEdgeRow[]): void {
 
 describe('import graph queries', () => {
   it('lists direct imports and importers with every label between the two files', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     graph(db, [edge('a.ts', 'b.ts'), edge('a.ts', 'b.ts', 'type-import'), edge('c.ts', 'b.ts', 're-export'), edge('b.ts', 'd.ts')]);
     expect(importsOf(db, P, 'a.ts')).toEqual([{ path: 'b.ts', depth: 1, labels: ['import', 'type-import'], via: null }]);
     expect(importersOf(db, P, 'b.ts')).toEqual([
@@ -32,7 +32,7 @@ describe('import graph queries', () => {
   });
 
   it('walks transitively to a depth, each file once at its shortest distance, through a cycle', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     graph(db, [edge('a.ts', 'b.ts'), edge('b.ts', 'c.ts'), edge('c.ts', 'a.ts'), edge('a.ts', 'c.ts', 'dynamic-import'), edge('c.ts', 'd.ts')]);
     expect(walkImportGraph(db, P, 'a.ts', 'imports', 5)).toEqual([
       { path: 'b.ts', depth: 1, labels: ['import'], via: null },
@@ -43,7 +43,7 @@ describe('import graph queries', () => {
   });
 
   it('replaces only the outgoing edges of the files it is given', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     graph(db, [edge('a.ts', 'b.ts'), edge('c.ts', 'b.ts')]);
     saveImportGraph(db, P, { upsert: [], remove: [], edgesFor: ['a.ts'], edges: [edge('a.ts', 'c.ts')] });
     expect(importersOf(db, P, 'b.ts').map((n) => n.path)).toEqual(['c.ts']);
@@ -51,7 +51,7 @@ describe('import graph queries', () => {
   });
 
   it('counts files changed in the same commits, leaving out large commits', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     const c = (sha: string, paths: string[]) => ({
       sha, authorName: 'A', authorEmail: 'a@x', authoredAt: 1, committedAt: 1, subject: sha, body: '', parents: [],
       files: paths.map((path) => ({ path, status: 'M' as const })),
@@ -66,7 +66,7 @@ describe('import graph queries', () => {
   });
 
   it('finds files edited for the same requests', () => {
-    const db = tempDb();
+    const { db } = tempDb();
     db.prepare("INSERT INTO sessions (id, project_path) VALUES ('claude-code:s', ?)").run(P);
     const insert = db.prepare("INSERT INTO file_edits (id, session_id, request_id, project_path, path, tool) VALUES (?, 'claude-code:s', ?, ?, ?, 'Edit')");
     const edits: [string, string | null, string][] = [

@@ -1,12 +1,10 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { latestVersion, loadMigrations, migrate, openDb } from '../../src/db/index.js';
 import { SEED_SCHEMA } from '../fixtures/paths.mjs';
+import { tempDbPath } from '../helpers/temp-db.js';
 
-const tmp = () => join(mkdtempSync(join(tmpdir(), 'lore-db-')), 'lore.db');
 
 /** Columns, CHECKs and indexes of the seed tables, as SQLite reports them. */
 function seedShape(db: Database.Database) {
@@ -21,7 +19,7 @@ function seedShape(db: Database.Database) {
 
 describe('migrations', () => {
   it('migrates an empty database to the latest version', () => {
-    const db = openDb(tmp());
+    const db = openDb(tempDbPath());
     expect(db.pragma('user_version', { simple: true })).toBe(latestVersion());
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -29,7 +27,7 @@ describe('migrations', () => {
   });
 
   it('is a no-op when run again', () => {
-    const path = tmp();
+    const path = tempDbPath();
     openDb(path).close();
     const db = new Database(path);
     expect(migrate(db)).toEqual([]);
@@ -39,7 +37,7 @@ describe('migrations', () => {
   it('creates the seed tables exactly as seed-schema.sql does, with columns added only after them', () => {
     const seed = new Database(':memory:');
     seed.exec(readFileSync(SEED_SCHEMA, 'utf8'));
-    const db = openDb(tmp());
+    const db = openDb(tempDbPath());
     const expected = seedShape(seed);
     const actual = seedShape(db);
     for (const [i, t] of expected.entries()) {
@@ -54,7 +52,7 @@ describe('migrations', () => {
   it('migrates a database left at every earlier version, keeping its rows', () => {
     const all = loadMigrations();
     for (const m of all.slice(0, -1)) {
-      const path = tmp();
+      const path = tempDbPath();
       const db = new Database(path);
       migrate(db, all, m.version);
       db.prepare("INSERT INTO sessions (id, project_path) VALUES ('s1', '/p')").run();
@@ -68,7 +66,7 @@ describe('migrations', () => {
   });
 
   it('moves commits and their files to integer keys (0011), keeping every row, rowid and cascade', () => {
-    const path = tmp();
+    const path = tempDbPath();
     const db = new Database(path);
     migrate(db, undefined, 10);
     const commit = db.prepare(
@@ -108,7 +106,7 @@ describe('migrations', () => {
   });
 
   it('rolls back a failing migration and leaves the version where it was', () => {
-    const path = tmp();
+    const path = tempDbPath();
     const db = new Database(path);
     const good = loadMigrations();
     const bad = [...good, { version: 9999, name: '9999_bad.sql', sql: 'CREATE TABLE half_done (x); SELECT no_such_function();' }];
@@ -119,7 +117,7 @@ describe('migrations', () => {
   });
 
   it('creates the database file private to the user', () => {
-    const path = tmp();
+    const path = tempDbPath();
     openDb(path).close();
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
@@ -127,7 +125,7 @@ describe('migrations', () => {
 
 describe('migrations run by two processes at once', () => {
   it('apply each migration once when another connection migrates right after this one read the version', () => {
-    const path = tmp();
+    const path = tempDbPath();
     const a = new Database(path);
     const b = new Database(path);
     const all = loadMigrations();

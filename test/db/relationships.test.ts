@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RELATIONSHIP_TYPES } from '../../src/db/index.js';
 import { SEED_SCHEMA } from '../fixtures/paths.mjs';
-import { tempDb } from '../helpers/seed-db.js';
+import { tempDb } from '../helpers/temp-db.js';
 
 describe('RELATIONSHIP_TYPES', () => {
   it('are exactly the types the seed schema allows', () => {

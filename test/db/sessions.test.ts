@@ -1,14 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findSessions, forgetSession, getSourceFile, isSessionIgnored, listSessions, openDb, sessionEdits, sessionMessages, writeIngestBatch } from '../../src/db/index.js';
+import { findSessions, forgetSession, getSourceFile, isSessionIgnored, listSessions, sessionEdits, sessionMessages, writeIngestBatch } from '../../src/db/index.js';
+import { tempDb } from '../helpers/temp-db.js';
 
-const tmpDb = () => openDb(join(mkdtempSync(join(tmpdir(), 'lore-db-')), 'lore.db'));
 
 describe('session storage', () => {
   it('upserts sessions, grows a streamed message, stores edits and the cursor together', () => {
-    const db = tmpDb();
+    const { db } = tempDb();
     const session = { id: 'claude-code:s1', projectPath: '/repo', source: 'claude-code', metadata: { cwd: '/repo' } };
     writeIngestBatch(db, {
       sessions: [session],
@@ -36,7 +33,7 @@ describe('session storage', () => {
   });
 
   it('forgets a session with its messages, edits and search rows, and remembers it', () => {
-    const db = tmpDb();
+    const { db } = tempDb();
     writeIngestBatch(db, {
       sessions: [{ id: 'codex:x', projectPath: '/r', source: 'codex' }],
       messages: [{ id: 'codex:x:1', sessionId: 'codex:x', role: 'user', content: 'secretword', metadata: { kind: 'prompt' } }],
@@ -54,7 +51,7 @@ describe('session storage', () => {
 describe('forgetting a project', () => {
   it('forgets every chat session of the project and keeps its git session and other projects', async () => {
     const { forgetProject } = await import('../../src/db/index.js');
-    const db = tmpDb();
+    const { db } = tempDb();
     writeIngestBatch(db, {
       sessions: [
         { id: 'claude-code:a', projectPath: '/r', source: 'claude-code' },

@@ -3,10 +3,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDb, resolveRewrite } from '../../src/db/index.js';
+import { resolveRewrite } from '../../src/db/index.js';
 import { defaultHookPaths, findRepo, hookStatus, installHooks, uninstallHooks, type HookPaths } from '../../src/git/index.js';
 import { catchUp } from '../../src/app/index.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
+import { tempDb } from '../helpers/temp-db.js';
 
 /** Hook paths whose worker is a no-op script: tests read the queue and run catchUp themselves. */
 function quietPaths(): HookPaths {
@@ -170,7 +171,7 @@ describe('the hook shims', () => {
     expect(queue).toContain(`rewrite ${t2} ${n2} rebase`);
     expect(queue).toContain(`merge ${n2}`);
 
-    const db = openDb(join(mkdtempSync(join(tmpdir(), 'lore-db-')), 'lore.db'));
+    const { db } = tempDb();
     const r = await catchUp(db, await findRepo(repo));
     expect(r.hookEvents).toBe(queue.length);
     expect(resolveRewrite(db, repo, first)).toBe(amended);

@@ -1,14 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countCommits, fileHistory, getCommit, openDb, type Db } from '../../src/db/index.js';
+import { countCommits, fileHistory, getCommit } from '../../src/db/index.js';
 import { enrichCommits, findRepo, indexCommits } from '../../src/git/index.js';
 import { catchUp } from '../../src/app/index.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
+import { tempDb } from '../helpers/temp-db.js';
 
-const newDb = (): Db => openDb(join(mkdtempSync(join(tmpdir(), 'lore-idx-')), 'lore.db'));
 
 /** root → add b → branch side (edit a, add c) merged with a real merge commit → rename b → edit. */
 function historyRepo() {
@@ -29,7 +26,7 @@ function historyRepo() {
 describe('indexCommits', () => {
   it('backfills every commit, with root and merge parents, renames and file statuses', async () => {
     const { repo, shas } = historyRepo();
-    const db = newDb();
+    const { db } = tempDb();
     const info = await findRepo(repo);
     const r = await indexCommits(db, info);
     expect(r).toEqual({ added: 7, total: 7, head: shas.last });
@@ -47,7 +44,7 @@ describe('indexCommits', () => {
 
   it('indexes only new commits on the next run, and nothing when HEAD is indexed', async () => {
     const { repo, shas } = historyRepo();
-    const db = newDb();
+    const { db } = tempDb();
     const info = await findRepo(repo);
     await indexCommits(db, info);
     const n1 = commit(repo, { 'd.ts': 'd\n' }, 'add d');
@@ -63,7 +60,7 @@ describe('indexCommits', () => {
     git(repo, ['checkout', '-q', '-b', 'topic']);
     const topic = commit(repo, { 't.ts': 't\n' }, 'topic work');
     git(repo, ['checkout', '-q', 'main']);
-    const db = newDb();
+    const { db } = tempDb();
     const info = await findRepo(repo);
     expect((await indexCommits(db, info, { extra: [topic] })).added).toBe(8);
     expect(getCommit(db, repo, topic)?.subject).toBe('topic work');
@@ -74,7 +71,7 @@ describe('indexCommits', () => {
 
   it('stores a batch whole or not at all: a failure while it streams in leaves none of it, and a re-run finishes', async () => {
     const { repo, shas } = historyRepo();
-    const db = newDb();
+    const { db } = tempDb();
     const info = await findRepo(repo);
     const failing = () => {
       throw new Error('interrupted');
@@ -88,7 +85,7 @@ describe('indexCommits', () => {
 
   it('follows a rename back to the commit that created the first name', async () => {
     const { repo, shas } = historyRepo();
-    const db = newDb();
+    const { db } = tempDb();
     await indexCommits(db, await findRepo(repo));
     const history = fileHistory(db, repo, 'lib/b2.ts');
     expect(history.map((c) => c.sha)).toEqual([shas.last, shas.rename, shas.mainEdit, shas.addB]);
@@ -100,7 +97,7 @@ describe('indexCommits', () => {
 describe('enrichCommits', () => {
   it('adds line counts, patch-ids and searchable commit messages after indexing', async () => {
     const { repo, shas } = historyRepo();
-    const db = newDb();
+    const { db } = tempDb();
     const info = await findRepo(repo);
     await indexCommits(db, info);
     expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
@@ -131,7 +128,7 @@ describe('enrichCommits', () => {
 
   it('leaves everything for later when more commits wait than the limit', async () => {
     const { repo } = historyRepo();
-    const db = newDb();
+    const { db } = tempDb();
     const info = await findRepo(repo);
     await indexCommits(db, info);
     expect(await enrichCommits(db, info, { limit: 3 })).toEqual({ enriched: 0, remaining: 7 });
@@ -142,7 +139,7 @@ describe('enrichCommits', () => {
 
   it('runs as part of catchUp, which reports what is left', async () => {
     const { repo } = historyRepo();
-    const db = newDb();
+    const { db } = tempDb();
     const info = await findRepo(repo);
     const r = await catchUp(db, info, undefined, { enrichLimit: 2 });
     expect(r.commits.added).toBe(7);

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { openDb, type Db } from '../../src/db/index.js';
+import type { Db } from '../../src/db/index.js';
 import { ingest, type IngestOptions, type IngestResult } from '../../src/ingest/index.js';
 import type { LoreEvent } from '../../src/events.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
@@ -10,11 +10,6 @@ export const CLAUDE_FIXTURES = join(REAL_FIXTURES, 'claude-code');
 
 export function tmpDir(prefix = 'lore-ingest-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
-}
-
-export function tmpDb(): { db: Db; path: string } {
-  const path = join(tmpDir('lore-db-'), 'lore.db');
-  return { db: openDb(path), path };
 }
 
 /** Copies fixture files into a fresh `projects/<slug>/` tree (writable); returns the copies' paths. */

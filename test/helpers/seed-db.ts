@@ -1,13 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDb, type Db } from '../../src/db/index.js';
-
-/** A fresh migrated database file in a temp dir. */
-export function tempDb(): { db: Db; path: string } {
-  const path = join(mkdtempSync(join(tmpdir(), 'lore-db-')), 'lore.db');
-  return { db: openDb(path), path };
-}
+import type { Db } from '../../src/db/index.js';
 
 export interface SeedMessage {
   id: string;

@@ -2,7 +2,8 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sessionEdits } from '../../src/db/index.js';
-import { CLAUDE_FIXTURES, claudeProjects, count, rowSet, run, tmpDb } from '../helpers/ingest.js';
+import { CLAUDE_FIXTURES, claudeProjects, count, rowSet, run } from '../helpers/ingest.js';
+import { tempDb } from '../helpers/temp-db.js';
 
 const fx = (p: string) => join(CLAUDE_FIXTURES, p);
 
@@ -19,13 +20,13 @@ const EXPECTED = [
   { file: 'git-ai/example-claude-code.jsonl', session: 'claude-code:cb947e5b-246e-4253-a953-631f7e464c6b', prompts: 1, assistant: 13, toolResults: 13, meta: 1, edits: 7, paths: ['src/app/globals.css', 'src/game/HistoryLog.tsx'] },
 ];
 
-const byKind = (db: ReturnType<typeof tmpDb>['db'], session: string, kind: string) =>
+const byKind = (db: ReturnType<typeof tempDb>['db'], session: string, kind: string) =>
   count(db, `SELECT count(*) AS n FROM messages WHERE session_id = ? AND json_extract(metadata, '$.kind') = ?`, session, kind);
 
 describe('Claude Code ingest of the real fixtures', () => {
   for (const e of EXPECTED) {
     it(`stores ${e.file} with the counts checked by hand`, async () => {
-      const { db } = tmpDb();
+      const { db } = tempDb();
       const { files } = claudeProjects([fx(e.file)]);
       const { result, warnings } = await run(db, { sources: ['claude-code'], paths: files });
       expect(warnings).toEqual([]);
@@ -46,7 +47,7 @@ describe('Claude Code ingest of the real fixtures', () => {
   }
 
   it('merges streamed assistant lines into one message per message.id, in order', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { files } = claudeProjects([fx('codemie-code/-tmp-private/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl')]);
     await run(db, { sources: ['claude-code'], paths: files });
     const m = db.prepare('SELECT content, metadata FROM messages WHERE id = ?').get('claude-code:4c2ddfdc-b619-4525-8d03-1950fb1b0257:msg_bdrk_013SYvCzWGkVVXBeihWmL3gF') as { content: string; metadata: string };
@@ -56,7 +57,7 @@ describe('Claude Code ingest of the real fixtures', () => {
   });
 
   it('marks an edit the user rejected as failed', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { files } = claudeProjects([fx('codemie-code/session-9eda1058.jsonl')]);
     await run(db, { sources: ['claude-code'], paths: files });
     const [edit] = sessionEdits(db, 'claude-code:9eda1058-9706-484a-b992-d03f9cfa2546');
@@ -66,7 +67,7 @@ describe('Claude Code ingest of the real fixtures', () => {
   });
 
   it('titles a session from its ai-title, over its first prompt', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { files } = claudeProjects([fx('codemie-code/-tmp-private/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl')]);
     appendFileSync(files[0]!, JSON.stringify({ type: 'ai-title', aiTitle: 'Hello files in three languages', sessionId: '4c2ddfdc-b619-4525-8d03-1950fb1b0257' }) + '\n');
     await run(db, { sources: ['claude-code'], paths: files });
@@ -75,7 +76,7 @@ describe('Claude Code ingest of the real fixtures', () => {
   });
 
   it('finds transcripts under CLAUDE_CONFIG_DIR/projects when no path is given, and reads nothing twice', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { root } = claudeProjects(EXPECTED.map((e) => fx(e.file)));
     const env = { ...process.env, CLAUDE_CONFIG_DIR: join(root, '..') };
     const first = await run(db, { sources: ['claude-code'], env });
@@ -88,7 +89,7 @@ describe('Claude Code ingest of the real fixtures', () => {
   });
 });
 
-function byId(db: ReturnType<typeof tmpDb>['db'], id: string): Record<string, unknown> {
+function byId(db: ReturnType<typeof tempDb>['db'], id: string): Record<string, unknown> {
   const r = db.prepare('SELECT metadata FROM messages WHERE id = ?').get(id) as { metadata: string } | undefined;
   return r ? (JSON.parse(r.metadata) as Record<string, unknown>) : {};
 }
@@ -97,7 +98,7 @@ describe('incremental reads', () => {
   const source = fx('codemie-code/-tmp-private/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl');
 
   async function full(): Promise<Record<string, unknown[]>> {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { files } = claudeProjects([source]);
     await run(db, { sources: ['claude-code'], paths: files });
     const rows = rowSet(db);
@@ -114,7 +115,7 @@ describe('incremental reads', () => {
 
   it('waits for a half-written last line, then reads the rest, ending with the rows of one full read', async () => {
     const text = readFileSync(source);
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { files } = claudeProjects([source]);
     const file = files[0]!;
     const cut = text.indexOf('\n', text.length / 2) + 200; // inside the next line
@@ -134,7 +135,7 @@ describe('incremental reads', () => {
 
   it('reads a truncated and rewritten file again without duplicating or losing rows', async () => {
     const text = readFileSync(source);
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { files } = claudeProjects([source]);
     const file = files[0]!;
     await run(db, { sources: ['claude-code'], paths: [file] });
@@ -151,7 +152,7 @@ describe('incremental reads', () => {
   });
 
   it('reads a file rewritten with other content from its start, though it grew past the old cursor', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { files } = claudeProjects([fx(EXPECTED[1]!.file)]);
     const file = files[0]!;
     await run(db, { sources: ['claude-code'], paths: [file] });
@@ -165,7 +166,7 @@ describe('incremental reads', () => {
   });
 
   it('keeps the sessions of a transcript file that disappeared', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { root, files } = claudeProjects([source]);
     const env = { ...process.env, CLAUDE_CONFIG_DIR: join(root, '..') };
     await run(db, { sources: ['claude-code'], env });

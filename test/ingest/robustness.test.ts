@@ -5,7 +5,8 @@ import { sessionEdits, sessionMessages } from '../../src/db/index.js';
 import type { SourceAdapter, SourceRecord } from '../../src/sources/index.js';
 import { gitRepo } from '../helpers/git-repo.js';
 import { secretCorpus } from '../helpers/secrets.js';
-import { count, rowSet, run, tmpDb, tmpDir } from '../helpers/ingest.js';
+import { count, rowSet, run, tmpDir } from '../helpers/ingest.js';
+import { tempDb } from '../helpers/temp-db.js';
 
 const SID = '11111111-2222-4333-8444-555555555555';
 const T0 = Date.parse('2026-02-01T10:00:00Z');
@@ -32,7 +33,7 @@ function transcript(): { root: string; file: string; env: NodeJS.ProcessEnv } {
 
 describe('bad input', () => {
   it('skips malformed lines, wrong types, unknown kinds and invalid UTF-8 with warnings, keeping earlier rows', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { file, env } = transcript();
     writeFileSync(file, prompt('first request') + answer('first answer'));
     await run(db, { sources: ['claude-code'], env });
@@ -69,7 +70,7 @@ describe('bad input', () => {
   });
 
   it('skips a 100 MB line without holding it in memory, and reads the lines around it', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { file, env } = transcript();
     writeFileSync(file, prompt('before the big line'));
     const big = Buffer.alloc(100 * 1024 * 1024, 0x61);
@@ -89,7 +90,7 @@ describe('bad input', () => {
   });
 
   it('reports an unreadable file and keeps going', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { file, env } = transcript();
     writeFileSync(file, prompt('readable?'));
     const other = file.replace(SID, '99999999-2222-4333-8444-555555555555');
@@ -112,7 +113,7 @@ describe('bad input', () => {
     ['SQLITE_CORRUPT', 'cannot read: database disk image is malformed'],
   ] as const) {
     it(`keeps what a source read before it failed with ${code}, and says ${reason}`, async () => {
-      const { db } = tmpDb();
+      const { db } = tempDb();
       const failing: SourceAdapter = {
         id: 'opencode',
         name: 'Failing store',
@@ -147,7 +148,7 @@ describe('secrets', () => {
   it('never writes a planted secret of any kind into the database file', async () => {
     const corpus = secretCorpus();
     expect(corpus.length).toBeGreaterThanOrEqual(40);
-    const { db, path } = tmpDb();
+    const { db, path } = tempDb();
     const { file, env } = transcript();
     // Each secret in turn lands in a different place: prompt, answer, tool output, edit, title, metadata.
     let text = '';
@@ -185,7 +186,7 @@ function exists(p: string): boolean {
 
 describe('privacy', () => {
   it('drops a session once a prompt says lore:private, including what was stored before, and on later runs', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { file, env } = transcript();
     writeFileSync(file, prompt('harmless start') + answer('sure'));
     await run(db, { sources: ['claude-code'], env });
@@ -201,7 +202,7 @@ describe('privacy', () => {
   });
 
   it('stores nothing from a project the config excludes', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { file, env } = transcript();
     writeFileSync(file, prompt('secret project work') + edit('Write', { file_path: '/work/app/a.ts', content: 'x' }));
     const { result } = await run(db, { sources: ['claude-code'], env, config: { excludeProjects: ['/work'], embed: {} } });
@@ -218,7 +219,7 @@ describe('repository mapping', () => {
     const link = join(tmpDir(), 'via-link');
     symlinkSync(repo, link);
     const cwd = join(link, 'src/sub'); // the transcript spells the repo through a symlink
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { file, env } = transcript();
     writeFileSync(
       file,
@@ -247,7 +248,7 @@ describe('repository mapping', () => {
 
 describe('subagent transcripts', () => {
   it('stores a new-layout subagent file as a child session of its parent', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const { root, env } = transcript();
     const dir = join(root, 'projects', '-work-app', SID, 'subagents');
     mkdirSync(dir, { recursive: true });

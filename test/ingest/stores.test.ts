@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { opencode } from '../../src/sources/opencode.js';
 import type { Cursor, SourceAdapter } from '../../src/sources/index.js';
-import { count, run, tmpDb, tmpDir } from '../helpers/ingest.js';
+import { count, run, tmpDir } from '../helpers/ingest.js';
+import { tempDb } from '../helpers/temp-db.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 const OPENCODE_DB = join(REAL_FIXTURES, 'opencode/git-ai/opencode-sqlite/opencode.db');
@@ -29,7 +30,7 @@ const insertPrompt = (w: Database.Database, id: string, session: string, text: s
 
 describe('ingest of SQLite stores', () => {
   it('sees rows committed to the WAL while the main file is unchanged', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const file = storeCopy();
     const w = new Database(file);
     w.pragma('journal_mode = WAL');
@@ -46,7 +47,7 @@ describe('ingest of SQLite stores', () => {
   });
 
   it('hands the adapter its previous cursor after a write, though the store header changed', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const file = storeCopy();
     const { adapter, froms } = spy();
     await run(db, { adapters: [adapter], paths: [file] });
@@ -65,7 +66,7 @@ describe('ingest of SQLite stores', () => {
 
 describe("ingest of OpenCode's legacy storage tree", () => {
   it('sees a part added to a message already read, though the session directory did not change', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const data = tmpDir('lore-opencode-');
     cpSync(OPENCODE_STORAGE, join(data, 'storage'), { recursive: true });
     const env = { ...process.env, OPENCODE_DATA_DIR: data };

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CLAUDE_FIXTURES, claudeProjects, run, tmpDb, tmpDir } from '../helpers/ingest.js';
+import { CLAUDE_FIXTURES, claudeProjects, run, tmpDir } from '../helpers/ingest.js';
+import { tempDb } from '../helpers/temp-db.js';
 
 // Every synchronous file-system call the ingest makes, spied on, so a test can say what an
 // unchanged transcript costs: `lore why` runs the ingest first whenever no watcher is running.
@@ -31,7 +32,7 @@ afterEach(() => vi.clearAllMocks());
 
 describe('ingest of unchanged transcripts', () => {
   it('costs one stat for an Aider input history (no look inside for a SQLite header)', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const file = join(tmpDir(), '.aider.input.history');
     writeFileSync(file, '\n# 2026-01-01 10:00:00.000000\n+add a test\n');
     const first = await run(db, { sources: ['aider'], paths: [file] });
@@ -44,7 +45,7 @@ describe('ingest of unchanged transcripts', () => {
   });
 
   it('costs one stat for a Claude Code transcript and a Gemini record', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const claude = claudeProjects([join(CLAUDE_FIXTURES, 'codemie-code/session-9eda1058.jsonl')]).files[0]!;
     const chats = join(tmpDir(), '.gemini/tmp/p1/chats');
     mkdirSync(chats, { recursive: true });
@@ -63,7 +64,7 @@ describe('ingest of unchanged transcripts', () => {
 
 describe('ingest of a changed whole-file transcript', () => {
   it('stats a Gemini record once for its stamp and cursor, and reads it once', async () => {
-    const { db } = tmpDb();
+    const { db } = tempDb();
     const chats = join(tmpDir(), '.gemini/tmp/p1/chats');
     mkdirSync(chats, { recursive: true });
     const gemini = join(chats, 'session-x.json');

@@ -3,7 +3,8 @@ import { writeIngestBatch, type Db } from '../../src/db/index.js';
 import { hashEmbedder, type Embedder } from '../../src/embed/index.js';
 import { embedPending, reindexVectors } from '../../src/app/index.js';
 import { search, toMatchExpression, type SearchOptions } from '../../src/query/index.js';
-import { seedCommit, seedFileEdit, seedLearning, seedMessage, seedRelationship, seedSession, tempDb } from '../helpers/seed-db.js';
+import { seedCommit, seedFileEdit, seedLearning, seedMessage, seedRelationship, seedSession } from '../helpers/seed-db.js';
+import { tempDb } from '../helpers/temp-db.js';
 
 const embedder = hashEmbedder();
 const P1 = '/repos/alpha';

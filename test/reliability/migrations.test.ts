@@ -8,8 +8,8 @@ import { latestVersion, loadMigrations, migrate, migrationBackups, openDb, type 
 import { runCli } from '../helpers/cli.js';
 import { integrity, realTables, tableRowsOf } from '../helpers/db-rows.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
+import { tempDbPath } from '../helpers/temp-db.js';
 
-const tmpDbPath = () => join(mkdtempSync(join(tmpdir(), 'lore-mig-')), 'lore.db');
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /** Values every CHECK (x IN (...)) accepts, from the table's CREATE statement. */
@@ -88,7 +88,7 @@ describe('migrations keep every row', () => {
 
   for (const version of earlier) {
     it(`migrates a filled database at version ${version} to ${latestVersion()} with every row kept`, () => {
-      const path = tmpDbPath();
+      const path = tempDbPath();
       const raw = new Database(path);
       raw.pragma('journal_mode = WAL');
       migrate(raw, all, version);
@@ -131,7 +131,7 @@ ALTER TABLE learnings_new RENAME TO learnings;`,
   });
 
   it('is preceded by a private backup holding the data as it was', () => {
-    const path = tmpDbPath();
+    const path = tempDbPath();
     const db = openDb(path);
     db.prepare("INSERT INTO learnings (id, category, content) VALUES ('l1', 'gotcha', 'WAL first')").run();
     const backups: string[] = [];
@@ -149,7 +149,7 @@ ALTER TABLE learnings_new RENAME TO learnings;`,
   });
 
   it('uses the backup another process took of the same migration in the same second, not failing on it', () => {
-    const path = tmpDbPath();
+    const path = tempDbPath();
     const db = openDb(path);
     db.prepare("INSERT INTO learnings (id, category, content) VALUES ('l1', 'gotcha', 'WAL first')").run();
     const now = () => new Date('2026-03-04T05:06:07.890Z');
@@ -166,7 +166,7 @@ ALTER TABLE learnings_new RENAME TO learnings;`,
   });
 
   it('takes no backup of a new database, which has nothing to lose', () => {
-    const path = tmpDbPath();
+    const path = tempDbPath();
     const backups: string[] = [];
     const raw = new Database(path);
     migrate(raw, [...loadMigrations(), rewrite], Infinity, { onBackup: (p) => backups.push(p) });
@@ -177,7 +177,7 @@ ALTER TABLE learnings_new RENAME TO learnings;`,
   });
 
   it('takes no backup for migrations that only add', () => {
-    const path = tmpDbPath();
+    const path = tempDbPath();
     const raw = new Database(path);
     const adding = loadMigrations().filter((m) => !m.rewritesTable);
     migrate(raw, adding, 1);
@@ -190,7 +190,7 @@ ALTER TABLE learnings_new RENAME TO learnings;`,
   });
 
   it('fails midway, rolls back, names the backup, and leaves the database usable', () => {
-    const path = tmpDbPath();
+    const path = tempDbPath();
     const db = openDb(path);
     db.prepare("INSERT INTO learnings (id, category, content) VALUES ('l1', 'gotcha', 'keep me')").run();
     const broken: Migration = { ...rewrite, sql: `${rewrite.sql}\nSELECT no_such_function();` };
@@ -292,7 +292,7 @@ async function openAtOnce(path: string): Promise<string[]> {
 
 describe('migrations under concurrency', () => {
   it('migrates a fresh database once when several processes open it at the same moment', async () => {
-    const path = tmpDbPath();
+    const path = tempDbPath();
     expect(await openAtOnce(path)).toEqual(Array(8).fill('0'));
     const db = new Database(path, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(latestVersion());
@@ -300,7 +300,7 @@ describe('migrations under concurrency', () => {
   });
 
   it('upgrades through a table-rewriting migration once, with one backup, when several processes open it at once', async () => {
-    const path = tmpDbPath();
+    const path = tempDbPath();
     const rewriting = loadMigrations().find((m) => m.rewritesTable)!;
     const old = new Database(path);
     migrate(old, undefined, rewriting.version - 1);
