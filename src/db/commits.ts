@@ -105,9 +105,9 @@ export interface CommitWriter {
 /**
  * Stores commits as `git log` streams them: each chunk's commits go in as it arrives, so storing
  * overlaps git's own work instead of waiting for a whole batch while git blocks on a full pipe.
- * One immediate transaction holds `batchSize` commits (fewer, larger transactions: a 10k-commit
- * backfill rewrote the same random-sha index pages once per transaction), so an interrupted run
- * leaves whole batches only. The write lock is held while a batch streams in (~0.1 s for 5,000).
+ * One immediate transaction holds `batchSize` commits: few, large transactions, because each one
+ * rewrites the pages of the random-sha index it touched (docs/performance.md, "Storage"); an
+ * interrupted run leaves whole batches only. The write lock is held while a batch streams in.
  */
 export function commitWriter(db: Db, projectPath: string, options: { batchSize?: number } = {}): CommitWriter {
   const batchSize = options.batchSize ?? 5000;

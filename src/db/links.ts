@@ -73,8 +73,8 @@ export function setLinkState(db: Db, project: string, state: LinkState): void {
  */
 export function unlinkedCommits(db: Db, project: string): LinkCommit[] {
   // Commits are linked in rowid order, so only rowids above the watermark can be new: a range
-  // scan (`+`: not by the project_path index, which walks every commit of the project), where a
-  // join over linked_commits cost ~80 ms per run on a 20k-commit history.
+  // scan (`+`: not by the project_path index, which walks every commit of the project) instead
+  // of a join over linked_commits, whose cost grows with the history (docs/performance.md).
   const rows = db
     .prepare(
       `SELECT c.sha FROM commits c LEFT JOIN linked_commits l ON l.project_path = c.project_path AND l.sha = c.sha

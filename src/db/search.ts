@@ -127,8 +127,8 @@ function learningWhere(f: SearchFilters): Where | undefined {
 
 /**
  * Message ids by BM25 (best first) for an FTS5 MATCH expression, honouring the filters. FTS5's
- * bm25() first counts every match of each phrase (~80 ms for a word in most of a million
- * messages), so a query matching more than RANK_WINDOW messages is ranked among its newest
+ * bm25() first counts every match of each phrase, which grows with the table (docs/performance.md,
+ * "Storage"), so a query matching more than RANK_WINDOW messages is ranked among its newest
  * RANK_WINDOW matches by windowBm25 instead (read backwards from the end of the doclist: cheap).
  */
 export function ftsMessages(db: Db, match: string, filters: SearchFilters, k: number): RankedRef[] {

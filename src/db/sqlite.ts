@@ -15,7 +15,7 @@ let addonPath: string | null | undefined;
  * better-sqlite3's compiled addon where its install puts it (a prebuilt binary or node-gyp's
  * Release build, beside the package's own lib/), or null elsewhere (a Debug build, a package laid
  * out otherwise): better-sqlite3 then finds it with the `bindings` package, which tries a dozen
- * paths from a stack trace's file names (~1 ms of each start, docs/start-up.md). `packageMain` is
+ * paths from a stack trace's file names on every start (docs/start-up.md). `packageMain` is
  * the file better-sqlite3 was loaded from, so this holds wherever npm put it (a clone, npm link,
  * npm install -g).
  */

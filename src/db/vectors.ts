@@ -5,9 +5,8 @@ import type { Db } from './open.js';
 /**
  * Embedding vectors in one sqlite-vec table created on first use with the model's width:
  * `vec_items` (float, cosine), partitioned by `bucket` = vector_items.id >> BUCKET_BITS, so a
- * query scans only the newest buckets: sqlite-vec's KNN is a brute-force scan (~1 µs per vector
- * from a file), which keeps a query within ~50 ms only up to ~16k vectors. Older items are found
- * by full text. Row ids are vector_items.id. The model id is stored in vector_meta; vectors of
+ * query scans only the newest buckets: sqlite-vec's KNN is a brute-force scan, whose time grows
+ * with every vector it reads (docs/performance.md, "Storage"). Older items are found by full text. Row ids are vector_items.id. The model id is stored in vector_meta; vectors of
  * two models never mix.
  */
 export type VectorKind = 'message' | 'learning';
@@ -30,7 +29,7 @@ export interface NearItem {
   distance: number;
 }
 
-/** Vectors per partition (2^13), and how many of the newest partitions a query scans (8k–16k vectors, ~25–50 ms). */
+/** Vectors per partition (2^13), and how many of the newest partitions a query scans (8k–16k vectors). */
 export const BUCKET_BITS = 13;
 export const BUCKETS_SEARCHED = 2;
 /** Table layout version; an older layout is dropped and re-embedded. */
@@ -41,8 +40,8 @@ const loaded = new WeakSet<Db>();
 /** Loads sqlite-vec into this connection once; only vector work needs it (the hook worker never does). */
 export function loadVectorExtension(db: Db): void {
   if (loaded.has(db)) return;
-  // Required here, not imported: the package (~2 ms) is then loaded by the runs that store or
-  // search vectors, not by every command that opens the database (docs/start-up.md).
+  // Required here, not imported: the package is then loaded by the runs that store or search
+  // vectors, not by every command that opens the database (docs/start-up.md).
   (createRequire(import.meta.url)('sqlite-vec') as typeof SqliteVec).load(db);
   // A KNN scan reads every vector: memory-mapped pages make that a walk through the page cache.
   db.pragma('mmap_size = 1073741824');

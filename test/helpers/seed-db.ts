@@ -1,4 +1,4 @@
-import type { Db } from '../../src/db/index.js';
+import type { Db, RelationshipType } from '../../src/db/index.js';
 
 export interface SeedMessage {
   id: string;
@@ -55,6 +55,6 @@ export function seedCommit(db: Db, c: { project: string; sha: string; subject: s
   seedMessage(db, { id: `git:${c.project}:${c.sha}`, session: `git:${c.project}`, role: 'system', content: c.subject, at: new Date(at * 1000).toISOString(), kind: 'commit', sha: c.sha });
 }
 
-export function seedRelationship(db: Db, r: { id: string; type: string; source: string; target: string }): void {
+export function seedRelationship(db: Db, r: { id: string; type: RelationshipType; source: string; target: string }): void {
   db.prepare('INSERT INTO relationships (id, type, source_path, target_path, metadata) VALUES (?, ?, ?, ?, ?)').run(r.id, r.type, r.source, r.target, '{"evidence":"test","confidence":1}');
 }
