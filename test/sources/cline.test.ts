@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { cline } from '../../src/sources/cline.js';
-import { collect, count, envFor, tempDir } from './collect-records.js';
+import { collect, countWhere, envFor, tempDir } from './adapter-harness.js';
 
 // No real Cline/Roo task dir with a usable license exists (test/fixtures/real/SOURCES.md), so
 // these tasks are built from the documented format (format doc §7; cline ExtensionMessage.ts
@@ -63,8 +63,8 @@ describe('cline adapter', () => {
     ]);
     expect(r.messages.filter((m) => m.kind === 'prompt').map((m) => m.content)).toEqual(['Add input validation to the signup form', 'Also remove the old helper']);
     expect(r.messages.filter((m) => m.role === 'assistant' && m.kind === 'text').map((m) => m.content)).toEqual(['I will read the form component.', 'Validation added.', 'Keep the tests for it?']);
-    expect(count(r.messages, (m) => m.kind === 'thinking')).toBe(1);
-    expect(count(r.messages, (m) => m.kind === 'tool_call')).toBe(5);
+    expect(countWhere(r.messages, (m) => m.kind === 'thinking')).toBe(1);
+    expect(countWhere(r.messages, (m) => m.kind === 'tool_call')).toBe(5);
     expect(r.edits.map((e) => [e.tool, e.path, e.cwd, e.oldText, e.newText, e.requestId])).toEqual([
       ['editedExistingFile', 'src/Signup.tsx', '/home/dev/webapp', 'const ok = true;', 'const ok = validate(form);', `cline:${TASK_ID}:${T0}`],
       ['newFileCreated', 'src/validate.ts', '/home/dev/webapp', undefined, 'export const validate = () => true;\n', `cline:${TASK_ID}:${T0}`],

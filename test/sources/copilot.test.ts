@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copilot } from '../../src/sources/copilot.js';
-import { REAL, collect, count, envFor, tempDir } from './collect-records.js';
+import { REAL, collect, countWhere, envFor, tempDir } from './adapter-harness.js';
 
 const FIX = join(REAL, 'copilot-vscode/git-ai');
 const SESSION = '331fed7f-cfd6-409c-8502-06a56322b636';
@@ -27,8 +27,8 @@ describe('copilot adapter: chat sessions', () => {
     expect(r.sessions).toHaveLength(1);
     expect(r.sessions[0]).toMatchObject({ id: `copilot:${SESSION}`, cwd: '/Users/svarlamov/projects/testing-git', title: 'Assistance with TypeScript project tasks', createdAt: '2025-10-07T13:50:46.680Z' });
     expect(r.messages.filter((m) => m.kind === 'prompt').map((m) => m.content)).toEqual(['What can you help me with?', 'Change Bonjour World to hello world', 'Search for any other mentions of Bonjour']);
-    expect(count(r.messages, (m) => m.role === 'assistant' && m.kind === 'text')).toBe(3);
-    expect(count(r.messages, (m) => m.kind === 'tool_call')).toBe(2);
+    expect(countWhere(r.messages, (m) => m.role === 'assistant' && m.kind === 'text')).toBe(3);
+    expect(countWhere(r.messages, (m) => m.kind === 'tool_call')).toBe(2);
     expect(r.edits).toHaveLength(1);
     expect(r.edits[0]).toMatchObject({
       tool: 'replace_string_in_file',
@@ -109,8 +109,8 @@ describe('copilot adapter: extension transcripts', () => {
     expect([...new Set(r.sessions.map((s) => s.id))]).toEqual(['copilot:5fcddc54-3ba1-4fc4-88ac-86bd2ce74c19']);
     expect(r.sessions.at(-1)!.title).toBe('Add a comment to the file');
     expect(r.messages.filter((m) => m.kind === 'prompt').map((m) => m.content)).toEqual(['Add a comment to the file']);
-    expect(count(r.messages, (m) => m.role === 'assistant' && m.kind === 'text')).toBe(2);
-    expect(count(r.messages, (m) => m.kind === 'tool_call')).toBe(2);
+    expect(countWhere(r.messages, (m) => m.role === 'assistant' && m.kind === 'text')).toBe(2);
+    expect(countWhere(r.messages, (m) => m.kind === 'tool_call')).toBe(2);
     expect(new Set(r.messages.map((m) => m.id)).size).toBe(r.messages.length);
     expect(r.edits.map((e) => [e.tool, e.path, e.oldText, e.newText])).toEqual([['apply_patch', '/Users/test/project/src/main.ts', "console.log('hello');", "// Entry point\nconsole.log('hello');"]]);
     expect(r.edits[0]!.requestId).toBe('copilot:5fcddc54-3ba1-4fc4-88ac-86bd2ce74c19:0930d95b-a423-4b8d-9290-87a5fae384cd');

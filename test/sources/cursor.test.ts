@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cursor } from '../../src/sources/cursor.js';
-import { REAL, collect, count, envFor, tempDir } from './collect-records.js';
+import { REAL, collect, countWhere, envFor, tempDir } from './adapter-harness.js';
 
 const TRANSCRIPT = join(REAL, 'cursor/git-ai/cursor-session-simple.jsonl');
 const open: Database.Database[] = [];
@@ -103,8 +103,8 @@ describe('cursor adapter: agent transcripts', () => {
     expect(r.sessions).toHaveLength(1);
     expect(r.sessions[0]!.id).toBe('cursor:cursor-session-simple');
     expect(r.messages.filter((m) => m.kind === 'prompt').map((m) => m.content)).toEqual(["Generate a file with all the HBO shows from the 90's in it"]);
-    expect(count(r.messages, (m) => m.role === 'assistant' && m.kind === 'text')).toBe(10);
-    expect(count(r.messages, (m) => m.kind === 'tool_call')).toBe(10);
+    expect(countWhere(r.messages, (m) => m.role === 'assistant' && m.kind === 'text')).toBe(10);
+    expect(countWhere(r.messages, (m) => m.kind === 'tool_call')).toBe(10);
     expect(r.edits.map((e) => [e.tool, e.path])).toEqual([['Write', '/Users/aidancunniffe/Desktop/testing-gitflows-git-ai/hbo-shows-1990s.txt']]);
     expect(r.edits[0]!.requestId).toBe('cursor:cursor-session-simple:L1');
     expect(r.edits[0]!.newText).toMatch(/^HBO shows that aired during the 1990s/);

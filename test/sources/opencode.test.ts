@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { opencode } from '../../src/sources/opencode.js';
-import { REAL, collect, copyFixture, count, envFor, tempDir } from './collect-records.js';
+import { REAL, collect, copyFixture, countWhere, envFor, tempDir } from './adapter-harness.js';
 
 const DB = join(REAL, 'opencode/git-ai/opencode-sqlite/opencode.db');
 const LEGACY = join(REAL, 'opencode/git-ai/opencode-storage');
@@ -24,9 +24,9 @@ describe('opencode adapter', () => {
     expect(r.skips).toEqual([]);
     expect(r.sessions).toHaveLength(1);
     expect(r.sessions[0]).toMatchObject({ id: 'opencode:test-session-123', cwd: '/Users/test/project', title: 'Test Session', createdAt: '2024-01-28T16:37:10.000Z' });
-    expect(count(r.messages, (m) => m.kind === 'prompt')).toBe(1);
+    expect(countWhere(r.messages, (m) => m.kind === 'prompt')).toBe(1);
     expect(r.messages.find((m) => m.kind === 'prompt')?.content).toBe('Please update index.ts using sqlite transcript data');
-    expect(count(r.messages, (m) => m.role === 'assistant' && m.kind === 'text')).toBe(1);
+    expect(countWhere(r.messages, (m) => m.role === 'assistant' && m.kind === 'text')).toBe(1);
     expect(r.edits.map((e) => [e.tool, e.path, e.requestId])).toEqual([['edit', '/Users/test/project/index.ts', 'opencode:test-session-123:msg-user-sql-001']]);
     expect(r.edits[0]!.messageId).toBe('opencode:test-session-123:msg-assistant-sql-001:prt-sql-003');
   });
@@ -77,7 +77,7 @@ describe('opencode adapter', () => {
     w.close();
     const r = await collect(opencode, file);
     expect(r.skips.map((s) => s.reason)).toEqual(['part prt-bad: bad JSON in data', 'message msg-odd: unknown role 42']);
-    expect(count(r.messages, (m) => m.kind === 'prompt')).toBe(1);
+    expect(countWhere(r.messages, (m) => m.kind === 'prompt')).toBe(1);
     expect(r.edits).toHaveLength(1);
   });
 
@@ -99,7 +99,7 @@ describe('opencode adapter', () => {
     const r = await collect(opencode, file);
     expect(r.skips).toEqual([]);
     expect(r.messages.map((m) => m.id)).not.toContain('opencode:test-session-123:msg-uncommitted');
-    expect(count(r.messages, (m) => m.kind === 'prompt')).toBe(1);
+    expect(countWhere(r.messages, (m) => m.kind === 'prompt')).toBe(1);
     w.exec('COMMIT');
     w.close();
   });

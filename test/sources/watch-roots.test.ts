@@ -5,7 +5,7 @@ import { copilot } from '../../src/sources/copilot.js';
 import { cursor } from '../../src/sources/cursor.js';
 import { opencode } from '../../src/sources/opencode.js';
 import { transcriptRoots } from '../../src/watch/index.js';
-import { envFor } from './collect-records.js';
+import { envFor } from './adapter-harness.js';
 
 const home = '/home/u';
 
