@@ -6,7 +6,7 @@ import type { Cursor, FileEditRecord, MessageKind, Role, SourceAdapter, SourceEn
 /**
  * Claude Code: `projects/<slug>/<sessionId>.jsonl` under each config root, subagent transcripts in
  * the legacy (`<slug>/agent-<id>.jsonl`) and the new (`<slug>/<sessionId>/subagents/agent-<id>.jsonl`)
- * layouts. Format: chat-log-formats.md §1. Assistant messages are streamed one content block per
+ * layouts (docs/sources.md). Assistant messages are streamed one content block per
  * line, all lines sharing `message.id`: they merge into one message whose content grows.
  */
 

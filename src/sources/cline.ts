@@ -7,7 +7,7 @@ import type { Cursor, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } fr
 import { isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs } from './vscode-paths.js';
 
 /**
- * Cline, Roo Code and Kilo Code (format doc §7): one dir per task,
+ * Cline, Roo Code and Kilo Code (docs/sources.md): one dir per task,
  * `<globalStorage>/<extension id>/tasks/<taskId>/`, every file rewritten whole (often mid-stream, so
  * a half-written file is a skip until it changes). The transcript comes from `ui_messages.json`
  * (a timestamp on every entry), else `api_conversation_history.json`. The cwd is only in the task

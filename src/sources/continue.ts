@@ -5,7 +5,7 @@ import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAd
 import { baseName, findFiles } from './walk.js';
 
 /**
- * Continue (IDE extension and the `cn` CLI), format doc §9: `<global>/sessions/<sessionId>.json`,
+ * Continue (IDE extension and the `cn` CLI), docs/sources.md: `<global>/sessions/<sessionId>.json`,
  * one Session rewritten whole on each update, with `sessions/sessions.json` as an index (its
  * `dateCreated`, epoch ms as a string, is the only time there is). `<global>` is
  * `$CONTINUE_GLOBAL_DIR` (relative values resolve against the cwd) or `~/.continue` on every OS.

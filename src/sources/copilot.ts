@@ -7,7 +7,7 @@ import type { Cursor, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } fr
 import { isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs, workspaceFolder } from './vscode-paths.js';
 
 /**
- * GitHub Copilot Chat in VS Code (format doc §6a, §6b). Three kinds of file:
+ * GitHub Copilot Chat in VS Code (docs/sources.md). Three kinds of file:
  * - `workspaceStorage/<id>/chatSessions/<session>.json`: the whole session, rewritten in place;
  * - the same dir's `.jsonl`: a mutation log of that object (kind 0 snapshot, 1 set, 2 append with
  *   optional truncate index `i`, 3 delete), replayed whole whenever the file changes;

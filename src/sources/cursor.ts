@@ -7,7 +7,7 @@ import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceEnv, S
 import { isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs, workspaceFolder } from './vscode-paths.js';
 
 /**
- * Cursor (format doc §5). Four kinds of file, told apart by name:
+ * Cursor (docs/sources.md). Four kinds of file, told apart by name:
  * - `User/globalStorage/state.vscdb`: composers (`cursorDiskKV` keys `composerData:<id>`) and their
  *   bubbles (`bubbleId:<composerId>:<bubbleId>`), the Composer/Agent/Chat history of Cursor ≥ 0.43.
  *   Only composers whose `lastUpdatedAt` changed are read again.

@@ -6,7 +6,7 @@ import type { Cursor, SourceRecord } from './types.js';
 /**
  * Incremental reading helpers shared by the adapters in this folder: where to resume an appended
  * JSONL file (lines themselves come from ./jsonl.ts), and whole files or stores re-read only when
- * a stamp of their size and mtime changes (format doc §0 rules 1 and 2).
+ * a stamp of their size and mtime changes (docs/sources.md, rules 1 and 2).
  */
 
 const HEAD_BYTES = 256;

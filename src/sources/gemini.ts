@@ -7,7 +7,7 @@ import type { Cursor, FileEditRecord, MessageRecord, SessionRecord, SourceAdapte
 import { baseName, findFiles } from './walk.js';
 
 /**
- * Gemini CLI (format doc §3). Under `$GEMINI_CLI_HOME/.gemini` or `~/.gemini` (gemini-cli
+ * Gemini CLI (docs/sources.md). Under `$GEMINI_CLI_HOME/.gemini` or `~/.gemini` (gemini-cli
  * `utils/paths.ts::homedir`), every OS: `tmp/<projectId>/chats/session-*.json` (legacy, one
  * ConversationRecord rewritten whole), `session-*.jsonl` (a replay log: metadata line, message
  * records where a repeated id replaces the earlier one, `{"$set": …}`, `{"$rewindTo": id}`),

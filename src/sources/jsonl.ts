@@ -46,7 +46,7 @@ export async function* readJsonl(file: string, options: JsonlOptions = {}): Asyn
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const chunkSize = options.chunkBytes ?? 1024 * 1024;
   // Synchronous reads of 1 MiB: local files are in the page cache or close to it, and a thread-pool
-  // round trip per chunk cost more than the read itself when the machine was busy.
+  // round trip per chunk costs more than the read itself (docs/performance.md, Sources).
   const fd = openSync(file, 'r');
   try {
     let position = options.offset ?? 0;

@@ -7,7 +7,7 @@ import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceEnv, S
 import { isDir, isFile, listDir, toIso, unique } from './vscode-paths.js';
 
 /**
- * OpenCode (format doc §8). Two stores, read separately:
+ * OpenCode (docs/sources.md). Two stores, read separately:
  * - `<data>/opencode.db` and channel dbs `opencode-<channel>.db`: tables session, message, part
  *   (JSON `data` columns, epoch-ms times). Read-only through src/db's foreign-store helpers; a
  *   session is re-read only when the newest `time_updated` of its rows changes.
