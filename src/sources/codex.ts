@@ -9,7 +9,7 @@ import { baseName, findFiles } from './walk.js';
 
 /**
  * Codex CLI / IDE / Desktop rollouts: `$CODEX_HOME/{sessions,archived_sessions}/**\/rollout-*.jsonl`,
- * one `{timestamp, type, payload}` per line. Format: chat-log-formats.md §2.
+ * one `{timestamp, type, payload}` per line (codex `codex-rs/rollout/src/recorder.rs`; docs/sources.md).
  *
  * The same prompt or answer is written twice, as an `event_msg` (what the UI shows) and as a
  * `response_item` (what the model sees), not always both and not always with the same text. A user
@@ -108,91 +108,19 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
     return;
   }
   const saved = resume.start > 0 ? (from?.state as CodexState | undefined) : undefined;
-  let st: CodexState = saved && typeof saved.line === 'number' ? structuredClone(saved) : { line: 1, calls: [], patched: [], session: {} };
-  /** User response_items waiting for the event that says which one (if any) is the prompt. */
-  let pending: Pending[] = [];
-  /** The line being handled. */
-  const cur = { line: 0, start: 0 };
-  const fileId = UUID_TAIL.exec(baseName(file).replace(/\.jsonl$/, ''))?.[1];
-  let offset = saved && typeof saved.line === 'number' ? resume.start : 0;
+  const resuming = saved !== undefined && typeof saved.line === 'number';
+  const rollout = new Rollout(file, resuming ? structuredClone(saved) : { line: 1, calls: [], patched: [], session: {} });
+  const st = rollout.st;
+  let offset = resuming ? resume.start : 0;
   let sinceCheckpoint = 0;
-  const out: SourceRecord[] = [];
-
-  const sid = (): string => {
-    if (!st.sessionId) st.sessionId = fileId ?? baseName(file).replace(/\.jsonl$/, '');
-    return st.sessionId;
-  };
-  const pushSession = (): void => {
-    st.sessionEmitted = true;
-    out.push({ kind: 'session', session: { id: `codex:${sid()}`, source: 'codex', ...(st.sessionCwd ? { cwd: st.sessionCwd } : {}), ...st.session } });
-  };
-  const ensureSession = (): void => {
-    if (!st.sessionEmitted) pushSession();
-  };
-  const emit = (m: Omit<MessageRecord, 'sessionId'>, src: 'ev' | 'ri'): void => {
-    ensureSession();
-    out.push({ kind: 'message', message: { ...m, sessionId: `codex:${sid()}` } });
-    st.last = { role: m.role, kind: m.kind, src };
-  };
-  /** The adjacent copy of the message just emitted, from the other stream. */
-  const isTwin = (role: Role, kind: MessageKind, src: 'ev' | 'ri'): boolean => {
-    const l = st.last;
-    if (!l || l.twinned || l.role !== role || l.kind !== kind || l.src === src) return false;
-    l.twinned = true;
-    return true;
-  };
-  const emitPrompt = (line: number, text: string, ts: string | undefined, src: 'ev' | 'ri'): void => {
-    const id = `codex:${sid()}:L${line}`;
-    st.promptId = id;
-    st.promptHash = hash(text);
-    emit({ id, role: 'user', kind: 'prompt', content: text, ...(ts ? { createdAt: ts } : {}) }, src);
-    if (st.session.title === undefined) {
-      st.session.title = titleOf(text);
-      pushSession();
-    }
-  };
-  /** A user response_item that no event twin claimed: a prompt in old rollouts, context in new ones. */
-  const flushPending = (): void => {
-    const list = pending;
-    pending = [];
-    for (const p of list) flushOne(p);
-  };
-  const flushOne = (p: Pending): void => {
-    if (st.userEvents) emit({ id: `codex:${sid()}:L${p.line}`, role: 'system', kind: 'meta', content: p.text, ...(p.ts ? { createdAt: p.ts } : {}), metadata: { nativeRole: 'user' } }, 'ri');
-    else emitPrompt(p.line, p.text, p.ts, 'ri');
-  };
-  const edits = (files: PatchedFile[], messageId: string | undefined, ts: string | undefined, tool: string): void => {
-    let n = 0;
-    for (const f of files) {
-      const base = { sessionId: `codex:${sid()}`, tool, ...(messageId ? { messageId } : {}), ...(st.promptId ? { requestId: st.promptId } : {}), ...(st.cwd ? { cwd: st.cwd } : {}), ...(ts ? { createdAt: ts } : {}) };
-      const key = messageId ?? `codex:${sid()}:L${st.line}`;
-      const one = (edit: Omit<FileEditRecord, 'id' | 'sessionId' | 'tool'>): void => {
-        out.push({ kind: 'edit', edit: { ...base, ...edit, id: `${key}#${n++}` } });
-      };
-      if (f.movedTo) {
-        one({ path: f.path, ...(f.oldText !== undefined ? { oldText: f.oldText } : {}) });
-        one({ path: f.movedTo, ...(f.newText !== undefined ? { newText: f.newText } : {}) });
-      } else one({ path: f.path, ...(f.oldText !== undefined ? { oldText: f.oldText } : {}), ...(f.newText !== undefined ? { newText: f.newText } : {}) });
-    }
-  };
-  const remember = (list: string[], id: string): void => {
-    list.push(id);
-    if (list.length > MAX_TRACKED_CALLS) list.splice(0, list.length - MAX_TRACKED_CALLS);
-  };
-
   try {
     for await (const l of readJsonl(file, { offset, startLine: st.line })) {
       st.line = l.line + 1;
       offset = l.end;
-      if (l.error !== undefined) out.push({ kind: 'skip', line: l.line, reason: l.error });
-      else {
-        cur.line = l.line;
-        cur.start = l.start;
-        const reason = handleLine(l.value, l.line);
-        if (reason) out.push({ kind: 'skip', line: l.line, reason });
-      }
-      yield* out.splice(0);
-      if (++sinceCheckpoint >= CHECKPOINT_EVERY && pending.length === 0) {
+      if (l.error !== undefined) rollout.out.push({ kind: 'skip', line: l.line, reason: l.error });
+      else rollout.readLine(l.value, l.line, l.start);
+      yield* rollout.out.splice(0);
+      if (++sinceCheckpoint >= CHECKPOINT_EVERY && rollout.pending.length === 0) {
         sinceCheckpoint = 0;
         yield { kind: 'checkpoint', cursor: resume.cursorAt(offset, structuredClone(st)) };
       }
@@ -202,15 +130,105 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
   }
   // Store what is pending now (a prompt in rollouts without events, context in others). When events
   // are in use, resume at the first pending line: if its event twin comes, the prompt takes its id.
-  const first = st.userEvents ? pending[0] : undefined;
-  flushPending();
-  yield* out.splice(0);
+  const first = st.userEvents ? rollout.pending[0] : undefined;
+  rollout.flushPending();
+  yield* rollout.out.splice(0);
   if (first) {
     yield { kind: 'checkpoint', cursor: resume.cursorAt(first.start, first.before) };
   } else yield { kind: 'checkpoint', cursor: resume.cursorAt(offset, st) };
+}
 
-  /** Interprets one rollout line; returns a skip reason, or undefined. */
-  function handleLine(value: unknown, lineNo: number): string | undefined {
+/** One read of a rollout: its state (stored in the cursor) and the steps that turn lines into records. */
+class Rollout {
+  /** Records ready to yield, in order. */
+  readonly out: SourceRecord[] = [];
+  /** User response_items waiting for the event that says which one (if any) is the prompt. */
+  pending: Pending[] = [];
+  /** Byte offset of the line being handled. */
+  private lineStart = 0;
+  private readonly fileId: string | undefined;
+
+  constructor(
+    private readonly file: string,
+    readonly st: CodexState,
+  ) {
+    this.fileId = UUID_TAIL.exec(baseName(file).replace(/\.jsonl$/, ''))?.[1];
+  }
+
+  /** Interprets one parsed line; a line it cannot use becomes a skip. */
+  readLine(value: unknown, lineNo: number, start: number): void {
+    this.lineStart = start;
+    const reason = this.handleLine(value, lineNo);
+    if (reason) this.out.push({ kind: 'skip', line: lineNo, reason });
+  }
+
+  /** A user response_item that no event twin claimed: a prompt in old rollouts, context in new ones. */
+  flushPending(): void {
+    const list = this.pending;
+    this.pending = [];
+    for (const p of list) this.flushOne(p);
+  }
+
+  private sid(): string {
+    if (!this.st.sessionId) this.st.sessionId = this.fileId ?? baseName(this.file).replace(/\.jsonl$/, '');
+    return this.st.sessionId;
+  }
+
+  private pushSession(): void {
+    const st = this.st;
+    st.sessionEmitted = true;
+    this.out.push({ kind: 'session', session: { id: `codex:${this.sid()}`, source: 'codex', ...(st.sessionCwd ? { cwd: st.sessionCwd } : {}), ...st.session } });
+  }
+
+  private emit(m: Omit<MessageRecord, 'sessionId'>, src: 'ev' | 'ri'): void {
+    if (!this.st.sessionEmitted) this.pushSession();
+    this.out.push({ kind: 'message', message: { ...m, sessionId: `codex:${this.sid()}` } });
+    this.st.last = { role: m.role, kind: m.kind, src };
+  }
+
+  /** The adjacent copy of the message just emitted, from the other stream. */
+  private isTwin(role: Role, kind: MessageKind, src: 'ev' | 'ri'): boolean {
+    const l = this.st.last;
+    if (!l || l.twinned || l.role !== role || l.kind !== kind || l.src === src) return false;
+    l.twinned = true;
+    return true;
+  }
+
+  private emitPrompt(line: number, text: string, ts: string | undefined, src: 'ev' | 'ri'): void {
+    const st = this.st;
+    const id = `codex:${this.sid()}:L${line}`;
+    st.promptId = id;
+    st.promptHash = hash(text);
+    this.emit({ id, role: 'user', kind: 'prompt', content: text, ...(ts ? { createdAt: ts } : {}) }, src);
+    if (st.session.title === undefined) {
+      st.session.title = titleOf(text);
+      this.pushSession();
+    }
+  }
+
+  private flushOne(p: Pending): void {
+    if (this.st.userEvents) this.emit({ id: `codex:${this.sid()}:L${p.line}`, role: 'system', kind: 'meta', content: p.text, ...(p.ts ? { createdAt: p.ts } : {}), metadata: { nativeRole: 'user' } }, 'ri');
+    else this.emitPrompt(p.line, p.text, p.ts, 'ri');
+  }
+
+  private edits(files: PatchedFile[], messageId: string | undefined, ts: string | undefined, tool: string): void {
+    const st = this.st;
+    let n = 0;
+    for (const f of files) {
+      const base = { sessionId: `codex:${this.sid()}`, tool, ...(messageId ? { messageId } : {}), ...(st.promptId ? { requestId: st.promptId } : {}), ...(st.cwd ? { cwd: st.cwd } : {}), ...(ts ? { createdAt: ts } : {}) };
+      const key = messageId ?? `codex:${this.sid()}:L${st.line}`;
+      const one = (edit: Omit<FileEditRecord, 'id' | 'sessionId' | 'tool'>): void => {
+        this.out.push({ kind: 'edit', edit: { ...base, ...edit, id: `${key}#${n++}` } });
+      };
+      if (f.movedTo) {
+        one({ path: f.path, ...(f.oldText !== undefined ? { oldText: f.oldText } : {}) });
+        one({ path: f.movedTo, ...(f.newText !== undefined ? { newText: f.newText } : {}) });
+      } else one({ path: f.path, ...(f.oldText !== undefined ? { oldText: f.oldText } : {}), ...(f.newText !== undefined ? { newText: f.newText } : {}) });
+    }
+  }
+
+  /** One rollout line by its record type; returns a skip reason, or undefined. */
+  private handleLine(value: unknown, lineNo: number): string | undefined {
     if (!isRecord(value)) return 'not a JSON object';
     const type = value.type;
     const p = value.payload;
@@ -218,170 +236,150 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
     if (typeof type !== 'string') return 'no record type';
     if (!isRecord(p)) return `${type} without a payload object`;
     const ptype = typeof p.type === 'string' ? p.type : undefined;
-    const lineId = `codex:${sid()}:L${lineNo}`;
+    const lineId = `codex:${this.sid()}:L${lineNo}`;
     switch (type) {
-      case 'session_meta': {
-        if (st.session.metadata) return undefined; // a copied meta line (fork, resume): the first one counts
-        if (!st.sessionEmitted && !fileId && typeof p.id === 'string') st.sessionId = p.id;
-        if (typeof p.cwd === 'string') st.cwd = st.sessionCwd = p.cwd;
-        const metadata: Record<string, unknown> = {};
-        for (const k of ['originator', 'cli_version', 'source', 'model_provider', 'git', 'forked_from_id', 'thread_source', 'agent_nickname', 'agent_role'] as const) {
-          if (p[k] !== undefined) metadata[k] = p[k];
-        }
-        st.session.metadata = metadata;
-        const createdAt = typeof p.timestamp === 'string' ? p.timestamp : ts;
-        if (createdAt) st.session.createdAt = createdAt;
-        pushSession();
+      case 'session_meta':
+        this.sessionMeta(p, ts);
         return undefined;
-      }
       case 'turn_context':
-        if (typeof p.cwd === 'string') {
-          st.cwd = p.cwd;
-          if (!st.sessionCwd) {
-            st.sessionCwd = p.cwd;
-            if (st.sessionEmitted) pushSession();
-          }
-        }
+        this.turnContext(p);
         return undefined;
       case 'compacted':
-        flushPending();
-        if (typeof p.message === 'string' && p.message) emit({ id: lineId, role: 'system', kind: 'meta', content: p.message, ...(ts ? { createdAt: ts } : {}), metadata: { compacted: true } }, 'ri');
+        this.flushPending();
+        if (typeof p.message === 'string' && p.message) this.emit({ id: lineId, role: 'system', kind: 'meta', content: p.message, ...(ts ? { createdAt: ts } : {}), metadata: { compacted: true } }, 'ri');
         return undefined;
       case 'event_msg':
-        return handleEvent(p, ptype, lineNo, ts);
+        return this.handleEvent(p, ptype, lineNo, ts);
       case 'response_item':
-        return handleItem(p, ptype, lineNo, ts);
+        return this.handleItem(p, ptype, lineNo, ts);
       default:
         return `unknown record type ${JSON.stringify(type).slice(0, 60)}`;
     }
   }
 
-  function handleEvent(p: Record<string, unknown>, ptype: string | undefined, lineNo: number, ts: string | undefined): string | undefined {
+  private sessionMeta(p: Record<string, unknown>, ts: string | undefined): void {
+    const st = this.st;
+    if (st.session.metadata) return; // a copied meta line (fork, resume): the first one counts
+    if (!st.sessionEmitted && !this.fileId && typeof p.id === 'string') st.sessionId = p.id;
+    if (typeof p.cwd === 'string') st.cwd = st.sessionCwd = p.cwd;
+    const metadata: Record<string, unknown> = {};
+    for (const k of ['originator', 'cli_version', 'source', 'model_provider', 'git', 'forked_from_id', 'thread_source', 'agent_nickname', 'agent_role'] as const) {
+      if (p[k] !== undefined) metadata[k] = p[k];
+    }
+    st.session.metadata = metadata;
+    const createdAt = typeof p.timestamp === 'string' ? p.timestamp : ts;
+    if (createdAt) st.session.createdAt = createdAt;
+    this.pushSession();
+  }
+
+  private turnContext(p: Record<string, unknown>): void {
+    const st = this.st;
+    if (typeof p.cwd !== 'string') return;
+    st.cwd = p.cwd;
+    if (!st.sessionCwd) {
+      st.sessionCwd = p.cwd;
+      if (st.sessionEmitted) this.pushSession();
+    }
+  }
+
+  private handleEvent(p: Record<string, unknown>, ptype: string | undefined, lineNo: number, ts: string | undefined): string | undefined {
     switch (ptype) {
-      case 'user_message': {
-        if (typeof p.message !== 'string') return 'user_message without text';
-        st.userEvents = true;
-        const text = p.message;
-        if (pending.length) {
-          const list = pending;
-          pending = [];
-          const twin = list.findLast((x) => x.text.trim() === text.trim());
-          for (const x of list) if (x !== twin) flushOne(x); // context sent with the prompt
-          // When the response_item copy came first, its line is the id, so reading in pieces agrees.
-          emitPrompt(twin?.line ?? lineNo, text, ts ?? twin?.ts, 'ev');
-          return undefined;
-        }
-        if (st.last?.role === 'user' && st.last.kind === 'prompt' && st.last.src === 'ri' && !st.last.twinned && st.promptHash === hash(text)) {
-          st.last.twinned = true; // its twin was already stored (the read stopped between them)
-          return undefined;
-        }
-        emitPrompt(lineNo, text, ts, 'ev');
-        return undefined;
-      }
+      case 'user_message':
+        return this.userMessage(p, lineNo, ts);
       case 'agent_message':
-        flushPending();
+        this.flushPending();
         if (typeof p.message !== 'string') return 'agent_message without text';
-        if (isTwin('assistant', 'text', 'ev')) return undefined;
-        emit({ id: `codex:${sid()}:L${lineNo}`, role: 'assistant', kind: 'text', content: p.message, ...(ts ? { createdAt: ts } : {}) }, 'ev');
+        if (this.isTwin('assistant', 'text', 'ev')) return undefined;
+        this.emit({ id: `codex:${this.sid()}:L${lineNo}`, role: 'assistant', kind: 'text', content: p.message, ...(ts ? { createdAt: ts } : {}) }, 'ev');
         return undefined;
       case 'agent_reasoning':
-        flushPending();
+        this.flushPending();
         if (typeof p.text !== 'string' || !p.text) return undefined;
-        if (isTwin('assistant', 'thinking', 'ev')) return undefined;
-        emit({ id: `codex:${sid()}:L${lineNo}`, role: 'assistant', kind: 'thinking', content: p.text, ...(ts ? { createdAt: ts } : {}) }, 'ev');
+        if (this.isTwin('assistant', 'thinking', 'ev')) return undefined;
+        this.emit({ id: `codex:${this.sid()}:L${lineNo}`, role: 'assistant', kind: 'thinking', content: p.text, ...(ts ? { createdAt: ts } : {}) }, 'ev');
         return undefined;
-      case 'patch_apply_end': {
-        const callId = typeof p.call_id === 'string' ? p.call_id : undefined;
-        if (p.success === false || !isRecord(p.changes)) return undefined;
-        if (callId && st.patched.includes(callId)) return undefined;
-        const files: PatchedFile[] = [];
-        for (const [path, change] of Object.entries(p.changes)) {
-          if (!isRecord(change)) continue;
-          const op = change.type === 'add' ? 'add' : change.type === 'delete' ? 'delete' : 'update';
-          const f: PatchedFile = { path, op };
-          if (typeof change.unified_diff === 'string') Object.assign(f, parseUnifiedDiff(change.unified_diff));
-          else if (typeof change.content === 'string') {
-            if (op === 'delete') f.oldText = change.content;
-            else f.newText = change.content;
-          }
-          if (typeof change.move_path === 'string') f.movedTo = change.move_path;
-          files.push(f);
-        }
-        if (callId) remember(st.patched, callId);
-        const messageId = callId && st.calls.includes(callId) ? `codex:${sid()}:${callId}` : undefined;
-        edits(files, messageId, ts, 'apply_patch');
+      case 'patch_apply_end':
+        this.patchApplyEnd(p, ts);
         return undefined;
-      }
       default:
         // token_count, task_started/complete, exec_command_end (duplicates the call output), ...: UI events.
         return undefined;
     }
   }
 
-  function handleItem(p: Record<string, unknown>, ptype: string | undefined, lineNo: number, ts: string | undefined): string | undefined {
-    const at = ts ? { createdAt: ts } : {};
-    const lineId = `codex:${sid()}:L${lineNo}`;
-    switch (ptype) {
-      case 'message': {
-        const role = p.role;
-        const text = contentText(p.content);
-        if (text === undefined) return 'message without content';
-        if (role === 'user') {
-          if (INJECTED.test(text)) {
-            emit({ id: lineId, role: 'system', kind: 'meta', content: text, ...at, metadata: { nativeRole: 'user' } }, 'ri');
-            return undefined;
-          }
-          pending.push({ line: lineNo, start: cur.start, text, ...(ts ? { ts } : {}), before: structuredClone({ ...st, line: lineNo }) });
-          return undefined;
-        }
-        if (role === 'assistant') {
-          flushPending();
-          if (isTwin('assistant', 'text', 'ri')) return undefined;
-          emit({ id: lineId, role: 'assistant', kind: 'text', content: text, ...at }, 'ri');
-          return undefined;
-        }
-        if (role === 'developer' || role === 'system') {
-          emit({ id: lineId, role: 'system', kind: 'meta', content: text, ...at, metadata: { nativeRole: role } }, 'ri');
-          return undefined;
-        }
-        return `message with unknown role ${JSON.stringify(role)}`;
+  /** The prompt as the UI shows it; it claims the pending response_item copy of itself, if any. */
+  private userMessage(p: Record<string, unknown>, lineNo: number, ts: string | undefined): string | undefined {
+    const st = this.st;
+    if (typeof p.message !== 'string') return 'user_message without text';
+    st.userEvents = true;
+    const text = p.message;
+    if (this.pending.length) {
+      const list = this.pending;
+      this.pending = [];
+      const twin = list.findLast((x) => x.text.trim() === text.trim());
+      for (const x of list) if (x !== twin) this.flushOne(x); // context sent with the prompt
+      // When the response_item copy came first, its line is the id, so reading in pieces agrees.
+      this.emitPrompt(twin?.line ?? lineNo, text, ts ?? twin?.ts, 'ev');
+      return undefined;
+    }
+    if (st.last?.role === 'user' && st.last.kind === 'prompt' && st.last.src === 'ri' && !st.last.twinned && st.promptHash === hash(text)) {
+      st.last.twinned = true; // its twin was already stored (the read stopped between them)
+      return undefined;
+    }
+    this.emitPrompt(lineNo, text, ts, 'ev');
+    return undefined;
+  }
+
+  /** The files a patch changed, as Codex reports them after applying it (unless its call already gave them). */
+  private patchApplyEnd(p: Record<string, unknown>, ts: string | undefined): void {
+    const st = this.st;
+    const callId = typeof p.call_id === 'string' ? p.call_id : undefined;
+    if (p.success === false || !isRecord(p.changes)) return;
+    if (callId && st.patched.includes(callId)) return;
+    const files: PatchedFile[] = [];
+    for (const [path, change] of Object.entries(p.changes)) {
+      if (!isRecord(change)) continue;
+      const op = change.type === 'add' ? 'add' : change.type === 'delete' ? 'delete' : 'update';
+      const f: PatchedFile = { path, op };
+      if (typeof change.unified_diff === 'string') Object.assign(f, parseUnifiedDiff(change.unified_diff));
+      else if (typeof change.content === 'string') {
+        if (op === 'delete') f.oldText = change.content;
+        else f.newText = change.content;
       }
+      if (typeof change.move_path === 'string') f.movedTo = change.move_path;
+      files.push(f);
+    }
+    if (callId) remember(st.patched, callId);
+    const messageId = callId && st.calls.includes(callId) ? `codex:${this.sid()}:${callId}` : undefined;
+    this.edits(files, messageId, ts, 'apply_patch');
+  }
+
+  private handleItem(p: Record<string, unknown>, ptype: string | undefined, lineNo: number, ts: string | undefined): string | undefined {
+    const at = ts ? { createdAt: ts } : {};
+    const lineId = `codex:${this.sid()}:L${lineNo}`;
+    switch (ptype) {
+      case 'message':
+        return this.itemMessage(p, lineNo, ts);
       case 'reasoning': {
-        flushPending();
+        this.flushPending();
         const summary = Array.isArray(p.summary) ? p.summary.map((s) => (isRecord(s) && typeof s.text === 'string' ? s.text : '')).filter(Boolean).join('\n\n') : '';
         if (!summary) return undefined; // encrypted reasoning only: nothing readable to keep
-        if (isTwin('assistant', 'thinking', 'ri')) return undefined;
-        emit({ id: lineId, role: 'assistant', kind: 'thinking', content: summary, ...at }, 'ri');
+        if (this.isTwin('assistant', 'thinking', 'ri')) return undefined;
+        this.emit({ id: lineId, role: 'assistant', kind: 'thinking', content: summary, ...at }, 'ri');
         return undefined;
       }
       case 'function_call':
       case 'custom_tool_call':
       case 'local_shell_call':
-      case 'web_search_call': {
-        flushPending();
-        const callId = typeof p.call_id === 'string' ? p.call_id : typeof p.id === 'string' ? p.id : undefined;
-        const name = typeof p.name === 'string' ? p.name.replace(/^functions\./, '') : ptype === 'local_shell_call' ? 'local_shell' : ptype === 'web_search_call' ? 'web_search' : 'tool';
-        const input = ptype === 'function_call' ? p.arguments : ptype === 'custom_tool_call' ? p.input : ptype === 'local_shell_call' ? p.action : p.action;
-        const inputText = typeof input === 'string' ? input : input === undefined ? '' : JSON.stringify(input);
-        const id = callId ? `codex:${sid()}:${callId}` : lineId;
-        emit({ id, role: 'assistant', kind: 'tool_call', content: `${name} ${inputText}`.trim(), ...at, metadata: { tool: name, ...(callId ? { callId } : {}) } }, 'ri');
-        if (callId) remember(st.calls, callId);
-        const patch = findPatch(name, input);
-        if (patch) {
-          const files = parseApplyPatch(patch);
-          if (files.length) {
-            edits(files, id, ts, 'apply_patch');
-            if (callId) remember(st.patched, callId);
-          }
-        }
+      case 'web_search_call':
+        this.toolCall(p, ptype, lineNo, ts);
         return undefined;
-      }
       case 'function_call_output':
       case 'custom_tool_call_output': {
-        flushPending();
+        this.flushPending();
         const callId = typeof p.call_id === 'string' ? p.call_id : undefined;
         const output = outputText(p.output);
-        emit({ id: callId ? `codex:${sid()}:${callId}:output` : lineId, role: 'tool', kind: 'tool_result', content: output, ...at, metadata: { ...(callId ? { callId } : {}) } }, 'ri');
+        this.emit({ id: callId ? `codex:${this.sid()}:${callId}:output` : lineId, role: 'tool', kind: 'tool_result', content: output, ...at, metadata: { ...(callId ? { callId } : {}) } }, 'ri');
         return undefined;
       }
       case 'ghost_snapshot':
@@ -395,6 +393,60 @@ async function* readRollout(file: string, from: Cursor | undefined): AsyncGenera
         return `unknown response_item type ${JSON.stringify(ptype ?? null).slice(0, 60)}`;
     }
   }
+
+  /** A message as the model sees it: a user one waits in `pending` for its event twin. */
+  private itemMessage(p: Record<string, unknown>, lineNo: number, ts: string | undefined): string | undefined {
+    const at = ts ? { createdAt: ts } : {};
+    const lineId = `codex:${this.sid()}:L${lineNo}`;
+    const role = p.role;
+    const text = contentText(p.content);
+    if (text === undefined) return 'message without content';
+    if (role === 'user') {
+      if (INJECTED.test(text)) {
+        this.emit({ id: lineId, role: 'system', kind: 'meta', content: text, ...at, metadata: { nativeRole: 'user' } }, 'ri');
+        return undefined;
+      }
+      this.pending.push({ line: lineNo, start: this.lineStart, text, ...(ts ? { ts } : {}), before: structuredClone({ ...this.st, line: lineNo }) });
+      return undefined;
+    }
+    if (role === 'assistant') {
+      this.flushPending();
+      if (this.isTwin('assistant', 'text', 'ri')) return undefined;
+      this.emit({ id: lineId, role: 'assistant', kind: 'text', content: text, ...at }, 'ri');
+      return undefined;
+    }
+    if (role === 'developer' || role === 'system') {
+      this.emit({ id: lineId, role: 'system', kind: 'meta', content: text, ...at, metadata: { nativeRole: role } }, 'ri');
+      return undefined;
+    }
+    return `message with unknown role ${JSON.stringify(role)}`;
+  }
+
+  /** A tool call, and the edits of an apply_patch it carries. */
+  private toolCall(p: Record<string, unknown>, ptype: string, lineNo: number, ts: string | undefined): void {
+    this.flushPending();
+    const callId = typeof p.call_id === 'string' ? p.call_id : typeof p.id === 'string' ? p.id : undefined;
+    const name = typeof p.name === 'string' ? p.name.replace(/^functions\./, '') : ptype === 'local_shell_call' ? 'local_shell' : ptype === 'web_search_call' ? 'web_search' : 'tool';
+    const input = ptype === 'function_call' ? p.arguments : ptype === 'custom_tool_call' ? p.input : p.action;
+    const inputText = typeof input === 'string' ? input : input === undefined ? '' : JSON.stringify(input);
+    const id = callId ? `codex:${this.sid()}:${callId}` : `codex:${this.sid()}:L${lineNo}`;
+    this.emit({ id, role: 'assistant', kind: 'tool_call', content: `${name} ${inputText}`.trim(), ...(ts ? { createdAt: ts } : {}), metadata: { tool: name, ...(callId ? { callId } : {}) } }, 'ri');
+    if (callId) remember(this.st.calls, callId);
+    const patch = findPatch(name, input);
+    if (patch) {
+      const files = parseApplyPatch(patch);
+      if (files.length) {
+        this.edits(files, id, ts, 'apply_patch');
+        if (callId) remember(this.st.patched, callId);
+      }
+    }
+  }
+}
+
+/** Keeps the last MAX_TRACKED_CALLS ids: calls far back are never answered or patched again. */
+function remember(list: string[], id: string): void {
+  list.push(id);
+  if (list.length > MAX_TRACKED_CALLS) list.splice(0, list.length - MAX_TRACKED_CALLS);
 }
 
 /** The patch text of an apply_patch call, in any of its shapes (custom tool, function, shell). */
@@ -427,7 +479,7 @@ function findPatch(name: string, input: unknown): string | undefined {
 }
 
 // response_item content is always an array of parts in real rollouts; anything else is a wrong
-// type, skipped and counted (a string here once paired with, and hid behind, the next prompt).
+// type, skipped and counted rather than read as text that would pair with the next prompt.
 function contentText(content: unknown): string | undefined {
   if (!Array.isArray(content)) return undefined;
   const parts: string[] = [];
