@@ -8,7 +8,7 @@ import { baseName } from './walk.js';
 
 /**
  * Aider keeps its history inside each repository: `.aider.chat.history.md` (append-only Markdown,
- * format doc §4) and `.aider.input.history` (every typed input with its local time).
+ * aider `aider/io.py`) and `.aider.input.history` (every typed input with its local time).
  *
  * The Markdown has no ids and no per-message times, and its markers are ambiguous, so the rules are:
  * `# aider chat started at` opens a session; `#### ` lines ending in two spaces are the user's
@@ -134,136 +134,15 @@ async function* readChatHistory(file: string, from: Cursor | undefined): AsyncGe
   }
   const saved = resume.start > 0 ? (from?.state as AiderState | undefined) : undefined;
   const ok = saved && typeof saved.line === 'number';
-  let st: AiderState = ok ? structuredClone(saved) : { line: 1, blocks: 0, inputIdx: 0 };
   const offset = ok ? resume.start : 0;
-  const cwd = dirname(file);
-  const fileKey = pathHash(file);
-  const inputs = loadInputs(file);
-  const out: SourceRecord[] = [];
-  let block: Block | undefined;
-  /** The state before the open block, and where it starts: the only safe place to resume. */
-  let safe = { offset, state: structuredClone(st) };
-  let prevLine = st.line - 1;
+  const history = new ChatHistory(file, ok ? structuredClone(saved) : { line: 1, blocks: 0, inputIdx: 0 }, offset);
+  const out = history.out;
+  let prevLine = history.st.line - 1;
   let lastEnd = offset;
   let sinceCheckpoint = 0;
-
-  const sessionRecord = (): SessionRecord => {
-    const s = st.session!;
-    return {
-      id: `aider:${s.native}`,
-      source: 'aider',
-      cwd,
-      ...(s.createdAt ? { createdAt: s.createdAt } : {}),
-      ...(s.title ? { title: s.title } : {}),
-      ...(s.metadata ? { metadata: s.metadata } : {}),
-    };
-  };
-  const ensureSession = (startOffset: number): void => {
-    if (st.session) return;
-    // Content before any header (a history that starts mid-session): a session keyed by where it starts.
-    st.session = { native: `${fileKey}-${startOffset}` };
-    st.blocks = 0;
-    out.push({ kind: 'session', session: sessionRecord() });
-  };
-
-  const close = (): void => {
-    const b = block;
-    block = undefined;
-    if (!b) return;
-    ensureSession(b.start);
-    const sid = `aider:${st.session!.native}`;
-    const id = `${sid}:L${b.line}`;
-    const first = st.blocks++ === 0;
-    const at = st.at ?? st.session!.createdAt;
-    const msg = (role: Role, kind: MessageKind, content: string, metadata?: Record<string, unknown>, createdAt = at): void => {
-      const m: MessageRecord = { id, sessionId: sid, role, kind, content, ...(createdAt ? { createdAt } : {}), ...(metadata ? { metadata } : {}) };
-      out.push({ kind: 'message', message: m });
-    };
-    if (b.type === 'user') {
-      const text = b.lines.map((l) => l.replace(/^####( |$)/, '').replace(/ {2}$/, '')).join('\n').trim();
-      const input = matchInput(text);
-      if (input) st.at = input;
-      const kind: MessageKind = text === '' || text === '<blank>' || AUTOMATIC.test(text) || (text.startsWith('/') && !ASKING.test(text)) ? 'meta' : 'prompt';
-      msg('user', kind, text, undefined, input ?? at);
-      if (kind === 'prompt') {
-        st.promptId = id;
-        if (!st.session!.title) {
-          st.session!.title = title(text);
-          out.push({ kind: 'session', session: sessionRecord() });
-        }
-      }
-      return;
-    }
-    if (b.type === 'tool') {
-      const lines = b.lines.map((l) => l.replace(/^>( |$)/, '').replace(/ {2}$/, ''));
-      const text = lines.join('\n').trim();
-      const metadata: Record<string, unknown> = {};
-      const applied: string[] = [];
-      const commits: { sha: string; message: string }[] = [];
-      for (const l of lines) {
-        const a = /^Applied edit to (.+?)\s*$/.exec(l);
-        if (a) applied.push(a[1]!);
-        const c = /^Commit ([0-9a-f]{7,40}) (.*?)\s*$/.exec(l);
-        if (c) commits.push({ sha: c[1]!, message: c[2]! });
-      }
-      if (applied.length) metadata.appliedEdits = applied;
-      if (commits.length) metadata.commits = commits;
-      if (first && st.session!.createdAt) {
-        // The start-up banner: model, version, repo.
-        const info = bannerInfo(lines);
-        st.session!.metadata = { ...st.session!.metadata, ...info };
-        if (Object.keys(info).length) out.push({ kind: 'session', session: sessionRecord() });
-        msg('system', 'meta', text, { ...metadata, banner: true });
-        return;
-      }
-      msg('tool', 'tool_result', text, Object.keys(metadata).length ? metadata : undefined);
-      return;
-    }
-    const text = b.lines.join('\n').trim();
-    if (!text) {
-      st.blocks--;
-      return;
-    }
-    msg('assistant', 'text', text);
-    let n = 0;
-    for (const e of searchReplaceBlocks(text)) {
-      const edit: FileEditRecord = {
-        id: `${id}#${n++}`,
-        sessionId: sid,
-        messageId: id,
-        ...(st.promptId ? { requestId: st.promptId } : {}),
-        path: e.path,
-        cwd,
-        tool: 'search_replace',
-        oldText: e.oldText,
-        newText: e.newText,
-        ...(at ? { createdAt: at } : {}),
-      };
-      out.push({ kind: 'edit', edit });
-    }
-  };
-
-  /** The time of the typed input matching this prompt (inputs are in order; look a little ahead). */
-  function matchInput(text: string): string | undefined {
-    for (let i = st.inputIdx; i < Math.min(inputs.length, st.inputIdx + 50); i++) {
-      if (inputs[i]!.text.trim() === text) {
-        st.inputIdx = i + 1;
-        return inputs[i]!.at || undefined;
-      }
-    }
-    return undefined;
-  }
-
-  const open = (type: BlockType, line: number, start: number, text: string): void => {
-    close();
-    // Resuming here re-reads this block whole, with the state as it is now.
-    safe = { offset: start, state: structuredClone({ ...st, line }) };
-    block = { type, line, start, lines: [text] };
-  };
-
   try {
-    for await (const l of readJsonl(file, { offset, startLine: st.line, raw: true })) {
-      st.line = l.line + 1;
+    for await (const l of readJsonl(file, { offset, startLine: history.st.line, raw: true })) {
+      history.st.line = l.line + 1;
       lastEnd = l.end;
       const gap = l.line - prevLine - 1;
       prevLine = l.line;
@@ -272,49 +151,223 @@ async function* readChatHistory(file: string, from: Cursor | undefined): AsyncGe
         yield* out.splice(0);
         continue;
       }
-      const text = l.text.endsWith('\r') ? l.text.slice(0, -1) : l.text;
-      const blank = text.trim() === '';
-      const header = HEADER.exec(text);
-      if (header) {
-        close();
-        const native = `${fileKey}-${l.start}`;
-        st = { line: l.line + 1, blocks: 0, inputIdx: st.inputIdx, session: { native, ...(localToIso(header[1]!) ? { createdAt: localToIso(header[1]!)! } : {}) } };
-        st.at = st.session!.createdAt;
-        out.push({ kind: 'session', session: sessionRecord() });
-        safe = { offset: l.end, state: structuredClone(st) };
-      } else if (/^####( |$)/.test(text) && (text.endsWith('  ') || /^####\s*$/.test(text))) {
-        if (block?.type === 'user' && gap === 0) block.lines.push(text);
-        else open('user', l.line, l.start, text);
-      } else if (/^>( |$)/.test(text) && !(block?.type === 'assistant' && !/ {2}$/.test(text) && gap === 0)) {
-        if (block?.type === 'tool' && gap === 0) block.lines.push(text);
-        else open('tool', l.line, l.start, text);
-        block!.open = !(text.endsWith('  ') && text.trim().length > 1) && text.trim() !== '>';
-      } else if (block?.type === 'tool' && block.open) {
-        for (let i = 0; i < gap; i++) block.lines.push('');
-        block.lines.push(text);
-        if (text.endsWith('  ') && !blank) block.open = false;
-      } else if (blank) {
-        if (block?.type === 'assistant') block.lines.push('');
-        // a blank line between blocks: nothing to keep
-      } else if (block?.type === 'assistant') {
-        for (let i = 0; i < gap; i++) block.lines.push('');
-        block.lines.push(text);
-      } else open('assistant', l.line, l.start, text);
+      history.readLine(l.text.endsWith('\r') ? l.text.slice(0, -1) : l.text, l, gap);
       yield* out.splice(0);
-      if (++sinceCheckpoint >= CHECKPOINT_LINES && safe.offset > offset) {
+      if (++sinceCheckpoint >= CHECKPOINT_LINES && history.safe.offset > offset) {
         sinceCheckpoint = 0;
-        yield { kind: 'checkpoint', cursor: resume.cursorAt(safe.offset, safe.state) };
+        yield { kind: 'checkpoint', cursor: resume.cursorAt(history.safe.offset, history.safe.state) };
       }
     }
   } catch (err) {
     out.push(unreadable(err));
   }
   // The last block may still grow (aider is running): store it now, and resume at its start.
-  const last = block ? safe : undefined;
-  close();
+  const last = history.block ? history.safe : undefined;
+  history.close();
   yield* out.splice(0);
   if (last) yield { kind: 'checkpoint', cursor: resume.cursorAt(last.offset, last.state) };
-  else yield { kind: 'checkpoint', cursor: resume.cursorAt(lastEnd, st) };
+  else yield { kind: 'checkpoint', cursor: resume.cursorAt(lastEnd, history.st) };
+}
+
+/**
+ * One read of a chat history: lines gather into blocks (the user's input, aider's `> ` output,
+ * the model's answer), and a block becomes records when the next one opens.
+ */
+class ChatHistory {
+  /** Records ready to yield, in order. */
+  readonly out: SourceRecord[] = [];
+  /** The block still gathering lines. */
+  block: Block | undefined;
+  /** The state before the open block, and where it starts: the only safe place to resume. */
+  safe: { offset: number; state: AiderState };
+  private readonly cwd: string;
+  private readonly fileKey: string;
+  private readonly inputs: InputEntry[];
+
+  constructor(
+    file: string,
+    public st: AiderState,
+    offset: number,
+  ) {
+    this.cwd = dirname(file);
+    this.fileKey = pathHash(file);
+    this.inputs = loadInputs(file);
+    this.safe = { offset, state: structuredClone(st) };
+  }
+
+  /** One line (without its line break): a session header, or part of a block. */
+  readLine(text: string, l: { line: number; start: number; end: number }, gap: number): void {
+    const block = this.block;
+    const blank = text.trim() === '';
+    const header = HEADER.exec(text);
+    if (header) this.startSession(header[1]!, l);
+    else if (/^####( |$)/.test(text) && (text.endsWith('  ') || /^####\s*$/.test(text))) {
+      if (block?.type === 'user' && gap === 0) block.lines.push(text);
+      else this.open('user', l.line, l.start, text);
+    } else if (/^>( |$)/.test(text) && !(block?.type === 'assistant' && !/ {2}$/.test(text) && gap === 0)) {
+      if (block?.type === 'tool' && gap === 0) block.lines.push(text);
+      else this.open('tool', l.line, l.start, text);
+      this.block!.open = !(text.endsWith('  ') && text.trim().length > 1) && text.trim() !== '>';
+    } else if (block?.type === 'tool' && block.open) {
+      for (let i = 0; i < gap; i++) block.lines.push('');
+      block.lines.push(text);
+      if (text.endsWith('  ') && !blank) block.open = false;
+    } else if (blank) {
+      if (block?.type === 'assistant') block.lines.push('');
+      // a blank line between blocks: nothing to keep
+    } else if (block?.type === 'assistant') {
+      for (let i = 0; i < gap; i++) block.lines.push('');
+      block.lines.push(text);
+    } else this.open('assistant', l.line, l.start, text);
+  }
+
+  /** Turns the open block into records. */
+  close(): void {
+    const b = this.block;
+    this.block = undefined;
+    if (!b) return;
+    this.ensureSession(b.start);
+    const first = this.st.blocks++ === 0;
+    if (b.type === 'user') this.userBlock(b);
+    else if (b.type === 'tool') this.toolBlock(b, first);
+    else this.assistantBlock(b);
+  }
+
+  /** `# aider chat started at`: a new session, keyed by where its header starts. */
+  private startSession(startedAt: string, l: { line: number; start: number; end: number }): void {
+    this.close();
+    const native = `${this.fileKey}-${l.start}`;
+    const st: AiderState = { line: l.line + 1, blocks: 0, inputIdx: this.st.inputIdx, session: { native, ...(localToIso(startedAt) ? { createdAt: localToIso(startedAt)! } : {}) } };
+    st.at = st.session!.createdAt;
+    this.st = st;
+    this.out.push({ kind: 'session', session: this.sessionRecord() });
+    this.safe = { offset: l.end, state: structuredClone(st) };
+  }
+
+  private open(type: BlockType, line: number, start: number, text: string): void {
+    this.close();
+    // Resuming here re-reads this block whole, with the state as it is now.
+    this.safe = { offset: start, state: structuredClone({ ...this.st, line }) };
+    this.block = { type, line, start, lines: [text] };
+  }
+
+  private sessionRecord(): SessionRecord {
+    const s = this.st.session!;
+    return {
+      id: `aider:${s.native}`,
+      source: 'aider',
+      cwd: this.cwd,
+      ...(s.createdAt ? { createdAt: s.createdAt } : {}),
+      ...(s.title ? { title: s.title } : {}),
+      ...(s.metadata ? { metadata: s.metadata } : {}),
+    };
+  }
+
+  private ensureSession(startOffset: number): void {
+    if (this.st.session) return;
+    // Content before any header (a history that starts mid-session): a session keyed by where it starts.
+    this.st.session = { native: `${this.fileKey}-${startOffset}` };
+    this.st.blocks = 0;
+    this.out.push({ kind: 'session', session: this.sessionRecord() });
+  }
+
+  /** The message of a block: its id is the block's first line, its time the turn's. */
+  private message(b: Block, role: Role, kind: MessageKind, content: string, metadata?: Record<string, unknown>, createdAt = this.turnTime()): void {
+    const sid = `aider:${this.st.session!.native}`;
+    const m: MessageRecord = { id: `${sid}:L${b.line}`, sessionId: sid, role, kind, content, ...(createdAt ? { createdAt } : {}), ...(metadata ? { metadata } : {}) };
+    this.out.push({ kind: 'message', message: m });
+  }
+
+  private turnTime(): string | undefined {
+    return this.st.at ?? this.st.session!.createdAt;
+  }
+
+  /** The user's input: a prompt, or meta (a slash command, aider's own "fix this" input, a blank). */
+  private userBlock(b: Block): void {
+    const st = this.st;
+    const at = this.turnTime();
+    const text = b.lines.map((l) => l.replace(/^####( |$)/, '').replace(/ {2}$/, '')).join('\n').trim();
+    const input = this.matchInput(text);
+    if (input) st.at = input;
+    const kind: MessageKind = text === '' || text === '<blank>' || AUTOMATIC.test(text) || (text.startsWith('/') && !ASKING.test(text)) ? 'meta' : 'prompt';
+    this.message(b, 'user', kind, text, undefined, input ?? at);
+    if (kind === 'prompt') {
+      st.promptId = `aider:${st.session!.native}:L${b.line}`;
+      if (!st.session!.title) {
+        st.session!.title = title(text);
+        this.out.push({ kind: 'session', session: this.sessionRecord() });
+      }
+    }
+  }
+
+  /** Aider's `> ` output: applied edits and commits kept for linking; the first one is the start-up banner. */
+  private toolBlock(b: Block, first: boolean): void {
+    const st = this.st;
+    const lines = b.lines.map((l) => l.replace(/^>( |$)/, '').replace(/ {2}$/, ''));
+    const text = lines.join('\n').trim();
+    const metadata: Record<string, unknown> = {};
+    const applied: string[] = [];
+    const commits: { sha: string; message: string }[] = [];
+    for (const l of lines) {
+      const a = /^Applied edit to (.+?)\s*$/.exec(l);
+      if (a) applied.push(a[1]!);
+      const c = /^Commit ([0-9a-f]{7,40}) (.*?)\s*$/.exec(l);
+      if (c) commits.push({ sha: c[1]!, message: c[2]! });
+    }
+    if (applied.length) metadata.appliedEdits = applied;
+    if (commits.length) metadata.commits = commits;
+    if (first && st.session!.createdAt) {
+      // The start-up banner: model, version, repo.
+      const info = bannerInfo(lines);
+      st.session!.metadata = { ...st.session!.metadata, ...info };
+      if (Object.keys(info).length) this.out.push({ kind: 'session', session: this.sessionRecord() });
+      this.message(b, 'system', 'meta', text, { ...metadata, banner: true });
+      return;
+    }
+    this.message(b, 'tool', 'tool_result', text, Object.keys(metadata).length ? metadata : undefined);
+  }
+
+  /** The model's answer, and the SEARCH/REPLACE blocks in it as edits. */
+  private assistantBlock(b: Block): void {
+    const st = this.st;
+    const text = b.lines.join('\n').trim();
+    if (!text) {
+      st.blocks--;
+      return;
+    }
+    const at = this.turnTime();
+    this.message(b, 'assistant', 'text', text);
+    const sid = `aider:${st.session!.native}`;
+    const id = `${sid}:L${b.line}`;
+    let n = 0;
+    for (const e of searchReplaceBlocks(text)) {
+      const edit: FileEditRecord = {
+        id: `${id}#${n++}`,
+        sessionId: sid,
+        messageId: id,
+        ...(st.promptId ? { requestId: st.promptId } : {}),
+        path: e.path,
+        cwd: this.cwd,
+        tool: 'search_replace',
+        oldText: e.oldText,
+        newText: e.newText,
+        ...(at ? { createdAt: at } : {}),
+      };
+      this.out.push({ kind: 'edit', edit });
+    }
+  }
+
+  /** The time of the typed input matching this prompt (inputs are in order; look a little ahead). */
+  private matchInput(text: string): string | undefined {
+    const st = this.st;
+    for (let i = st.inputIdx; i < Math.min(this.inputs.length, st.inputIdx + 50); i++) {
+      if (this.inputs[i]!.text.trim() === text) {
+        st.inputIdx = i + 1;
+        return this.inputs[i]!.at || undefined;
+      }
+    }
+    return undefined;
+  }
 }
 
 /** Model, version and repository from aider's start-up lines. */
