@@ -113,99 +113,117 @@ async function* readSession(file: string, from: Cursor | undefined): AsyncGenera
   const sid = `${TOOL}:${s.sessionId}`;
   const cwd = typeof s.workspaceDirectory === 'string' && s.workspaceDirectory ? fromFileUri(s.workspaceDirectory) : undefined;
   const createdAt = indexedCreatedAt(file, s.sessionId);
-  const at = createdAt ?? mtime;
   const metadata: Record<string, unknown> = { lastUpdated: mtime };
   for (const k of ['mode', 'chatModelTitle'] as const) if (typeof s[k] === 'string') metadata[k] = s[k];
   yield {
     kind: 'session',
     session: { id: sid, source: 'continue', ...(cwd ? { cwd } : {}), ...(typeof s.title === 'string' && s.title ? { title: s.title } : {}), ...(createdAt ? { createdAt } : {}), metadata },
   };
-
-  let promptId: string | undefined;
-  const message = (id: string, role: Role, kind: MessageKind, content: string, meta?: Record<string, unknown>): SourceRecord => {
-    const m: MessageRecord = { id, sessionId: sid, role, kind, content, createdAt: at, ...(meta ? { metadata: meta } : {}) };
-    return { kind: 'message', message: m };
-  };
-  for (let i = 0; i < s.history.length; i++) {
-    const item = s.history[i];
-    const msg = isRecord(item) && isRecord(item.message) ? item.message : undefined;
-    if (!msg || typeof msg.role !== 'string') {
-      yield { kind: 'skip', reason: `history[${i}] has no message with a role` };
-      continue;
-    }
-    const id = `${sid}:${typeof msg.id === 'string' ? msg.id : i}`;
-    const content = text(msg.content);
-    switch (msg.role) {
-      case 'user':
-        promptId = id;
-        yield message(id, 'user', 'prompt', content);
-        break;
-      case 'assistant':
-        if (content.trim()) yield message(id, 'assistant', 'text', content);
-        break;
-      case 'thinking':
-        if (content.trim()) yield message(id, 'assistant', 'thinking', content);
-        break;
-      case 'system':
-        yield message(id, 'system', 'meta', content);
-        break;
-      case 'tool': {
-        const callId = typeof msg.toolCallId === 'string' ? msg.toolCallId : undefined;
-        yield message(callId ? `${sid}:${callId}:result` : id, 'tool', 'tool_result', content, callId ? { callId } : undefined);
-        break;
-      }
-      default:
-        yield { kind: 'skip', reason: `history[${i}] has an unknown role ${JSON.stringify(msg.role).slice(0, 40)}` };
-        continue;
-    }
-    if (isRecord(item) && typeof item.reasoning === 'object' && isRecord(item.reasoning) && typeof item.reasoning.text === 'string' && item.reasoning.text.trim()) {
-      yield message(`${id}:reasoning`, 'assistant', 'thinking', item.reasoning.text);
-    }
-    // Tool calls, with their state (arguments as parsed, status, output) when Continue kept it.
-    const states = new Map<string, Record<string, unknown>>();
-    for (const st of isRecord(item) && Array.isArray(item.toolCallStates) ? item.toolCallStates : []) {
-      if (isRecord(st) && typeof st.toolCallId === 'string') states.set(st.toolCallId, st);
-    }
-    const calls = Array.isArray(msg.toolCalls) ? msg.toolCalls : [];
-    for (let c = 0; c < calls.length; c++) {
-      const call = calls[c];
-      const fn = isRecord(call) && isRecord(call.function) ? call.function : undefined;
-      if (!fn || typeof fn.name !== 'string') continue;
-      const callId = isRecord(call) && typeof call.id === 'string' ? call.id : `${i}-${c}`;
-      const cid = `${sid}:${callId}`;
-      const state = states.get(callId);
-      const status = typeof state?.status === 'string' ? state.status : undefined;
-      yield message(cid, 'assistant', 'tool_call', `${fn.name} ${typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {})}`, { tool: fn.name, callId, ...(status ? { status } : {}) });
-      if (state && state.output !== undefined) yield message(`${cid}:result`, 'tool', 'tool_result', outputText(state.output), { callId, ...(status ? { status } : {}) });
-      if (!EDIT_TOOLS.has(fn.name) || status === 'errored' || status === 'canceled' || status === 'cancelled') continue;
-      const args = isRecord(state?.parsedArgs) ? state.parsedArgs : parseArgs(fn.arguments);
-      const rawPath = typeof args.filepath === 'string' ? args.filepath : typeof args.file_path === 'string' ? args.file_path : undefined;
-      if (!rawPath) continue;
-      const path = fromFileUri(rawPath);
-      const pairs: { oldText?: string; newText?: string }[] = [];
-      const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-      if (Array.isArray(args.edits)) {
-        for (const e of args.edits) if (isRecord(e)) pairs.push({ oldText: str(e.old_string), newText: str(e.new_string) });
-      } else {
-        pairs.push({ oldText: str(args.old_string), newText: str(args.new_string) ?? str(args.contents) ?? str(args.content) ?? str(args.changes) });
-      }
-      let k = 0;
-      for (const p of pairs) {
-        const edit: FileEditRecord = {
-          id: `${cid}#${k++}`,
-          sessionId: sid,
-          messageId: cid,
-          ...(promptId ? { requestId: promptId } : {}),
-          path,
-          ...(cwd ? { cwd } : {}),
-          tool: fn.name,
-          ...(p.oldText !== undefined ? { oldText: p.oldText } : {}),
-          ...(p.newText !== undefined ? { newText: p.newText } : {}),
-          createdAt: at,
-        };
-        yield { kind: 'edit', edit };
-      }
-    }
-  }
+  const turn: Turn = { sid, cwd, at: createdAt ?? mtime };
+  for (let i = 0; i < s.history.length; i++) yield* historyItem(turn, s.history[i], i);
   yield done;
+}
+
+/** What the records of one session share; `promptId` is the last prompt, the request behind later edits. */
+interface Turn {
+  sid: string;
+  cwd: string | undefined;
+  /** Messages have no times: all take the session's creation time. */
+  at: string;
+  promptId?: string;
+}
+
+function message(t: Turn, id: string, role: Role, kind: MessageKind, content: string, meta?: Record<string, unknown>): SourceRecord {
+  const m: MessageRecord = { id, sessionId: t.sid, role, kind, content, createdAt: t.at, ...(meta ? { metadata: meta } : {}) };
+  return { kind: 'message', message: m };
+}
+
+/** One `history` entry: its message by role, its reasoning, and its tool calls. */
+function* historyItem(t: Turn, item: unknown, i: number): Generator<SourceRecord> {
+  const msg = isRecord(item) && isRecord(item.message) ? item.message : undefined;
+  if (!msg || typeof msg.role !== 'string') {
+    yield { kind: 'skip', reason: `history[${i}] has no message with a role` };
+    return;
+  }
+  const id = `${t.sid}:${typeof msg.id === 'string' ? msg.id : i}`;
+  const content = text(msg.content);
+  switch (msg.role) {
+    case 'user':
+      t.promptId = id;
+      yield message(t, id, 'user', 'prompt', content);
+      break;
+    case 'assistant':
+      if (content.trim()) yield message(t, id, 'assistant', 'text', content);
+      break;
+    case 'thinking':
+      if (content.trim()) yield message(t, id, 'assistant', 'thinking', content);
+      break;
+    case 'system':
+      yield message(t, id, 'system', 'meta', content);
+      break;
+    case 'tool': {
+      const callId = typeof msg.toolCallId === 'string' ? msg.toolCallId : undefined;
+      yield message(t, callId ? `${t.sid}:${callId}:result` : id, 'tool', 'tool_result', content, callId ? { callId } : undefined);
+      break;
+    }
+    default:
+      yield { kind: 'skip', reason: `history[${i}] has an unknown role ${JSON.stringify(msg.role).slice(0, 40)}` };
+      return;
+  }
+  if (isRecord(item) && typeof item.reasoning === 'object' && isRecord(item.reasoning) && typeof item.reasoning.text === 'string' && item.reasoning.text.trim()) {
+    yield message(t, `${id}:reasoning`, 'assistant', 'thinking', item.reasoning.text);
+  }
+  yield* toolCalls(t, item as Record<string, unknown>, msg, i);
+}
+
+/** Tool calls, with their state (arguments as parsed, status, output) when Continue kept it, and the edits of edit tools. */
+function* toolCalls(t: Turn, item: Record<string, unknown>, msg: Record<string, unknown>, i: number): Generator<SourceRecord> {
+  const states = new Map<string, Record<string, unknown>>();
+  for (const st of Array.isArray(item.toolCallStates) ? item.toolCallStates : []) {
+    if (isRecord(st) && typeof st.toolCallId === 'string') states.set(st.toolCallId, st);
+  }
+  const calls = Array.isArray(msg.toolCalls) ? msg.toolCalls : [];
+  for (let c = 0; c < calls.length; c++) {
+    const call = calls[c];
+    const fn = isRecord(call) && isRecord(call.function) ? call.function : undefined;
+    if (!fn || typeof fn.name !== 'string') continue;
+    const callId = isRecord(call) && typeof call.id === 'string' ? call.id : `${i}-${c}`;
+    const cid = `${t.sid}:${callId}`;
+    const state = states.get(callId);
+    const status = typeof state?.status === 'string' ? state.status : undefined;
+    yield message(t, cid, 'assistant', 'tool_call', `${fn.name} ${typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {})}`, { tool: fn.name, callId, ...(status ? { status } : {}) });
+    if (state && state.output !== undefined) yield message(t, `${cid}:result`, 'tool', 'tool_result', outputText(state.output), { callId, ...(status ? { status } : {}) });
+    if (!EDIT_TOOLS.has(fn.name) || status === 'errored' || status === 'canceled' || status === 'cancelled') continue;
+    yield* editsOf(t, fn.name, cid, isRecord(state?.parsedArgs) ? state.parsedArgs : parseArgs(fn.arguments));
+  }
+}
+
+/** The file edits of one edit-tool call: one per `edits` entry, or one for the whole call. */
+function* editsOf(t: Turn, tool: string, cid: string, args: Record<string, unknown>): Generator<SourceRecord> {
+  const rawPath = typeof args.filepath === 'string' ? args.filepath : typeof args.file_path === 'string' ? args.file_path : undefined;
+  if (!rawPath) return;
+  const path = fromFileUri(rawPath);
+  const pairs: { oldText?: string; newText?: string }[] = [];
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  if (Array.isArray(args.edits)) {
+    for (const e of args.edits) if (isRecord(e)) pairs.push({ oldText: str(e.old_string), newText: str(e.new_string) });
+  } else {
+    pairs.push({ oldText: str(args.old_string), newText: str(args.new_string) ?? str(args.contents) ?? str(args.content) ?? str(args.changes) });
+  }
+  let k = 0;
+  for (const p of pairs) {
+    const edit: FileEditRecord = {
+      id: `${cid}#${k++}`,
+      sessionId: t.sid,
+      messageId: cid,
+      ...(t.promptId ? { requestId: t.promptId } : {}),
+      path,
+      ...(t.cwd ? { cwd: t.cwd } : {}),
+      tool,
+      ...(p.oldText !== undefined ? { oldText: p.oldText } : {}),
+      ...(p.newText !== undefined ? { newText: p.newText } : {}),
+      createdAt: t.at,
+    };
+    yield { kind: 'edit', edit };
+  }
 }
