@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +108,52 @@ describe('hook install and uninstall', () => {
     await installHooks(repo, quietPaths());
     const statuses = await hookStatus(repo, quietPaths());
     expect(statuses.map((s) => s.stale)).toEqual([true, true, true]);
+  });
+});
+
+describe('the shims and the script they share', () => {
+  it('each shim is one line that sources lore-hook.sh, which records its event on a real commit, merge and rebase', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    const paths = quietPaths();
+    await installHooks(repo, paths);
+    const hooks = join(repo, '.git/hooks');
+    expect(readFileSync(join(hooks, 'lore-hook.sh'))).toEqual(readFileSync(join(paths.templates, 'lore-hook.sh')));
+    for (const name of ['post-commit', 'post-merge', 'post-rewrite']) {
+      const code = readFileSync(join(hooks, name), 'utf8').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+      expect(code).toEqual([`node='${paths.node}' worker='${paths.worker}' . "\${0%/*}/lore-hook.sh"`]);
+    }
+
+    const committed = commit(repo, { 'b.txt': 'b\n' }, 'on main');
+    git(repo, ['checkout', '-q', '-b', 'topic', 'HEAD~1']);
+    const topic = commit(repo, { 't.txt': 't\n' }, 'on topic');
+    git(repo, ['checkout', '-q', 'main']);
+    git(repo, ['merge', '-q', '--no-ff', '--no-edit', 'topic']);
+    const merged = git(repo, ['rev-parse', 'HEAD']).trim();
+    git(repo, ['checkout', '-q', 'topic']);
+    git(repo, ['rebase', '-q', committed]);
+    const rebased = git(repo, ['rev-parse', 'HEAD']).trim();
+
+    // git's merge backend also runs post-commit for each commit a rebase picks; older gits do not.
+    const queue = queueOf(repo).filter((line) => line !== `commit ${rebased}`);
+    expect(queue).toEqual([`commit ${committed}`, `commit ${topic}`, `merge ${merged}`, `rewrite ${topic} ${rebased} rebase`]);
+  });
+
+  it('reports the shims stale when lore-hook.sh is gone, and install puts it back', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    const paths = quietPaths();
+    await installHooks(repo, paths);
+    rmSync(join(repo, '.git/hooks/lore-hook.sh'));
+    expect((await hookStatus(repo, paths)).map((s) => s.stale)).toEqual([true, true, true]);
+    expect((await installHooks(repo, paths)).map((s) => s.stale)).toEqual([false, false, false]);
+  });
+
+  it('refuses to install over a lore-hook.sh that is not lore\'s, and changes nothing', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    writeFileSync(join(repo, '.git/hooks/lore-hook.sh'), 'echo mine\n');
+    const before = readdirSync(join(repo, '.git/hooks')).sort();
+    await expect(installHooks(repo, quietPaths())).rejects.toThrow(/lore-hook\.sh already exists/);
+    expect(readdirSync(join(repo, '.git/hooks')).sort()).toEqual(before);
+    expect(readFileSync(join(repo, '.git/hooks/lore-hook.sh'), 'utf8')).toBe('echo mine\n');
   });
 });
 
