@@ -3,7 +3,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { isCodeFile, isGraphInput } from '../code/index.js';
 import { statOrUndefined } from '../fs.js';
 import type { RepoInfo } from '../git/index.js';
-import { watchDirectories, type DirWatch } from './dir-watch.js';
+import { watchDirectories, type DirWatch, type DirWatchOptions } from './dir-watch.js';
 import { ingestTarget, isTranscriptFile, type TranscriptRoot } from './roots.js';
 
 /** The incremental stages the watcher drives; each is one call (src/app/watch-stages.ts wires the real ones). */
@@ -77,120 +77,176 @@ const relPath = (dir: string, path: string) => relative(dir, path).split(sep).jo
  * directories are watched (dir-watch.ts): memory does not grow with the number of files.
  */
 export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
-  const emit = o.onEvent ?? (() => {});
-  const debounceMs = o.debounceMs ?? 150;
-  const maxWaitMs = o.maxWaitMs ?? 1000;
-  const pollMs = o.pollMs ?? 2000;
+  const session = new WatchSession(o);
+  // Repositories and existing roots first, so each chokidar instance starts with its paths and reports 'ready'.
+  await session.knowRepos();
+  const watchersReady = session.openWatches();
+  session.startPolling();
+  await watchersReady;
+  return session.start();
+}
 
-  const pending = { files: new Set<string>(), repos: new Set<string>(), graphs: new Set<string>(), full: true, since: 0 };
-  const repos = new Map<string, RepoInfo>();
-  const gitDirs = new Map<string, string>(); // watched git dir → repo root
-  const docsDirs = new Map<string, string>(); // watched docs/solutions → repo root
-  const waitingRoots = new Map(o.roots.map((r) => [r.path, r]));
-  const waitingDocs = new Map<string, string>();
+/** What changed since the last batch. */
+interface Pending {
+  /** Transcript files and directories to read. */
+  files: Set<string>;
+  /** Repositories to catch up. */
+  repos: Set<string>;
+  /** Repositories whose import graph to update. */
+  graphs: Set<string>;
+  /** Everything: the first batch, after a time no watcher ran. */
+  full: boolean;
+  /** When the oldest pending change came (0: none). */
+  since: number;
+}
+
+/** The state of one running watcher and the steps that change it. */
+class WatchSession {
+  private readonly emit: (e: WatchEvent) => void;
+  private readonly debounceMs: number;
+  private readonly maxWaitMs: number;
+  private readonly pollMs: number;
+
+  private readonly pending: Pending = { files: new Set(), repos: new Set(), graphs: new Set(), full: true, since: 0 };
+  private readonly repos = new Map<string, RepoInfo>();
+  private readonly gitDirs = new Map<string, string>(); // watched git dir → repo root
+  private readonly docsDirs = new Map<string, string>(); // watched docs/solutions → repo root
+  private readonly waitingRoots: Map<string, TranscriptRoot>;
+  private readonly waitingDocs = new Map<string, string>();
   // Work trees of repositories with an import graph: the directories holding the graph's files and
   // their parents, never node_modules, .git, build output or anything git does not track.
-  const codeDirs = new Map<string, Set<string>>(); // repo root → absolute directories
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopping = false;
+  private readonly codeDirs = new Map<string, Set<string>>(); // repo root → absolute directories
 
-  // Repositories and existing roots first, so each chokidar instance starts with its paths and reports 'ready'.
+  private readonly all: DirWatch[] = [];
+  private gitWatch!: DirWatch;
+  private docsWatch!: DirWatch;
+  private codeWatch!: DirWatch;
+  private transcriptEvents!: DirWatchOptions;
+  private poll: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopping = false;
+
+  constructor(private readonly o: WatcherOptions) {
+    this.emit = o.onEvent ?? (() => {});
+    this.debounceMs = o.debounceMs ?? 150;
+    this.maxWaitMs = o.maxWaitMs ?? 1000;
+    this.pollMs = o.pollMs ?? 2000;
+    this.waitingRoots = new Map(o.roots.map((r) => [r.path, r]));
+  }
+
+  /** Records the repositories lore knows. */
+  async knowRepos(): Promise<void> {
+    for (const root of this.o.stages.repoRoots()) await this.knowRepo(root);
+  }
+
   /** Records a new repository: the git dirs and the docs directory (if it exists) to watch, or undefined when known or gone. */
-  const knowRepo = async (root: string): Promise<{ gitDirs: string[]; docs?: string } | undefined> => {
-    if (repos.has(root)) return undefined;
-    const info = await o.stages.repoInfo(root);
+  private async knowRepo(root: string): Promise<{ gitDirs: string[]; docs?: string } | undefined> {
+    if (this.repos.has(root)) return undefined;
+    const info = await this.o.stages.repoInfo(root);
     if (!info) return undefined;
-    repos.set(root, info);
+    this.repos.set(root, info);
     const dirs = [...new Set([info.gitDir, info.commonDir])];
-    for (const dir of dirs) gitDirs.set(dir, root);
+    for (const dir of dirs) this.gitDirs.set(dir, root);
     const docs = join(root, 'docs', 'solutions');
     if (!existsSync(docs)) {
-      waitingDocs.set(docs, root);
+      this.waitingDocs.set(docs, root);
       return { gitDirs: dirs };
     }
-    docsDirs.set(docs, root);
+    this.docsDirs.set(docs, root);
     return { gitDirs: dirs, docs };
-  };
-  for (const root of o.stages.repoRoots()) await knowRepo(root);
-  const initialRoots = o.roots.filter((r) => existsSync(r.path));
-  for (const r of initialRoots) waitingRoots.delete(r.path);
+  }
 
-  const onError = (err: Error) => emit({ type: 'error', message: `watch: ${err.message}` });
-  const transcriptEvents = {
-    onFile: (path: string) => {
-      const st = statOrUndefined(path);
-      if (st?.isDirectory()) return rescan(path, false);
-      // Deleted or renamed away: never delete what a tool deleted (DESIGN.md §4).
-      if (!st?.isFile() || !isTranscriptFile(path)) return;
-      emit({ type: 'change', path, what: 'transcript' });
-      pending.files.add(ingestTarget(path));
-      schedule();
-    },
-    // A new directory (a project, a day of Codex sessions): read it now, and once more after its
-    // watch is surely armed, for files written in between.
-    onDir: (dir: string) => rescan(dir, true),
-    onError,
-  };
-  const transcripts = watchDirectories(initialRoots.map((r) => r.path), transcriptEvents);
-  const gitWatch = watchDirectories([...gitDirs.keys()], {
-    depth: 8,
-    keepDir: (p) => {
-      const dir = ownerRoot(gitDirs, p);
-      return dir !== undefined && isGitStateDir(relPath(dir, p));
-    },
-    onFile: (path) => {
-      const dir = ownerRoot(gitDirs, path);
-      if (!dir) return;
-      const rel = relPath(dir, path);
-      const root = gitDirs.get(dir)!;
-      // The index moves when files are staged, checked out, pulled: the import graph's file list.
-      if (rel === 'index' && codeDirs.has(root)) {
-        emit({ type: 'change', path, what: 'code' });
-        pending.graphs.add(root);
-        schedule();
-        return;
-      }
-      if (!isGitStateFile(rel)) return;
-      emit({ type: 'change', path, what: 'git' });
-      pending.repos.add(root);
-      schedule();
-    },
-    onError,
-  });
-  const docsWatch = watchDirectories([...docsDirs.keys()], {
-    depth: 6,
-    onFile: (path) => {
-      const root = ownerOf(docsDirs, path);
-      if (!root || !path.endsWith('.md')) return;
-      emit({ type: 'change', path, what: 'learning' });
-      pending.repos.add(root);
-      schedule();
-    },
-    onError,
-  });
-  const codeWatch = watchDirectories([], {
-    keepDir: (p) => {
-      const root = ownerRoot(codeDirs, p);
-      return root !== undefined && codeDirs.get(root)!.has(p);
-    },
-    onFile: (path) => {
-      const root = ownerRoot(codeDirs, path);
-      if (!root || !isGraphInput(relPath(root, path))) return;
-      emit({ type: 'change', path, what: 'code' });
-      pending.graphs.add(root);
-      schedule();
-    },
-    onError,
-  });
-  const all: DirWatch[] = [transcripts, gitWatch, docsWatch, codeWatch];
+  /** Opens the transcript, git, docs and code watches; resolves when all of them are armed. */
+  openWatches(): Promise<unknown> {
+    const initialRoots = this.o.roots.filter((r) => existsSync(r.path));
+    for (const r of initialRoots) this.waitingRoots.delete(r.path);
+    const onError = (err: Error) => this.emit({ type: 'error', message: `watch: ${err.message}` });
+    this.transcriptEvents = {
+      onFile: (path) => this.onTranscriptFile(path),
+      // A new directory (a project, a day of Codex sessions): read it now, and once more after its
+      // watch is surely armed, for files written in between.
+      onDir: (dir) => this.rescan(dir, true),
+      onError,
+    };
+    const transcripts = watchDirectories(initialRoots.map((r) => r.path), this.transcriptEvents);
+    this.gitWatch = watchDirectories([...this.gitDirs.keys()], {
+      depth: 8,
+      keepDir: (p) => {
+        const dir = ownerRoot(this.gitDirs, p);
+        return dir !== undefined && isGitStateDir(relPath(dir, p));
+      },
+      onFile: (path) => this.onGitFile(path),
+      onError,
+    });
+    this.docsWatch = watchDirectories([...this.docsDirs.keys()], {
+      depth: 6,
+      onFile: (path) => this.onDocsFile(path),
+      onError,
+    });
+    this.codeWatch = watchDirectories([], {
+      keepDir: (p) => {
+        const root = ownerRoot(this.codeDirs, p);
+        return root !== undefined && this.codeDirs.get(root)!.has(p);
+      },
+      onFile: (path) => this.onCodeFile(path),
+      onError,
+    });
+    this.all.push(transcripts, this.gitWatch, this.docsWatch, this.codeWatch);
+    for (const root of this.repos.keys()) this.watchCode(root);
+    return Promise.all(this.all.map((w) => w.ready));
+  }
+
+  private onTranscriptFile(path: string): void {
+    const st = statOrUndefined(path);
+    if (st?.isDirectory()) return this.rescan(path, false);
+    // Deleted or renamed away: never delete what a tool deleted (DESIGN.md §4).
+    if (!st?.isFile() || !isTranscriptFile(path)) return;
+    this.emit({ type: 'change', path, what: 'transcript' });
+    this.pending.files.add(ingestTarget(path));
+    this.schedule();
+  }
+
+  private onGitFile(path: string): void {
+    const dir = ownerRoot(this.gitDirs, path);
+    if (!dir) return;
+    const rel = relPath(dir, path);
+    const root = this.gitDirs.get(dir)!;
+    // The index moves when files are staged, checked out, pulled: the import graph's file list.
+    if (rel === 'index' && this.codeDirs.has(root)) {
+      this.emit({ type: 'change', path, what: 'code' });
+      this.pending.graphs.add(root);
+      this.schedule();
+      return;
+    }
+    if (!isGitStateFile(rel)) return;
+    this.emit({ type: 'change', path, what: 'git' });
+    this.pending.repos.add(root);
+    this.schedule();
+  }
+
+  private onDocsFile(path: string): void {
+    const root = ownerOf(this.docsDirs, path);
+    if (!root || !path.endsWith('.md')) return;
+    this.emit({ type: 'change', path, what: 'learning' });
+    this.pending.repos.add(root);
+    this.schedule();
+  }
+
+  private onCodeFile(path: string): void {
+    const root = ownerRoot(this.codeDirs, path);
+    if (!root || !isGraphInput(relPath(root, path))) return;
+    this.emit({ type: 'change', path, what: 'code' });
+    this.pending.graphs.add(root);
+    this.schedule();
+  }
 
   /** Watches (more of) a repository's work tree after its graph appeared or changed; true when it has one. */
-  function watchCode(root: string): boolean {
-    const files = o.stages.graphFiles(root);
-    if (!files.some(isCodeFile)) return codeDirs.has(root);
-    const dirs = codeDirs.get(root) ?? new Set<string>();
+  private watchCode(root: string): boolean {
+    const files = this.o.stages.graphFiles(root);
+    if (!files.some(isCodeFile)) return this.codeDirs.has(root);
+    const dirs = this.codeDirs.get(root) ?? new Set<string>();
     const added: string[] = [];
     for (const file of files) {
       for (let dir = dirname(join(root, file)); !dirs.has(dir); dir = dirname(dir)) {
@@ -199,174 +255,207 @@ export async function startWatcher(o: WatcherOptions): Promise<Watcher> {
         if (dir === root || dirname(dir) === dir) break;
       }
     }
-    const first = !codeDirs.has(root);
-    codeDirs.set(root, dirs);
-    if (first) codeWatch.add(root);
+    const first = !this.codeDirs.has(root);
+    this.codeDirs.set(root, dirs);
+    if (first) this.codeWatch.add(root);
     else if (added.length > 0) {
-      for (const dir of added) codeWatch.add(dir);
+      for (const dir of added) this.codeWatch.add(dir);
       // A file saved there before its watch is armed raises no event: look once more after (a stat per file).
-      lookAgainLater(() => {
-        pending.graphs.add(root);
-        schedule();
+      this.lookAgainLater(() => {
+        this.pending.graphs.add(root);
+        this.schedule();
       });
     }
     return true;
   }
-  for (const root of repos.keys()) watchCode(root);
-  const watchersReady = Promise.all(all.map((w) => w.ready));
 
-  function rescan(dir: string, again: boolean): void {
-    if (stopping) return;
-    pending.files.add(dir);
-    schedule();
-    if (again) lookAgainLater(() => rescan(dir, false));
+  private rescan(dir: string, twice: boolean): void {
+    if (this.stopping) return;
+    this.pending.files.add(dir);
+    this.schedule();
+    if (twice) this.lookAgainLater(() => this.rescan(dir, false));
   }
 
   /** Runs `look` once a watch added now is surely armed (unless the watcher stops first). */
-  function lookAgainLater(look: () => void): void {
+  private lookAgainLater(look: () => void): void {
     const t = setTimeout(() => {
-      if (!stopping) look();
-    }, Math.max(1000, pollMs * 2));
+      if (!this.stopping) look();
+    }, Math.max(1000, this.pollMs * 2));
     t.unref();
   }
 
   // A root that appears gets its own chokidar instance, whose 'ready' says its directories are
   // armed: what the tool wrote before that is read by a rescan at both ends of the scan.
-  const watchRoot = (r: TranscriptRoot) => {
-    waitingRoots.delete(r.path);
-    const w = watchDirectories([r.path], transcriptEvents);
-    all.push(w);
-    rescan(r.path, false);
+  private watchRoot(r: TranscriptRoot): void {
+    this.waitingRoots.delete(r.path);
+    const w = watchDirectories([r.path], this.transcriptEvents);
+    this.all.push(w);
+    this.rescan(r.path, false);
     void w.ready.then(() => {
-      if (stopping) return;
-      rescan(r.path, false);
-      emit({ type: 'root-added', path: r.path, source: r.source });
+      if (this.stopping) return;
+      this.rescan(r.path, false);
+      this.emit({ type: 'root-added', path: r.path, source: r.source });
     });
-  };
-  const addRepo = async (root: string): Promise<boolean> => {
-    const added = await knowRepo(root);
-    if (!added) return false;
-    for (const dir of added.gitDirs) gitWatch.add(dir);
-    if (added.docs) docsWatch.add(added.docs);
-    return true;
-  };
-
-  const poll = setInterval(() => {
-    if (stopping) return;
-    for (const r of [...waitingRoots.values()]) {
-      if (!existsSync(r.path)) continue;
-      watchRoot(r);
-    }
-    for (const [docs, root] of [...waitingDocs]) {
-      if (!existsSync(docs)) continue;
-      waitingDocs.delete(docs);
-      docsDirs.set(docs, root);
-      docsWatch.add(docs);
-      pending.repos.add(root);
-      schedule();
-    }
-    // A graph that appeared since (the background worker built it): follow that work tree too.
-    for (const root of repos.keys()) {
-      if (!codeDirs.has(root) && watchCode(root)) {
-        pending.graphs.add(root);
-        schedule();
-      }
-    }
-    void (async () => {
-      for (const root of o.stages.repoRoots()) {
-        if (await addRepo(root)) {
-          emit({ type: 'repo-added', root });
-          watchCode(root); // a repository in pending.repos with a graph has it updated too (runBatch)
-          pending.repos.add(root);
-          schedule();
-        }
-      }
-    })().catch((err: unknown) => emit({ type: 'error', message: (err as Error).message }));
-  }, pollMs);
-
-  function schedule(): void {
-    if (stopping) return;
-    if (pending.since === 0) pending.since = Date.now();
-    if (timer) clearTimeout(timer);
-    const wait = Math.max(0, Math.min(debounceMs, pending.since + maxWaitMs - Date.now()));
-    timer = setTimeout(kick, wait);
   }
 
-  function kick(): void {
-    timer = undefined;
-    if (running) {
-      again = true;
+  private async addRepo(root: string): Promise<boolean> {
+    const added = await this.knowRepo(root);
+    if (!added) return false;
+    for (const dir of added.gitDirs) this.gitWatch.add(dir);
+    if (added.docs) this.docsWatch.add(added.docs);
+    return true;
+  }
+
+  /** Looks every pollMs for what no watch can report: roots, docs folders, graphs and repositories that appeared. */
+  startPolling(): void {
+    this.poll = setInterval(() => {
+      if (this.stopping) return;
+      this.watchAppearedRoots();
+      this.watchAppearedDocs();
+      this.watchAppearedGraphs();
+      void this.addNewRepos().catch((err: unknown) => this.emit({ type: 'error', message: (err as Error).message }));
+    }, this.pollMs);
+  }
+
+  private watchAppearedRoots(): void {
+    for (const r of [...this.waitingRoots.values()]) {
+      if (!existsSync(r.path)) continue;
+      this.watchRoot(r);
+    }
+  }
+
+  private watchAppearedDocs(): void {
+    for (const [docs, root] of [...this.waitingDocs]) {
+      if (!existsSync(docs)) continue;
+      this.waitingDocs.delete(docs);
+      this.docsDirs.set(docs, root);
+      this.docsWatch.add(docs);
+      this.pending.repos.add(root);
+      this.schedule();
+    }
+  }
+
+  /** A graph that appeared since (the background worker built it): follow that work tree too. */
+  private watchAppearedGraphs(): void {
+    for (const root of this.repos.keys()) {
+      if (!this.codeDirs.has(root) && this.watchCode(root)) {
+        this.pending.graphs.add(root);
+        this.schedule();
+      }
+    }
+  }
+
+  private async addNewRepos(): Promise<void> {
+    for (const root of this.o.stages.repoRoots()) {
+      if (await this.addRepo(root)) {
+        this.emit({ type: 'repo-added', root });
+        this.watchCode(root); // a repository in pending.repos with a graph has it updated too (runBatch)
+        this.pending.repos.add(root);
+        this.schedule();
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopping) return;
+    if (this.pending.since === 0) this.pending.since = Date.now();
+    if (this.timer) clearTimeout(this.timer);
+    const wait = Math.max(0, Math.min(this.debounceMs, this.pending.since + this.maxWaitMs - Date.now()));
+    this.timer = setTimeout(() => this.kick(), wait);
+  }
+
+  private kick(): void {
+    this.timer = undefined;
+    if (this.running) {
+      this.again = true;
       return;
     }
-    running = runBatch().finally(() => {
-      running = undefined;
-      if (again && !stopping) {
-        again = false;
-        kick();
+    this.running = this.runBatch().finally(() => {
+      this.running = undefined;
+      if (this.again && !this.stopping) {
+        this.again = false;
+        this.kick();
       }
     });
   }
 
-  async function runBatch(): Promise<void> {
-    const started = Date.now();
-    const full = pending.full;
-    const files = [...pending.files];
-    const touched = full ? [...repos.keys()] : [...pending.repos];
+  /** Takes what is pending and clears it, so events during the batch go to the next one. */
+  private takePending(): { full: boolean; files: string[]; touched: string[]; graphs: string[] } {
+    const full = this.pending.full;
+    const files = [...this.pending.files];
+    const touched = full ? [...this.repos.keys()] : [...this.pending.repos];
     // Code changed, or git state moved (a commit, a checkout, a pull: the tracked files changed).
-    const graphs = [...new Set([...pending.graphs, ...touched])].filter((root) => codeDirs.has(root));
-    pending.files.clear();
-    pending.repos.clear();
-    pending.graphs.clear();
-    pending.full = false;
-    pending.since = 0;
-    let messages = 0;
-    let commits = 0;
-    let parsed = 0;
+    const graphs = [...new Set([...this.pending.graphs, ...touched])].filter((root) => this.codeDirs.has(root));
+    this.pending.files.clear();
+    this.pending.repos.clear();
+    this.pending.graphs.clear();
+    this.pending.full = false;
+    this.pending.since = 0;
+    return { full, files, touched, graphs };
+  }
+
+  private async runBatch(): Promise<void> {
+    const started = Date.now();
+    const { full, files, touched, graphs } = this.takePending();
     try {
-      if (full || files.length > 0) messages = await o.stages.ingest(full ? undefined : files);
+      const messages = full || files.length > 0 ? await this.o.stages.ingest(full ? undefined : files) : 0;
       // New chats can link to any repository's commits: catch every repository up after an ingest.
-      const targets = messages > 0 ? [...repos.keys()] : touched;
-      for (const root of targets) {
-        const info = repos.get(root);
-        if (info) commits += await o.stages.catchUp(info);
-      }
-      for (const root of graphs) {
-        const info = repos.get(root);
-        if (!info) continue;
-        try {
-          parsed += await o.stages.updateGraph(info);
-        } catch (err) {
-          emit({ type: 'error', message: (err as Error)?.message ?? String(err) });
-        }
-        watchCode(root); // new directories of the graph's files (a pull, a commit adding one)
-      }
-      const v = await o.stages.embed();
-      emit({ type: 'batch', at: new Date().toISOString(), ms: Date.now() - started, files: files.length, repos: targets.length, messages, commits, parsed, vectors: v.added, backlog: v.backlog });
+      const targets = messages > 0 ? [...this.repos.keys()] : touched;
+      const commits = await this.catchUp(targets);
+      const parsed = await this.updateGraphs(graphs);
+      const v = await this.o.stages.embed();
+      this.emit({ type: 'batch', at: new Date().toISOString(), ms: Date.now() - started, files: files.length, repos: targets.length, messages, commits, parsed, vectors: v.added, backlog: v.backlog });
       // More vectors wait than one batch computes: another round soon, between file events.
-      if (v.backlog > 0 && v.added > 0) schedule();
+      if (v.backlog > 0 && v.added > 0) this.schedule();
     } catch (err) {
-      emit({ type: 'error', message: (err as Error)?.message ?? String(err) });
+      this.emit({ type: 'error', message: (err as Error)?.message ?? String(err) });
     }
   }
 
-  await watchersReady;
-  kick(); // the first batch catches up with everything that happened while no watcher ran
-  const ready = (async () => {
-    while (running) await running;
-  })();
-  emit({ type: 'ready', roots: o.roots.filter((r) => !waitingRoots.has(r.path)).map((r) => r.path), waiting: [...waitingRoots.keys()], repos: [...repos.keys()] });
+  /** Catches up these repositories; returns commits added. */
+  private async catchUp(roots: string[]): Promise<number> {
+    let commits = 0;
+    for (const root of roots) {
+      const info = this.repos.get(root);
+      if (info) commits += await this.o.stages.catchUp(info);
+    }
+    return commits;
+  }
 
-  return {
-    ready,
-    stop: async () => {
-      stopping = true;
-      clearInterval(poll);
-      if (timer) clearTimeout(timer);
-      while (running) await running;
-      o.stages.close?.();
-      await Promise.all(all.map((w) => w.close()));
-    },
-  };
+  /** Updates these repositories' import graphs (a failure is reported and the rest go on); returns files parsed. */
+  private async updateGraphs(roots: string[]): Promise<number> {
+    let parsed = 0;
+    for (const root of roots) {
+      const info = this.repos.get(root);
+      if (!info) continue;
+      try {
+        parsed += await this.o.stages.updateGraph(info);
+      } catch (err) {
+        this.emit({ type: 'error', message: (err as Error)?.message ?? String(err) });
+      }
+      this.watchCode(root); // new directories of the graph's files (a pull, a commit adding one)
+    }
+    return parsed;
+  }
+
+  /** Runs the first batch, which catches up with everything that happened while no watcher ran. */
+  start(): Watcher {
+    this.kick();
+    const ready = (async () => {
+      while (this.running) await this.running;
+    })();
+    this.emit({ type: 'ready', roots: this.o.roots.filter((r) => !this.waitingRoots.has(r.path)).map((r) => r.path), waiting: [...this.waitingRoots.keys()], repos: [...this.repos.keys()] });
+    return { ready, stop: () => this.stop() };
+  }
+
+  private async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.poll);
+    if (this.timer) clearTimeout(this.timer);
+    while (this.running) await this.running;
+    this.o.stages.close?.();
+    await Promise.all(this.all.map((w) => w.close()));
+  }
 }
 
 /** The key of `dirs` (the longest: repositories nest) that is `path` or holds it. */
