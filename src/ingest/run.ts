@@ -19,7 +19,7 @@ import {
 import { UsageError } from '../errors.js';
 import { statOrUndefined } from '../fs.js';
 import { silent, type Reporter } from '../events.js';
-import { adapters as registered, headHash as hashHead, isSameHead, readHead, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv } from '../sources/index.js';
+import { adapters as registered, headHash as hashHead, isSameHead, readHead, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv, type SourceRecord } from '../sources/index.js';
 import { isExcluded, loadConfig, type LoreConfig } from '../config/index.js';
 import { addKinds, cleanContent, cleanEditText, redactDeep } from './normalize.js';
 import { projectResolver, repoRelativePath, type Project, type ProjectResolver } from './project.js';
@@ -239,8 +239,39 @@ class Batch {
   }
 }
 
+/** Reads one file from its cursor into the batch; a file unchanged since its cursor costs one stat. */
 async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string, summary: SourceSummary, sessionsSeen: Set<string>, excludedSeen: Set<string>): Promise<void> {
-  const { db, report } = ctx;
+  const stamp = statStamp(ctx, summary, file);
+  if (!stamp) return;
+  const prev = ctx.cursors.get(file);
+  if (!stamp.isDir && prev && prev.size === stamp.size && prev.mtimeMs === stamp.mtimeMs) return; // stat-only: unchanged
+
+  const headHash = stamp.isDir ? undefined : hashHead(file, Math.min(HEAD_BYTES, stamp.fileSize));
+  const from = resumeCursor(ctx.db, file, prev, stamp, headHash);
+  const read = new FileRead(ctx, adapter, file, summary, sessionsSeen, excludedSeen, { stamp, headHash, from, skipped: from && prev ? prev.skipped : 0 });
+  try {
+    for await (const rec of adapter.read(file, from)) await read.take(rec);
+    if (!read.complete()) return;
+  } catch (err) {
+    read.fail(err as NodeJS.ErrnoException);
+    return;
+  }
+  read.reportMoreSkipped();
+}
+
+/** What a stat says about a transcript: its change stamp (size and mtime) and what kind it is. */
+interface StatStamp {
+  isDir: boolean;
+  isStore: boolean;
+  /** The file's own size (the head hash covers it, not the WAL). */
+  fileSize: number;
+  /** Size and mtime with a store's WAL counted in. */
+  size: number;
+  mtimeMs: number;
+}
+
+/** Stats `file`; undefined when it vanished (its sessions stay) or cannot be read (reported). */
+function statStamp(ctx: RunContext, summary: SourceSummary, file: string): StatStamp | undefined {
   let st;
   try {
     st = statSync(file);
@@ -248,9 +279,8 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
     // A vanished file keeps its sessions; an unreadable one is reported.
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') warnSkip(ctx, summary, file, undefined, code === 'EACCES' ? 'permission denied' : (err as Error).message);
-    return;
+    return undefined;
   }
-  const prev = ctx.cursors.get(file);
   // A directory (OpenCode's legacy storage/message/<session>) keeps its mtime when a part is added
   // elsewhere in the tree or a message file is rewritten in place: its stat says nothing, the
   // adapter's stamp of the files in it decides, and handing back `from` says nothing changed.
@@ -262,132 +292,177 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
   // never stores: their check stays a single stat.)
   const isStore = st.isFile() && !/\.(jsonl|json|md|txt|history)$/i.test(file) && isSqliteFile(file);
   const wal = isStore ? statOrUndefined(`${file}-wal`) : undefined;
-  const mtimeMs = Math.trunc(Math.max(st.mtimeMs, wal?.mtimeMs ?? 0));
-  const size = st.size + (wal?.size ?? 0);
-  if (!isDir && prev && prev.size === size && prev.mtimeMs === mtimeMs) return; // stat-only: unchanged
+  return { isDir, isStore, fileSize: st.size, size: st.size + (wal?.size ?? 0), mtimeMs: Math.trunc(Math.max(st.mtimeMs, wal?.mtimeMs ?? 0)) };
+}
 
-  const headHash = isDir ? undefined : hashHead(file, Math.min(HEAD_BYTES, st.size));
-  let from: Cursor | undefined;
-  if (prev && prev.offset <= st.size && (isStore || isSameHead(file, prev.headHash, headHash))) {
-    const full = getSourceFile(db, file);
-    if (full) from = { offset: full.offset, size: full.size, mtimeMs: full.mtimeMs, headHash: full.headHash ?? undefined, state: full.state };
+/** Where to resume: the stored cursor when the file only grew, else undefined (read it whole). */
+function resumeCursor(db: Db, file: string, prev: Omit<SourceFileRow, 'state'> | undefined, stamp: StatStamp, headHash: string | undefined): Cursor | undefined {
+  if (!prev || prev.offset > stamp.fileSize || !(stamp.isStore || isSameHead(file, prev.headHash, headHash))) {
+    // New, truncated or rewritten: read it again whole; deterministic ids make that idempotent.
+    return undefined;
   }
-  // else: new, truncated or rewritten: read it again whole; deterministic ids make that idempotent.
+  const full = getSourceFile(db, file);
+  return full ? { offset: full.offset, size: full.size, mtimeMs: full.mtimeMs, headHash: full.headHash ?? undefined, state: full.state } : undefined;
+}
 
-  const sessions = ctx.sessions;
-  const touched = new Set<string>();
-  // Ids of the last messages seen: a streamed message comes back while it grows, a few lines apart.
-  // (A set of every id would grow with the file: a 500 MB transcript holds ~100k messages.)
-  const recentIds: string[] = [];
-  const tallies: Tallies = new Map();
-  const countRedactions = (): void => {
-    for (const t of tallies.values()) {
-      summary.redactions += t.count;
-      addKinds({ count: 0, kinds: summary.redactionKinds }, 0, t.kinds);
+/** One read of one file: takes the adapter's records into the batch and keeps the file's cursor. */
+class FileRead {
+  private readonly touched = new Set<string>();
+  /**
+   * Ids of the last messages seen: a streamed message comes back while it grows, a few lines apart.
+   * (A set of every id would grow with the file: a 500 MB transcript holds ~100k messages.)
+   */
+  private readonly recentIds: string[] = [];
+  private readonly tallies: Tallies = new Map();
+  private skipped: number;
+  private warned = 0;
+  private cursor: SourceFileRow | undefined;
+  private readonly stamp: StatStamp;
+  private readonly headHash: string | undefined;
+  private readonly from: Cursor | undefined;
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly adapter: SourceAdapter,
+    private readonly file: string,
+    private readonly summary: SourceSummary,
+    private readonly sessionsSeen: Set<string>,
+    private readonly excludedSeen: Set<string>,
+    start: { stamp: StatStamp; headHash: string | undefined; from: Cursor | undefined; skipped: number },
+  ) {
+    this.stamp = start.stamp;
+    this.headHash = start.headHash;
+    this.from = start.from;
+    this.skipped = start.skipped;
+  }
+
+  async take(rec: SourceRecord): Promise<void> {
+    switch (rec.kind) {
+      case 'session':
+        await onSession(this.ctx, this.adapter, rec.session, this.ctx.sessions, this.ctx.batch, this.tallies, this.excludedSeen);
+        break;
+      case 'message':
+        await this.takeMessage(rec.message);
+        break;
+      case 'edit':
+        await this.takeEdit(rec.edit);
+        break;
+      case 'skip':
+        this.skipped++;
+        this.summary.skipped[rec.reason] = (this.summary.skipped[rec.reason] ?? 0) + 1;
+        if (this.warned++ < WARNINGS_PER_FILE) this.ctx.report({ type: 'warning', message: `skipped: ${rec.reason}`, file: this.file, line: rec.line });
+        break;
+      case 'checkpoint':
+        this.takeCheckpoint(rec.cursor);
+        break;
     }
-    tallies.clear();
-  };
-  let skipped = from && prev ? prev.skipped : 0;
-  let warned = 0;
-  let cursor: SourceFileRow | undefined;
+  }
 
-  const sessionInfo = async (id: string): Promise<SessionInfo> => {
-    let info = sessions.get(id);
+  private async takeMessage(m: MessageRecord): Promise<void> {
+    const { ctx } = this;
+    const info = await this.sessionInfo(m.sessionId);
+    if (info.dropped) return;
+    if (m.kind === 'prompt' && m.content.includes(PRIVATE_MARKER)) {
+      info.dropped = true;
+      ctx.batch.dropSession(m.sessionId);
+      forgetSession(ctx.db, m.sessionId, 'private-marker');
+      ctx.ignored.add(m.sessionId);
+      this.excludedSeen.add(m.sessionId);
+      this.touched.delete(m.sessionId);
+      return;
+    }
+    ctx.batch.messages.set(m.id, { record: m, summary: this.summary });
+    ctx.batch.bytes += m.content.length;
+    this.touched.add(m.sessionId);
+    this.sessionsSeen.add(m.sessionId);
+    if (!this.recentIds.includes(m.id)) {
+      this.recentIds.push(m.id);
+      if (this.recentIds.length > 16) this.recentIds.shift();
+      this.summary.messages++;
+    }
+  }
+
+  private async takeEdit(edit: FileEditRecord): Promise<void> {
+    const { ctx } = this;
+    const info = await this.sessionInfo(edit.sessionId);
+    if (info.dropped) return;
+    const row = toEditRow(edit, info, this.tallies);
+    if (!ctx.batch.edits.has(row.id)) this.summary.edits++;
+    ctx.batch.edits.set(row.id, row);
+    ctx.batch.bytes += (row.oldText?.length ?? 0) + (row.newText?.length ?? 0);
+    this.touched.add(row.sessionId);
+    this.sessionsSeen.add(row.sessionId);
+  }
+
+  private takeCheckpoint(at: Cursor): void {
+    if (this.stamp.isDir && at === this.from) return;
+    // size -1 until the read completes: a run killed mid-file must not look "unchanged" to the
+    // stat-only check next time (the file's size and mtime have not moved).
+    this.cursor = { path: this.file, source: this.adapter.id, size: -1, mtimeMs: this.stamp.mtimeMs, offset: at.offset, headHash: this.headHash, state: at.state, skipped: this.skipped };
+    if (this.ctx.batch.size >= this.ctx.batchRecords || this.ctx.batch.bytes >= this.ctx.batchBytes) {
+      // The state is taken now, before the adapter moves on.
+      flush(this.ctx, this.cursor);
+    }
+  }
+
+  private async sessionInfo(id: string): Promise<SessionInfo> {
+    const { ctx } = this;
+    let info = ctx.sessions.get(id);
     if (info) return info;
     // A record for a session this read has not named: take what is stored.
-    const stored = sessionProject(db, id);
+    const stored = sessionProject(ctx.db, id);
     info = { project: { path: stored ?? '', isRepo: false, aliases: stored ? [stored] : [] }, dropped: ctx.ignored.has(id) };
     if (stored) {
       const again = await ctx.resolveProject(stored);
       if (again.isRepo && again.path === stored) info.project = again;
     }
-    sessions.set(id, info);
-    if (!stored && !info.dropped) ctx.batch.sessions.set(id, { id, projectPath: '', source: adapter.id });
+    ctx.sessions.set(id, info);
+    if (!stored && !info.dropped) ctx.batch.sessions.set(id, { id, projectPath: '', source: this.adapter.id });
     return info;
-  };
+  }
 
-  try {
-    for await (const rec of adapter.read(file, from)) {
-      switch (rec.kind) {
-        case 'session':
-          await onSession(ctx, adapter, rec.session, sessions, ctx.batch, tallies, excludedSeen);
-          break;
-        case 'message': {
-          const info = await sessionInfo(rec.message.sessionId);
-          if (info.dropped) break;
-          if (rec.message.kind === 'prompt' && rec.message.content.includes(PRIVATE_MARKER)) {
-            info.dropped = true;
-            ctx.batch.dropSession(rec.message.sessionId);
-            forgetSession(db, rec.message.sessionId, 'private-marker');
-            ctx.ignored.add(rec.message.sessionId);
-            excludedSeen.add(rec.message.sessionId);
-            touched.delete(rec.message.sessionId);
-            break;
-          }
-          const m = rec.message;
-          ctx.batch.messages.set(m.id, { record: m, summary });
-          ctx.batch.bytes += m.content.length;
-          touched.add(m.sessionId);
-          sessionsSeen.add(m.sessionId);
-          if (!recentIds.includes(m.id)) {
-            recentIds.push(m.id);
-            if (recentIds.length > 16) recentIds.shift();
-            summary.messages++;
-          }
-          break;
-        }
-        case 'edit': {
-          const info = await sessionInfo(rec.edit.sessionId);
-          if (info.dropped) break;
-          const row = toEditRow(rec.edit, info, tallies);
-          if (!ctx.batch.edits.has(row.id)) summary.edits++;
-          ctx.batch.edits.set(row.id, row);
-          ctx.batch.bytes += (row.oldText?.length ?? 0) + (row.newText?.length ?? 0);
-          touched.add(row.sessionId);
-          sessionsSeen.add(row.sessionId);
-          break;
-        }
-        case 'skip':
-          skipped++;
-          summary.skipped[rec.reason] = (summary.skipped[rec.reason] ?? 0) + 1;
-          if (warned++ < WARNINGS_PER_FILE) report({ type: 'warning', message: `skipped: ${rec.reason}`, file, line: rec.line });
-          break;
-        case 'checkpoint':
-          if (isDir && rec.cursor === from) break;
-          // size -1 until the read completes: a run killed mid-file must not look "unchanged" to the
-          // stat-only check next time (the file's size and mtime have not moved).
-          cursor = { path: file, source: adapter.id, size: -1, mtimeMs, offset: rec.cursor.offset, headHash, state: rec.cursor.state, skipped };
-          if (ctx.batch.size >= ctx.batchRecords || ctx.batch.bytes >= ctx.batchBytes) {
-            // The state is taken now, before the adapter moves on.
-            flush(ctx, cursor);
-          }
-          break;
-      }
-    }
-    if (!cursor && isDir && from) return; // `from` handed back: no file in it changed
-    summary.filesRead++;
-    if (!cursor) cursor = { path: file, source: adapter.id, size, mtimeMs, offset: 0, headHash, skipped };
-    else cursor = { ...cursor, size, skipped };
-    ctx.batch.cursors.set(file, cursor);
-    for (const id of touched) ctx.batch.finish.add(id);
+  /** The read reached the end: its final cursor joins the batch. False when a directory handed `from` back (nothing changed). */
+  complete(): boolean {
+    const { ctx, stamp } = this;
+    if (!this.cursor && stamp.isDir && this.from) return false;
+    this.summary.filesRead++;
+    const cursor: SourceFileRow = this.cursor
+      ? { ...this.cursor, size: stamp.size, skipped: this.skipped }
+      : { path: this.file, source: this.adapter.id, size: stamp.size, mtimeMs: stamp.mtimeMs, offset: 0, headHash: this.headHash, skipped: this.skipped };
+    this.cursor = cursor;
+    ctx.batch.cursors.set(this.file, cursor);
+    for (const id of this.touched) ctx.batch.finish.add(id);
     if (ctx.batch.size >= ctx.batchRecords || ctx.batch.bytes >= ctx.batchBytes) flush(ctx);
-    countRedactions();
-  } catch (err) {
-    // Unreadable (permission denied), locked or corrupt: keep what was read, keep the old cursor.
-    const e = err as NodeJS.ErrnoException;
+    this.countRedactions();
+    return true;
+  }
+
+  /** Unreadable (permission denied), locked or corrupt: keep what was read, keep the old cursor. */
+  fail(e: NodeJS.ErrnoException): void {
+    const { ctx } = this;
     const reason = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'SQLITE_BUSY' ? 'store is locked' : `cannot read: ${e.message}`;
-    summary.filesRead++;
-    warnSkip(ctx, summary, file, undefined, reason);
-    for (const id of touched) ctx.batch.finish.add(id);
+    this.summary.filesRead++;
+    warnSkip(ctx, this.summary, this.file, undefined, reason);
+    for (const id of this.touched) ctx.batch.finish.add(id);
     try {
       flush(ctx);
     } catch (flushErr) {
-      report({ type: 'warning', message: `could not store what was read: ${(flushErr as Error).message}`, file });
+      ctx.report({ type: 'warning', message: `could not store what was read: ${(flushErr as Error).message}`, file: this.file });
     }
-    countRedactions();
-    return;
+    this.countRedactions();
   }
-  if (warned > WARNINGS_PER_FILE) report({ type: 'warning', message: `${warned - WARNINGS_PER_FILE} more line(s) skipped`, file });
+
+  reportMoreSkipped(): void {
+    if (this.warned > WARNINGS_PER_FILE) this.ctx.report({ type: 'warning', message: `${this.warned - WARNINGS_PER_FILE} more line(s) skipped`, file: this.file });
+  }
+
+  private countRedactions(): void {
+    for (const t of this.tallies.values()) {
+      this.summary.redactions += t.count;
+      addKinds({ count: 0, kinds: this.summary.redactionKinds }, 0, t.kinds);
+    }
+    this.tallies.clear();
+  }
 }
 
 function warnSkip(ctx: RunContext, summary: SourceSummary, file: string, line: number | undefined, reason: string): void {
