@@ -46,9 +46,9 @@ function patchPlugin(name, filter, from, to) {
   };
 }
 
-// Bundled, yargs can no longer see that it lives in node_modules and looks for a package.json
-// upward from the user's cwd on every start (a readdir of each parent: ~40 ms in a crowded /tmp,
-// and it could pick up the user's own package.json). Point it at our bundle instead.
+// Bundled, yargs cannot see that it lives in node_modules and would look for a package.json
+// upward from the user's cwd on every start (a readdir of each parent, slow in a crowded /tmp, and
+// it could pick up the user's own package.json). Point it at our bundle instead.
 const yargsMainFilename = patchPlugin(
   'yargs-main-filename',
   /yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
@@ -57,16 +57,16 @@ const yargsMainFilename = patchPlugin(
 );
 
 // yargs renders the whole help text of a command every time that command runs (usage.js
-// cacheHelpMessage), in case the handler later calls showHelp(): ~20 ms of CPU on every lore
-// command, spent while the command's first git call is in flight. lore never calls showHelp() or
+// cacheHelpMessage), in case the handler later calls showHelp(): CPU on every lore command,
+// spent while the command's first git call is in flight. lore never calls showHelp() or
 // getHelp() (--help is answered before a handler runs, failures throw), so the cache stays empty.
 const yargsNoHelpCache = patchPlugin('yargs-no-help-cache', /yargs[\\/]build[\\/]lib[\\/]usage\.js$/, 'cachedHelpMessage = this.help();', 'cachedHelpMessage = undefined;');
 
 // `lore why` and `lore index` run from one CommonJS file (dist/fast.cjs) that
-// src/cli/require-cached.ts loads with a V8 code cache: one file to read and compile instead of ~25
-// ESM chunks to resolve and link, and CommonJS because an ESM bundle without chunks would hoist the
-// imports of everything it could load lazily (ts-morph for the import graph) to its top. Its
-// caches are named after its content.
+// src/cli/require-cached.ts loads with a V8 code cache: one file to read and compile instead of
+// many ESM chunks to resolve and link, and CommonJS because an ESM bundle without chunks would
+// hoist the imports of everything it could load lazily (ts-morph for the import graph) to its
+// top. Its caches are named after its content.
 const fastBundle = {
   ...common,
   format: 'cjs',

@@ -1,5 +1,5 @@
 // The TypeScript-backed half of src/code, loaded lazily (see index.ts): importing it loads the
-// compiler, which takes ~0.3 s, so a run with nothing to parse never does.
+// compiler, which is slow to load (docs/performance.md), so a run with nothing to parse never does.
 import { extractImports } from './extract.js';
 import { ImportResolver, type ResolveResult } from './resolver.js';
 import type { ImportEdge, ParsedImport } from './types.js';

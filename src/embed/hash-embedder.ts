@@ -3,8 +3,8 @@ import type { Embedder } from './types.js';
 /**
  * The default, offline embedding: feature hashing of word unigrams (weight 1), word bigrams
  * (0.7) and character 3–5-grams of each word with boundary marks (0.35), FNV-1a into `dims`
- * signed buckets, then sign·log1p(|x|) and L2 normalisation. Chosen by measurement
- * (research/deps.md §3): ~40k texts/s, deterministic, no download. It is lexical: it matches
+ * signed buckets, then sign·log1p(|x|) and L2 normalisation. Chosen for being fast
+ * (docs/performance.md), deterministic and offline (no download). It is lexical: it matches
  * shared words, word pieces, inflections and typos, not synonyms.
  */
 export function hashEmbedder(dims = 256): Embedder {

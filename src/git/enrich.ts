@@ -20,9 +20,9 @@ export interface EnrichOptions {
 
 /**
  * Fills line counts (commit_files.added/removed) and patch-ids for stored commits that lack them.
- * Split from indexing because both need every blob diffed: together they cost 5x the log itself
- * on a large history, so a backfill stores commits first and this runs after, in the background
- * worker when there is much to do. Batches are idempotent and resumable (a watermark in the db).
+ * Split from indexing because both need every blob diffed, which costs several times the log
+ * itself on a large history (docs/performance.md): a backfill stores commits first and this runs
+ * after, in the background worker when there is much to do. Batches are idempotent and resumable (a watermark in the db).
  */
 export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptions = {}): Promise<EnrichResult> {
   const report = options.report ?? silent;

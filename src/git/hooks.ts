@@ -112,8 +112,8 @@ function shQuote(value: string): string {
 }
 
 /**
- * The worker a shim names, unquoted (the inverse of shQuote). Shims from before lore-hook.sh
- * carry the whole body and name it on a line of its own; they still work, so they still count.
+ * The worker a shim names, unquoted (the inverse of shQuote). A self-contained shim (the whole
+ * body, no lore-hook.sh) names it on a line of its own; it works, so it counts.
  */
 function shimWorker(text: string): string | undefined {
   return /^(?:node='.*' )?worker='(.*)'(?: \. .*)?$/m.exec(text)?.[1]?.replaceAll(`'\\''`, "'");

@@ -17,7 +17,7 @@ export interface IndexOptions {
   report?: Reporter;
   /** Extra commits to index besides HEAD's history (queued by hooks; may be off-branch). */
   extra?: string[];
-  /** Commits per write transaction (large: per-transaction cost dominated a 10k-commit backfill at 500). */
+  /** Commits per write transaction (large: a small one lets per-transaction cost dominate a backfill). */
   batchSize?: number;
 }
 
@@ -40,7 +40,7 @@ export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions
   const revisions = [...wanted, ...(tips.length > 0 ? ['--not', ...tips] : [])];
 
   // Counted beside the log (it only sizes the progress bar), not before it; not at all when no
-  // bar can show (a pipe, the hook worker): on a 10k-commit backfill it is git CPU beside the log.
+  // bar can show (a pipe, the hook worker), since on a large backfill it costs git CPU.
   let pending: number | undefined;
   if (report.rendersProgress !== false) {
     void git(repo.root, ['rev-list', '--count', ...revisions, '--'])

@@ -14,7 +14,7 @@ export const LOG_FORMAT = `${RS}%H${US}%P${US}%an${US}%ae${US}%at${US}%ct${US}%s
 
 /**
  * `git log` arguments whose output parseCommit understands: raw status with renames, NUL-separated.
- * No --numstat: line counts need every blob diffed (3x the cost of --raw on a 10k-commit
+ * No --numstat: line counts need every blob diffed (several times the cost of --raw on a large
  * history), so they are counted later by the enrich pass (enrich.ts). Pass '--numstat' in
  * `revisions` to get them here too; parseChanges reads both.
  */

@@ -310,7 +310,7 @@ class FileRead {
   private readonly touched = new Set<string>();
   /**
    * Ids of the last messages seen: a streamed message comes back while it grows, a few lines apart.
-   * (A set of every id would grow with the file: a 500 MB transcript holds ~100k messages.)
+   * (A set of every id would grow with the file, and a long transcript holds many thousands.)
    */
   private readonly recentIds: string[] = [];
   private readonly tallies: Tallies = new Map();
