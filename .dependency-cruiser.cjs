@@ -10,7 +10,6 @@ module.exports = {
     { name: 'sqlite-only-in-db', comment: 'better-sqlite3 and sqlite-vec (and SQL) live in src/db only', severity: 'error', from: { path: '^src/', pathNot: '^src/db/' }, to: { path: 'node_modules/(better-sqlite3|sqlite-vec)/' } },
     { name: 'ts-morph-only-in-code', severity: 'error', from: { path: '^src/', pathNot: '^src/code/' }, to: { path: 'node_modules/(ts-morph|typescript)/' } },
     { name: 'chokidar-only-in-watch', severity: 'error', from: { path: '^src/', pathNot: '^src/watch/' }, to: { path: 'node_modules/chokidar/' } },
-    { name: 'simple-git-only-in-git', severity: 'error', from: { path: '^src/', pathNot: '^src/git/' }, to: { path: 'node_modules/simple-git/' } },
     { name: 'yargs-only-in-cli', severity: 'error', from: { path: '^src/', pathNot: '^src/cli/' }, to: { path: 'node_modules/(yargs|cli-progress)/' } },
     {
       name: 'every-folder-has-a-layer',

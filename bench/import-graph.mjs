@@ -49,7 +49,7 @@ async function main() {
     platform: 'node',
     target: 'node20',
     logLevel: 'error',
-    external: ['better-sqlite3', 'sqlite-vec', 'ts-morph', 'typescript', 'simple-git', 'yaml', 'chokidar'],
+    external: ['better-sqlite3', 'sqlite-vec', 'ts-morph', 'typescript', 'yaml', 'chokidar'],
   });
 
   writeFileSync(

@@ -16,7 +16,7 @@ import { fixtureFiles, replay, replayedTranscripts, sizeOf } from './lib/replay-
 
 const MB = 1e6;
 const lib = resolve('.bench-tmp/ingest-lib.mjs');
-const external = ['better-sqlite3', 'sqlite-vec', 'ts-morph', 'typescript', 'chokidar', 'simple-git', 'fsevents'];
+const external = ['better-sqlite3', 'sqlite-vec', 'ts-morph', 'typescript', 'chokidar', 'fsevents'];
 await build({
   stdin: { contents: "export { ingest } from './src/ingest/index.ts'; export { openDb } from './src/db/index.ts';", resolveDir: resolve('.'), loader: 'ts' },
   outfile: lib, format: 'esm', bundle: true, platform: 'node', external, logLevel: 'error',

@@ -13,7 +13,7 @@ const outdir = resolve(process.argv[2] ?? 'dist');
 const staging = join(dirname(outdir), `.${basename(outdir)}-build-${process.pid}`);
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const external = ['better-sqlite3', 'sqlite-vec', 'ts-morph', 'typescript', 'chokidar', 'simple-git', 'fsevents', 'yaml'];
+const external = ['better-sqlite3', 'sqlite-vec', 'ts-morph', 'typescript', 'chokidar', 'fsevents', 'yaml'];
 
 const common = {
   bundle: true,

@@ -12,7 +12,7 @@ export async function loadCore() {
     bundle: true,
     splitting: true,
     platform: 'node',
-    external: ['better-sqlite3', 'sqlite-vec', 'ts-morph', 'typescript', 'chokidar', 'simple-git'],
+    external: ['better-sqlite3', 'sqlite-vec', 'ts-morph', 'typescript', 'chokidar'],
     logLevel: 'error',
     banner: { js: "import { createRequire as __loreCreateRequire } from 'node:module'; const require = __loreCreateRequire(import.meta.url);" },
   });
