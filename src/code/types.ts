@@ -1,4 +1,4 @@
-/** How one file depends on another (DESIGN.md §2, `code_code` labels). */
+/** How one file depends on another (the labels of `code_code` relationships). */
 export type ImportKind = 'import' | 'type-import' | 're-export' | 'dynamic-import' | 'require';
 
 /** A module specifier found in a file, before resolution. */

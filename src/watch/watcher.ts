@@ -201,7 +201,8 @@ class WatchSession {
   private onTranscriptFile(path: string): void {
     const st = statOrUndefined(path);
     if (st?.isDirectory()) return this.rescan(path, false);
-    // Deleted or renamed away: never delete what a tool deleted (DESIGN.md §4).
+    // Deleted or renamed away: the tools delete their own history (Claude Code after 30 days), and
+    // lore keeps its sessions whatever happens to the file.
     if (!st?.isFile() || !isTranscriptFile(path)) return;
     this.emit({ type: 'change', path, what: 'transcript' });
     this.pending.files.add(ingestTarget(path));
