@@ -52,7 +52,7 @@ export interface GraphNeighbor {
 }
 
 /** Deterministic relationship id: re-running the graph rewrites the same rows. */
-export function codeEdgeId(projectPath: string, source: string, target: string, label: ImportLabel): string {
+function codeEdgeId(projectPath: string, source: string, target: string, label: ImportLabel): string {
   return `code_code:${projectPath}:${source}->${target}:${label}`;
 }
 

@@ -58,7 +58,7 @@ export function gitSessionId(projectPath: string): string {
   return `git:${projectPath}`;
 }
 
-export function commitMessageId(projectPath: string, sha: string): string {
+function commitMessageId(projectPath: string, sha: string): string {
   return `git:${projectPath}:${sha}`;
 }
 

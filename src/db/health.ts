@@ -15,7 +15,7 @@ export interface TableSize {
 }
 
 /** Row counts of lore's main tables. */
-export function tableSizes(db: Db): TableSize[] {
+function tableSizes(db: Db): TableSize[] {
   const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
   return names.map((name) => ({ name, rows: (db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number }).n }));
 }

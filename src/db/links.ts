@@ -85,7 +85,7 @@ export function unlinkedCommits(db: Db, project: string): LinkCommit[] {
 }
 
 /** Rowid of the newest commit of the project the link stage has processed (0 before any). */
-export function linkedThrough(db: Db, project: string): number {
+function linkedThrough(db: Db, project: string): number {
   const row = db.prepare("SELECT json_extract(metadata, '$.linkedThrough') AS n FROM sessions WHERE id = ?").get(gitSessionId(project)) as { n: number | null } | undefined;
   return row?.n ?? 0;
 }

@@ -24,7 +24,7 @@ export interface MigrateOptions {
 const REWRITES_MARKER = /^--\s*lore:rewrites-table\b/m;
 
 /** Finds migrations/ by walking up from this module: works from src/ (tests) and dist/ (bundle). */
-export function findMigrationsDir(from = dirname(fileURLToPath(import.meta.url))): string {
+function findMigrationsDir(from = dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, 'migrations');
     if (existsSync(join(candidate, '0001_init.sql'))) return candidate;
@@ -114,7 +114,7 @@ function isFileDb(db: Database.Database): boolean {
 }
 
 /** `<db>.before-0012_x-20260101T000000Z.bak`: sorts by time, says which migration it precedes. */
-export function backupPath(dbPath: string, migration: string, at: Date): string {
+function backupPath(dbPath: string, migration: string, at: Date): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${dbPath}.before-${migration.replace(/\.sql$/, '')}-${stamp}.bak`;
 }

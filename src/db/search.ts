@@ -37,11 +37,11 @@ export interface HitRow {
 }
 
 /** Highlight markers snippet() puts around matches; src/cli turns them into bold or text markers. */
-export const MARK_START = '\u0002';
-export const MARK_END = '\u0003';
+const MARK_START = '\u0002';
+const MARK_END = '\u0003';
 
 /** BM25 ranks only the most recent this-many matches of a very common query (keeps p95 bounded). */
-export const RANK_WINDOW = 2_000;
+const RANK_WINDOW = 2_000;
 
 /** An FTS5 expression matching any of `phrases`, each quoted (so no word is read as an operator). */
 export function ftsAnyOf(phrases: string[]): string {

@@ -30,15 +30,15 @@ export interface NearItem {
 }
 
 /** Vectors per partition (2^13), and how many of the newest partitions a query scans (8k–16k vectors). */
-export const BUCKET_BITS = 13;
-export const BUCKETS_SEARCHED = 2;
+const BUCKET_BITS = 13;
+const BUCKETS_SEARCHED = 2;
 /** Table layout version; an older layout is dropped and re-embedded. */
 const LAYOUT = '3';
 
 const loaded = new WeakSet<Db>();
 
 /** Loads sqlite-vec into this connection once; only vector work needs it (the hook worker never does). */
-export function loadVectorExtension(db: Db): void {
+function loadVectorExtension(db: Db): void {
   if (loaded.has(db)) return;
   // Required here, not imported: the package is then loaded by the runs that store or search
   // vectors, not by every command that opens the database (docs/start-up.md).
