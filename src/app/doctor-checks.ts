@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   countPendingHookEvents,
@@ -17,6 +16,7 @@ import {
   type Db,
   type SpaceUse,
 } from '../db/index.js';
+import { homeOf } from '../config/index.js';
 import { LoreError } from '../errors.js';
 import { existingCommits, gitRaw, headSha, hookStatus, isExecutable, readQueue, type HookStatus, type RepoInfo } from '../git/index.js';
 import { adapters as registered, type SourceAdapter, type SourceEnv } from '../sources/index.js';
@@ -206,7 +206,7 @@ function backupsCheck(dbPath: string): Check | undefined {
 /** Per source: files found on disk against the cursors stored for them. */
 async function sourceLag(db: Db, options: DoctorOptions): Promise<SourceLag[]> {
   const env = options.env ?? process.env;
-  const sourceEnv: SourceEnv = { env, home: options.home ?? (env.HOME || homedir()), platform: process.platform, knownRepos: listRepos(db).map((r) => r.projectPath) };
+  const sourceEnv: SourceEnv = { env, home: options.home ?? homeOf(env), platform: process.platform, knownRepos: listRepos(db).map((r) => r.projectPath) };
   const cursors = new Map(listSourceFiles(db).map((c) => [c.path, c]));
   const out: SourceLag[] = [];
   for (const adapter of options.adapters ?? registered) {

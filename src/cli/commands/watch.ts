@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
-import { homedir } from 'node:os';
 import type { CommandModule } from 'yargs';
 import type { WatchEvent } from '../../app/index.js';
+import { homeOf } from '../../config/index.js';
 import { placeOf } from '../context.js';
 import { dim, print, type GlobalArgs } from '../output.js';
 
@@ -30,7 +30,7 @@ export const watchCommand: CommandModule<GlobalArgs, WatchArgs> = {
     if (args['install-service'] || args['uninstall-service']) return service(args);
     const { startWatching } = await import('../../app/index.js');
     const render = renderer(args);
-    const watcher = await startWatching(placeOf(args), { home: process.env.HOME || homedir(), onEvent: render, debounceMs: args.debounce, pollMs: args.poll });
+    const watcher = await startWatching(placeOf(args), { home: homeOf(), onEvent: render, debounceMs: args.debounce, pollMs: args.poll });
     await new Promise<void>((resolve) => {
       let stopping = false;
       const stop = (signal: string) => {
@@ -118,7 +118,7 @@ async function service(args: WatchArgs): Promise<void> {
   const { installWatchService, uninstallWatchService } = await import('../../app/index.js');
   const options = {
     platform: process.platform,
-    home: process.env.HOME || homedir(),
+    home: homeOf(),
     env: process.env,
     nodePath: process.execPath,
     cliPath: realpathSync(process.argv[1]!),
