@@ -8,10 +8,10 @@ export { catchUp, type CatchUpResult, type CatchUpOptions } from './catch-up.js'
 export { related } from './related.js';
 export { search, type SearchRequest } from './search.js';
 export { learn, learnings } from './learnings.js';
-export { listSessions, showSession, forget, type SessionsRequest } from './sessions.js';
-export { manageHooks, type HookAction } from './hooks.js';
+export { sessions, showSession, forget, type SessionsRequest } from './sessions.js';
+export { manageHooks, type HookAction } from './manage-hooks.js';
 export { ingestChats } from './ingest-chats.js';
-export { reindexAllVectors } from './reindex.js';
+export { reindex } from './reindex.js';
 export { doctor, type Repair } from './doctor.js';
 export type { Check, DoctorReport, FixAction, SourceLag } from './doctor-checks.js';
 export { startWatching, installWatchService, uninstallWatchService, type WatchOptions } from './watch.js';

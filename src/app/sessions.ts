@@ -14,7 +14,7 @@ export interface SessionsRequest {
 }
 
 /** `lore sessions`: the stored chat sessions, most recent first. */
-export async function listSessions(place: Place, request: SessionsRequest): Promise<{ project: string | undefined; sessions: SessionSummary[] }> {
+export async function sessions(place: Place, request: SessionsRequest): Promise<{ project: string | undefined; sessions: SessionSummary[] }> {
   const project = request.project !== undefined ? await projectOf(request.project, place.cwd) : undefined;
   const sessions = await withDb(dbPathOf(place), (db) => listStored(db, { project, source: request.source, since: request.since, limit: request.limit }));
   return { project, sessions };

@@ -12,10 +12,10 @@ export const reindexCommand: CommandModule<GlobalArgs, ReindexArgs> = {
   builder: (y) => withJson(y).option('vectors', { type: 'boolean', describe: 'drop and recompute all embedding vectors with the configured model' }) as never,
   handler: async (args) => {
     if (!args.vectors) throw new UsageError('say what to rebuild', 'lore reindex --vectors');
-    const { reindexAllVectors } = await import('../../app/index.js');
+    const { reindex } = await import('../../app/index.js');
     const report = stderrReporter();
     try {
-      const r = await reindexAllVectors(placeOf(args), report);
+      const r = await reindex(placeOf(args), report);
       report.stop();
       if (args.json) printJson({ vectors: r.embedded, model: r.model });
       else print(`recomputed ${r.embedded} vector${r.embedded === 1 ? '' : 's'} with ${r.model}`);

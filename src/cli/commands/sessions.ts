@@ -20,9 +20,9 @@ export const sessionsCommand: CommandModule<GlobalArgs, SessionsArgs> = {
       .option('since', { type: 'string', describe: 'only sessions active since a date (2026-01-31) or a span (7d, 2w, 12h)' })
       .option('limit', { type: 'number', default: 50, describe: 'at most this many (0: all)' }) as never,
   handler: async (args) => {
-    const { listSessions } = await import('../../app/index.js');
+    const { sessions } = await import('../../app/index.js');
     const since = args.since !== undefined ? parseSince(args.since) : undefined;
-    const { project, sessions: rows } = await listSessions(placeOf(args), { project: args.project, source: args.source, since, limit: args.limit ? args.limit : undefined });
+    const { project, sessions: rows } = await sessions(placeOf(args), { project: args.project, source: args.source, since, limit: args.limit ? args.limit : undefined });
     if (args.json) return printJson(rows);
     if (rows.length === 0) return print(project || args.source || since ? 'no sessions match' : 'no sessions stored yet; run `lore ingest`');
     for (const s of rows) {
