@@ -306,7 +306,7 @@ describe('migrations under concurrency', () => {
     migrate(old, undefined, rewriting.version - 1);
     fill(old, 5);
     // Large enough that taking the backup takes a while, as on a user's database.
-    old.exec('CREATE TABLE pad (x); INSERT INTO pad VALUES (randomblob(40000000));');
+    old.exec('CREATE TABLE pad (x); INSERT INTO pad VALUES (randomblob(4000000));');
     old.close();
     // Every process finds the backup missing and takes it in the same second, under the same name.
     expect(await openAtOnce(path)).toEqual(Array(8).fill('0'));
