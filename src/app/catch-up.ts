@@ -7,7 +7,7 @@ import {
   type Db,
 } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
-import { enrichCommits, indexCommits, readQueue, type EnrichResult, type IndexResult, type RepoInfo } from '../git/index.js';
+import { enrichCommits, indexCommits, readQueue, updateReachable, type EnrichResult, type IndexResult, type RepoInfo } from '../git/index.js';
 import { ingest, type IngestResult } from '../ingest/index.js';
 import { linkRepo, type LinkResult } from '../link/index.js';
 import type { RepoContext } from './repo-context.js';
@@ -67,6 +67,8 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent,
     });
   if (rewrites.length > 0) recordRewrites(db, repo.root, rewrites);
   if (pending.length > 0) markHookEventsProcessed(db, pending.map((e) => e.id));
+  // Queries list only what HEAD reaches; what a rewrite left behind stays stored for its links.
+  if (commits.head) await updateReachable(db, repo, commits.head);
   const commitsMs = lap();
   const details = await enrichCommits(db, repo, { report, ...(options.enrichLimit !== undefined ? { limit: options.enrichLimit } : {}) });
   const detailsMs = lap();

@@ -267,6 +267,7 @@ export function fileHistory(db: Db, projectPath: string, path: string): FileComm
     `SELECT c.*, f.path AS f_path, f.status AS f_status, f.old_path AS f_old_path, f.added AS f_added, f.removed AS f_removed
        FROM commit_files f JOIN commits c ON c.id = f.commit_id
       WHERE f.path = ? AND f.commit_id < ? AND c.project_path = ?
+        AND f.commit_id NOT IN (SELECT commit_id FROM unreachable_commits)
       ORDER BY f.commit_id DESC`,
   );
   const out: FileCommit[] = [];
@@ -291,6 +292,34 @@ export function fileHistory(db: Db, projectPath: string, path: string): FileComm
   return out;
 }
 
+/** The HEAD the stored set of unreachable commits was computed for, and that set's shas. */
+export function reachState(db: Db, projectPath: string): { head: string | null; unreachable: string[] } {
+  const row = db.prepare('SELECT reach_head FROM repos WHERE project_path = ?').get(projectPath) as { reach_head: string | null } | undefined;
+  return { head: row?.reach_head ?? null, unreachable: row?.reach_head ? unreachableShas(db, projectPath) : [] };
+}
+
+/** Whether the stored set of unreachable commits was computed for `head`: the common case, one lookup. */
+export function isReachComputedFor(db: Db, projectPath: string, head: string): boolean {
+  return db.prepare('SELECT 1 FROM repos WHERE project_path = ? AND reach_head = ?').get(projectPath, head) !== undefined;
+}
+
+function unreachableShas(db: Db, projectPath: string): string[] {
+  return (db.prepare('SELECT c.sha FROM unreachable_commits u JOIN commits c ON c.id = u.commit_id WHERE c.project_path = ?').all(projectPath) as { sha: string }[]).map((r) => r.sha);
+}
+
+/**
+ * Replaces the project's set of commits not reachable from `head` (rewritten or abandoned
+ * history: kept stored, never listed). Shas lore never stored are ignored.
+ */
+export function storeUnreachable(db: Db, projectPath: string, head: string, shas: string[]): void {
+  const insert = db.prepare('INSERT OR IGNORE INTO unreachable_commits (commit_id) SELECT id FROM commits WHERE sha = ? AND project_path = ?');
+  db.transaction(() => {
+    db.prepare('DELETE FROM unreachable_commits WHERE commit_id IN (SELECT id FROM commits WHERE project_path = ?)').run(projectPath);
+    for (const sha of shas) insert.run(sha, projectPath);
+    db.prepare('UPDATE repos SET reach_head = ? WHERE project_path = ?').run(head, projectPath);
+  }).immediate();
+}
+
 /** Whether any stored commit of the project touched `path` (then git knows it, or knew it). */
 export function hasFileHistory(db: Db, projectPath: string, path: string): boolean {
   return db.prepare('SELECT 1 FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE f.path = ? AND c.project_path = ? LIMIT 1').get(path, projectPath) !== undefined;
@@ -309,6 +338,11 @@ export function recordRewrites(db: Db, projectPath: string, pairs: { oldSha: str
   db.transaction(() => {
     for (const p of pairs) stmt.run(projectPath, p.oldSha, p.newSha, p.kind);
   }).immediate();
+}
+
+/** Every sha the rewrite map says was replaced (amended or rebased away). */
+export function rewrittenShas(db: Db, projectPath: string): string[] {
+  return (db.prepare('SELECT old_sha FROM commit_rewrites WHERE project_path = ?').all(projectPath) as { old_sha: string }[]).map((r) => r.old_sha);
 }
 
 /** Follows the rewrite map from `sha` to the commit it became (itself when never rewritten). */

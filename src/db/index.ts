@@ -7,7 +7,8 @@ export {
   type ChangeStatus, type Commit, type CommitFile, type CommitRow, commitsToEnrich, commitWriter,
   countCommits, countCommitsToEnrich, type FileChange, type FileCommit, fileHistory, getCommit, getRepoState,
   hasCommit, hasFileHistory, knownPaths, type LineCount, type LinkCommit, listRepos, type NewCommit,
-  recordRewrites, resolveRewrite, storeCommits, storeEnrichment,
+  isReachComputedFor, reachState, recordRewrites, resolveRewrite, rewrittenShas, storeCommits, storeEnrichment,
+  storeUnreachable,
 } from './commits.js';
 export {
   acceptHookEvents, countPendingHookEvents, type HookEvent, markHookEventsProcessed, pendingHookEvents,

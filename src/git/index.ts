@@ -5,6 +5,7 @@ export { readLog, readNumstat, parseCommit, parseChanges, parseNumstat, type Com
 export { enrichCommits, type EnrichResult, type EnrichOptions } from './enrich.js';
 export { blameLine, lineCount } from './blame.js';
 export { indexCommits, type IndexResult, type IndexOptions } from './index-commits.js';
+export { updateReachable } from './reachable.js';
 export { computePatchIds } from './patch-id.js';
 export { commitDiff, parseDiff, previousCommitOf, type FileDiff } from './diff.js';
 export { readQueue, queuePath, parseQueueLine } from './queue.js';

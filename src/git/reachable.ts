@@ -1,0 +1,25 @@
+import { getRepoState, isReachComputedFor, reachState, rewrittenShas, storeUnreachable, type Db } from '../db/index.js';
+import type { RepoInfo } from './repo.js';
+import { git } from './run.js';
+
+/**
+ * Records which stored commits HEAD no longer reaches (after an --amend, a rebase, a
+ * `reset --hard`, a checkout of another branch), so `lore why` lists what `git log` lists. Done
+ * once per HEAD: while HEAD stays, this is one lookup. When it moved, git walks only from the
+ * commits that could have fallen out of reach (earlier heads and tips, rewritten commits, those
+ * already out of reach, which may be back) down to where HEAD's history begins: a fast-forward
+ * costs a walk of nothing.
+ */
+export async function updateReachable(db: Db, repo: RepoInfo, head: string): Promise<void> {
+  if (isReachComputedFor(db, repo.root, head)) return;
+  const state = reachState(db, repo.root);
+  const candidates = new Set([...(state.head ? [state.head] : []), ...(getRepoState(db, repo.root)?.indexedTips ?? []), ...state.unreachable, ...rewrittenShas(db, repo.root)]);
+  candidates.delete(head);
+  let unreachable: string[] = [];
+  if (candidates.size > 0) {
+    // --ignore-missing: a rewritten commit git has since pruned is simply out of reach.
+    const out = await git(repo.root, ['rev-list', '--ignore-missing', '--stdin', `^${head}`], [...candidates].join('\n') + '\n');
+    unreachable = out.split('\n').filter((l) => l !== '');
+  }
+  storeUnreachable(db, repo.root, head, unreachable);
+}

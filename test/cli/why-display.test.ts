@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { resolveDbPath } from '../../src/config/index.js';
+import { getCommit, openDb } from '../../src/db/index.js';
+import { ChatRows } from '../helpers/chat-rows.js';
+import { runCli } from '../helpers/cli.js';
+import { commit, git, gitRepo } from '../helpers/git-repo.js';
+
+// What `lore why` shows on histories as users have them (issue 12, "What `lore why` shows"):
+// rewritten history, old names, many changes of which a few have requests, Aider's sessions.
+
+const whyJson = (dir: string, target: string) => {
+  const r = runCli(['why', target, '--json'], { cwd: dir });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+};
+const gitLog = (dir: string, path: string) => git(dir, ['log', '--follow', '--format=%H', '--', path]).trim().split('\n');
+
+describe('lore why after history was rewritten', () => {
+  it('lists only commits reachable from HEAD after --amend, and keeps the old one stored', () => {
+    const dir = gitRepo({ 'src/a.ts': 'export const a = 1;\n' }, 'add a');
+    const first = commit(dir, { 'src/a.ts': 'export const a = 2;\n' }, 'a is two');
+    expect(whyJson(dir, 'src/a.ts').total).toBe(2);
+    git(dir, ['commit', '-q', '--amend', '-m', 'a is two, amended']);
+    const amended = git(dir, ['rev-parse', 'HEAD']).trim();
+    expect(amended).not.toBe(first);
+
+    const j = whyJson(dir, 'src/a.ts');
+    expect(j.changes.map((c: { sha: string }) => c.sha)).toEqual(gitLog(dir, 'src/a.ts'));
+    expect(j.total).toBe(2);
+    expect(runCli(['why', 'src/a.ts'], { cwd: dir }).stdout.split('\n')[0]).toBe('src/a.ts  2 commits');
+    // Kept for carrying links over to the new commit.
+    const db = openDb(resolveDbPath(process.env));
+    expect(getCommit(db, dir, first)?.subject).toBe('a is two');
+    db.close();
+  });
+
+  it('drops commits a reset --hard left behind, and lists them again when they come back', () => {
+    const dir = gitRepo({ 'a.md': 'one\n' }, 'one');
+    commit(dir, { 'a.md': 'one\ntwo\n' }, 'two');
+    const three = commit(dir, { 'a.md': 'one\ntwo\nthree\n' }, 'three');
+    expect(whyJson(dir, 'a.md').total).toBe(3);
+    git(dir, ['reset', '-q', '--hard', 'HEAD~1']);
+    expect(whyJson(dir, 'a.md').changes.map((c: { subject: string }) => c.subject)).toEqual(['two', 'one']);
+    git(dir, ['reset', '-q', '--hard', three]);
+    expect(whyJson(dir, 'a.md').changes.map((c: { subject: string }) => c.subject)).toEqual(['three', 'two', 'one']);
+  });
+
+  it('lists only the rebased commits after a rebase', () => {
+    const dir = gitRepo({ 'a.md': 'one\n', 'b.md': 'b\n' }, 'base');
+    git(dir, ['checkout', '-q', '-b', 'topic']);
+    commit(dir, { 'a.md': 'one\ntopic\n' }, 'topic change');
+    expect(whyJson(dir, 'a.md').total).toBe(2);
+    git(dir, ['checkout', '-q', 'main']);
+    commit(dir, { 'b.md': 'b\nmain\n' }, 'main change');
+    git(dir, ['checkout', '-q', 'topic']);
+    git(dir, ['rebase', '-q', 'main'], { GIT_COMMITTER_DATE: '2026-03-01T00:00:00Z' });
+    const j = whyJson(dir, 'a.md');
+    expect(j.changes.map((c: { sha: string }) => c.sha)).toEqual(gitLog(dir, 'a.md'));
+    expect(j.total).toBe(2);
+  });
+});
+
+describe('lore why OLD_PATH after a rename', () => {
+  it('says the file was renamed and shows its history under the new name', () => {
+    const dir = gitRepo({ 'src/parse.ts': 'export const a = 1;\nexport const b = 2;\n' }, 'create the parser');
+    commit(dir, { 'src/parse.ts': 'export const a = 1;\nexport const b = 3;\n' }, 'b is three');
+    const moved = commit(dir, { 'src/parse.ts': null, 'lib/parser.ts': 'export const a = 1;\nexport const b = 3;\n' }, 'move the parser');
+    commit(dir, { 'lib/parser.ts': 'export const a = 1;\nexport const b = 4;\n' }, 'b is four');
+
+    const r = runCli(['why', 'src/parse.ts'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).not.toContain('deleted');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('src/parse.ts  4 commits');
+    expect(lines[1]).toContain(`renamed to lib/parser.ts in ${moved.slice(0, 10)}`);
+    expect(r.stdout).toContain('b is four');
+    expect(r.stdout).toContain('create the parser');
+
+    const j = whyJson(dir, 'src/parse.ts');
+    expect(j.file).toBe('lib/parser.ts');
+    expect(j.renamed).toMatchObject({ from: 'src/parse.ts', to: 'lib/parser.ts', sha: moved });
+    expect(j.total).toBe(4);
+    expect(j.graph.deleted).toBe(false);
+    expect(whyJson(dir, 'lib/parser.ts').renamed).toBeNull();
+  });
+});
+
+describe('lore why on a file with many changes, a few of them requested', () => {
+  it('lists the changes that have requests first and counts them in the summary', () => {
+    const dir = gitRepo({ 'notes.md': 'line 0\n' }, 'start the notes', );
+    expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
+    const db = openDb(resolveDbPath(process.env));
+    const s = new ChatRows(db, dir, 'claude-code:5e1f2a3b-aaaa-bbbb-cccc-000000000001');
+    let text = 'line 0\n';
+    const requested: string[] = [];
+    for (let i = 1; i <= 14; i++) {
+      text += `line ${i} says something new about number ${i}\n`;
+      const at = `2026-05-0${1 + Math.floor(i / 5)}T1${i % 10}:00:00Z`;
+      if (i === 2 || i === 3) {
+        s.prompt(`Add line ${i} to notes.md`, at.replace(':00:00Z', ':01:00.000Z'));
+        s.edit('notes.md', at.replace(':00:00Z', ':02:00.000Z'), { new: text });
+      }
+      const author = i === 3 ? 'Paul Gauthier (aider)' : 'Test Author';
+      const sha = commit(dir, { 'notes.md': text }, `notes ${i}`, { date: at.replace(':00:00Z', ':05:00Z'), author });
+      if (i === 2 || i === 3) requested.push(sha);
+    }
+    db.close();
+
+    const j = whyJson(dir, 'notes.md');
+    expect(j.total).toBe(15);
+    expect(j.changes.filter((c: { requests: unknown[] }) => c.requests.length > 0).map((c: { sha: string }) => c.sha)).toEqual(requested.reverse());
+    expect(j.summary.text).toContain('2 of 14 changes have a recorded request');
+    expect(j.summary.withRequests).toBe(2);
+
+    const r = runCli(['why', 'notes.md'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[1]).toContain('2 of 14 changes have a recorded request');
+    const since = lines.findIndex((l) => l.startsWith('Changes since'));
+    const shown = lines.slice(since + 1).filter((l) => /^ {2}[0-9a-f]{10} /.test(l));
+    expect(shown).toHaveLength(10);
+    expect(shown[0]).toContain('notes 3');
+    expect(shown[0]).toContain('Paul Gauthier (aider)');
+    expect(shown[1]).toContain('notes 2');
+    expect(shown[2]).toContain('notes 14');
+    expect(r.stdout).toContain('← "Add line 3 to notes.md"');
+    expect(r.stdout).toContain('← "Add line 2 to notes.md"');
+  });
+});
