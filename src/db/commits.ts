@@ -320,6 +320,28 @@ export function storeUnreachable(db: Db, projectPath: string, head: string, shas
   }).immediate();
 }
 
+/**
+ * The rename that took `path` away, when that is the last thing that happened to the name in
+ * HEAD's history (not a later re-creation or deletion of the same name).
+ */
+export function renamedAway(db: Db, projectPath: string, path: string): { path: string; sha: string; committedAt: number } | undefined {
+  const away = db
+    .prepare(
+      `SELECT f.path, c.sha, c.committed_at, c.id FROM commit_files f JOIN commits c ON c.id = f.commit_id
+        WHERE f.old_path = ? AND f.status = 'R' AND c.project_path = ? AND f.commit_id NOT IN (SELECT commit_id FROM unreachable_commits)
+        ORDER BY f.commit_id DESC LIMIT 1`,
+    )
+    .get(path, projectPath) as { path: string; sha: string; committed_at: number; id: number } | undefined;
+  if (!away) return undefined;
+  const later = db
+    .prepare(
+      `SELECT 1 FROM commit_files f JOIN commits c ON c.id = f.commit_id
+        WHERE f.path = ? AND f.commit_id > ? AND c.project_path = ? AND f.commit_id NOT IN (SELECT commit_id FROM unreachable_commits) LIMIT 1`,
+    )
+    .get(path, away.id, projectPath);
+  return later ? undefined : { path: away.path, sha: away.sha, committedAt: away.committed_at };
+}
+
 /** Whether any stored commit of the project touched `path` (then git knows it, or knew it). */
 export function hasFileHistory(db: Db, projectPath: string, path: string): boolean {
   return db.prepare('SELECT 1 FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE f.path = ? AND c.project_path = ? LIMIT 1').get(path, projectPath) !== undefined;

@@ -8,7 +8,7 @@ export {
   countCommits, countCommitsToEnrich, type FileChange, type FileCommit, fileHistory, getCommit, getRepoState,
   hasCommit, hasFileHistory, knownPaths, type LineCount, type LinkCommit, listRepos, type NewCommit,
   isReachComputedFor, reachState, recordRewrites, resolveRewrite, rewrittenShas, storeCommits, storeEnrichment,
-  storeUnreachable,
+  renamedAway, storeUnreachable,
 } from './commits.js';
 export {
   acceptHookEvents, countPendingHookEvents, type HookEvent, markHookEventsProcessed, pendingHookEvents,

@@ -10,6 +10,7 @@ import {
   listLearnings,
   messageInfos,
   priorArtOf,
+  renamedAway,
   type ChangeStatus,
   type Commit,
   type CommitRow,
@@ -47,6 +48,18 @@ export interface WhyResult {
   learnings: LearningInfo[];
   /** The import graph around the file (null counts: the graph has not been built). */
   graph: GraphInfo;
+  /**
+   * Set when the path asked about is an old name: `file` is then the name it has now (`to`), and
+   * `sha`/`date` the commit that renamed `from` away.
+   */
+  renamed: RenameInfo | null;
+}
+
+export interface RenameInfo {
+  from: string;
+  to: string;
+  sha: string;
+  date: string;
 }
 
 /** A commit as `lore why` shows it (and `--json` prints it): the stored commit's view for one file. */
@@ -171,6 +184,33 @@ export async function checkTarget(repo: RepoInfo, target: Target): Promise<void>
 
 /** Answers `lore why` from the (already indexed and linked) database. */
 export async function why(db: Db, repo: RepoInfo, target: Target, options: WhyOptions = {}): Promise<WhyResult> {
+  const renamed = currentName(db, repo.root, target.path);
+  if (!renamed) return answer(db, repo, target, options);
+  const r = await answer(db, repo, { ...target, path: renamed.to }, options);
+  r.renamed = renamed;
+  r.summary.text = `renamed to ${renamed.to} in ${renamed.sha.slice(0, 10)} (${renamed.date.slice(0, 10)}); ${r.summary.text}`;
+  return r;
+}
+
+/**
+ * For a path gone from the work tree because it was renamed (maybe more than once): the name it
+ * has now, so its history is told under that name, as `git log --follow NEW` would.
+ */
+function currentName(db: Db, project: string, path: string): RenameInfo | null {
+  if (existsSync(join(project, path))) return null;
+  let first: { path: string; sha: string; committedAt: number } | undefined;
+  let name = path;
+  for (let hops = 0; hops < 20; hops++) {
+    const next = renamedAway(db, project, name);
+    if (!next || next.path === path) break;
+    first ??= next;
+    name = next.path;
+    if (existsSync(join(project, name))) break;
+  }
+  return first ? { from: path, to: name, sha: first.sha, date: new Date(first.committedAt * 1000).toISOString() } : null;
+}
+
+async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOptions): Promise<WhyResult> {
   const project = repo.root;
   const history = fileHistory(db, project, target.path);
   const names = [...new Set([target.path, ...history.flatMap((h) => (h.file.oldPath ? [h.file.path, h.file.oldPath] : [h.file.path]))])];
@@ -247,6 +287,7 @@ export async function why(db: Db, repo: RepoInfo, target: Target, options: WhyOp
     decisions,
     learnings,
     graph,
+    renamed: null,
   };
 }
 

@@ -74,7 +74,7 @@ describe('lore why OLD_PATH after a rename', () => {
     expect(r.stdout).not.toContain('deleted');
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('src/parse.ts  4 commits');
-    expect(lines[1]).toContain(`renamed to lib/parser.ts in ${moved.slice(0, 10)}`);
+    expect(lines[1]).toMatch(new RegExp(`^Renamed to lib/parser.ts in ${moved.slice(0, 10)} \\(2026-\\d\\d-\\d\\d\\); created `));
     expect(r.stdout).toContain('b is four');
     expect(r.stdout).toContain('create the parser');
 

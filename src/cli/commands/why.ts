@@ -47,7 +47,9 @@ interface RenderOptions {
 export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
   const base: RenderOptions = typeof opts === 'boolean' ? { full: opts, evidence: false } : opts;
   const o: RenderOptions = { ...base, anyRequest: r.changes.some((c) => c.requests.length > 0) || (r.blamed?.requests.length ?? 0) > 0 };
-  const where = r.line !== null ? `${r.file}:${r.line}` : r.file;
+  // The name asked about, also when it is an old one (the summary says what it is called now).
+  const asked = r.renamed?.from ?? r.file;
+  const where = r.line !== null ? `${asked}:${r.line}` : asked;
   print(`${bold(where)}  ${dim(`${r.total} commit${r.total === 1 ? '' : 's'}`)}`);
   print(r.summary.text.charAt(0).toUpperCase() + r.summary.text.slice(1));
   if (r.blamed) {
