@@ -139,6 +139,8 @@ export interface WhySummary {
   changedTimes: number;
   /** Distinct requests behind those later commits. */
   changedByRequests: number;
+  /** Of those later commits, how many have a recorded request. */
+  withRequests: number;
   importedBy: number | null;
   text: string;
 }
@@ -162,6 +164,8 @@ const storedGraph: GraphLookup = {
 };
 
 const QUOTE_MAX = 300;
+/** The changes `lore why` lists without --all (src/cli/commands/why.ts). */
+const ONE_SCREEN = 10;
 
 /**
  * Checks that `target` names a file git knows (tracked now, or with history), and that a line is
@@ -269,6 +273,7 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
     createdBy: origin?.requests[0] ?? null,
     changedTimes: later.length,
     changedByRequests: laterRequests.size,
+    withRequests: later.filter((c) => c.requests.length > 0).length,
     importedBy: graph.importers ? graph.importers.length : null,
     text: '',
   };
@@ -302,7 +307,11 @@ function summaryText(s: WhySummary, origin: CommitInfo | null, isCode: boolean, 
   }
   if (s.changedTimes === 0) parts.push('never changed since');
   else if (s.changedByRequests === 0) parts.push(`changed ${times(s.changedTimes)}, no recorded request`);
-  else parts.push(`changed ${times(s.changedTimes)} by ${s.changedByRequests} request${s.changedByRequests === 1 ? '' : 's'}`);
+  else {
+    parts.push(`changed ${times(s.changedTimes)} by ${s.changedByRequests} request${s.changedByRequests === 1 ? '' : 's'}`);
+    // Past one screen of changes, say how many of them a reader can follow back to a request.
+    if (s.changedTimes > ONE_SCREEN) parts.push(`${s.withRequests} of ${s.changedTimes} changes have a recorded request`);
+  }
   if (deleted !== null) parts.push(deleted ? `deleted ${deleted.slice(0, 10)}` : 'deleted from the work tree');
   if (!isCode || deleted !== null) return parts.join('; ');
   parts.push(s.importedBy === null ? 'importers unknown (no import graph yet)' : s.importedBy === 0 ? 'imported by no file' : `imported by ${s.importedBy} file${s.importedBy === 1 ? '' : 's'}`);

@@ -127,5 +127,9 @@ describe('lore why on a file with many changes, a few of them requested', () => 
     expect(shown[2]).toContain('notes 14');
     expect(r.stdout).toContain('← "Add line 3 to notes.md"');
     expect(r.stdout).toContain('← "Add line 2 to notes.md"');
+    expect(r.stdout).toContain('… 4 more changes: lore why notes.md --all');
+    // --all lists every change, newest first (after the origin).
+    const all = runCli(['why', 'notes.md', '--all'], { cwd: dir }).stdout.split('\n').filter((l) => /^ {2}[0-9a-f]{10} /.test(l));
+    expect(all.map((l) => /notes (\d+)$/.exec(l)?.[1])).toEqual([undefined, '14', '13', '12', '11', '10', '9', '8', '7', '6', '5', '4', '3', '2', '1']);
   });
 });

@@ -82,11 +82,16 @@ export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
   const later = r.changes.filter((c) => c.sha !== r.origin?.sha);
   if (later.length > 0) {
     print();
-    print(bold(`Changes since, newest first (${later.length})`));
-    // One screen: the newest changes; --all lists every one.
-    const shown = o.full ? later : later.slice(0, TIMELINE_MAX);
+    // One screen; --all lists every change, newest first. When they do not fit, the changes a
+    // reader can follow back to a request come first: they are what the question is about.
+    const requested = later.filter((c) => c.requests.length > 0);
+    const reorder = !o.full && later.length > TIMELINE_MAX && requested.length > 0 && requested.length < later.length;
+    const ordered = reorder ? [...requested, ...later.filter((c) => c.requests.length === 0)] : later;
+    print(bold(reorder ? `Changes since (${later.length}), those with a recorded request first, newest first` : `Changes since, newest first (${later.length})`));
+    const shown = o.full ? ordered : ordered.slice(0, TIMELINE_MAX);
     for (const c of shown) printCommit(c, o, false);
-    if (shown.length < later.length) print(`  ${dim(`… ${later.length - shown.length} older change${later.length - shown.length === 1 ? '' : 's'}: lore why ${r.file} --all`)}`);
+    const rest = later.length - shown.length;
+    if (rest > 0) print(`  ${dim(`… ${rest} ${reorder ? 'more' : 'older'} change${rest === 1 ? '' : 's'}: lore why ${r.renamed?.from ?? r.file} --all`)}`);
   }
   if (r.graph.isCode && !r.graph.deleted) {
     print();
@@ -110,7 +115,7 @@ function graphLine(r: WhyResult): string {
 
 function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void {
   const rename = c.status === 'R' && c.oldPath ? dim(` (renamed from ${c.oldPath})`) : c.status === 'D' ? dim(' (deleted)') : '';
-  print(`  ${cyan(c.sha.slice(0, 10))}  ${day(c.date)}  ${c.author.padEnd(16).slice(0, 16)}  ${c.subject}${rename}`);
+  print(`  ${cyan(c.sha.slice(0, 10))}  ${day(c.date)}  ${authorColumn(c.author)}  ${c.subject}${rename}`);
   if (o.full && c.body) for (const line of c.body.split('\n')) print(`      ${line}`);
   if (c.requests.length === 0) {
     // When no change of the file has a request, the summary line says so once.
@@ -122,6 +127,20 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
     print(`      ← "${text}"  ${dim(`${source(q.tool, q.sessionId)}, ${day(q.date)}`)}`);
     if (o.evidence) print(`        ${dim(`evidence: ${q.evidence} (confidence ${q.confidence})${q.detail ? ` — ${q.detail}` : ''}`)}`);
   }
+}
+
+const AUTHOR_WIDTH = 16;
+const AUTHOR_MAX = 28;
+
+/**
+ * The author, padded to a column. A longer name widens its row rather than lose a marker such as
+ * Aider's "(aider)" suffix, which says who wrote the change; only a name past AUTHOR_MAX is cut,
+ * and then before its suffix.
+ */
+function authorColumn(author: string): string {
+  if (author.length <= AUTHOR_MAX) return author.padEnd(AUTHOR_WIDTH);
+  const suffix = / \([^()]*\)$/.exec(author)?.[0] ?? '';
+  return `${author.slice(0, AUTHOR_MAX - suffix.length - 1)}…${suffix}`;
 }
 
 function source(tool: string | null, session: string | null): string {
