@@ -357,6 +357,9 @@ export function findSessions(db: Db, idOrPrefix: string): SessionSummary[] {
       ORDER BY s.id LIMIT 20`,
   ).all({ like, pattern }) as RawSession[];
   const found = rows.map(toSummary);
+  // A whole native id is meant as itself, also when it starts another (Aider's `<hash>-10` and `<hash>-1024`).
+  const whole = found.filter((s) => s.id.slice(s.id.indexOf(':') + 1) === idOrPrefix);
+  if (whole.length === 1) return whole;
   // A session and its subagents share a prefix: the session itself is meant.
   const parent = found.find((s) => found.every((o) => o.id === s.id || o.id.startsWith(`${s.id}/`)));
   return parent ? [parent] : found;

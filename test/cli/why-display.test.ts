@@ -133,3 +133,34 @@ describe('lore why on a file with many changes, a few of them requested', () => 
     expect(all.map((l) => /notes (\d+)$/.exec(l)?.[1])).toEqual([undefined, '14', '13', '12', '11', '10', '9', '8', '7', '6', '5', '4', '3', '2', '1']);
   });
 });
+
+describe('session ids in lore why', () => {
+  it('gives each Aider session of one chat history a distinct id that lore show takes', () => {
+    const dir = gitRepo({ 'README.md': '# demo\n' }, 'start');
+    expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
+    const db = openDb(resolveDbPath(process.env));
+    // Aider's sessions are `<hash of the history file>-<byte offset of the session>`: one history
+    // file, many sessions, the same first characters; one offset may start another.
+    const first = new ChatRows(db, dir, 'aider:0123456789ab-10', 'aider');
+    first.prompt('Write src/one.ts exporting the constant one', '2026-06-01T10:00:00.000Z');
+    first.edit('src/one.ts', '2026-06-01T10:00:30.000Z', { new: 'export const one = 1;\n' });
+    const second = new ChatRows(db, dir, 'aider:0123456789ab-1024', 'aider');
+    second.prompt('Add the constant two to src/one.ts', '2026-06-02T10:00:00.000Z');
+    second.edit('src/one.ts', '2026-06-02T10:00:30.000Z', { new: 'export const one = 1;\nexport const two = 2;\n' });
+    db.close();
+    commit(dir, { 'src/one.ts': 'export const one = 1;\n' }, 'one', { date: '2026-06-01T10:01:00Z' });
+    commit(dir, { 'src/one.ts': 'export const one = 1;\nexport const two = 2;\n' }, 'two', { date: '2026-06-02T10:01:00Z' });
+
+    const r = runCli(['why', 'src/one.ts'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const ids = [...r.stdout.matchAll(/aider session (\S+),/g)].map((m) => m[1]!);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) {
+      const shown = runCli(['show', id, '--json'], { cwd: dir });
+      expect(shown.stderr).toBe('');
+      expect(shown.code).toBe(0);
+      expect(JSON.parse(shown.stdout).session.id).toBe(`aider:${id}`);
+    }
+  });
+});

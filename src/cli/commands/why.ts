@@ -155,6 +155,9 @@ function sessionLabel(id: string): string {
 
 function shortSession(id: string): string {
   const native = id.includes(':') ? id.slice(id.indexOf(':') + 1) : id;
+  // Aider's `<history file hash>-<offset>`: every session of one history starts alike, so only
+  // the whole id tells them apart (and `lore show` takes it).
+  if (/^[0-9a-f]{12}-\d+$/.test(native)) return native;
   return native.length > 12 ? native.slice(0, 8) : native;
 }
 
