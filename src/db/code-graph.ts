@@ -193,21 +193,30 @@ export interface CoChange {
  * formatting, initial imports) say little about coupling and are left out of the pairs (counted
  * in `largeCommits`), as code-maat does.
  */
+/**
+ * Files changed in the same commits as `path`. `path` may list every name the file had (they are
+ * not counted as its neighbours), and `options.commits` the file's commits (shas) as `lore why`
+ * lists them, across renames and within HEAD's history; by default, every commit of `path`.
+ */
 export function coChangedFiles(
   db: Db,
   projectPath: string,
-  path: string,
-  options: { limit?: number; maxCommitFiles?: number } = {},
+  path: string | string[],
+  options: { limit?: number; maxCommitFiles?: number; commits?: string[] } = {},
 ): { files: CoChange[]; commits: number; largeCommits: number } {
-  const small = `WITH mine AS (SELECT f.commit_id AS id FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE f.path = @path AND c.project_path = @project),
+  const names = typeof path === 'string' ? [path] : path;
+  const mine = options.commits
+    ? `SELECT c.id FROM json_each(@shas) j JOIN commits c ON c.sha = j.value AND c.project_path = @project`
+    : `SELECT f.commit_id AS id FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE f.path = @path AND c.project_path = @project`;
+  const small = `WITH mine AS (${mine}),
     sized AS (SELECT m.id, count(*) AS n FROM mine m JOIN commit_files c ON c.commit_id = m.id GROUP BY m.id),
     small AS (SELECT id FROM sized WHERE n <= @max)`;
-  const params = { project: projectPath, path, max: options.maxCommitFiles ?? 50, limit: options.limit ?? 20 };
+  const params = { project: projectPath, path: names[0], names: JSON.stringify(names), shas: JSON.stringify(options.commits ?? []), max: options.maxCommitFiles ?? 50, limit: options.limit ?? 20 };
   const counts = db.prepare(`${small} SELECT count(*) AS commits, coalesce(sum(n > @max), 0) AS large FROM sized`).get(params) as { commits: number; large: number };
   const files = db
     .prepare(
       `${small} SELECT o.path AS path, count(*) AS commits FROM small s
-         JOIN commit_files o ON o.commit_id = s.id AND o.path <> @path
+         JOIN commit_files o ON o.commit_id = s.id AND o.path NOT IN (SELECT value FROM json_each(@names))
         GROUP BY o.path ORDER BY commits DESC, o.path LIMIT @limit`,
     )
     .all(params) as CoChange[];
@@ -222,25 +231,30 @@ export interface SameRequestFile {
   requestIds: string[];
 }
 
-/** Files edited by tool calls answering the same requests as edits of `path` (file_edits.request_id). */
-export function sameRequestFiles(db: Db, projectPath: string, path: string, options: { limit?: number } = {}): SameRequestFile[] {
+/**
+ * Files edited by tool calls answering the same requests as edits of `path` (file_edits.request_id);
+ * `path` may list every name the file had.
+ */
+export function sameRequestFiles(db: Db, projectPath: string, path: string | string[], options: { limit?: number } = {}): SameRequestFile[] {
+  const names = JSON.stringify(typeof path === 'string' ? [path] : path);
   const rows = db
     .prepare(
       `SELECT o.path AS path, count(DISTINCT o.request_id) AS requests, group_concat(DISTINCT o.request_id) AS ids
          FROM file_edits f
-         JOIN file_edits o ON o.request_id = f.request_id AND o.project_path = f.project_path AND o.path <> f.path
-        WHERE f.project_path = ? AND f.path = ? AND f.request_id IS NOT NULL
+         JOIN file_edits o ON o.request_id = f.request_id AND o.project_path = f.project_path AND o.path NOT IN (SELECT value FROM json_each(?))
+        WHERE f.project_path = ? AND f.path IN (SELECT value FROM json_each(?)) AND f.request_id IS NOT NULL
         GROUP BY o.path ORDER BY requests DESC, o.path LIMIT ?`,
     )
-    .all(projectPath, path, options.limit ?? 20) as { path: string; requests: number; ids: string }[];
+    .all(names, projectPath, names, options.limit ?? 20) as { path: string; requests: number; ids: string }[];
   return rows.map((r) => ({ path: r.path, requests: r.requests, requestIds: r.ids.split(',').sort() }));
 }
 
-/** Requests (distinct request_id) whose edits touched `path`. */
-export function countRequestsEditing(db: Db, projectPath: string, path: string): number {
+/** Requests (distinct request_id) whose edits touched `path` (or any of the names it lists). */
+export function countRequestsEditing(db: Db, projectPath: string, path: string | string[]): number {
+  const names = JSON.stringify(typeof path === 'string' ? [path] : path);
   const row = db
-    .prepare('SELECT count(DISTINCT request_id) AS n FROM file_edits WHERE project_path = ? AND path = ? AND request_id IS NOT NULL')
-    .get(projectPath, path) as { n: number };
+    .prepare('SELECT count(DISTINCT request_id) AS n FROM file_edits WHERE project_path = ? AND path IN (SELECT value FROM json_each(?)) AND request_id IS NOT NULL')
+    .get(projectPath, names) as { n: number };
   return row.n;
 }
 

@@ -1,6 +1,7 @@
 import {
   coChangedFiles,
   countRequestsEditing,
+  fileHistory,
   hasImportGraph,
   importersOf,
   importsOf,
@@ -59,7 +60,10 @@ export function related(db: Db, repo: RepoInfo, path: string, options: RelatedOp
   const depth = options.depth ?? 1;
   const limit = options.limit ?? 10;
   const maxCommitFiles = options.maxCommitFiles ?? 50;
-  const coChange = coChangedFiles(db, repo.root, path, { limit, maxCommitFiles });
+  // The commits `lore why` lists for the file (across renames, within HEAD's history), so the two agree.
+  const history = fileHistory(db, repo.root, path);
+  const names = [...new Set([path, ...history.flatMap((h) => (h.file.oldPath ? [h.file.path, h.file.oldPath] : [h.file.path]))])];
+  const coChange = coChangedFiles(db, repo.root, names, { limit, maxCommitFiles, commits: history.map((h) => h.sha) });
   return {
     schema: 'lore.related/1',
     project: repo.root,
@@ -69,7 +73,7 @@ export function related(db: Db, repo: RepoInfo, path: string, options: RelatedOp
     imports: walkImportGraph(db, repo.root, path, 'imports', depth),
     importers: walkImportGraph(db, repo.root, path, 'importers', depth),
     changedTogether: { commits: coChange.commits, largeCommits: coChange.largeCommits, maxCommitFiles, files: coChange.files },
-    sameRequests: { requests: countRequestsEditing(db, repo.root, path), files: sameRequestFiles(db, repo.root, path, { limit }) },
+    sameRequests: { requests: countRequestsEditing(db, repo.root, names), files: sameRequestFiles(db, repo.root, names, { limit }) },
     graph: importGraphStats(db, repo.root),
   };
 }

@@ -164,3 +164,29 @@ describe('session ids in lore why', () => {
     }
   });
 });
+
+describe('lore related across renames', () => {
+  it('counts the changes of every name the file had, as why does', () => {
+    const dir = gitRepo({ 'src/parse.md': 'parse\n', 'src/other.md': 'other\n' }, 'parse and other');
+    expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
+    const db = openDb(resolveDbPath(process.env));
+    const s = new ChatRows(db, dir, 'claude-code:7a7a7a7a-aaaa-bbbb-cccc-000000000001');
+    s.prompt('Touch up parse.md and util.md', '2026-07-01T10:00:00.000Z');
+    s.edit('src/parse.md', '2026-07-01T10:00:10.000Z', { new: 'parse\nmore\n' });
+    s.edit('src/util.md', '2026-07-01T10:00:20.000Z', { new: 'util\n' });
+    db.close();
+    commit(dir, { 'src/parse.md': 'parse\nmore\n', 'src/util.md': 'util\n' }, 'parse and util', { date: '2026-07-01T10:01:00Z' });
+    commit(dir, { 'src/parse.md': null, 'lib/parser.md': 'parse\nmore\n' }, 'move parse');
+    commit(dir, { 'lib/parser.md': 'parse\nmore\nstill more\n', 'lib/x.md': 'x\n' }, 'parser and x');
+
+    const total = whyJson(dir, 'lib/parser.md').total;
+    expect(total).toBe(4);
+    const r = runCli(['related', 'lib/parser.md', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.changedTogether.commits).toBe(total);
+    expect(j.changedTogether.files.map((f: { path: string }) => f.path).sort()).toEqual(['lib/x.md', 'src/other.md', 'src/util.md']);
+    expect(j.sameRequests.requests).toBe(1);
+    expect(j.sameRequests.files.map((f: { path: string }) => f.path)).toEqual(['src/util.md']);
+  });
+});
