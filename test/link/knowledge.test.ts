@@ -30,6 +30,26 @@ describe('decision sentences', () => {
     ).toEqual(['We use better-sqlite3 instead of node:sqlite because it is synchronous.', 'The trade-off is memory for speed.']);
   });
 
+  it('takes a choice with its reason or rejected alternative, not restated requests, descriptions or test fixes', () => {
+    // Sentences of the real Aider history (test/fixtures/decisions-labelled.json labels them).
+    const no = [
+      "I understand that you want to use Git to get the last modified date instead of using the file system's modification time.",
+      "I'll modify the `test_subtree_only` test to use `GitTemporaryDirectory` instead of `IgnorantTemporaryDirectory`.",
+      "I'll modify the `main.py` file to catch `SuitableRepoNotFound` instead of `FileNotFoundError`.",
+      'If `AIDER_DOCKER_IMAGE` is set, it prints out the docker pull command to update the image instead of the pip install command.',
+      '- Instead of tracking individual user actions, you could track aggregate data.',
+      'This approach allows the `/clipboard` command to be more versatile, handling both image and text content from the clipboard.',
+    ];
+    for (const s of no) expect(decisionSentences(s), s).toEqual([]);
+    const yes = [
+      "I'll modify the `cmd_web` function to use pypager instead of SystemPager.",
+      'The default value is set to `False` to maintain the current behavior, but now you have the option to set it to `True` when calling the method if you want the output to be bold.',
+      '**Lazy loading**: keytar loaded only when needed (avoid system dependencies)',
+      'can we get the last modified date from git instead',
+    ];
+    for (const s of yes) expect(decisionSentences(s), s).toEqual([s]);
+  });
+
   it('ignores code blocks', () => {
     expect(decisionSentences('Here:\n```ts\n// use a Map instead of an object because keys vary\n```\nDone.')).toEqual([]);
   });
