@@ -1,4 +1,4 @@
-import { clip, sentences } from './text.js';
+import { clip, contentWords, sentences } from './text.js';
 
 // A decision states a choice and either the alternative it rejects or its reason (issue 12; the
 // labelled set and its guide: test/fixtures/decisions-labelled.json, measured by
@@ -55,4 +55,21 @@ export function decisionSentences(text: string): string[] {
   return sentences(text)
     .filter(isDecision)
     .map((s) => clip(s, 300));
+}
+
+const codeNames = (s: string): string[] => [...s.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.toLowerCase());
+
+/**
+ * Whether two decision sentences say the same thing (a plan and its summary, a prompt retried):
+ * most content words shared, and each one's code names (in backticks) found in the other, so
+ * "use A instead of B" and "use A instead of C" stay apart.
+ */
+export function isNearDuplicate(a: string, b: string): boolean {
+  const wa = contentWords(a);
+  const wb = new Set(contentWords(b));
+  const shared = wa.filter((w) => wb.has(w)).length;
+  if (shared < 3 || shared / Math.min(wa.length, wb.size) < 0.6) return false;
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  return codeNames(a).every((n) => lb.includes(n)) && codeNames(b).every((n) => la.includes(n));
 }

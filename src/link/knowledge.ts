@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import {
   compoundLearnings,
+  decisionsForPaths,
   ftsAnyOf,
   knownPaths,
   nearestItems,
@@ -22,7 +23,7 @@ import {
   type PriorArtInput,
 } from '../db/index.js';
 import { hashEmbedder, hashVector } from '../embed/index.js';
-import { decisionSentences } from './decisions.js';
+import { decisionSentences, isNearDuplicate } from './decisions.js';
 import { correctionsIn, parseSolutionDoc, rootCausesIn } from './learnings.js';
 import { isPriorArtByHybrid, isPriorArtByText, PRIOR_ART_DIMS, scorePriorArt } from './prior-art.js';
 import { contentWords, namedPaths } from './text.js';
@@ -103,12 +104,30 @@ export function linkKnowledge(db: Db, root: string, messagesRowid: number, newEd
         const key = `${d.messageId}\0${d.path}`;
         if (!unique.has(key)) unique.set(key, d);
       }
-      decisions += upsertDecisions(db, [...unique.values()]);
-      priorArt += linkPriorArt(db, root, [...unique.values()], msgs);
+      const kept = dropNearDuplicates(db, root, [...unique.values()]);
+      decisions += upsertDecisions(db, kept);
+      priorArt += linkPriorArt(db, root, kept, msgs);
     }
   }
   learnings += importSolutions(db, root);
   return { decisions, learnings, priorArt, messagesRowid: last };
+}
+
+/**
+ * Decisions that say again what another message already says about the same file (a plan and
+ * its summary, a prompt retried after /undo) are left out: the file's list shows each once.
+ */
+function dropNearDuplicates(db: Db, root: string, found: DecisionInput[]): DecisionInput[] {
+  const byPath = new Map<string, { messageId: string; sentence: string }[]>();
+  const kept: DecisionInput[] = [];
+  for (const d of found) {
+    let known = byPath.get(d.path);
+    if (!known) byPath.set(d.path, (known = decisionsForPaths(db, root, [d.path])));
+    if (known.some((k) => k.messageId !== d.messageId && isNearDuplicate(k.sentence, d.sentence))) continue;
+    known.push(d);
+    kept.push(d);
+  }
+  return kept;
 }
 
 /**

@@ -125,6 +125,29 @@ describe('knowledge linking', () => {
     db = other.db;
   });
 
+  it('keeps one of near-duplicate decisions about a file: a plan and its summary, a prompt retried', async () => {
+    const { repo, db } = await setup();
+    const s = new ChatRows(db, repo.root, 'aider:s');
+    const plan = "I'll change `store.ts` to use an `LRU` cache instead of a plain `Map` because memory must stay bounded.";
+    s.prompt('bound the memory of the store', '2026-03-01T09:10:00.000Z');
+    s.message('assistant', 'text', plan, '2026-03-01T09:10:10.000Z');
+    s.edit('src/store.ts', '2026-03-01T09:10:20.000Z', { old: 'new Map()', new: 'new LRU(100)' });
+    s.message('assistant', 'text', 'These changes use an `LRU` cache instead of a plain `Map` in `store.ts`, so memory stays bounded.', '2026-03-01T09:10:30.000Z');
+    await catchUp(db, repo);
+    // The same request again after an /undo, in a later turn.
+    s.prompt('bound the memory of the store', '2026-03-01T09:20:00.000Z');
+    s.message('assistant', 'text', plan, '2026-03-01T09:20:10.000Z');
+    s.edit('src/store.ts', '2026-03-01T09:20:20.000Z', { old: 'new Map()', new: 'new LRU(100)' });
+    // A different choice about the same file stays.
+    s.prompt('use a WeakMap instead of a Map in store.ts so entries do not outlive their keys', '2026-03-01T09:30:00.000Z');
+    s.edit('src/store.ts', '2026-03-01T09:30:20.000Z', { old: 'new LRU(100)', new: 'new WeakMap()' });
+    await catchUp(db, repo);
+    expect(decisionsForPaths(db, repo.root, ['src/store.ts']).map((d) => d.sentence)).toEqual([
+      'use a WeakMap instead of a Map in store.ts so entries do not outlive their keys',
+      plan,
+    ]);
+  });
+
   it('extracts a correction as a learning of the turn\'s files, and imports docs/solutions', async () => {
     const { dir, repo, db } = await setup();
     mkdirSync(join(dir, 'docs/solutions/runtime-errors'), { recursive: true });
