@@ -1,2 +1,3 @@
 // The link folder's public surface: request→change, decisions, prior art and learnings.
 export { linkRepo, type LinkResult } from './link-repo.js';
+export { solutionsDir } from './learnings.js';

@@ -24,7 +24,7 @@ import {
 } from '../db/index.js';
 import { hashEmbedder, hashVector } from '../embed/index.js';
 import { decisionSentences, isNearDuplicate } from './decisions.js';
-import { correctionsIn, parseSolutionDoc, rootCausesIn } from './learnings.js';
+import { correctionsIn, parseSolutionDoc, rootCausesIn, solutionsDir } from './learnings.js';
 import { isPriorArtByHybrid, isPriorArtByText, PRIOR_ART_DIMS, scorePriorArt } from './prior-art.js';
 import { contentWords, namedPaths } from './text.js';
 
@@ -83,7 +83,7 @@ export function linkKnowledge(db: Db, root: string, messagesRowid: number, newEd
         }
         const extracted = m.kind === 'prompt' ? correctionsIn(m.content) : edited.length > 0 ? rootCausesIn(m.content) : [];
         for (const l of extracted) {
-          const files = [...new Set([...edited, ...namedPaths(l.text, known, byName), ...named])];
+          const files = inRepository(root, known, [...new Set([...edited, ...namedPaths(l.text, known, byName), ...named])]);
           const r = upsertLearning(db, {
             id: `extracted:${hash(m.id, l.text)}`,
             project: root,
@@ -185,7 +185,8 @@ function linkPriorArt(db: Db, root: string, decisions: DecisionInput[], msgs: { 
 
 /** Imports (or refreshes, when changed) compound-engineering learnings from docs/solutions. */
 export function importSolutions(db: Db, root: string): number {
-  const dir = join(root, 'docs', 'solutions');
+  const dir = solutionsDir(root);
+  if (!dir) return 0;
   const files = listMarkdown(dir);
   if (files.length === 0) return 0;
   const stored = compoundLearnings(db, root);
@@ -204,7 +205,8 @@ export function importSolutions(db: Db, root: string): number {
     if (stored.get(rel)?.hash === digest) continue;
     const doc = parseSolutionDoc(text, rel);
     if (!doc) continue;
-    const files = [...new Set([...doc.files, ...namedPaths(doc.body, (index ??= pathIndex(db, root)).known, index.byName)])].filter((f) => f !== rel);
+    index ??= pathIndex(db, root);
+    const files = inRepository(root, index.known, [...new Set([...doc.files, ...namedPaths(doc.body, index.known, index.byName)])]).filter((f) => f !== rel);
     const createdAt = doc.date ?? safeMtime(abs);
     const r = upsertLearning(db, {
       id: `compound:${hash(root, rel)}`,
@@ -214,11 +216,28 @@ export function importSolutions(db: Db, root: string): number {
       files,
       createdAt,
       source: 'compound',
-      metadata: { doc: rel, hash: digest, title: doc.title },
+      metadata: { doc: rel, hash: digest, title: doc.title, ...(doc.topic ? { topic: doc.topic } : {}) },
     });
     if (r !== 'same') changed++;
   }
   return changed;
+}
+
+/**
+ * The paths that are files of the repository: in its history, or in the work tree (a file the
+ * turn created and has not committed yet). A path a transcript or a doc names that is neither
+ * (another repository's, a typo, a module name) would attach the learning to nothing real.
+ */
+function inRepository(root: string, known: Set<string>, paths: string[]): string[] {
+  return paths.filter((p) => known.has(p) || (!p.startsWith('/') && !p.split('/').includes('..') && isFile(join(root, p))));
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 interface PathIndex {

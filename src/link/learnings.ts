@@ -1,5 +1,7 @@
+import { readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { parseYaml } from '../yaml.js';
-import { clip, sentences } from './text.js';
+import { clip, contentWords, sentences } from './text.js';
 
 export interface ExtractedLearning {
   category: 'correction' | 'root-cause';
@@ -16,6 +18,8 @@ export function correctionsIn(prompt: string): ExtractedLearning[] {
     if (s.length < 15 || s.length > 300 || s.endsWith('?')) continue;
     if (!RULE_START.test(s)) continue;
     const text = s.replace(/^(?:no|nope|wait|actually)[,.!:]?\s+/i, '');
+    // "Don't do that", "always check it": a rule that does not say what it is about.
+    if (contentWords(text.replace(RULE_START, '')).length < 2) continue;
     out.push({ category: 'correction', text: clip(text.charAt(0).toUpperCase() + text.slice(1), 240) });
   }
   return out;
@@ -35,14 +39,16 @@ export interface SolutionDoc {
   category: string;
   content: string;
   date?: string;
-  /** Paths from the frontmatter (files, related_files, affected_files, file, component when a path). */
+  /** Paths from the frontmatter (files, related_files, affected_files, file, files_changed). */
   files: string[];
+  /** What the learning is about when that is an area, not a file: the frontmatter's `module`. */
+  topic?: string;
   body: string;
   frontmatter: Record<string, unknown>;
 }
 
 /**
- * Parses a compound-engineering learning (`docs/solutions/<category>/<slug>.md`): YAML
+ * Parses a compound-engineering learning (`<docs_root>/solutions/<category>/<slug>.md`): YAML
  * frontmatter, a title, and a short content line from the root cause or first paragraph.
  * Returns undefined for a file without frontmatter.
  */
@@ -62,14 +68,59 @@ export function parseSolutionDoc(text: string, relPath: string): SolutionDoc | u
   const title = str(fm.title) ?? heading ?? relPath.replace(/^.*\//, '').replace(/\.md$/, '');
   const dir = relPath.split('/').slice(-2, -1)[0];
   const category = str(fm.problem_type) ?? str(fm.category) ?? (dir && dir !== 'solutions' ? dir : undefined) ?? 'solution';
-  const summary = str(fm.root_cause) ?? str(fm.summary) ?? sectionText(body, /root cause/i) ?? firstParagraph(body);
+  // CE's `root_cause` is an enum token (logic_error, config_error): the prose says more. Its
+  // template puts the root cause under "Why This Works" when there is no "Root Cause" section.
+  const rootCause = str(fm.root_cause);
+  const summary =
+    sectionText(body, /root cause/i) ??
+    str(fm.root_cause_detail) ??
+    sectionText(body, /why this works/i) ??
+    (rootCause && !/^[a-z0-9_]+$/.test(rootCause) ? rootCause : undefined) ??
+    str(fm.summary) ??
+    str(fm.description) ??
+    firstParagraph(body) ??
+    rootCause;
   const content = clip(summary ? `${title}: ${summary}` : title, 600);
+  // `module` and `component` name an area ("compound-engineering", "SKILL.md", "tooling"), even
+  // when they look like a file name: only the keys that list files give files.
   const files = new Set<string>();
-  for (const key of ['files', 'related_files', 'affected_files', 'file', 'files_changed', 'component', 'module']) {
+  for (const key of ['files', 'related_files', 'affected_files', 'file', 'files_changed']) {
     for (const v of [fm[key]].flat()) if (typeof v === 'string' && /[\w-]\.[A-Za-z0-9]{1,6}$/.test(v.trim())) files.add(v.trim().replace(/^\.\//, ''));
   }
+  const topic = str(fm.module);
   const date = fm.date_solved ?? fm.date ?? fm.created ?? fm.created_at;
-  return { title, category: category.replace(/_/g, '-'), content, files: [...files], body, frontmatter: fm, ...(date ? { date: toIso(date) } : {}) };
+  return { title, category: category.replace(/_/g, '-'), content, files: [...files], ...(topic ? { topic } : {}), body, frontmatter: fm, ...(date ? { date: toIso(date) } : {}) };
+}
+
+/**
+ * The folder compound-engineering keeps learnings in: `<docs_root>/solutions`, with `docs_root`
+ * from the tracked `.compound-engineering/config.yaml` (default `docs`; CE ignores it in
+ * config.local.yaml). Undefined when `docs_root` is unusable (absolute, outside the repository,
+ * the repository itself, under .git): CE then stops rather than fall back to `docs/`, and so
+ * does lore.
+ */
+export function solutionsDir(root: string): string | undefined {
+  let docsRoot: unknown = 'docs';
+  try {
+    const cfg = parseYaml(readFileSync(join(root, '.compound-engineering', 'config.yaml'), 'utf8'), { prettyErrors: false });
+    if (cfg && typeof cfg === 'object' && !Array.isArray(cfg) && 'docs_root' in cfg) docsRoot = (cfg as Record<string, unknown>).docs_root;
+  } catch {
+    // No config (or not YAML): the default.
+  }
+  if (docsRoot === null || docsRoot === undefined) docsRoot = 'docs';
+  if (typeof docsRoot !== 'string' || docsRoot.trim() === '' || isAbsolute(docsRoot.trim())) return undefined;
+  const rel = normalize(docsRoot.trim()).replace(/[\\/]+$/, '');
+  const parts = rel.split(/[\\/]/);
+  if (rel === '.' || parts[0] === '..' || parts[0] === '.git') return undefined;
+  const dir = join(root, rel);
+  try {
+    // A symlink must not lead out of the repository either.
+    const real = relative(realpathSync(root), realpathSync(dir));
+    if (real === '' || real.startsWith(`..${sep}`) || real === '..' || isAbsolute(real) || real.split(sep)[0] === '.git') return undefined;
+  } catch {
+    // Not there (yet): nothing to read, but the name is usable.
+  }
+  return join(dir, 'solutions');
 }
 
 function str(v: unknown): string | undefined {

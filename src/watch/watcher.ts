@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { isCodeFile, isGraphInput } from '../code/index.js';
+import { solutionsDir } from '../link/index.js';
 import { statOrUndefined } from '../fs.js';
 import type { RepoInfo } from '../git/index.js';
 import { watchDirectories, type DirWatch, type DirWatchOptions } from './dir-watch.js';
@@ -149,7 +150,8 @@ class WatchSession {
     this.repos.set(root, info);
     const dirs = [...new Set([info.gitDir, info.commonDir])];
     for (const dir of dirs) this.gitDirs.set(dir, root);
-    const docs = join(root, 'docs', 'solutions');
+    // CE's docs_root may move the learnings folder; an unusable one means none is read.
+    const docs = solutionsDir(root) ?? join(root, 'docs', 'solutions');
     if (!existsSync(docs)) {
       this.waitingDocs.set(docs, root);
       return { gitDirs: dirs };

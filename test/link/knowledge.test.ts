@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decisionsForPaths, listLearnings, openDb, priorArtOf, turnRequest, turnsOfMessagesAfter, type Db } from '../../src/db/index.js';
@@ -6,6 +6,7 @@ import { findRepo } from '../../src/git/index.js';
 import { decisionSentences } from '../../src/link/decisions.js';
 import { correctionsIn, parseSolutionDoc, rootCausesIn } from '../../src/link/learnings.js';
 import { catchUp } from '../../src/app/index.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 import { ChatRows } from '../helpers/chat-rows.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
 
@@ -148,6 +149,17 @@ describe('knowledge linking', () => {
     ]);
   });
 
+  it('attaches an extracted learning only to files of the repository, and drops a rule that names nothing', async () => {
+    const { repo, db } = await setup();
+    const s = new ChatRows(db, repo.root, 'claude-code:s');
+    s.prompt("Never call flush() from the store's constructor. Don't do that.", '2026-03-01T09:20:00.000Z');
+    s.edit('src/store.ts', '2026-03-01T09:21:00.000Z', { old: 'new Map()', new: 'new Map([])' });
+    // An edit of a file that never reached the repository (undone, or another checkout's).
+    s.edit('src/ghost.ts', '2026-03-01T09:21:30.000Z', { old: '', new: 'export const g = 1;' });
+    await catchUp(db, repo);
+    expect(listLearnings(db, repo.root).map((l) => [l.content, l.files])).toEqual([["Never call flush() from the store's constructor.", ['src/store.ts']]]);
+  });
+
   it('extracts a correction as a learning of the turn\'s files, and imports docs/solutions', async () => {
     const { dir, repo, db } = await setup();
     mkdirSync(join(dir, 'docs/solutions/runtime-errors'), { recursive: true });
@@ -167,5 +179,59 @@ describe('knowledge linking', () => {
     writeFileSync(join(dir, 'docs/solutions/runtime-errors/store.md'), '---\ntitle: Store leaks memory\nproblem_type: runtime_error\n---\nThe cache in `src/store.ts` grew.\n');
     await catchUp(db, repo);
     expect(listLearnings(db, repo.root, 'src/store.ts').filter((l) => l.source === 'compound').map((l) => l.content)).toEqual(['Store leaks memory: The cache in `src/store.ts` grew.']);
+  });
+});
+
+// Real learning docs of EveryInc/compound-engineering-plugin (test/fixtures/real/SOURCES.md).
+const CE = join(REAL_FIXTURES, 'compound-engineering/compound-engineering-plugin');
+const ceDoc = (rel: string) => readFileSync(join(CE, rel), 'utf8');
+const GREEDY = 'docs/solutions/integrations/codex-content-transform-greedy-regex.md';
+const PREFIX = 'docs/solutions/skill-design/ce-prefix-required-for-skills-and-agents.md';
+const BETA = 'docs/solutions/skill-design/beta-promotion-orchestration-contract.md';
+
+describe('compound-engineering learning docs', () => {
+  it('takes the root cause prose over the root_cause enum token, and module as a topic, not a file', () => {
+    const greedy = parseSolutionDoc(ceDoc(GREEDY), GREEDY)!;
+    expect(greedy.content).toMatch(/^Codex content transform regexes greedily matched URLs and email-like strings: The shared wrapper copies each complete non-whitespace HTTP\(S\) token unchanged/);
+    expect(greedy.content).not.toContain('logic_error');
+    expect(greedy).toMatchObject({ category: 'logic-error', files: [], topic: 'src/utils/codex-content.ts' });
+    const prefix = parseSolutionDoc(ceDoc(PREFIX), PREFIX)!;
+    expect(prefix.content).toBe('Public skills must use the ce- prefix; enforce it in tests, not just prose: Two layered problems:');
+    expect(prefix).toMatchObject({ files: [], topic: 'compound-engineering' });
+    // `component: SKILL.md` names an area of the plugin, not a file.
+    const beta = parseSolutionDoc(ceDoc(BETA), BETA)!;
+    expect(beta).toMatchObject({ files: [], topic: 'skills', content: expect.stringMatching(/^Beta-to-stable promotions must update orchestration callers atomically: When promoting a beta skill/) });
+  });
+
+  it('reads docs_root from .compound-engineering/config.yaml, and attaches a doc only to files of the repository', async () => {
+    const { dir, repo, db } = await setup({ 'src/utils/codex-content.ts': 'export const x = 1;\n', 'SKILL.md': '# a skill\n' });
+    mkdirSync(join(dir, '.compound-engineering'), { recursive: true });
+    writeFileSync(join(dir, '.compound-engineering/config.yaml'), `${ceDoc('.compound-engineering/config.example.yaml')}\ndocs_root: .ce-artifacts\n`);
+    for (const rel of [GREEDY, BETA]) {
+      mkdirSync(join(dir, '.ce-artifacts', rel.replace(/^docs\//, ''), '..'), { recursive: true });
+      writeFileSync(join(dir, '.ce-artifacts', rel.replace(/^docs\//, '')), ceDoc(rel));
+    }
+    // A doc where CE no longer reads, and one whose frontmatter names a file the repository lacks.
+    mkdirSync(join(dir, 'docs/solutions'), { recursive: true });
+    writeFileSync(join(dir, 'docs/solutions/old.md'), '---\ntitle: Old place\nfiles: [src/utils/codex-content.ts]\n---\nNot read.\n');
+    writeFileSync(join(dir, '.ce-artifacts/solutions/gone.md'), '---\ntitle: Gone file\nfiles: [src/gone.ts, src/utils/codex-content.ts]\n---\nA fix in `src/other/missing.ts`.\n');
+    await catchUp(db, repo);
+    const all = listLearnings(db, repo.root).filter((l) => l.source === 'compound');
+    expect(all.map((l) => [l.content.split(':')[0], [...l.files].sort()]).sort()).toEqual([
+      ['Beta-to-stable promotions must update orchestration callers atomically', []],
+      ['Codex content transform regexes greedily matched URLs and email-like strings', ['src/utils/codex-content.ts']],
+      ['Gone file', ['src/utils/codex-content.ts']],
+    ]);
+    expect(listLearnings(db, repo.root, 'SKILL.md')).toEqual([]);
+  });
+
+  it('reads nothing when docs_root leads out of the repository (CE stops rather than fall back to docs/)', async () => {
+    const { dir, repo, db } = await setup();
+    mkdirSync(join(dir, '.compound-engineering'), { recursive: true });
+    writeFileSync(join(dir, '.compound-engineering/config.yaml'), 'docs_root: ../shared-docs\n');
+    mkdirSync(join(dir, 'docs/solutions'), { recursive: true });
+    writeFileSync(join(dir, 'docs/solutions/a.md'), '---\ntitle: A\n---\nThe cache in `src/store.ts` grew.\n');
+    await catchUp(db, repo);
+    expect(listLearnings(db, repo.root).filter((l) => l.source === 'compound')).toEqual([]);
   });
 });
