@@ -41,17 +41,23 @@ export function getLearning(db: Db, id: string): LearningRow | undefined {
   return r && toLearning(r);
 }
 
-/** The project's learnings, newest first; with `file`, only those attached to it. */
+/**
+ * The project's learnings, newest first; with `file`, only those attached to it, less the ones
+ * extracted from a turn whose edits of the file never landed (as for decisions).
+ */
 export function listLearnings(db: Db, project: string, file?: string): LearningRow[] {
-  const rows = file
-    ? (db
-        .prepare(
-          `SELECT * FROM learnings WHERE project_path = ? AND EXISTS (SELECT 1 FROM json_each(learnings.related_files) WHERE value = ?)
-            ORDER BY created_at DESC, rowid DESC`,
-        )
-        .all(project, file) as RawLearning[])
-    : (db.prepare('SELECT * FROM learnings WHERE project_path = ? ORDER BY created_at DESC, rowid DESC').all(project) as RawLearning[]);
-  return rows.map(toLearning);
+  if (!file) return (db.prepare('SELECT * FROM learnings WHERE project_path = ? ORDER BY created_at DESC, rowid DESC').all(project) as RawLearning[]).map(toLearning);
+  const rows = db
+    .prepare(
+      `SELECT * FROM learnings WHERE project_path = ? AND EXISTS (SELECT 1 FROM json_each(learnings.related_files) WHERE value = ?)
+        ORDER BY created_at DESC, rowid DESC`,
+    )
+    .all(project, file) as RawLearning[];
+  const landed = editsLanded(db, project);
+  return rows.map(toLearning).filter((l) => {
+    const request = l.source === 'extracted' ? l.metadata.request : undefined;
+    return typeof request !== 'string' || landed(request, file) !== false;
+  });
 }
 
 /** Learnings imported from a docs/solutions file, keyed by doc path (for change detection). */
@@ -89,6 +95,8 @@ export interface DecisionInput {
   sentence: string;
   evidence: string;
   confidence: number;
+  /** The prompt that started the decision's turn (whether the turn's edits landed is read from it). */
+  request?: string;
 }
 
 export function upsertDecisions(db: Db, decisions: DecisionInput[]): number {
@@ -101,7 +109,7 @@ export function upsertDecisions(db: Db, decisions: DecisionInput[]): number {
   db.transaction(() => {
     for (const d of decisions) {
       const source = `msg:${d.messageId}`;
-      stmt.run(relationshipId('code_decision', d.project, source, d.path), d.sessionId, source, d.path, d.sentence, now, JSON.stringify({ project: d.project, evidence: d.evidence, confidence: d.confidence }), d.project);
+      stmt.run(relationshipId('code_decision', d.project, source, d.path), d.sessionId, source, d.path, d.sentence, now, JSON.stringify({ project: d.project, evidence: d.evidence, confidence: d.confidence, ...(d.request ? { request: d.request } : {}) }), d.project);
     }
   }).immediate();
   return decisions.length;
@@ -120,10 +128,16 @@ export interface DecisionRow {
   project: string;
 }
 
-/** Decisions about any of `paths`, newest message first. */
+/**
+ * Decisions about any of `paths`, newest message first. A decision of a turn that edited the
+ * file but whose edits never landed (a later commit of the file, already linked, carried another
+ * request: the edits were undone, rejected or overwritten) is left out; one whose edits have
+ * not met a commit yet stays.
+ */
 export function decisionsForPaths(db: Db, project: string, paths: string[]): DecisionRow[] {
   if (paths.length === 0) return [];
   const marks = paths.map(() => '?').join(',');
+  const landed = editsLanded(db, project);
   return (
     db
       .prepare(
@@ -133,7 +147,33 @@ export function decisionsForPaths(db: Db, project: string, paths: string[]): Dec
           ORDER BY m.created_at DESC`,
       )
       .all(project, ...paths) as RawDecision[]
-  ).map(toDecision);
+  )
+    .filter((r) => {
+      const request = (JSON.parse(r.metadata) as { request?: string }).request;
+      return request === undefined || landed(request, r.target_path) !== false;
+    })
+    .map(toDecision);
+}
+
+/**
+ * Whether the edits of `path` made in the turn of `request` landed: true when the request is
+ * linked to the file, false when a linked commit of the file came after the turn's last edit of
+ * it without that link, undefined when the turn did not edit the file or no commit came yet.
+ */
+function editsLanded(db: Db, project: string): (request: string, path: string) => boolean | undefined {
+  const lastEdit = db.prepare('SELECT max(created_at) AS at FROM file_edits WHERE project_path = ? AND request_id = ? AND path = ?');
+  const linked = db.prepare(`SELECT 1 FROM relationships WHERE project_path = ? AND type = ${sqlType('intent_implementation')} AND source_path = ? AND target_path = ? LIMIT 1`);
+  const later = db.prepare(
+    // CROSS JOIN: from the path's own history (bounded by it), not from every commit after the time.
+    `SELECT 1 FROM commit_files f CROSS JOIN commits c ON c.id = f.commit_id JOIN linked_commits l ON l.project_path = c.project_path AND l.sha = c.sha
+      WHERE (f.path = ? OR f.old_path = ?) AND c.project_path = ? AND c.committed_at >= CAST(strftime('%s', ?) AS INTEGER) LIMIT 1`,
+  );
+  return (request, path) => {
+    const at = (lastEdit.get(project, request, path) as { at: string | null }).at;
+    if (at === null) return undefined;
+    if (linked.get(project, `msg:${request}`, path)) return true;
+    return later.get(path, path, project, at) ? false : undefined;
+  };
 }
 
 export interface PriorArtCandidate {

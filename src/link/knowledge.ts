@@ -78,7 +78,7 @@ export function linkKnowledge(db: Db, root: string, messagesRowid: number, newEd
           for (const path of turnFiles) {
             const evidence = inSentence.has(path) ? 'named-in-decision' : edited.includes(path) ? 'edited-in-turn' : 'named-in-turn';
             const confidence = evidence === 'named-in-decision' ? 0.85 : evidence === 'edited-in-turn' ? 0.7 : 0.55;
-            found.push({ project: root, messageId: m.id, sessionId, path, sentence, evidence, confidence });
+            found.push({ project: root, messageId: m.id, sessionId, path, sentence, evidence, confidence, request: turn });
           }
         }
         const extracted = m.kind === 'prompt' ? correctionsIn(m.content) : edited.length > 0 ? rootCausesIn(m.content) : [];
