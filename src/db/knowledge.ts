@@ -42,8 +42,8 @@ export function getLearning(db: Db, id: string): LearningRow | undefined {
 }
 
 /**
- * The project's learnings, newest first; with `file`, only those attached to it, less the ones
- * extracted from a turn whose edits of the file never landed (as for decisions).
+ * The project's learnings, newest first; with `file`, only those attached to it, less the root
+ * causes extracted from a turn whose edits of the file never landed (as for decisions).
  */
 export function listLearnings(db: Db, project: string, file?: string): LearningRow[] {
   if (!file) return (db.prepare('SELECT * FROM learnings WHERE project_path = ? ORDER BY created_at DESC, rowid DESC').all(project) as RawLearning[]).map(toLearning);
@@ -55,7 +55,8 @@ export function listLearnings(db: Db, project: string, file?: string): LearningR
     .all(project, file) as RawLearning[];
   const landed = editsLanded(db, project);
   return rows.map(toLearning).filter((l) => {
-    const request = l.source === 'extracted' ? l.metadata.request : undefined;
+    // A user's correction is a rule whether or not its turn's edit landed (it often rejects one).
+    const request = l.source === 'extracted' && l.category !== 'correction' ? l.metadata.request : undefined;
     return typeof request !== 'string' || landed(request, file) !== false;
   });
 }

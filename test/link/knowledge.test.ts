@@ -164,20 +164,21 @@ describe('knowledge linking', () => {
     const { dir, repo, db } = await setup();
     const s = new ChatRows(db, repo.root, 'claude-code:s');
     s.prompt('keep the store small. Never export the map itself.', '2026-03-01T09:10:00.000Z');
-    s.message('assistant', 'text', "I'll use an `LRU` cache instead of a plain `Map` because memory must stay bounded.", '2026-03-01T09:10:10.000Z');
+    s.message('assistant', 'text', "I'll use an `LRU` cache instead of a plain `Map` because memory must stay bounded. The root cause was an unbounded map in the store.", '2026-03-01T09:10:10.000Z');
     s.edit('src/store.ts', '2026-03-01T09:10:20.000Z', { old: 'export const store = new Map();', new: 'export const store = new LRU(100);' });
     await catchUp(db, repo);
     // Not committed yet: it may still land.
     expect(decisionsForPaths(db, repo.root, ['src/store.ts']).map((d) => d.sentence)).toEqual(["I'll use an `LRU` cache instead of a plain `Map` because memory must stay bounded."]);
-    expect(listLearnings(db, repo.root, 'src/store.ts').map((l) => l.content)).toEqual(['Never export the map itself.']);
+    expect(listLearnings(db, repo.root, 'src/store.ts').map((l) => l.content).sort()).toEqual(['Never export the map itself.', 'The root cause was an unbounded map in the store.']);
     // Undone; another request's edit is what the next commit of the file carries.
     s.prompt('use a WeakMap instead of a Map in store.ts so entries do not outlive their keys', '2026-03-01T09:20:00.000Z');
     s.edit('src/store.ts', '2026-03-01T09:20:20.000Z', { old: 'export const store = new Map();', new: 'export const store = new WeakMap();' });
     commit(dir, { 'src/store.ts': 'export const store = new WeakMap();\n' }, 'weak store', { date: '2026-03-01T09:25:00Z' });
     await catchUp(db, repo);
     expect(decisionsForPaths(db, repo.root, ['src/store.ts']).map((d) => d.sentence)).toEqual(['use a WeakMap instead of a Map in store.ts so entries do not outlive their keys']);
-    expect(listLearnings(db, repo.root, 'src/store.ts')).toEqual([]);
-    expect(listLearnings(db, repo.root).map((l) => l.content)).toEqual(['Never export the map itself.']);
+    // A user's rule stays: it holds whether or not the edit it came with landed.
+    expect(listLearnings(db, repo.root, 'src/store.ts').map((l) => l.content)).toEqual(['Never export the map itself.']);
+    expect(listLearnings(db, repo.root).map((l) => l.content).sort()).toEqual(['Never export the map itself.', 'The root cause was an unbounded map in the store.']);
   });
 
   it('extracts a correction as a learning of the turn\'s files, and imports docs/solutions', async () => {
