@@ -44,7 +44,7 @@ export type NewCommit = Omit<Commit, 'patchId' | 'files'> & { patchId?: string |
 export type FileCommit = CommitRow & { file: CommitFile };
 
 /** A commit as the link stage reads it: files, time, and the message for trailers. */
-export type LinkCommit = Pick<Commit, 'sha' | 'committedAt' | 'parents' | 'patchId' | 'subject' | 'body'> & { files: Pick<CommitFile, 'path' | 'status' | 'oldPath'>[] };
+export type LinkCommit = Pick<Commit, 'sha' | 'authorName' | 'committedAt' | 'parents' | 'patchId' | 'subject' | 'body'> & { files: Pick<CommitFile, 'path' | 'status' | 'oldPath'>[] };
 
 export interface RepoState {
   projectPath: string;

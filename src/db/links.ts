@@ -103,15 +103,18 @@ export function setLinkedThrough(db: Db, project: string, sha: string | undefine
 
 /** The commits named, with their files, in the order given (unknown shas are skipped). */
 export function loadCommits(db: Db, project: string, shas: string[]): LinkCommit[] {
-  const commit = db.prepare('SELECT id, sha, committed_at, parents, patch_id, subject, body FROM commits WHERE project_path = ? AND sha = ?');
+  const commit = db.prepare('SELECT id, sha, author_name, committed_at, parents, patch_id, subject, body FROM commits WHERE project_path = ? AND sha = ?');
   const files = db.prepare('SELECT path, status, old_path FROM commit_files WHERE commit_id = ? ORDER BY path');
   const out: LinkCommit[] = [];
   for (const sha of shas) {
-    const c = commit.get(project, sha) as { id: number; sha: string; committed_at: number; parents: string; patch_id: string | null; subject: string; body: string } | undefined;
+    const c = commit.get(project, sha) as
+      | { id: number; sha: string; author_name: string; committed_at: number; parents: string; patch_id: string | null; subject: string; body: string }
+      | undefined;
     if (!c) continue;
     const fs = files.all(c.id) as { path: string; status: ChangeStatus; old_path: string | null }[];
     out.push({
       sha: c.sha,
+      authorName: c.author_name,
       committedAt: c.committed_at,
       parents: c.parents ? c.parents.split(' ') : [],
       patchId: c.patch_id,
@@ -206,7 +209,11 @@ export interface ChatMessage {
   metadata: Record<string, unknown>;
 }
 
-/** The human prompt that started the turn `messageId` belongs to (itself when it is one). */
+/**
+ * The human prompt that started the turn `messageId` belongs to (itself when it is one). A
+ * message an adapter marks `endsTurn` (Aider's `/clear`, `/undo`...) closes the turn: what
+ * follows it has no request until the next prompt.
+ */
 export function turnRequest(db: Db, messageId: string): string | undefined {
   const m = db.prepare(`SELECT rowid, session_id, created_at, json_extract(metadata, '$.kind') AS kind FROM messages WHERE id = ?`).get(messageId) as
     | { rowid: number; session_id: string; created_at: string; kind: string | null }
@@ -215,12 +222,13 @@ export function turnRequest(db: Db, messageId: string): string | undefined {
   if (m.kind === 'prompt') return messageId;
   const row = db
     .prepare(
-      `SELECT id FROM messages WHERE session_id = ? AND json_extract(metadata, '$.kind') = 'prompt'
+      `SELECT id, json_extract(metadata, '$.kind') = 'prompt' AS prompt FROM messages
+        WHERE session_id = ? AND (json_extract(metadata, '$.kind') = 'prompt' OR json_extract(metadata, '$.endsTurn') = 1)
           AND (created_at < ? OR (created_at = ? AND rowid < ?))
         ORDER BY created_at DESC, rowid DESC LIMIT 1`,
     )
-    .get(m.session_id, m.created_at, m.created_at, m.rowid) as { id: string } | undefined;
-  return row?.id;
+    .get(m.session_id, m.created_at, m.created_at, m.rowid) as { id: string; prompt: number } | undefined;
+  return row?.prompt ? row.id : undefined;
 }
 
 /** True when `id` is a human prompt (metadata.kind 'prompt'). */
@@ -248,7 +256,8 @@ export function commitMentions(db: Db, project: string): ChatMessage[] {
       .prepare(
         `SELECT m.rowid AS rowid, m.id, m.session_id, m.role, m.content, m.created_at, m.metadata, s.source FROM messages m JOIN sessions s ON s.id = m.session_id
           WHERE s.project_path = ? AND s.source IS NOT 'git'
-            AND (json_extract(m.metadata, '$.commits') IS NOT NULL OR json_extract(m.metadata, '$.appliedEdits') IS NOT NULL)
+            AND (json_extract(m.metadata, '$.commits') IS NOT NULL OR json_extract(m.metadata, '$.appliedEdits') IS NOT NULL
+                 OR json_extract(m.metadata, '$.userCommits') IS NOT NULL)
           ORDER BY m.created_at, m.rowid`,
       )
       .all(project) as RawMessage[]

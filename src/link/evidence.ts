@@ -83,10 +83,16 @@ const round = (n: number): number => Math.round(n * 100) / 100;
 
 /**
  * The AI tool a commit's trailers or message name, or undefined: the first adapter whose commit
- * markers match, else a tool no adapter knows from a `Generated with X` line.
+ * markers match, else the first whose author markers match one of `names` (the commit's author
+ * and committer), else a tool no adapter knows from a `Generated with X` line.
  */
-export function trailerTool(message: string, sources: readonly Pick<SourceAdapter, 'id' | 'commitMarkers'>[] = adapters): string | undefined {
+export function trailerTool(
+  message: string,
+  sources: readonly Pick<SourceAdapter, 'id' | 'commitMarkers' | 'authorMarkers'>[] = adapters,
+  names: readonly string[] = [],
+): string | undefined {
   for (const source of sources) if (source.commitMarkers?.some((re) => re.test(message))) return source.id;
+  for (const source of sources) if (source.authorMarkers?.some((re) => names.some((n) => re.test(n)))) return source.id;
   const generated = /^.*generated (?:with|by) \[?([A-Za-z][\w .-]{1,30}?)\]?(?:\(|$)/im.exec(message);
   if (generated) return generated[1]!.trim().toLowerCase().replace(/\s+/g, '-');
   return undefined;
@@ -120,11 +126,20 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Aider's metadata on a message: `{appliedEdits: [path], commits: [{sha, message}]}`. */
-export function aiderFacts(metadata: Record<string, unknown>): { appliedEdits: string[]; commits: string[] } {
+/**
+ * Linking facts on a message (docs/adding-a-source.md): `{appliedEdits: [path], commits: [{sha,
+ * message}], userCommits: [{sha, message}]}`. `commits` are the turn's work; `userCommits` are
+ * commits the tool made of the user's own work (Aider's dirty-file and start-up commits).
+ */
+export function aiderFacts(metadata: Record<string, unknown>): { appliedEdits: string[]; commits: string[]; userCommits: string[] } {
   const applied = Array.isArray(metadata.appliedEdits) ? metadata.appliedEdits.filter((p): p is string => typeof p === 'string') : [];
-  const commits = Array.isArray(metadata.commits)
-    ? metadata.commits.map((c) => (typeof c === 'string' ? c : typeof (c as { sha?: unknown })?.sha === 'string' ? (c as { sha: string }).sha : '')).filter((s) => /^[0-9a-f]{4,64}$/i.test(s))
-    : [];
-  return { appliedEdits: applied, commits: commits.map((s) => s.toLowerCase()) };
+  return { appliedEdits: applied, commits: shas(metadata.commits), userCommits: shas(metadata.userCommits) };
+}
+
+function shas(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((c) => (typeof c === 'string' ? c : typeof (c as { sha?: unknown })?.sha === 'string' ? (c as { sha: string }).sha : ''))
+    .filter((s) => /^[0-9a-f]{4,64}$/i.test(s))
+    .map((s) => s.toLowerCase());
 }

@@ -27,11 +27,32 @@ export interface IntentContext {
   aider: ChatMessage[];
   /** Memo: message id → the human prompt of its turn. */
   requests: Map<string, string | undefined>;
+  /** Requests whose turn printed the commits it made: their edits landed there and nowhere else. */
+  turnCommits: Map<string, string[]>;
 }
 
 export function intentContext(db: Db, root: string): IntentContext {
-  return { db, root, aider: commitMentions(db, root), requests: new Map() };
+  const ctx: IntentContext = { db, root, aider: commitMentions(db, root), requests: new Map(), turnCommits: new Map() };
+  for (const m of ctx.aider) {
+    const { commits } = aiderFacts(m.metadata);
+    const request = commits.length > 0 ? requestOf(ctx, m.id) : undefined;
+    if (request) ctx.turnCommits.set(request, [...(ctx.turnCommits.get(request) ?? []), ...commits]);
+  }
+  return ctx;
 }
+
+/** Whether the turn of `request` committed its work elsewhere (it printed commits, not this one). */
+function committedElsewhere(ctx: IntentContext, request: string, sha: string): boolean {
+  const commits = ctx.turnCommits.get(request);
+  return commits !== undefined && !commits.some((s) => sha.startsWith(s));
+}
+
+/**
+ * Evidence that decides a (request, file) pair on its own: the tool's own commit line, the
+ * edit's text in the commit, a carried link. Beside it, weaker rules add no other request.
+ */
+const STRONG = new Set(['aider-commit', 'edit-text', 'rewrite', 'patch-id']);
+const WEAK = new Set(['edit-window', 'mention', 'aider-applied']);
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -66,9 +87,13 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
     }
   }
 
-  const files = c.files.filter((f) => !carried.has(f.path));
   const untilMs = (c.committedAt + 1) * 1000 - 1;
   const aiderCommit = ctx.aider.filter((m) => aiderFacts(m.metadata).commits.some((s) => c.sha.startsWith(s)));
+  // The tool committed the user's own work (Aider's `Committing PATH before applying edits`, its
+  // start-up and /commit commits): a human change, so no rule may name a request for it. An AI
+  // marker on the commit (author "… (aider)") says otherwise: then the rules decide.
+  const userWork = !aiTool && aiderCommit.length === 0 && ctx.aider.some((m) => aiderFacts(m.metadata).userCommits.some((s) => c.sha.startsWith(s)));
+  const files = userWork ? [] : c.files.filter((f) => !carried.has(f.path));
 
   // 2. Aider's `> Commit <sha>` names this very commit.
   for (const m of aiderCommit) {
@@ -100,7 +125,7 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
     const diff = diffs.get(f.path);
     for (const e of inWindow) {
       const request = e.requestId && isPrompt(db, e.requestId) ? e.requestId : requestOf(ctx, e.messageId ?? e.requestId ?? '');
-      if (!request) continue;
+      if (!request || committedElsewhere(ctx, request, c.sha)) continue;
       decided.add(`${request}\0${f.path}`);
       const s = scoreEdit(e, f.status === 'D' ? { added: [], removed: diff?.removed ?? [] } : diff);
       if (s === 'contradicted') continue;
@@ -109,7 +134,7 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
     }
     for (const m of applied.filter((a) => Date.parse(a.createdAt) >= fromMs)) {
       const request = requestOf(ctx, m.id);
-      if (!request) continue;
+      if (!request || committedElsewhere(ctx, request, c.sha)) continue;
       decided.add(`${request}\0${f.path}`);
       participants.add(m.sessionId);
       add(request, m.sessionId, f.path, { kind: 'aider-applied', confidence: 0.6, detail: 'Aider printed "Applied edit to" this path' });
@@ -137,6 +162,17 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
         }
       }
     }
+  }
+
+  // Strong evidence decides: the tool's commit line names the turn outright, and an edit whose
+  // text is in the commit outweighs a window, a mention or an applied-edit line.
+  const kinds = new Map<string, Set<string>>();
+  for (const v of out.values()) kinds.set(v.path, (kinds.get(v.path) ?? new Set()).add(v.score.kind));
+  for (const [key, v] of out) {
+    const k = kinds.get(v.path)!;
+    if (k.has('aider-commit') && !STRONG.has(v.score.kind)) out.delete(key);
+    else if (k.has('aider-commit') && v.score.kind === 'edit-text') out.delete(key);
+    else if ([...k].some((x) => STRONG.has(x)) && WEAK.has(v.score.kind)) out.delete(key);
   }
 
   if (out.size === 0) return [];

@@ -22,10 +22,17 @@ const CHAT = '.aider.chat.history.md';
 const INPUT = '.aider.input.history';
 const HEADER = /^# aider chat started at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)/;
 const CHECKPOINT_LINES = 2000;
-/** Slash commands that carry a request to the model; the others (/add, /undo, /run...) are meta. */
-const ASKING = /^\/(ask|code|architect|context)\s+\S/;
-/** Inputs aider writes itself: the linter's and test runner's "fix this" messages. */
-const AUTOMATIC = /^# (Fix any errors below|Running:)/;
+/** Aider's commands (v0.4x–0.8x), to resolve a typed prefix as aider does: `/tes` is `/test`. */
+const COMMANDS = ['add', 'architect', 'ask', 'chat-mode', 'clear', 'clipboard', 'code', 'commit', 'context', 'copy', 'copy-context', 'diff', 'drop', 'edit', 'editor', 'exit', 'git', 'help', 'lint', 'load', 'ls', 'map', 'map-refresh', 'model', 'models', 'multiline-mode', 'paste', 'quit', 'read-only', 'reasoning-effort', 'report', 'reset', 'run', 'save', 'settings', 'test', 'think-tokens', 'tokens', 'undo', 'voice', 'weak-model', 'editor-model', 'web'];
+/**
+ * Commands whose turn is a request of its own: what the model then does (answer, edit, fix the
+ * failing test or lint) was asked for by this input, not by an earlier prompt (issue 12).
+ */
+const REQUESTS = new Set(['ask', 'code', 'architect', 'context', 'run', 'test', 'lint']);
+/** Inputs aider writes itself: the linter's and test runner's "fix this" messages, /help's question. */
+const AUTOMATIC = /^# (Fix any errors below|Running:|Question:)/;
+/** The linter's "fix this": sent with nothing typed at start-up (`aider --lint`), it is the request. */
+const LINT_FIX = /^# Fix any errors below/;
 
 type BlockType = 'user' | 'tool' | 'assistant';
 
@@ -49,6 +56,8 @@ interface AiderState {
   at?: string;
   /** Index of the next unmatched `.aider.input.history` entry. */
   inputIdx: number;
+  /** Aider printed `Applied edit to` since the turn's request: a `Commit` now is of the turn's work. */
+  edited?: boolean;
 }
 
 export const aider: SourceAdapter = {
@@ -57,6 +66,8 @@ export const aider: SourceAdapter = {
   inRepository: true,
   envOverrides: ['AIDER_CHAT_HISTORY_FILE', 'AIDER_INPUT_HISTORY_FILE'],
   commitMarkers: [/^co-authored-by:.*\baider\b/im, /^aider: /i],
+  // Aider's own commits carry the user's name with " (aider)" (its --attribute-author default).
+  authorMarkers: [/\(aider\)\s*$/i],
   // Its files live in the repositories (env.knownRepos), which the watcher does not follow for transcripts.
   watchRoots: () => [],
 
@@ -282,17 +293,27 @@ class ChatHistory {
     return this.st.at ?? this.st.session!.createdAt;
   }
 
-  /** The user's input: a prompt, or meta (a slash command, aider's own "fix this" input, a blank). */
+  /**
+   * The user's input. A prompt (typed text, or a command that asks for work: `/ask`, `/code`,
+   * `/run`, `/test`, `/lint`...), or meta: aider's own follow-up input (lint or test output, a
+   * blank) continues the turn; any other command (`/clear`, `/undo`, `/add`...) ends it, so what
+   * follows is no earlier prompt's work (`endsTurn`).
+   */
   private userBlock(b: Block): void {
     const st = this.st;
     const at = this.turnTime();
     const text = b.lines.map((l) => l.replace(/^####( |$)/, '').replace(/ {2}$/, '')).join('\n').trim();
     const input = this.matchInput(text);
     if (input) st.at = input;
-    const kind: MessageKind = text === '' || text === '<blank>' || AUTOMATIC.test(text) || (text.startsWith('/') && !ASKING.test(text)) ? 'meta' : 'prompt';
-    this.message(b, 'user', kind, text, undefined, input ?? at);
+    const kind = inputKind(text, st.promptId !== undefined);
+    this.message(b, 'user', kind === 'prompt' ? 'prompt' : 'meta', text, kind === 'ends-turn' ? { endsTurn: true } : undefined, input ?? at);
+    if (kind === 'ends-turn') {
+      st.promptId = undefined;
+      st.edited = false;
+    }
     if (kind === 'prompt') {
       st.promptId = `aider:${st.session!.native}:L${b.line}`;
+      st.edited = false;
       if (!st.session!.title) {
         st.session!.title = title(text);
         this.out.push({ kind: 'session', session: this.sessionRecord() });
@@ -308,12 +329,27 @@ class ChatHistory {
     const metadata: Record<string, unknown> = {};
     const applied: string[] = [];
     const commits: { sha: string; message: string }[] = [];
+    // Commits of the user's own work: aider commits a dirty file before editing it
+    // (`Committing PATH before applying edits.`), a dirty tree at start-up, and on `/commit`.
+    // Only a commit after an `Applied edit to` of this turn is the turn's work.
+    const userCommits: { sha: string; message: string }[] = [];
+    let dirty = false;
     for (const l of lines) {
       const a = /^Applied edit to (.+?)\s*$/.exec(l);
-      if (a) applied.push(a[1]!);
+      if (a) {
+        applied.push(a[1]!);
+        st.edited = true;
+      }
+      // The edits just applied changed nothing git tracks: they never land in a commit.
+      if (/^No changes made to git tracked files/.test(l)) applied.length = 0;
+      if (/^Committing .+ before applying edits\.\s*$/.test(l)) dirty = true;
       const c = /^Commit ([0-9a-f]{7,40}) (.*?)\s*$/.exec(l);
-      if (c) commits.push({ sha: c[1]!, message: c[2]! });
+      if (c) {
+        (!dirty && st.edited && st.promptId ? commits : userCommits).push({ sha: c[1]!, message: c[2]! });
+        dirty = false;
+      }
     }
+    if (userCommits.length) metadata.userCommits = userCommits;
     if (applied.length) metadata.appliedEdits = applied;
     if (commits.length) metadata.commits = commits;
     if (first && st.session!.createdAt) {
@@ -442,6 +478,29 @@ function cleanPath(line: string): string | null | undefined {
   return p;
 }
 
+/** `/tes x` → 'test'; an unknown or ambiguous prefix → undefined (aider rejects it). */
+export function resolveCommand(input: string): string | undefined {
+  const m = /^\/(\S+)/.exec(input);
+  if (!m) return undefined;
+  const word = m[1]!.toLowerCase();
+  if (COMMANDS.includes(word)) return word;
+  const hits = COMMANDS.filter((c) => c.startsWith(word));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/**
+ * What a user input is to the turn: a request (`prompt`), aider's or the user's follow-up within
+ * the turn (`continues`), or a command that ends it (`ends-turn`). `inTurn`: a request is open.
+ */
+export function inputKind(text: string, inTurn: boolean): 'prompt' | 'continues' | 'ends-turn' {
+  if (text === '' || text === '<blank>') return 'continues';
+  if (LINT_FIX.test(text)) return inTurn ? 'continues' : 'prompt';
+  if (AUTOMATIC.test(text)) return 'continues';
+  if (!text.startsWith('/')) return 'prompt';
+  const command = resolveCommand(text);
+  return command && REQUESTS.has(command) ? 'prompt' : 'ends-turn';
+}
+
 function title(text: string): string {
   const first = text.replace(/^\/(ask|code|architect|context)\s+/, '').trim().split('\n')[0] ?? '';
   return first.length > 100 ? `${first.slice(0, 97)}...` : first;
@@ -460,8 +519,11 @@ async function* readInputHistory(file: string, from: Cursor | undefined): AsyncG
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     const t = e.text.trim();
-    const kind: MessageKind = t === '' || (t.startsWith('/') && !ASKING.test(t)) ? 'meta' : 'prompt';
-    yield { kind: 'message', message: { id: `${sid}:${i}`, sessionId: sid, role: 'user', kind, content: t, ...(e.at ? { createdAt: e.at } : {}) } };
+    const kind = inputKind(t, true);
+    yield {
+      kind: 'message',
+      message: { id: `${sid}:${i}`, sessionId: sid, role: 'user', kind: kind === 'prompt' ? 'prompt' : 'meta', content: t, ...(e.at ? { createdAt: e.at } : {}), ...(kind === 'ends-turn' ? { metadata: { endsTurn: true } } : {}) },
+    };
   }
   yield { kind: 'checkpoint', cursor: read.cursor };
 }

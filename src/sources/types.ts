@@ -132,6 +132,11 @@ export interface SourceAdapter {
    * adapter in the registry whose pattern matches.
    */
   commitMarkers?: readonly RegExp[];
+  /**
+   * Author or committer names that name this tool (Aider commits as `Name (aider)`). Tried after
+   * every adapter's commitMarkers.
+   */
+  authorMarkers?: readonly RegExp[];
   /** Whether `path` is one of this adapter's files (for `lore ingest PATH`). */
   matches(path: string): boolean;
   /** Reads from `from` (undefined: from the start). Must never throw for bad data: yield 'skip'. */

@@ -43,4 +43,81 @@ describe('Aider sessions', () => {
     // Aider named only calc.py as edited: the file committed beside it gets no request.
     expect(JSON.parse(runCli(['why', 'notes.txt', '--json'], { cwd: dir }).stdout).origin.requests).toEqual([]);
   });
+
+  it('names no request for the user\'s work Aider committed, and a slash command as its turn\'s request', () => {
+    const dir = gitRepo();
+    commit(dir, { 'calc.py': 'def double(x):\n    return x + x\n' }, 'initial', { date: '2026-05-04T08:00:00Z' });
+    expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
+    // The user's hand edit, committed by aider before it applied its own.
+    const own = commit(dir, { 'calc.py': 'def double(x):\n    return x + x\n\ndef half(x):\n    return x / 2\n' }, 'fix: add half', { date: '2026-05-04T09:01:00Z' });
+    const ai = commit(dir, { 'calc.py': 'def double(x):\n    return 2 * x\n\ndef half(x):\n    return x / 2\n' }, 'feat: double by multiplying', { date: '2026-05-04T09:02:00Z', author: 'Dev (aider)' });
+    const fix = commit(dir, { 'test_calc.py': 'from calc import half\n\ndef test_half():\n    assert half(4) == 2\n' }, 'fix: test half', { date: '2026-05-04T09:04:00Z', author: 'Dev (aider)' });
+    writeFileSync(
+      join(dir, '.aider.chat.history.md'),
+      [
+        '',
+        '# aider chat started at 2026-05-04 09:00:00',
+        '',
+        '> Aider v0.51.0  ',
+        '',
+        '#### multiply in double  ',
+        '',
+        'calc.py',
+        '```python',
+        '<<<<<<< SEARCH',
+        '    return x + x',
+        '=======',
+        '    return 2 * x',
+        '>>>>>>> REPLACE',
+        '```',
+        '',
+        '> Committing calc.py before applying edits.  ',
+        `> Commit ${own.slice(0, 7)} fix: add half  `,
+        '> Applied edit to calc.py  ',
+        `> Commit ${ai.slice(0, 7)} feat: double by multiplying  `,
+        '',
+        '#### /test pytest test_calc.py  ',
+        '',
+        '> FAILED test_calc.py::test_half  ',
+        '',
+        'test_calc.py',
+        '```python',
+        '<<<<<<< SEARCH',
+        '=======',
+        'from calc import half',
+        '',
+        'def test_half():',
+        '    assert half(4) == 2',
+        '>>>>>>> REPLACE',
+        '```',
+        '',
+        '> Applied edit to test_calc.py  ',
+        `> Commit ${fix.slice(0, 7)} fix: test half  `,
+        '',
+        '#### /clear  ',
+        '',
+        '#### # Fix any errors below, if possible.  ',
+        '',
+        'test_calc.py',
+        '```python',
+        '<<<<<<< SEARCH',
+        '    assert half(4) == 2',
+        '=======',
+        '    assert half(4) == 2.0',
+        '>>>>>>> REPLACE',
+        '```',
+        '',
+      ].join('\n'),
+    );
+    const why = JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout);
+    const bySha = new Map(why.changes.map((c: { sha: string; requests: { text: string; evidence: string }[] }) => [c.sha, c.requests.map((q) => `${q.text} (${q.evidence})`)]));
+    expect(bySha.get(own)).toEqual([]);
+    expect(bySha.get(ai)).toEqual(['multiply in double (aider-commit)']);
+    const test = JSON.parse(runCli(['why', 'test_calc.py', '--json'], { cwd: dir }).stdout);
+    expect(test.origin.requests.map((q: { text: string }) => q.text)).toEqual(['/test pytest test_calc.py']);
+    // After /clear, the lint fix is no earlier prompt's work: a later commit of it gets no request.
+    const after = commit(dir, { 'test_calc.py': 'from calc import half\n\ndef test_half():\n    assert half(4) == 2.0\n' }, 'fix by hand', { date: '2026-05-04T09:06:00Z' });
+    const later = JSON.parse(runCli(['why', 'test_calc.py', '--json'], { cwd: dir }).stdout);
+    expect(later.changes.find((c: { sha: string }) => c.sha === after).requests).toEqual([]);
+  });
 });

@@ -30,4 +30,10 @@ describe('trailerTool', () => {
     expect(trailerTool('fix the claude adapter')).toBeUndefined();
     expect(trailerTool('fix\n\nSigned-off-by: Dev <dev@example.com>')).toBeUndefined();
   });
+
+  it('names the tool an author name marks, after every trailer', () => {
+    expect(trailerTool('style: fix lint', undefined, ['Paul Gauthier (aider)'])).toBe('aider');
+    expect(trailerTool('fix\n\nCo-Authored-By: Claude <noreply@anthropic.com>', undefined, ['Dev (aider)'])).toBe('claude-code');
+    expect(trailerTool('fix', undefined, ['Dev (aider fan)', 'aider'])).toBeUndefined();
+  });
 });

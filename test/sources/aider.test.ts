@@ -1,7 +1,7 @@
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aider, parseInputHistory, searchReplaceBlocks } from '../../src/sources/aider.js';
+import { aider, inputKind, parseInputHistory, resolveCommand, searchReplaceBlocks } from '../../src/sources/aider.js';
 import { adapterById } from '../../src/sources/index.js';
 import { REAL, count, readAll, tempDir } from './adapter-harness.js';
 
@@ -58,9 +58,12 @@ describe('aider adapter on the real history', () => {
 
   // Hand checks on the 1.9 MB excerpt (python over the file, see the report of this change):
   // 515 `# aider chat started at` headers + the leading part before the first one = 516 sessions;
-  // 898 runs of `#### …  ` lines, of which 402 are commands other than /ask /code /architect,
-  // `<blank>` or aider's own "# Fix any errors below" = 496 prompts; 427 headers followed by a `> `
-  // banner; 192 `> Applied edit to` and 315 `> Commit <sha>` lines; 340 `<<<<<<< SEARCH` lines in
+  // 898 runs of `#### …  ` lines: 420 typed prompts, 2 typed `# …` prompts, 50 /ask, 13 /run,
+  // 9 /test, 1 /lint and 4 start-up `# Fix any errors below` (aider --lint, no request open) =
+  // 499 prompts; the other 399 are other commands, blanks and aider's own follow-ups (`# Question:`
+  // of /help, lint output in a turn); 427 headers followed by a `> ` banner; 192 `> Applied edit
+  // to` lines, 3 of them followed by `> No changes made to git tracked files` (189 landed); 315 `> Commit <sha>` lines, 234 after an applied edit of the turn and 81 of the
+  // user's own work (before-edits, start-up and /commit commits); 340 `<<<<<<< SEARCH` lines in
   // answers, of which 20 are cut off (no `>>>>>>> REPLACE`) = 320 + 1 whose text holds `#### ` lines = 321.
   it('parses the 1.9 MB history quickly into sessions, prompts, answers and edits', async () => {
     const dir = tempDir('lore-aider-');
@@ -72,26 +75,29 @@ describe('aider adapter on the real history', () => {
     expect(ms).toBeLessThan(4000); // about 0.4 s in a bare node run; generous for a loaded CI machine
     expect(r.skips).toEqual([]);
     expect(r.sessions.size).toBe(516);
-    expect(count(r, 'user', 'prompt')).toBe(496);
-    expect(count(r, 'user', 'meta')).toBe(402);
+    expect(count(r, 'user', 'prompt')).toBe(499);
+    expect(count(r, 'user', 'meta')).toBe(399);
     expect(count(r, 'assistant', 'text')).toBe(402);
     expect(count(r, 'system', 'meta')).toBe(427);
     expect(r.edits.size).toBe(321);
     let applied = 0;
     let commits = 0;
+    let userCommits = 0;
     for (const m of r.messages.values()) {
       applied += ((m.metadata?.appliedEdits as string[] | undefined) ?? []).length;
       commits += ((m.metadata?.commits as unknown[] | undefined) ?? []).length;
+      userCommits += ((m.metadata?.userCommits as unknown[] | undefined) ?? []).length;
     }
-    expect([applied, commits]).toEqual([192, 315]);
+    expect([applied, commits, userCommits]).toEqual([189, 234, 81]);
     for (const s of r.sessions.values()) expect(s.cwd).toBe(dir);
 
-    // The second session (line 96): `aider --lint --commit`, whose banner holds a commit.
+    // The second session (line 96): `aider --lint --commit`, whose banner holds a commit of the user's work.
     const lint = [...r.sessions.values()][1]!;
     expect(lint.createdAt).toBe(local(2024, 8, 5, 19, 33, 2));
     expect(lint.metadata).toMatchObject({ aiderVersion: 'v0.47.2-dev', model: 'claude-3-5-sonnet-20240620', gitRepo: '.git with 300 files' });
     const banner = [...r.messages.values()].find((m) => m.sessionId === lint.id)!;
-    expect(banner.metadata).toMatchObject({ banner: true, commits: [{ sha: 'd0ffbf1', message: 'fix: Reorder imports in repomap.py' }] });
+    expect(banner.metadata).toMatchObject({ banner: true, userCommits: [{ sha: 'd0ffbf1', message: 'fix: Reorder imports in repomap.py' }] });
+    expect(banner.metadata?.commits).toBeUndefined();
 
     // The third session: the first edit, applied and committed.
     const third = [...r.sessions.values()][2]!;
@@ -142,6 +148,82 @@ describe('aider adapter on written cases', () => {
     expect(msgs[3]!.metadata).toEqual({ appliedEdits: ['aider/utils.py'], commits: [{ sha: 'fd43cd4', message: 'feat: Use the Spinner instead of the inlined custom spinner' }] });
     const [edit] = [...r.edits.values()];
     expect(edit).toMatchObject({ path: 'aider/utils.py', cwd: dir, oldText: 'def spin():\n    pass', newText: 'def spin():\n    Spinner().step()', messageId: msgs[2]!.id, requestId: msgs[1]!.id });
+  });
+
+  it('makes a command that asks for work its turn\'s request, and ends the turn at any other command', () => {
+    expect(['/run pytest', '/tes pytest tests/x.py', '/lint', '/ask why?', '/code', '/architect plan it', 'make it faster'].map((t) => inputKind(t, true))).toEqual(Array(7).fill('prompt'));
+    expect(['/clear', '/undo', '/reset', '/ex', '/add a.py', '/commit', '/help how?', '/nonsense'].map((t) => inputKind(t, true))).toEqual(Array(8).fill('ends-turn'));
+    // aider's own follow-ups continue the turn; its start-up lint fix, with no request open, is one
+    expect(['# Fix any errors below, if possible.', '# Question: how?', '# Running: pytest', '<blank>', ''].map((t) => inputKind(t, true))).toEqual(Array(5).fill('continues'));
+    expect(inputKind('# Fix any errors below, if possible.', false)).toBe('prompt');
+    expect([resolveCommand('/tes x'), resolveCommand('/re'), resolveCommand('/ex')]).toEqual(['test', undefined, 'exit']);
+  });
+
+  it('tells the commits of a turn\'s edits from the commits of the user\'s own work', async () => {
+    const history = [
+      '',
+      '# aider chat started at 2024-08-05 19:33:02',
+      '',
+      '> aider --lint --commit  ',
+      '> Aider v0.47.2-dev  ',
+      '> Commit d0ffbf1 fix: Reorder imports in repomap.py  ',
+      '',
+      '#### /lint  ',
+      '',
+      '#### # Fix any errors below, if possible.  ',
+      '',
+      'aider/x.py',
+      '```',
+      '<<<<<<< SEARCH',
+      'import b',
+      'import a',
+      '=======',
+      'import a',
+      'import b',
+      '>>>>>>> REPLACE',
+      '```',
+      '',
+      '> Committing aider/x.py before applying edits.  ',
+      '> Commit ddedd40 fix: the user\'s hand edit  ',
+      '> Applied edit to aider/x.py  ',
+      '> Commit cb709bd style: sort imports  ',
+      '',
+      '#### try again  ',
+      '',
+      'aider/y.py',
+      '```',
+      '<<<<<<< SEARCH',
+      '=======',
+      'x = 1',
+      '>>>>>>> REPLACE',
+      '```',
+      '',
+      '> Applied edit to aider/y.py  ',
+      '> No changes made to git tracked files.  ',
+      '',
+      '#### /clear  ',
+      '',
+      '#### /commit  ',
+      '',
+      '> Commit 1265f6a fix: more hand edits  ',
+      '',
+    ].join('\n');
+    const { file } = repoWith(history);
+    const r = await readAll(aider, file);
+    const msgs = [...r.messages.values()];
+    const lint = msgs.find((m) => m.content === '/lint')!;
+    expect(lint.kind).toBe('prompt');
+    expect(msgs.find((m) => m.content.startsWith('# Fix any'))!.kind).toBe('meta');
+    expect(msgs.filter((m) => m.metadata?.endsTurn).map((m) => m.content)).toEqual(['/clear', '/commit']);
+    const facts = msgs.filter((m) => m.metadata?.commits || m.metadata?.userCommits).map((m) => [m.metadata?.commits, m.metadata?.userCommits]);
+    // an edit aider applied that changed nothing tracked never landed
+    expect(msgs.filter((m) => m.metadata?.appliedEdits).map((m) => m.metadata?.appliedEdits)).toEqual([['aider/x.py']]);
+    expect(facts).toEqual([
+      [undefined, [{ sha: 'd0ffbf1', message: 'fix: Reorder imports in repomap.py' }]],
+      [[{ sha: 'cb709bd', message: 'style: sort imports' }], [{ sha: 'ddedd40', message: "fix: the user's hand edit" }]],
+      [undefined, [{ sha: '1265f6a', message: 'fix: more hand edits' }]],
+    ]);
+    expect([...r.edits.values()][0]!.requestId).toBe(lint.id);
   });
 
   it('waits for a half-written line and re-reads the growing last block', async () => {
