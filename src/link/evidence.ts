@@ -66,9 +66,12 @@ export function scoreEdit(edit: EditText, diff: DiffLines | undefined): Score | 
   }
   if (!diff) return 'contradicted';
   const [side, commitSide, label] = editAdded.length > 0 ? [editAdded, diff.added, 'added'] : [editRemoved, diff.removed, 'removed'];
-  const commitSet = new Set(significantLines(commitSide.join('\n')));
+  const commitLines = significantLines(commitSide.join('\n'));
+  const commitSet = new Set(commitLines);
   const unique = [...new Set(side)];
-  const hits = unique.filter((l) => commitSet.has(l)).length;
+  // An Edit's strings are often fragments of a line (`greet(name)` → `greet(name = 'x')`): a
+  // fragment inside a changed line of the commit is as good as the whole line.
+  const hits = unique.filter((l) => commitSet.has(l) || commitLines.some((c) => c.includes(l))).length;
   if (hits === 0) return 'contradicted';
   let fraction = hits / unique.length;
   // A whole-file write repeats lines that were already there: judge it by how much of the
