@@ -27,7 +27,7 @@ export {
   type ChatMessage, commitAiTools, commitMentions, countChatSessions, countFileEdits, type EditRow,
   editsAfter, editsToPaths, firstCommitTouching, getLinkState, type IntentCommitEntry, type IntentLinkInput,
   intentLinks, intentLinksForCommit, intentLinksForPaths, isCommitLinked, isPrompt, loadCommits,
-  markCommitsLinked, messageInfos, promptsBetween, rewrittenInto, samePatchCommits, setLinkedThrough,
+  markCommitsLinked, messageInfos, promptBefore, promptsBetween, rewrittenInto, samePatchCommits, setLinkedThrough,
   setLinkState, turnEditedPaths, turnRequest, turnsOfMessagesAfter, unlinkedCommits, upsertIntentLinks,
 } from './links.js';
 export {

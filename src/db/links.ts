@@ -231,6 +231,22 @@ export function turnRequest(db: Db, messageId: string): string | undefined {
   return row?.prompt ? row.id : undefined;
 }
 
+/**
+ * The newest prompt stored before message `rowid` in any of the project's sessions from `source`:
+ * for a tool whose processes write one shared history (Aider), the request another process's
+ * lines interrupted.
+ */
+export function promptBefore(db: Db, project: string, source: string, rowid: number): string | undefined {
+  const row = db
+    .prepare(
+      `SELECT m.id FROM messages m JOIN sessions s ON s.id = m.session_id
+        WHERE s.project_path = ? AND s.source = ? AND m.rowid < ? AND json_extract(m.metadata, '$.kind') = 'prompt'
+        ORDER BY m.rowid DESC LIMIT 1`,
+    )
+    .get(project, source, rowid) as { id: string } | undefined;
+  return row?.id;
+}
+
 /** True when `id` is a human prompt (metadata.kind 'prompt'). */
 export function isPrompt(db: Db, id: string): boolean {
   return db.prepare(`SELECT 1 FROM messages WHERE id = ? AND json_extract(metadata, '$.kind') = 'prompt'`).get(id) !== undefined;

@@ -61,6 +61,8 @@ export function scoreEdit(edit: EditText, diff: DiffLines | undefined): Score | 
   const editRemoved = oldLines.filter((l) => !newSet.has(l));
   if (editAdded.length === 0 && editRemoved.length === 0) {
     if (edit.newText == null && edit.oldText == null) return { kind: 'edit-window', confidence: 0.6, detail: `${edit.tool} of this path in the window, no text recorded` };
+    // The same text before and after (an empty SEARCH/REPLACE): the edit changed nothing.
+    if (edit.oldText != null && edit.oldText.trim() === (edit.newText ?? '').trim()) return 'contradicted';
     if (!diff) return 'contradicted';
     return { kind: 'edit-window', confidence: 0.5, detail: `${edit.tool} of this path in the window (whitespace or trivial lines only)` };
   }

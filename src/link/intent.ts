@@ -4,6 +4,7 @@ import {
   intentLinksForCommit,
   isPrompt,
   messageInfos,
+  promptBefore,
   promptsBetween,
   rewrittenInto,
   samePatchCommits,
@@ -92,7 +93,8 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
   // The tool committed the user's own work (Aider's `Committing PATH before applying edits`, its
   // start-up and /commit commits): a human change, so no rule may name a request for it. An AI
   // marker on the commit (author "… (aider)") says otherwise: then the rules decide.
-  const userWork = !aiTool && aiderCommit.length === 0 && ctx.aider.some((m) => aiderFacts(m.metadata).userCommits.some((s) => c.sha.startsWith(s)));
+  const printedAsUsers = aiderCommit.length === 0 ? ctx.aider.filter((m) => aiderFacts(m.metadata).userCommits.some((s) => c.sha.startsWith(s))) : [];
+  const userWork = !aiTool && printedAsUsers.length > 0;
   const files = userWork ? [] : c.files.filter((f) => !carried.has(f.path));
 
   // 2. Aider's `> Commit <sha>` names this very commit.
@@ -161,6 +163,17 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
           if (s) add(p.id, p.sessionId, f.path, { ...s, confidence: Math.round((s.confidence + 0.1) * 100) / 100, detail: `${s.detail}; a ${aiTool} trailer on the commit` });
         }
       }
+    }
+  }
+
+  // The tool printed the commit in a turn with no edit of its own, yet marked it as its work
+  // (author "… (aider)"): several processes wrote one history, and this turn's lines landed
+  // after another's. The request is the newest one typed into any of its sessions before it.
+  if (aiTool && out.size === 0) {
+    for (const m of printedAsUsers.filter((p) => p.source !== null && sameTool(p.source, aiTool)).slice(0, 1)) {
+      const request = promptBefore(db, root, m.source!, m.rowid);
+      if (!request) continue;
+      for (const f of files) add(request, '', f.path, { kind: 'aider-commit', confidence: 0.6, detail: `Aider printed "Commit ${c.sha.slice(0, 7)}" after another session's lines; the newest request before it` });
     }
   }
 

@@ -120,4 +120,73 @@ describe('Aider sessions', () => {
     const later = JSON.parse(runCli(['why', 'test_calc.py', '--json'], { cwd: dir }).stdout);
     expect(later.changes.find((c: { sha: string }) => c.sha === after).requests).toEqual([]);
   });
+
+  it('gives a commit Aider made after another process\'s lines the newest request before it', () => {
+    const dir = gitRepo();
+    commit(dir, { 'calc.py': 'def double(x):\n    return x + x\n' }, 'initial', { date: '2026-05-04T08:00:00Z' });
+    expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
+    const sha = commit(dir, { 'calc.py': 'def double(x):\n    return 2 * x\n' }, 'feat: multiply', { date: '2026-05-04T09:02:00Z', author: 'Dev (aider)' });
+    const mine = commit(dir, { 'notes.txt': 'by hand\n' }, 'notes', { date: '2026-05-04T09:03:00Z' });
+    writeFileSync(
+      join(dir, '.aider.chat.history.md'),
+      [
+        '',
+        '# aider chat started at 2026-05-04 09:00:00',
+        '',
+        '> Aider v0.51.0  ',
+        '',
+        '#### multiply in double  ',
+        '',
+        'Here is the change.',
+        '',
+        '# aider chat started at 2026-05-04 09:01:30',
+        '',
+        '> Aider v0.51.0  ',
+        '',
+        `> Commit ${sha.slice(0, 7)} feat: multiply  `,
+        '',
+        '#### /commit  ',
+        '',
+        `> Commit ${mine.slice(0, 7)} notes  `,
+        '',
+      ].join('\n'),
+    );
+    const requests = (file: string) => JSON.parse(runCli(['why', file, '--json'], { cwd: dir }).stdout).origin.requests.map((q: { text: string }) => q.text);
+    expect(JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout).changes[0].requests.map((q: { text: string }) => q.text)).toEqual(['multiply in double']);
+    // the same kind of line, on a commit authored by the user: the user's own work
+    expect(requests('notes.txt')).toEqual([]);
+  });
+
+  it('links nothing to an edit that changed nothing', () => {
+    const dir = gitRepo();
+    commit(dir, { 'calc.py': 'def double(x):\n    return x + x\n' }, 'initial', { date: '2026-05-04T08:00:00Z' });
+    expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
+    writeFileSync(
+      join(dir, '.aider.chat.history.md'),
+      [
+        '',
+        '# aider chat started at 2026-05-04 09:00:00',
+        '',
+        '> Aider v0.51.0  ',
+        '',
+        '#### use multiplication in double  ',
+        '',
+        'calc.py',
+        '```python',
+        '<<<<<<< SEARCH',
+        '',
+        '=======',
+        '',
+        '>>>>>>> REPLACE',
+        '```',
+        '',
+        '> Applied edit to calc.py  ',
+        '> No changes made to git tracked files.  ',
+        '',
+      ].join('\n'),
+    );
+    const sha = commit(dir, { 'calc.py': 'def double(x):\n    return 2 * x\n' }, 'by hand', { date: '2026-05-04T09:30:00Z' });
+    const why = JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout);
+    expect(why.changes.find((c: { sha: string }) => c.sha === sha).requests).toEqual([]);
+  });
 });
