@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
@@ -70,14 +70,16 @@ export function migrate(db: Database.Database, given?: Migration[], upTo = Infin
     if (m.version <= current || m.version > upTo) continue;
     let backup: string | undefined;
     // Another process may have applied it meanwhile (then no backup is needed), or be taking the
-    // same backup this very second: each writes its own file and renames it into place, so neither
-    // fails on the other's half-written copy (VACUUM INTO refuses an existing file) and either
-    // snapshot serves. A new database (version 0) has nothing to lose.
+    // same backup this very second: takeBackup() keeps the first whole copy of the state before
+    // the migration. A new database (version 0) has nothing to lose.
     if (m.rewritesTable && current > 0 && isFileDb(db) && (db.pragma('user_version', { simple: true }) as number) < m.version) {
-      backup = backupPath(db.name, m.name, (options.now ?? (() => new Date()))());
-      if (existsSync(backup)) chmodSync(backup, 0o600);
-      else takeBackup(db, m.name, backup);
-      options.onBackup?.(backup);
+      const path = backupPath(db.name, m.name, (options.now ?? (() => new Date()))());
+      if (existsSync(path)) chmodSync(path, 0o600);
+      else takeBackup(db, m.name, m.version, path);
+      if (existsSync(path)) {
+        backup = path;
+        options.onBackup?.(path);
+      }
     }
     let done = false;
     try {
@@ -97,15 +99,41 @@ export function migrate(db: Database.Database, given?: Migration[], upTo = Infin
   return applied;
 }
 
-function takeBackup(db: Database.Database, migration: string, backup: string): void {
+/**
+ * Copies the database to `backup` before migration `version`. The copy is written under a private
+ * name and linked into place, so the backup appears whole or not at all and a second taker never
+ * replaces the first. A copy that another process's migration already reached is no backup of
+ * the state before it, and is dropped (that process took its own first).
+ */
+function takeBackup(db: Database.Database, migration: string, version: number, backup: string): void {
   const partial = `${backup}.${process.pid}.partial`;
   try {
     db.prepare('VACUUM INTO ?').run(partial);
     chmodSync(partial, 0o600);
-    renameSync(partial, backup);
+    if (versionOf(db, partial) < version) {
+      try {
+        linkSync(partial, backup);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        // A file system without hard links: a rename, which could replace a copy taken meanwhile.
+        if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV') {
+          if (!existsSync(backup)) renameSync(partial, backup);
+        } else if (code !== 'EEXIST') throw err;
+      }
+    }
   } catch (err) {
-    rmSync(partial, { force: true });
     throw new MigrationError(migration, `could not take the backup it needs first (${backup}): ${(err as Error).message}`);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+}
+
+function versionOf(db: Database.Database, file: string): number {
+  db.prepare("ATTACH ? AS lore_backup").run(file);
+  try {
+    return db.pragma('lore_backup.user_version', { simple: true }) as number;
+  } finally {
+    db.exec('DETACH lore_backup');
   }
 }
 

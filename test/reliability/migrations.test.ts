@@ -165,6 +165,29 @@ ALTER TABLE learnings_new RENAME TO learnings;`,
     copy.close();
   });
 
+  it('keeps no copy taken after another process applied the migration as its backup', () => {
+    const path = tempDbPath();
+    openDb(path).close();
+    const db = new Database(path);
+    const other = new Database(path);
+    // Another process applies the migration between this one's version check and its copy.
+    const now = () => {
+      migrate(other, [...loadMigrations(), rewrite]);
+      return new Date('2026-03-04T05:06:07.890Z');
+    };
+    expect(migrate(db, [...loadMigrations(), rewrite], Infinity, { now })).toEqual([]);
+    other.close();
+    db.close();
+    // The other process's own backup stays, taken before it migrated; this one's copy, made after, is dropped.
+    expect(existsSync(`${path}.before-9000_rewrite_learnings-20260304T050607Z.bak`)).toBe(false);
+    const backups = migrationBackups(path);
+    expect(backups).toHaveLength(1);
+    const copy = new Database(backups[0]!, { readonly: true });
+    expect(copy.pragma('user_version', { simple: true })).toBe(latestVersion());
+    copy.close();
+    expect(readdirSync(join(path, '..')).filter((n) => n.endsWith('.partial'))).toEqual([]);
+  });
+
   it('takes no backup of a new database, which has nothing to lose', () => {
     const path = tempDbPath();
     const backups: string[] = [];
