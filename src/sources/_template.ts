@@ -26,6 +26,8 @@ export const template: SourceAdapter = {
   // The folders the tool writes to on env.platform, existing or not yet. locate() reads only below
   // these and `lore watch` watches exactly these: test/sources/roots-cover-locate.test.ts checks it.
   watchRoots: (env) => [sessionsRoot(env)],
+  // The files whose change the watcher passes to ingest (a SQLite store: its -wal too, never -shm).
+  watchedFiles: /\.jsonl$/,
 
   async locate(env: SourceEnv): Promise<string[]> {
     return findFiles(sessionsRoot(env).path, isSessionFile, 1);

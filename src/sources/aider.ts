@@ -70,6 +70,7 @@ export const aider: SourceAdapter = {
   authorMarkers: [/\(aider\)\s*$/i],
   // Its files live in the repositories (env.knownRepos), which the watcher does not follow for transcripts.
   watchRoots: () => [],
+  watchedFiles: /\.md$/,
 
   async locate(env: SourceEnv): Promise<string[]> {
     const out: string[] = [];

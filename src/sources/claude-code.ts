@@ -73,6 +73,7 @@ export const claudeCode: SourceAdapter = {
   commitMarkers: [/^co-authored-by:.*(\bclaude\b|noreply@anthropic\.com)/im, /generated with \[?claude code/i],
 
   watchRoots,
+  watchedFiles: /\.jsonl$/,
 
   async locate(env: SourceEnv): Promise<string[]> {
     const files: string[] = [];

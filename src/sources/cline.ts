@@ -52,6 +52,7 @@ export const cline: SourceAdapter = {
   name: 'Cline / Roo Code',
   envOverrides: ['CLINE_DATA_DIR', 'CLINE_DIR', ...VSCODE_ENV],
   watchRoots: (senv) => tasksDirs(senv).map((path) => ({ path, depth: 2 })),
+  watchedFiles: /\.json$/,
   async locate(senv) {
     // The transcript file stands for its task: Cline rewrites it in place on every change (the
     // task dir's own mtime would not move), so the ingest's stat check sees each update.

@@ -59,6 +59,8 @@ export const codex: SourceAdapter = {
 
   envOverrides: ['CODEX_HOME'],
   commitMarkers: [/^co-authored-by:.*\b(codex|openai)\b/im, /generated with \[?codex/i],
+  // Codex compresses old rollouts to .jsonl.zst.
+  watchedFiles: /\.jsonl(\.zst)?$/,
   watchRoots: (env) => codexRoots(env).flatMap((home) => [sessionsDir(home, 'sessions'), sessionsDir(home, 'archived_sessions')]),
 
   async locate(env: SourceEnv): Promise<string[]> {

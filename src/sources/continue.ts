@@ -21,6 +21,7 @@ export const continueDev: SourceAdapter = {
   name: 'Continue',
   envOverrides: ['CONTINUE_GLOBAL_DIR'],
   watchRoots: (env) => [sessionsRoot(env)],
+  watchedFiles: /\.json$/,
 
   async locate(env: SourceEnv): Promise<string[]> {
     return findFiles(sessionsRoot(env).path, (name) => name.endsWith('.json') && name !== 'sessions.json', 3);

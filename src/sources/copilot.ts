@@ -45,6 +45,7 @@ export const copilot: SourceAdapter = {
       { path: workspaceStorage, depth: 4 },
       ...globalSessions.map((path) => ({ path, depth: 1 })),
     ]),
+  watchedFiles: /\.jsonl?$/,
   async locate(senv) {
     const found: string[] = [];
     const sessionFiles = (dir: string) =>

@@ -58,6 +58,8 @@ export const cursor: SourceAdapter = {
       { path: chats, depth: 3 },
     ];
   },
+  // The state stores and store.db (and their WAL, written before the main file), agent transcripts.
+  watchedFiles: /\.(vscdb|db)(-wal)?$|\.jsonl$/,
   async locate(senv) {
     const found: string[] = [];
     const { editors, projects, chats } = cursorStores(senv);

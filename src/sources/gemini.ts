@@ -28,6 +28,7 @@ export const gemini: SourceAdapter = {
   envOverrides: ['GEMINI_CLI_HOME'],
   commitMarkers: [/^co-authored-by:.*\bgemini\b/im, /generated with \[?gemini/i],
   watchRoots: (env) => [tmpRoot(env)],
+  watchedFiles: /\.jsonl?$/,
 
   async locate(env: SourceEnv): Promise<string[]> {
     const tmp = tmpRoot(env).path;

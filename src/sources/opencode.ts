@@ -27,6 +27,8 @@ export const opencode: SourceAdapter = {
   commitMarkers: [/^co-authored-by:.*\bopencode\b/im, /generated with \[?opencode/i],
   // The stores sit in the data dir; legacy parts at storage/part/<messageID>/<partID>.json.
   watchRoots: (senv) => dataDirs(senv).map((path) => ({ path, depth: 4 })),
+  // The stores and their WAL; the legacy tree's JSON files.
+  watchedFiles: /\.db(-wal)?$|\.json$/,
   async locate(senv) {
     const found: string[] = [];
     for (const dir of dataDirs(senv)) {

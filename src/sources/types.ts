@@ -119,6 +119,12 @@ export interface SourceAdapter {
    * cannot disagree. Empty for tools whose files live inside repositories (`inRepository`).
    */
   watchRoots(env: SourceEnv): SourceRoot[];
+  /**
+   * Files below the watch roots whose change means new transcript data, by name: the watcher
+   * ingests on these and ignores the rest. Include a SQLite store's `-wal` (written first), never
+   * its `-shm` (every reader touches it, lore's own reads too).
+   */
+  watchedFiles: RegExp;
   /** Files or stores to read, found below watchRoots(env) (or in env.knownRepos when inRepository). */
   locate(env: SourceEnv): Promise<string[]>;
   /**

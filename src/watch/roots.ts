@@ -29,9 +29,9 @@ export function transcriptRoots(env: NodeJS.ProcessEnv, home: string, platform: 
   return roots;
 }
 
-/** Transcript-like files: JSON lines, JSON, Markdown histories, SQLite stores and their WAL. */
-export function isTranscriptFile(path: string): boolean {
-  return /\.(jsonl|json|md|db|vscdb)$/.test(path) || /\.(db|vscdb)-wal$/.test(path) || /\.jsonl\.zst$/.test(path);
+/** Whether a changed file under a root is one some adapter wants read (its `watchedFiles`). */
+export function isTranscriptFile(path: string, sources: readonly SourceAdapter[] = adapters): boolean {
+  return sources.some((a) => a.watchedFiles.test(path));
 }
 
 /** The file an ingest should read for a changed path (a SQLite WAL stands for its database). */

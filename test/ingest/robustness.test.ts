@@ -119,6 +119,7 @@ describe('bad input', () => {
         name: 'Failing store',
         envOverrides: [],
         watchRoots: () => [],
+        watchedFiles: /\.db$/,
         locate: async () => ['/stores/a.db'],
         matches: () => true,
         async *read(): AsyncGenerator<SourceRecord> {

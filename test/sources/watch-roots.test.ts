@@ -4,7 +4,7 @@ import { cline } from '../../src/sources/cline.js';
 import { copilot } from '../../src/sources/copilot.js';
 import { cursor } from '../../src/sources/cursor.js';
 import { opencode } from '../../src/sources/opencode.js';
-import { transcriptRoots } from '../../src/watch/index.js';
+import { isTranscriptFile, transcriptRoots } from '../../src/watch/index.js';
 import { envFor } from './adapter-harness.js';
 
 const home = '/home/u';
@@ -25,6 +25,11 @@ describe('watch roots of the IDE-family adapters', () => {
     expect(roots).toContainEqual({ source: 'cline', path: join(home, '.config/Cursor/User/globalStorage/rooveterinaryinc.roo-cline/tasks'), depth: 2 });
     expect(roots).toContainEqual({ source: 'cursor', path: join(home, '.config/Cursor/User/workspaceStorage'), depth: 2 });
     expect(roots).toContainEqual({ source: 'copilot', path: join(home, '.config/VSCodium/User/workspaceStorage'), depth: 4 });
+  });
+
+  it("watch the files the adapters read, a SQLite store's WAL too, never its shared memory", () => {
+    for (const name of ['s.jsonl', 's.json', '.aider.chat.history.md', 'opencode.db', 'state.vscdb', 'opencode.db-wal', 'state.vscdb-wal', 'rollout-x.jsonl.zst']) expect(isTranscriptFile(join(home, name))).toBe(true);
+    for (const name of ['state.vscdb-shm', 'opencode.db-shm', 'opencode.db-journal', 'notes.txt', 's.jsonl.tmp']) expect(isTranscriptFile(join(home, name))).toBe(false);
   });
 
   it('leave VS Code state stores to other adapters: only Cursor state.vscdb files are Cursor files', () => {
