@@ -64,7 +64,7 @@ export class SchemaTooNewError extends LoreError {
     super(
       `the database at ${path} has schema version ${version}, newer than this lore knows (${latest}); it was left untouched`,
       'E_SCHEMA_TOO_NEW',
-      'upgrade lore (npm install -g lore), or set LORE_HOME to use another database',
+      'upgrade lore (npm install -g git-lore), or set LORE_HOME to use another database',
     );
   }
 }
