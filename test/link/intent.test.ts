@@ -1,24 +1,13 @@
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDb, intentLinks, recordRewrites, type Db } from '../../src/db/index.js';
-import { findRepo } from '../../src/git/index.js';
+import { describe, expect, it } from 'vitest';
+import { intentLinks, recordRewrites } from '../../src/db/index.js';
 import { catchUp } from '../../src/app/index.js';
 import { ChatRows, linkPairs } from '../helpers/chat-rows.js';
-import { commit, git, gitRepo } from '../helpers/git-repo.js';
+import { caughtUpRepo } from '../helpers/caught-up-repo.js';
+import { commit, git } from '../helpers/git-repo.js';
 
 const GREET = 'export function greet(name: string): string {\n  return `hello ${name}`;\n}\n';
 
-let db: Db | undefined;
-afterEach(() => db?.close());
-
-async function setup() {
-  const dir = gitRepo();
-  commit(dir, { 'README.md': '# demo\n' }, 'initial', { date: '2026-02-01T10:00:00Z' });
-  db = openDb(join(dir, '.git', 'test-lore.db'));
-  const repo = await findRepo(dir);
-  await catchUp(db, repo);
-  return { dir, repo, db };
-}
+const setup = () => caughtUpRepo({ 'README.md': '# demo\n' }, '2026-02-01T10:00:00Z');
 
 describe('request → change links', () => {
   it('links the prompt whose edit text is in the commit, and nothing to a human-only file', async () => {

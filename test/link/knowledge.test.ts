@@ -1,26 +1,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { decisionsForPaths, listLearnings, openDb, priorArtOf, turnRequest, turnsOfMessagesAfter, type Db } from '../../src/db/index.js';
+import { describe, expect, it } from 'vitest';
+import { decisionsForPaths, listLearnings, priorArtOf, turnRequest, turnsOfMessagesAfter } from '../../src/db/index.js';
 import { findRepo } from '../../src/git/index.js';
 import { decisionSentences } from '../../src/link/decisions.js';
 import { correctionsIn, parseSolutionDoc, rootCausesIn } from '../../src/link/learnings.js';
 import { catchUp } from '../../src/app/index.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 import { ChatRows } from '../helpers/chat-rows.js';
+import { caughtUpRepo } from '../helpers/caught-up-repo.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
 
-let db: Db | undefined;
-afterEach(() => db?.close());
-
-async function setup(files: Record<string, string> = { 'src/store.ts': 'export const store = new Map();\n' }) {
-  const dir = gitRepo();
-  commit(dir, files, 'initial', { date: '2026-03-01T09:00:00Z' });
-  db = openDb(join(dir, '.git', 'test-lore.db'));
-  const repo = await findRepo(dir);
-  await catchUp(db, repo);
-  return { dir, repo, db };
-}
+const setup = (files: Record<string, string> = { 'src/store.ts': 'export const store = new Map();\n' }) => caughtUpRepo(files, '2026-03-01T09:00:00Z');
 
 describe('decision sentences', () => {
   it('finds choices and trade-offs, not plain explanations or questions', () => {
@@ -123,7 +114,6 @@ describe('knowledge linking', () => {
     const art = priorArtOf(other.db, [`msg:${m}`]);
     expect(art).toHaveLength(1);
     expect(art[0]).toMatchObject({ label: 'We chose an LRU cache instead of a plain Map because memory must stay bounded.', targetProject: other.repo.root });
-    db = other.db;
   });
 
   it('keeps one of near-duplicate decisions about a file: a plan and its summary, a prompt retried', async () => {
@@ -249,7 +239,7 @@ describe('compound-engineering learning docs', () => {
   it('reads nothing when docs_root leads out of the repository (CE stops rather than fall back to docs/)', async () => {
     const { dir, repo, db } = await setup();
     mkdirSync(join(dir, '.compound-engineering'), { recursive: true });
-    writeFileSync(join(dir, '.compound-engineering/config.yaml'), 'docs_root: ../shared-docs\n');
+    writeFileSync(join(dir, '.compound-engineering/config.yaml'), 'docs_root: ../outside-docs\n');
     mkdirSync(join(dir, 'docs/solutions'), { recursive: true });
     writeFileSync(join(dir, 'docs/solutions/a.md'), '---\ntitle: A\n---\nThe cache in `src/store.ts` grew.\n');
     await catchUp(db, repo);

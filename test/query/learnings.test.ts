@@ -1,22 +1,11 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catchUp } from '../../src/app/index.js';
-import { openDb, type Db } from '../../src/db/index.js';
-import { findRepo } from '../../src/git/index.js';
 import { learn, learnings } from '../../src/query/index.js';
-import { commit, gitRepo } from '../helpers/git-repo.js';
+import { caughtUpRepo } from '../helpers/caught-up-repo.js';
+import { commit } from '../helpers/git-repo.js';
 
-let db: Db | undefined;
-afterEach(() => db?.close());
-
-async function setup(files: Record<string, string> = { 'src/store.ts': 'export const store = new Map();\n' }) {
-  const dir = gitRepo();
-  commit(dir, files, 'initial', { date: '2026-03-01T09:00:00Z' });
-  db = openDb(join(dir, '.git', 'test-lore.db'));
-  const repo = await findRepo(dir);
-  await catchUp(db, repo);
-  return { dir, repo, db };
-}
+const setup = (files: Record<string, string> = { 'src/store.ts': 'export const store = new Map();\n' }) => caughtUpRepo(files, '2026-03-01T09:00:00Z');
 
 describe('learnings', () => {
   it('marks a learning stale once its file changed substantially after it was written', async () => {
