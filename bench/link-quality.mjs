@@ -11,30 +11,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { generatedScenario, handScenario, makeRepo, pairsFromWhy, score } from './lib/link-scenarios.mjs';
+import { CLI, isolatedEnv } from './lib/measure.mjs';
 
-const CLI = resolve('dist/cli.js');
 const home = mkdtempSync(join(tmpdir(), 'lore-bench-link-'));
-const env = {
-  ...process.env,
-  HOME: home,
-  LORE_HOME: join(home, '.lore'),
-  XDG_DATA_HOME: join(home, '.local/share'),
-  XDG_CONFIG_HOME: join(home, '.config'),
-  XDG_STATE_HOME: join(home, '.local/state'),
-  XDG_CACHE_HOME: join(home, '.cache'),
-  CLAUDE_CONFIG_DIR: join(home, '.claude'),
-  CODEX_HOME: join(home, '.codex'),
-  GEMINI_CLI_HOME: home,
-  GIT_CONFIG_GLOBAL: join(home, '.gitconfig'),
-  GIT_CONFIG_NOSYSTEM: '1',
+const env = isolatedEnv(home, {
   GIT_AUTHOR_NAME: 'Bench',
   GIT_AUTHOR_EMAIL: 'bench@example.com',
   GIT_COMMITTER_NAME: 'Bench',
   GIT_COMMITTER_EMAIL: 'bench@example.com',
-  NO_COLOR: '1',
-};
+});
 const lore = (dir, args) => {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`lore ${args.join(' ')} failed: ${r.stderr}`);

@@ -44,7 +44,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REAL_FIXTURES } from '../test/fixtures/paths.mjs';
 import { aiderTruth } from './lib/aider-truth.mjs';
-import { CLI, header, quality, waitForWorker } from './lib/measure.mjs';
+import { CLI, header, isolatedEnv, quality, waitForWorker } from './lib/measure.mjs';
 
 const REPO = process.env.LORE_AIDER_REPO;
 if (!REPO || !existsSync(join(REPO, '.git'))) {
@@ -123,22 +123,7 @@ if (inconsistent.length) console.log(`  author disagrees with the history's read
 const work = mkdtempSync(join(tmpdir(), 'lore-bench-real-'));
 const dir = join(work, 'aider');
 const home = join(work, 'home');
-const env = {
-  ...process.env,
-  HOME: home,
-  LORE_HOME: join(home, '.lore'),
-  XDG_DATA_HOME: join(home, '.local/share'),
-  XDG_CONFIG_HOME: join(home, '.config'),
-  XDG_STATE_HOME: join(home, '.local/state'),
-  XDG_CACHE_HOME: join(home, '.cache'),
-  CLAUDE_CONFIG_DIR: join(home, '.claude'),
-  CODEX_HOME: join(home, '.codex'),
-  GEMINI_CLI_HOME: home,
-  GIT_CONFIG_GLOBAL: join(home, '.gitconfig'),
-  GIT_CONFIG_NOSYSTEM: '1',
-  NO_COLOR: '1',
-  TZ: process.env.LORE_AIDER_TZ ?? 'UTC',
-};
+const env = isolatedEnv(home, { TZ: process.env.LORE_AIDER_TZ ?? 'UTC' });
 const lore = (args) => {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`lore ${args.join(' ')} failed: ${r.stderr}`);

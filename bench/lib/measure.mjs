@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const CLI = resolve('dist/cli.js');
 const devNull = openSync('/dev/null', 'w');
@@ -74,4 +74,27 @@ export function quality({ bench, what, value, target = null, ok = null, integer 
   console.log(`${what}: ${shown}${target === null ? '' : ` (target ${target}: ${ok ? 'met' : 'MISSED'})`}`);
   console.log(`##result ${JSON.stringify({ kind: 'quality', bench, what, value, shown, target, ok, load: loadavg()[0] })}`);
   return ok;
+}
+
+/**
+ * The environment of a lore process that must not see this machine's own data: HOME, LORE_HOME,
+ * the XDG folders and the AI tools' folders all under `home`, and git without global config.
+ */
+export function isolatedEnv(home, extra = {}) {
+  return {
+    ...process.env,
+    HOME: home,
+    LORE_HOME: join(home, '.lore'),
+    XDG_DATA_HOME: join(home, '.local/share'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_STATE_HOME: join(home, '.local/state'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    CLAUDE_CONFIG_DIR: join(home, '.claude'),
+    CODEX_HOME: join(home, '.codex'),
+    GEMINI_CLI_HOME: home,
+    GIT_CONFIG_GLOBAL: join(home, '.gitconfig'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    NO_COLOR: '1',
+    ...extra,
+  };
 }

@@ -22,7 +22,7 @@ export interface StageDeps {
 }
 
 /** The real stages, the same ones `lore index` runs, for the watcher to call on what changed. */
-export function pipelineStages(db: Db, deps: StageDeps): WatchStages {
+export function watchStages(db: Db, deps: StageDeps): WatchStages {
   const report = deps.report ?? silent;
   const graph = graphWorker(db, deps.dbPath, deps.graphIdleMs !== undefined ? { idleMs: deps.graphIdleMs } : {});
   return {

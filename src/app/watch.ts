@@ -5,7 +5,7 @@ import { resolveEmbedder } from '../embed/index.js';
 import type { ServiceOptions, ServiceResult, WatchEvent } from '../watch/index.js';
 import { acquireWatchLock } from './lock.js';
 import { dbPathOf, type Place } from './repo-context.js';
-import { pipelineStages } from './watch-stages.js';
+import { watchStages } from './watch-stages.js';
 
 export interface WatchOptions {
   /** The home folder whose AI tools' transcripts are followed. */
@@ -30,7 +30,7 @@ export async function startWatching(place: Pick<Place, 'db' | 'env'>, options: W
   let db: ReturnType<typeof openDb> | undefined;
   try {
     db = openDb(dbPath);
-    const stages = pipelineStages(db, {
+    const stages = watchStages(db, {
       embedder: resolveEmbedder(env),
       dbPath,
       env,
