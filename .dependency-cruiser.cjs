@@ -71,13 +71,6 @@ module.exports = {
       from: { path: '^src/workers/hook-worker\\.ts$' },
       to: { path: 'node_modules/(yargs|ts-morph|typescript|chokidar|cli-progress)/', reachable: true },
     },
-    {
-      name: 'config-is-low-level',
-      comment: 'src/config (paths and the config file) is imported by every layer, so it imports only the kernel',
-      severity: 'error',
-      from: { path: '^src/config/' },
-      to: { path: '^src/', pathNot: ['^src/config/', '^src/(errors|fs)\\.ts$'] },
-    },
     { name: 'no-dep-on-test', severity: 'error', from: { path: '^src/' }, to: { path: '^(test|bench)/' } },
     { name: 'not-to-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },
   ],
