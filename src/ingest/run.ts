@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   forgetSession,
@@ -20,7 +19,7 @@ import { UsageError } from '../errors.js';
 import { statOrUndefined } from '../fs.js';
 import { silent, type Reporter } from '../events.js';
 import { adapters as registered, headHash as hashHead, isSameHead, readHead, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv, type SourceRecord } from '../sources/index.js';
-import { isExcluded, loadConfig, type LoreConfig } from '../config/index.js';
+import { homeOf, isExcluded, loadConfig, type LoreConfig } from '../config/index.js';
 import { addKinds, cleanContent, cleanEditText, redactDeep } from './normalize.js';
 import { projectResolver, repoRelativePath, type Project, type ProjectResolver } from './project.js';
 
@@ -96,7 +95,7 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
   const chosen = wanted ? all.filter((a) => wanted.includes(a.id)) : all;
   const sourceEnv: SourceEnv = {
     env,
-    home: options.home ?? (env.HOME || homedir()),
+    home: options.home ?? homeOf(env),
     platform: options.platform ?? process.platform,
     knownRepos: listRepos(db).map((r) => r.projectPath),
   };
