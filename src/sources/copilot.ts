@@ -319,7 +319,7 @@ function* mapRequest(sessionId: string, req: unknown, index: number, cwd: string
   }
 }
 
-interface EditTarget {
+export interface EditTarget {
   path: string;
   oldText?: string;
   newText?: string;
@@ -363,6 +363,29 @@ function message(m: MessageRecord): SourceRecord {
 // ---------------------------------------------------------------------------------------------
 // Extension transcripts: {type, data, id, timestamp, parentId} per line.
 
+/**
+ * What differs between the tools that write this event stream: Copilot CLI's
+ * `session-state/<id>/events.jsonl` (copilot-cli.ts) has the same schema, its own id prefix, edit tools
+ * and fallbacks, so both read it through one reader.
+ */
+export interface TranscriptFlavor {
+  /** The adapter id: session and message id prefix, and the sessions' source. */
+  tool: string;
+  /** The session's native id when no `session.start` names it. */
+  nativeId(file: string): string;
+  /** The working directory when `session.start` carries none. */
+  cwd(file: string): string | undefined;
+  /** The files a tool call changes, from its raw arguments (an object, a JSON string or a patch). */
+  edits(tool: string, rawArgs: unknown): EditTarget[];
+}
+
+const CHAT_TRANSCRIPT: TranscriptFlavor = {
+  tool: TOOL,
+  nativeId: (file) => basename(file, '.jsonl'),
+  cwd: cwdFromWorkspace,
+  edits: (tool, rawArgs) => editsOf(tool, parseArgs(rawArgs)),
+};
+
 interface TranscriptState {
   sessionId?: string;
   cwd?: string;
@@ -374,19 +397,19 @@ interface TranscriptState {
 
 const KNOWN_EVENTS = new Set(['assistant.turn_start', 'assistant.turn_end', 'session.end', 'session.resume']);
 
-async function* readTranscript(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
+export async function* readTranscript(file: string, from: Cursor | undefined, flavor: TranscriptFlavor = CHAT_TRANSCRIPT): AsyncGenerator<SourceRecord> {
   const { start, cursorAt } = resumePoint(file, from);
   const prev = start > 0 && isRecord(from?.state) ? (from.state as TranscriptState) : {};
   const st: TranscriptState = { ...prev, calls: [...(prev.calls ?? [])] };
-  const fallbackId = basename(file, '.jsonl');
+  const fallbackId = flavor.nativeId(file);
   let offset = start;
   let sessionYielded = start > 0;
   const ensureSession = function* (createdAt?: string, version?: unknown): Generator<SourceRecord> {
     if (sessionYielded) return;
     sessionYielded = true;
     st.sessionId ??= fallbackId;
-    st.cwd ??= cwdFromWorkspace(file);
-    yield { kind: 'session', session: { id: `${TOOL}:${st.sessionId}`, source: 'copilot', cwd: st.cwd, createdAt, metadata: { format: 'transcript', copilotVersion: version } } };
+    st.cwd ??= flavor.cwd(file);
+    yield { kind: 'session', session: { id: `${flavor.tool}:${st.sessionId}`, source: flavor.tool, cwd: st.cwd, createdAt, metadata: { format: 'transcript', copilotVersion: version } } };
   };
   for await (const line of readJsonl(file, { offset: start })) {
     offset = line.end;
@@ -405,12 +428,12 @@ async function* readTranscript(file: string, from: Cursor | undefined): AsyncGen
     if (ev.type === 'session.start') {
       st.sessionId = str(data.sessionId) ?? fallbackId;
       const context = isRecord(data.context) ? data.context : {};
-      st.cwd = str(context.cwd) ?? cwdFromWorkspace(file);
+      st.cwd = str(context.cwd) ?? flavor.cwd(file);
       yield* ensureSession(toIso(data.startTime) ?? at, data.copilotVersion);
       continue;
     }
     yield* ensureSession(at);
-    const sessionId = `${TOOL}:${st.sessionId}`;
+    const sessionId = `${flavor.tool}:${st.sessionId}`;
     switch (ev.type) {
       case 'user.message': {
         const content = str(data.content);
@@ -422,7 +445,7 @@ async function* readTranscript(file: string, from: Cursor | undefined): AsyncGen
         if (!st.titled) {
           // The transcript has no title: the first prompt names the session, as the chat view does.
           st.titled = true;
-          yield { kind: 'session', session: { id: sessionId, source: 'copilot', cwd: st.cwd, title: content.slice(0, 120) } };
+          yield { kind: 'session', session: { id: sessionId, source: flavor.tool, cwd: st.cwd, title: content.slice(0, 120) } };
         }
         yield message({ id: st.promptId, sessionId, role: 'user', kind: 'prompt', content, createdAt: at });
         break;
@@ -434,12 +457,12 @@ async function* readTranscript(file: string, from: Cursor | undefined): AsyncGen
         if (content) yield message({ id, sessionId, role: 'assistant', kind: 'text', content, createdAt: at });
         for (const req of Array.isArray(data.toolRequests) ? data.toolRequests : []) {
           if (!isRecord(req)) continue;
-          yield* transcriptToolCall(sessionId, st, str(req.toolCallId), str(req.name), req.arguments, at);
+          yield* transcriptToolCall(flavor, sessionId, st, str(req.toolCallId), str(req.name), req.arguments, at);
         }
         break;
       }
       case 'tool.execution_start':
-        yield* transcriptToolCall(sessionId, st, str(data.toolCallId), str(data.toolName), data.arguments, at);
+        yield* transcriptToolCall(flavor, sessionId, st, str(data.toolCallId), str(data.toolName), data.arguments, at);
         break;
       case 'tool.execution_complete': {
         const callId = str(data.toolCallId) ?? eventId;
@@ -455,7 +478,7 @@ async function* readTranscript(file: string, from: Cursor | undefined): AsyncGen
   yield { kind: 'checkpoint', cursor: cursorAt(offset, st) };
 }
 
-function* transcriptToolCall(sessionId: string, st: TranscriptState, callKey: string | undefined, name: string | undefined, rawArgs: unknown, at: string | undefined): Generator<SourceRecord> {
+function* transcriptToolCall(flavor: TranscriptFlavor, sessionId: string, st: TranscriptState, callKey: string | undefined, name: string | undefined, rawArgs: unknown, at: string | undefined): Generator<SourceRecord> {
   const key = callKey ?? `${name}:${at}`;
   if (st.calls!.includes(key)) return;
   st.calls!.push(key);
@@ -463,7 +486,9 @@ function* transcriptToolCall(sessionId: string, st: TranscriptState, callKey: st
   const tool = name ?? 'unknown';
   const args = parseArgs(rawArgs);
   const id = `${sessionId}:${key}`;
-  yield message({ id, sessionId, role: 'assistant', kind: 'tool_call', content: `${tool} ${JSON.stringify(args)}`, createdAt: at, metadata: { tool } });
+  // A freeform tool (Copilot CLI's apply_patch) takes its input as a bare string, not JSON: show it as is.
+  const shown = typeof rawArgs === 'string' && Object.keys(args).length === 0 ? rawArgs : JSON.stringify(args);
+  yield message({ id, sessionId, role: 'assistant', kind: 'tool_call', content: `${tool} ${shown}`, createdAt: at, metadata: { tool } });
   let n = 0;
-  for (const e of editsOf(tool, args)) yield editRecord(sessionId, id, ++n, tool, e, st.promptId, st.cwd, at);
+  for (const e of flavor.edits(tool, rawArgs)) yield editRecord(sessionId, id, ++n, tool, e, st.promptId, st.cwd, at);
 }

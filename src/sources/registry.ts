@@ -4,6 +4,7 @@ import { cline } from './cline.js';
 import { codex } from './codex.js';
 import { continueDev } from './continue.js';
 import { copilot } from './copilot.js';
+import { copilotCli } from './copilot-cli.js';
 import { cursor } from './cursor.js';
 import { gemini } from './gemini.js';
 import { opencode } from './opencode.js';
@@ -17,6 +18,7 @@ export const adapters: SourceAdapter[] = [
   codex,
   continueDev,
   copilot,
+  copilotCli,
   cursor,
   gemini,
   opencode,
