@@ -1,4 +1,5 @@
 import { aider } from './aider.js';
+import { amp } from './amp.js';
 import { claudeCode } from './claude-code.js';
 import { cline } from './cline.js';
 import { codex } from './codex.js';
@@ -13,6 +14,7 @@ import type { SourceAdapter, SourceId } from './types.js';
 // One line per adapter. Adapters are small and import nothing heavy, so all load eagerly.
 export const adapters: SourceAdapter[] = [
   aider,
+  amp,
   claudeCode,
   cline,
   codex,
