@@ -146,3 +146,9 @@ export class StorageError extends LoreError {
     return undefined;
   }
 }
+
+export class HookConflictError extends LoreError {
+  constructor(path: string) {
+    super(`${path} already exists and is not lore's`, 'E_HOOK_CONFLICT', 'lore\'s hooks need that name: move it away and run `lore hook install` again');
+  }
+}

@@ -260,14 +260,22 @@ function hookCheck(statuses: HookStatus[]): Check {
   for (const s of statuses) {
     if (s.state === 'foreign') problems.push(`${s.name} is another tool's hook and lore's is not installed beside it`);
     else if (s.state === 'missing') problems.push(`${s.name} missing`);
-    else if (s.stale) problems.push(`${s.name} points at another lore`);
-    else if (!isExecutable(s.path)) problems.push(`${s.name} is not executable, git skips it`);
+    else if (s.stale) problems.push(`${s.name} needs reinstalling (it points at another lore, or sits in a folder your team shares)`);
+    else if (s.state === 'installed' && !isExecutable(s.path)) problems.push(`${s.name} is not executable, git skips it`);
   }
+  const installed = statuses.filter((s) => s.state === 'installed');
+  if (installed.length > 0 && !installed[0]!.enabled) problems.push("lore's hooks are there but do not record this repository");
   // A chained hook that is not executable is skipped by our shim: the user's hook silently stops.
   const chainedBroken = statuses.filter((s) => s.chained && !isExecutable(`${s.path}.lore-chained`));
   const chained = statuses.filter((s) => s.chained).map((s) => s.name);
+  // The team's hook files are never changed by lore: what it can do is say which line runs its hook.
+  const manual = statuses.filter((s) => s.state === 'manual');
+  const manualNote = manual.length
+    ? `${manual.map((s) => s.name).join(', ')} not installed: ${dirname(manual[0]!.path)} holds your team's hook files, which lore does not change; commits are found at the next lore command or by \`lore watch\`. To record them at commit time, add to ${manual.map((s) => `${s.path}: ${s.line}`).join('; to ')}`
+    : '';
   if (problems.length === 0 && chainedBroken.length === 0) {
-    return { name: 'hooks', ok: true, detail: `installed${chained.length ? `, chaining ${chained.join(', ')} (run first, unchanged)` : ''}` };
+    const parts = [installed.length ? `installed${chained.length ? `, chaining ${chained.join(', ')} (run first, unchanged)` : ''}` : '', manualNote].filter(Boolean);
+    return { name: 'hooks', ok: true, detail: parts.join('; ') };
   }
   if (problems.length === 0) {
     const paths = chainedBroken.map((s) => `${s.path}.lore-chained`);

@@ -15,7 +15,11 @@ export function gitRaw(cwd: string, args: string[], input?: string): Promise<Git
       if (err && code === -1 && !stderr) return reject(err);
       resolve({ stdout, stderr, code });
     });
-    if (input !== undefined) child.stdin?.end(input);
+    if (input !== undefined) {
+      // git may exit before reading its input (a fatal error): the exit code says so, not EPIPE.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(input);
+    }
   });
 }
 

@@ -66,7 +66,8 @@ describe('hook install and uninstall', () => {
     expect(readFileSync(hook + '.lore-chained')).toEqual(original);
 
     const sha = commit(repo, { 'b.txt': 'b\n' }, 'second');
-    expect(readFileSync(log, 'utf8')).toMatch(/^foreign post-commit.lore-chained\s*$/);
+    // It runs under the name git gave it, not .lore-chained: husky's dispatcher finds its script by that name.
+    expect(readFileSync(log, 'utf8')).toMatch(/^foreign post-commit\s*$/);
     expect(queueOf(repo)).toEqual([`commit ${sha}`]);
 
     // Installing again refreshes our shim and keeps the chain as it is.
@@ -80,27 +81,40 @@ describe('hook install and uninstall', () => {
     expect((await hookStatus(repo))[0]).toMatchObject({ state: 'foreign', chained: false });
   });
 
-  it('installs into a husky-style core.hooksPath directory and chains the hook found there', async () => {
+  it('changes nothing in a hooks directory the team shares (tracked .husky/), and names the line that runs its hook', async () => {
     const repo = gitRepo({ 'a.txt': 'a\n' });
     const log = join(mkdtempSync(join(tmpdir(), 'lore-log-')), 'ran.log');
     mkdirSync(join(repo, '.husky'));
     const huskyHook = join(repo, '.husky/post-commit');
     writeFileSync(huskyHook, foreignHook(log), { mode: 0o755 });
+    git(repo, ['add', '.husky']);
+    git(repo, ['commit', '-q', '-m', 'team hooks']);
     git(repo, ['config', 'core.hooksPath', '.husky']);
     const gitHooksBefore = readdirSync(join(repo, '.git/hooks')).sort();
 
-    const statuses = await installHooks(repo, quietPaths());
-    expect(statuses.map((s) => s.path)).toEqual(['post-commit', 'post-merge', 'post-rewrite'].map((n) => join(repo, '.husky', n)));
-    expect(statuses.map((s) => s.chained)).toEqual([true, false, false]);
+    const paths = quietPaths();
+    const statuses = await installHooks(repo, paths);
+    expect(statuses.map((s) => [s.path, s.state])).toEqual(['post-commit', 'post-merge', 'post-rewrite'].map((n) => [join(repo, '.husky', n), 'manual']));
+    expect(statuses[0]!.line).toBe('lore_hook="$(git rev-parse --git-common-dir)/lore/hooks/post-commit"; [ ! -x "$lore_hook" ] || "$lore_hook" "$@"');
+    expect(readdirSync(join(repo, '.husky'))).toEqual(['post-commit']);
+    expect(readFileSync(huskyHook, 'utf8')).toBe(foreignHook(log));
+    expect(git(repo, ['status', '--porcelain'])).toBe('');
     expect(readdirSync(join(repo, '.git/hooks')).sort()).toEqual(gitHooksBefore);
 
-    const sha = commit(repo, { 'b.txt': 'b\n' }, 'second');
-    expect(readFileSync(log, 'utf8')).toContain('foreign post-commit.lore-chained');
+    // Meanwhile the team's hook runs as before and lore records nothing at commit time.
+    commit(repo, { 'b.txt': 'b\n' }, 'second');
+    expect(readFileSync(log, 'utf8')).toMatch(/^foreign post-commit\s*$/);
+    expect(queueOf(repo)).toEqual([]);
+
+    // The line, added by the team, runs lore's hook.
+    writeFileSync(huskyHook, `${foreignHook(log)}${statuses[0]!.line}\n`);
+    const sha = commit(repo, { 'c.txt': 'c\n' }, 'third');
     expect(queueOf(repo)).toEqual([`commit ${sha}`]);
+    expect((await hookStatus(repo, paths)).map((s) => [s.state, s.stale])).toEqual([['installed', false], ['manual', false], ['manual', false]]);
 
     await uninstallHooks(repo);
-    expect(readFileSync(huskyHook, 'utf8')).toBe(foreignHook(log));
-    expect(readdirSync(join(repo, '.husky')).sort()).toEqual(['post-commit']);
+    expect(existsSync(join(repo, '.git/lore/hooks'))).toBe(false);
+    expect(readdirSync(join(repo, '.husky'))).toEqual(['post-commit']);
   });
 
   it('reports a shim that points at another lore as stale', async () => {

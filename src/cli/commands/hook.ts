@@ -19,7 +19,13 @@ export const hookCommand: CommandModule<GlobalArgs, HookArgs> = {
 
 export function renderHookStatus(statuses: HookStatus[]): void {
   for (const s of statuses) {
-    const state = s.state === 'installed' ? (s.stale ? 'installed (stale: points at another lore; run `lore hook install`)' : 'installed') : s.state;
+    const state = s.state === 'installed' ? (s.stale ? 'installed (stale: run `lore hook install`)' : s.enabled ? 'installed' : 'installed, not recording this repository (run `lore hook install`)') : s.state === 'manual' ? 'not installed (your team shares this file; lore does not change it)' : s.state;
     print(`${s.name.padEnd(13)} ${state}${s.chained ? ', runs the previous hook first' : ''}  ${dim(s.path)}`);
+  }
+  const manual = statuses.filter((s) => s.state === 'manual');
+  if (manual.length > 0) {
+    print('lore finds these commits at its next command, or at once with `lore watch`. To record them at commit time, a');
+    print('teammate can add one line to each shared hook (a no-op where lore is not set up):');
+    for (const s of manual) print(`  ${s.path}:\n    ${s.line}`);
   }
 }
