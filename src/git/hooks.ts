@@ -269,5 +269,5 @@ function shQuote(value: string): string {
  * body, no lore-hook.sh) names it on a line of its own; it works, so it counts.
  */
 function shimWorker(text: string): string | undefined {
-  return /^(?:node='.*' )?worker='(.*)'(?: \. .*)?$/m.exec(text)?.[1]?.replaceAll(`'\\''`, "'");
+  return /^(?:\[ .* \] \|\| )?(?:node='.*' )?worker='(.*)'(?: \. .*)?$/m.exec(text)?.[1]?.replaceAll(`'\\''`, "'");
 }

@@ -134,7 +134,7 @@ describe('the shims and the script they share', () => {
     expect(readFileSync(join(hooks, 'lore-hook.sh'))).toEqual(readFileSync(join(paths.templates, 'lore-hook.sh')));
     for (const name of ['post-commit', 'post-merge', 'post-rewrite']) {
       const code = readFileSync(join(hooks, name), 'utf8').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
-      expect(code).toEqual([`node='${paths.node}' worker='${paths.worker}' . "\${0%/*}/lore-hook.sh"`]);
+      expect(code).toEqual([`[ ! -f "\${0%/*}/lore-hook.sh" ] || node='${paths.node}' worker='${paths.worker}' . "\${0%/*}/lore-hook.sh"`]);
     }
 
     const committed = commit(repo, { 'b.txt': 'b\n' }, 'on main');
