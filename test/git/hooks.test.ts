@@ -117,6 +117,36 @@ describe('hook install and uninstall', () => {
     expect(readdirSync(join(repo, '.husky'))).toEqual(['post-commit']);
   });
 
+  it('chains the hook a tool wrote over ours, keeps a differing older copy aside, and leaves no lore file on uninstall', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    const log = join(mkdtempSync(join(tmpdir(), 'lore-log-')), 'ran.log');
+    const hook = join(repo, '.git/hooks/post-commit');
+    writeFileSync(hook, foreignHook(log), { mode: 0o755 });
+    const paths = quietPaths();
+    await installHooks(repo, paths);
+    // The tool writes a new version of its hook over our shim.
+    const newer = `${foreignHook(log)}echo newer >> '${log}'\n`;
+    writeFileSync(hook, newer, { mode: 0o755 });
+    expect((await hookStatus(repo, paths))[0]).toMatchObject({ state: 'foreign', chained: true });
+
+    await expect(installHooks(repo, paths)).resolves.toBeDefined();
+    expect(readFileSync(hook + '.lore-chained', 'utf8')).toBe(newer);
+    const kept = readdirSync(join(repo, '.git/lore/replaced-hooks'));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(repo, '.git/lore/replaced-hooks', kept[0]!), 'utf8')).toBe(foreignHook(log));
+    commit(repo, { 'b.txt': 'b\n' }, 'second');
+    expect(readFileSync(log, 'utf8')).toBe('foreign post-commit \nnewer\n');
+
+    // Written over again, the same bytes: nothing more kept; then uninstall with the tool's hook in place.
+    writeFileSync(hook, newer, { mode: 0o755 });
+    await installHooks(repo, paths);
+    expect(readdirSync(join(repo, '.git/lore/replaced-hooks'))).toHaveLength(1);
+    writeFileSync(hook, newer, { mode: 0o755 });
+    await uninstallHooks(repo, paths);
+    expect(readdirSync(join(repo, '.git/hooks')).filter((n) => !n.endsWith('.sample'))).toEqual(['post-commit']);
+    expect(readFileSync(hook, 'utf8')).toBe(newer);
+  });
+
   it('reports a shim that points at another lore as stale', async () => {
     const repo = gitRepo({ 'a.txt': 'a\n' });
     await installHooks(repo, quietPaths());
