@@ -158,13 +158,20 @@ describe('husky 8 (core.hooksPath=.husky, tracked)', () => {
     expect(queueOf(repo)).toEqual([`commit ${second.sha}`]);
     const withLine = snapshot(join(repo, '.husky'));
 
+    // husky 8 runs again (`npm install`), and so does lore's install: still nothing changed, still recorded.
+    run(process.execPath, [HUSKY8, 'install'], repo);
+    expect((await installHooks(repo, paths)).map((s) => s.state)).toEqual(['installed', 'manual', 'manual']);
+    expect(snapshot(join(repo, '.husky'))).toEqual(withLine);
+    const again = userCommit(repo, 'c2.txt');
+    expect(queueOf(repo)).toEqual([`commit ${second.sha}`, `commit ${again.sha}`]);
+
     await uninstallHooks(repo, paths);
     expect(snapshot(join(repo, '.husky'))).toEqual(withLine);
     expect(existsSync(join(repo, '.git/lore/hooks'))).toBe(false);
     const third = userCommit(repo, 'd.txt');
     expect(third.stderr).toBe('');
-    expect(linesOf(log)).toHaveLength(3);
-    expect(queueOf(repo)).toEqual([`commit ${second.sha}`]);
+    expect(linesOf(log)).toHaveLength(4);
+    expect(queueOf(repo)).toEqual([`commit ${second.sha}`, `commit ${again.sha}`]);
   });
 
   it("puts back the team's files an earlier lore moved in .husky/", async () => {
