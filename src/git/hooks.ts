@@ -71,9 +71,13 @@ export async function hooksDir(root: string): Promise<string> {
   return resolve(root, (await git(root, ['rev-parse', '--git-path', 'hooks'])).trim());
 }
 
-/** The line that runs lore's `name` hook from a hook file the team shares (a no-op where lore is not set up). */
+/**
+ * The line that runs lore's `name` hook from a hook file the team shares (a no-op where lore is
+ * not set up). git runs hooks from the top of the work tree, where `.git` is the git directory
+ * unless this is a linked worktree (a `.git` file): only then does it cost a `git rev-parse`.
+ */
 export function teamHookLine(name: HookName): string {
-  return `lore_hook="$(git rev-parse --git-common-dir)/lore/hooks/${name}"; [ ! -x "$lore_hook" ] || "$lore_hook" "$@"`;
+  return `[ -d .git ] && lore_hook=.git/lore/hooks/${name} || lore_hook="$(git rev-parse --git-common-dir)/lore/hooks/${name}"; [ ! -x "$lore_hook" ] || "$lore_hook" "$@"`;
 }
 
 export async function hookStatus(root: string, paths = defaultHookPaths()): Promise<HookStatus[]> {

@@ -95,7 +95,7 @@ describe('hook install and uninstall', () => {
     const paths = quietPaths();
     const statuses = await installHooks(repo, paths);
     expect(statuses.map((s) => [s.path, s.state])).toEqual(['post-commit', 'post-merge', 'post-rewrite'].map((n) => [join(repo, '.husky', n), 'manual']));
-    expect(statuses[0]!.line).toBe('lore_hook="$(git rev-parse --git-common-dir)/lore/hooks/post-commit"; [ ! -x "$lore_hook" ] || "$lore_hook" "$@"');
+    expect(statuses[0]!.line).toBe('[ -d .git ] && lore_hook=.git/lore/hooks/post-commit || lore_hook="$(git rev-parse --git-common-dir)/lore/hooks/post-commit"; [ ! -x "$lore_hook" ] || "$lore_hook" "$@"');
     expect(readdirSync(join(repo, '.husky'))).toEqual(['post-commit']);
     expect(readFileSync(huskyHook, 'utf8')).toBe(foreignHook(log));
     expect(git(repo, ['status', '--porcelain'])).toBe('');

@@ -152,6 +152,7 @@ describe('husky 8 (core.hooksPath=.husky, tracked)', () => {
     // The team adds the line lore named: lore's hook runs, the team's too, and teammates without lore see nothing.
     const hook = join(repo, '.husky/post-commit');
     writeFileSync(hook, `${readFileSync(hook, 'utf8')}${statuses[0]!.line}\n`);
+    git(repo, ['add', '.husky/post-commit']);
     const second = userCommit(repo, 'c.txt');
     expect(second.stderr).toBe('');
     expect(linesOf(log)).toHaveLength(2);
@@ -164,13 +165,21 @@ describe('husky 8 (core.hooksPath=.husky, tracked)', () => {
     expect(snapshot(join(repo, '.husky'))).toEqual(withLine);
     const again = userCommit(repo, 'c2.txt');
     expect(queueOf(repo)).toEqual([`commit ${second.sha}`, `commit ${again.sha}`]);
+    // In a linked worktree `.git` is a file: the line asks git where the hooks are.
+    const wt = join(mkdtempSync(join(tmpdir(), 'lore-wt-')), 'wt');
+    git(repo, ['worktree', 'add', '-q', wt, '-b', 'side']);
+    run(process.execPath, [HUSKY8, 'install'], wt); // its ignored .husky/_/husky.sh, per work tree
+    const inWorktree = userCommit(wt, 'w.txt');
+    expect(inWorktree.stderr).toBe('');
+    expect(linesOf(join(repo, '.git/worktrees/wt/lore/queue'))).toEqual([`commit ${inWorktree.sha}`]);
+    expect(linesOf(log)).toHaveLength(4);
 
     await uninstallHooks(repo, paths);
     expect(snapshot(join(repo, '.husky'))).toEqual(withLine);
     expect(existsSync(join(repo, '.git/lore/hooks'))).toBe(false);
     const third = userCommit(repo, 'd.txt');
     expect(third.stderr).toBe('');
-    expect(linesOf(log)).toHaveLength(4);
+    expect(linesOf(log)).toHaveLength(5);
     expect(queueOf(repo)).toEqual([`commit ${second.sha}`, `commit ${again.sha}`]);
   });
 
