@@ -18,9 +18,11 @@ function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
+      // The git dir is lore's to write (hooks, the queue, .git/lore/enabled from `lore init`); the work tree is not.
+      if (name === '.git') continue;
       const path = join(d, name);
       const st = lstatSync(path);
-      if (st.isDirectory() && name !== '.git') walk(path);
+      if (st.isDirectory()) walk(path);
       else out[path] = `${st.size}:${st.mtimeMs}:${st.mode}`;
     }
   };
