@@ -6,6 +6,7 @@ import { codex } from './codex.js';
 import { continueDev } from './continue.js';
 import { copilot } from './copilot.js';
 import { copilotCli } from './copilot-cli.js';
+import { crush } from './crush.js';
 import { cursor } from './cursor.js';
 import { gemini } from './gemini.js';
 import { opencode } from './opencode.js';
@@ -21,6 +22,7 @@ export const adapters: SourceAdapter[] = [
   continueDev,
   copilot,
   copilotCli,
+  crush,
   cursor,
   gemini,
   opencode,
