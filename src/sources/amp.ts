@@ -15,8 +15,8 @@ import { findFiles } from './walk.js';
  * messages Anthropic-style `{role, messageId, content[text|thinking|tool_use|tool_result]}`, a
  * prompt's time in `meta.sentAt`, an answer's in `usage.timestamp`, tool results on the next user
  * message, paired by `toolUseID`, with `run.status` `done`, `error`, `cancelled` or
- * `rejected-by-user`. Newer Amp releases keep threads on the server only; these files are what the
- * releases that wrote them left.
+ * `rejected-by-user`. Later releases may keep threads on Amp's servers only (txcript's
+ * `docs/formats/amp.md`): lore reads what is on disk.
  */
 
 const TOOL = 'amp';
