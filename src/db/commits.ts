@@ -22,6 +22,8 @@ export interface Commit {
   parents: string[];
   authorName: string;
   authorEmail: string;
+  /** Null for commits stored before lore kept it. */
+  committerName?: string | null;
   authoredAt: number;
   committedAt: number;
   subject: string;
@@ -44,7 +46,7 @@ export type NewCommit = Omit<Commit, 'patchId' | 'files'> & { patchId?: string |
 export type FileCommit = CommitRow & { file: CommitFile };
 
 /** A commit as the link stage reads it: files, time, and the message for trailers. */
-export type LinkCommit = Pick<Commit, 'sha' | 'authorName' | 'committedAt' | 'parents' | 'patchId' | 'subject' | 'body'> & { files: Pick<CommitFile, 'path' | 'status' | 'oldPath'>[] };
+export type LinkCommit = Pick<Commit, 'sha' | 'authorName' | 'committerName' | 'committedAt' | 'parents' | 'patchId' | 'subject' | 'body'> & { files: Pick<CommitFile, 'path' | 'status' | 'oldPath'>[] };
 
 export interface RepoState {
   projectPath: string;
@@ -112,8 +114,8 @@ export interface CommitWriter {
 export function commitWriter(db: Db, projectPath: string, options: { batchSize?: number } = {}): CommitWriter {
   const batchSize = options.batchSize ?? 5000;
   const insertCommit = db.prepare(
-    `INSERT OR IGNORE INTO commits (project_path, sha, author_name, author_email, authored_at, committed_at, subject, body, parents, patch_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO commits (project_path, sha, author_name, author_email, committer_name, authored_at, committed_at, subject, body, parents, patch_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertFile = db.prepare(
     `INSERT OR IGNORE INTO commit_files (commit_id, path, status, old_path, added, removed) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -139,7 +141,7 @@ export function commitWriter(db: Db, projectPath: string, options: { batchSize?:
       start();
       let added = 0;
       for (const c of commits) {
-        const r = insertCommit.run(projectPath, c.sha, c.authorName, c.authorEmail, c.authoredAt, c.committedAt, c.subject, c.body, c.parents.join(' '), c.patchId ?? null);
+        const r = insertCommit.run(projectPath, c.sha, c.authorName, c.authorEmail, c.committerName ?? null, c.authoredAt, c.committedAt, c.subject, c.body, c.parents.join(' '), c.patchId ?? null);
         if (r.changes === 0) continue;
         added++;
         for (const f of c.files) insertFile.run(r.lastInsertRowid, f.path, f.status, f.oldPath ?? null, f.added ?? null, f.removed ?? null);
@@ -384,6 +386,7 @@ interface RawCommit {
   sha: string;
   author_name: string;
   author_email: string;
+  committer_name: string | null;
   authored_at: number;
   committed_at: number;
   subject: string;
@@ -404,6 +407,7 @@ function toCommit(r: RawCommit): CommitRow {
     sha: r.sha,
     authorName: r.author_name,
     authorEmail: r.author_email,
+    committerName: r.committer_name,
     authoredAt: r.authored_at,
     committedAt: r.committed_at,
     subject: r.subject,

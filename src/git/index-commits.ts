@@ -89,6 +89,7 @@ function toNewCommit(c: CommitRecord): NewCommit {
     parents: c.parents,
     authorName: c.authorName,
     authorEmail: c.authorEmail,
+    committerName: c.committerName,
     authoredAt: c.authoredAt,
     committedAt: c.committedAt,
     subject: redact(c.subject).text,

@@ -10,7 +10,8 @@ export type CommitRecord = Omit<NewCommit, 'patchId'>;
 const RS = '\x1e';
 const US = '\x1f';
 // Fields end with a unit separator so the body (last) may hold anything but NUL.
-export const LOG_FORMAT = `${RS}%H${US}%P${US}%an${US}%ae${US}%at${US}%ct${US}%s${US}%b${US}`;
+// The committer's name beside the author's: Aider marks its commits `Name (aider)` in either.
+export const LOG_FORMAT = `${RS}%H${US}%P${US}%an${US}%ae${US}%cn${US}%at${US}%ct${US}%s${US}%b${US}`;
 
 /**
  * `git log` arguments whose output parseCommit understands: raw status with renames, NUL-separated.
@@ -55,16 +56,17 @@ export async function readLog(cwd: string, revisions: string[], onCommit: (c: Co
 /** Parses one record of LOG_FORMAT output (without its leading RS). Returns undefined when malformed. */
 export function parseCommit(record: string): CommitRecord | undefined {
   const fields = record.split(US);
-  if (fields.length < 9) return undefined;
-  const [sha, parents, authorName, authorEmail, at, ct, subject] = fields as [string, string, string, string, string, string, string];
+  if (fields.length < 10) return undefined;
+  const [sha, parents, authorName, authorEmail, committerName, at, ct, subject] = fields as [string, string, string, string, string, string, string, string];
   if (!/^[0-9a-f]{40,64}$/.test(sha)) return undefined;
-  const body = fields.slice(7, -1).join(US).replace(/\s+$/, '');
+  const body = fields.slice(8, -1).join(US).replace(/\s+$/, '');
   const tail = fields[fields.length - 1] ?? '';
   return {
     sha,
     parents: parents ? parents.split(' ') : [],
     authorName,
     authorEmail,
+    committerName,
     authoredAt: Number(at) || 0,
     committedAt: Number(ct) || 0,
     subject,

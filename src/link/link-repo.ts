@@ -53,7 +53,7 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
     const marks: { sha: string; links: number; aiTool: string | null }[] = [];
     let done = 0;
     for (const c of commits) {
-      const aiTool = trailerTool(c.body ? `${c.subject}\n\n${c.body}` : c.subject, undefined, [c.authorName]);
+      const aiTool = trailerTool(c.body ? `${c.subject}\n\n${c.body}` : c.subject, undefined, c.committerName ? [c.authorName, c.committerName] : [c.authorName]);
       let n = 0;
       if (hasChats && c.parents.length <= 1) {
         const found = await linkCommit(ctx, c, aiTool);

@@ -55,7 +55,7 @@ describe('parseChanges', () => {
 });
 
 describe('parseCommit', () => {
-  const fields = [SHA_A, `${SHA_B} ${SHA_C}`, 'Ada Lovelace', 'ada@example.com', '1700000000', '1700000060', 'Merge branch side'];
+  const fields = [SHA_A, `${SHA_B} ${SHA_C}`, 'Ada Lovelace', 'ada@example.com', 'Ada Lovelace (aider)', '1700000000', '1700000060', 'Merge branch side'];
 
   it('reads a merge commit with both parents and no file changes', () => {
     const c = parseCommit(record([...fields, ''], ''));
@@ -64,6 +64,7 @@ describe('parseCommit', () => {
       parents: [SHA_B, SHA_C],
       authorName: 'Ada Lovelace',
       authorEmail: 'ada@example.com',
+      committerName: 'Ada Lovelace (aider)',
       authoredAt: 1700000000,
       committedAt: 1700000060,
       subject: 'Merge branch side',
@@ -73,14 +74,14 @@ describe('parseCommit', () => {
   });
 
   it('reads a root commit (no parents) and keeps a body that contains the field separator', () => {
-    const c = parseCommit(record([SHA_A, '', 'A', 'a@x', '1', '2', 'root', `line one${US}still body\n\n`], raw('A', 'README.md')));
+    const c = parseCommit(record([SHA_A, '', 'A', 'a@x', 'A', '1', '2', 'root', `line one${US}still body\n\n`], raw('A', 'README.md')));
     expect(c?.parents).toEqual([]);
     expect(c?.body).toBe(`line one${US}still body`);
     expect(c?.files).toEqual([{ path: 'README.md', status: 'A' }]);
   });
 
   it('rejects a record without a valid sha or with missing fields', () => {
-    expect(parseCommit(record(['not-a-sha', '', 'A', 'a@x', '1', '2', 's', ''], ''))).toBeUndefined();
+    expect(parseCommit(record(['not-a-sha', '', 'A', 'a@x', 'A', '1', '2', 's', ''], ''))).toBeUndefined();
     expect(parseCommit(`${SHA_A}${US}${ZERO}`)).toBeUndefined();
   });
 });

@@ -10,6 +10,8 @@ export interface CommitOptions {
   /** Commit date (ISO or git date); successive commits default to one minute apart. */
   date?: string;
   author?: string;
+  /** Committer name, when it differs from the author's (Aider's `Name (aider)`). */
+  committer?: string;
   /** Extra arguments to git commit, e.g. ['--allow-empty']. */
   args?: string[];
 }
@@ -33,7 +35,7 @@ export function commit(dir: string, files: Tree, message: string, options: Commi
   git(dir, ['add', '-A']);
   clock += 60_000;
   const date = options.date ?? new Date(clock).toISOString();
-  const env = { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, ...(options.author ? { GIT_AUTHOR_NAME: options.author } : {}) };
+  const env = { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, ...(options.author ? { GIT_AUTHOR_NAME: options.author } : {}), ...(options.committer ? { GIT_COMMITTER_NAME: options.committer } : {}) };
   git(dir, ['commit', '-q', '--no-verify', '-m', message, ...(options.args ?? [])], env);
   return git(dir, ['rev-parse', 'HEAD']).trim();
 }

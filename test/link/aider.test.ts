@@ -157,6 +157,37 @@ describe('Aider sessions', () => {
     expect(requests('notes.txt')).toEqual([]);
   });
 
+  it('takes a committer named "… (aider)" as Aider\'s involvement, like the author', () => {
+    const dir = gitRepo();
+    commit(dir, { 'calc.py': 'def double(x):\n    return x + x\n' }, 'initial', { date: '2026-05-04T08:00:00Z' });
+    expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
+    // Aider's --attribute-committer (its default) renames only the committer.
+    const sha = commit(dir, { 'calc.py': 'def double(x):\n    return 2 * x\n' }, 'feat: multiply', { date: '2026-05-04T09:02:00Z', committer: 'Dev (aider)' });
+    writeFileSync(
+      join(dir, '.aider.chat.history.md'),
+      [
+        '',
+        '# aider chat started at 2026-05-04 09:00:00',
+        '',
+        '> Aider v0.51.0  ',
+        '',
+        '#### multiply in double  ',
+        '',
+        'Here is the change.',
+        '',
+        '# aider chat started at 2026-05-04 09:01:30',
+        '',
+        '> Aider v0.51.0  ',
+        '',
+        `> Commit ${sha.slice(0, 7)} feat: multiply  `,
+        '',
+      ].join('\n'),
+    );
+    const why = JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout);
+    expect(why.changes[0].requests.map((q: { text: string }) => q.text)).toEqual(['multiply in double']);
+    expect(why.changes[0].aiTool).toBe('aider');
+  });
+
   it('links nothing to an edit that changed nothing', () => {
     const dir = gitRepo();
     commit(dir, { 'calc.py': 'def double(x):\n    return x + x\n' }, 'initial', { date: '2026-05-04T08:00:00Z' });
