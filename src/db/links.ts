@@ -13,6 +13,8 @@ export interface EditRow {
   tool: string;
   oldText: string | null;
   newText: string | null;
+  /** The tool's own hunks (unified diff), when its transcript has them. */
+  patch: string | null;
   createdAt: string;
   source: string | null;
 }
@@ -159,7 +161,7 @@ export function countFileEdits(db: Db, project: string): number {
   return (db.prepare('SELECT count(*) AS n FROM file_edits WHERE project_path = ?').get(project) as { n: number }).n;
 }
 
-const EDIT_COLUMNS = `e.rowid AS rowid, e.id, e.session_id, e.message_id, e.request_id, e.path, e.tool, e.old_text, e.new_text, e.created_at, s.source`;
+const EDIT_COLUMNS = `e.rowid AS rowid, e.id, e.session_id, e.message_id, e.request_id, e.path, e.tool, e.old_text, e.new_text, e.patch, e.created_at, s.source`;
 
 // A failed or rejected tool call (the adapter marks it) did not change the file.
 const NOT_FAILED = `(e.metadata IS NULL OR json_extract(e.metadata, '$.failed') IS NOT 1)`;
@@ -410,6 +412,7 @@ interface RawEdit {
   tool: string;
   old_text: string | null;
   new_text: string | null;
+  patch: string | null;
   created_at: string | null;
   source: string | null;
 }
@@ -435,6 +438,7 @@ function toEdit(r: RawEdit): EditRow {
     tool: r.tool,
     oldText: r.old_text,
     newText: r.new_text,
+    patch: r.patch,
     createdAt: r.created_at ?? '',
     source: r.source,
   };

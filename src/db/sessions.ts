@@ -41,6 +41,8 @@ export interface FileEditRow {
   tool: string;
   oldText?: string | null;
   newText?: string | null;
+  /** The tool's own hunks of the change (unified diff), when its transcript has them. */
+  patch?: string | null;
   createdAt?: string | null;
   metadata?: Record<string, unknown> | null;
 }
@@ -111,13 +113,14 @@ const REWIND_EMBED_CURSOR = `
 UPDATE vector_meta SET value = CAST(? AS TEXT) WHERE key = 'cursor:message' AND CAST(value AS INTEGER) > ?`;
 
 const UPSERT_EDIT = `
-INSERT INTO file_edits (id, session_id, message_id, request_id, project_path, path, tool, old_text, new_text, created_at, metadata)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO file_edits (id, session_id, message_id, request_id, project_path, path, tool, old_text, new_text, patch, created_at, metadata)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(id) DO UPDATE SET
   message_id = excluded.message_id, request_id = excluded.request_id, project_path = excluded.project_path,
   path = excluded.path, tool = excluded.tool, old_text = excluded.old_text, new_text = excluded.new_text,
-  created_at = excluded.created_at, metadata = excluded.metadata
+  patch = coalesce(excluded.patch, file_edits.patch), created_at = excluded.created_at, metadata = excluded.metadata
 WHERE file_edits.path IS NOT excluded.path OR file_edits.old_text IS NOT excluded.old_text OR file_edits.new_text IS NOT excluded.new_text
+   OR (excluded.patch IS NOT NULL AND file_edits.patch IS NOT excluded.patch)
    OR file_edits.request_id IS NOT excluded.request_id OR file_edits.metadata IS NOT excluded.metadata OR file_edits.project_path IS NOT excluded.project_path`;
 
 const UPSERT_CURSOR = `
@@ -180,7 +183,7 @@ export function writeIngestBatch(db: Db, batch: IngestBatch): void {
     }
     for (const [id, t] of span) widen.run(t.min, t.min, t.max, t.max, id);
     for (const e of batch.edits ?? []) {
-      upsertEdit.run(e.id, e.sessionId, e.messageId ?? null, e.requestId ?? null, e.projectPath, e.path, e.tool, e.oldText ?? null, e.newText ?? null, e.createdAt ?? null, json(e.metadata));
+      upsertEdit.run(e.id, e.sessionId, e.messageId ?? null, e.requestId ?? null, e.projectPath, e.path, e.tool, e.oldText ?? null, e.newText ?? null, e.patch ?? null, e.createdAt ?? null, json(e.metadata));
     }
     for (const id of batch.finishSessions ?? []) stmt(db, FINISH_SESSION).run({ id });
     const now = new Date().toISOString();

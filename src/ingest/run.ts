@@ -532,9 +532,11 @@ function toMessageRow(m: MessageRecord, summary: SourceSummary): MessageRow {
 function toEditRow(e: FileEditRecord, info: SessionInfo, tallies: Tallies): FileEditRow {
   const oldText = cleanEditText(e.oldText);
   const newText = cleanEditText(e.newText);
-  const tally = { count: (oldText?.redactions ?? 0) + (newText?.redactions ?? 0), kinds: {} as Record<string, number> };
+  const patch = cleanEditText(e.patch);
+  const tally = { count: (oldText?.redactions ?? 0) + (newText?.redactions ?? 0) + (patch?.redactions ?? 0), kinds: {} as Record<string, number> };
   addKinds(tally, 0, oldText?.kinds ?? {});
   addKinds(tally, 0, newText?.kinds ?? {});
+  addKinds(tally, 0, patch?.kinds ?? {});
   const metadata = e.metadata ? (redactDeep(e.metadata, tally) as Record<string, unknown>) : {};
   if (tally.count > 0) tallies.set(`e:${e.id}`, tally);
   const path = repoRelativePath(e.path, e.cwd ?? info.cwd, info.project);
@@ -554,6 +556,7 @@ function toEditRow(e: FileEditRecord, info: SessionInfo, tallies: Tallies): File
     tool: e.tool,
     oldText: oldText?.text ?? null,
     newText: newText?.text ?? null,
+    patch: patch?.text ?? null,
     createdAt: e.createdAt ?? null,
     metadata: Object.keys(extra).length > 0 ? extra : null,
   };

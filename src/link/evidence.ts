@@ -26,6 +26,8 @@ export interface EditText {
   tool: string;
   oldText: string | null;
   newText: string | null;
+  /** The tool's own hunks (unified diff), when its transcript has them. */
+  patch?: string | null;
 }
 
 export interface DiffLines {
@@ -51,8 +53,52 @@ export function significantLines(text: string | null | undefined): string[] {
  * How well an edit explains a commit's change to one file. Returns `contradicted` when the edit
  * had text to check and none of it is in the commit: the edit was reverted or rewritten before
  * the commit, so it is not evidence at all (and must not fall back to the weaker window rule).
+ * The tool's hunks, when recorded, are judged too (whole lines); the edit's text still counts
+ * when they find less, so hunks never turn the text's evidence against the link. Only where the
+ * text cannot judge (no significant line) do the hunks alone decide.
  */
 export function scoreEdit(edit: EditText, diff: DiffLines | undefined): Score | 'contradicted' {
+  const byText = scoreEditText(edit, diff);
+  const byHunks = edit.patch ? scoreHunks(edit.tool, edit.patch, diff) : undefined;
+  if (!byHunks) return byText;
+  // Text with nothing to judge by (none, or only short fragments) leaves the verdict to the hunks.
+  if (byText === 'contradicted' || byText.kind === 'edit-window') return byHunks;
+  if (byHunks === 'contradicted') return byText;
+  return byHunks.confidence >= byText.confidence ? byHunks : byText;
+}
+
+/**
+ * The hunks' changed lines against the commit's: whole lines, so each is compared as a line (a
+ * line of the hunk that landed is one of the commit's added lines). Undefined when the hunks
+ * change no significant line (nothing to judge by).
+ */
+function scoreHunks(tool: string, patch: string, diff: DiffLines | undefined): Score | 'contradicted' | undefined {
+  const plus: string[] = [];
+  const minus: string[] = [];
+  for (const line of patch.split('\n')) {
+    if (line[0] === '+') plus.push(line.slice(1));
+    else if (line[0] === '-') minus.push(line.slice(1));
+  }
+  const added = significantLines(plus.join('\n'));
+  const removed = significantLines(minus.join('\n'));
+  const addedSet = new Set(added);
+  const removedSet = new Set(removed);
+  // A line both removed and added only moved (or was re-indented): it says nothing of this edit.
+  const changedAdded = [...new Set(added.filter((l) => !removedSet.has(l)))];
+  const changedRemoved = [...new Set(removed.filter((l) => !addedSet.has(l)))];
+  if (changedAdded.length === 0 && changedRemoved.length === 0) return undefined;
+  if (!diff) return 'contradicted';
+  const [side, commitSide, label] = changedAdded.length > 0 ? [changedAdded, diff.added, 'added'] : [changedRemoved, diff.removed, 'removed'];
+  const commitSet = new Set(significantLines(commitSide.join('\n')));
+  const hits = side.filter((l) => commitSet.has(l)).length;
+  if (hits === 0) return 'contradicted';
+  const fraction = hits / side.length;
+  const detail = `${hits} of ${side.length} line(s) ${label} by ${tool} (its hunks) are in the commit`;
+  if (fraction >= 0.5) return { kind: 'edit-text', confidence: round(0.8 + 0.15 * fraction), detail };
+  return { kind: 'edit-text-partial', confidence: 0.55, detail };
+}
+
+function scoreEditText(edit: EditText, diff: DiffLines | undefined): Score | 'contradicted' {
   const newLines = significantLines(edit.newText);
   const oldLines = significantLines(edit.oldText);
   const oldSet = new Set(oldLines);

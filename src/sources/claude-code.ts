@@ -263,6 +263,12 @@ function* readUser(value: Record<string, unknown>, message: Record<string, unkno
       if (!call || !r.isError) continue;
       for (const e of call.edits) yield { kind: 'edit', edit: { ...e, metadata: { ...e.metadata, failed: true, error: r.text.slice(0, 200) } } } as SourceRecord;
     }
+    // An applied edit's result carries the hunks the tool wrote (`toolUseResult.structuredPatch`),
+    // whole lines even when old_string/new_string were fragments, and what the user changed in
+    // the proposal before accepting it. One patch per call: a MultiEdit's goes on its first part.
+    const patch = results.length === 1 && !results[0]!.isError ? structuredPatchText(value.toolUseResult) : undefined;
+    const first = calls[0]?.edits[0];
+    if (patch && first) yield { kind: 'edit', edit: { ...first, patch } };
     return;
   }
   const text = texts.join('\n\n');
@@ -395,6 +401,20 @@ function sessionRecord(state: State, file: string, line?: Record<string, unknown
 
 function msg(state: State, key: string, role: Role, kind: MessageKind, content: string, createdAt: string | undefined, metadata: Record<string, unknown>): SourceRecord {
   return { kind: 'message', message: { id: `${state.sessionId}:${key}`, sessionId: state.sessionId!, role, kind, content, createdAt, metadata: clean(metadata) } };
+}
+
+/** `toolUseResult.structuredPatch` (`[{oldStart, oldLines, newStart, newLines, lines}]`) as unified-diff hunks. */
+export function structuredPatchText(result: unknown): string | undefined {
+  if (!isRecord(result) || !Array.isArray(result.structuredPatch)) return undefined;
+  const out: string[] = [];
+  for (const h of result.structuredPatch) {
+    if (!isRecord(h) || !Array.isArray(h.lines)) continue;
+    const lines = h.lines.filter((l): l is string => typeof l === 'string');
+    if (!lines.some((l) => l.startsWith('+') || l.startsWith('-'))) continue;
+    const n = (v: unknown): number => (typeof v === 'number' ? v : 0);
+    out.push(`@@ -${n(h.oldStart)},${n(h.oldLines)} +${n(h.newStart)},${n(h.newLines)} @@`, ...lines);
+  }
+  return out.length > 0 ? out.join('\n') : undefined;
 }
 
 function resultText(content: unknown): string {

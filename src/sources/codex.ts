@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { extractPatch, parseUnifiedDiff } from './unified-diff.js';
+import { diffHunks, extractPatch, parseUnifiedDiff } from './unified-diff.js';
 import { isRecord, openResume, unreadable } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { parseApplyPatch, type PatchedFile } from './patch-text.js';
@@ -222,10 +222,11 @@ class Rollout {
       const one = (edit: Omit<FileEditRecord, 'id' | 'sessionId' | 'tool'>): void => {
         this.out.push({ kind: 'edit', edit: { ...base, ...edit, id: `${key}#${n++}` } });
       };
+      const patch = f.patch !== undefined ? { patch: f.patch } : {};
       if (f.movedTo) {
         one({ path: f.path, ...(f.oldText !== undefined ? { oldText: f.oldText } : {}) });
-        one({ path: f.movedTo, ...(f.newText !== undefined ? { newText: f.newText } : {}) });
-      } else one({ path: f.path, ...(f.oldText !== undefined ? { oldText: f.oldText } : {}), ...(f.newText !== undefined ? { newText: f.newText } : {}) });
+        one({ path: f.movedTo, ...(f.newText !== undefined ? { newText: f.newText } : {}), ...patch });
+      } else one({ path: f.path, ...(f.oldText !== undefined ? { oldText: f.oldText } : {}), ...(f.newText !== undefined ? { newText: f.newText } : {}), ...patch });
     }
   }
 
@@ -343,7 +344,11 @@ class Rollout {
       if (!isRecord(change)) continue;
       const op = change.type === 'add' ? 'add' : change.type === 'delete' ? 'delete' : 'update';
       const f: PatchedFile = { path, op };
-      if (typeof change.unified_diff === 'string') Object.assign(f, parseUnifiedDiff(change.unified_diff));
+      if (typeof change.unified_diff === 'string') {
+        Object.assign(f, parseUnifiedDiff(change.unified_diff));
+        const patch = op === 'update' ? diffHunks(change.unified_diff) : undefined;
+        if (patch) f.patch = patch;
+      }
       else if (typeof change.content === 'string') {
         if (op === 'delete') f.oldText = change.content;
         else f.newText = change.content;

@@ -323,6 +323,7 @@ export interface EditTarget {
   path: string;
   oldText?: string;
   newText?: string;
+  patch?: string;
 }
 
 function parseArgs(value: unknown): Record<string, unknown> {
@@ -339,7 +340,7 @@ function editsOf(name: string, args: Record<string, unknown>): EditTarget[] {
   if (!EDIT_TOOLS.has(name)) return [];
   if (name.endsWith('apply_patch') || name === 'copilot_applyPatch') {
     const patch = str(args.input) ?? str(args.patch);
-    return patch ? parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText })) : [];
+    return patch ? parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText, patch: f.patch })) : [];
   }
   if (Array.isArray(args.replacements)) {
     return args.replacements.filter(isRecord).flatMap((r) => {
@@ -353,7 +354,7 @@ function editsOf(name: string, args: Record<string, unknown>): EditTarget[] {
 }
 
 function editRecord(sessionId: string, messageId: string, n: number, tool: string, e: EditTarget, requestId: string | undefined, cwd: string | undefined, createdAt: string | undefined): SourceRecord {
-  return { kind: 'edit', edit: { id: `${messageId}#${n - 1}`, sessionId, messageId, requestId, path: e.path, cwd, tool, oldText: e.oldText, newText: e.newText, createdAt } };
+  return { kind: 'edit', edit: { id: `${messageId}#${n - 1}`, sessionId, messageId, requestId, path: e.path, cwd, tool, oldText: e.oldText, newText: e.newText, ...(e.patch ? { patch: e.patch } : {}), createdAt } };
 }
 
 function message(m: MessageRecord): SourceRecord {

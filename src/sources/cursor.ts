@@ -140,13 +140,14 @@ interface EditTarget {
   path: string;
   oldText?: string;
   newText?: string;
+  patch?: string;
 }
 
 /** Files an edit tool call changes, from its arguments (paths as written: absolute or workspace-relative). */
 function editTargets(name: string, a: Record<string, unknown>): EditTarget[] {
   if (!EDIT_TOOLS.has(name)) return [];
   const patch = name === 'apply_patch' || name === 'ApplyPatch' ? (str(a.patch) ?? str(a.input) ?? str(a.patchText)) : undefined;
-  if (patch) return parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText }));
+  if (patch) return parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText, patch: f.patch }));
   const path = str(a.relativeWorkspacePath) ?? str(a.target_file) ?? str(a.targetFile) ?? str(a.file_path) ?? str(a.filePath) ?? str(a.path) ?? str(a.target_notebook);
   if (!path) return [];
   if (Array.isArray(a.edits)) {
@@ -169,7 +170,7 @@ function* editsFor(
 ): Generator<SourceRecord> {
   let n = 0;
   for (const t of editTargets(tool, a)) {
-    const edit: FileEditRecord = { id: `${ctx.messageId}#${n++}`, sessionId: ctx.sessionId, messageId: ctx.messageId, requestId: ctx.requestId, path: t.path, cwd: ctx.cwd, tool, oldText: t.oldText, newText: t.newText, createdAt: ctx.createdAt };
+    const edit: FileEditRecord = { id: `${ctx.messageId}#${n++}`, sessionId: ctx.sessionId, messageId: ctx.messageId, requestId: ctx.requestId, path: t.path, cwd: ctx.cwd, tool, oldText: t.oldText, newText: t.newText, ...(t.patch ? { patch: t.patch } : {}), createdAt: ctx.createdAt };
     yield { kind: 'edit', edit };
   }
 }

@@ -11,16 +11,19 @@ export interface PatchedFile {
   oldText?: string;
   /** Context and added lines of the hunks (the whole file for an add). */
   newText?: string;
+  /** The hunks of an update as written (`@@` and ` `/`-`/`+` lines), when they change a line. */
+  patch?: string;
 }
 
 /** Files named by an `*** Begin Patch` text, with the old and new lines of their hunks. */
 export function parseApplyPatch(patch: string): PatchedFile[] {
   const files: PatchedFile[] = [];
-  let current: { file: PatchedFile; old: string[]; neu: string[] } | undefined;
+  let current: { file: PatchedFile; old: string[]; neu: string[]; hunks: string[] } | undefined;
   const flush = () => {
     if (!current) return;
     if (current.old.length > 0) current.file.oldText = current.old.join('\n');
     if (current.neu.length > 0) current.file.newText = current.neu.join('\n');
+    if (current.file.op === 'update' && current.hunks.some((l) => l[0] === '+' || l[0] === '-')) current.file.patch = current.hunks.join('\n');
     files.push(current.file);
     current = undefined;
   };
@@ -29,7 +32,7 @@ export function parseApplyPatch(patch: string): PatchedFile[] {
     if (header) {
       flush();
       const op = header[1] === 'Add' ? 'add' : header[1] === 'Delete' ? 'delete' : 'update';
-      current = { file: { path: header[2]!.trim(), op }, old: [], neu: [] };
+      current = { file: { path: header[2]!.trim(), op }, old: [], neu: [], hunks: [] };
       continue;
     }
     if (!current) continue;
@@ -38,7 +41,9 @@ export function parseApplyPatch(patch: string): PatchedFile[] {
       current.file.movedTo = move[1]!.trim();
       continue;
     }
+    if (line.startsWith('@@')) current.hunks.push(line);
     if (line.startsWith('*** ') || line.startsWith('@@')) continue;
+    if (line[0] === '+' || line[0] === '-' || line[0] === ' ') current.hunks.push(line);
     if (line.startsWith('+')) current.neu.push(line.slice(1));
     else if (line.startsWith('-')) current.old.push(line.slice(1));
     else if (line.startsWith(' ')) {

@@ -71,6 +71,12 @@ export interface FileEditRecord {
   tool: string;
   oldText?: string;
   newText?: string;
+  /**
+   * The change as the tool applied it, when the transcript records it: unified-diff hunks (`@@`
+   * headers, then lines starting ` `, `-`, `+`). Whole lines, where old/new text are often
+   * fragments of a line; linking prefers them (Claude Code's structuredPatch, Codex's patches).
+   */
+  patch?: string;
   createdAt?: string;
   /** Tool-specific facts: { replaceAll }, { part } of a MultiEdit, { failed: true } when the call was rejected. */
   metadata?: Record<string, unknown>;

@@ -11,6 +11,14 @@ export function extractPatch(text: string): string | undefined {
   return end === -1 ? text.slice(start) : text.slice(start, end + '*** End Patch'.length);
 }
 
+/** A unified diff's hunks (from its first `@@` line), when one changes a line. */
+export function diffHunks(diff: string): string | undefined {
+  const start = diff.startsWith('@@') ? 0 : diff.indexOf('\n@@') + 1;
+  if (start === 0 && !diff.startsWith('@@')) return undefined;
+  const hunks = diff.slice(start).replace(/\r?\n$/, '');
+  return /^[-+]/m.test(hunks) ? hunks : undefined;
+}
+
 /** Old and new text of a unified diff's hunks (context lines in both). */
 export function parseUnifiedDiff(diff: string): { oldText: string; newText: string } {
   const old: string[] = [];

@@ -77,4 +77,66 @@ describe('the real -tmp-private Claude Code session', () => {
     const why = JSON.parse(r.stdout) as { changes: { subject: string; requests: { text: string; evidence: string }[] }[] };
     expect(why.changes.find((c) => c.subject === 'greet lore')!.requests.map((q) => [q.text, q.evidence])).toEqual([['update py with one liner comment', 'edit-text']]);
   });
+  it('links an Edit by the hunks of its result when the applied change differs from its strings', () => {
+    const dir = gitRepo();
+    const projects = join(process.env.CLAUDE_CONFIG_DIR!, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'));
+    mkdirSync(projects, { recursive: true });
+    // The same session; its Edit's proposal was changed by the user before it was accepted
+    // (`userModified`): the strings say "lore", the structuredPatch (what was written) "team".
+    const name = '4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl';
+    const lines = readFileSync(join(FIXTURE, name), 'utf8').replaceAll('/tmp/private', dir).split('\n');
+    const modified = lines.map((l) => {
+      if (!l.includes('"old_string"') && !l.includes('"oldString"')) return l;
+      const v = JSON.parse(l);
+      const use = v.message?.content?.find?.((b: { type: string }) => b.type === 'tool_use');
+      if (use?.input?.old_string) Object.assign(use.input, { old_string: '"Hello, World!"', new_string: '"Hello, lore!"' });
+      if (v.toolUseResult?.oldString) {
+        Object.assign(v.toolUseResult, { oldString: '"Hello, World!"', newString: '"Hello, lore!"', userModified: true });
+        v.toolUseResult.structuredPatch = [{ oldStart: 3, oldLines: 3, newStart: 3, newLines: 3, lines: [' def main():', '-    print("Hello, World!")', '+    print("Hello, team!")', ' '] }];
+      }
+      return JSON.stringify(v);
+    });
+    writeFileSync(join(projects, name), modified.join('\n'));
+    const py = '#!/usr/bin/env python3\n\ndef main():\n    print("Hello, World!")\n\nif __name__ == "__main__":\n    main()\n';
+    commit(dir, { 'hello.py': py }, 'hello', { date: '2025-12-10T19:38:00Z' });
+    commit(dir, { 'hello.py': py.replace('World', 'team') }, 'greet team', { date: '2025-12-10T19:38:20Z' });
+    const r = runCli(['why', 'hello.py', '--json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    const why = JSON.parse(r.stdout) as { changes: { subject: string; requests: { text: string; evidence: string }[] }[] };
+    expect(why.changes.find((c) => c.subject === 'greet team')!.requests.map((q) => [q.text, q.evidence])).toEqual([['update py with one liner comment', 'edit-text']]);
+  });
+
+  it('links a one-line partial Edit to its request (greet(name: string) → greet(name: string = \'world\'))', () => {
+    const dir = gitRepo();
+    const projects = join(process.env.CLAUDE_CONFIG_DIR!, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'));
+    mkdirSync(projects, { recursive: true });
+    const sid = '0c0ffee0-1111-4222-8333-444455556666';
+    const at = (s: number) => `2026-03-02T10:00:${String(s).padStart(2, '0')}.000Z`;
+    const base = { sessionId: sid, cwd: dir, version: '2.0.64', isSidechain: false, userType: 'external' };
+    const file = join(dir, 'src/greet.ts');
+    const before = 'export function greet(name: string): string {\n  return `hello ${name}`;\n}\n';
+    const after = before.replace('greet(name: string)', "greet(name: string = 'world')");
+    const transcript = [
+      { ...base, type: 'user', uuid: 'u1', timestamp: at(1), message: { role: 'user', content: 'greet the world when no name is given' } },
+      { ...base, type: 'assistant', uuid: 'a1', timestamp: at(5), message: { id: 'msg_1', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Edit', input: { file_path: file, old_string: 'greet(name: string)', new_string: "greet(name: string = 'world')" } }] } },
+      {
+        ...base, type: 'user', uuid: 'r1', timestamp: at(6),
+        message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: `The file ${file} has been updated.` }] },
+        toolUseResult: { filePath: file, oldString: 'greet(name: string)', newString: "greet(name: string = 'world')", originalFile: before, userModified: false, replaceAll: false,
+          structuredPatch: [{ oldStart: 1, oldLines: 3, newStart: 1, newLines: 3, lines: ['-export function greet(name: string): string {', "+export function greet(name: string = 'world'): string {", '   return `hello ${name}`;', ' }'] }] },
+      },
+      { ...base, type: 'user', uuid: 'u2', timestamp: at(30), message: { role: 'user', content: 'thanks, that is all' } },
+    ];
+    writeFileSync(join(projects, `${sid}.jsonl`), transcript.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    commit(dir, { 'src/greet.ts': before }, 'greet', { date: '2026-03-02T09:00:00Z' });
+    commit(dir, { 'src/greet.ts': after, 'README.md': 'by hand\n' }, 'default name', { date: '2026-03-02T10:01:00Z' });
+    const r = runCli(['why', 'src/greet.ts', '--json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    const why = JSON.parse(r.stdout) as { changes: { subject: string; requests: { text: string; evidence: string }[] }[] };
+    expect(why.changes.map((c) => [c.subject, c.requests.map((q) => [q.text, q.evidence])])).toEqual([
+      ['default name', [['greet the world when no name is given', 'edit-text']]],
+      ['greet', []],
+    ]);
+    expect(runCli(['why', 'src/greet.ts'], { cwd: dir }).stdout).toContain('← "greet the world when no name is given"');
+  });
 });

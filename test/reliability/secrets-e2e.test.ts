@@ -34,7 +34,12 @@ function claudeTranscript(repo: string, sessionId: string): string {
       type: 'assistant',
       message: { id: `msg_${i}b`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: tool, name: 'Edit', input: { file_path: join(repo, 'config.env'), old_string: `# slot ${i}`, new_string: `# slot ${i}\n${c.text}` } }] },
     });
-    push({ type: 'user', message: { role: 'user', content: [{ tool_use_id: tool, type: 'tool_result', content: `Edited ${join(repo, 'config.env')}:\n${c.text}\n` }] }, toolUseResult: { filePath: join(repo, 'config.env'), oldString: `# slot ${i}`, newString: c.text } });
+    push({ type: 'user', message: { role: 'user', content: [{ tool_use_id: tool, type: 'tool_result', content: `Edited ${join(repo, 'config.env')}:\n${c.text}\n` }] }, toolUseResult: {
+        filePath: join(repo, 'config.env'), oldString: `# slot ${i}`, newString: c.text,
+        // The hunks are stored too (file_edits.patch): the secret is on their `+` lines, split per line.
+        structuredPatch: [{ oldStart: i + 1, oldLines: 1, newStart: i + 1, newLines: 2, lines: [` # slot ${i}`, ...c.text.split('\n').map((l) => `+${l}`)] }],
+      },
+    });
   });
   return lines.join('\n') + '\n';
 }

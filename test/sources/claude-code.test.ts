@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claudeCode, claudeRoots } from '../../src/sources/claude-code.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
+import { readAll } from './adapter-harness.js';
 
 const env = (vars: Record<string, string>, platform: NodeJS.Platform = 'linux') => ({ env: vars, home: '/home/u', platform, knownRepos: [] });
 
@@ -42,5 +44,25 @@ describe('Claude Code titles', () => {
     const titles: string[] = [];
     for await (const r of claudeCode.read(file, undefined)) if (r.kind === 'session' && r.session.title) titles.push(r.session.title);
     expect(titles).toEqual(['first prompt', 'Fix the parser']);
+  });
+});
+
+describe('Claude Code edit hunks', () => {
+  it('stores the hunks an applied edit\'s tool result records (toolUseResult.structuredPatch)', async () => {
+    const r = await readAll(claudeCode, join(REAL_FIXTURES, 'claude-code/git-ai/example-claude-code.jsonl'));
+    const edits = [...r.edits.values()];
+    const icon = edits.find((e) => e.path.endsWith('HistoryLog.tsx'))!;
+    expect(icon.patch).toMatch(/^@@ -380,8 \+380,8 @@\n/);
+    expect(icon.patch).toContain('\n+        color: player === "RED" ? "var(--green)" : "var(--yellow)",\n');
+    expect(icon.patch).toContain('\n-        color: player === "RED" ? "var(--red)" : "var(--blue)",\n');
+    // One patch for a MultiEdit call: on its first part.
+    const multi = edits.filter((e) => e.tool === 'MultiEdit');
+    expect(multi.map((e) => e.patch !== undefined)).toEqual([true, false, false, false, false]);
+    expect(multi[0]!.patch).toContain('\n+.stripe-green-yellow {\n');
+    // Every Edit of the long real session got the hunks of its result; its one Write created the
+    // file (`type: 'create'`, an empty structuredPatch): its new text is the whole file.
+    const spec = [...(await readAll(claudeCode, join(REAL_FIXTURES, 'claude-code/codemie-code/session-3fe1b6bc.jsonl'))).edits.values()];
+    expect(spec.filter((e) => e.tool === 'Edit').length).toBe(18);
+    expect(spec.filter((e) => !e.patch?.startsWith('@@ -')).map((e) => e.tool)).toEqual(['Write']);
   });
 });

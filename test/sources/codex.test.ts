@@ -58,6 +58,10 @@ describe('codex adapter on the real rollouts', () => {
     expect(edits[1]!.newText).toContain('threshold: 0.9,');
     expect(edits[1]!.oldText).not.toContain('threshold: 0.9,');
     expect(edits[1]!.createdAt).toBe('2026-05-11T08:42:24.599Z');
+    // The patch's own hunk lines, whole: what linking compares with the commit.
+    expect(edits[1]!.patch).toMatch(/^@@/);
+    expect(edits[1]!.patch).toContain('\n+      threshold: 0.9,\n');
+    expect(edits[1]!.patch).toContain("\n     share: 'disabled',\n");
   });
 
   // git-ai's hand-made rollout: no event_msg at all, apply_patch as a function_call {"patch": ...}.
