@@ -24,7 +24,7 @@ export {
   writeIngestBatch,
 } from './sessions.js';
 export {
-  type ChatMessage, commitAiTools, commitMentions, countChatSessions, countFileEdits, type EditRow,
+  type ChatMessage, commitAiTools, commitUserWork, commitMentions, countChatSessions, countFileEdits, type EditRow,
   editsAfter, editsToPaths, firstCommitTouching, getLinkState, type IntentCommitEntry, type IntentLinkInput,
   intentLinks, intentLinksForCommit, intentLinksForPaths, isCommitLinked, isPrompt, loadCommits,
   markCommitsLinked, messageInfos, promptBefore, promptsBetween, rewrittenInto, samePatchCommits, setLinkedThrough,

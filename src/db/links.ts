@@ -133,15 +133,24 @@ export function isCommitLinked(db: Db, project: string, sha: string): boolean {
   return db.prepare('SELECT 1 FROM linked_commits WHERE project_path = ? AND sha = ?').get(project, sha) !== undefined;
 }
 
-export function markCommitsLinked(db: Db, project: string, rows: { sha: string; links: number; aiTool: string | null }[]): void {
+/** `userWork`: `<tool>:<when>` for a commit a tool made of the user's own work (see userWorkOf in src/link). */
+export function markCommitsLinked(db: Db, project: string, rows: { sha: string; links: number; aiTool: string | null; userWork?: string | null }[]): void {
   const stmt = db.prepare(
-    `INSERT INTO linked_commits (project_path, sha, links, ai_tool, linked_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT(project_path, sha) DO UPDATE SET links = excluded.links, ai_tool = coalesce(excluded.ai_tool, ai_tool), linked_at = excluded.linked_at`,
+    `INSERT INTO linked_commits (project_path, sha, links, ai_tool, user_work, linked_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT(project_path, sha) DO UPDATE SET links = excluded.links, ai_tool = coalesce(excluded.ai_tool, ai_tool), user_work = excluded.user_work, linked_at = excluded.linked_at`,
   );
   const now = new Date().toISOString();
   db.transaction(() => {
-    for (const r of rows) stmt.run(project, r.sha, r.links, r.aiTool, now);
+    for (const r of rows) stmt.run(project, r.sha, r.links, r.aiTool, r.userWork ?? null, now);
   }).immediate();
+}
+
+/** Commits of `shas` a tool made of the user's own work, as the link stage recorded them: sha → `<tool>:<when>`. */
+export function commitUserWork(db: Db, project: string, shas: string[]): Map<string, string> {
+  // Few commits are such: one query for all of them, as for commitAiTools.
+  const rows = db.prepare('SELECT sha, user_work FROM linked_commits WHERE project_path = ? AND user_work IS NOT NULL').all(project) as { sha: string; user_work: string }[];
+  const wanted = new Set(shas);
+  return new Map(rows.filter((r) => wanted.has(r.sha)).map((r) => [r.sha, r.user_work]));
 }
 
 /** The AI tool a commit's trailers name, as recorded by the link stage, for those of `shas` that have one. */

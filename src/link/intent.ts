@@ -199,6 +199,35 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
   });
 }
 
+/**
+ * `<tool>:<when>` when the tool committed the user's own work in `c` by its own account (Aider's
+ * `Committing PATH before applying edits.`, start-up and /commit commits; `when` is empty when the
+ * history does not say) and nothing marks the commit as the tool's: the fact `lore why` shows
+ * instead of "no recorded request". Same rule as linkCommit's `userWork`.
+ */
+export function userWorkOf(ctx: IntentContext, c: Pick<LinkCommit, 'sha'>, aiTool: string | undefined): string | undefined {
+  if (aiTool) return undefined;
+  let when: string | undefined;
+  for (const m of ctx.aider) {
+    if (aiderFacts(m.metadata).commits.some((s) => c.sha.startsWith(s))) return undefined;
+    const entry = userCommitEntry(m.metadata, c.sha);
+    if (entry && when === undefined) when = `${m.source ?? 'aider'}:${entry.when ?? ''}`;
+  }
+  return when;
+}
+
+function userCommitEntry(metadata: Record<string, unknown>, sha: string): { when?: string } | undefined {
+  const list = Array.isArray(metadata.userCommits) ? (metadata.userCommits as unknown[]) : [];
+  for (const e of list) {
+    const prefix = typeof e === 'string' ? e : typeof (e as { sha?: unknown })?.sha === 'string' ? (e as { sha: string }).sha : '';
+    if (prefix.length >= 4 && sha.startsWith(prefix.toLowerCase())) {
+      const when = (e as { when?: unknown })?.when;
+      return typeof when === 'string' ? { when } : {};
+    }
+  }
+  return undefined;
+}
+
 function requestOf(ctx: IntentContext, messageId: string): string | undefined {
   if (!messageId) return undefined;
   if (!ctx.requests.has(messageId)) ctx.requests.set(messageId, turnRequest(ctx.db, messageId));

@@ -16,7 +16,7 @@ import {
 import { silent, type Reporter } from '../events.js';
 import type { RepoInfo } from '../git/index.js';
 import { trailerTool } from './evidence.js';
-import { intentContext, linkCommit } from './intent.js';
+import { intentContext, linkCommit, userWorkOf } from './intent.js';
 import { linkKnowledge } from './knowledge.js';
 
 export interface LinkResult {
@@ -50,7 +50,7 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
   if (commits.length > 0) {
     const ctx = intentContext(db, project);
     const hasChats = countFileEdits(db, project) > 0 || ctx.aider.length > 0 || countChatSessions(db, project) > 0;
-    const marks: { sha: string; links: number; aiTool: string | null }[] = [];
+    const marks: { sha: string; links: number; aiTool: string | null; userWork: string | null }[] = [];
     let done = 0;
     for (const c of commits) {
       const aiTool = trailerTool(c.body ? `${c.subject}\n\n${c.body}` : c.subject, undefined, c.committerName ? [c.authorName, c.committerName] : [c.authorName]);
@@ -61,7 +61,7 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
         n = found.length;
       }
       links += n;
-      marks.push({ sha: c.sha, links: n, aiTool: aiTool ?? null });
+      marks.push({ sha: c.sha, links: n, aiTool: aiTool ?? null, userWork: n === 0 ? (userWorkOf(ctx, c, aiTool) ?? null) : null });
       if (marks.length >= 500) {
         const batch = marks.splice(0);
         markCommitsLinked(db, project, batch);

@@ -1,5 +1,6 @@
 import {
   commitAiTools,
+  commitUserWork,
   decisionsForPaths,
   fileHistory,
   getCommit,
@@ -77,6 +78,8 @@ export interface CommitInfo extends Pick<Commit, 'sha' | 'subject' | 'body'> {
   requests: CommitRequest[];
   /** The AI tool the commit's trailers name (`Co-Authored-By: Claude`, ...), even with no recorded request. */
   aiTool: string | null;
+  /** The tool committed the user's own work, by its own account: "committed by Aider before its edit". */
+  userWork: string | null;
 }
 
 /** A request as one commit carried it, and why lore links them. */
@@ -247,7 +250,8 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
   }
   for (const list of bySha.values()) list.sort((a, b) => b.confidence - a.confidence || b.date.localeCompare(a.date));
   const tools = commitAiTools(db, project, history.map((h) => h.sha));
-  const enrich = (c: CommitInfo): CommitInfo => ({ ...c, requests: bySha.get(c.sha) ?? [], aiTool: tools.get(c.sha) ?? null });
+  const userWork = commitUserWork(db, project, history.map((h) => h.sha));
+  const enrich = (c: CommitInfo): CommitInfo => ({ ...c, requests: bySha.get(c.sha) ?? [], aiTool: tools.get(c.sha) ?? null, userWork: userWorkText(userWork.get(c.sha)) });
 
   const changes = history.map((h) => enrich(fromFileCommit(h)));
   const oldest = history[history.length - 1];
@@ -258,7 +262,7 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
     const known = changes.find((c) => c.sha === b.sha) ?? fromCommit(getCommit(db, project, b.sha));
     if (known) {
       const tool = tools.get(known.sha) ?? commitAiTools(db, project, [known.sha]).get(known.sha) ?? null;
-      blamed = { ...known, requests: bySha.get(known.sha) ?? [], aiTool: tool };
+      blamed = { ...known, requests: bySha.get(known.sha) ?? [], aiTool: tool, userWork: known.userWork ?? userWorkText(commitUserWork(db, project, [known.sha]).get(known.sha)) };
     }
   }
 
@@ -433,5 +437,15 @@ function fromCommit(c: CommitRow | undefined): CommitInfo | null {
     removed: null,
     requests: [],
     aiTool: null,
+    userWork: null,
   };
+}
+
+/** `aider:before-edit` → "committed by Aider before its edit" (only Aider records such commits). */
+function userWorkText(fact: string | undefined): string | null {
+  if (!fact) return null;
+  const [tool = '', when = ''] = fact.split(':');
+  const name = tool ? tool[0]!.toUpperCase() + tool.slice(1) : 'the AI tool';
+  const at = { 'before-edit': ' before its edit', 'start-up': ' at the start of its session', commit: ' on /commit' }[when] ?? '';
+  return `committed by ${name}${at} (the user's own change)`;
 }

@@ -58,6 +58,10 @@ interface AiderState {
   inputIdx: number;
   /** Aider printed `Applied edit to` since the turn's request: a `Commit` now is of the turn's work. */
   edited?: boolean;
+  /** The last input was `/commit` (a commit now is of the user's work, made on request). */
+  commitCommand?: boolean;
+  /** A prompt was typed in this session: commits before the first one are start-up commits. */
+  prompted?: boolean;
 }
 
 export const aider: SourceAdapter = {
@@ -308,11 +312,14 @@ class ChatHistory {
     if (input) st.at = input;
     const kind = inputKind(text, st.promptId !== undefined);
     this.message(b, 'user', kind === 'prompt' ? 'prompt' : 'meta', text, kind === 'ends-turn' ? { endsTurn: true } : undefined, input ?? at);
+    // Aider takes a unique prefix of a command (`/com`).
+    st.commitCommand = /^\/com(?:m|mi|mit)?(?:\s|$)/.test(text) || undefined;
     if (kind === 'ends-turn') {
       st.promptId = undefined;
       st.edited = false;
     }
     if (kind === 'prompt') {
+      st.prompted = true;
       st.promptId = `aider:${st.session!.native}:L${b.line}`;
       st.edited = false;
       if (!st.session!.title) {
@@ -332,8 +339,9 @@ class ChatHistory {
     const commits: { sha: string; message: string }[] = [];
     // Commits of the user's own work: aider commits a dirty file before editing it
     // (`Committing PATH before applying edits.`), a dirty tree at start-up, and on `/commit`.
-    // Only a commit after an `Applied edit to` of this turn is the turn's work.
-    const userCommits: { sha: string; message: string }[] = [];
+    // Only a commit after an `Applied edit to` of this turn is the turn's work. `when` says which
+    // of these it was (`lore why` tells the reader).
+    const userCommits: { sha: string; message: string; when?: 'before-edit' | 'start-up' | 'commit' }[] = [];
     let dirty = false;
     for (const l of lines) {
       const a = /^Applied edit to (.+?)\s*$/.exec(l);
@@ -346,7 +354,11 @@ class ChatHistory {
       if (/^Committing .+ before applying edits\.\s*$/.test(l)) dirty = true;
       const c = /^Commit ([0-9a-f]{7,40}) (.*?)\s*$/.exec(l);
       if (c) {
-        (!dirty && st.edited && st.promptId ? commits : userCommits).push({ sha: c[1]!, message: c[2]! });
+        if (!dirty && st.edited && st.promptId) commits.push({ sha: c[1]!, message: c[2]! });
+        else {
+          const when = dirty ? 'before-edit' : st.commitCommand ? 'commit' : first || !st.prompted ? 'start-up' : undefined;
+          userCommits.push({ sha: c[1]!, message: c[2]!, ...(when ? { when } : {}) });
+        }
         dirty = false;
       }
     }

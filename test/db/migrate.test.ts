@@ -105,6 +105,28 @@ describe('migrations', () => {
     upgraded.close();
   });
 
+  it('marks commits Aider printed as the user\'s own work on databases linked before 0013', () => {
+    const path = tempDbPath();
+    const db = new Database(path);
+    const all = loadMigrations();
+    const before = all.find((m) => m.name.includes('_link_facts'))!.version - 1;
+    migrate(db, all, before);
+    const own = 'a1b2c3d' + '0'.repeat(33);
+    const ai = 'b1b2c3d' + '0'.repeat(33);
+    const other = 'c1b2c3d' + '0'.repeat(33);
+    db.prepare("INSERT INTO sessions (id, project_path, source) VALUES ('aider:x', '/p', 'aider')").run();
+    db.prepare('INSERT INTO messages (id, session_id, role, content, metadata) VALUES (?, ?, ?, ?, ?)').run('aider:x:L9', 'aider:x', 'tool', '> Commit a1b2c3d', JSON.stringify({ userCommits: [{ sha: 'a1b2c3d', message: 'wip' }], commits: [{ sha: 'b1b2c3d' }] }));
+    for (const [sha, links] of [[own, 0], [ai, 2], [other, 0]] as const) db.prepare('INSERT INTO linked_commits (project_path, sha, links) VALUES (?, ?, ?)').run('/p', sha, links);
+    db.close();
+    const upgraded = openDb(path);
+    expect(upgraded.prepare('SELECT sha, user_work FROM linked_commits ORDER BY sha').all()).toEqual([
+      { sha: own, user_work: 'aider:' },
+      { sha: ai, user_work: null },
+      { sha: other, user_work: null },
+    ]);
+    upgraded.close();
+  });
+
   it('rolls back a failing migration and leaves the version where it was', () => {
     const path = tempDbPath();
     const db = new Database(path);

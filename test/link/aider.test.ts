@@ -113,6 +113,12 @@ describe('Aider sessions', () => {
     const bySha = new Map(why.changes.map((c: { sha: string; requests: { text: string; evidence: string }[] }) => [c.sha, c.requests.map((q) => `${q.text} (${q.evidence})`)]));
     expect(bySha.get(own)).toEqual([]);
     expect(bySha.get(ai)).toEqual(['multiply in double (aider-commit)']);
+    // The user's change says whose it is, instead of "no recorded request".
+    const userWork = new Map(why.changes.map((c: { sha: string; userWork: string | null }) => [c.sha, c.userWork]));
+    expect(userWork.get(own)).toBe("committed by Aider before its edit (the user's own change)");
+    expect(userWork.get(ai)).toBeNull();
+    const text = runCli(['why', 'calc.py'], { cwd: dir }).stdout;
+    expect(text).toMatch(new RegExp(`${own.slice(0, 10)} .*fix: add half\n +committed by Aider before its edit \\(the user's own change\\)\n`));
     const test = JSON.parse(runCli(['why', 'test_calc.py', '--json'], { cwd: dir }).stdout);
     expect(test.origin.requests.map((q: { text: string }) => q.text)).toEqual(['/test pytest test_calc.py']);
     // After /clear, the lint fix is no earlier prompt's work: a later commit of it gets no request.
@@ -155,6 +161,7 @@ describe('Aider sessions', () => {
     expect(JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout).changes[0].requests.map((q: { text: string }) => q.text)).toEqual(['multiply in double']);
     // the same kind of line, on a commit authored by the user: the user's own work
     expect(requests('notes.txt')).toEqual([]);
+    expect(JSON.parse(runCli(['why', 'notes.txt', '--json'], { cwd: dir }).stdout).changes[0].userWork).toBe("committed by Aider on /commit (the user's own change)");
   });
 
   it('takes a committer named "… (aider)" as Aider\'s involvement, like the author', () => {

@@ -119,7 +119,8 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
   if (o.full && c.body) for (const line of c.body.split('\n')) print(`      ${line}`);
   if (c.requests.length === 0) {
     // When no change of the file has a request, the summary line says so once.
-    if (o.anyRequest || c.aiTool) print(`      ${dim(`no recorded request${c.aiTool ? ` (a trailer says ${c.aiTool} was involved)` : ''}`)}`);
+    if (c.userWork) print(`      ${dim(c.userWork)}`);
+    else if (o.anyRequest || c.aiTool) print(`      ${dim(`no recorded request${c.aiTool ? ` (a trailer says ${c.aiTool} was involved)` : ''}`)}`);
     return;
   }
   for (const q of c.requests) {
