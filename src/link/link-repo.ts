@@ -53,7 +53,13 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
     const marks: { sha: string; links: number; aiTool: string | null; userWork: string | null }[] = [];
     let done = 0;
     for (const c of commits) {
-      const aiTool = trailerTool(c.body ? `${c.subject}\n\n${c.body}` : c.subject, undefined, c.committerName ? [c.authorName, c.committerName] : [c.authorName]);
+      const message = c.body ? `${c.subject}\n\n${c.body}` : c.subject;
+      // Who wrote the change (trailers, the author's name) decides linking. A committer marker says
+      // only that the tool made the commit: Aider (--attribute-committer, its default) commits the
+      // user's own hand edits as "Name (aider)" too, so it is recorded as involvement, not used as
+      // authorship (on Aider's own history every such commit with a human author was the user's).
+      const aiTool = trailerTool(message, undefined, [c.authorName]);
+      const involved = aiTool ?? (c.committerName ? trailerTool('', undefined, [c.committerName]) : undefined);
       let n = 0;
       if (hasChats && c.parents.length <= 1) {
         const found = await linkCommit(ctx, c, aiTool);
@@ -61,7 +67,7 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
         n = found.length;
       }
       links += n;
-      marks.push({ sha: c.sha, links: n, aiTool: aiTool ?? null, userWork: n === 0 ? (userWorkOf(ctx, c, aiTool) ?? null) : null });
+      marks.push({ sha: c.sha, links: n, aiTool: involved ?? null, userWork: n === 0 ? (userWorkOf(ctx, c, aiTool) ?? null) : null });
       if (marks.length >= 500) {
         const batch = marks.splice(0);
         markCommitsLinked(db, project, batch);

@@ -164,11 +164,12 @@ describe('Aider sessions', () => {
     expect(JSON.parse(runCli(['why', 'notes.txt', '--json'], { cwd: dir }).stdout).changes[0].userWork).toBe("committed by Aider on /commit (the user's own change)");
   });
 
-  it('takes a committer named "… (aider)" as Aider\'s involvement, like the author', () => {
+  it('takes a committer named "… (aider)" as Aider\'s involvement, not its authorship', () => {
     const dir = gitRepo();
     commit(dir, { 'calc.py': 'def double(x):\n    return x + x\n' }, 'initial', { date: '2026-05-04T08:00:00Z' });
     expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
-    // Aider's --attribute-committer (its default) renames only the committer.
+    // Aider's --attribute-committer (its default) puts "(aider)" on the committer of every commit
+    // it makes, the user's own work too; only its own changes also get it on the author.
     const sha = commit(dir, { 'calc.py': 'def double(x):\n    return 2 * x\n' }, 'feat: multiply', { date: '2026-05-04T09:02:00Z', committer: 'Dev (aider)' });
     writeFileSync(
       join(dir, '.aider.chat.history.md'),
@@ -191,8 +192,11 @@ describe('Aider sessions', () => {
       ].join('\n'),
     );
     const why = JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout);
-    expect(why.changes[0].requests.map((q: { text: string }) => q.text)).toEqual(['multiply in double']);
+    // Printed in a session before any prompt, authored by the user: the user's work, which Aider
+    // committed (the same lines on a commit authored "Dev (aider)" name the request: see above).
+    expect(why.changes[0].requests).toEqual([]);
     expect(why.changes[0].aiTool).toBe('aider');
+    expect(why.changes[0].userWork).toBe("committed by Aider at the start of its session (the user's own change)");
   });
 
   it('links nothing to an edit that changed nothing', () => {

@@ -120,7 +120,7 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
   if (c.requests.length === 0) {
     // When no change of the file has a request, the summary line says so once.
     if (c.userWork) print(`      ${dim(c.userWork)}`);
-    else if (o.anyRequest || c.aiTool) print(`      ${dim(`no recorded request${c.aiTool ? ` (a trailer says ${c.aiTool} was involved)` : ''}`)}`);
+    else if (o.anyRequest || c.aiTool) print(`      ${dim(`no recorded request${c.aiTool ? ` (the commit says ${c.aiTool} was involved)` : ''}`)}`);
     return;
   }
   for (const q of c.requests) {
