@@ -159,9 +159,23 @@ export function decisionsForPaths(db: Db, project: string, paths: string[]): Dec
 /**
  * Whether the edits of `path` made in the turn of `request` landed: true when the request is
  * linked to the file, false when a linked commit of the file came after the turn's last edit of
- * it without that link, undefined when the turn did not edit the file or no commit came yet.
+ * it without that link, undefined when no commit came yet. For a file the turn did not edit (it
+ * names it), the turn's own edits answer: false when none of them landed (the whole change the
+ * turn talks about was undone, rejected or interrupted), else undefined.
  */
 function editsLanded(db: Db, project: string): (request: string, path: string) => boolean | undefined {
+  const ofPath = pathEditsLanded(db, project);
+  const edited = db.prepare('SELECT DISTINCT path FROM file_edits WHERE project_path = ? AND request_id = ?');
+  return (request, path) => {
+    const own = ofPath(request, path);
+    if (own !== null) return own;
+    const paths = (edited.all(project, request) as { path: string }[]).map((r) => r.path);
+    return paths.length > 0 && paths.every((p) => ofPath(request, p) === false) ? false : undefined;
+  };
+}
+
+/** As editsLanded, for the files the turn edited; null when it did not edit `path`. */
+function pathEditsLanded(db: Db, project: string): (request: string, path: string) => boolean | undefined | null {
   const lastEdit = db.prepare('SELECT max(created_at) AS at FROM file_edits WHERE project_path = ? AND request_id = ? AND path = ?');
   const linked = db.prepare(`SELECT 1 FROM relationships WHERE project_path = ? AND type = ${sqlType('intent_implementation')} AND source_path = ? AND target_path = ? LIMIT 1`);
   const later = db.prepare(
@@ -171,7 +185,7 @@ function editsLanded(db: Db, project: string): (request: string, path: string) =
   );
   return (request, path) => {
     const at = (lastEdit.get(project, request, path) as { at: string | null }).at;
-    if (at === null) return undefined;
+    if (at === null) return null;
     if (linked.get(project, `msg:${request}`, path)) return true;
     return later.get(path, path, project, at) ? false : undefined;
   };

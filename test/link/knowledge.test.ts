@@ -171,6 +171,25 @@ describe('knowledge linking', () => {
     expect(listLearnings(db, repo.root).map((l) => l.content).sort()).toEqual(['Never export the map itself.', 'The root cause was an unbounded map in the store.']);
   });
 
+  it('does not show, on a file the turn only named, the decisions of a turn none of whose edits landed', async () => {
+    // As in Aider's real history (L8858): the answer names the test file, edits only the module,
+    // and the edit never reaches a commit (interrupted with ^C; the module's next commit is another's).
+    const { dir, repo, db } = await setup({ 'src/store.ts': 'export const store = new Map();\n', 'src/lru.ts': 'export class LRU {}\n' });
+    const s = new ChatRows(db, repo.root, 'claude-code:s');
+    s.prompt('keep the store small', '2026-03-01T09:10:00.000Z');
+    s.message('assistant', 'text', "I'll use the `LRU` class of `src/lru.ts` instead of a plain `Map` because memory must stay bounded.", '2026-03-01T09:10:10.000Z');
+    s.edit('src/store.ts', '2026-03-01T09:10:20.000Z', { old: 'export const store = new Map();', new: 'export const store = new LRU(100);' });
+    await catchUp(db, repo);
+    const sentence = "I'll use the `LRU` class of `src/lru.ts` instead of a plain `Map` because memory must stay bounded.";
+    // Not committed yet: it may still land.
+    expect(decisionsForPaths(db, repo.root, ['src/lru.ts']).map((d) => d.sentence)).toEqual([sentence]);
+    s.prompt('use a WeakMap for the store', '2026-03-01T09:20:00.000Z');
+    s.edit('src/store.ts', '2026-03-01T09:20:20.000Z', { old: 'export const store = new Map();', new: 'export const store = new WeakMap();' });
+    commit(dir, { 'src/store.ts': 'export const store = new WeakMap();\n' }, 'weak store', { date: '2026-03-01T09:25:00Z' });
+    await catchUp(db, repo);
+    expect(decisionsForPaths(db, repo.root, ['src/store.ts', 'src/lru.ts']).map((d) => d.sentence)).toEqual([]);
+  });
+
   it('extracts a correction as a learning of the turn\'s files, and imports docs/solutions', async () => {
     const { dir, repo, db } = await setup();
     mkdirSync(join(dir, 'docs/solutions/runtime-errors'), { recursive: true });
