@@ -218,10 +218,11 @@ describe('aider adapter on written cases', () => {
     const facts = msgs.filter((m) => m.metadata?.commits || m.metadata?.userCommits).map((m) => [m.metadata?.commits, m.metadata?.userCommits]);
     // an edit aider applied that changed nothing tracked never landed
     expect(msgs.filter((m) => m.metadata?.appliedEdits).map((m) => m.metadata?.appliedEdits)).toEqual([['aider/x.py']]);
+    // `when` says which kind of user commit it was (`lore why` shows it).
     expect(facts).toEqual([
-      [undefined, [{ sha: 'd0ffbf1', message: 'fix: Reorder imports in repomap.py' }]],
-      [[{ sha: 'cb709bd', message: 'style: sort imports' }], [{ sha: 'ddedd40', message: "fix: the user's hand edit" }]],
-      [undefined, [{ sha: '1265f6a', message: 'fix: more hand edits' }]],
+      [undefined, [{ sha: 'd0ffbf1', message: 'fix: Reorder imports in repomap.py', when: 'start-up' }]],
+      [[{ sha: 'cb709bd', message: 'style: sort imports' }], [{ sha: 'ddedd40', message: "fix: the user's hand edit", when: 'before-edit' }]],
+      [undefined, [{ sha: '1265f6a', message: 'fix: more hand edits', when: 'commit' }]],
     ]);
     expect([...r.edits.values()][0]!.requestId).toBe(lint.id);
   });
