@@ -18,7 +18,7 @@ import {
 } from '../db/index.js';
 import { homeOf } from '../config/index.js';
 import { LoreError } from '../errors.js';
-import { existingCommits, gitRaw, headSha, hookStatus, isExecutable, readQueue, type HookStatus, type RepoInfo } from '../git/index.js';
+import { existingCommits, gitRaw, headSha, hookManager, hookStatus, isExecutable, readQueue, type HookStatus, type RepoInfo } from '../git/index.js';
 import { adapters as registered, type SourceAdapter, type SourceEnv } from '../sources/index.js';
 
 /** What `lore doctor --fix` can do on its own (the safe repairs). */
@@ -106,7 +106,7 @@ export async function checkHealth(dbPath: string, repo: RepoInfo | undefined, op
     }
     checks.push(permissionsCheck(dbPath));
   }
-  if (repo) checks.push(hookCheck(await hookStatus(repo.root)));
+  if (repo) checks.push(hookCheck(await hookStatus(repo.root), await hookManager(repo.root)));
   report.healthy = checks.every((c) => c.ok);
   return report;
 }
@@ -255,14 +255,21 @@ function sourcesCheck(lags: SourceLag[]): Check {
   };
 }
 
-function hookCheck(statuses: HookStatus[]): Check {
-  const problems: string[] = [];
+function hookCheck(statuses: HookStatus[], manager?: { note: string }): Check {
+  // One phrase per kind of problem (singular, plural), naming the hooks it concerns.
+  const byProblem = new Map<string, { plural: string; names: string[] }>();
   for (const s of statuses) {
-    if (s.state === 'foreign') problems.push(`${s.name} is another tool's hook and lore's is not installed beside it`);
-    else if (s.state === 'missing') problems.push(`${s.name} missing`);
-    else if (s.stale) problems.push(`${s.name} needs reinstalling (it points at another lore, or sits in a folder your team shares)`);
-    else if (s.state === 'installed' && !isExecutable(s.path)) problems.push(`${s.name} is not executable, git skips it`);
+    let problem: [string, string] | undefined;
+    if (s.state === 'foreign') problem = ["is another tool's hook and lore's is not installed beside it", "are another tool's hooks and lore's are not installed beside them"];
+    else if (s.state === 'missing') problem = ['missing', 'missing'];
+    else if (s.stale) problem = ['needs reinstalling (it points at another lore, or sits in a folder your team shares)', 'need reinstalling (they point at another lore, or sit in a folder your team shares)'];
+    else if (s.state === 'installed' && !isExecutable(s.path)) problem = ['is not executable, git skips it', 'are not executable, git skips them'];
+    if (!problem) continue;
+    const entry = byProblem.get(problem[0]) ?? { plural: problem[1], names: [] };
+    entry.names.push(s.name);
+    byProblem.set(problem[0], entry);
   }
+  const problems = [...byProblem].map(([singular, { plural, names }]) => `${names.join(', ')} ${names.length > 1 ? plural : singular}`);
   const installed = statuses.filter((s) => s.state === 'installed');
   if (installed.length > 0 && !installed[0]!.enabled) problems.push("lore's hooks are there but do not record this repository");
   // A chained hook that is not executable is skipped by our shim: the user's hook silently stops.
@@ -281,5 +288,7 @@ function hookCheck(statuses: HookStatus[]): Check {
     const paths = chainedBroken.map((s) => `${s.path}.lore-chained`);
     return { name: 'hooks', ok: false, detail: `your previous ${chainedBroken.map((s) => s.name).join(', ')} hook is not executable, so it no longer runs`, fix: `chmod +x ${paths.join(' ')}` };
   }
-  return { name: 'hooks', ok: false, detail: problems.join('; '), fix: 'lore hook install', action: 'install-hooks' };
+  // A shim gone where a tool writes the hooks: say what the tool does, so it is no surprise next time.
+  const gone = statuses.some((s) => s.state === 'foreign' || s.state === 'missing');
+  return { name: 'hooks', ok: false, detail: `${problems.join('; ')}${gone && manager ? ` (${manager.note})` : ''}`, fix: 'lore hook install', action: 'install-hooks' };
 }

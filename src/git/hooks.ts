@@ -80,6 +80,28 @@ export function teamHookLine(name: HookName): string {
   return `[ -d .git ] && lore_hook=.git/lore/hooks/${name} || lore_hook="$(git rev-parse --git-common-dir)/lore/hooks/${name}"; [ ! -x "$lore_hook" ] || "$lore_hook" "$@"`;
 }
 
+/**
+ * The tool that writes the hooks git runs, when one is recognised, and what it does to lore's
+ * shims when it runs again: what `lore doctor` says beside a shim found gone.
+ */
+export async function hookManager(root: string): Promise<{ tool: string; note: string } | undefined> {
+  const dir = await hooksDir(root);
+  if (basename(dir) === '_' && lstatOrUndefined(join(dir, 'h'))) {
+    return { tool: 'husky', note: `husky rewrites ${relative(root, dir)}/ at every \`npm install\`: run \`lore hook install\` after it` };
+  }
+  const pkg = readText(join(root, 'package.json'));
+  if (pkg?.includes('"simple-git-hooks"') || ['.simple-git-hooks.json', 'simple-git-hooks.json', '.simple-git-hooks.js', 'simple-git-hooks.js', '.simple-git-hooks.cjs', 'simple-git-hooks.cjs'].some((f) => lstatOrUndefined(join(root, f)))) {
+    return {
+      tool: 'simple-git-hooks',
+      note: 'simple-git-hooks deletes the hooks its config does not name, and rewrites those it does, each time it runs: its config keeps the others with "preserveUnused": ["post-commit", "post-merge", "post-rewrite"]; run `lore hook install` after it',
+    };
+  }
+  if (['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml', 'lefthook.json', 'lefthook.toml'].some((f) => lstatOrUndefined(join(root, f)))) {
+    return { tool: 'lefthook', note: '`lefthook install` moves a hook its config names to <name>.old and writes its own: run `lore hook install` after it' };
+  }
+  return undefined;
+}
+
 export async function hookStatus(root: string, paths = defaultHookPaths()): Promise<HookStatus[]> {
   const layout = await hookLayout(root);
   const enabled = lstatOrUndefined(join(layout.common, 'lore', ENABLED)) !== undefined;

@@ -9,4 +9,4 @@ export { updateReachable } from './reachable.js';
 export { computePatchIds } from './patch-id.js';
 export { commitDiff, parseDiff, previousCommitOf, type FileDiff } from './diff.js';
 export { readQueue, queuePath, parseQueueLine } from './queue.js';
-export { installHooks, uninstallHooks, hookStatus, hooksDir, defaultHookPaths, isExecutable, HOOK_NAMES, type HookStatus, type HookPaths } from './hooks.js';
+export { installHooks, uninstallHooks, hookStatus, hookManager, hooksDir, defaultHookPaths, isExecutable, HOOK_NAMES, type HookStatus, type HookPaths } from './hooks.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveRewrite } from '../../src/db/index.js';
-import { defaultHookPaths, findRepo, hookStatus, installHooks, uninstallHooks, type HookPaths } from '../../src/git/index.js';
+import { defaultHookPaths, findRepo, hookManager, hookStatus, installHooks, uninstallHooks, type HookPaths } from '../../src/git/index.js';
 import { catchUp } from '../../src/app/index.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
 import { tempDb } from '../helpers/temp-db.js';
@@ -145,6 +145,20 @@ describe('hook install and uninstall', () => {
     await uninstallHooks(repo, paths);
     expect(readdirSync(join(repo, '.git/hooks')).filter((n) => !n.endsWith('.sample'))).toEqual(['post-commit']);
     expect(readFileSync(hook, 'utf8')).toBe(newer);
+  });
+
+  it('names the tool that rewrites the hooks, and what it does to lore\'s', async () => {
+    const plain = gitRepo({ 'a.txt': 'a\n' });
+    expect(await hookManager(plain)).toBeUndefined();
+    const sgh = gitRepo({ 'package.json': JSON.stringify({ 'simple-git-hooks': { 'pre-commit': 'true' } }) });
+    expect((await hookManager(sgh))?.note).toContain('"preserveUnused": ["post-commit", "post-merge", "post-rewrite"]');
+    const lefthook = gitRepo({ 'lefthook.yml': 'pre-commit:\n' });
+    expect(await hookManager(lefthook)).toMatchObject({ tool: 'lefthook' });
+    const husky = gitRepo({ 'a.txt': 'a\n' });
+    mkdirSync(join(husky, '.husky/_'), { recursive: true });
+    writeFileSync(join(husky, '.husky/_/h'), '');
+    git(husky, ['config', 'core.hooksPath', '.husky/_']);
+    expect(await hookManager(husky)).toMatchObject({ tool: 'husky' });
   });
 
   it('reports a shim that points at another lore as stale', async () => {

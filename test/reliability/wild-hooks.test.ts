@@ -112,6 +112,8 @@ describe('husky 9 (core.hooksPath=.husky/_, its dispatcher runs .husky/$(basenam
     expect(install.stdout).toMatch(/post-commit\s+installed, runs the previous hook first/);
 
     run(process.execPath, [HUSKY9], repo);
+    const check = runCli(['doctor'], { cwd: repo });
+    expect(check.stdout).toMatch(/post-commit, post-merge, post-rewrite are another tool's hooks .*husky rewrites \.husky\/_\/ at every `npm install`/);
     const doctor = runCli(['doctor', '--fix'], { cwd: repo });
     expect(doctor.stderr).not.toMatch(/\n\s+at /);
     expect(doctor.stdout + doctor.stderr).toMatch(/hooks installed in/);
