@@ -10,7 +10,7 @@ ALTER TABLE commits ADD COLUMN committer_name TEXT;
 
 -- A commit an AI tool made of the user's own work, by the tool's own account: '<tool>:<when>'
 -- ('aider:before-edit' for `Committing PATH before applying edits.`, 'aider:start-up',
--- 'aider:commit' for /commit, 'aider:' when the history does not say). `lore why` says so
+-- 'aider:commit' and 'aider:lint' for /commit and /lint, 'aider:' when the history does not say). `lore why` says so
 -- instead of "no recorded request". Few commits are such: a partial index finds them.
 ALTER TABLE linked_commits ADD COLUMN user_work TEXT;
 CREATE INDEX idx_linked_commits_user_work ON linked_commits(project_path) WHERE user_work IS NOT NULL;

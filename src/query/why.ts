@@ -446,6 +446,6 @@ function userWorkText(fact: string | undefined): string | null {
   if (!fact) return null;
   const [tool = '', when = ''] = fact.split(':');
   const name = tool ? tool[0]!.toUpperCase() + tool.slice(1) : 'the AI tool';
-  const at = { 'before-edit': ' before its edit', 'start-up': ' at the start of its session', commit: ' on /commit' }[when] ?? '';
+  const at = { 'before-edit': ' before its edit', 'start-up': ' at the start of its session', commit: ' on /commit', lint: ' before /lint' }[when] ?? '';
   return `committed by ${name}${at} (the user's own change)`;
 }

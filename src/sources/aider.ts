@@ -58,8 +58,8 @@ interface AiderState {
   inputIdx: number;
   /** Aider printed `Applied edit to` since the turn's request: a `Commit` now is of the turn's work. */
   edited?: boolean;
-  /** The last input was `/commit` (a commit now is of the user's work, made on request). */
-  commitCommand?: boolean;
+  /** The last input was `/commit` or `/lint`, which commit the user's dirty files first. */
+  commitCommand?: 'commit' | 'lint';
   /** A prompt was typed in this session: commits before the first one are start-up commits. */
   prompted?: boolean;
 }
@@ -313,7 +313,7 @@ class ChatHistory {
     const kind = inputKind(text, st.promptId !== undefined);
     this.message(b, 'user', kind === 'prompt' ? 'prompt' : 'meta', text, kind === 'ends-turn' ? { endsTurn: true } : undefined, input ?? at);
     // Aider takes a unique prefix of a command (`/com`).
-    st.commitCommand = /^\/com(?:m|mi|mit)?(?:\s|$)/.test(text) || undefined;
+    st.commitCommand = /^\/com(?:m|mi|mit)?(?:\s|$)/.test(text) ? 'commit' : /^\/lint(?:\s|$)/.test(text) ? 'lint' : undefined;
     if (kind === 'ends-turn') {
       st.promptId = undefined;
       st.edited = false;
@@ -341,7 +341,7 @@ class ChatHistory {
     // (`Committing PATH before applying edits.`), a dirty tree at start-up, and on `/commit`.
     // Only a commit after an `Applied edit to` of this turn is the turn's work. `when` says which
     // of these it was (`lore why` tells the reader).
-    const userCommits: { sha: string; message: string; when?: 'before-edit' | 'start-up' | 'commit' }[] = [];
+    const userCommits: { sha: string; message: string; when?: 'before-edit' | 'start-up' | 'commit' | 'lint' }[] = [];
     let dirty = false;
     for (const l of lines) {
       const a = /^Applied edit to (.+?)\s*$/.exec(l);
@@ -356,7 +356,7 @@ class ChatHistory {
       if (c) {
         if (!dirty && st.edited && st.promptId) commits.push({ sha: c[1]!, message: c[2]! });
         else {
-          const when = dirty ? 'before-edit' : st.commitCommand ? 'commit' : first || !st.prompted ? 'start-up' : undefined;
+          const when = dirty ? 'before-edit' : (st.commitCommand ?? (first || !st.prompted ? 'start-up' : undefined));
           userCommits.push({ sha: c[1]!, message: c[2]!, ...(when ? { when } : {}) });
         }
         dirty = false;

@@ -138,7 +138,7 @@ async function* readThread(file: string, from: Cursor | undefined): AsyncGenerat
         const status = outcomes.get(b.id);
         const failed = status !== undefined && status !== 'done';
         for (const [n, e] of editsOf(name, input).entries()) {
-          const edit: FileEditRecord = { id: `${callId}#${n}`, sessionId, messageId: callId, requestId: promptId, path: e.path, cwd, tool: name, oldText: e.oldText, newText: e.newText, createdAt: at };
+          const edit: FileEditRecord = { id: `${callId}#${n}`, sessionId, messageId: callId, requestId: promptId, path: e.path, cwd, tool: name, oldText: e.oldText, newText: e.newText, ...(e.patch ? { patch: e.patch } : {}), createdAt: at };
           if (failed) edit.metadata = { failed: true, status };
           yield { kind: 'edit', edit };
         }
@@ -185,6 +185,7 @@ interface EditTarget {
   path: string;
   oldText?: string;
   newText?: string;
+  patch?: string;
 }
 
 /** `edit_file {path, old_str, new_str}`, `create_file {path, content}`, `apply_patch`, and Claude-style `Edit`/`Write`. */
@@ -192,7 +193,7 @@ function editsOf(tool: string, input: Record<string, unknown>): EditTarget[] {
   if (!EDIT_TOOLS.has(tool)) return [];
   if (tool === 'apply_patch') {
     const patch = str(input.patch) ?? str(input.input) ?? str(input.patchText);
-    return patch ? parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText })) : [];
+    return patch ? parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText, patch: f.patch })) : [];
   }
   const path = str(input.path) ?? str(input.file_path);
   if (!path) return [];

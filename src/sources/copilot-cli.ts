@@ -97,7 +97,7 @@ function cliEdits(tool: string, rawArgs: unknown): EditTarget[] {
   const args = argsOf(rawArgs);
   if (tool === 'apply_patch' || tool === 'git_apply_patch') {
     const patch = str(args.input) ?? str(args.patch) ?? (typeof rawArgs === 'string' && rawArgs.includes('*** Begin Patch') ? rawArgs : undefined);
-    return patch ? parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText })) : [];
+    return patch ? parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText, patch: f.patch })) : [];
   }
   const path = str(args.path);
   if (!path) return [];

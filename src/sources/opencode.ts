@@ -144,14 +144,14 @@ function* mapToolPart(sid: string, msgRecordId: string, part: Part, createdAt: s
   if (!EDIT_TOOLS.has(tool)) return;
   if (state.status !== undefined && state.status !== 'completed') return; // a failed or pending edit changed nothing
   let n = 0;
-  const edit = (path: string, oldText?: string, newText?: string): SourceRecord => ({
+  const edit = (path: string, oldText?: string, newText?: string, patch?: string): SourceRecord => ({
     kind: 'edit',
-    edit: { id: `${callId}#${n++}`, sessionId: `${TOOL}:${sid}`, messageId: callId, requestId, path, cwd, tool, oldText, newText, createdAt },
+    edit: { id: `${callId}#${n++}`, sessionId: `${TOOL}:${sid}`, messageId: callId, requestId, path, cwd, tool, oldText, newText, ...(patch ? { patch } : {}), createdAt },
   });
   const filePath = str(input.filePath) ?? str(input.file_path) ?? str(input.path);
   if (tool === 'apply_patch' || tool === 'patch') {
     const text = str(input.patchText) ?? str(input.patch) ?? str(input.input);
-    if (text) for (const f of parseApplyPatch(text)) yield edit(f.movedTo ?? f.path, f.oldText, f.newText);
+    if (text) for (const f of parseApplyPatch(text)) yield edit(f.movedTo ?? f.path, f.oldText, f.newText, f.patch);
     else if (filePath) yield edit(filePath);
     return;
   }

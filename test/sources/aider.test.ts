@@ -227,6 +227,14 @@ describe('aider adapter on written cases', () => {
     expect([...r.edits.values()][0]!.requestId).toBe(lint.id);
   });
 
+  it('says a commit right after /lint was of the user\'s dirty files (real history, L42610)', async () => {
+    const history = ['', '# aider chat started at 2024-08-10 20:00:00', '', '> Aider v0.49.0  ', '', '#### fix it  ', '', 'Ok.', '', '#### /lint  ', '', '> Commit ddedd40 fix: Print text content using Text object in commands.py  ', ''].join('\n');
+    const { file } = repoWith(history);
+    const r = await readAll(aider, file);
+    const facts = [...r.messages.values()].filter((m) => m.metadata?.userCommits).map((m) => m.metadata?.userCommits);
+    expect(facts).toEqual([[{ sha: 'ddedd40', message: 'fix: Print text content using Text object in commands.py', when: 'lint' }]]);
+  });
+
   it('waits for a half-written line and re-reads the growing last block', async () => {
     const { file } = repoWith(SESSION.slice(0, SESSION.indexOf('> Tokens')) + '> Applied edit to aid');
     const a = await readAll(aider, file);
