@@ -262,7 +262,9 @@ export function hasCommit(db: Db, projectPath: string, sha: string): boolean {
  * order of the path index (path, commit_id), so no sort is needed.
  *
  * Every commit that touched `path`, newest first, following renames backwards: when the
- * oldest change of a name is a rename, the history of the old name before it continues.
+ * oldest change of a name is a rename, the history of the old name before it continues. As with
+ * `git log --follow`, an addition that is not a rename does not end the history: a file deleted
+ * and added again under the same name keeps its earlier life (and its origin) below the re-add.
  */
 export function fileHistory(db: Db, projectPath: string, path: string): FileCommit[] {
   const stmt = db.prepare(
@@ -283,7 +285,7 @@ export function fileHistory(db: Db, projectPath: string, path: string): FileComm
       if (seen.has(row.sha)) continue;
       seen.add(row.sha);
       out.push({ ...toCommit(row), file: { path: row.f_path, status: row.f_status, oldPath: row.f_old_path, added: row.f_added, removed: row.f_removed } });
-      if (row.f_status === 'A' || row.f_status === 'C') break; // birth of this name: stop here
+      if (row.f_status === 'C') break; // a copy starts its own history, as git's rename-only --follow has it
       if (row.f_status === 'R' && row.f_old_path) {
         name = row.f_old_path;
         before = row.id;

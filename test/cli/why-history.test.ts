@@ -106,6 +106,20 @@ describe('lore why over git history', () => {
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('keeps the earlier life of a file deleted and added again, as git log --follow does', () => {
+    const r2 = gitRepo({ 'tests/old/t.py': 'def test_a():\n    pass\n' }, 'first tests');
+    const born = git(r2, ['rev-parse', 'HEAD']).trim();
+    const moved = commit(r2, { 'tests/old/t.py': null, 'tests/t.py': 'def test_a():\n    pass\n' }, 'move the tests');
+    const gone = commit(r2, { 'tests/t.py': null, 'README.md': 'x\n' }, 'clean up');
+    const back = commit(r2, { 'tests/t.py': 'def test_b():\n    assert True\n' }, 'add tests again');
+    const gitShas = git(r2, ['log', '--follow', '--format=%H', '--', 'tests/t.py']).trim().split('\n');
+    const j = JSON.parse(runCli(['why', 'tests/t.py', '--json'], { cwd: r2, env: home() }).stdout);
+    expect(j.changes.map((c: { sha: string }) => c.sha)).toEqual([back, gone, moved, born]);
+    expect(j.changes.map((c: { sha: string }) => c.sha)).toEqual(gitShas);
+    expect(j.changes[1]).toMatchObject({ status: 'D', path: 'tests/t.py' });
+    expect(j.origin).toMatchObject({ sha: born, path: 'tests/old/t.py' });
+  });
+
   it('indexes incrementally: a new commit shows up on the next run', () => {
     const env = home();
     expect(JSON.parse(runCli(['why', 'lib/parser.ts', '--json'], { cwd: repo, env }).stdout).total).toBe(4);
