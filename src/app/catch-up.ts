@@ -31,6 +31,8 @@ export interface CatchUpOptions {
    * Interactive commands pass a small number and start the worker for the rest (startWorker).
    */
   enrichLimit?: number;
+  /** Link only when at most this many commits wait (default: all); linkRepo's `limit`. */
+  linkLimit?: number;
   /** Read AI chat transcripts too (default true); a list: only those sources. */
   chats?: boolean | string[];
   env?: NodeJS.ProcessEnv;
@@ -76,21 +78,25 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent,
   const chats = options.chats === false ? undefined : await ingest(db, { report, env: options.env, ...(Array.isArray(options.chats) ? { sources: options.chats } : {}) });
   const chatsMs = lap();
   // Linking runs last: it needs the commits and the chats stored above.
-  const link = await linkRepo(db, repo, report);
+  const link = await linkRepo(db, repo, report, options.linkLimit !== undefined ? { limit: options.linkLimit } : {});
   return { commits, hookEvents: pending.length, details, ingest: chats, link, ms: { commits: commitsMs, details: detailsMs, chats: chatsMs, links: lap() } };
 }
 
 /** Commits whose line counts and patch-ids a command computes itself; more go to the background worker. */
 export const INLINE_DETAILS = 500;
 
+/** Commits a query links itself; a larger backlog is linked by the background worker. */
+export const INLINE_LINKS = 100;
+
 /**
  * The catch-up a query runs before it answers. After a large backfill, line counts and patch-ids
- * are left to the detached worker, so the answer does not wait for them (`lore index --wait`,
- * which does them all in the foreground, goes through indexRepo instead).
+ * and the link stage are left to the detached worker, so the answer does not wait for them and
+ * is given from what is linked so far (`lore index --wait`, which does them all in the
+ * foreground, goes through indexRepo instead).
  */
 export async function catchUpRepo(ctx: RepoContext, report: Reporter, options: { chats?: boolean | string[] } = {}): Promise<CatchUpResult> {
-  const r = await catchUp(ctx.db, ctx.repo, report, { enrichLimit: INLINE_DETAILS, ...(options.chats !== undefined ? { chats: options.chats } : {}) });
-  if (r.details.remaining > 0) startWorker(ctx.repo.root, ctx.dbPath);
+  const r = await catchUp(ctx.db, ctx.repo, report, { enrichLimit: INLINE_DETAILS, linkLimit: INLINE_LINKS, ...(options.chats !== undefined ? { chats: options.chats } : {}) });
+  if (r.details.remaining > 0 || r.link.deferred > 0) startWorker(ctx.repo.root, ctx.dbPath);
   return r;
 }
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { hasFileHistory, hasImportGraph, openDb } from '../db/index.js';
 import type { Reporter } from '../events.js';
 import { findRepo } from '../git/index.js';
-import { checkTarget, importGraphLookup, resolveTarget, why as answerWhy, type WhyResult } from '../query/index.js';
+import { blameTarget, checkTarget, importGraphLookup, resolveTarget, why as answerWhy, type BlameAt, type WhyResult } from '../query/index.js';
 import { adapters } from '../sources/index.js';
 import { catchUpRepo } from './catch-up.js';
 import { importGraphIsCurrent, updateImportGraph } from './import-graph.js';
@@ -17,16 +17,22 @@ export async function why(place: Place, targetText: string, report: Reporter): P
   const repo = await findRepo(place.cwd);
   const target = resolveTarget(targetText, place.cwd, repo.root);
   const dbPath = dbPathOf(place);
+  // FILE:LINE: git blame starts first and runs while the database is brought up to date; it is
+  // also the check of the path and the line (it fails on what git does not have).
+  let blame: Promise<BlameAt> | undefined;
+  if (target.line !== undefined) {
+    blame = blameTarget(repo, target.path, target.line);
+    blame.catch(() => {}); // awaited below; an early failure must not be an unhandled rejection
+  }
   // A path with stored history needs no question to git; anything else is checked before the
   // database is created or written, so a mistyped path leaves nothing behind.
   const existing = existsSync(dbPath) ? openDb(dbPath) : undefined;
-  if (!existing || target.line !== undefined || !hasFileHistory(existing, repo.root, target.path)) {
-    try {
-      await checkTarget(repo, target);
-    } catch (err) {
-      existing?.close();
-      throw err;
-    }
+  try {
+    if (blame && !existing) await blame;
+    else if (!blame && (!existing || !hasFileHistory(existing, repo.root, target.path))) await checkTarget(repo, target);
+  } catch (err) {
+    existing?.close();
+    throw err;
   }
   const db = existing ?? openDb(dbPath);
   try {
@@ -37,7 +43,7 @@ export async function why(place: Place, targetText: string, report: Reporter): P
     // Keep a graph that `lore index`/`init`/`related` built fresh when git's state moved since its
     // last refresh; never build one from scratch here, where answering fast matters most.
     if (hasImportGraph(db, repo.root) && !importGraphIsCurrent(db, repo)) await updateImportGraph(db, repo, report);
-    return await answerWhy(db, repo, target, { graph: importGraphLookup });
+    return await answerWhy(db, repo, target, { graph: importGraphLookup, ...(blame ? { blame } : {}) });
   } finally {
     db.close();
   }

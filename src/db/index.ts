@@ -29,6 +29,7 @@ export {
   intentLinks, intentLinksForCommit, intentLinksForPaths, isCommitLinked, isPrompt, loadCommits,
   markCommitsLinked, messageInfos, promptBefore, promptsBetween, rewrittenInto, samePatchCommits, setLinkedThrough,
   setLinkState, turnEditedPaths, turnRequest, turnsOfMessagesAfter, unlinkedCommits, upsertIntentLinks,
+  countCommitsToLink, linkedShas, unlinkedCommitShas,
 } from './links.js';
 export {
   clearVectors, countPendingEmbeddings, ensureVectorTables, hasOldVectorLayout, nearestItems,

@@ -74,6 +74,11 @@ export function setLinkState(db: Db, project: string, state: LinkState): void {
  * (patch-ids known, so rebased commits can inherit links): the rest wait for the enrich pass.
  */
 export function unlinkedCommits(db: Db, project: string): LinkCommit[] {
+  return loadCommits(db, project, unlinkedCommitShas(db, project));
+}
+
+/** The shas unlinkedCommits loads: enough to decide whether to link them now. */
+export function unlinkedCommitShas(db: Db, project: string): string[] {
   // Commits are linked in rowid order, so only rowids above the watermark can be new: a range
   // scan (`+`: not by the project_path index, which walks every commit of the project) instead
   // of a join over linked_commits, whose cost grows with the history (docs/performance.md).
@@ -83,7 +88,24 @@ export function unlinkedCommits(db: Db, project: string): LinkCommit[] {
         WHERE c.id > ? AND c.id <= ? AND +c.project_path = ? AND l.sha IS NULL ORDER BY c.id`,
     )
     .all(linkedThrough(db, project), enrichedThrough(db, project), project) as { sha: string }[];
-  return loadCommits(db, project, rows.map((r) => r.sha));
+  return rows.map((r) => r.sha);
+}
+
+/** Commits the link stage has still to see, enriched or not: what `lore why` says is being linked in the background. */
+export function countCommitsToLink(db: Db, project: string): number {
+  const row = db
+    .prepare(
+      `SELECT count(*) AS n FROM commits c LEFT JOIN linked_commits l ON l.project_path = c.project_path AND l.sha = c.sha
+        WHERE c.id > ? AND +c.project_path = ? AND l.sha IS NULL`,
+    )
+    .get(linkedThrough(db, project), project) as { n: number };
+  return row.n;
+}
+
+/** Those of `shas` the link stage has processed. */
+export function linkedShas(db: Db, project: string, shas: string[]): Set<string> {
+  const rows = db.prepare('SELECT l.sha FROM json_each(?) j JOIN linked_commits l ON l.project_path = ? AND l.sha = j.value').all(JSON.stringify(shas), project) as { sha: string }[];
+  return new Set(rows.map((r) => r.sha));
 }
 
 /** Rowid of the newest commit of the project the link stage has processed (0 before any). */

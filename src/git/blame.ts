@@ -1,4 +1,5 @@
-import { git } from './run.js';
+import { GitError } from '../errors.js';
+import { git, gitRaw } from './run.js';
 
 export interface BlameLine {
   sha: string;
@@ -7,9 +8,27 @@ export interface BlameLine {
   line: number;
 }
 
-/** The commit that last touched `line` of `path` at HEAD (git blame --porcelain, one line). */
-export async function blameLine(root: string, path: string, line: number): Promise<BlameLine> {
-  const out = await git(root, ['blame', '--porcelain', '-L', `${line},${line}`, 'HEAD', '--', path]);
+/** The commit that last touched `line` of `path` at `rev` (git blame --porcelain, one line). */
+export async function blameLine(root: string, path: string, line: number, rev = 'HEAD'): Promise<BlameLine> {
+  return parseBlame(await git(root, ['blame', '--porcelain', '-L', `${line},${line}`, rev, '--', path]), path);
+}
+
+/**
+ * blameLine that says what git found wrong instead of failing: `missing` when `rev` has no such
+ * path, `lines` (the file's line count) when the line is past its end. One git process answers
+ * both the check and the question.
+ */
+export async function tryBlameLine(root: string, path: string, line: number, rev = 'HEAD'): Promise<BlameLine | { missing: true } | { lines: number }> {
+  const args = ['blame', '--porcelain', '-L', `${line},${line}`, rev, '--', path];
+  const r = await gitRaw(root, args);
+  if (r.code === 0) return parseBlame(r.stdout, path);
+  const only = /has only (\d+) lines?/.exec(r.stderr);
+  if (only) return { lines: Number(only[1]) };
+  if (/no such path/.test(r.stderr)) return { missing: true };
+  throw new GitError(args, r.stderr);
+}
+
+function parseBlame(out: string, path: string): BlameLine {
   const lines = out.split('\n');
   const [sha, origLine] = (lines[0] ?? '').split(' ');
   const filename = lines.find((l) => l.startsWith('filename '))?.slice('filename '.length) ?? path;

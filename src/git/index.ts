@@ -3,7 +3,7 @@ export { git, gitRaw } from './run.js';
 export { findRepo, findRepoOnDisk, headSha, headShaOnDisk, workTreeStamp, trackedFiles, existingCommits, type RepoInfo } from './repo.js';
 export { readLog, readNumstat, parseCommit, parseChanges, parseNumstat, type CommitRecord, type FileChange } from './log.js';
 export { enrichCommits, type EnrichResult, type EnrichOptions } from './enrich.js';
-export { blameLine, lineCount } from './blame.js';
+export { blameLine, lineCount, tryBlameLine, type BlameLine } from './blame.js';
 export { indexCommits, type IndexResult, type IndexOptions } from './index-commits.js';
 export { updateReachable } from './reachable.js';
 export { computePatchIds } from './patch-id.js';

@@ -9,7 +9,7 @@ import {
   markCommitsLinked,
   setLinkState,
   setLinkedThrough,
-  unlinkedCommits,
+  unlinkedCommitShas,
   upsertIntentLinks,
   type Db,
 } from '../db/index.js';
@@ -27,6 +27,17 @@ export interface LinkResult {
   decisions: number;
   learnings: number;
   priorArt: number;
+  /** Commits left unlinked for the background worker (a backlog over LinkOptions.limit); 0 when all were done. */
+  deferred: number;
+}
+
+export interface LinkOptions {
+  /**
+   * Link only when at most this many commits wait (default: all). A query passes a small number:
+   * a larger backlog (a first index of a long history) is the background worker's, and the query
+   * answers from what is linked so far.
+   */
+  limit?: number;
 }
 
 /**
@@ -34,22 +45,29 @@ export interface LinkResult {
  * and re-links commits that edits stored since the last run belong to. Light by design (git and
  * SQLite only): it runs after every catch-up, from the hook worker too.
  */
-export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent): Promise<LinkResult> {
+export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent, options: LinkOptions = {}): Promise<LinkResult> {
   const project = repo.root;
   const state = getLinkState(db, project);
-  const fresh = unlinkedCommits(db, project);
+  const freshList = unlinkedCommitShas(db, project);
   const newEdits = editsAfter(db, project, state.editsRowid);
-  const freshShas = new Set(fresh.map((c) => c.sha));
+  const freshShas = new Set(freshList);
   const late = new Set<string>();
   for (const e of newEdits) {
     const sha = firstCommitTouching(db, project, e.path, Math.floor(Date.parse(e.createdAt) / 1000));
     if (sha && !freshShas.has(sha) && isCommitLinked(db, project, sha)) late.add(sha);
   }
+  const waiting = freshList.length + late.size;
+  // Without chats a commit is only checked for trailers: cheap, whatever the backlog.
+  const hasChats = waiting > 0 && (countFileEdits(db, project) > 0 || countChatSessions(db, project) > 0);
+  // The whole stage waits (knowledge too, and the edit cursor stays), so the worker that takes
+  // the backlog also re-links the commits that the new edits belong to.
+  if (hasChats && waiting > (options.limit ?? Infinity)) return { commits: 0, links: 0, decisions: 0, learnings: 0, priorArt: 0, deferred: waiting };
+  const fresh = loadCommits(db, project, freshList);
   const commits = [...fresh, ...loadCommits(db, project, [...late])];
   let links = 0;
   if (commits.length > 0) {
     const ctx = intentContext(db, project);
-    const hasChats = countFileEdits(db, project) > 0 || ctx.aider.length > 0 || countChatSessions(db, project) > 0;
+    const withChats = hasChats || ctx.aider.length > 0;
     const marks: { sha: string; links: number; aiTool: string | null; userWork: string | null }[] = [];
     let done = 0;
     for (const c of commits) {
@@ -61,7 +79,7 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
       const aiTool = trailerTool(message, undefined, [c.authorName]);
       const involved = aiTool ?? (c.committerName ? trailerTool('', undefined, [c.committerName]) : undefined);
       let n = 0;
-      if (hasChats && c.parents.length <= 1) {
+      if (withChats && c.parents.length <= 1) {
         const found = await linkCommit(ctx, c, aiTool);
         if (found.length > 0) upsertIntentLinks(db, found);
         n = found.length;
@@ -82,5 +100,5 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
   const knowledge = linkKnowledge(db, project, state.messagesRowid, newEdits);
   const editsRowid = newEdits[newEdits.length - 1]?.rowid ?? state.editsRowid;
   if (editsRowid !== state.editsRowid || knowledge.messagesRowid !== state.messagesRowid) setLinkState(db, project, { editsRowid, messagesRowid: knowledge.messagesRowid });
-  return { commits: commits.length, links, decisions: knowledge.decisions, learnings: knowledge.learnings, priorArt: knowledge.priorArt };
+  return { commits: commits.length, links, decisions: knowledge.decisions, learnings: knowledge.learnings, priorArt: knowledge.priorArt, deferred: 0 };
 }

@@ -13,7 +13,7 @@ import {
 } from '../db/index.js';
 import { isCodeFile } from '../code/index.js';
 import type { RepoInfo } from '../git/index.js';
-import type { GraphLookup } from './why.js';
+import { currentName, type GraphLookup, type RenameInfo } from './why.js';
 
 /** The import graph as `lore why` reads it: direct neighbours' paths, null until the graph is built. */
 export const importGraphLookup: GraphLookup = {
@@ -25,7 +25,10 @@ export const importGraphLookup: GraphLookup = {
 export interface RelatedResult {
   schema: 'lore.related/1';
   project: string;
+  /** The file's name now: for an old name (see `renamed`), the name it was renamed to. */
   file: string;
+  /** Set when the path asked about is an old name of a file renamed since (as in `lore why`). */
+  renamed: RenameInfo | null;
   /** Whether the file is TS/JS, i.e. has a place in the import graph. */
   isCode: boolean;
   depth: number;
@@ -56,7 +59,10 @@ export interface RelatedOptions {
 }
 
 /** Answers `lore related` from the database (the import graph and commits already brought up to date). */
-export function related(db: Db, repo: RepoInfo, path: string, options: RelatedOptions = {}): RelatedResult {
+export function related(db: Db, repo: RepoInfo, asked: string, options: RelatedOptions = {}): RelatedResult {
+  // An old name answers for the file it became, as `lore why OLD_PATH` does.
+  const renamed = currentName(db, repo.root, asked);
+  const path = renamed?.to ?? asked;
   const depth = options.depth ?? 1;
   const limit = options.limit ?? 10;
   const maxCommitFiles = options.maxCommitFiles ?? 50;
@@ -68,6 +74,7 @@ export function related(db: Db, repo: RepoInfo, path: string, options: RelatedOp
     schema: 'lore.related/1',
     project: repo.root,
     file: path,
+    renamed,
     isCode: isCodeFile(path),
     depth,
     imports: walkImportGraph(db, repo.root, path, 'imports', depth),

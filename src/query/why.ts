@@ -1,6 +1,9 @@
 import {
   commitAiTools,
   commitUserWork,
+  countChatSessions,
+  countCommitsToLink,
+  countFileEdits,
   decisionsForPaths,
   fileHistory,
   getCommit,
@@ -8,6 +11,7 @@ import {
   importGraphStats,
   importsOf,
   intentLinksForPaths,
+  linkedShas,
   listLearnings,
   messageInfos,
   priorArtOf,
@@ -21,7 +25,7 @@ import {
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineOutOfRangeError, UntrackedPathError } from '../errors.js';
-import { blameLine, gitRaw, lineCount, trackedFiles, type RepoInfo } from '../git/index.js';
+import { gitRaw, lineCount, trackedFiles, tryBlameLine, type BlameLine, type RepoInfo } from '../git/index.js';
 import { toInfo, type LearningInfo } from './learnings.js';
 import type { Target } from './resolve-target.js';
 import { closestPaths } from './suggest.js';
@@ -36,6 +40,11 @@ export interface WhyResult {
   origin: CommitInfo | null;
   /** For FILE:LINE: the commit that last touched the line. */
   blamed: CommitInfo | null;
+  /**
+   * For FILE:LINE of a path gone from HEAD (deleted, or an old name): the revision (`<sha>^`, the
+   * parent of the commit that removed it) whose version of the file the line counts in; else null.
+   */
+  lineRev: string | null;
   /** Every commit that touched the file, newest first, origin included. */
   changes: CommitInfo[];
   total: number;
@@ -54,6 +63,15 @@ export interface WhyResult {
    * `sha`/`date` the commit that renamed `from` away.
    */
   renamed: RenameInfo | null;
+  /** Set while commits of the repository wait to be linked (a background worker links them): answers may grow. */
+  linking: LinkingInfo | null;
+}
+
+export interface LinkingInfo {
+  /** Commits of the repository the link stage has not seen yet. */
+  pending: number;
+  /** Those of this answer's commits (changes, blamed) among them: their "no recorded request" may change. */
+  unlinked: string[];
 }
 
 export interface RenameInfo {
@@ -159,6 +177,13 @@ export interface WhyOptions {
   graph?: GraphLookup;
   /** Entry points beyond the usual names: package.json `main`/`bin`/`exports` targets. */
   entryPoints?: string[];
+  /** For FILE:LINE, the blame already under way (blameTarget); else it is run here. */
+  blame?: Promise<BlameAt>;
+}
+
+/** The commit that last touched a line, and the revision the line was counted in. */
+export interface BlameAt extends BlameLine {
+  rev: string;
 }
 
 const storedGraph: GraphLookup = {
@@ -189,11 +214,32 @@ export async function checkTarget(repo: RepoInfo, target: Target): Promise<void>
   }
 }
 
+/**
+ * git blame for `line` of `path`, checking both at once (the blame fails on a path or line git
+ * does not have): at HEAD, or for a path gone from HEAD (deleted, or an old name) in its last
+ * version, the parent of the commit that removed it, as an old reference (a stack trace, a
+ * review comment) means it. Throws UntrackedPathError or LineOutOfRangeError.
+ */
+export async function blameTarget(repo: RepoInfo, path: string, line: number): Promise<BlameAt> {
+  const head = await tryBlameLine(repo.root, path, line);
+  if ('sha' in head) return { ...head, rev: 'HEAD' };
+  if ('lines' in head) throw new LineOutOfRangeError(path, line, head.lines);
+  const last = await gitRaw(repo.root, ['log', '-1', '--format=%H', 'HEAD', '--', `:(literal)${path}`]);
+  const sha = last.stdout.trim();
+  if (last.code !== 0 || sha === '') throw new UntrackedPathError(path, closestPaths(path, await trackedFiles(repo.root)));
+  const rev = `${sha}^`;
+  const before = await tryBlameLine(repo.root, path, line, rev);
+  if ('sha' in before) return { ...before, rev };
+  throw new LineOutOfRangeError(path, line, 'lines' in before ? before.lines : 0);
+}
+
 /** Answers `lore why` from the (already indexed and linked) database. */
 export async function why(db: Db, repo: RepoInfo, target: Target, options: WhyOptions = {}): Promise<WhyResult> {
   const renamed = currentName(db, repo.root, target.path);
   if (!renamed) return answer(db, repo, target, options);
-  const r = await answer(db, repo, { ...target, path: renamed.to }, options);
+  // A line of an old name counts in that file's last version, not in the file of the new name.
+  const blame = options.blame ?? (target.line !== undefined ? blameTarget(repo, target.path, target.line) : undefined);
+  const r = await answer(db, repo, { ...target, path: renamed.to }, { ...options, ...(blame ? { blame } : {}) });
   r.renamed = renamed;
   r.summary.text = `renamed to ${renamed.to} in ${renamed.sha.slice(0, 10)} (${renamed.date.slice(0, 10)}); ${r.summary.text}`;
   return r;
@@ -203,7 +249,7 @@ export async function why(db: Db, repo: RepoInfo, target: Target, options: WhyOp
  * For a path gone from the work tree because it was renamed (maybe more than once): the name it
  * has now, so its history is told under that name, as `git log --follow NEW` would.
  */
-function currentName(db: Db, project: string, path: string): RenameInfo | null {
+export function currentName(db: Db, project: string, path: string): RenameInfo | null {
   if (existsSync(join(project, path))) return null;
   let first: { path: string; sha: string; committedAt: number } | undefined;
   let name = path;
@@ -257,8 +303,10 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
   const oldest = history[history.length - 1];
   const origin = oldest && (oldest.file.status === 'A' || oldest.file.status === 'C' || oldest.parents.length === 0) ? changes[changes.length - 1]! : null;
   let blamed: CommitInfo | null = null;
+  let lineRev: string | null = null;
   if (target.line !== undefined) {
-    const b = await blameLine(repo.root, target.path, target.line);
+    const b = await (options.blame ?? blameTarget(repo, target.path, target.line));
+    if (b.rev !== 'HEAD') lineRev = b.rev;
     const known = changes.find((c) => c.sha === b.sha) ?? fromCommit(getCommit(db, project, b.sha));
     if (known) {
       const tool = tools.get(known.sha) ?? commitAiTools(db, project, [known.sha]).get(known.sha) ?? null;
@@ -289,6 +337,7 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
     line: target.line ?? null,
     origin,
     blamed,
+    lineRev,
     changes,
     total: changes.length,
     summary,
@@ -297,7 +346,16 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
     learnings,
     graph,
     renamed: null,
+    linking: linkingInfo(db, project, [...changes.map((c) => c.sha), ...(blamed ? [blamed.sha] : [])]),
   };
+}
+
+/** What the link stage has still to do, when the project has chats to link (else nothing would change). */
+function linkingInfo(db: Db, project: string, shas: string[]): LinkingInfo | null {
+  const pending = countCommitsToLink(db, project);
+  if (pending === 0 || (countChatSessions(db, project) === 0 && countFileEdits(db, project) === 0)) return null;
+  const linked = linkedShas(db, project, shas);
+  return { pending, unlinked: [...new Set(shas.filter((s) => !linked.has(s)))] };
 }
 
 /** `deleted`: null for a file in the work tree, else the date of the commit that deleted it ('' when not committed yet). */

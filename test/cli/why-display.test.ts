@@ -85,6 +85,47 @@ describe('lore why OLD_PATH after a rename', () => {
     expect(j.graph.deleted).toBe(false);
     expect(whyJson(dir, 'lib/parser.ts').renamed).toBeNull();
   });
+
+  it('blames OLD_PATH:LINE in the last version of the old name, and lore related counts the whole history', () => {
+    const dir = gitRepo({ 'src/parse.ts': 'export const a = 1;\nexport const b = 2;\n' }, 'create the parser');
+    const three = commit(dir, { 'src/parse.ts': 'export const a = 1;\nexport const b = 3;\n' }, 'b is three');
+    const moved = commit(dir, { 'src/parse.ts': null, 'lib/parser.ts': 'export const a = 1;\nexport const b = 3;\n' }, 'move the parser');
+    // Line 2 of the new file is another line now: an old reference means the old file's line.
+    commit(dir, { 'lib/parser.ts': '// the parser\nexport const a = 1;\nexport const b = 4;\n' }, 'b is four');
+
+    const j = whyJson(dir, 'src/parse.ts:2');
+    expect(j).toMatchObject({ file: 'lib/parser.ts', line: 2, lineRev: `${moved}^`, total: 4 });
+    expect(j.blamed).toMatchObject({ sha: three, subject: 'b is three' });
+    expect(j.renamed).toMatchObject({ from: 'src/parse.ts', to: 'lib/parser.ts', sha: moved });
+    const text = runCli(['why', 'src/parse.ts:2'], { cwd: dir }).stdout.split('\n');
+    expect(text[0]).toBe('src/parse.ts:2  4 commits');
+    const at = text.findIndex((l) => l.startsWith('Line 2 last changed'));
+    expect(text[at]).toBe(`Line 2 last changed (in src/parse.ts as of ${moved.slice(0, 10)}^, before it was renamed)`);
+    expect(text[at + 1]).toContain('b is three');
+    expect(whyJson(dir, 'lib/parser.ts:2')).toMatchObject({ lineRev: null, blamed: { subject: 'create the parser' } });
+    expect(runCli(['why', 'src/parse.ts:3'], { cwd: dir }).stderr).toBe('lore: src/parse.ts has 2 lines; line 3 does not exist\nhint: pass a line between 1 and 2\n');
+
+    const rel = runCli(['related', 'src/parse.ts', '--json'], { cwd: dir });
+    expect(rel.code).toBe(0);
+    const r = JSON.parse(rel.stdout);
+    expect(r).toMatchObject({ file: 'lib/parser.ts', renamed: { from: 'src/parse.ts', to: 'lib/parser.ts', sha: moved } });
+    // The same count as `lore why` gives, under either name.
+    expect(r.changedTogether.commits).toBe(4);
+    expect(JSON.parse(runCli(['related', 'lib/parser.ts', '--json'], { cwd: dir }).stdout).changedTogether.commits).toBe(j.total);
+    expect(runCli(['related', 'src/parse.ts'], { cwd: dir }).stdout.split('\n').slice(0, 2)).toEqual([
+      'lib/parser.ts',
+      `src/parse.ts was renamed to lib/parser.ts in ${moved.slice(0, 10)} (${j.renamed.date.slice(0, 10)}): its whole history is counted`,
+    ]);
+  });
+
+  it('blames DELETED:LINE in the file as it was before the deletion', () => {
+    const dir = gitRepo({ 'old.md': 'one\ntwo\n', 'keep.md': 'k\n' }, 'start');
+    const two = commit(dir, { 'old.md': 'one\nTWO\n' }, 'shout two');
+    const gone = commit(dir, { 'old.md': null }, 'drop old.md');
+    const j = whyJson(dir, 'old.md:2');
+    expect(j).toMatchObject({ lineRev: `${gone}^`, blamed: { sha: two } });
+    expect(j.summary.text).toContain('deleted');
+  });
 });
 
 describe('lore why on a file with many changes, a few of them requested', () => {

@@ -39,6 +39,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 export function renderRelated(r: RelatedResult, limit: number): void {
   print(bold(r.file));
+  if (r.renamed) print(dim(`${r.renamed.from} was renamed to ${r.renamed.to} in ${r.renamed.sha.slice(0, 10)} (${r.renamed.date.slice(0, 10)}): its whole history is counted`));
   renderGraph('Imports', r.imports, r, limit);
   renderGraph('Imported by', r.importers, r, limit);
 

@@ -42,19 +42,28 @@ interface RenderOptions {
   evidence: boolean;
   /** Some change of the file has a recorded request (else "no recorded request" is said once). */
   anyRequest?: boolean;
+  /** Commits the link stage has not seen yet: "not linked yet" rather than "no recorded request". */
+  unlinked?: Set<string>;
 }
 
 export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
   const base: RenderOptions = typeof opts === 'boolean' ? { full: opts, evidence: false } : opts;
-  const o: RenderOptions = { ...base, anyRequest: r.changes.some((c) => c.requests.length > 0) || (r.blamed?.requests.length ?? 0) > 0 };
+  const o: RenderOptions = {
+    ...base,
+    anyRequest: r.changes.some((c) => c.requests.length > 0) || (r.blamed?.requests.length ?? 0) > 0,
+    unlinked: new Set(r.linking?.unlinked ?? []),
+  };
   // The name asked about, also when it is an old one (the summary says what it is called now).
   const asked = r.renamed?.from ?? r.file;
   const where = r.line !== null ? `${asked}:${r.line}` : asked;
   print(`${bold(where)}  ${dim(`${r.total} commit${r.total === 1 ? '' : 's'}`)}`);
   print(r.summary.text.charAt(0).toUpperCase() + r.summary.text.slice(1));
+  if (r.linking) print(dim(linkingLine(r.linking, r.total)));
   if (r.blamed) {
     print();
-    print(bold(`Line ${r.line} last changed`));
+    // A line of a path gone from HEAD counts in its last version (the parent of the commit that removed it).
+    const at = r.lineRev ? ` ${dim(`(in ${asked} as of ${r.lineRev.slice(0, 10)}^, before it was ${r.renamed ? 'renamed' : 'deleted'})`)}` : '';
+    print(`${bold(`Line ${r.line} last changed`)}${at}`);
     printCommit(r.blamed, o, true);
   }
   print();
@@ -99,6 +108,12 @@ export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
   }
 }
 
+/** "linking 12,034 commits in the background; answers may grow", and how many of this file's changes wait. */
+function linkingLine(l: NonNullable<WhyResult['linking']>, total: number): string {
+  const mine = l.unlinked.length > 0 ? ` (${l.unlinked.length} of this file's ${total} not linked yet)` : '';
+  return `linking ${l.pending.toLocaleString('en-US')} commit${l.pending === 1 ? '' : 's'} in the background${mine}; answers may grow`;
+}
+
 export function printLearning(l: LearningInfo): void {
   const stale = l.stale ? `  ${yellow('STALE')} ${dim(`(${l.staleReason})`)}` : '';
   const from = l.doc ?? (l.source === 'extracted' ? `extracted from ${l.sessionId ? sessionLabel(l.sessionId) : 'a session'}` : l.source === 'manual' ? 'lore learn' : l.source);
@@ -118,9 +133,13 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
   print(`  ${cyan(c.sha.slice(0, 10))}  ${day(c.date)}  ${authorColumn(c.author)}  ${c.subject}${rename}`);
   if (o.full && c.body) for (const line of c.body.split('\n')) print(`      ${line}`);
   if (c.requests.length === 0) {
-    // When no change of the file has a request, the summary line says so once.
+    // When no change of the file has a request, the summary line says so once (and the line under
+    // it says what linking still waits).
     if (c.userWork) print(`      ${dim(c.userWork)}`);
-    else if (o.anyRequest || c.aiTool) print(`      ${dim(`no recorded request${c.aiTool ? ` (the commit says ${c.aiTool} was involved)` : ''}`)}`);
+    else if (o.anyRequest || c.aiTool) {
+      const why = o.unlinked?.has(c.sha) ? 'not linked yet (linking in the background)' : 'no recorded request';
+      print(`      ${dim(`${why}${c.aiTool ? ` (the commit says ${c.aiTool} was involved)` : ''}`)}`);
+    }
     return;
   }
   for (const q of c.requests) {

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tryLock, workerLockPath } from '../../src/app/lock.js';
+import { resolveDbPath } from '../../src/config/index.js';
+import { openDb } from '../../src/db/index.js';
+import { bigRepo } from '../helpers/big-repo.js';
+import { ChatRows } from '../helpers/chat-rows.js';
+import { runCli } from '../helpers/cli.js';
+import { commit } from '../helpers/git-repo.js';
+
+// Issue 12, item 15: a query never links a large backlog itself (after `lore init` on a long
+// history that took minutes); it answers from what is linked so far, says what is pending, and
+// the background worker links the rest.
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const whyJson = (dir: string, target: string) => {
+  const r = runCli(['why', target, '--json'], { cwd: dir });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+};
+
+describe('lore why with a link backlog', () => {
+  it('answers from what is linked, says how much waits, and the worker links the rest', async () => {
+    const repo = bigRepo(150, 5);
+    const db = openDb(resolveDbPath(process.env));
+    const s = new ChatRows(db, repo, 'claude-code:9b9b9b9b-aaaa-bbbb-cccc-000000000001');
+    s.prompt('Write notes.md with a greeting for the team', '2026-08-01T10:00:00.000Z');
+    s.edit('notes.md', '2026-08-01T10:00:30.000Z', { new: 'hello team\nwelcome to the notes\n' });
+    db.close();
+    const notes = commit(repo, { 'notes.md': 'hello team\nwelcome to the notes\n' }, 'add notes', { date: '2026-08-01T10:01:00Z' });
+
+    // A worker holding the repository's lock keeps the backlog waiting while the query answers.
+    const lock = tryLock(workerLockPath(join(repo, '.git')))!;
+    expect(lock).toBeDefined();
+    let j;
+    try {
+      j = whyJson(repo, 'notes.md');
+      expect(j.changes[0]).toMatchObject({ sha: notes, requests: [] });
+      expect(j.linking.pending).toBe(151);
+      expect(j.linking.unlinked).toEqual([notes]);
+      const text = runCli(['why', 'notes.md'], { cwd: repo }).stdout.split('\n');
+      expect(text[2]).toBe("linking 151 commits in the background (1 of this file's 1 not linked yet); answers may grow");
+    } finally {
+      lock.release();
+    }
+
+    // Unlocked, the next query starts the worker, which links everything.
+    for (let i = 0; i < 60 && j.linking; i++) {
+      j = whyJson(repo, 'notes.md');
+      if (j.linking) await sleep(500);
+    }
+    expect(j.linking).toBeNull();
+    expect(j.changes[0].requests[0]).toMatchObject({ text: 'Write notes.md with a greeting for the team' });
+    expect(runCli(['why', 'notes.md'], { cwd: repo }).stdout).not.toContain('in the background');
+  }, 60_000);
+});
