@@ -1,13 +1,17 @@
 // `lore why FILE` (issue 2): the whole process, on an already indexed 10,000-commit repository,
 // vs `git log --follow --name-status -- FILE` on the same file (edited ~1,000 times, renamed
 // twice). Target: lore is faster (ratio < 1). Uses the repository cached by bench/backfill.mjs.
-// A real repository too, when given: LORE_BENCH_REPO=<checkout> [LORE_BENCH_WHY_FILE=<path>]
-// (default file: the tracked TS/JS file with the most commits).
+// Real repositories too, when given: LORE_BENCH_REPO=<checkout>[:<checkout>...]
+// [LORE_BENCH_WHY_FILE=<path>, with one checkout] (default file: the tracked code file with the
+// most commits). On each: `lore why FILE` vs `git log --follow` (target ≤ 1×), and
+// `lore why FILE:LINE` vs `git blame -L N,N FILE` on the file's middle line (issue 12: ≤ 1.5×;
+// issue 17: ≤ 1.2× or ≤ blame + 30 ms), medians of interleaved runs, each with its own
+// isolated HOME and database. It also checks that lore names the commit git blame names.
 // Run: npm run build && node bench/why.mjs
-import { mkdtempSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import { cachedRepo } from './lib/gen-repo.mjs';
-import { CLI, header, median, ms, result, timed, waitForWorker } from './lib/measure.mjs';
+import { CLI, header, isolatedEnv, median, ms, result, timed, waitForWorker } from './lib/measure.mjs';
 
 const N = Number(process.env.LORE_BENCH_BACKFILL ?? 10_000);
 const RUNS = Number(process.env.LORE_BENCH_RUNS ?? 11);
@@ -15,7 +19,7 @@ const { dir, file } = await cachedRepo(resolve('.bench-tmp'), N);
 header(`why: ${file} in ${dir}, median of ${RUNS}, interleaved`);
 const home = mkdtempSync(resolve('.bench-tmp/why-home-'));
 // lore why's code cache too (XDG_CACHE_HOME), warmed by the first run below, as on a user's machine.
-const env = { ...process.env, LORE_HOME: home, XDG_CACHE_HOME: `${home}/cache` };
+const env = isolatedEnv(home);
 timed(process.execPath, [CLI, 'index', '--wait', '-q'], { cwd: dir, env });
 await waitForWorker(`${dir}/.git`, { appearMs: 0 });
 
@@ -34,22 +38,39 @@ function compare(dir, file, env) {
   return { lore: median(lore), git: median(git) };
 }
 
+function compareLine(dir, file, line, env) {
+  const lore = [];
+  const git = [];
+  for (let i = 0; i < RUNS; i++) {
+    git.push(timed('git', ['blame', '-L', `${line},${line}`, file], { cwd: dir }).ms);
+    lore.push(timed(process.execPath, [CLI, 'why', `${file}:${line}`], { cwd: dir, env }).ms);
+  }
+  return { lore: median(lore), git: median(git) };
+}
+
 const synthetic = compare(dir, file, env);
 console.log(`  lore why FILE:LINE                   ${ms(median(Array.from({ length: 5 }, () => timed(process.execPath, [CLI, 'why', `${file}:1`], { cwd: dir, env }).ms)))}`);
 console.log(`  node -e '' (process start floor)     ${ms(median(Array.from({ length: 5 }, () => timed(process.execPath, ['-e', '']).ms)))}`);
 result({ bench: 'why', what: 'lore why FILE (whole process)', lore: synthetic.lore, baseline: synthetic.git, baselineLabel: 'git log --follow --name-status', target: '< 1×', maxRatio: 0.999 });
 
-const real = process.env.LORE_BENCH_REPO;
-if (real) {
-  const realFile = process.env.LORE_BENCH_WHY_FILE ?? mostChangedCodeFile(real);
+const reals = (process.env.LORE_BENCH_REPO ?? '').split(delimiter).filter(Boolean);
+for (const real of reals) {
+  const realFile = (reals.length === 1 && process.env.LORE_BENCH_WHY_FILE) || mostChangedCodeFile(real);
   const realHome = mkdtempSync(resolve('.bench-tmp/why-home-'));
-  const realEnv = { ...process.env, LORE_HOME: realHome, XDG_CACHE_HOME: `${realHome}/cache` };
+  const realEnv = isolatedEnv(realHome);
   timed(process.execPath, [CLI, 'index', '--wait', '-q'], { cwd: real, env: realEnv });
   await waitForWorker(`${real}/.git`, { appearMs: 0 });
   const commits = timed('git', ['rev-list', '--count', 'HEAD'], { cwd: real, keepOutput: true }).stdout.trim();
-  console.log(`  real repository ${real} (${commits} commits), ${realFile}`);
+  const lines = readFileSync(join(real, realFile), 'utf8').split('\n').length - 1;
+  const line = Math.max(1, lines >> 1);
+  const gitSha = timed('git', ['blame', '--porcelain', '-L', `${line},${line}`, 'HEAD', '--', realFile], { cwd: real, keepOutput: true }).stdout.split(' ')[0];
+  const loreSha = JSON.parse(timed(process.execPath, [CLI, 'why', `${realFile}:${line}`, '--json'], { cwd: real, env: realEnv, keepOutput: true }).stdout).blamed?.sha;
+  console.log(`  real repository ${real} (${commits} commits), ${realFile} (${lines} lines; line ${line}: lore blames ${loreSha?.slice(0, 10)}, git ${gitSha.slice(0, 10)}${loreSha === gitSha ? '' : ' DIFFERENT'})`);
+  const name = real.replace(/\/+$/, '').split('/').pop();
   const r = compare(real, realFile, realEnv);
-  result({ bench: 'why', what: 'lore why FILE, real repository', lore: r.lore, baseline: r.git, baselineLabel: 'git log --follow --name-status', target: '< 1×', maxRatio: 0.999 });
+  result({ bench: 'why', what: `lore why FILE, ${name}`, lore: r.lore, baseline: r.git, baselineLabel: 'git log --follow --name-status', target: '≤ 1×', maxRatio: 1 });
+  const b = compareLine(real, realFile, line, realEnv);
+  result({ bench: 'why', what: `lore why FILE:LINE, ${name}`, lore: b.lore, baseline: b.git, baselineLabel: 'git blame -L N,N', target: '≤ 1.2× or ≤ blame + 30 ms', maxRatio: 1.2, orMaxAddedMs: 30 });
   rmSync(realHome, { recursive: true, force: true });
 }
 rmSync(home, { recursive: true, force: true });
@@ -58,7 +79,7 @@ function mostChangedCodeFile(repo) {
   const tracked = new Set(timed('git', ['ls-files'], { cwd: repo, keepOutput: true }).stdout.split('\n'));
   const counts = new Map();
   for (const f of timed('git', ['log', '--format=', '--name-only'], { cwd: repo, keepOutput: true }).stdout.split('\n')) {
-    if (tracked.has(f) && /\.[cm]?[jt]sx?$/.test(f)) counts.set(f, (counts.get(f) ?? 0) + 1);
+    if (tracked.has(f) && /\.([cm]?[jt]sx?|py)$/.test(f)) counts.set(f, (counts.get(f) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'README.md';
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { hasFileHistory, hasImportGraph, openDb } from '../db/index.js';
 import type { Reporter } from '../events.js';
-import { findRepo } from '../git/index.js';
+import { findRepo, type GitResult } from '../git/index.js';
 import { blameTarget, checkTarget, importGraphLookup, resolveTarget, why as answerWhy, type BlameAt, type WhyResult } from '../query/index.js';
 import { adapters } from '../sources/index.js';
 import { catchUpRepo } from './catch-up.js';
@@ -13,15 +13,16 @@ import { dbPathOf, type Place } from './repo-context.js';
  * `lore why FILE[:LINE]`: brings the database up to date for the repository (cheaply: the answer
  * is what the user waits for), then answers from it.
  */
-export async function why(place: Place, targetText: string, report: Reporter): Promise<WhyResult> {
+export async function why(place: Place, targetText: string, report: Reporter, options: { blame?: Promise<GitResult> } = {}): Promise<WhyResult> {
   const repo = await findRepo(place.cwd);
   const target = resolveTarget(targetText, place.cwd, repo.root);
   const dbPath = dbPathOf(place);
-  // FILE:LINE: git blame starts first and runs while the database is brought up to date; it is
-  // also the check of the path and the line (it fails on what git does not have).
+  // FILE:LINE: git blame starts first (or was started before lore's code loaded: options.blame)
+  // and runs while the database is brought up to date; it is also the check of the path and the
+  // line (it fails on what git does not have).
   let blame: Promise<BlameAt> | undefined;
   if (target.line !== undefined) {
-    blame = blameTarget(repo, target.path, target.line);
+    blame = blameTarget(repo, target.path, target.line, options.blame);
     blame.catch(() => {}); // awaited below; an early failure must not be an unhandled rejection
   }
   // A path with stored history needs no question to git; anything else is checked before the

@@ -4,6 +4,7 @@
 // loads the full parser (src/cli/main.ts).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startBlame } from './early-blame.js';
 import { fastCommand } from './fast-path.js';
 import { codeCacheDir } from '../config/cache-dir.js';
 import { requireCached } from './require-cached.js';
@@ -19,11 +20,12 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 async function run(argv: string[]): Promise<void> {
   const fast = fastCommand(argv);
   if (fast) {
+    const blame = fast.command === 'why' ? startBlame(fast.args.target, fast.args.C ?? process.cwd()) : undefined;
     const bundle = fileURLToPath(new URL('fast.cjs', import.meta.url));
     // One cache per command: each holds the functions its own runs compiled.
     const cache = join(codeCacheDir(), `${fast.command}-${__LORE_FAST_HASH__}-${process.version}-${process.arch}.v8`);
     const fastModule = requireCached<typeof import('./fast-main.js')>(bundle, cache);
-    process.exitCode = await fastModule.exports.fastMain(fast);
+    process.exitCode = await fastModule.exports.fastMain(fast, blame);
     if (process.exitCode === 0) fastModule.saveCache();
     return;
   }

@@ -4,14 +4,18 @@
 // The bundle holds its own copy of every module it uses, so its errors are only recognised by its
 // own reportError: the error classes of the ESM chunks are other classes.
 import { reportError } from './exit.js';
+import type { GitOutput } from './early-blame.js';
 import type { FastCommand } from './fast-path.js';
 
-/** Runs a command line fast-path.ts parsed and returns the exit code (a failure is reported on stderr). */
-export async function fastMain(fast: FastCommand): Promise<number> {
+/**
+ * Runs a command line fast-path.ts parsed and returns the exit code (a failure is reported on
+ * stderr). `blame`: for `why FILE:LINE`, the git blame bin.ts started (early-blame.ts).
+ */
+export async function fastMain(fast: FastCommand, blame?: Promise<GitOutput>): Promise<number> {
   try {
     if (fast.command === 'why') {
       const { runWhy } = await import('./commands/why.js');
-      await runWhy(fast.args);
+      await runWhy(fast.args, blame);
     } else {
       const { runIndex } = await import('./commands/index-cmd.js');
       await runIndex(fast.args);

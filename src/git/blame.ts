@@ -1,5 +1,5 @@
 import { GitError } from '../errors.js';
-import { git, gitRaw } from './run.js';
+import { git, gitRaw, type GitResult } from './run.js';
 
 export interface BlameLine {
   sha: string;
@@ -16,11 +16,13 @@ export async function blameLine(root: string, path: string, line: number, rev = 
 /**
  * blameLine that says what git found wrong instead of failing: `missing` when `rev` has no such
  * path, `lines` (the file's line count) when the line is past its end. One git process answers
- * both the check and the question.
+ * both the check and the question. `started`: that same blame, already running (a run that could
+ * not start, code -1, is run again here).
  */
-export async function tryBlameLine(root: string, path: string, line: number, rev = 'HEAD'): Promise<BlameLine | { missing: true } | { lines: number }> {
+export async function tryBlameLine(root: string, path: string, line: number, rev = 'HEAD', started?: Promise<GitResult>): Promise<BlameLine | { missing: true } | { lines: number }> {
   const args = ['blame', '--porcelain', '-L', `${line},${line}`, rev, '--', path];
-  const r = await gitRaw(root, args);
+  const early = started && (await started);
+  const r = early && early.code !== -1 ? early : await gitRaw(root, args);
   if (r.code === 0) return parseBlame(r.stdout, path);
   const only = /has only (\d+) lines?/.exec(r.stderr);
   if (only) return { lines: Number(only[1]) };

@@ -1,5 +1,5 @@
 // The git folder's public surface.
-export { git, gitRaw } from './run.js';
+export { git, gitRaw, type GitResult } from './run.js';
 export { findRepo, findRepoOnDisk, headSha, headShaOnDisk, workTreeStamp, trackedFiles, existingCommits, type RepoInfo } from './repo.js';
 export { readLog, readNumstat, parseCommit, parseChanges, parseNumstat, type CommitRecord, type FileChange } from './log.js';
 export { enrichCommits, type EnrichResult, type EnrichOptions } from './enrich.js';

@@ -25,7 +25,7 @@ import {
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineOutOfRangeError, UntrackedPathError } from '../errors.js';
-import { gitRaw, lineCount, trackedFiles, tryBlameLine, type BlameLine, type RepoInfo } from '../git/index.js';
+import { gitRaw, lineCount, trackedFiles, tryBlameLine, type BlameLine, type GitResult, type RepoInfo } from '../git/index.js';
 import { toInfo, type LearningInfo } from './learnings.js';
 import type { Target } from './resolve-target.js';
 import { closestPaths } from './suggest.js';
@@ -218,10 +218,11 @@ export async function checkTarget(repo: RepoInfo, target: Target): Promise<void>
  * git blame for `line` of `path`, checking both at once (the blame fails on a path or line git
  * does not have): at HEAD, or for a path gone from HEAD (deleted, or an old name) in its last
  * version, the parent of the commit that removed it, as an old reference (a stack trace, a
- * review comment) means it. Throws UntrackedPathError or LineOutOfRangeError.
+ * review comment) means it. Throws UntrackedPathError or LineOutOfRangeError. `started`: the
+ * same blame at HEAD, already running.
  */
-export async function blameTarget(repo: RepoInfo, path: string, line: number): Promise<BlameAt> {
-  const head = await tryBlameLine(repo.root, path, line);
+export async function blameTarget(repo: RepoInfo, path: string, line: number, started?: Promise<GitResult>): Promise<BlameAt> {
+  const head = await tryBlameLine(repo.root, path, line, 'HEAD', started);
   if ('sha' in head) return { ...head, rev: 'HEAD' };
   if ('lines' in head) throw new LineOutOfRangeError(path, line, head.lines);
   const last = await gitRaw(repo.root, ['log', '-1', '--format=%H', 'HEAD', '--', `:(literal)${path}`]);

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastWhyArgs } from '../../src/cli/fast-path.js';
 import { openDb } from '../../src/db/index.js';
@@ -59,6 +59,25 @@ describe('lore why through the fast path', () => {
     const outside = runCli(['why', 'a.ts'], { cwd: mkdtempSync(join(tmpdir(), 'lore-nogit-')) });
     expect(outside.code).toBe(2);
     expect(outside.stderr).toMatch(/is not inside a git work tree/);
+  });
+
+  it('answers FILE:LINE with one git process, the blame started before the code loads', () => {
+    const repo = gitRepo({ 'src/a.ts': 'export const a = 1;\nexport const b = 1;\n' }, 'add a');
+    const change = commit(repo, { 'src/a.ts': 'export const a = 1;\nexport const b = 2;\n' }, 'change b');
+    expect(runCli(['why', 'src/a.ts'], { cwd: repo }).code).toBe(0);
+    // A git on PATH that logs its command line, then runs the real one.
+    const bin = mkdtempSync(join(tmpdir(), 'lore-gitlog-'));
+    const log = join(bin, 'calls');
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    const env = { PATH: `${bin}${delimiter}${process.env.PATH}` };
+    const fast = runCli(['why', 'a.ts:2', '--json'], { cwd: join(repo, 'src'), env });
+    expect(fast.stderr).toBe('');
+    expect(JSON.parse(fast.stdout).blamed.sha).toBe(change);
+    expect(readFileSync(log, 'utf8')).toBe('blame --porcelain -L 2,2 HEAD -- a.ts\n');
+    // The full parser (an option the fast one does not know) gives the same answer.
+    const full = runCli(['why', 'a.ts:2', '--json', '--no-all'], { cwd: join(repo, 'src') });
+    expect(JSON.parse(full.stdout)).toEqual(JSON.parse(fast.stdout));
   });
 
   it('checks an unknown path with git before creating the database', () => {

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { CommitInfo, CommitRequest, LearningInfo, WhyResult } from '../../app/index.js';
 import { placeOf } from '../context.js';
+import type { GitOutput } from '../early-blame.js';
 import { bold, cyan, day, dim, print, printJson, withJson, yellow, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
@@ -21,12 +22,12 @@ export const whyCommand: CommandModule<GlobalArgs, WhyArgs> = {
   handler: (args) => runWhy(args),
 };
 
-/** Answers `lore why` (also reached without yargs, from src/cli/fast-path.ts). */
-export async function runWhy(args: WhyArgs): Promise<void> {
+/** Answers `lore why` (also reached without yargs, from src/cli/fast-path.ts, with the blame bin.ts started). */
+export async function runWhy(args: WhyArgs, blame?: Promise<GitOutput>): Promise<void> {
   const { why } = await import('../../app/index.js');
   const report = stderrReporter();
   try {
-    const result = await why(placeOf(args), args.target, report);
+    const result = await why(placeOf(args), args.target, report, blame ? { blame } : {});
     report.stop();
     if (args.json) printJson(result);
     else renderWhy(result, { full: args.all ?? false, evidence: args.evidence ?? false });
