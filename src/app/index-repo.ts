@@ -2,7 +2,7 @@ import type { Db } from '../db/index.js';
 import { resolveEmbedder } from '../embed/index.js';
 import type { Reporter } from '../events.js';
 import { installHooks, type HookStatus } from '../git/index.js';
-import { catchUp, INLINE_DETAILS, type CatchUpResult } from './catch-up.js';
+import { catchUp, INLINE_DETAILS, INLINE_LINKS, type CatchUpResult } from './catch-up.js';
 import { embedPending, type EmbedResult } from './embed-vectors.js';
 import { updateImportGraph, type ImportGraphResult } from './import-graph.js';
 import type { RepoContext } from './repo-context.js';
@@ -24,19 +24,19 @@ export interface IndexRun extends Omit<CatchUpResult, 'ms'> {
 
 /**
  * What `lore index` and `lore init` run: every stage. Without `wait`, heavy derived work (line
- * counts and patch-ids of many commits, a first import graph of a large repository, a large
- * backlog of search vectors) is left to one detached backfill worker, so the command returns once
+ * counts and patch-ids of many commits, linking a large backlog, a first import graph of a large
+ * repository, a large backlog of search vectors) is left to one detached backfill worker, so the command returns once
  * the commits are stored and `lore why` can answer; `wait` does it all in the foreground.
  */
 export async function indexRepo(ctx: RepoContext, report: Reporter, options: { wait?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<IndexRun> {
   const wait = options.wait ?? false;
-  const r = await catchUp(ctx.db, ctx.repo, report, wait ? {} : { enrichLimit: INLINE_DETAILS });
+  const r = await catchUp(ctx.db, ctx.repo, report, wait ? {} : { enrichLimit: INLINE_DETAILS, linkLimit: INLINE_LINKS });
   const graph = await updateImportGraph(ctx.db, ctx.repo, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });
   const started = performance.now();
   const vectors = await embedStage(ctx.db, report, options.env ?? process.env, wait ? {} : { limit: INLINE_VECTORS });
   const vectorsMs = Math.round(performance.now() - started);
   // Vectors of commit messages wait for their messages rows, which the details pass adds.
-  const left = r.details.remaining > 0 || graph.deferred > 0 || vectors.deferred > 0;
+  const left = r.details.remaining > 0 || r.link.deferred > 0 || graph.deferred > 0 || vectors.deferred > 0;
   const inBackground = left && startBackfillWorker(ctx.repo.root, ctx.dbPath);
   return { ...r, graph, vectors, inBackground, ms: { ...r.ms, importGraph: graph.ms, vectors: vectorsMs } };
 }

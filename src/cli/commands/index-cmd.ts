@@ -59,6 +59,7 @@ export function indexJson(project: string, database: string, r: IndexRun) {
     hookEvents: r.hookEvents,
     detailsPending: r.details.remaining,
     detailsInBackground: r.inBackground && r.details.remaining > 0,
+    linksPending: r.link.deferred,
     vectorsAdded: r.vectors.embedded,
     vectorsPending: r.vectors.deferred,
     inBackground: r.inBackground,
@@ -69,6 +70,7 @@ export function indexJson(project: string, database: string, r: IndexRun) {
 function backgroundLine(r: IndexRun): string | undefined {
   const parts = [
     ...(r.details.remaining > 0 ? [`line counts and patch-ids of ${r.details.remaining} commits (their messages become searchable with them)`] : []),
+    ...(r.link.deferred > 0 ? [`linking ${r.link.deferred} commits to their requests`] : []),
     ...(r.graph.deferred > 0 ? [`the import graph (${r.graph.deferred} files to parse)`] : []),
     ...(r.vectors.deferred > 0 ? [`search vectors of ${r.vectors.deferred} items`] : []),
   ];
