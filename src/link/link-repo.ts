@@ -50,18 +50,20 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
   const state = getLinkState(db, project);
   const freshList = unlinkedCommitShas(db, project);
   const newEdits = editsAfter(db, project, state.editsRowid);
+  // Without chats a commit is only checked for trailers: cheap, whatever the backlog.
+  const hasChats = (freshList.length > 0 || newEdits.length > 0) && (countFileEdits(db, project) > 0 || countChatSessions(db, project) > 0);
+  const limit = hasChats ? (options.limit ?? Infinity) : Infinity;
+  // The whole stage waits (knowledge too, and the edit cursor stays), so the worker that takes
+  // the backlog also re-links the commits that the new edits belong to.
+  const defer = (waiting: number): LinkResult => ({ commits: 0, links: 0, decisions: 0, learnings: 0, priorArt: 0, deferred: waiting });
+  if (freshList.length > limit) return defer(freshList.length);
   const freshShas = new Set(freshList);
   const late = new Set<string>();
   for (const e of newEdits) {
     const sha = firstCommitTouching(db, project, e.path, Math.floor(Date.parse(e.createdAt) / 1000));
     if (sha && !freshShas.has(sha) && isCommitLinked(db, project, sha)) late.add(sha);
   }
-  const waiting = freshList.length + late.size;
-  // Without chats a commit is only checked for trailers: cheap, whatever the backlog.
-  const hasChats = waiting > 0 && (countFileEdits(db, project) > 0 || countChatSessions(db, project) > 0);
-  // The whole stage waits (knowledge too, and the edit cursor stays), so the worker that takes
-  // the backlog also re-links the commits that the new edits belong to.
-  if (hasChats && waiting > (options.limit ?? Infinity)) return { commits: 0, links: 0, decisions: 0, learnings: 0, priorArt: 0, deferred: waiting };
+  if (freshList.length + late.size > limit) return defer(freshList.length + late.size);
   const fresh = loadCommits(db, project, freshList);
   const commits = [...fresh, ...loadCommits(db, project, [...late])];
   let links = 0;
