@@ -1,4 +1,4 @@
-import { countCommitsToEnrich, countPendingEmbeddings, importGraphStats, type Db } from '../db/index.js';
+import { countChatSessions, countCommitsToEnrich, countCommitsToLink, countFileEdits, countPendingEmbeddings, importGraphStats, type Db } from '../db/index.js';
 import { isCodeFile } from '../code/index.js';
 import { trackedFiles, type RepoInfo } from '../git/index.js';
 import { lockStatus, workerLockPath } from './lock.js';
@@ -6,6 +6,8 @@ import { lockStatus, workerLockPath } from './lock.js';
 export interface Backlog {
   /** Commits without line counts, patch-id and full-text row yet. */
   details: number;
+  /** Commits the link stage has not seen yet (a query links at most a few itself); 0 without chats, where linking finds nothing. */
+  links: number;
   /** Tracked TS/JS files while the import graph holds none: the graph was never built. */
   graphUnbuilt: number;
   /** Messages and learnings without a search vector. */
@@ -20,6 +22,7 @@ export async function backlog(db: Db, repo: RepoInfo): Promise<Backlog> {
   const graphUnbuilt = graphFiles > 0 ? 0 : (await trackedFiles(repo.root)).filter(isCodeFile).length;
   return {
     details: countCommitsToEnrich(db, repo.root),
+    links: countChatSessions(db, repo.root) > 0 || countFileEdits(db, repo.root) > 0 ? countCommitsToLink(db, repo.root) : 0,
     graphUnbuilt,
     vectors: countPendingEmbeddings(db),
     worker: lockStatus(workerLockPath(repo.gitDir)),

@@ -116,6 +116,7 @@ async function backlogCheck(dbPath: string, repo: RepoInfo): Promise<Check | und
   }
   const parts = [
     ...(b.details > 0 ? [`line counts and patch-ids of ${b.details} commit(s)`] : []),
+    ...(b.links > 0 ? [`linking ${b.links} commit(s) to their requests`] : []),
     ...(b.graphUnbuilt > 0 ? [`the import graph (${b.graphUnbuilt} TS/JS files, not built yet)`] : []),
     ...(b.vectors > 0 ? [`search vectors of ${b.vectors} item(s)`] : []),
   ];
