@@ -398,13 +398,14 @@ function toDecision(r: RawDecision): DecisionRow {
 
 /** Commit time (unix seconds) of the newest commit that carried request `requestId`, if any. */
 export function lastCommitOfRequest(db: Db, project: string, requestId: string): number | undefined {
+  // CROSS JOIN fixes the order (the request's links, then their commits by sha): left to itself
+  // the planner walked every commit of the project first (docs/performance.md).
   const row = db
     .prepare(
-      `SELECT max(c.committed_at) AS t FROM relationships r, json_each(r.metadata, '$.commits') j
-         JOIN commits c ON c.project_path = ? AND c.sha = json_extract(j.value, '$.sha')
-        WHERE r.type = ${sqlType('intent_implementation')} AND r.source_path = ?`,
+      `SELECT max(c.committed_at) AS t FROM relationships r CROSS JOIN json_each(r.metadata, '$.commits') j CROSS JOIN commits c
+        WHERE r.type = ${sqlType('intent_implementation')} AND r.source_path = ? AND c.project_path = ? AND c.sha = json_extract(j.value, '$.sha')`,
     )
-    .get(project, `msg:${requestId}`) as { t: number | null } | undefined;
+    .get(`msg:${requestId}`, project) as { t: number | null } | undefined;
   return row?.t ?? undefined;
 }
 

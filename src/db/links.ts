@@ -104,7 +104,7 @@ export function countCommitsToLink(db: Db, project: string): number {
 
 /** Those of `shas` the link stage has processed. */
 export function linkedShas(db: Db, project: string, shas: string[]): Set<string> {
-  const rows = db.prepare('SELECT l.sha FROM json_each(?) j JOIN linked_commits l ON l.project_path = ? AND l.sha = j.value').all(JSON.stringify(shas), project) as { sha: string }[];
+  const rows = db.prepare('SELECT l.sha FROM json_each(?) j CROSS JOIN linked_commits l ON l.project_path = ? AND l.sha = j.value').all(JSON.stringify(shas), project) as { sha: string }[];
   return new Set(rows.map((r) => r.sha));
 }
 
@@ -177,10 +177,11 @@ export function commitUserWork(db: Db, project: string, shas: string[]): Map<str
 
 /** The AI tool a commit's trailers name, as recorded by the link stage, for those of `shas` that have one. */
 export function commitAiTools(db: Db, project: string, shas: string[]): Map<string, string> {
-  // Few commits carry a trailer: one query for all of them beats one lookup per commit of a long history.
-  const rows = db.prepare('SELECT sha, ai_tool FROM linked_commits WHERE project_path = ? AND ai_tool IS NOT NULL').all(project) as { sha: string; ai_tool: string }[];
-  const wanted = new Set(shas);
-  return new Map(rows.filter((r) => wanted.has(r.sha)).map((r) => [r.sha, r.ai_tool]));
+  // One query for all of them, by primary key: in a history Aider wrote, thousands of commits carry a marker.
+  const rows = db
+    .prepare('SELECT l.sha, l.ai_tool FROM json_each(?) j CROSS JOIN linked_commits l ON l.project_path = ? AND l.sha = j.value WHERE l.ai_tool IS NOT NULL')
+    .all(JSON.stringify(shas), project) as { sha: string; ai_tool: string }[];
+  return new Map(rows.map((r) => [r.sha, r.ai_tool]));
 }
 
 /** Chat sessions (not the git pseudo-session) stored for the project. */

@@ -295,7 +295,7 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
       bySha.set(e.sha, list);
     }
   }
-  for (const list of bySha.values()) list.sort((a, b) => b.confidence - a.confidence || b.date.localeCompare(a.date));
+  for (const list of bySha.values()) list.sort((a, b) => b.confidence - a.confidence || newerFirst(a.date, b.date));
   const tools = commitAiTools(db, project, history.map((h) => h.sha));
   const userWork = commitUserWork(db, project, history.map((h) => h.sha));
   const enrich = (c: CommitInfo): CommitInfo => ({ ...c, requests: bySha.get(c.sha) ?? [], aiTool: tools.get(c.sha) ?? null, userWork: userWorkText(userWork.get(c.sha)) });
@@ -381,6 +381,12 @@ function summaryText(s: WhySummary, origin: CommitInfo | null, isCode: boolean, 
   return parts.join('; ');
 }
 
+/**
+ * Sort order of ISO 8601 dates, newest first. Compared as plain strings: localeCompare would build
+ * an ICU collator on the first call, a cost every `lore why` paid (docs/performance.md).
+ */
+const newerFirst = (a: string, b: string): number => (a < b ? 1 : a > b ? -1 : 0);
+
 const times = (n: number): string => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
 
 function collectRequests(changes: CommitInfo[]): RequestInfo[] {
@@ -392,7 +398,7 @@ function collectRequests(changes: CommitInfo[]): RequestInfo[] {
       else out.set(r.id, { id: r.id, text: r.text, truncated: r.truncated, date: r.date, tool: r.tool, sessionId: r.sessionId, sessionTitle: r.sessionTitle, commits: [c.sha] });
     }
   }
-  return [...out.values()].sort((a, b) => b.date.localeCompare(a.date));
+  return [...out.values()].sort((a, b) => newerFirst(a.date, b.date));
 }
 
 function decisionInfos(db: Db, project: string, names: string[]): DecisionInfo[] {
@@ -415,7 +421,7 @@ function decisionInfos(db: Db, project: string, names: string[]): DecisionInfo[]
 function learningsFor(db: Db, project: string, names: string[]): LearningInfo[] {
   const seen = new Set<string>();
   const rows = names.flatMap((n) => listLearnings(db, project, n)).filter((l) => !seen.has(l.id) && seen.add(l.id));
-  return rows.map((l) => toInfo(db, project, l)).sort((a, b) => b.date.localeCompare(a.date));
+  return rows.map((l) => toInfo(db, project, l)).sort((a, b) => newerFirst(a.date, b.date));
 }
 
 // Files nothing needs to import: programs, configs, tests, scripts.
