@@ -15,7 +15,7 @@ module.exports = {
       name: 'every-folder-has-a-layer',
       comment: 'a new folder in src/ takes its place in the flow: add it to a layer below (and to docs/architecture.md)',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/(cli|workers|app|sources|ingest|git|code|link|embed|watch|query|db|config)/', '^src/[^/]+\\.ts$'] },
+      from: { path: '^src/', pathNot: ['^src/(cli|workers|app|sources|ingest|git|code|link|share|embed|watch|query|db|config)/', '^src/[^/]+\\.ts$'] },
       to: {},
     },
     {
@@ -38,7 +38,7 @@ module.exports = {
       name: 'stages-not-to-app',
       comment: 'a stage does one step of the flow and knows nothing of the use cases that combine the steps, nor of the entry points',
       severity: 'error',
-      from: { path: '^src/(sources|ingest|git|code|link|embed|watch|query)/' },
+      from: { path: '^src/(sources|ingest|git|code|link|share|embed|watch|query)/' },
       to: { path: '^src/(app|cli|workers)/' },
     },
     {

@@ -27,3 +27,4 @@ export type { RepoInfo, HookStatus } from '../git/index.js';
 export type { IngestResult } from '../ingest/index.js';
 export type { CommitInfo, CommitRequest, LearningInfo, LearningsResult, RelatedResult, SearchHit, SearchMode, SearchResult, WhyResult } from '../query/index.js';
 export type { ServiceOptions, ServiceResult, WatchEvent } from '../watch/index.js';
+export { sync, type SyncOptions, type SyncResult, type NoteSummary } from './sync.js';

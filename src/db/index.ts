@@ -50,3 +50,7 @@ export {
   setGraphStamp, type StoredImport, storedImports, walkImportGraph,
 } from './code-graph.js';
 export { RELATIONSHIP_TYPES, type RelationshipType } from './relationships.js';
+export {
+  commitForPath, importShared, type OwnDecision, type OwnLearning, type OwnRequest, ownDecisions, ownLearnings, ownRequests,
+  ownSessionIds, SHARED_PREFIX, type SharedDecisionRow, type SharedImport, type SharedLearningRow, type SharedRequestRow, sharedBy,
+} from './shared.js';

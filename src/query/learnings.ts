@@ -17,6 +17,8 @@ export interface LearningInfo {
   stale: boolean;
   /** Why it is stale: which files changed, how much, since when. */
   staleReason: string | null;
+  /** Set for a teammate's learning that `lore sync` imported: who shared it. */
+  sharedBy?: string;
 }
 
 export interface LearningsResult {
@@ -56,7 +58,8 @@ export function learnings(db: Db, project: string, file?: string): LearningsResu
 export function toInfo(db: Db, project: string, l: LearningRow): LearningInfo {
   const stale = staleness(db, project, l);
   const doc = typeof l.metadata.doc === 'string' ? l.metadata.doc : null;
-  return { id: l.id, category: l.category, content: l.content, date: l.createdAt, source: l.source, files: l.files, sessionId: l.sessionId ?? null, doc, ...stale };
+  const sharedBy = typeof l.metadata.sharedBy === 'string' ? { sharedBy: l.metadata.sharedBy } : {};
+  return { id: l.id, category: l.category, content: l.content, date: l.createdAt, source: l.source, files: l.files, sessionId: l.sessionId ?? null, doc, ...stale, ...sharedBy };
 }
 
 /**

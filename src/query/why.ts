@@ -16,6 +16,7 @@ import {
   messageInfos,
   priorArtOf,
   renamedAway,
+  sharedBy,
   type ChangeStatus,
   type Commit,
   type CommitRow,
@@ -113,6 +114,8 @@ export interface CommitRequest {
   evidence: string;
   confidence: number;
   detail: string | null;
+  /** Set for a teammate's request that `lore sync` imported: who shared it (their git email). */
+  sharedBy?: string;
 }
 
 export interface RequestInfo {
@@ -125,6 +128,7 @@ export interface RequestInfo {
   sessionTitle: string | null;
   /** Commits of this file that carried the request, newest first. */
   commits: string[];
+  sharedBy?: string;
 }
 
 export interface DecisionInfo {
@@ -135,6 +139,8 @@ export interface DecisionInfo {
   tool: string | null;
   evidence: string;
   confidence: number;
+  /** Set for a teammate's decision that `lore sync` imported. */
+  sharedBy?: string;
   /** Earlier decisions, learnings or commits (any repository) that said much the same. */
   priorArt: { ref: string; text: string; similarity: number; project: string | null }[];
 }
@@ -272,6 +278,7 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
   // Requests per commit, from the (request, file) links of every name the file had.
   const links = intentLinksForPaths(db, project, names);
   const infos = messageInfos(db, [...new Set(links.map((l) => l.requestId))]);
+  const shared = sharedBy(db, [...infos.values()].map((i) => i.sessionId));
   const bySha = new Map<string, CommitRequest[]>();
   for (const l of links) {
     const info = infos.get(l.requestId);
@@ -290,6 +297,8 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
         confidence: e.confidence,
         detail: e.detail ?? null,
       };
+      const by = shared.get(info.sessionId);
+      if (by) req.sharedBy = by;
       const list = bySha.get(e.sha) ?? [];
       if (!list.some((r) => r.id === req.id)) list.push(req);
       bySha.set(e.sha, list);
@@ -395,7 +404,7 @@ function collectRequests(changes: CommitInfo[]): RequestInfo[] {
     for (const r of c.requests) {
       const prev = out.get(r.id);
       if (prev) prev.commits.push(c.sha);
-      else out.set(r.id, { id: r.id, text: r.text, truncated: r.truncated, date: r.date, tool: r.tool, sessionId: r.sessionId, sessionTitle: r.sessionTitle, commits: [c.sha] });
+      else out.set(r.id, { id: r.id, text: r.text, truncated: r.truncated, date: r.date, tool: r.tool, sessionId: r.sessionId, sessionTitle: r.sessionTitle, commits: [c.sha], ...(r.sharedBy ? { sharedBy: r.sharedBy } : {}) });
     }
   }
   return [...out.values()].sort((a, b) => newerFirst(a.date, b.date));
@@ -406,7 +415,9 @@ function decisionInfos(db: Db, project: string, names: string[]): DecisionInfo[]
   const seen = new Set<string>();
   const unique = rows.filter((r) => !seen.has(r.messageId) && seen.add(r.messageId));
   const art = priorArtOf(db, unique.map((r) => `msg:${r.messageId}`));
+  const shared = sharedBy(db, unique.flatMap((r) => (r.sessionId ? [r.sessionId] : [])));
   return unique.map((r) => ({
+    ...(r.sessionId && shared.has(r.sessionId) ? { sharedBy: shared.get(r.sessionId)! } : {}),
     sentence: r.sentence,
     date: r.createdAt,
     messageId: r.messageId,

@@ -14,6 +14,7 @@ import { relatedCommand } from './related.js';
 import { watchCommand } from './watch.js';
 import { whyCommand } from './why.js';
 import { learnCommand, learningsCommand } from './learn.js';
+import { syncCommand } from './sync.js';
 
 // One line per command; handlers load their implementation lazily.
 export const commands: CommandModule<GlobalArgs, never>[] = [
@@ -31,5 +32,6 @@ export const commands: CommandModule<GlobalArgs, never>[] = [
   sessionsCommand,
   showCommand,
   forgetCommand,
+  syncCommand,
   doctorCommand,
 ] as unknown as CommandModule<GlobalArgs, never>[];

@@ -79,7 +79,7 @@ export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
     print();
     print(bold(`Decisions (${r.decisions.length})`));
     for (const d of r.decisions) {
-      print(`  ${day(d.date)}  "${d.sentence}"  ${dim(source(d.tool, d.sessionId))}`);
+      print(`  ${day(d.date)}  "${d.sentence}"  ${dim(`${source(d.tool, d.sessionId)}${d.sharedBy ? `, shared by ${d.sharedBy}` : ''}`)}`);
       if (o.evidence) print(`      ${dim(`evidence: ${d.evidence} (confidence ${d.confidence})`)}`);
       for (const a of d.priorArt) print(`      ${dim(`prior art (${Math.round(a.similarity * 100)}% alike): ${a.ref} "${a.text}"${a.project ? ` in ${a.project}` : ''}`)}`);
     }
@@ -117,7 +117,7 @@ function linkingLine(l: NonNullable<WhyResult['linking']>, total: number): strin
 
 export function printLearning(l: LearningInfo): void {
   const stale = l.stale ? `  ${yellow('STALE')} ${dim(`(${l.staleReason})`)}` : '';
-  const from = l.doc ?? (l.source === 'extracted' ? `extracted from ${l.sessionId ? sessionLabel(l.sessionId) : 'a session'}` : l.source === 'manual' ? 'lore learn' : l.source);
+  const from = l.sharedBy ? `shared by ${l.sharedBy}` : l.doc ?? (l.source === 'extracted' ? `extracted from ${l.sessionId ? sessionLabel(l.sessionId) : 'a session'}` : l.source === 'manual' ? 'lore learn' : l.source);
   print(`  ${day(l.date)}  [${l.category}] ${l.content}  ${dim(from)}${stale}`);
 }
 
@@ -145,7 +145,7 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
   }
   for (const q of c.requests) {
     const text = quoteFull ? q.text.replace(/\s+/g, ' ') : oneLine(q.text, 100);
-    print(`      ← "${text}"  ${dim(`${source(q.tool, q.sessionId)}, ${day(q.date)}`)}`);
+    print(`      ← "${text}"  ${dim(`${source(q.tool, q.sessionId)}, ${day(q.date)}${q.sharedBy ? `, shared by ${q.sharedBy}` : ''}`)}`);
     if (o.evidence) print(`        ${dim(`evidence: ${q.evidence} (confidence ${q.confidence})${q.detail ? ` — ${q.detail}` : ''}`)}`);
   }
 }

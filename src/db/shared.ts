@@ -1,0 +1,234 @@
+import type { IntentCommitEntry } from './links.js';
+import type { Db } from './open.js';
+import { relationshipId, sqlType } from './relationships.js';
+
+/**
+ * What `lore sync` reads to share and writes when it imports a teammate's notes. Imported rows
+ * live in sessions `shared:<key>` (source: the tool, metadata.sharedBy: who shared them), so
+ * `lore forget` removes them as any session, and every query that shows a session shows them.
+ */
+
+export const SHARED_PREFIX = 'shared:';
+
+export interface OwnRequest {
+  sessionId: string;
+  tool: string | null;
+  text: string;
+  createdAt: string;
+  path: string;
+  commits: IntentCommitEntry[];
+}
+
+/** The project's request→file links from this clone's own sessions (not imported ones). */
+export function ownRequests(db: Db, project: string): OwnRequest[] {
+  const rows = db
+    .prepare(
+      `SELECT r.session_id, r.target_path, r.metadata, m.content, m.created_at, s.source FROM relationships r
+         JOIN messages m ON m.id = substr(r.source_path, 5) JOIN sessions s ON s.id = m.session_id
+        WHERE r.project_path = ? AND r.type = ${sqlType('intent_implementation')} AND r.source_path LIKE 'msg:%'
+          AND s.id NOT LIKE '${SHARED_PREFIX}%'`,
+    )
+    .all(project) as { session_id: string; target_path: string; metadata: string; content: string; created_at: string; source: string | null }[];
+  return rows.map((r) => ({
+    sessionId: r.session_id,
+    tool: r.source,
+    text: r.content,
+    createdAt: r.created_at,
+    path: r.target_path,
+    commits: (JSON.parse(r.metadata) as { commits?: IntentCommitEntry[] }).commits ?? [],
+  }));
+}
+
+export interface OwnDecision {
+  sessionId: string;
+  tool: string | null;
+  text: string;
+  createdAt: string;
+  path: string;
+  evidence: string;
+  confidence: number;
+}
+
+export function ownDecisions(db: Db, project: string): OwnDecision[] {
+  const rows = db
+    .prepare(
+      `SELECT s.id AS session_id, r.target_path, r.label, r.metadata, m.created_at, s.source FROM relationships r
+         JOIN messages m ON m.id = substr(r.source_path, 5) JOIN sessions s ON s.id = m.session_id
+        WHERE r.project_path = ? AND r.type = ${sqlType('code_decision')} AND s.id NOT LIKE '${SHARED_PREFIX}%'`,
+    )
+    .all(project) as { session_id: string; target_path: string; label: string; metadata: string; created_at: string; source: string | null }[];
+  return rows.map((r) => {
+    const m = JSON.parse(r.metadata) as { evidence?: string; confidence?: number };
+    return { sessionId: r.session_id, tool: r.source, text: r.label, createdAt: r.created_at, path: r.target_path, evidence: m.evidence ?? '', confidence: m.confidence ?? 0 };
+  });
+}
+
+export interface OwnLearning {
+  id: string;
+  sessionId: string | null;
+  category: string;
+  text: string;
+  files: string[];
+  createdAt: string;
+}
+
+/** Learnings written here (`lore learn`, extracted from sessions); docs/solutions ones travel with the repository itself. */
+export function ownLearnings(db: Db, project: string): OwnLearning[] {
+  const rows = db
+    .prepare(
+      `SELECT id, session_id, category, content, related_files, created_at FROM learnings
+        WHERE project_path = ? AND source IN ('manual', 'extracted') AND json_extract(coalesce(metadata, '{}'), '$.sharedBy') IS NULL`,
+    )
+    .all(project) as { id: string; session_id: string | null; category: string; content: string; related_files: string | null; created_at: string }[];
+  return rows.map((r) => ({ id: r.id, sessionId: r.session_id, category: r.category, text: r.content, files: JSON.parse(r.related_files ?? '[]') as string[], createdAt: r.created_at }));
+}
+
+/** Ids of every session stored for any project, imported ones aside. */
+export function ownSessionIds(db: Db): string[] {
+  return (db.prepare(`SELECT id FROM sessions WHERE id NOT LIKE '${SHARED_PREFIX}%' AND coalesce(source, '') <> 'git'`).all() as { id: string }[]).map((r) => r.id);
+}
+
+/** The oldest commit of the project touching `path` at or after `atSeconds`, else its newest one. */
+export function commitForPath(db: Db, project: string, path: string, atSeconds: number): string | undefined {
+  const q = (order: 'ASC' | 'DESC', after: boolean): { sha: string } | undefined =>
+    db
+      .prepare(
+        `SELECT c.sha FROM commit_files f CROSS JOIN commits c ON c.id = f.commit_id
+          WHERE (f.path = ? OR f.old_path = ?) AND c.project_path = ? ${after ? 'AND c.committed_at >= ?' : ''} ORDER BY c.committed_at ${order}, c.id ${order} LIMIT 1`,
+      )
+      .get(...(after ? [path, path, project, atSeconds] : [path, path, project])) as { sha: string } | undefined;
+  return (q('ASC', true) ?? q('DESC', false))?.sha;
+}
+
+export interface SharedRequestRow {
+  key: string;
+  tool: string | null;
+  by: string;
+  text: string;
+  time: string;
+  path: string;
+  sha: string;
+  evidence: string;
+  confidence: number;
+}
+
+export interface SharedDecisionRow {
+  key: string;
+  tool: string | null;
+  by: string;
+  text: string;
+  time: string;
+  path: string;
+  evidence: string;
+  confidence: number;
+}
+
+export interface SharedLearningRow {
+  id: string;
+  key: string | null;
+  by: string;
+  category: string;
+  text: string;
+  files: string[];
+  time: string;
+}
+
+export interface SharedImport {
+  requests: SharedRequestRow[];
+  decisions: SharedDecisionRow[];
+  learnings: SharedLearningRow[];
+}
+
+/**
+ * Stores a teammate's shared entries (idempotent: ids derive from the content) in one
+ * transaction. Sessions already forgotten here are skipped; `forgotten` keys remove what an
+ * earlier import stored. Returns how many entries were new.
+ */
+export function importShared(db: Db, project: string, items: SharedImport, forgotten: string[], messageId: (key: string, text: string, time: string) => string): { added: number; removed: number } {
+  const ignored = new Set((db.prepare('SELECT id FROM ignored_sessions').all() as { id: string }[]).map((r) => r.id));
+  const session = db.prepare(
+    `INSERT INTO sessions (id, project_path, title, created_at, last_message_at, source, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET last_message_at = max(coalesce(sessions.last_message_at, ''), excluded.last_message_at)`,
+  );
+  const message = db.prepare(`INSERT INTO messages (id, session_id, role, content, created_at, metadata) VALUES (?, ?, 'user', ?, ?, ?) ON CONFLICT(id) DO NOTHING`);
+  const getLink = db.prepare('SELECT metadata FROM relationships WHERE id = ?');
+  const putLink = db.prepare(
+    `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata, project_path)
+     VALUES (?, ?, ${sqlType('intent_implementation')}, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET metadata = excluded.metadata`,
+  );
+  const putDecision = db.prepare(
+    `INSERT INTO relationships (id, session_id, type, source_path, target_path, label, created_at, metadata, project_path)
+     VALUES (?, ?, ${sqlType('code_decision')}, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+  );
+  const putLearning = db.prepare(
+    `INSERT INTO learnings (id, session_id, category, content, related_files, created_at, project_path, source, metadata)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+  );
+  const now = new Date().toISOString();
+  let added = 0;
+  let removed = 0;
+  const ensureSession = (key: string, tool: string | null, by: string, time: string): string | null => {
+    const id = `${SHARED_PREFIX}${key}`;
+    if (ignored.has(id)) return null;
+    session.run(id, project, `shared by ${by}`, time, time, tool, JSON.stringify({ sharedBy: by }));
+    return id;
+  };
+  const ensureMessage = (sessionId: string, key: string, by: string, text: string, time: string): string => {
+    const id = messageId(key, text, time);
+    message.run(id, sessionId, text, time, JSON.stringify({ kind: 'shared-request', sharedBy: by }));
+    return id;
+  };
+  db.transaction(() => {
+    for (const key of forgotten) {
+      const id = `${SHARED_PREFIX}${key}`;
+      for (const sql of [
+        `DELETE FROM relationships WHERE session_id = ?`,
+        `DELETE FROM relationships WHERE source_path IN (SELECT 'msg:' || id FROM messages WHERE session_id = ?)`,
+        'DELETE FROM messages WHERE session_id = ?',
+      ])
+        db.prepare(sql).run(id);
+      db.prepare(`DELETE FROM learnings WHERE json_extract(coalesce(metadata, '{}'), '$.sessionKey') = ? AND json_extract(metadata, '$.sharedBy') IS NOT NULL`).run(key);
+      removed += db.prepare('DELETE FROM sessions WHERE id = ?').run(id).changes;
+    }
+    for (const r of items.requests) {
+      const sid = ensureSession(r.key, r.tool, r.by, r.time);
+      if (!sid) continue;
+      const mid = ensureMessage(sid, r.key, r.by, r.text, r.time);
+      const source = `msg:${mid}`;
+      const id = relationshipId('intent_implementation', project, source, r.path);
+      const old = getLink.get(id) as { metadata: string } | undefined;
+      const prev = old ? (JSON.parse(old.metadata) as { commits?: IntentCommitEntry[] }).commits ?? [] : [];
+      if (prev.some((c) => c.sha === r.sha)) continue;
+      const commits: IntentCommitEntry[] = [...prev, { sha: r.sha, patchId: null, evidence: r.evidence, confidence: r.confidence, detail: `shared by ${r.by}` }];
+      const best = commits.reduce((a, b) => (b.confidence >= a.confidence ? b : a));
+      const metadata = { project, commit: best.sha, patch_id: null, evidence: best.evidence, confidence: best.confidence, commits, sharedBy: r.by };
+      putLink.run(id, sid, source, r.path, 'shared', now, JSON.stringify(metadata), project);
+      added++;
+    }
+    for (const d of items.decisions) {
+      const sid = ensureSession(d.key, d.tool, d.by, d.time);
+      if (!sid) continue;
+      const mid = ensureMessage(sid, d.key, d.by, d.text, d.time);
+      const source = `msg:${mid}`;
+      const meta = { project, evidence: d.evidence, confidence: d.confidence, sharedBy: d.by };
+      added += putDecision.run(relationshipId('code_decision', project, source, d.path), sid, source, d.path, d.text, now, JSON.stringify(meta), project).changes;
+    }
+    for (const l of items.learnings) {
+      if (l.key && ignored.has(`${SHARED_PREFIX}${l.key}`)) continue;
+      added += putLearning.run(l.id, null, l.category, l.text, JSON.stringify(l.files), l.time, project, 'manual', JSON.stringify({ sharedBy: l.by, ...(l.key ? { sessionKey: l.key } : {}) })).changes;
+    }
+  }).immediate();
+  return { added, removed };
+}
+
+/** Who shared each of these imported sessions (an empty map for local ones). */
+export function sharedBy(db: Db, sessionIds: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const stmt = db.prepare(`SELECT json_extract(metadata, '$.sharedBy') AS by FROM sessions WHERE id = ?`);
+  for (const id of new Set(sessionIds)) {
+    if (!id.startsWith(SHARED_PREFIX)) continue;
+    const r = stmt.get(id) as { by: string | null } | undefined;
+    if (r?.by) out.set(id, r.by);
+  }
+  return out;
+}
