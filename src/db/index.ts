@@ -52,5 +52,5 @@ export {
 export { RELATIONSHIP_TYPES, type RelationshipType } from './relationships.js';
 export {
   commitForPath, importShared, type OwnDecision, type OwnLearning, type OwnRequest, ownDecisions, ownLearnings, ownRequests,
-  ownSessionIds, SHARED_PREFIX, type SharedDecisionRow, type SharedImport, type SharedLearningRow, type SharedRequestRow, sharedBy,
+  ownSessionIds, provenanceFor, provenanceShas, type ProvenanceRow, SHARED_PREFIX, storeProvenance, type SharedDecisionRow, type SharedImport, type SharedLearningRow, type SharedRequestRow, sharedBy,
 } from './shared.js';

@@ -232,3 +232,47 @@ export function sharedBy(db: Db, sessionIds: string[]): Map<string, string> {
   }
   return out;
 }
+
+export interface ProvenanceRow {
+  sha: string;
+  path: string;
+  source: string;
+  tool: string;
+  model: string | null;
+  conversation: string | null;
+  human: string | null;
+  lines: number;
+  ranges: string;
+}
+
+/** Replaces what `source` said about these commits (re-reading a tool's record is idempotent). */
+export function storeProvenance(db: Db, project: string, source: string, shas: string[], rows: ProvenanceRow[]): void {
+  const clear = db.prepare('DELETE FROM commit_provenance WHERE project_path = ? AND sha = ? AND source = ?');
+  const put = db.prepare(
+    `INSERT OR REPLACE INTO commit_provenance (project_path, sha, path, source, tool, model, conversation, human, lines, ranges) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (const sha of shas) clear.run(project, sha, source);
+    for (const r of rows) put.run(project, r.sha, r.path, source, r.tool, r.model, r.conversation ?? '', r.human, r.lines, r.ranges);
+  }).immediate();
+}
+
+/** Shas of the project whose provenance `source` was read already. */
+export function provenanceShas(db: Db, project: string, source: string): Set<string> {
+  return new Set((db.prepare('SELECT DISTINCT sha FROM commit_provenance WHERE project_path = ? AND source = ?').all(project, source) as { sha: string }[]).map((r) => r.sha));
+}
+
+/** What other tools recorded about these files' commits, by sha. */
+export function provenanceFor(db: Db, project: string, paths: string[]): Map<string, ProvenanceRow[]> {
+  const out = new Map<string, ProvenanceRow[]>();
+  if (paths.length === 0) return out;
+  const rows = db
+    .prepare(`SELECT sha, path, source, tool, model, conversation, human, lines, ranges FROM commit_provenance WHERE project_path = ? AND path IN (${paths.map(() => '?').join(',')}) ORDER BY lines DESC`)
+    .all(project, ...paths) as ProvenanceRow[];
+  for (const r of rows) {
+    const list = out.get(r.sha) ?? [];
+    list.push({ ...r, conversation: r.conversation || null });
+    out.set(r.sha, list);
+  }
+  return out;
+}

@@ -15,6 +15,7 @@ import {
   listLearnings,
   messageInfos,
   priorArtOf,
+  provenanceFor,
   renamedAway,
   sharedBy,
   type ChangeStatus,
@@ -99,6 +100,19 @@ export interface CommitInfo extends Pick<Commit, 'sha' | 'subject' | 'body'> {
   aiTool: string | null;
   /** The tool committed the user's own work, by its own account: "committed by Aider before its edit". */
   userWork: string | null;
+  /** What other attribution tools recorded about this change of the file (git-ai's authorship log). */
+  provenance?: ProvenanceInfo[];
+}
+
+/** An attribution tool's record of AI-written lines in one commit's version of the file. */
+export interface ProvenanceInfo {
+  source: string;
+  tool: string;
+  model: string | null;
+  conversation: string | null;
+  human: string | null;
+  lines: number;
+  ranges: string;
 }
 
 /** A request as one commit carried it, and why lore links them. */
@@ -307,7 +321,12 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
   for (const list of bySha.values()) list.sort((a, b) => b.confidence - a.confidence || newerFirst(a.date, b.date));
   const tools = commitAiTools(db, project, history.map((h) => h.sha));
   const userWork = commitUserWork(db, project, history.map((h) => h.sha));
-  const enrich = (c: CommitInfo): CommitInfo => ({ ...c, requests: bySha.get(c.sha) ?? [], aiTool: tools.get(c.sha) ?? null, userWork: userWorkText(userWork.get(c.sha)) });
+  const provenance = provenanceFor(db, project, names);
+  const provenanceOf = (c: CommitInfo): { provenance?: ProvenanceInfo[] } => {
+    const rows = (provenance.get(c.sha) ?? []).filter((p) => p.path === c.path || p.path === c.oldPath || (c.path === null && p.path === target.path));
+    return rows.length === 0 ? {} : { provenance: rows.map((p) => ({ source: p.source, tool: p.tool, model: p.model, conversation: p.conversation, human: p.human, lines: p.lines, ranges: p.ranges })) };
+  };
+  const enrich = (c: CommitInfo): CommitInfo => ({ ...c, requests: bySha.get(c.sha) ?? [], aiTool: tools.get(c.sha) ?? null, userWork: userWorkText(userWork.get(c.sha)), ...provenanceOf(c) });
 
   const changes = history.map((h) => enrich(fromFileCommit(h)));
   const oldest = history[history.length - 1];

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI, runCli, type CliResult } from '../helpers/cli.js';
 import { commit, git } from '../helpers/git-repo.js';
 import { isolatedEnv } from '../helpers/isolate-env.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 // `lore sync` between teammates: a bare remote and clones, each with its own HOME, LORE_HOME and
 // Claude Code transcripts, run through the built CLI as users would (issue 16).
@@ -317,5 +318,25 @@ describe('lore sync', () => {
     syncOk(bob, ['--install']);
     git(bob.dir, ['fetch', '-q', 'origin']);
     expect(git(bob.dir, ['notes', '--ref=lore-remote/origin', 'show', head])).toContain('Create src/a.ts exporting the answer');
+  });
+
+  it("shows git-ai's authorship log (refs/notes/ai) of a commit in lore why", { timeout: 120_000 }, () => {
+    const bare = bareRemote();
+    const alice = user('alice', bare);
+    const lines = Array.from({ length: 350 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+    const sha = commit(alice.dir, { '.github/workflows/release.yml': lines }, 'release workflow', { date: '2026-03-01T10:00:00Z' });
+    // The log git-ai wrote on its own repository, attached as git-ai attaches it.
+    git(alice.dir, ['notes', '--ref=ai', 'add', '-F', join(REAL_FIXTURES, 'git-ai', 'note-000841e6607a4289f39ac3aa57f964c8418ebc4d.txt'), sha]);
+    const r = JSON.parse(syncOk(alice, ['--json']).stdout);
+    expect(r.provenance).toEqual({ gitAi: 1 });
+    const change = whyJson(alice, '.github/workflows/release.yml').changes[0] as unknown as { sha: string; provenance: unknown[] };
+    expect(change.sha).toBe(sha);
+    expect(change.provenance).toEqual([
+      { source: 'git-ai', tool: 'claude', model: 'claude-opus-4-5-20251101', conversation: '4f32d4d1-91e9-4da6-a608-57c5b826f8f9', human: expect.any(String), lines: 8, ranges: '340-347' },
+      { source: 'git-ai', tool: 'claude', model: 'claude-opus-4-5-20251101', conversation: '9279810e-3d8b-4f0a-8444-0a82624fd8eb', human: 'Sasha Varlamov <sasha@sashavarlamov.com>', lines: 3, ranges: '36,246,251' },
+    ]);
+    expect(cli(alice, ['why', '.github/workflows/release.yml']).stdout).toContain('git-ai: claude (claude-opus-4-5-20251101) wrote 3 lines (36,246,251), conversation 9279810e');
+    // Read once: a second sync does not read the same log again.
+    expect(JSON.parse(syncOk(alice, ['--json']).stdout).provenance).toEqual({ gitAi: 0 });
   });
 });

@@ -133,6 +133,7 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
   const rename = c.status === 'R' && c.oldPath ? dim(` (renamed from ${c.oldPath})`) : c.status === 'D' ? dim(' (deleted)') : '';
   print(`  ${cyan(c.sha.slice(0, 10))}  ${day(c.date)}  ${authorColumn(c.author)}  ${c.subject}${rename}`);
   if (o.full && c.body) for (const line of c.body.split('\n')) print(`      ${line}`);
+  for (const p of c.provenance ?? []) print(`      ${dim(`${p.source}: ${p.tool}${p.model ? ` (${p.model})` : ''} wrote ${p.lines} line${p.lines === 1 ? '' : 's'} (${p.ranges.length > 40 ? `${p.ranges.slice(0, 39)}…` : p.ranges})${p.conversation ? `, conversation ${p.conversation.slice(0, 8)}` : ''}`)}`);
   if (c.requests.length === 0) {
     // When no change of the file has a request, the summary line says so once (and the line under
     // it says what linking still waits).

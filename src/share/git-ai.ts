@@ -1,0 +1,92 @@
+/**
+ * git-ai's authorship logs (refs/notes/ai, "Git AI Standard v3.0.0", schema_version
+ * `authorship/3.0.0`): per commit, which lines of which files an AI session wrote. An
+ * attestation section (a file path, then `  <key> <ranges>` lines), a `---` line, then JSON
+ * metadata whose `sessions` (keys `s_<14hex>::t_<14hex>`) and legacy `prompts` (16 hex) say which
+ * tool, model and conversation each key is. Known-human keys (`h_`) are not AI and are skipped.
+ */
+
+export interface GitAiFileAttribution {
+  path: string;
+  tool: string;
+  model: string | null;
+  /** The tool's own conversation id (Claude Code's session id, Cursor's composer id, ...). */
+  conversation: string | null;
+  human: string | null;
+  /** Distinct lines of the file, as committed, that the session wrote. */
+  lines: number;
+  ranges: string;
+}
+
+interface AgentRecord {
+  agent_id?: { tool?: unknown; id?: unknown; model?: unknown };
+  human_author?: unknown;
+}
+
+/** The AI-written lines of a git-ai note, per file and session; null when it is not an authorship log. */
+export function parseGitAiNote(text: string): GitAiFileAttribution[] | null {
+  const lines = text.split('\n');
+  const divider = lines.indexOf('---');
+  if (divider < 0) return null;
+  let meta: { schema_version?: unknown; sessions?: Record<string, AgentRecord>; prompts?: Record<string, AgentRecord> };
+  try {
+    meta = JSON.parse(lines.slice(divider + 1).join('\n')) as typeof meta;
+  } catch {
+    return null;
+  }
+  if (typeof meta.schema_version !== 'string' || !meta.schema_version.startsWith('authorship/')) return null;
+  const byFileAndAgent = new Map<string, { path: string; record: AgentRecord; lines: Set<number>; ranges: string[] }>();
+  let path: string | null = null;
+  for (const line of lines.slice(0, divider)) {
+    if (line.trim() === '') continue;
+    if (!line.startsWith('  ')) {
+      path = line.startsWith('"') && line.endsWith('"') ? line.slice(1, -1) : line;
+      continue;
+    }
+    const m = /^ {2}(\S+) (\S+)$/.exec(line);
+    if (!m || path === null) continue;
+    const [, key, ranges] = m as unknown as [string, string, string];
+    if (key.startsWith('h_')) continue;
+    const recordKey = key.startsWith('s_') ? key.split('::')[0]! : key;
+    const record = (key.startsWith('s_') ? meta.sessions : meta.prompts)?.[recordKey];
+    if (!record || typeof record.agent_id?.tool !== 'string') continue;
+    const id = `${path}\0${recordKey}`;
+    let entry = byFileAndAgent.get(id);
+    if (!entry) byFileAndAgent.set(id, (entry = { path, record, lines: new Set(), ranges: [] }));
+    for (const n of expandRanges(ranges)) entry.lines.add(n);
+    entry.ranges.push(ranges);
+  }
+  return [...byFileAndAgent.values()].map((e) => ({
+    path: e.path,
+    tool: String(e.record.agent_id!.tool),
+    model: typeof e.record.agent_id?.model === 'string' ? e.record.agent_id.model : null,
+    conversation: typeof e.record.agent_id?.id === 'string' ? e.record.agent_id.id : null,
+    human: typeof e.record.human_author === 'string' ? e.record.human_author : null,
+    lines: e.lines.size,
+    ranges: compactRanges([...e.lines]),
+  }));
+}
+
+/** `1-3,7` → 1, 2, 3, 7 (ranges may overlap in real logs; a huge range is capped). */
+function expandRanges(spec: string): number[] {
+  const out: number[] = [];
+  for (const part of spec.split(',')) {
+    const [a, b] = part.split('-').map(Number) as [number, number | undefined];
+    if (!Number.isInteger(a) || a < 1) continue;
+    const end = b === undefined ? a : b;
+    if (!Number.isInteger(end) || end < a || end - a > 1_000_000) continue;
+    for (let n = a; n <= end; n++) out.push(n);
+  }
+  return out;
+}
+
+function compactRanges(lines: number[]): string {
+  const sorted = [...new Set(lines)].sort((x, y) => x - y);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const start = sorted[i]!;
+    while (i + 1 < sorted.length && sorted[i + 1] === sorted[i]! + 1) i++;
+    parts.push(start === sorted[i] ? `${start}` : `${start}-${sorted[i]}`);
+  }
+  return parts.join(',');
+}
