@@ -26,7 +26,8 @@ export async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+      // yargs's own validation errors (YError: an option missing its value) are usage errors too.
+      throw err && err.name !== 'YError' ? err : new UsageError(msg ?? err?.message ?? 'bad command line');
     });
   await cli.parseAsync();
 }

@@ -68,6 +68,10 @@ export interface SourceSummary {
 
 export interface IngestResult {
   sources: SourceSummary[];
+  /** The sources whose files were looked for (ids), also when none was found. */
+  lookedFor: string[];
+  /** The paths given (`lore ingest PATH`), when any. */
+  paths?: string[];
   durationMs: number;
 }
 
@@ -131,7 +135,7 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
   }
   flush(ctx);
   report({ type: 'stage-end', stage: 'ingest' });
-  return { sources: summaries, durationMs: Date.now() - started };
+  return { sources: summaries, lookedFor: chosen.map((a) => a.id), ...(options.paths?.length ? { paths: options.paths } : {}), durationMs: Date.now() - started };
 }
 
 interface RunContext {
@@ -194,14 +198,22 @@ async function planPaths(paths: string[], adapters: SourceAdapter[], forced: boo
       continue;
     }
     const files = s.isDirectory() ? await walk(path) : [path];
+    const found = new Map<SourceAdapter, string[]>();
     for (const file of files) {
       const adapter = adapters.find((a) => a.matches(file)) ?? (forced && !s.isDirectory() ? adapters[0] : undefined);
       if (!adapter) {
         if (!s.isDirectory()) report({ type: 'warning', message: `no source recognizes ${file}; name one with --source`, file });
         continue;
       }
-      byAdapter.set(adapter, [...(byAdapter.get(adapter) ?? []), file]);
+      found.set(adapter, [...(found.get(adapter) ?? []), file]);
     }
+    // A directory of transcripts copied out of the tool's own folders (`lore ingest --source
+    // claude-code ~/backup`): the named source takes the files of its kind, when it recognized none.
+    if (forced && s.isDirectory() && found.size === 0 && adapters.length === 1) {
+      const named = files.filter((f) => adapters[0]!.watchedFiles.test(f));
+      if (named.length) found.set(adapters[0]!, named);
+    }
+    for (const [adapter, list] of found) byAdapter.set(adapter, [...(byAdapter.get(adapter) ?? []), ...list]);
   }
   return adapters.filter((a) => byAdapter.has(a)).map((adapter) => ({ adapter, files: byAdapter.get(adapter)!.sort() }));
 }

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../bench/lib/replay-claude.mjs';
 import { openDb } from '../../src/db/index.js';
+import { adapters } from '../../src/sources/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { CLAUDE_FIXTURES, rowSet, tmpDir } from '../helpers/ingest.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 /** A Claude config dir holding `copies` replayed fixture sessions, plus one big multi-copy session. */
 function claudeHome(copies: number): { env: Record<string, string>; home: string } {
@@ -101,5 +103,46 @@ describe('lore ingest (end to end)', () => {
     const missing = runCli(['show', short], { cwd: home, env: e });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`no session ${short}`);
+  });
+
+  it('takes --source and paths in every order yargs users write them', () => {
+    const home = tmpDir('lore-e2e-');
+    const claude = join(CLAUDE_FIXTURES, 'git-ai/example-claude-code.jsonl');
+    const codex = join(REAL_FIXTURES, 'codex/localpush/rollout-2026-02-23T13-19-38-019c8a70-dda7-7f33-98ea-f30553347322.jsonl');
+    const orders = [
+      ['ingest', '--source', 'claude-code', claude],
+      ['ingest', '--source=claude-code', claude],
+      ['ingest', claude, '--source', 'claude-code'],
+      ['ingest', '--source', 'claude-code', '--', claude],
+    ];
+    for (const [i, args] of orders.entries()) {
+      const r = runCli(['ingest', '--json', ...args.slice(1)], { cwd: home, env: { LORE_HOME: join(home, `lore${i}`) } });
+      expect(r.stderr, args.join(' ')).toBe('');
+      expect(r.code).toBe(0);
+      const sources = (JSON.parse(r.stdout) as { sources: { source: string; sessions: number; messages: number }[] }).sources;
+      expect(sources, args.join(' ')).toEqual([expect.objectContaining({ source: 'claude-code', sessions: 1, messages: 28 })]);
+    }
+    // Two sources, repeated or comma-separated, each file to its own.
+    for (const args of [['--source', 'claude-code', '--source', 'codex'], ['--source', 'claude-code,codex']]) {
+      const r = runCli(['ingest', ...args, claude, codex, '--json'], { cwd: home, env: { LORE_HOME: join(home, `lore-${args.length}`) } });
+      expect((JSON.parse(r.stdout) as { sources: { source: string }[] }).sources.map((s) => s.source)).toEqual(['claude-code', 'codex']);
+    }
+    const missing = runCli(['ingest', '--source'], { cwd: home, env: { LORE_HOME: join(home, 'lore-x') } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('lore: Not enough arguments following: source\nhint: see `lore --help`\n');
+  });
+
+  it('names what it looked for when a directory holds no transcript it knows, and reads it with --source', () => {
+    const home = tmpDir('lore-e2e-');
+    // Claude Code transcripts outside a projects/ folder, as copied out of ~/.claude.
+    const dir = join(CLAUDE_FIXTURES, 'codemie-code/-tmp-private');
+    const env = { LORE_HOME: join(home, 'lore') };
+    const none = runCli(['ingest', dir], { cwd: home, env });
+    expect(none.code).toBe(0);
+    expect(none.stdout.split('\n')[0]).toBe(`no chat transcripts found in ${dir} (looked for: ${adapters.map((a) => a.id).join(', ')})`);
+    expect(adapters.map((a) => a.id)).toContain('claude-code');
+    expect(none.stdout).toContain('lore ingest --source NAME PATH');
+    const named = runCli(['ingest', '--source', 'claude-code', dir, '--json'], { cwd: home, env });
+    expect((JSON.parse(named.stdout) as { sources: unknown[] }).sources).toEqual([expect.objectContaining({ source: 'claude-code', files: 3, sessions: 3 })]);
   });
 });

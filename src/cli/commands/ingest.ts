@@ -5,9 +5,10 @@ import { bold, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs
 import { stderrReporter } from '../progress.js';
 
 interface IngestArgs extends GlobalArgs, OutputArgs {
-  source?: string[];
+  source?: string | string[];
   paths?: string[];
   quiet?: boolean;
+  _: (string | number)[];
 }
 
 export const ingestCommand: CommandModule<GlobalArgs, IngestArgs> = {
@@ -16,13 +17,15 @@ export const ingestCommand: CommandModule<GlobalArgs, IngestArgs> = {
   builder: (y) =>
     withJson(y)
       .positional('paths', { type: 'string', array: true, describe: 'transcript files or directories (default: every source found on this machine)' })
-      .option('source', { type: 'string', array: true, describe: 'only this source (claude-code, codex, ...); repeatable' })
+      // Not an array option: yargs would take the paths after `--source NAME` as more names. A
+      // repeated --source still gives a list, and a comma-separated one is split below.
+      .option('source', { type: 'string', requiresArg: true, describe: 'only this source (claude-code, codex, ...); repeatable or comma-separated' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing but errors' }) as never,
   handler: async (args) => {
     const { ingestChats } = await import('../../app/index.js');
     const report = stderrReporter({ quiet: args.quiet });
     try {
-      const result = await ingestChats(placeOf(args), { sources: args.source, paths: args.paths }, report);
+      const result = await ingestChats(placeOf(args), { sources: sourceNames(args.source), paths: pathsOf(args) }, report);
       report.stop();
       if (args.json) printJson(result);
       else if (!args.quiet) renderIngest(result);
@@ -32,11 +35,24 @@ export const ingestCommand: CommandModule<GlobalArgs, IngestArgs> = {
   },
 };
 
+function sourceNames(source: string | string[] | undefined): string[] | undefined {
+  if (source === undefined) return undefined;
+  return [source].flat().flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+/** The positional paths, and those after `--` (a path starting with '-'), which yargs leaves in `_`. */
+function pathsOf(args: IngestArgs): string[] | undefined {
+  const paths = [...(args.paths ?? []), ...args._.slice(1).map(String)];
+  return paths.length ? paths : undefined;
+}
+
 /** The per-source summary table, then why lines were skipped. */
 export function renderIngest(result: IngestResult): void {
   const rows = result.sources.filter((s) => s.files > 0);
   if (rows.length === 0) {
-    print('no chat transcripts found (looked for: ' + result.sources.map((s) => s.source).join(', ') + ')');
+    const where = result.paths?.length ? ` in ${result.paths.join(', ')}` : '';
+    print(`no chat transcripts found${where} (looked for: ${result.lookedFor.join(', ')})`);
+    if (where) print(dim('files are known by the names and folders each tool gives them; to read one kept elsewhere: lore ingest --source NAME PATH'));
     return;
   }
   const header = ['source', 'files', 'read', 'sessions', 'messages', 'edits', 'skipped', 'redacted', 'excluded'];
