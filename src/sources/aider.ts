@@ -33,6 +33,20 @@ const REQUESTS = new Set(['ask', 'code', 'architect', 'context', 'run', 'test', 
 const AUTOMATIC = /^# (Fix any errors below|Running:|Question:)/;
 /** The linter's "fix this": sent with nothing typed at start-up (`aider --lint`), it is the request. */
 const LINT_FIX = /^# Fix any errors below/;
+/**
+ * Commands that hand their text to a coder, which writes it to the history again (aider
+ * `_generic_chat_command`; `/help` until aider 0.49 wrote its question back the same way).
+ */
+const ECHOED = new Set(['ask', 'code', 'architect', 'context', 'help']);
+/**
+ * `/run`'s question in aider 0.46–0.50 (`Add the output to the chat? (y/n/instructions)`, on one
+ * line or two): an answer other than yes or no is an instruction sent to the model with the output.
+ * The question is aider's even right after command output that looked like the end of a `> ` block.
+ */
+const RUN_QUESTION = /^> Add the output to the chat\?/;
+const INSTRUCTIONS = /^(?:Add the output to the chat\? ?)?\(y\/n\/instructions\):? ?(.*?)\s*$/;
+/** An answer to one of aider's yes/no questions, which its input history keeps beside the prompts. */
+const CONFIRM_ANSWER = /^(y(es)?|no?|a(ll)?|s(kip)?|d(on't)?)$/i;
 
 type BlockType = 'user' | 'tool' | 'assistant';
 
@@ -62,6 +76,11 @@ interface AiderState {
   commitCommand?: 'commit' | 'lint';
   /** A prompt was typed in this session: commits before the first one are start-up commits. */
   prompted?: boolean;
+  /**
+   * The question of a `/ask Q` (`/code`, `/architect`, `/context`) just typed: aider writes it
+   * again as its own `####  Q` input before the answer, and that echo is no second prompt.
+   */
+  echo?: string;
 }
 
 export const aider: SourceAdapter = {
@@ -220,7 +239,7 @@ class ChatHistory {
     else if (/^####( |$)/.test(text) && (text.endsWith('  ') || /^####\s*$/.test(text))) {
       if (block?.type === 'user' && gap === 0) block.lines.push(text);
       else this.open('user', l.line, l.start, text);
-    } else if (/^>( |$)/.test(text) && !(block?.type === 'assistant' && !/ {2}$/.test(text) && gap === 0)) {
+    } else if (/^>( |$)/.test(text) && !(block?.type === 'assistant' && !/ {2}$/.test(text) && gap === 0 && !RUN_QUESTION.test(text))) {
       if (block?.type === 'tool' && gap === 0) block.lines.push(text);
       else this.open('tool', l.line, l.start, text);
       this.block!.open = !(text.endsWith('  ') && text.trim().length > 1) && text.trim() !== '>';
@@ -246,7 +265,10 @@ class ChatHistory {
     const first = this.st.blocks++ === 0;
     if (b.type === 'user') this.userBlock(b);
     else if (b.type === 'tool') this.toolBlock(b, first);
-    else this.assistantBlock(b);
+    else {
+      this.st.echo = undefined;
+      this.assistantBlock(b);
+    }
   }
 
   /** `# aider chat started at`: a new session, keyed by where its header starts. */
@@ -288,7 +310,7 @@ class ChatHistory {
   }
 
   /** The message of a block: its id is the block's first line, its time the turn's. */
-  private message(b: Block, role: Role, kind: MessageKind, content: string, metadata?: Record<string, unknown>, createdAt = this.turnTime()): void {
+  private message(b: Pick<Block, 'line'>, role: Role, kind: MessageKind, content: string, metadata?: Record<string, unknown>, createdAt = this.turnTime()): void {
     const sid = `aider:${this.st.session!.native}`;
     const m: MessageRecord = { id: `${sid}:L${b.line}`, sessionId: sid, role, kind, content, ...(createdAt ? { createdAt } : {}), ...(metadata ? { metadata } : {}) };
     this.out.push({ kind: 'message', message: m });
@@ -306,33 +328,63 @@ class ChatHistory {
    */
   private userBlock(b: Block): void {
     const st = this.st;
-    const at = this.turnTime();
     const text = b.lines.map((l) => l.replace(/^####( |$)/, '').replace(/ {2}$/, '')).join('\n').trim();
-    const input = this.matchInput(text);
-    if (input) st.at = input;
+    const echo = st.echo;
+    st.echo = undefined;
+    if (echo !== undefined && text === echo) {
+      st.blocks--;
+      return;
+    }
     const kind = inputKind(text, st.promptId !== undefined);
-    this.message(b, 'user', kind === 'prompt' ? 'prompt' : 'meta', text, kind === 'ends-turn' ? { endsTurn: true } : undefined, input ?? at);
+    const command = resolveCommand(text);
+    const question = text.replace(/^\/\S+/, '').trim();
+    if (command && ECHOED.has(command) && question) st.echo = question;
     // Aider takes a unique prefix of a command (`/com`).
     st.commitCommand = /^\/com(?:m|mi|mit)?(?:\s|$)/.test(text) ? 'commit' : /^\/lint(?:\s|$)/.test(text) ? 'lint' : undefined;
+    if (kind === 'prompt') return this.prompt(b, text);
+    const at = this.turnTime();
+    const input = this.matchInput(text);
+    if (input) st.at = input;
+    this.message(b, 'user', 'meta', text, kind === 'ends-turn' ? { endsTurn: true } : undefined, input ?? at);
     if (kind === 'ends-turn') {
       st.promptId = undefined;
       st.edited = false;
     }
-    if (kind === 'prompt') {
-      st.prompted = true;
-      st.promptId = `aider:${st.session!.native}:L${b.line}`;
-      st.edited = false;
-      if (!st.session!.title) {
-        st.session!.title = title(text);
-        this.out.push({ kind: 'session', session: this.sessionRecord() });
-      }
+  }
+
+  /** A request: typed at the prompt, or as the instructions to `/run`'s question. */
+  private prompt(b: Pick<Block, 'line'>, text: string): void {
+    const st = this.st;
+    const at = this.turnTime();
+    const input = this.matchInput(text);
+    if (input) st.at = input;
+    this.message(b, 'user', 'prompt', text, undefined, input ?? at);
+    st.prompted = true;
+    st.promptId = `aider:${st.session!.native}:L${b.line}`;
+    st.edited = false;
+    if (!st.session!.title) {
+      st.session!.title = title(text);
+      this.out.push({ kind: 'session', session: this.sessionRecord() });
     }
   }
 
   /** Aider's `> ` output: applied edits and commits kept for linking; the first one is the start-up banner. */
   private toolBlock(b: Block, first: boolean): void {
-    const st = this.st;
     const lines = b.lines.map((l) => l.replace(/^>( |$)/, '').replace(/ {2}$/, ''));
+    // Instructions typed at `/run`'s question: aider's output before it, the request, the output after.
+    const i = lines.findIndex((l) => {
+      const answer = INSTRUCTIONS.exec(l)?.[1];
+      return answer !== undefined && answer !== '' && !CONFIRM_ANSWER.test(answer);
+    });
+    if (i < 0) return this.toolOutput(b, lines, first);
+    const instruction = INSTRUCTIONS.exec(lines[i]!)![1]!;
+    this.toolOutput(b, [...lines.slice(0, i), lines[i]!.slice(0, lines[i]!.length - instruction.length).trimEnd()], first);
+    this.prompt({ line: b.line + i }, instruction);
+    if (lines.slice(i + 1).some((l) => l.trim())) this.toolOutput({ line: b.line + i + 1 }, lines.slice(i + 1), false);
+  }
+
+  private toolOutput(b: Pick<Block, 'line'>, lines: string[], first: boolean): void {
+    const st = this.st;
     const text = lines.join('\n').trim();
     const metadata: Record<string, unknown> = {};
     const applied: string[] = [];
@@ -526,13 +578,20 @@ async function* readInputHistory(file: string, from: Cursor | undefined): AsyncG
     yield read;
     return;
   }
+  // Beside a chat history, which holds the same inputs in their turns (`lore ingest REPO` hands
+  // over both files), the input history only lends that history its times.
+  if (existsSync(join(dirname(file), CHAT))) {
+    yield { kind: 'checkpoint', cursor: read.cursor };
+    return;
+  }
   const sid = `aider:${pathHash(file)}-input`;
   const entries = parseInputHistory(read.text);
   yield { kind: 'session', session: { id: sid, source: 'aider', cwd: dirname(file), ...(entries[0]?.at ? { createdAt: entries[0].at } : {}), metadata: { inputHistoryOnly: true } } };
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     const t = e.text.trim();
-    const kind = inputKind(t, true);
+    // Answers to aider's yes/no questions share the file with what was typed at its prompt.
+    const kind = CONFIRM_ANSWER.test(t) ? 'continues' : inputKind(t, true);
     yield {
       kind: 'message',
       message: { id: `${sid}:${i}`, sessionId: sid, role: 'user', kind: kind === 'prompt' ? 'prompt' : 'meta', content: t, ...(e.at ? { createdAt: e.at } : {}), ...(kind === 'ends-turn' ? { metadata: { endsTurn: true } } : {}) },

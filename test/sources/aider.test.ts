@@ -60,7 +60,10 @@ describe('aider adapter on the real history', () => {
   // 515 `# aider chat started at` headers + the leading part before the first one = 516 sessions;
   // 898 runs of `#### …  ` lines: 420 typed prompts, 2 typed `# …` prompts, 50 /ask, 13 /run,
   // 9 /test, 1 /lint and 4 start-up `# Fix any errors below` (aider --lint, no request open) =
-  // 499 prompts; the other 399 are other commands, blanks and aider's own follow-ups (`# Question:`
+  // 499 prompts, less the 50 `####  Q` echoes aider writes after each `/ask Q` and the one after a
+  // `/help hi` (aider 0.49) (issue 13), plus 9 instructions typed at `/run`'s "(y/n/instructions)"
+  // question = 457; the other 399 are other
+  // commands, blanks and aider's own follow-ups (`# Question:`
   // of /help, lint output in a turn); 427 headers followed by a `> ` banner; 192 `> Applied edit
   // to` lines, 3 of them followed by `> No changes made to git tracked files` (189 landed); 315 `> Commit <sha>` lines, 234 after an applied edit of the turn and 81 of the
   // user's own work (before-edits, start-up and /commit commits); 340 `<<<<<<< SEARCH` lines in
@@ -75,7 +78,7 @@ describe('aider adapter on the real history', () => {
     expect(ms).toBeLessThan(4000); // about 0.4 s in a bare node run; generous for a loaded CI machine
     expect(r.skips).toEqual([]);
     expect(r.sessions.size).toBe(516);
-    expect(count(r, 'user', 'prompt')).toBe(499);
+    expect(count(r, 'user', 'prompt')).toBe(457);
     expect(count(r, 'user', 'meta')).toBe(399);
     expect(count(r, 'assistant', 'text')).toBe(402);
     expect(count(r, 'system', 'meta')).toBe(427);
@@ -112,6 +115,44 @@ describe('aider adapter on the real history', () => {
     expect(paths.get('aider/coders/base_coder.py')).toBe(45);
     expect(paths.get('aider/website/docs/usage/modes.md')).toBe(2);
     expect(paths.size).toBe(34);
+  });
+
+  it('stores an /ask question once, although aider writes it again before the answer', async () => {
+    const dir = tempDir('lore-aider-');
+    const file = join(dir, '.aider.chat.history.md');
+    copyFileSync(HISTORY, file);
+    const r = await readAll(aider, file);
+    const safePrint = [...r.messages.values()].filter((m) => m.content.includes('"safe print" method in rich'));
+    expect(safePrint.map((m) => `${m.id.split(':').pop()} ${m.role}/${m.kind} ${m.content.slice(0, 12)}`)).toEqual(['L42519 user/prompt /ask isn\'t t']);
+    const answer = [...r.messages.values()].find((m) => m.id.endsWith(':L42523'))!;
+    expect(answer.content).toMatch(/^Yes, you're right\. Rich does provide a "safe print"/);
+    // No prompt of the history repeats the /ask just before it.
+    const prompts = [...r.messages.values()].filter((m) => m.kind === 'prompt');
+    const echoes = prompts.filter((m, i) => i > 0 && prompts[i - 1]!.content.replace(/^\/ask\s+/, '') === m.content && prompts[i - 1]!.content.startsWith('/ask'));
+    expect(echoes).toEqual([]);
+  });
+
+  it('makes the instructions typed at /run\'s "(y/n/instructions)" question a prompt, and a yes or no nothing', async () => {
+    const dir = tempDir('lore-aider-');
+    const file = join(dir, '.aider.chat.history.md');
+    copyFileSync(HISTORY, file);
+    const r = await readAll(aider, file);
+    const at = (line: number) => [...r.messages.values()].find((m) => m.id.endsWith(`:L${line}`));
+    // Line 23690-23691: `> Add the output to the chat?` / `(y/n/instructions) the test is failing because ...`
+    expect(at(23691)).toMatchObject({ role: 'user', kind: 'prompt', content: "the test is failing because glob_filtered_to_repo doesn't apply to read_only files" });
+    expect(at(23692)).toMatchObject({ role: 'tool', kind: 'tool_result' });
+    expect(at(23692)!.content).toMatch(/^=+ test session starts =+/);
+    // The answer that follows is the instruction's work.
+    const answer = at(23751)!;
+    expect(answer.content).toMatch(/^I understand the issue/);
+    const edits = [...r.edits.values()].filter((e) => e.messageId === answer.id);
+    expect(edits.length).toBeGreaterThan(0);
+    for (const e of edits) expect(e.requestId).toBe(at(23691)!.id);
+    // After command output that ended like a `> ` block (line 33297), the question is still aider's.
+    expect(at(33297)).toMatchObject({ role: 'tool', content: 'Add the output to the chat?\n(y/n/instructions)' });
+    expect(at(33298)).toMatchObject({ kind: 'prompt', content: 'update the main branch release notes about that' });
+    // A plain y or n answer stays in aider's output (line 9731, `... (y/n/instructions): n`).
+    expect([...r.messages.values()].filter((m) => m.kind === 'prompt' && /^[yn]$/i.test(m.content))).toEqual([]);
   });
 
   it('gives the same rows when the history is read in two pieces', async () => {
@@ -323,6 +364,23 @@ describe('aider adapter on written cases', () => {
     const r = await readAll(aider, file);
     expect([...r.messages.values()].map((m) => `${m.kind}:${m.content}`)).toEqual(['meta:/add a.py', 'prompt:make it faster']);
     expect([...r.sessions.values()][0]!.cwd).toBe(dir);
+  });
+
+  it('keeps the answers to aider\'s yes/no questions in an input history out of the prompts', async () => {
+    // aider's prompt_toolkit session keeps every answer typed at a confirm_ask in the same file.
+    const dir = tempDir('lore-aider-');
+    const file = join(dir, '.aider.input.history');
+    writeFileSync(file, '\n# 2025-10-23 17:05:03.5\n+add a cache\n\n# 2025-10-23 17:05:40.1\n+N\n\n# 2025-10-23 17:05:41.0\n+y\n\n# 2025-10-23 17:06:00.0\n+yes, and a test\n');
+    const r = await readAll(aider, file);
+    expect([...r.messages.values()].map((m) => `${m.kind}:${m.content}`)).toEqual(['prompt:add a cache', 'meta:N', 'meta:y', 'prompt:yes, and a test']);
+  });
+
+  it('reads no second session from the input history beside a chat history (lore ingest REPO hands over both)', async () => {
+    const { dir } = repoWith(SESSION, '\n# 2024-08-05 19:33:40.519792\n+Use the Spinner instead\n+of the inlined one\n');
+    const r = await readAll(aider, join(dir, '.aider.input.history'));
+    expect(r.sessions.size).toBe(0);
+    expect(r.messages.size).toBe(0);
+    expect(r.records.at(-1)?.kind).toBe('checkpoint');
   });
 
   it('reads an input history again whole when it grows, and not at all while it is unchanged', async () => {
