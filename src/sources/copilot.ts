@@ -263,44 +263,56 @@ function* mapRequest(sessionId: string, req: unknown, index: number, cwd: string
   const timings = isRecord(result.timings) ? result.timings : {};
   const answerAt = typeof req.timestamp === 'number' && typeof timings.totalElapsed === 'number' ? toIso(req.timestamp + timings.totalElapsed) : at;
   const response = Array.isArray(req.response) ? req.response : [];
-  const markdown = response
-    .filter((p): p is Record<string, unknown> => isRecord(p) && (p.kind === undefined || p.kind === 'markdownContent'))
-    .map((p) => (typeof p.value === 'string' ? p.value : isRecord(p.content) ? (str(p.content.value) ?? '') : isRecord(p.value) ? (str(p.value.value) ?? '') : ''))
-    .join('');
   const answerId = `${sessionId}:${str(req.responseId) ?? `${requestKey}:response`}`;
-  if (markdown.trim()) yield message({ id: answerId, sessionId, role: 'assistant', kind: 'text', content: markdown, createdAt: answerAt });
   const requestId = text !== undefined ? promptId : undefined;
 
-  // Tool calls: result.metadata.toolCallRounds (with arguments); else the serialized invocations.
+  // The response as the chat view shows it, part by part: text (a file reference by its name)
+  // up to each tool invocation, the invocation, then the text after it. A tool call's name and
+  // arguments come from result.metadata.toolCallRounds, in the same order as the invocations.
   const metadata = isRecord(result.metadata) ? result.metadata : {};
-  const covered = new Set<string>();
   const rounds = Array.isArray(metadata.toolCallRounds) ? metadata.toolCallRounds : [];
+  const roundCalls = rounds.flatMap((round) => (isRecord(round) && Array.isArray(round.toolCalls) ? round.toolCalls.filter(isRecord) : []));
+  const covered = new Set<string>();
   let calls = 0;
-  for (const round of rounds) {
-    if (!isRecord(round) || !Array.isArray(round.toolCalls)) continue;
-    for (const call of round.toolCalls) {
-      if (!isRecord(call)) continue;
-      const name = str(call.name) ?? 'unknown';
-      const callId = `${sessionId}:${requestKey}:tool:${str(call.id) ?? String(calls)}`;
-      calls++;
-      const args = parseArgs(call.arguments);
-      yield message({ id: callId, sessionId, role: 'assistant', kind: 'tool_call', content: `${name} ${typeof call.arguments === 'string' ? call.arguments : JSON.stringify(args)}`, createdAt: answerAt, metadata: { tool: name } });
-      let k = 0;
-      for (const e of editsOf(name, args)) {
-        covered.add(e.path);
-        yield editRecord(sessionId, callId, ++k, name, e, requestId, cwd, answerAt);
+  let texts = 0;
+  let pending = '';
+  const flush = function* (): Generator<SourceRecord> {
+    const content = dropEmptyFences(pending).trim();
+    pending = '';
+    if (!content) return;
+    yield message({ id: texts++ === 0 ? answerId : `${answerId}:${texts - 1}`, sessionId, role: 'assistant', kind: 'text', content, createdAt: answerAt });
+  };
+  const roundCall = function* (call: Record<string, unknown>): Generator<SourceRecord> {
+    const name = str(call.name) ?? 'unknown';
+    const callId = `${sessionId}:${requestKey}:tool:${str(call.id) ?? String(calls)}`;
+    calls++;
+    const args = parseArgs(call.arguments);
+    yield message({ id: callId, sessionId, role: 'assistant', kind: 'tool_call', content: `${name} ${typeof call.arguments === 'string' ? call.arguments : JSON.stringify(args)}`, createdAt: answerAt, metadata: { tool: name } });
+    let k = 0;
+    for (const e of editsOf(name, args)) {
+      covered.add(e.path);
+      yield editRecord(sessionId, callId, ++k, name, e, requestId, cwd, answerAt);
+    }
+  };
+  let nextRound = 0;
+  for (const part of response) {
+    if (!isRecord(part)) continue;
+    if (part.kind === undefined || part.kind === 'markdownContent') pending += markdownOf(part);
+    else if (part.kind === 'inlineReference') pending += referenceName(part);
+    else if (part.kind === 'toolInvocationSerialized') {
+      yield* flush();
+      if (nextRound < roundCalls.length) yield* roundCall(roundCalls[nextRound++]!);
+      else {
+        const name = str(part.toolId) ?? 'unknown';
+        const invocation = typeof part.invocationMessage === 'string' ? part.invocationMessage : isRecord(part.invocationMessage) ? str(part.invocationMessage.value) : undefined;
+        yield message({ id: `${sessionId}:${requestKey}:tool:${str(part.toolCallId) ?? String(calls)}`, sessionId, role: 'assistant', kind: 'tool_call', content: `${name} ${invocation ?? ''}`.trim(), createdAt: answerAt, metadata: { tool: name } });
+        calls++;
       }
     }
   }
-  if (calls === 0) {
-    for (const part of response) {
-      if (!isRecord(part) || part.kind !== 'toolInvocationSerialized') continue;
-      const name = str(part.toolId) ?? 'unknown';
-      const invocation = typeof part.invocationMessage === 'string' ? part.invocationMessage : isRecord(part.invocationMessage) ? str(part.invocationMessage.value) : undefined;
-      yield message({ id: `${sessionId}:${requestKey}:tool:${str(part.toolCallId) ?? String(calls)}`, sessionId, role: 'assistant', kind: 'tool_call', content: `${name} ${invocation ?? ''}`.trim(), createdAt: answerAt, metadata: { tool: name } });
-      calls++;
-    }
-  }
+  yield* flush();
+  // Calls the view shows no invocation for (older versions): where they were is not known.
+  for (const call of roundCalls.slice(nextRound)) yield* roundCall(call);
   // Edits the response shows without a tool call that names them (edit mode, older versions).
   let n = 0;
   for (const part of response) {
@@ -359,6 +371,31 @@ function editRecord(sessionId: string, messageId: string, n: number, tool: strin
 
 function message(m: MessageRecord): SourceRecord {
   return { kind: 'message', message: m };
+}
+
+function markdownOf(part: Record<string, unknown>): string {
+  if (typeof part.value === 'string') return part.value;
+  if (isRecord(part.content)) return str(part.content.value) ?? '';
+  if (isRecord(part.value)) return str(part.value.value) ?? '';
+  return '';
+}
+
+/**
+ * An `inlineReference` as the chat view shows it: its label, else the symbol's or file's name
+ * (the model wrote it as code: `jokes.csv`). The reference is a URI, a location `{uri, range}`
+ * or a symbol `{name, location}`.
+ */
+function referenceName(part: Record<string, unknown>): string {
+  const ref = isRecord(part.inlineReference) ? part.inlineReference : {};
+  const uri = isRecord(ref.uri) ? ref.uri : ref;
+  const path = str(uri.fsPath) ?? str(uri.path);
+  const name = str(part.name) ?? str(ref.name) ?? (path ? basename(path.replace(/\\/g, '/')) : undefined);
+  return name ? `\`${name}\`` : '';
+}
+
+/** The fences VS Code writes around an edit it shows as a widget (codeblockUri, textEditGroup): empty once the widget is gone. */
+function dropEmptyFences(text: string): string {
+  return text.replace(/\n?```[\w-]*\n\s*```\n?/g, '\n');
 }
 
 // ---------------------------------------------------------------------------------------------

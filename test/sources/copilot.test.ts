@@ -21,13 +21,14 @@ describe('copilot adapter: chat sessions', () => {
   // World to hello world", "Search for any other mentions of Bonjour"), each with Markdown response
   // parts; toolCallRounds hold 2 tool calls: replace_string_in_file on .../testing-git/index.ts and
   // grep_search. The textEditGroup and codeblockUri parts name the same file as the tool call.
-  it('reads the real .json session: 3 prompts, 3 answers, 2 tool calls, 1 edit with old and new text', async () => {
+  // Requests 2 and 3 answer in two pieces, before and after their tool call: 5 texts.
+  it('reads the real .json session: 3 prompts, 5 answer texts, 2 tool calls, 1 edit with old and new text', async () => {
     const r = await collect(copilot, inWorkspace('copilot_session_simple.json'));
     expect(r.skips).toEqual([]);
     expect(r.sessions).toHaveLength(1);
     expect(r.sessions[0]).toMatchObject({ id: `copilot:${SESSION}`, cwd: '/Users/svarlamov/projects/testing-git', title: 'Assistance with TypeScript project tasks', createdAt: '2025-10-07T13:50:46.680Z' });
     expect(r.messages.filter((m) => m.kind === 'prompt').map((m) => m.content)).toEqual(['What can you help me with?', 'Change Bonjour World to hello world', 'Search for any other mentions of Bonjour']);
-    expect(countWhere(r.messages, (m) => m.role === 'assistant' && m.kind === 'text')).toBe(3);
+    expect(countWhere(r.messages, (m) => m.role === 'assistant' && m.kind === 'text')).toBe(5);
     expect(countWhere(r.messages, (m) => m.kind === 'tool_call')).toBe(2);
     expect(r.edits).toHaveLength(1);
     expect(r.edits[0]).toMatchObject({
@@ -39,6 +40,21 @@ describe('copilot adapter: chat sessions', () => {
     });
     expect(r.edits[0]!.oldText).toContain("console.log('Bonjour World');");
     expect(r.edits[0]!.newText).toContain("console.log('hello world');");
+  });
+
+  it('renders an answer as the chat view shows it: in order around its tool calls, file references by name, no empty fences', async () => {
+    const r = await collect(copilot, inWorkspace('copilot_session_simple.json'));
+    const change = r.messages.slice(r.messages.findIndex((m) => m.content === 'Change Bonjour World to hello world'));
+    expect(change.slice(0, 4).map((m) => [m.kind, m.content.split(' {')[0]])).toEqual([
+      ['prompt', 'Change Bonjour World to hello world'],
+      ['text', 'I\'ll change "Bonjour World" to "hello world" in your selected text.'],
+      ['tool_call', 'replace_string_in_file'],
+      // The parts: "... line 10 of your ", an inlineReference to index.ts, " file."; the edit widget's fences dropped.
+      ['text', 'Done! I\'ve changed "Bonjour World" to "hello world" in line 10 of your `index.ts` file.'],
+    ]);
+    const first = r.messages.find((m) => m.kind === 'text')!;
+    expect(first.content).toContain('you have a TypeScript project with an `index.ts` file that prints "Bonjour"');
+    for (const m of r.messages) expect(m.content).not.toMatch(/```\s*```/);
   });
 
   it('reads the real .jsonl mutation log to exactly the records of the .json', async () => {
