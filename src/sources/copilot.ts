@@ -433,7 +433,13 @@ interface TranscriptState {
   titled?: boolean;
 }
 
-const KNOWN_EVENTS = new Set(['assistant.turn_start', 'assistant.turn_end', 'session.end', 'session.resume']);
+/**
+ * Events that carry nothing lore stores (the Copilot SDK's session-events schema): session
+ * lifecycle and settings (`session.*`: model and mode changes, info, warnings, task_complete,
+ * shutdown...), the system prompt, streaming deltas, usage, hooks, subagents and permissions.
+ * They are read and passed over; only an event of a kind not known here is a skipped line.
+ */
+const QUIET_EVENTS = /^(session|hook|subagent|skill|permission)\.|^(assistant\.(turn_start|turn_end|intent|reasoning|reasoning_delta|message_start|message_delta|usage|thinking)|tool\.(user_requested|execution_partial_result|execution_progress)|system\.(message|notification)|abort)$/;
 
 export async function* readTranscript(file: string, from: Cursor | undefined, flavor: TranscriptFlavor = CHAT_TRANSCRIPT): AsyncGenerator<SourceRecord> {
   const { start, cursorAt } = resumePoint(file, from);
@@ -475,8 +481,16 @@ export async function* readTranscript(file: string, from: Cursor | undefined, fl
     switch (ev.type) {
       case 'user.message': {
         const content = str(data.content);
-        if (content === undefined) {
+        const sent = str(data.transformedContent);
+        if (content === undefined && sent === undefined) {
           yield { kind: 'skip', line: line.line, reason: 'user.message without content' };
+          break;
+        }
+        // Text a tool or the agent put in the user's turn (empty `content`, the text only in
+        // `transformedContent`; or `source: "system"`): what the model was told, not a request.
+        if (!content?.trim() || data.source === 'system') {
+          const injected = content?.trim() ? content : (sent ?? '');
+          if (injected.trim()) yield message({ id: `${sessionId}:${eventId}`, sessionId, role: 'system', kind: 'meta', content: injected, createdAt: at, metadata: { injected: true } });
           break;
         }
         st.promptId = `${sessionId}:${eventId}`;
@@ -510,7 +524,7 @@ export async function* readTranscript(file: string, from: Cursor | undefined, fl
         break;
       }
       default:
-        if (!KNOWN_EVENTS.has(ev.type)) yield { kind: 'skip', line: line.line, reason: `unknown event type ${ev.type}` };
+        if (!QUIET_EVENTS.test(ev.type)) yield { kind: 'skip', line: line.line, reason: `unknown event type ${ev.type}` };
     }
   }
   yield { kind: 'checkpoint', cursor: cursorAt(offset, st) };

@@ -236,8 +236,13 @@ class Converter {
     };
     const at = ts ? { createdAt: ts } : {};
     if (type === 'user') {
-      const text = contentText(rec.displayContent ?? rec.content);
-      msg({ id: mid, role: 'user', kind: 'prompt', content: text, ...at });
+      const typed = promptText(rec);
+      if (typed !== undefined) msg({ id: mid, role: 'user', kind: 'prompt', content: typed, ...at });
+      else {
+        // Sent by the CLI itself: kept as what the model was told, never as a request.
+        const sent = contentText(rec.content);
+        if (sent.trim()) msg({ id: mid, role: 'system', kind: 'meta', content: sent, ...at, metadata: { injected: true } });
+      }
       return out;
     }
     if (type === 'info' || type === 'warning' || type === 'error') {
@@ -289,9 +294,23 @@ function isMessage(v: Record<string, unknown>): boolean {
   return typeof v.id === 'string' && typeof v.type === 'string';
 }
 
-function firstPrompt(rec: Record<string, unknown>): string | undefined {
+/** Turns the CLI sends on its own when the model stops early (gemini-cli `client.ts`). */
+const CONTINUATIONS = new Set(['System: Please continue.', 'Please continue.']);
+
+/**
+ * What the user typed, for a `user` record that holds it; undefined for the turns the CLI writes
+ * itself: a continuation ("System: Please continue.", shown as the tool results it followed, so its
+ * display text is empty) and tool results recorded as `user` messages (only `functionResponse` parts).
+ */
+function promptText(rec: Record<string, unknown>): string | undefined {
   if (rec.type !== 'user') return undefined;
-  const t = contentText(rec.displayContent ?? rec.content).trim().split('\n')[0] ?? '';
+  const shown = rec.displayContent !== undefined ? contentText(rec.displayContent) : contentText(rec.content);
+  if (!shown.trim() || CONTINUATIONS.has(shown.trim())) return undefined;
+  return shown;
+}
+
+function firstPrompt(rec: Record<string, unknown>): string | undefined {
+  const t = (promptText(rec) ?? '').trim().split('\n')[0] ?? '';
   return t ? (t.length > 100 ? `${t.slice(0, 97)}...` : t) : undefined;
 }
 
@@ -329,7 +348,7 @@ async function* readWholeRecord(file: string, from: Cursor | undefined): AsyncGe
       yield { kind: 'skip', reason: `messages[${i}] is not a message (no id or type)` };
       continue;
     }
-    if (m.type === 'user') promptId = `${conv.sid}:${m.id as string}`;
+    if (promptText(m) !== undefined) promptId = `${conv.sid}:${m.id as string}`;
     yield* conv.convert(m, promptId);
   }
   yield done;
@@ -444,10 +463,10 @@ async function* replayFrom(file: string, resume: ResumePoint, saved: ReplayState
     seen.set(id, m);
     let index = st.order.findIndex(([x]) => x === id);
     if (index === -1) {
-      st.order.push([id, m.type === 'user']);
+      st.order.push([id, promptText(m) !== undefined]);
       index = st.order.length - 1;
     }
-    if (conv.learnCwd(m) || (!st.info!.title && m.type === 'user')) {
+    if (conv.learnCwd(m) || (!st.info!.title && promptText(m) !== undefined)) {
       st.info!.title ??= firstPrompt(m);
       sendSession();
     }

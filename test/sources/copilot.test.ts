@@ -115,6 +115,34 @@ describe('copilot adapter: chat sessions', () => {
 });
 
 describe('copilot adapter: extension transcripts', () => {
+  // Reconstructed (test/fixtures/real/RECONSTRUCTED.md): a transcript with the settings events of the
+  // Copilot SDK's schema and a user.message a tool filled (empty content, transformedContent only).
+  it('passes over the known events that carry nothing to store, and keeps injected turns out of the prompts', async () => {
+    const file = join(REAL, 'copilot-vscode/reconstructed/workspace/GitHub.copilot-chat/transcripts/7f3c2a91-4b6e-4d2f-8a1c-93e5d07b6f21.jsonl');
+    const r = await collect(copilot, file);
+    // session.model_change, session.mode_changed, system.message, session.info, session.task_complete, session.shutdown
+    expect(r.skips).toEqual([]);
+    expect(r.messages.map((m) => [m.role, m.kind, m.content.slice(0, 40)])).toEqual([
+      ['user', 'prompt', 'Add a joke about recursion to jokes.csv'],
+      ['assistant', 'text', "I'll add the joke to the end of the file"],
+      ['assistant', 'tool_call', 'replace_string_in_file {"filePath":"/Use'],
+      ['tool', 'tool_result', 'The following files were successfully ed'],
+      ['system', 'meta', '<attachment filePath="/Users/test/jokes/'],
+      ['assistant', 'text', 'I added a joke about recursion to `jokes'],
+    ]);
+    expect(r.messages[4]!.metadata).toEqual({ injected: true });
+    // The edit belongs to the typed prompt, not to the injected turn after it.
+    expect(r.edits).toEqual([expect.objectContaining({ path: '/Users/test/jokes/jokes.csv', requestId: r.messages[0]!.id })]);
+    expect(r.sessions.at(-1)!.title).toBe('Add a joke about recursion to jokes.csv');
+  });
+
+  it('still names an event type it does not know as a skipped line', async () => {
+    const dir = tempDir();
+    const file = join(dir, 't.jsonl');
+    writeFileSync(file, `${JSON.stringify({ type: 'session.start', data: { sessionId: 's' } })}\n${JSON.stringify({ type: 'widget.spun', data: {} })}\n`);
+    expect((await collect(copilot, file)).skips).toEqual([{ line: 2, reason: 'unknown event type widget.spun' }]);
+  });
+
   // By hand: 11 events; 1 user.message, 2 assistant.message (each with one toolRequest: read_file,
   // apply_patch on /Users/test/project/src/main.ts), 2 tool.execution_start repeating those calls,
   // 2 tool.execution_complete. No context.cwd in session.start.

@@ -128,6 +128,28 @@ describe('gemini adapter on the real files', () => {
   });
 });
 
+describe('gemini adapter on the turns the CLI writes itself', () => {
+  // Reconstructed (test/fixtures/real/RECONSTRUCTED.md) from gemini-cli's chatRecordingService and
+  // client.ts: "System: Please continue." recorded with the tool results as its displayContent, the
+  // next-speaker check's "Please continue.", and tool results recorded as a user message of their own.
+  it('stores no empty or injected prompt: the continuation is metadata, tool results stay with their call', async () => {
+    const home = tempDir();
+    const file = plant(home, sha256('/home/test/tool'), 'session-2026-04-20T09-12-5c1e2f3a.jsonl', join(REAL, 'gemini/reconstructed/session-2026-04-20T09-12-5c1e2f3a.jsonl'));
+    const r = await readAll(gemini, file);
+    expect(r.skips).toEqual([]);
+    const messages = [...r.messages.values()];
+    expect(messages.filter((m) => m.kind === 'prompt').map((m) => m.content)).toEqual(['add a --verbose flag to cli.py', 'now print the parsed args when --verbose is set']);
+    expect(messages.filter((m) => m.role === 'system').map((m) => [m.kind, m.content, m.metadata])).toEqual([
+      ['meta', 'System: Please continue.', { injected: true }],
+      ['meta', 'Please continue.', { injected: true }],
+    ]);
+    // The edit made after the continuation is the typed prompt's work.
+    const [edit] = [...r.edits.values()];
+    expect(edit).toMatchObject({ path: '/home/test/tool/cli.py', requestId: 'gemini:5c1e2f3a-8d47-4b90-a6e2-0f9c3d1b7e54:a3f1c9e2-55b0-4c1d-9e7a-2d4b6f8e0c11' });
+    expect([...r.sessions.values()][0]).toMatchObject({ title: 'add a --verbose flag to cli.py', cwd: '/home/test/tool' });
+  });
+});
+
 describe('gemini adapter reading incrementally', () => {
   it('waits for a half-written line, and lets a repeated id replace its message', async () => {
     const home = tempDir();
