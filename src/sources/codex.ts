@@ -509,7 +509,15 @@ function hash(text: string): string {
   return createHash('sha1').update(text.trim()).digest('hex').slice(0, 16);
 }
 
+/**
+ * The IDE extension and the desktop app wrap a prompt in context ("# Context from my IDE setup:",
+ * "# Files mentioned by the user:") and put what was typed after "## My request for Codex:".
+ */
+const IDE_REQUEST = /^## My request for Codex:[ \t]*$/m;
+
 function titleOf(text: string): string {
-  const first = text.trim().split('\n')[0] ?? '';
+  const at = /^\s*# (Context from my IDE setup|Files mentioned by the user):/.test(text) ? text.search(IDE_REQUEST) : -1;
+  const request = at >= 0 ? text.slice(at).replace(IDE_REQUEST, '') : text;
+  const first = request.trim().split('\n')[0] ?? '';
   return first.length > 100 ? `${first.slice(0, 97)}...` : first;
 }

@@ -99,6 +99,27 @@ describe('codex adapter on the real rollouts', () => {
   });
 });
 
+describe('codex adapter on prompts an IDE wrapped', () => {
+  // Reconstructed (test/fixtures/real/RECONSTRUCTED.md): a VS Code extension rollout whose two
+  // prompts are wrapped in "# Context from my IDE setup:" and "# Files mentioned by the user:".
+  it('titles the session with the request, not the wrapper, and keeps the prompt whole', async () => {
+    const r = await readAll(codex, join(REAL, 'codex/reconstructed/rollout-2026-03-02T14-05-11-019cab12-7e40-7c21-9a55-3f0d8b2e6c14.jsonl'));
+    expect(r.skips).toEqual([]);
+    expect([...r.sessions.values()][0]).toMatchObject({ cwd: '/Users/test/api', title: 'add a /health route that returns the git sha' });
+    const prompts = [...r.messages.values()].filter((m) => m.kind === 'prompt');
+    expect(prompts.map((m) => m.content.split('\n')[0])).toEqual(['# Context from my IDE setup:', '# Files mentioned by the user:']);
+    expect(prompts[0]!.content).toContain('## Active file: src/server/routes.ts');
+    expect([...r.edits.values()]).toEqual([expect.objectContaining({ path: 'src/server/routes.ts', requestId: prompts[0]!.id })]);
+  });
+
+  it('titles a session whose first prompt names files the same way', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'rollout-2026-01-01T00-00-00-019c0000-0000-7000-8000-000000000001.jsonl');
+    writeFileSync(file, meta('019c0000-0000-7000-8000-000000000001') + userEvent('# Files mentioned by the user:\n\n## a.png: /tmp/a.png\n\n## My request for Codex:\nFix the command execution.\n'));
+    expect([...(await readAll(codex, file)).sessions.values()][0]!.title).toBe('Fix the command execution.');
+  });
+});
+
 describe('codex adapter reading incrementally', () => {
   it('gives the same rows when the rollout is read in two pieces cut anywhere', async () => {
     const full = await readAll(codex, CODEMIE);
