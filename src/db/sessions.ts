@@ -95,13 +95,15 @@ ON CONFLICT(id) DO UPDATE SET
   source = coalesce(excluded.source, sessions.source),
   metadata = CASE WHEN excluded.metadata IS NULL THEN sessions.metadata ELSE json_patch(coalesce(sessions.metadata, '{}'), excluded.metadata) END`;
 
-// The WHERE keeps a re-read of unchanged lines from rewriting rows (and the FTS index).
+// The WHERE keeps a re-read of unchanged lines from rewriting rows (and the FTS index). A message
+// that grows (a streamed reply's next line) takes the later time, never an earlier one, so a run
+// cut into many batches ends with the times of one uninterrupted run; a re-read changes no time.
 const UPSERT_MESSAGE = `
 INSERT INTO messages (id, session_id, role, content, created_at, metadata)
 VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT(id) DO UPDATE SET
   role = excluded.role, content = excluded.content, metadata = excluded.metadata,
-  created_at = coalesce(messages.created_at, excluded.created_at)
+  created_at = CASE WHEN messages.created_at IS NULL OR excluded.created_at > messages.created_at THEN coalesce(excluded.created_at, messages.created_at) ELSE messages.created_at END
 WHERE messages.content IS NOT excluded.content OR messages.metadata IS NOT excluded.metadata OR messages.role IS NOT excluded.role
 RETURNING rowid`;
 

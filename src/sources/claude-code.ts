@@ -15,6 +15,10 @@ const EDIT_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 /** Record types that carry nothing lore stores (titles are taken from ai-title/summary). */
 const PASSIVE_TYPES = new Set([
   'file-history-snapshot',
+  'file-history-delta',
+  'permission-mode',
+  'agent-name',
+  'cost-state',
   'queue-operation',
   'custom-title',
   'last-prompt',
@@ -143,7 +147,22 @@ function subagentOf(file: string): { agentId: string; parentId?: string } | unde
   return { agentId: m[1]!, parentId };
 }
 
+/**
+ * `<session>/subagents/agent-acompact-<id>.jsonl`: the run that wrote a compaction's summary (its
+ * "prompt" is Claude Code's summary instruction, its answer the summary). Not a subagent and no
+ * human prompt; the summary itself reaches the session as its `isCompactSummary` line.
+ */
+function isCompaction(file: string): boolean {
+  return /^agent-acompact-[\w-]*\.jsonl$/.test(basename(file));
+}
+
 async function* readClaudeFile(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
+  if (!isCompaction(file)) return yield* readTranscript(file, from);
+  // Read as any transcript, so a bad line counts as one and the cursor moves on, but nothing kept.
+  for await (const rec of readTranscript(file, from)) if (rec.kind === 'skip' || rec.kind === 'checkpoint') yield rec;
+}
+
+async function* readTranscript(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
   const sub = subagentOf(file);
   const state: State = (from?.state as State | undefined) ?? { line: 1, titleRank: 0, open: [], tools: [], isSubagent: sub !== undefined, agentId: sub?.agentId };
   // uuids of this read's lines: a summary counts as this session's title only when its leaf is here.
@@ -298,12 +317,16 @@ function* readAssistant(value: Record<string, unknown>, message: Record<string, 
     state.open.push(open);
     if (state.open.length > KEEP_OPEN) state.open.shift();
   }
+  const before = open.texts.length + open.thinking.length + open.tools.length;
   const edits: FileEditRecord[] = [];
   for (const block of blocks) {
     if (!isRecord(block)) continue;
-    if (block.type === 'text' && typeof block.text === 'string') open.texts.push(block.text);
-    else if (block.type === 'thinking' && typeof block.thinking === 'string') open.thinking.push(block.thinking);
-    else if (block.type === 'tool_use') {
+    // A whitespace-only text block (often "\n\n" streamed before a tool call) says nothing.
+    if (block.type === 'text' && typeof block.text === 'string') {
+      if (block.text.trim()) open.texts.push(block.text);
+    } else if (block.type === 'thinking' && typeof block.thinking === 'string') {
+      if (block.thinking.trim()) open.thinking.push(block.thinking);
+    } else if (block.type === 'tool_use') {
       const name = typeof block.name === 'string' ? block.name : 'unknown';
       const input = isRecord(block.input) ? block.input : {};
       open.tools.push(describeToolCall(name, input));
@@ -313,8 +336,13 @@ function* readAssistant(value: Record<string, unknown>, message: Record<string, 
       if (state.tools.length > KEEP_TOOLS) state.tools.shift();
     }
   }
+  // A streamed reply is done when its last block is written, seconds after the first: a line that
+  // adds to it moves its time (the store keeps the latest time of a message that grows).
+  const grew = open.texts.length + open.thinking.length + open.tools.length > before;
+  if (grew && createdAt && (!open.createdAt || createdAt > open.createdAt)) open.createdAt = createdAt;
   const kind: MessageKind = open.texts.length > 0 ? 'text' : open.tools.length > 0 ? 'tool_call' : 'thinking';
   const content = kind === 'thinking' ? open.thinking.join('\n\n') : [...open.texts, ...open.tools].join('\n\n');
+  if (!content.trim()) return; // nothing yet: stored once a later line of the message says something
   yield {
     kind: 'message',
     message: {

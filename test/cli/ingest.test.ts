@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../bench/lib/replay-claude.mjs';
@@ -144,5 +144,22 @@ describe('lore ingest (end to end)', () => {
     expect(none.stdout).toContain('lore ingest --source NAME PATH');
     const named = runCli(['ingest', '--source', 'claude-code', dir, '--json'], { cwd: home, env });
     expect((JSON.parse(named.stdout) as { sources: unknown[] }).sources).toEqual([expect.objectContaining({ source: 'claude-code', files: 3, sessions: 3 })]);
+  });
+
+  it('shows a compacted Claude Code session without blank replies, and its compaction run as no session', () => {
+    // Reconstructed (test/fixtures/real/RECONSTRUCTED.md), copied into a config dir as Claude Code lays it out.
+    const home = tmpDir('lore-e2e-');
+    cpSync(join(CLAUDE_FIXTURES, 'reconstructed'), join(home, '.claude', 'projects'), { recursive: true });
+    const env = { CLAUDE_CONFIG_DIR: join(home, '.claude'), LORE_HOME: join(home, 'lore') };
+    const ingest = runCli(['ingest', '--source', 'claude-code', '--json'], { cwd: home, env });
+    expect(JSON.parse(ingest.stdout).sources).toEqual([expect.objectContaining({ files: 2, sessions: 1, skipped: {} })]);
+    const sessions = JSON.parse(runCli(['sessions', '--json'], { cwd: home, env }).stdout) as { id: string; title: string }[];
+    expect(sessions.map((s) => [s.id, s.title])).toEqual([['claude-code:7d2b9c4e-1f3a-4e5b-9c6d-2a8e0f1b3c57', 'rename total() in cart.py to sum_prices()']]);
+    const show = runCli(['show', 'claude-code:7d2b9c4e'], { cwd: home, env });
+    expect(show.code).toBe(0);
+    // Every header is followed by text, never by a blank line.
+    const lines = show.stdout.split('\n');
+    for (const [i, l] of lines.entries()) if (/^\d\d:\d\d:\d\d (assistant|you)/.test(l)) expect(lines[i + 1]!.trim(), `after ${l}`).not.toBe('');
+    expect(show.stdout).toContain('  [tool Edit] /home/test/shop/cart.py\n  ✎ edit cart.py (Edit, -3 +3 lines)');
   });
 });

@@ -56,6 +56,20 @@ describe('Claude Code ingest of the real fixtures', () => {
     db.close();
   });
 
+  it('times a streamed reply, and its session, by its last line', async () => {
+    const { db } = tempDb();
+    const { files } = claudeProjects([fx('codemie-code/session-9eda1058.jsonl'), fx('codemie-code/-tmp-private/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl')]);
+    await run(db, { sources: ['claude-code'], paths: files });
+    const at = (id: string) => (db.prepare('SELECT created_at AS t FROM messages WHERE id = ?').get(id) as { t: string }).t;
+    // Four lines of msg_bdrk_013SYvCzWGkVVXBeihWmL3gF, written 19:37:48.019 to 19:37:51.413.
+    expect(at('claude-code:4c2ddfdc-b619-4525-8d03-1950fb1b0257:msg_bdrk_013SYvCzWGkVVXBeihWmL3gF')).toBe('2025-12-10T19:37:51.413Z');
+    // The last reply of 9eda1058 streams from 10:03:07.268 to 10:03:26.842; nothing stored comes later.
+    expect(at('claude-code:9eda1058-9706-484a-b992-d03f9cfa2546:msg_bdrk_01Jn7gm4Y74MpKfKm9ydapDh')).toBe('2026-01-11T10:03:26.842Z');
+    const session = db.prepare('SELECT last_message_at AS t FROM sessions WHERE id = ?').get('claude-code:9eda1058-9706-484a-b992-d03f9cfa2546') as { t: string };
+    expect(session.t).toBe('2026-01-11T10:03:26.842Z');
+    db.close();
+  });
+
   it('marks an edit the user rejected as failed', async () => {
     const { db } = tempDb();
     const { files } = claudeProjects([fx('codemie-code/session-9eda1058.jsonl')]);

@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claudeCode, claudeRoots } from '../../src/sources/claude-code.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
-import { readAll } from './adapter-harness.js';
+import { REAL, collect, readAll } from './adapter-harness.js';
 
 const env = (vars: Record<string, string>, platform: NodeJS.Platform = 'linux') => ({ env: vars, home: '/home/u', platform, knownRepos: [] });
 
@@ -64,5 +65,37 @@ describe('Claude Code edit hunks', () => {
     const spec = [...(await readAll(claudeCode, join(REAL_FIXTURES, 'claude-code/codemie-code/session-3fe1b6bc.jsonl'))).edits.values()];
     expect(spec.filter((e) => e.tool === 'Edit').length).toBe(18);
     expect(spec.filter((e) => !e.patch?.startsWith('@@ -')).map((e) => e.tool)).toEqual(['Write']);
+  });
+});
+
+// Reconstructed (test/fixtures/real/RECONSTRUCTED.md): a session with a whitespace-only text block
+// streamed before an Edit, a file-history-delta, a compaction, and the compaction's own transcript.
+describe('Claude Code compaction and bookkeeping records', () => {
+  const dir = join(REAL, 'claude-code/reconstructed/-home-test-shop');
+  const main = join(dir, '7d2b9c4e-1f3a-4e5b-9c6d-2a8e0f1b3c57.jsonl');
+  const compaction = join(dir, '7d2b9c4e-1f3a-4e5b-9c6d-2a8e0f1b3c57/subagents/agent-acompact-5e1f0c9a7b3d2e4f.jsonl');
+
+  it('reads no session from a compaction transcript (agent-acompact-*): no subagent, no prompt', async () => {
+    expect(claudeCode.matches(compaction.replace('/reconstructed/', '/projects/'))).toBe(true);
+    const r = await collect(claudeCode, compaction);
+    expect(r.sessions).toEqual([]);
+    expect(r.messages).toEqual([]);
+    expect(r.skips).toEqual([]);
+    // Its cursor is at the end, so an unchanged file is not read again.
+    expect(r.checkpoints.at(-1)!.offset).toBe(readFileSync(compaction).length);
+  });
+
+  it('passes over file-history-delta lines and drops a whitespace-only text block', async () => {
+    const r = await collect(claudeCode, main);
+    expect(r.skips).toEqual([]);
+    expect(r.messages.map((m) => [m.role, m.kind, m.content.slice(0, 40)])).toEqual([
+      ['user', 'prompt', 'rename total() in cart.py to sum_prices('],
+      ['assistant', 'tool_call', '[tool Edit] /home/test/shop/cart.py'],
+      ['tool', 'tool_result', 'The file /home/test/shop/cart.py has bee'],
+      ['assistant', 'text', 'Renamed `total()` to `sum_prices()` in c'],
+      ['system', 'meta', 'Conversation compacted'],
+      ['user', 'meta', 'This session is being continued from a p'],
+      ['user', 'prompt', 'now add a test for sum_prices()'],
+    ]);
   });
 });

@@ -25,7 +25,9 @@ export const showCommand: CommandModule<GlobalArgs, ShowArgs> = {
     const byMessage = new Map<string, StoredEdit[]>();
     for (const e of edits) byMessage.set(e.messageId ?? '', [...(byMessage.get(e.messageId ?? '') ?? []), e]);
     for (const m of messages) {
-      renderMessage(m, args.full ?? false);
+      // Nothing to show (a whitespace-only text block stored before this was dropped at ingest).
+      if (!m.content.trim() && !byMessage.has(m.id)) continue;
+      renderMessage({ ...m, content: tidy(m.content) }, args.full ?? false);
       for (const e of byMessage.get(m.id) ?? []) renderEdit(e);
       byMessage.delete(m.id);
     }
@@ -58,6 +60,11 @@ function renderEdit(e: StoredEdit): void {
   const failed = e.metadata.failed === true;
   const mark = failed ? yellow('✗ edit rejected') : green('✎ edit');
   print(`  ${mark} ${bold(e.path)} ${dim(`(${e.tool}, -${lines(e.oldText)} +${lines(e.newText)} lines)`)}`);
+}
+
+/** Without the blank lines around the text (inside it they may be code's). */
+function tidy(text: string): string {
+  return text.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
 }
 
 function clip(text: string, maxLines: number): string {
