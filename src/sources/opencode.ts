@@ -79,6 +79,28 @@ interface Turn {
   promptId?: string;
 }
 
+/**
+ * The session's title: its own, else (none yet, or OpenCode's placeholder from
+ * `Session.createDefaultTitle`) the first line of its first prompt, as for Claude Code.
+ */
+function titleOf(title: string | undefined, messages: Array<{ info: Record<string, unknown>; parts: Part[] }>): string | undefined {
+  if (title && !/^(New session|Child session) - \d{4}-\d\d-\d\dT/.test(title)) return title;
+  for (const { info, parts } of messages) {
+    if (info.role !== 'user') continue;
+    const typed = humanText(parts).split('\n').find((l) => l.trim())?.trim();
+    if (typed) return typed.length > 100 ? `${typed.slice(0, 97)}...` : typed;
+  }
+  return title;
+}
+
+/** The text parts a human wrote: synthetic ones are context opencode injects (attached file contents). */
+function humanText(parts: Part[]): string {
+  return parts
+    .filter((p) => p.data.type === 'text' && typeof p.data.text === 'string' && p.data.text !== '' && p.data.synthetic !== true && p.data.ignored !== true)
+    .map((p) => p.data.text as string)
+    .join('\n\n');
+}
+
 function* mapMessage(
   sid: string,
   msgId: string,
@@ -125,7 +147,9 @@ function* mapMessage(
 }
 
 function* mapToolPart(sid: string, msgRecordId: string, part: Part, createdAt: string | undefined, cwd: string | undefined, requestId: string | undefined): Generator<SourceRecord> {
-  const tool = str(part.data.tool) ?? 'unknown';
+  const named = str(part.data.tool) ?? 'unknown';
+  // Tools from plugins and other agents' conventions are capitalised (`Write`, `Edit`).
+  const tool = named.toLowerCase();
   const state = isRecord(part.data.state) ? part.data.state : {};
   const input = isRecord(state.input) ? state.input : {};
   const callId = `${msgRecordId}:${part.id}`;
@@ -134,19 +158,19 @@ function* mapToolPart(sid: string, msgRecordId: string, part: Part, createdAt: s
     sessionId: `${TOOL}:${sid}`,
     role: 'assistant',
     kind: 'tool_call',
-    content: `${tool} ${JSON.stringify(input)}`,
+    content: `${named} ${JSON.stringify(input)}`,
     createdAt,
-    metadata: { tool, status: str(state.status), callId: str(part.data.callID) },
+    metadata: { tool: named, status: str(state.status), callId: str(part.data.callID) },
   });
   if (typeof state.output === 'string' || typeof state.error === 'string') {
-    yield message({ id: `${callId}:result`, sessionId: `${TOOL}:${sid}`, role: 'tool', kind: 'tool_result', content: String(state.output ?? state.error), createdAt, metadata: { tool } });
+    yield message({ id: `${callId}:result`, sessionId: `${TOOL}:${sid}`, role: 'tool', kind: 'tool_result', content: String(state.output ?? state.error), createdAt, metadata: { tool: named } });
   }
   if (!EDIT_TOOLS.has(tool)) return;
   if (state.status !== undefined && state.status !== 'completed') return; // a failed or pending edit changed nothing
   let n = 0;
   const edit = (path: string, oldText?: string, newText?: string, patch?: string): SourceRecord => ({
     kind: 'edit',
-    edit: { id: `${callId}#${n++}`, sessionId: `${TOOL}:${sid}`, messageId: callId, requestId, path, cwd, tool, oldText, newText, ...(patch ? { patch } : {}), createdAt },
+    edit: { id: `${callId}#${n++}`, sessionId: `${TOOL}:${sid}`, messageId: callId, requestId, path, cwd, tool: named, oldText, newText, ...(patch ? { patch } : {}), createdAt },
   });
   const filePath = str(input.filePath) ?? str(input.file_path) ?? str(input.path);
   if (tool === 'apply_patch' || tool === 'patch') {
@@ -156,7 +180,7 @@ function* mapToolPart(sid: string, msgRecordId: string, part: Part, createdAt: s
     return;
   }
   if (!filePath) {
-    yield { kind: 'skip', reason: `tool part ${part.id}: ${tool} without a filePath` };
+    yield { kind: 'skip', reason: `tool part ${part.id}: ${named} without a filePath` };
     return;
   }
   if (tool === 'multiedit' && Array.isArray(input.edits)) {
@@ -260,7 +284,7 @@ function* readDbSession(store: ForeignStore, sid: string, row: Record<string, un
       id: `${TOOL}:${sid}`,
       source: 'opencode',
       cwd,
-      title: str(row?.title),
+      title: titleOf(str(row?.title), infos.map(({ row: m, info }) => ({ info, parts: partsByMessage.get(m.id) ?? [] }))),
       createdAt: toIso(row?.time_created) ?? toIso(messages[0]?.time_created),
       metadata: { store: storeName, parentId: str(row?.parent_id), projectId: str(row?.project_id) },
     },
@@ -318,20 +342,8 @@ async function* readLegacy(dir: string, from: Cursor | undefined): AsyncGenerato
     if (project.ok) cwd = str(project.value.worktree);
   }
   cwd ??= firstCwd(infos.map((i) => i.info));
-  const time = isRecord(sessionData?.time) ? sessionData.time : {};
-  yield {
-    kind: 'session',
-    session: {
-      id: `${TOOL}:${sid}`,
-      source: 'opencode',
-      cwd,
-      title: str(sessionData?.title),
-      createdAt: toIso(time.created) ?? toIso(isRecord(infos[0]?.info.time) ? infos[0].info.time.created : undefined),
-      metadata: { store: 'storage', parentId: str(sessionData?.parentID) },
-    },
-  };
-  const turn: Turn = {};
-  for (const { id, info } of infos) {
+  const partsOf = new Map<string, Part[]>();
+  for (const { id } of infos) {
     const pdir = join(storage, 'part', id);
     const parts: Part[] = [];
     for (const p of listDir(pdir).filter((x) => x.endsWith('.json'))) {
@@ -340,8 +352,22 @@ async function* readLegacy(dir: string, from: Cursor | undefined): AsyncGenerato
       else parts.push({ id: p.slice(0, -5), data: parsed.value });
     }
     parts.sort((a, b) => a.id.localeCompare(b.id));
-    yield* mapMessage(sid, id, info, parts, undefined, cwd, turn);
+    partsOf.set(id, parts);
   }
+  const time = isRecord(sessionData?.time) ? sessionData.time : {};
+  yield {
+    kind: 'session',
+    session: {
+      id: `${TOOL}:${sid}`,
+      source: 'opencode',
+      cwd,
+      title: titleOf(str(sessionData?.title), infos.map(({ id, info }) => ({ info, parts: partsOf.get(id) ?? [] }))),
+      createdAt: toIso(time.created) ?? toIso(isRecord(infos[0]?.info.time) ? infos[0].info.time.created : undefined),
+      metadata: { store: 'storage', parentId: str(sessionData?.parentID) },
+    },
+  };
+  const turn: Turn = {};
+  for (const { id, info } of infos) yield* mapMessage(sid, id, info, partsOf.get(id) ?? [], undefined, cwd, turn);
   yield { kind: 'checkpoint', cursor: wholeFileCursor(dir, stamp) };
 }
 

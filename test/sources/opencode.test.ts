@@ -42,6 +42,26 @@ describe('opencode adapter', () => {
     expect(r.edits.map((e) => [e.path, e.newText])).toEqual([['/Users/test/project/index.ts', "// Hello World\nconsole.log('test');"]]);
   });
 
+  it('titles a session that has no title of its own by its first prompt', async () => {
+    // The real legacy tree has no session/ file: no title at all.
+    const r = await collect(opencode, join(LEGACY, 'message/test-session-123'));
+    expect(r.sessions.map((s) => s.title)).toEqual(["Update the comment in index.ts to say 'Hello World'"]);
+  });
+
+  // Reconstructed (test/fixtures/real/RECONSTRUCTED.md): a legacy tree whose session kept
+  // OpenCode's placeholder title and whose tools are named `Write` and `Edit`.
+  it('reads capitalised edit tools as edits, and a placeholder title as none', async () => {
+    const storage = join(REAL, 'opencode/reconstructed/storage');
+    const r = await collect(opencode, join(storage, 'message/ses_5b1e9c2f7ffeQ3mZk8Rt2Vw4Xy'));
+    expect(r.skips).toEqual([]);
+    expect(r.sessions).toEqual([expect.objectContaining({ cwd: '/home/test/notes', title: 'write a TODO.md listing the three open bugs, then fix the typo in README.md' })]);
+    const prompt = r.messages.find((m) => m.kind === 'prompt')!;
+    expect(r.edits.map((e) => [e.tool, e.path, e.oldText, e.newText?.split('\n')[0], e.requestId])).toEqual([
+      ['Write', '/home/test/notes/TODO.md', undefined, '# Open bugs', prompt.id],
+      ['Edit', '/home/test/notes/README.md', 'Notes are stored localy.', 'Notes are stored locally.', prompt.id],
+    ]);
+  });
+
   it('takes the legacy cwd from the session file inside the storage tree', async () => {
     const storage = join(tempDir(), 'storage');
     copyFixture('opencode/git-ai/opencode-storage', storage);
