@@ -2,7 +2,9 @@
 // for src/cli to call and render, and the stages' runners the tests drive. (src/workers load the
 // one use case each runs straight from its file, to stay light.)
 export { openRepoContext, type Place, type RepoContext } from './repo-context.js';
-export { why } from './why.js';
+export { why, type QueryOptions } from './why.js';
+export { refresh, pendingWork, type Pending } from './agent.js';
+export { fileContext, type ContextResult, type FileContext } from './context.js';
 export { indexRepo, initRepo, type IndexRun } from './index-repo.js';
 export { catchUp, type CatchUpResult, type CatchUpOptions } from './catch-up.js';
 export { related } from './related.js';
@@ -25,6 +27,6 @@ export { graphWorker, type GraphUpdate, type GraphWorker, type GraphWorkerOption
 export type { Db, SessionSummary, StoredEdit, StoredMessage, GraphNeighbor } from '../db/index.js';
 export type { RepoInfo, HookStatus } from '../git/index.js';
 export type { IngestResult } from '../ingest/index.js';
-export type { CommitInfo, CommitRequest, LearningInfo, LearningsResult, RelatedResult, SearchHit, SearchMode, SearchResult, WhyResult } from '../query/index.js';
+export type { CommitInfo, CommitRequest, DecisionInfo, RequestInfo, LearningInfo, LearningsResult, RelatedResult, SearchHit, SearchMode, SearchResult, WhyResult } from '../query/index.js';
 export type { ServiceOptions, ServiceResult, WatchEvent } from '../watch/index.js';
 export { sync, type SyncOptions, type SyncResult, type NoteSummary } from './sync.js';

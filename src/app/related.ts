@@ -6,12 +6,14 @@ import { checkTarget, related as relatedOf, resolveTarget, type RelatedResult } 
 import { catchUpRepo } from './catch-up.js';
 import { updateImportGraph } from './import-graph.js';
 import { dbPathOf, type Place } from './repo-context.js';
+import type { QueryOptions } from './why.js';
 
 /**
  * `lore related FILE`: catches up and refreshes the import graph (building it when there is none:
- * the graph is the answer here), then lists the files tied to FILE.
+ * the graph is the answer here), then lists the files tied to FILE. Without catch-up, it answers
+ * from the stored graph (none: imports unknown).
  */
-export async function related(place: Place, file: string, options: { depth: number; limit: number }, report: Reporter): Promise<RelatedResult> {
+export async function related(place: Place, file: string, options: { depth: number; limit: number } & QueryOptions, report: Reporter): Promise<RelatedResult> {
   const repo = await findRepo(place.cwd);
   const target = resolveTarget(file, place.cwd, repo.root);
   if (target.line !== undefined) throw new UsageError('lore related takes a file, not FILE:LINE', `try: lore related ${target.path}`);
@@ -19,9 +21,11 @@ export async function related(place: Place, file: string, options: { depth: numb
   const dbPath = dbPathOf(place);
   const db = openDb(dbPath);
   try {
-    await catchUpRepo({ repo, db, dbPath }, report);
-    await updateImportGraph(db, repo, report);
-    return relatedOf(db, repo, target.path, options);
+    if (options.catchUp !== false) {
+      await catchUpRepo({ repo, db, dbPath }, report);
+      await updateImportGraph(db, repo, report);
+    }
+    return relatedOf(db, repo, target.path, { depth: options.depth, limit: options.limit });
   } finally {
     db.close();
   }

@@ -6,6 +6,7 @@ import type { Reporter } from '../events.js';
 import { search as searchDb, type SearchOptions, type SearchResult } from '../query/index.js';
 import { catchUpRepo } from './catch-up.js';
 import { dbPathOf, findRepoOrNone, type Place } from './repo-context.js';
+import type { QueryOptions } from './why.js';
 
 /** What `lore search` looks for; `projects` and `file` as the user typed them (paths from `place.cwd`). */
 export type SearchRequest = Omit<SearchOptions, 'projects' | 'file'> & { projects?: string[]; file?: string };
@@ -14,12 +15,12 @@ export type SearchRequest = Omit<SearchOptions, 'projects' | 'file'> & { project
  * `lore search`: catches up the repository it runs in (if any), then searches chats, commits and
  * learnings of every repository.
  */
-export async function search(place: Place, request: SearchRequest, report: Reporter): Promise<SearchResult> {
+export async function search(place: Place, request: SearchRequest, report: Reporter, options: QueryOptions = {}): Promise<SearchResult> {
   const repo = await findRepoOrNone(place.cwd);
   const dbPath = dbPathOf(place);
   const db = openDb(dbPath);
   try {
-    if (repo) await catchUpRepo({ repo, db, dbPath }, report);
+    if (repo && options.catchUp !== false) await catchUpRepo({ repo, db, dbPath }, report);
     const { projects, file, ...rest } = request;
     return await searchDb(
       db,

@@ -7,13 +7,22 @@ import { adapters } from '../sources/index.js';
 import { catchUpRepo } from './catch-up.js';
 import { importGraphIsCurrent, updateImportGraph } from './import-graph.js';
 import { watcherStatus } from './lock.js';
-import { dbPathOf, type Place } from './repo-context.js';
+import { dbPathOf, type Place, type RepoContext } from './repo-context.js';
+
+/** How a query treats what is not indexed yet. */
+export interface QueryOptions {
+  /**
+   * Catch the database up first (default true). A long-running caller (the MCP server) passes
+   * false: it catches up on its own schedule and answers from what is stored meanwhile.
+   */
+  catchUp?: boolean;
+}
 
 /**
  * `lore why FILE[:LINE]`: brings the database up to date for the repository (cheaply: the answer
  * is what the user waits for), then answers from it.
  */
-export async function why(place: Place, targetText: string, report: Reporter, options: { blame?: Promise<GitResult> } = {}): Promise<WhyResult> {
+export async function why(place: Place, targetText: string, report: Reporter, options: QueryOptions & { blame?: Promise<GitResult> } = {}): Promise<WhyResult> {
   const repo = await findRepo(place.cwd);
   const target = resolveTarget(targetText, place.cwd, repo.root);
   const dbPath = dbPathOf(place);
@@ -37,15 +46,23 @@ export async function why(place: Place, targetText: string, report: Reporter, op
   }
   const db = existing ?? openDb(dbPath);
   try {
-    // A running `lore watch` reads the chats as they are written, but for those kept inside
-    // repositories (Aider's), which it does not follow: only these are looked at here then.
-    const chats = watcherStatus(dbPath).running ? adapters.filter((a) => a.inRepository).map((a) => a.id) : true;
-    await catchUpRepo({ repo, db, dbPath }, report, { chats });
-    // Keep a graph that `lore index`/`init`/`related` built fresh when git's state moved since its
-    // last refresh; never build one from scratch here, where answering fast matters most.
-    if (hasImportGraph(db, repo.root) && !importGraphIsCurrent(db, repo)) await updateImportGraph(db, repo, report);
+    if (options.catchUp !== false) await catchUpForQuery({ repo, db, dbPath }, report);
     return await answerWhy(db, repo, target, { graph: importGraphLookup, ...(blame ? { blame } : {}) });
   } finally {
     db.close();
   }
+}
+
+/**
+ * The catch-up before an answer of `why` (and of a long-running server between answers): new
+ * commits, hook events, chats and links, then the import graph when git's state moved.
+ */
+export async function catchUpForQuery(ctx: RepoContext, report: Reporter): Promise<void> {
+  // A running `lore watch` reads the chats as they are written, but for those kept inside
+  // repositories (Aider's), which it does not follow: only these are looked at here then.
+  const chats = watcherStatus(ctx.dbPath).running ? adapters.filter((a) => a.inRepository).map((a) => a.id) : true;
+  await catchUpRepo(ctx, report, { chats });
+  // Keep a graph that `lore index`/`init`/`related` built fresh when git's state moved since its
+  // last refresh; never build one from scratch here, where answering fast matters most.
+  if (hasImportGraph(ctx.db, ctx.repo.root) && !importGraphIsCurrent(ctx.db, ctx.repo)) await updateImportGraph(ctx.db, ctx.repo, report);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { changesSince, getLearning, lastCommitOfRequest, lastCommitTouching, listLearnings, upsertLearning, type Db, type LearningRow } from '../db/index.js';
 import { UsageError } from '../errors.js';
+import { redact } from '../ingest/index.js';
 
 /** The `--json` shape of one learning (`lore learnings`, and inside `lore why`). */
 export interface LearningInfo {
@@ -31,9 +32,12 @@ export interface LearningsResult {
 /** Changed lines (added + removed) in a learning's files after it was written that make it stale. */
 export const STALE_LINES = 30;
 
-/** Records a learning by hand (`lore learn`). Same text twice is one learning. */
+/**
+ * Records a learning by hand (`lore learn`, the MCP server's record_learning). Same text twice is
+ * one learning. Redacted like every other text lore stores: an agent may paste a key into it.
+ */
 export function learn(db: Db, project: string, text: string, files: string[], category = 'note'): LearningInfo {
-  const content = text.trim();
+  const content = redact(text.trim()).text;
   if (content === '') throw new UsageError('the learning is empty', 'usage: lore learn "TEXT" [--file F]... [--category C]');
   const id = `manual:${createHash('sha1').update(`${project}\0${content}`).digest('hex').slice(0, 16)}`;
   const existing = getLearning(db, id);
@@ -41,7 +45,7 @@ export function learn(db: Db, project: string, text: string, files: string[], ca
   upsertLearning(db, {
     id,
     project,
-    category: category.trim() || 'note',
+    category: redact(category.trim()).text || 'note',
     content,
     files: merged,
     createdAt: existing?.createdAt ?? new Date().toISOString(),
