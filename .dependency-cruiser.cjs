@@ -1,5 +1,5 @@
 // lore's architecture as rules (STYLE.md, docs/architecture.md). The code flows one way:
-//   entry points (cli, workers) → use cases (app) → stages (sources, ingest, git, code, link,
+//   entry points (cli, workers, mcp) → use cases (app) → stages (sources, ingest, git, code, link,
 //   embed, watch, query) → storage (db) → kernel (errors, events, fs, yaml; config)
 // Each heavy library has one home, folders talk through their index.ts, and the hook worker
 // stays light.
@@ -10,12 +10,19 @@ module.exports = {
     { name: 'sqlite-only-in-db', comment: 'better-sqlite3 and sqlite-vec (and SQL) live in src/db only', severity: 'error', from: { path: '^src/', pathNot: '^src/db/' }, to: { path: 'node_modules/(better-sqlite3|sqlite-vec)/' } },
     { name: 'ts-morph-only-in-code', severity: 'error', from: { path: '^src/', pathNot: '^src/code/' }, to: { path: 'node_modules/(ts-morph|typescript)/' } },
     { name: 'chokidar-only-in-watch', severity: 'error', from: { path: '^src/', pathNot: '^src/watch/' }, to: { path: 'node_modules/chokidar/' } },
+    {
+      name: 'mcp-sdk-only-in-mcp',
+      comment: 'the MCP SDK and zod (its schemas) live in src/mcp, which only `lore mcp` loads',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/mcp/' },
+      to: { path: 'node_modules/(@modelcontextprotocol|zod)/' },
+    },
     { name: 'yargs-only-in-cli', severity: 'error', from: { path: '^src/', pathNot: '^src/cli/' }, to: { path: 'node_modules/(yargs|cli-progress)/' } },
     {
       name: 'every-folder-has-a-layer',
       comment: 'a new folder in src/ takes its place in the flow: add it to a layer below (and to docs/architecture.md)',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/(cli|workers|app|sources|ingest|git|code|link|share|embed|watch|query|db|config)/', '^src/[^/]+\\.ts$'] },
+      from: { path: '^src/', pathNot: ['^src/(cli|workers|mcp|app|sources|ingest|git|code|link|share|embed|watch|query|db|config)/', '^src/[^/]+\\.ts$'] },
       to: {},
     },
     {
@@ -24,7 +31,15 @@ module.exports = {
         "a command parses, calls a use case through app/index.ts, and renders: reaching past it means the command does the application's work, or app's surface misses something (type imports too: app re-exports what the renderers need)",
       severity: 'error',
       from: { path: '^src/cli/' },
-      to: { path: '^src/', pathNot: ['^src/cli/', '^src/app/index\\.ts$', '^src/(errors|events)\\.ts$', '^src/config/'] },
+      // src/mcp/index.ts: `lore mcp` hands its process to the MCP server, another entry point.
+      to: { path: '^src/', pathNot: ['^src/cli/', '^src/app/index\\.ts$', '^src/(errors|events)\\.ts$', '^src/config/', '^src/mcp/index\\.ts$'] },
+    },
+    {
+      name: 'mcp-to-app-only',
+      comment: 'the MCP server is an entry point like the CLI: it validates a tool call, runs a use case through app/index.ts, and renders the result',
+      severity: 'error',
+      from: { path: '^src/mcp/' },
+      to: { path: '^src/', pathNot: ['^src/mcp/', '^src/app/index\\.ts$', '^src/(errors|events)\\.ts$', '^src/config/'] },
     },
     {
       name: 'workers-to-app-only',
@@ -33,13 +48,13 @@ module.exports = {
       from: { path: '^src/workers/' },
       to: { path: '^src/', pathNot: ['^src/(workers|app)/', '^src/[^/]+\\.ts$', '^src/config/'] },
     },
-    { name: 'app-not-to-entry-points', comment: 'use cases return results; only entry points parse argv and render', severity: 'error', from: { path: '^src/app/' }, to: { path: '^src/(cli|workers)/' } },
+    { name: 'app-not-to-entry-points', comment: 'use cases return results; only entry points parse argv and render', severity: 'error', from: { path: '^src/app/' }, to: { path: '^src/(cli|workers|mcp)/' } },
     {
       name: 'stages-not-to-app',
       comment: 'a stage does one step of the flow and knows nothing of the use cases that combine the steps, nor of the entry points',
       severity: 'error',
       from: { path: '^src/(sources|ingest|git|code|link|share|embed|watch|query)/' },
-      to: { path: '^src/(app|cli|workers)/' },
+      to: { path: '^src/(app|cli|workers|mcp)/' },
     },
     {
       name: 'storage-imports-no-stage',
@@ -69,7 +84,7 @@ module.exports = {
       comment: 'the code a git hook starts imports neither yargs nor ts-morph nor chokidar',
       severity: 'error',
       from: { path: '^src/workers/hook-worker\\.ts$' },
-      to: { path: 'node_modules/(yargs|ts-morph|typescript|chokidar|cli-progress)/', reachable: true },
+      to: { path: 'node_modules/(yargs|ts-morph|typescript|chokidar|cli-progress|@modelcontextprotocol|zod)/', reachable: true },
     },
     { name: 'no-dep-on-test', severity: 'error', from: { path: '^src/' }, to: { path: '^(test|bench)/' } },
     { name: 'not-to-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },

@@ -3,7 +3,7 @@
 // one use case each runs straight from its file, to stay light.)
 export { openRepoContext, type Place, type RepoContext } from './repo-context.js';
 export { why, type QueryOptions } from './why.js';
-export { refresh, pendingWork, type Pending } from './agent.js';
+export { refresh, pendingWork, repositoryOf, type Pending } from './agent.js';
 export { fileContext, type ContextResult, type FileContext } from './context.js';
 export { indexRepo, initRepo, type IndexRun } from './index-repo.js';
 export { catchUp, type CatchUpResult, type CatchUpOptions } from './catch-up.js';

@@ -15,6 +15,7 @@ import { watchCommand } from './watch.js';
 import { whyCommand } from './why.js';
 import { learnCommand, learningsCommand } from './learn.js';
 import { syncCommand } from './sync.js';
+import { mcpCommand } from './mcp.js';
 
 // One line per command; handlers load their implementation lazily.
 export const commands: CommandModule<GlobalArgs, never>[] = [
@@ -34,4 +35,5 @@ export const commands: CommandModule<GlobalArgs, never>[] = [
   forgetCommand,
   syncCommand,
   doctorCommand,
+  mcpCommand,
 ] as unknown as CommandModule<GlobalArgs, never>[];
