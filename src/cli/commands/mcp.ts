@@ -27,7 +27,13 @@ export const mcpCommand: CommandModule<GlobalArgs, McpArgs> = {
     }
     // Loaded here only: the SDK and zod cost no other command anything.
     const { serveMcp } = await import('../../mcp/index.js');
-    await serveMcp({ place: placeOf(args), version: typeof __LORE_VERSION__ === 'string' ? __LORE_VERSION__ : '0.0.0-dev' });
+    // LORE_MCP_WAIT_MS: how long a tool call waits for the catch-up it starts (default 1000).
+    const wait = Number.parseInt(process.env.LORE_MCP_WAIT_MS ?? '', 10);
+    await serveMcp({
+      place: placeOf(args),
+      version: typeof __LORE_VERSION__ === 'string' ? __LORE_VERSION__ : '0.0.0-dev',
+      ...(Number.isInteger(wait) && wait >= 0 ? { budgetMs: wait } : {}),
+    });
   },
 };
 
