@@ -44,7 +44,7 @@ export interface Pending extends Backlog {
 export async function pendingWork(place: Place): Promise<Pending> {
   const repo = await findRepo(place.cwd);
   const dbPath = dbPathOf(place);
-  if (!existsSync(dbPath)) return { commits: 0, hookEvents: false, details: 0, graphUnbuilt: 0, vectors: 0, worker: { running: false } };
+  if (!existsSync(dbPath)) return { commits: 0, hookEvents: false, details: 0, links: 0, graphUnbuilt: 0, vectors: 0, worker: { running: false } };
   return withDb(dbPath, (db) => pendingOf(db, repo));
 }
 

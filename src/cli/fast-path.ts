@@ -1,8 +1,9 @@
+import type { HookClient } from './commands/context.js';
 import type { IndexArgs } from './commands/index-cmd.js';
 import type { WhyArgs } from './commands/why.js';
 
 /**
- * The command lines users run most and wait on, parsed without yargs: loading and configuring
+ * The command lines users (and their agents' hooks) run most and wait on, parsed without yargs: loading and configuring
  * yargs with every command costs more than answering `lore why` (docs/performance.md, "Commands
  * and workers"). Anything else (help, completion, another command, an option a spec
  * does not name, a malformed line) returns undefined and goes to the full parser, which also owns
@@ -54,13 +55,50 @@ export function fastIndexArgs(argv: readonly string[]): IndexArgs | undefined {
   return fastArgs(argv, { command: 'index', flags: { '--json': 'json', '--wait': 'wait', '--quiet': 'quiet', '-q': 'quiet' }, positionals: [] }) as IndexArgs | undefined;
 }
 
-/** A command line the fast path answers: dist/fast.cjs runs it (src/cli/fast-main.ts). */
-export type FastCommand = { command: 'why'; args: WhyArgs } | { command: 'index'; args: IndexArgs };
+export interface ContextHookArgs {
+  client: HookClient;
+  maxChars?: number;
+  C?: string;
+  db?: string;
+}
 
-/** `lore why` or `lore index` as the functions above take them; undefined for anything else. */
+/** The agents `lore context --hook` answers (HOOK_CLIENTS in commands/context.ts, not imported: this file stays small). */
+const HOOK_CLIENTS: readonly string[] = ['claude', 'codex', 'gemini'];
+
+/**
+ * `lore context --hook CLIENT [--max-chars N] [-C DIR] [--db FILE]`: an agent runs it before every
+ * edit, so it answers from the code-cached bundle too.
+ */
+export function fastContextHookArgs(argv: readonly string[]): ContextHookArgs | undefined {
+  if (argv[0] !== 'context') return undefined;
+  const args: Partial<ContextHookArgs> = {};
+  for (let i = 1; i < argv.length; i++) {
+    const m = /^(--hook|--max-chars|-C|--C|--db)(?:=(.*))?$/.exec(argv[i]!);
+    if (!m) return undefined;
+    const value = m[2] ?? argv[++i];
+    if (value === undefined || value === '' || (m[2] === undefined && value.startsWith('-'))) return undefined;
+    if (m[1] === '--hook') {
+      if (!HOOK_CLIENTS.includes(value)) return undefined;
+      args.client = value as HookClient;
+    } else if (m[1] === '--max-chars') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 100) return undefined;
+      args.maxChars = n;
+    } else if (m[1] === '--db') args.db = value;
+    else args.C = value;
+  }
+  return args.client ? (args as ContextHookArgs) : undefined;
+}
+
+/** A command line the fast path answers: dist/fast.cjs runs it (src/cli/fast-main.ts). */
+export type FastCommand = { command: 'why'; args: WhyArgs } | { command: 'index'; args: IndexArgs } | { command: 'context'; args: ContextHookArgs };
+
+/** `lore why`, `lore index` or `lore context --hook` as the functions above take them; undefined for anything else. */
 export function fastCommand(argv: readonly string[]): FastCommand | undefined {
   const why = fastWhyArgs(argv);
   if (why) return { command: 'why', args: why };
+  const hook = fastContextHookArgs(argv);
+  if (hook) return { command: 'context', args: hook };
   const index = fastIndexArgs(argv);
   return index && { command: 'index', args: index };
 }

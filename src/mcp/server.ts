@@ -81,6 +81,7 @@ function notesOf(p: Pending | undefined, stillRunning: boolean): Note[] {
   if (!p) return notes;
   if (p.commits === 0 && !stillRunning) notes.push({ topic: 'index', text: 'no commit of this repository is indexed yet' });
   if (p.hookEvents) notes.push({ topic: 'index', text: 'commits queued by the git hooks are not stored yet' });
+  if (p.links > 0) notes.push({ topic: 'index', text: `${p.links} commits are not linked to their requests yet${p.worker.running ? '; the background worker is on it' : ''}` });
   if (p.details > 0) notes.push({ topic: 'details', text: `line counts and patch-ids of ${p.details} commits are pending (their messages are not searchable yet)${p.worker.running ? '; the background worker is on it' : ''}` });
   if (p.graphUnbuilt > 0) notes.push({ topic: 'graph', text: `the import graph is not built yet (${p.graphUnbuilt} TS/JS files): importers are unknown${p.worker.running ? '; the background worker is building it' : '; `lore index` builds it'}` });
   if (p.vectors > 0) notes.push({ topic: 'vectors', text: `${p.vectors} items have no search vector yet (they are found by their words only)` });

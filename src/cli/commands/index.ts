@@ -16,6 +16,7 @@ import { whyCommand } from './why.js';
 import { learnCommand, learningsCommand } from './learn.js';
 import { syncCommand } from './sync.js';
 import { mcpCommand } from './mcp.js';
+import { contextCommand } from './context.js';
 
 // One line per command; handlers load their implementation lazily.
 export const commands: CommandModule<GlobalArgs, never>[] = [
@@ -35,5 +36,6 @@ export const commands: CommandModule<GlobalArgs, never>[] = [
   forgetCommand,
   syncCommand,
   doctorCommand,
+  contextCommand,
   mcpCommand,
 ] as unknown as CommandModule<GlobalArgs, never>[];
