@@ -338,6 +338,9 @@ export async function serveMcp(options: McpOptions): Promise<void> {
       })();
     };
   }
+  // Each answer the pipe cannot take at once waits for one 'drain': concurrent calls (a client may
+  // send dozens) would trip Node's leak warning on stdout, which is no leak.
+  process.stdout.setMaxListeners(0);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => (transport.onclose = resolve));
   await server.connect(transport);
