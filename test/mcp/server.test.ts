@@ -35,7 +35,9 @@ describe('lore mcp', () => {
 
   beforeAll(async () => {
     dir = aiderRepo();
-    ({ client, stderr } = await connect(dir));
+    // These answers are compared with the CLI's: let the first catch-up (the Aider history is not
+    // read yet) finish however loaded the machine is; the budget has a test of its own below.
+    ({ client, stderr } = await connect(dir, [], { LORE_MCP_WAIT_MS: '60000' }));
   });
   afterAll(async () => {
     await client?.close();
