@@ -19,7 +19,7 @@ export async function refresh(place: Place, report: Reporter, options: { backfil
     const pending = await pendingOf(ctx.db, ctx.repo);
     // What `lore index` would leave to its background worker (a first import graph, line counts,
     // vectors) goes to that worker here too, so that no answer of the server waits for it.
-    const heavy = pending.details > 0 || pending.graphUnbuilt > 0 || pending.vectors > 0;
+    const heavy = pending.details > 0 || pending.links > 0 || pending.graphUnbuilt > 0 || pending.vectors > 0;
     const backfillStarted = options.backfill === true && heavy && !pending.worker.running && startBackfillWorker(ctx.repo.root, ctx.dbPath);
     return { ...pending, backfillStarted };
   } finally {
