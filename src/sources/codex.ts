@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { diffHunks, extractPatch, parseUnifiedDiff } from './unified-diff.js';
-import { isRecord, openResume, unreadable } from './file-state.js';
+import { isRecord, openResume, parseJson, unreadable } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { parseApplyPatch, type PatchedFile } from './patch-text.js';
 import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
@@ -461,12 +461,9 @@ function findPatch(name: string, input: unknown): string | undefined {
   if (typeof input === 'string') {
     if (name === 'apply_patch' && !input.trimStart().startsWith('{')) return extractPatch(input) ?? input;
     if (!input.includes('*** Begin Patch')) return undefined;
-    try {
-      const parsed = JSON.parse(input) as unknown;
-      return findPatch(name, parsed);
-    } catch {
-      return extractPatch(input);
-    }
+    // parseJson, not JSON.parse: it leaves out nesting deep enough to overflow this recursion.
+    const parsed = parseJson(input);
+    return parsed.ok ? findPatch(name, parsed.value) : extractPatch(input);
   }
   if (Array.isArray(input)) {
     for (const x of input) {

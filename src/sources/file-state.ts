@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { statOrUndefined } from '../fs.js';
 import type { Cursor, SourceRecord } from './types.js';
+import { pruneDeepJson } from './jsonl.js';
 
 /**
  * Incremental reading helpers shared by the adapters in this folder: where to resume an appended
@@ -83,12 +84,16 @@ export function previousStamp(from: Cursor | undefined): string | undefined {
   return typeof s?.stamp === 'string' ? s.stamp : undefined;
 }
 
+/** Parses a whole JSON document; any value nested too deep to stringify is replaced by a note (pruneDeepJson). */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
+  pruneDeepJson(text, value);
+  return { ok: true, value };
 }
 
 export { isRecord } from './jsonl.js';

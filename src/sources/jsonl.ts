@@ -107,11 +107,73 @@ function parseLine(bytes: Buffer, line: number, start: number, end: number, raw:
   const text = bytes.toString('utf8');
   if (raw) return { line, start, end, text };
   if (text.trim() === '') return { line, start, end, error: 'blank line' };
+  let value: unknown;
   try {
-    return { line, start, end, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch {
     return { line, start, end, error: 'invalid JSON' };
   }
+  // Parsing copes with any depth, but adapters stringify and walk values recursively: one line
+  // deep enough to overflow the stack would end the read of the whole file, now and on every retry.
+  if (isNestedTooDeep(text, value)) return { line, start, end, error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
+  return { line, start, end, value };
+}
+
+/**
+ * Deepest JSON nesting a reader accepts. V8's JSON.stringify overflows the stack between 1,000
+ * and 5,000 levels (less when called deep in a generator chain); no tool writes anything near it.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** Whether `value`, parsed from `text`, nests objects/arrays deeper than `max`. */
+export function isNestedTooDeep(text: string, value: unknown, max = MAX_JSON_DEPTH): boolean {
+  // Each level opens a bracket: a line with fewer brackets cannot be that deep, and the count stops
+  // at `max`, so ordinary lines cost a few native searches and no walk of the value.
+  if (!hasBrackets(text, max)) return false;
+  return depthOver(value, max, false);
+}
+
+/**
+ * Replaces every object or array deeper than `max` levels in `value` (in place) by a short note,
+ * and says whether it did: for whole documents (a session in one JSON file), where dropping the
+ * one deep value keeps the rest of the session.
+ */
+export function pruneDeepJson(text: string, value: unknown, max = MAX_JSON_DEPTH): boolean {
+  if (!hasBrackets(text, max)) return false;
+  return depthOver(value, max, true);
+}
+
+function hasBrackets(text: string, n: number): boolean {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (let i = text.indexOf(bracket); i !== -1; i = text.indexOf(bracket, i + 1)) if (++count >= n) return true;
+  }
+  return false;
+}
+
+/** An explicit stack, not recursion: the point is to survive values that would overflow it. */
+function depthOver(value: unknown, max: number, prune: boolean): boolean {
+  if (!isContainer(value)) return false;
+  let found = false;
+  const stack: Array<[Record<string, unknown> | unknown[], number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [container, depth] = stack.pop()!;
+    const keys: Array<string | number> = Array.isArray(container) ? container.map((_, i) => i) : Object.keys(container);
+    for (const key of keys) {
+      const child = (container as Record<string | number, unknown>)[key];
+      if (!isContainer(child)) continue;
+      if (depth + 1 > max) {
+        if (!prune) return true;
+        found = true;
+        (container as Record<string | number, unknown>)[key] = `[JSON nested deeper than ${max} levels: left out]`;
+      } else stack.push([child, depth + 1]);
+    }
+  }
+  return found;
+}
+
+function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+  return typeof value === 'object' && value !== null;
 }
 
 /** True for a plain JSON object (not an array, not null). */

@@ -1,0 +1,184 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { adapters, type SourceAdapter, type SourceRecord } from '../../src/sources/index.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
+
+// Issue 14's bad input and damage, each as it was found broken in the wild: a transcript line
+// nested 10,000 deep, a corrupt database, odd `why`/`search` arguments, a LORE_HOME its user made,
+// two processes taking the same dead lock, and forget leaving derived rows behind.
+const SLOW = process.env.LORE_SLOW === '1';
+
+const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+
+// ── a line nested 10,000 deep ────────────────────────────────────────────────────────────────
+
+const DEPTH = 10_000;
+const DEEP_TEXT = `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`;
+const MARK = '"@@lore-deep@@"';
+
+/**
+ * `value` as JSON text with a 10,000-deep key added to every object in it: whatever an adapter
+ * stringifies or walks meets it. (Built as text: JSON.stringify itself cannot write it.)
+ */
+function poisoned(value: unknown): string {
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    for (const child of Object.values(v)) stack.push(child);
+    if (!Array.isArray(v)) (v as Record<string, unknown>).deep = '@@lore-deep@@';
+  }
+  return JSON.stringify(value).replaceAll(MARK, DEEP_TEXT);
+}
+
+const FOLDER: Record<string, string> = { 'claude-code': 'claude-code', codex: 'codex', copilot: 'copilot-vscode', cursor: 'cursor', opencode: 'opencode', gemini: 'gemini', continue: 'continue', cline: 'cline' };
+
+function walk(dir: string, out: string[] = []): string[] {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path, out);
+    else out.push(path);
+  }
+  return out;
+}
+
+/** Every JSON or JSONL fixture in an adapter's folder: the ones it claims, else all (as the fuzzer does). */
+function jsonFixtures(adapter: SourceAdapter): string[] {
+  const folder = FOLDER[adapter.id];
+  if (!folder) return [];
+  const mine = walk(join(REAL_FIXTURES, folder)).filter((f) => /\.jsonl?$/.test(f));
+  const claimed = mine.filter((f) => adapter.matches(f));
+  return claimed.length > 0 ? claimed : mine;
+}
+
+/** A writable copy of `file` beside copies of its siblings (some adapters read them). */
+function copyOf(file: string, content: string): string {
+  const dir = join(tmp('lore-wild-'), relative(REAL_FIXTURES, file), '..');
+  mkdirSync(dir, { recursive: true });
+  for (const sibling of readdirSync(join(file, '..'))) {
+    const from = join(file, '..', sibling);
+    if (statSync(from).isFile() && from !== file) copyFileSync(from, join(dir, sibling));
+  }
+  const path = join(dir, basename(file));
+  writeFileSync(path, content);
+  return path;
+}
+
+async function readAll(adapter: SourceAdapter, file: string): Promise<{ messages: string[]; skips: string[]; threw?: string }> {
+  const out: { messages: string[]; skips: string[]; threw?: string } = { messages: [], skips: [] };
+  try {
+    for await (const rec of adapter.read(file, undefined) as AsyncIterable<SourceRecord>) {
+      if (rec.kind === 'message') out.messages.push(rec.message.id);
+      if (rec.kind === 'skip') out.skips.push(rec.reason);
+    }
+  } catch (err) {
+    out.threw = String(err);
+  }
+  return out;
+}
+
+describe('a transcript line nested 10,000 deep', () => {
+  const cases = adapters.flatMap((a) => jsonFixtures(a).map((f) => [a, f] as const));
+
+  it('has a JSON fixture for every adapter that reads JSON and has fixtures', () => {
+    expect(new Set(cases.map(([a]) => a.id))).toEqual(new Set(['claude-code', 'codex', 'copilot', 'cursor', 'gemini', 'continue', 'opencode']));
+  });
+
+  for (const [adapter, file] of cases) {
+    const name = relative(REAL_FIXTURES, file);
+    it(`${adapter.id}: ${name} is read past a poisoned record, which is skipped and counted`, async () => {
+      const text = readFileSync(file, 'utf8');
+      const clean = await readAll(adapter, copyOf(file, text));
+      expect(clean.threw).toBeUndefined();
+      if (file.endsWith('.jsonl')) {
+        // A line poisoned in turn (up to 30 spread over the file) is skipped, counted, and the
+        // read goes on: the messages are those of the file with that line blanked (ids keep their line numbers).
+        const lines = text.split('\n');
+        const picks = lines.map((l, i) => (l.trim() ? i : -1)).filter((i) => i >= 0);
+        const step = Math.max(1, Math.ceil(picks.length / 30));
+        for (const at of picks.filter((_, k) => k % step === 0)) {
+          const bad = [...lines.slice(0, at), poisoned(JSON.parse(lines[at]!)), ...lines.slice(at + 1)].join('\n');
+          const r = await readAll(adapter, copyOf(file, bad));
+          expect(r.threw, `line ${at + 1}`).toBeUndefined();
+          expect(r.skips.filter((s) => /nested deeper/.test(s)), `line ${at + 1}`).toHaveLength(1);
+          expect(r.skips.some((s) => /call stack|cannot read/i.test(s)), `line ${at + 1}`).toBe(false);
+          const without = await readAll(adapter, copyOf(file, [...lines.slice(0, at), '', ...lines.slice(at + 1)].join('\n')));
+          expect(r.messages, `line ${at + 1}`).toEqual(without.messages);
+        }
+      } else {
+        // A whole-document session: the deep values are left out and every message is still read.
+        const r = await readAll(adapter, copyOf(file, poisoned(JSON.parse(text))));
+        expect(r.threw).toBeUndefined();
+        expect(r.skips.some((s) => /call stack|cannot read/i.test(s))).toBe(false);
+        expect(r.messages).toEqual(clean.messages);
+      }
+    });
+  }
+});
+
+// ── the stale-lock takeover ──────────────────────────────────────────────────────────────────
+
+/** The lock module bundled for plain node: the race needs real processes, not async calls in one. */
+async function lockScript(): Promise<string> {
+  const dir = tmp('lore-wild-lock-');
+  const out = join(dir, 'lock.mjs');
+  await build({ entryPoints: [resolve('src/app/lock.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent' });
+  const racer = join(dir, 'racer.mjs');
+  // Spin until the start time so that every racer finds the same dead lock at the same moment;
+  // say at once what it got, and hold a lock it took until the test has heard from every racer.
+  writeFileSync(
+    racer,
+    `import { existsSync } from 'node:fs';
+import { tryLock } from './lock.mjs';
+const [lockPath, startAt, stopFile] = process.argv.slice(2);
+while (Date.now() < Number(startAt));
+const lock = tryLock(lockPath);
+process.stdout.write(lock ? 'took' : 'left');
+if (lock) {
+  const until = Date.now() + 20000;
+  while (!existsSync(stopFile) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  lock.release();
+}
+`,
+  );
+  return racer;
+}
+
+function startRacer(script: string, args: string[]): { said: Promise<string>; exited: Promise<void> } {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const said = new Promise<string>((done) => child.stdout.once('data', (d: Buffer) => done(d.toString())));
+  const exited = new Promise<void>((done) => child.on('exit', () => done()));
+  return { said, exited };
+}
+
+describe('the stale-lock takeover', () => {
+  const ROUNDS = SLOW ? 30 : 6;
+  const RACERS = 6;
+
+  it(`gives a dead process's lock to exactly one of ${RACERS} processes racing for it (${ROUNDS} rounds)`, { timeout: 300_000 }, async () => {
+    const script = await lockScript();
+    for (let round = 0; round < ROUNDS; round++) {
+      const lockPath = join(tmp('lore-wild-race-'), 'worker.lock');
+      // Left by a process that is gone (a pid above any pid_max), or an old empty leftover.
+      writeFileSync(lockPath, round % 3 === 2 ? '' : '999999999');
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(lockPath, old, old);
+      const startAt = Date.now() + 1_500;
+      const stopFile = `${lockPath}.stop`;
+      const racers = Array.from({ length: RACERS }, () => startRacer(script, [lockPath, String(startAt), stopFile]));
+      const results = await Promise.all(racers.map((r) => r.said));
+      writeFileSync(stopFile, '');
+      await Promise.all(racers.map((r) => r.exited));
+      rmSync(stopFile);
+      expect(results.filter((r) => r === 'took'), `round ${round}: ${results.join(' ')}`).toHaveLength(1);
+      expect(results.filter((r) => r === 'left')).toHaveLength(RACERS - 1);
+      // Nothing is left behind: no lock (released), no claim, no temp file.
+      expect(readdirSync(join(lockPath, '..'))).toEqual([]);
+    }
+  });
+});
