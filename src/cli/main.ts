@@ -10,6 +10,7 @@ export async function main(argv: string[]): Promise<void> {
   // `lore help [COMMAND]`: `git lore --help` is git's own (it opens `man git-lore`), so git users
   // reach lore's help as `git lore -h` or `git lore help`.
   if (argv[0] === 'help') argv = [...argv.slice(1), '--help'];
+  argv = pathsAfterDashes(argv);
   const cli = yargs(argv)
     .scriptName('lore')
     .usage('$0 <command>\n\nlore answers "why does this file exist?" from the AI chat sessions and commits that made it.')
@@ -30,4 +31,18 @@ export async function main(argv: string[]): Promise<void> {
       throw err && err.name !== 'YError' ? err : new UsageError(msg ?? err?.message ?? 'bad command line');
     });
   await cli.parseAsync();
+}
+
+/** Commands whose positionals are paths. */
+const PATH_COMMANDS = new Set(['why', 'related', 'learnings', 'ingest']);
+
+/**
+ * yargs leaves what follows `--` out of a command's positionals (`lore related -- FILE` would miss
+ * FILE): for the commands that take paths, they become positionals, a leading `-` kept from
+ * reading as an option by `./` (the same file).
+ */
+function pathsAfterDashes(argv: string[]): string[] {
+  const at = argv.indexOf('--');
+  if (at < 0 || !PATH_COMMANDS.has(argv.find((t) => !t.startsWith('-')) ?? '')) return argv;
+  return [...argv.slice(0, at), ...argv.slice(at + 1).map((t) => (t.startsWith('-') ? `./${t}` : t))];
 }

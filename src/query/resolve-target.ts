@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -25,5 +25,18 @@ export function resolveTarget(target: string, cwd: string, root: string): Target
   const abs = isAbsolute(file) ? file : resolve(cwd, file);
   const rel = relative(root, abs);
   if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`${file} is outside the repository at ${root}`, 'pass a path inside the repository');
+  // git would take a directory (or the top, '') as a pathspec for everything under it, and `why`
+  // would tell a made-up history of no file.
+  if (rel === '' || isDirectory(abs)) {
+    throw new UsageError(`${file} is a directory; lore why explains one file`, `name a file in it (\`git ls-files ${rel === '' ? '.' : rel}\` lists them), or see \`lore related FILE\``);
+  }
   return { path: rel.split(sep).join('/'), ...(line !== undefined ? { line } : {}) };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

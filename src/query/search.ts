@@ -118,10 +118,13 @@ export async function search(db: Db, options: SearchOptions, deps: { embedder: E
   };
   const depth = Math.max(limit * 5, 50);
   const match = toMatchExpression(options.query);
+  // No letter or digit (`*`, an emoji, punctuation): nothing to look for. The nearest vectors of
+  // such a query are whatever happens to lie closest, not matches.
+  if (!match) return result;
 
   const lists: RankedRef[][] = [];
   const ftsFound = new Set<string>();
-  if (match && mode !== 'vector') {
+  if (mode !== 'vector') {
     for (const list of [ftsMessages(db, match, filters, depth), ftsLearnings(db, match, filters, depth)]) {
       lists.push(list);
       for (const r of list) ftsFound.add(key(r));
@@ -173,7 +176,7 @@ export async function search(db: Db, options: SearchOptions, deps: { embedder: E
       sessionTitle: row.sessionTitle,
       role: row.role,
       sha: row.sha,
-      snippet: (match && snippetOf(db, ref, match)) || headOf(row.content),
+      snippet: snippetOf(db, ref, match) || headOf(row.content),
       files: linkedFiles(db, row),
       score: scoreOf.get(k) ?? 0,
       matchedBy: [...(ftsFound.has(k) ? ['fts' as const] : []), ...(vecFound.has(k) ? ['vector' as const] : [])],

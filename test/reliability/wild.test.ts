@@ -6,6 +6,8 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { adapters, type SourceAdapter, type SourceRecord } from '../../src/sources/index.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
+import { runCli } from '../helpers/cli.js';
+import { gitRepo } from '../helpers/git-repo.js';
 
 // Issue 14's bad input and damage, each as it was found broken in the wild: a transcript line
 // nested 10,000 deep, a corrupt database, odd `why`/`search` arguments, a LORE_HOME its user made,
@@ -179,6 +181,54 @@ describe('the stale-lock takeover', () => {
       expect(results.filter((r) => r === 'left')).toHaveLength(RACERS - 1);
       // Nothing is left behind: no lock (released), no claim, no temp file.
       expect(readdirSync(join(lockPath, '..'))).toEqual([]);
+    }
+  });
+});
+
+// ── odd `why` and `search` arguments ─────────────────────────────────────────────────────────
+
+describe('lore why and lore search on odd arguments', () => {
+  const home = () => ({ LORE_HOME: tmp('lore-wild-home-') });
+
+  it('refuses a directory or the repository itself with a hint (exit 2), and writes nothing', () => {
+    const repo = gitRepo({ 'src/a.ts': 'export const a = 1;\n', 'README.md': '# x\n' });
+    const env = home();
+    for (const target of ['.', 'src', 'src/', `${repo}/src`]) {
+      const r = runCli(['why', target], { cwd: repo, env });
+      expect(r.code, target).toBe(2);
+      expect(r.stderr, target).toMatch(/is a directory; lore why explains one file\nhint: name a file in it \(`git ls-files (\.|src)` lists them\)/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe('');
+    }
+    expect(existsSync(join(env.LORE_HOME, 'lore.db'))).toBe(false);
+    // From inside the directory, `.` is that directory.
+    expect(runCli(['why', '.'], { cwd: join(repo, 'src'), env }).code).toBe(2);
+  });
+
+  it('takes the file after `--`, on the fast path and through the full parser', () => {
+    const repo = gitRepo({ 'src/a.ts': 'export const a = 1;\n', '-dash.md': 'a file whose name starts with a dash\n' });
+    const env = home();
+    for (const args of [['why', '--', 'src/a.ts'], ['why', '--json', '--', 'src/a.ts'], ['why', '--', '-dash.md']]) {
+      const r = runCli(args, { cwd: repo, env });
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toMatch(/1 commit|"total": 1/);
+    }
+    const related = runCli(['related', '--', 'src/a.ts'], { cwd: repo, env });
+    expect(related.code).toBe(0);
+    expect(related.stdout).toMatch(/^src\/a\.ts/);
+  });
+
+  it('answers "no matches" for a query with no word in it, not the nearest vectors', () => {
+    const repo = gitRepo({ 'src/a.ts': 'export const a = 1;\n' }, 'add the parser for migrations');
+    const env = home();
+    expect(runCli(['index', '--wait'], { cwd: repo, env }).code).toBe(0);
+    expect(runCli(['search', 'parser'], { cwd: repo, env }).stdout).toMatch(/add the parser for migrations/);
+    for (const query of ['*', '🎉', '...', '🔥🔥', '"*"']) {
+      const r = runCli(['search', query], { cwd: repo, env });
+      expect(r.code, query).toBe(0);
+      expect(r.stdout.trim(), query).toBe(`no matches for ${JSON.stringify(query)}`);
+      const json = runCli(['search', '--json', query], { cwd: repo, env });
+      expect((JSON.parse(json.stdout) as { hits: unknown[] }).hits, query).toEqual([]);
     }
   });
 });
