@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import {
   countPendingHookEvents,
   getRepoState,
@@ -28,7 +28,9 @@ export interface Check {
   name: string;
   ok: boolean;
   detail: string;
-  /** The command that fixes it, when not ok. */
+  /** Ok, but worth the user's attention (shown as a warning; the exit code stays 0). */
+  warning?: boolean;
+  /** The command that fixes it, when not ok (or a warning). */
   fix?: string;
   /** The repair `lore doctor --fix` runs for it, when it is a safe one. */
   action?: FixAction;
@@ -60,6 +62,8 @@ export interface DoctorOptions {
   env?: NodeJS.ProcessEnv;
   home?: string;
   adapters?: SourceAdapter[];
+  /** The platform whose permission model applies (tests pass 'win32'). */
+  platform?: NodeJS.Platform;
 }
 
 /** Runs the health checks. Never creates or changes the database. */
@@ -104,7 +108,8 @@ export async function checkHealth(dbPath: string, repo: RepoInfo | undefined, op
     } catch (err) {
       checks.push({ name: 'database', ok: false, detail: err instanceof LoreError ? err.message : String(err), fix: 'move the file away and run `lore init` to start afresh' });
     }
-    checks.push(permissionsCheck(dbPath));
+    const permissions = permissionsCheck(dbPath, options.platform ?? process.platform);
+    if (permissions) checks.push(permissions);
   }
   if (repo) checks.push(hookCheck(await hookStatus(repo.root), await hookManager(repo.root)));
   report.healthy = checks.every((c) => c.ok);
@@ -152,26 +157,49 @@ async function repoChecks(db: Db, repo: RepoInfo, checks: Check[]): Promise<void
   }
 }
 
-function permissionsCheck(dbPath: string): Check {
-  const loose: string[] = [];
-  for (const [path, want] of [
-    [dbPath, 0o600],
-    [dirname(dbPath), 0o700],
-  ] as const) {
-    try {
-      const mode = statSync(path).mode & 0o777;
-      if ((mode & 0o077) !== 0) loose.push(`${path} is ${mode.toString(8)} (want ${want.toString(8)})`);
-    } catch {
-      // missing: reported by the database check
-    }
+/** The files that hold the database's data: itself, its WAL and shared memory, the copies migrations made. */
+export function databaseFiles(dbPath: string): string[] {
+  const dir = dirname(dbPath);
+  const name = basename(dbPath);
+  try {
+    return readdirSync(dir)
+      .filter((f) => f === name || (f.startsWith(`${name}-`) && /-(wal|shm|journal)$/.test(f)) || (f.startsWith(`${name}.before-`) && f.endsWith('.bak')))
+      .map((f) => join(dir, f));
+  } catch {
+    return [dbPath];
   }
-  return {
-    name: 'permissions',
-    ok: loose.length === 0,
-    detail: loose.length === 0 ? 'database private to you' : `others can read your chats: ${loose.join('; ')}`,
-    fix: `chmod 600 ${dbPath} && chmod 700 ${dirname(dbPath)}`,
-    action: 'permissions',
-  };
+}
+
+/**
+ * Whether others can read or change what lore stores. What matters is the data files: a folder
+ * that others may list (755, as a user who made LORE_HOME themselves gets from their umask) shows
+ * them file names only, which is worth a warning, not a failure. POSIX modes say nothing on
+ * Windows, where the ACLs of the user's profile folder decide: no check there.
+ */
+function permissionsCheck(dbPath: string, platform: NodeJS.Platform): Check | undefined {
+  if (platform === 'win32') return undefined;
+  const dir = dirname(dbPath);
+  const loose: string[] = [];
+  for (const path of databaseFiles(dbPath)) {
+    const mode = modeOf(path);
+    if (mode !== undefined && (mode & 0o077) !== 0) loose.push(`${path} is ${mode.toString(8)} (want 600)`);
+  }
+  const dirMode = modeOf(dir);
+  if (dirMode !== undefined && (dirMode & 0o022) !== 0) loose.push(`${dir} is ${dirMode.toString(8)}: others can replace or delete the database (want 700)`);
+  const fix = `chmod 600 ${dbPath}* && chmod 700 ${dir}`;
+  if (loose.length > 0) return { name: 'permissions', ok: false, detail: `others can read or change your chats: ${loose.join('; ')}`, fix, action: 'permissions' };
+  if (dirMode !== undefined && (dirMode & 0o077) !== 0) {
+    return { name: 'permissions', ok: true, warning: true, detail: `the database files are private, but others can list ${dir} (${dirMode.toString(8)}): they see file names only`, fix: `chmod 700 ${dir}` };
+  }
+  return { name: 'permissions', ok: true, detail: 'database private to you' };
+}
+
+function modeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mode & 0o777;
+  } catch {
+    return undefined; // missing: reported by the database check
+  }
 }
 
 function mb(bytes: number): string {

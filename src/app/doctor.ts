@@ -5,7 +5,7 @@ import { installHooks, type RepoInfo } from '../git/index.js';
 import { ingest } from '../ingest/index.js';
 import { backlog } from './backlog.js';
 import { catchUp } from './catch-up.js';
-import { checkHealth, type Check, type DoctorReport, type FixAction } from './doctor-checks.js';
+import { checkHealth, databaseFiles, type Check, type DoctorReport, type FixAction } from './doctor-checks.js';
 import { watcherStatus } from './lock.js';
 import { dbPathOf, findRepoOrNone, withDb, type Place } from './repo-context.js';
 
@@ -57,7 +57,7 @@ async function repair(report: DoctorReport, dbPath: string, repo: RepoInfo | und
 async function runFix(action: FixAction, dbPath: string, repo: RepoInfo | undefined): Promise<string> {
   switch (action) {
     case 'permissions':
-      chmodSync(dbPath, 0o600);
+      for (const file of databaseFiles(dbPath)) chmodSync(file, 0o600);
       chmodSync(dirname(dbPath), 0o700);
       return `${dbPath} is 600, its folder 700`;
     case 'migrate':

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -230,5 +230,47 @@ describe('lore why and lore search on odd arguments', () => {
       const json = runCli(['search', '--json', query], { cwd: repo, env });
       expect((JSON.parse(json.stdout) as { hits: unknown[] }).hits, query).toEqual([]);
     }
+  });
+});
+
+// ── a LORE_HOME the user made ────────────────────────────────────────────────────────────────
+
+describe('lore doctor on a LORE_HOME the user made', () => {
+  interface DoctorJson {
+    checks: { name: string; ok: boolean; warning?: boolean; detail: string }[];
+  }
+  const permissions = (r: { stdout: string }) => (JSON.parse(r.stdout) as DoctorJson).checks.find((c) => c.name === 'permissions');
+
+  it.skipIf(process.platform === 'win32')('warns, not fails, when the folder is 755 and every file is 600; fails when a file is readable', () => {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    const loreHome = join(tmp('lore-wild-userhome-'), 'lore');
+    mkdirSync(loreHome, { mode: 0o755 });
+    chmodSync(loreHome, 0o755); // whatever the umask
+    const env = { LORE_HOME: loreHome };
+    expect(runCli(['index', '--wait'], { cwd: repo, env }).code).toBe(0);
+    for (const f of readdirSync(loreHome)) expect(statSync(join(loreHome, f)).mode & 0o777, f).toBe(0o600);
+
+    const warned = runCli(['doctor'], { cwd: repo, env });
+    expect(warned.stdout).toMatch(/^warn {2}permissions {2}the database files are private, but others can list .* \(755\): they see file names only/m);
+    expect(warned.stdout).not.toMatch(/others can read/);
+    expect(permissions(runCli(['doctor', '--json'], { cwd: repo, env }))).toMatchObject({ ok: true, warning: true });
+
+    chmodSync(join(loreHome, 'lore.db'), 0o644);
+    const failed = runCli(['doctor', '--json'], { cwd: repo, env });
+    expect(failed.code).toBe(1);
+    expect(permissions(failed)).toMatchObject({ ok: false, detail: expect.stringMatching(/others can read or change your chats: .*lore\.db is 644/) });
+  });
+
+  it('does not check POSIX modes on Windows', async () => {
+    const { checkHealth } = await import('../../src/app/doctor-checks.js');
+    const loreHome = tmp('lore-wild-win-');
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    expect(runCli(['index'], { cwd: repo, env: { LORE_HOME: loreHome } }).code).toBe(0);
+    chmodSync(join(loreHome, 'lore.db'), 0o666);
+    chmodSync(loreHome, 0o777);
+    const onWindows = await checkHealth(join(loreHome, 'lore.db'), undefined, { platform: 'win32', adapters: [] });
+    expect(onWindows.checks.map((c) => c.name)).not.toContain('permissions');
+    const onLinux = await checkHealth(join(loreHome, 'lore.db'), undefined, { platform: 'linux', adapters: [] });
+    expect(onLinux.checks.find((c) => c.name === 'permissions')).toMatchObject({ ok: false });
   });
 });

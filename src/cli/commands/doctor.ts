@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { Check } from '../../app/index.js';
 import { placeOf } from '../context.js';
-import { dim, green, print, printJson, red, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
+import { dim, green, print, printJson, red, withJson, yellow, type GlobalArgs, type OutputArgs } from '../output.js';
 
 type DoctorArgs = GlobalArgs & OutputArgs & { fix?: boolean };
 
@@ -30,6 +30,6 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
 };
 
 function renderCheck(c: Check): string {
-  const fix = !c.ok && c.fix ? dim(`  → ${c.fix}${c.action ? ' (fixable)' : ''}`) : '';
-  return `${c.ok ? green('ok  ') : red('FAIL')}  ${c.name.padEnd(12)} ${c.detail}${fix}`;
+  const fix = (!c.ok || c.warning) && c.fix ? dim(`  → ${c.fix}${c.action ? ' (fixable)' : ''}`) : '';
+  return `${!c.ok ? red('FAIL') : c.warning ? yellow('warn') : green('ok  ')}  ${c.name.padEnd(12)} ${c.detail}${fix}`;
 }
