@@ -140,6 +140,7 @@ export class StorageError extends LoreError {
     if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') {
       return new StorageError(`the database cannot be written: ${detail} (${code})`, 'E_READ_ONLY', 'check that the database file and its folder are writable (not on a read-only file system), or set LORE_HOME to use another database');
     }
+    if (isDamagedDatabase(err)) return new DamagedDatabaseError(undefined, detail);
     if (code.startsWith('SQLITE_IOERR') || code === 'EIO') {
       return new StorageError(`the disk failed while lore was using the database: ${detail} (${code})`, 'E_IO', 'check the disk; `lore doctor` verifies the database afterwards');
     }
@@ -151,4 +152,21 @@ export class HookConflictError extends LoreError {
   constructor(path: string) {
     super(`${path} already exists and is not lore's`, 'E_HOOK_CONFLICT', 'lore\'s hooks need that name: move it away and run `lore hook install` again');
   }
+}
+
+/**
+ * The database file is damaged (a corrupt page, a broken full-text index): one line that sends the
+ * user to `lore doctor`, which checks the whole file and says how to recover.
+ */
+export class DamagedDatabaseError extends StorageError {
+  constructor(path: string | undefined, reason: string) {
+    super(`the database${path ? ` at ${path}` : ''} is damaged (${reason}): run \`lore doctor\``, 'E_DATABASE_DAMAGED', '');
+  }
+}
+
+/** Whether `err` is SQLite finding the database file damaged (not a full disk, not a lock). */
+export function isDamagedDatabase(err: unknown): boolean {
+  const code = String((err as { code?: unknown })?.code ?? '');
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return true;
+  return code.startsWith('SQLITE_') && /database disk image is malformed|fts5: corruption|vec0.*corrupt/i.test((err as Error)?.message ?? '');
 }

@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
+  clearDamage,
   countPendingHookEvents,
+  damageFound,
   getRepoState,
   integrityCheck,
   latestVersion,
@@ -74,13 +76,17 @@ export async function checkHealth(dbPath: string, repo: RepoInfo | undefined, op
     checks.push({ name: 'database', ok: false, detail: `no database at ${dbPath} yet`, fix: 'lore init' });
   } else {
     try {
-      const db = openDb(dbPath, { readonly: true });
+      const db = openDb(dbPath, { readonly: true, allowDamaged: true });
       try {
-        const integrity = integrityCheck(db);
+        const integrity = checkIntegrity(db);
+        const sound = integrity[0] === 'ok' && integrity.length === 1;
+        const marked = damageFound(dbPath);
+        // The whole file checked: a command that stopped on a damaged page stops no other now.
+        if (sound && marked !== undefined) clearDamage(dbPath);
         checks.push({
           name: 'integrity',
-          ok: integrity[0] === 'ok' && integrity.length === 1,
-          detail: integrity.slice(0, 3).join('; '),
+          ok: sound,
+          detail: `${integrity.slice(0, 3).join('; ')}${!sound && marked ? ` (a command stopped on: ${marked}; lore refuses to use the file until it is sound)` : ''}`,
           fix: `copy the file aside, then \`sqlite3 ${dbPath} .recover\` into a new one, or start afresh with \`lore init\``,
         });
         const search = searchIndexCheck(db);
@@ -199,6 +205,15 @@ function modeOf(path: string): number | undefined {
     return statSync(path).mode & 0o777;
   } catch {
     return undefined; // missing: reported by the database check
+  }
+}
+
+/** SQLite's integrity check; on a file damaged enough, running the check fails too: that is its answer. */
+function checkIntegrity(db: Db): string[] {
+  try {
+    return integrityCheck(db);
+  } catch (err) {
+    return [`the check itself failed: ${(err as Error).message}`];
   }
 }
 

@@ -5,6 +5,7 @@ import { openDb, type Db } from '../db/index.js';
 import { findRepo, type RepoInfo } from '../git/index.js';
 import { hasQueuedEvents } from './catch-up.js';
 import { tryLock, workerLockPath } from './lock.js';
+import { noteFailure } from './repo-context.js';
 
 /** One round of a worker's work on a repository, under its lock. */
 export type RepoRound = (db: Db, repo: RepoInfo) => Promise<void>;
@@ -34,6 +35,7 @@ export async function drainRepoQueue(
     const db = dbPath || resolveDbPath(options.env);
     await drainQueue(repo, db, round, { ...options, handOver: () => options.handOver(repo.root, db) });
   } catch (err) {
+    noteFailure(err);
     logWorkerFailure(found, err);
   }
 }

@@ -1,7 +1,7 @@
 // The application's public surface: one function per use case and the types of what they return,
 // for src/cli to call and render, and the stages' runners the tests drive. (src/workers load the
 // one use case each runs straight from its file, to stay light.)
-export { openRepoContext, type Place, type RepoContext } from './repo-context.js';
+export { noteFailure, openRepoContext, type Place, type RepoContext } from './repo-context.js';
 export { why, type QueryOptions } from './why.js';
 export { refresh, pendingWork, repositoryOf, type Pending } from './agent.js';
 export { fileContext, type ContextResult, type FileContext } from './context.js';

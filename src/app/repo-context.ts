@@ -1,5 +1,6 @@
 import { resolveDbPath } from '../config/index.js';
-import { openDb, type Db } from '../db/index.js';
+import { damageOfOpened, openDb, recordDamage, type Db } from '../db/index.js';
+import { isDamagedDatabase } from '../errors.js';
 import { findRepo, type RepoInfo } from '../git/index.js';
 
 /** Where a command runs: the directory it starts in (`-C`), and the database file (`--db`). */
@@ -42,3 +43,18 @@ export async function withDb<T>(dbPath: string, work: (db: Db) => T | Promise<T>
     db.close();
   }
 }
+
+/**
+ * Called with the error a command (or a worker) ends on. When SQLite found the database damaged
+ * (or an unexplained SQLite failure turns out to come from a damaged file), every later command is
+ * stopped too (see damageMarkerPath) until `lore doctor` checks the file; returns what is damaged.
+ */
+export function noteFailure(err: unknown): string | undefined {
+  const code = String((err as { code?: unknown })?.code ?? '');
+  const damage = isDamagedDatabase(err) ? (err as Error).message : code.startsWith('SQLITE_') && !KNOWN.test(code) ? damageOfOpened() : undefined;
+  if (damage !== undefined) recordDamage(damage);
+  return damage;
+}
+
+/** SQLite failures with a cause of their own (a full disk, a lock, a read-only file): no damage check. */
+const KNOWN = /^SQLITE_(FULL|BUSY|LOCKED|READONLY|IOERR|CANTOPEN|PERM|CONSTRAINT|INTERRUPT|NOMEM)/;

@@ -36,5 +36,5 @@ async function run(argv: string[]): Promise<void> {
 // Loaded only on failure: every chunk this file imports is one more module each `lore why` links.
 run(process.argv.slice(2)).catch(async (err: unknown) => {
   const { reportError } = await import('./exit.js');
-  process.exitCode = reportError(err);
+  process.exitCode = await reportError(err);
 });

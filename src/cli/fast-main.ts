@@ -25,6 +25,6 @@ export async function fastMain(fast: FastCommand, blame?: Promise<GitOutput>): P
     }
     return 0;
   } catch (err) {
-    return reportError(err);
+    return await reportError(err);
   }
 }

@@ -1,6 +1,6 @@
 // The database's public surface: the only module outside src/db that other folders import. Named
 // exports, each one something another folder uses: what only src/db needs stays inside it.
-export { type Db, openDb } from './open.js';
+export { clearDamage, damageFound, damageOfOpened, type Db, openDb, recordDamage } from './open.js';
 export { latestVersion, loadMigrations, migrate, type Migration, migrationBackups } from './migrate.js';
 export { type ForeignStore, ForeignStoreError, openForeignStore } from './foreign-store.js';
 export {

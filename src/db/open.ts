@@ -1,7 +1,7 @@
-import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openSqlite, type Database } from './sqlite.js';
-import { DatabaseError } from '../errors.js';
+import { DamagedDatabaseError, DatabaseError, isDamagedDatabase } from '../errors.js';
 import { migrate } from './migrate.js';
 
 export type Db = Database;
@@ -11,6 +11,67 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Apply pending migrations (default true for writers). */
   migrate?: boolean;
+  /** Open even when a command found the file damaged (`lore doctor`, which checks it again). */
+  allowDamaged?: boolean;
+}
+
+/** Every database this process opened: where recordDamage leaves its marker. */
+const opened = new Set<string>();
+
+/**
+ * The file beside a database that says a command found it damaged. SQLite only notices a bad page
+ * when a query reads it, so a command that reads other pages would go on working (and writing)
+ * on a damaged file; the marker makes every later command stop until `lore doctor` has checked it.
+ */
+export function damageMarkerPath(dbPath: string): string {
+  return `${dbPath}.damaged`;
+}
+
+/** What the damage marker beside `dbPath` says, or undefined when there is none. */
+export function damageFound(dbPath: string): string | undefined {
+  try {
+    return readFileSync(damageMarkerPath(dbPath), 'utf8').trim() || 'found damaged';
+  } catch {
+    return undefined;
+  }
+}
+
+/** Leaves the damage marker beside every database this process opened (after SQLite found one damaged). */
+export function recordDamage(reason: string): void {
+  for (const path of opened) {
+    try {
+      writeFileSync(damageMarkerPath(path), `${reason}\n`, { mode: 0o600 });
+    } catch {
+      // a folder we cannot write: the error the user sees still names lore doctor
+    }
+  }
+}
+
+/**
+ * The first problem SQLite's quick check finds in a database this process opened, or undefined
+ * when they are all sound. For a failure SQLite did not call corruption: sqlite-vec reports a
+ * damaged shadow table as a plain "SQL logic error". Reads every page: for failure paths only.
+ */
+export function damageOfOpened(): string | undefined {
+  for (const path of opened) {
+    try {
+      const db = openSqlite(path, { readonly: true, fileMustExist: true });
+      try {
+        const rows = (db.pragma('quick_check(3)') as { quick_check: string }[]).map((r) => r.quick_check);
+        if (rows.length !== 1 || rows[0] !== 'ok') return rows.join('; ');
+      } finally {
+        db.close();
+      }
+    } catch (err) {
+      if (isDamagedDatabase(err)) return (err as Error).message;
+    }
+  }
+  return undefined;
+}
+
+/** Removes the damage marker (`lore doctor` found the whole file sound). */
+export function clearDamage(dbPath: string): void {
+  rmSync(damageMarkerPath(dbPath), { force: true });
 }
 
 /**
@@ -19,6 +80,9 @@ export interface OpenOptions {
  */
 export function openDb(path: string, options: OpenOptions = {}): Db {
   const readonly = options.readonly ?? false;
+  const damage = options.allowDamaged ? undefined : damageFound(path);
+  if (damage !== undefined) throw new DamagedDatabaseError(path, damage);
+  opened.add(path);
   if (!readonly) ensurePrivateFile(path);
   let db: Db;
   try {

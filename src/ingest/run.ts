@@ -15,7 +15,7 @@ import {
   type SessionRow,
   type SourceFileRow,
 } from '../db/index.js';
-import { UsageError } from '../errors.js';
+import { isDamagedDatabase, UsageError } from '../errors.js';
 import { statOrUndefined } from '../fs.js';
 import { silent, type Reporter } from '../events.js';
 import { adapters as registered, headHash as hashHead, isSameHead, readHead, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv, type SourceRecord } from '../sources/index.js';
@@ -260,10 +260,20 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
   const headHash = stamp.isDir ? undefined : hashHead(file, Math.min(HEAD_BYTES, stamp.fileSize));
   const from = resumeCursor(ctx.db, file, prev, stamp, headHash);
   const read = new FileRead(ctx, adapter, file, summary, sessionsSeen, excludedSeen, { stamp, headHash, from, skipped: from && prev ? prev.skipped : 0 });
+  // Whether an error came from storing (our database) rather than from the adapter reading.
+  let storing = false;
   try {
-    for await (const rec of adapter.read(file, from)) await read.take(rec);
+    for await (const rec of adapter.read(file, from)) {
+      storing = true;
+      await read.take(rec);
+      storing = false;
+    }
+    storing = true;
     if (!read.complete()) return;
   } catch (err) {
+    // Our own database found damaged is no fault of this file: it ends the run, as it must end
+    // every command (a corrupt store of the tool's own, read by its adapter, stays a skip).
+    if (storing && isDamagedDatabase(err)) throw err;
     read.fail(err as NodeJS.ErrnoException);
     return;
   }
@@ -458,6 +468,7 @@ class FileRead {
     try {
       flush(ctx);
     } catch (flushErr) {
+      if (isDamagedDatabase(flushErr)) throw flushErr;
       ctx.report({ type: 'warning', message: `could not store what was read: ${(flushErr as Error).message}`, file: this.file });
     }
     this.countRedactions();

@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { adapters, type SourceAdapter, type SourceRecord } from '../../src/sources/index.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
-import { runCli } from '../helpers/cli.js';
-import { gitRepo } from '../helpers/git-repo.js';
+import { CLI, runCli } from '../helpers/cli.js';
+import { commit, gitRepo } from '../helpers/git-repo.js';
 
 // Issue 14's bad input and damage, each as it was found broken in the wild: a transcript line
 // nested 10,000 deep, a corrupt database, odd `why`/`search` arguments, a LORE_HOME its user made,
@@ -274,3 +275,128 @@ describe('lore doctor on a LORE_HOME the user made', () => {
     expect(onLinux.checks.find((c) => c.name === 'permissions')).toMatchObject({ ok: false });
   });
 });
+
+// ── a corrupt database ───────────────────────────────────────────────────────────────────────
+
+describe('every command on a corrupt database', () => {
+  const STACK = /\n\s+at |unexpected error|please report/;
+
+  /** A database of a real repository, real chats and a learning; then every table page but the schema's overwritten. */
+  function damagedCopy(): { repo: string; env: Record<string, string>; intact: string; corrupt: string } {
+    const repo = gitRepo({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': "import { a } from './a.js';\nexport const b = a;\n" });
+    for (let i = 0; i < 20; i++) commit(repo, { [`src/f${i}.ts`]: `export const f${i} = ${i};\n` }, `add f${i} for the parser`);
+    const claude = join(tmp('lore-wild-claude-'), 'projects', '-work-repo');
+    mkdirSync(claude, { recursive: true });
+    copyFileSync(join(REAL_FIXTURES, 'claude-code/git-ai/example-claude-code.jsonl'), join(claude, 'cb947e5b-246e-4253-a953-631f7e464c6b.jsonl'));
+    const loreHome = tmp('lore-wild-corrupt-');
+    const env = { LORE_HOME: loreHome, CLAUDE_CONFIG_DIR: join(claude, '..', '..') };
+    expect(runCli(['index', '--wait'], { cwd: repo, env }).code).toBe(0);
+    expect(runCli(['learn', 'a must stay pure', '--file', 'src/a.ts'], { cwd: repo, env }).code).toBe(0);
+    expect(runCli(['sessions'], { cwd: repo, env }).stdout).toMatch(/claude-code/);
+    const dbPath = join(loreHome, 'lore.db');
+    const intact = join(tmp('lore-wild-intact-'), 'lore.db');
+    const db = new Database(dbPath);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const pages = (db.prepare("SELECT pageno FROM dbstat WHERE name NOT IN ('sqlite_schema', 'sqlite_master')").all() as { pageno: number }[]).map((r) => r.pageno);
+    db.close();
+    copyFileSync(dbPath, intact);
+    const bytes = readFileSync(dbPath);
+    // Each page's header kept, its cells overwritten: SQLite reads the page and finds it malformed.
+    for (const p of pages) bytes.fill(0xa5, (p - 1) * pageSize + 12, p * pageSize - 8);
+    const corrupt = join(tmp('lore-wild-corrupt-copy-'), 'lore.db');
+    writeFileSync(corrupt, bytes);
+    return { repo, env, intact, corrupt };
+  }
+
+  // Every command, with arguments that make it read or write the database. `hook` and
+  // `completion` never open it.
+  const RUNS: string[][] = [
+    ['why', 'src/a.ts'],
+    ['why', 'src/a.ts:1'],
+    ['search', 'parser'],
+    ['reindex', '--vectors'],
+    ['learn', 'b is derived', '--file', 'src/b.ts'],
+    ['learnings'],
+    ['related', 'src/a.ts'],
+    ['init'],
+    ['index'],
+    ['ingest'],
+    ['sessions'],
+    ['show', 'cb947e5b'],
+    ['forget', 'cb947e5b'],
+    ['doctor'],
+  ];
+  const NO_DATABASE = ['hook', 'watch'];
+
+  it('lists every command of the CLI', async () => {
+    const { commands } = await import('../../src/cli/commands/index.js');
+    const names = commands.map((c) => String(c.command).split(' ')[0]);
+    expect(new Set(names)).toEqual(new Set([...RUNS.map((r) => r[0]), ...NO_DATABASE]));
+  });
+
+  it('stops each command with one line that names lore doctor, exit non-zero, never a stack trace; after one has, all do', { timeout: 600_000 }, async () => {
+    const { repo, env, corrupt } = damagedCopy();
+    const dbPath = join(env.LORE_HOME!, 'lore.db');
+    const fresh = () => {
+      copyFileSync(corrupt, dbPath);
+      rmSync(`${dbPath}-wal`, { force: true });
+      rmSync(`${dbPath}-shm`, { force: true });
+      rmSync(`${dbPath}.damaged`, { force: true });
+    };
+    // A new commit, so that `index` has work to do on the damaged tables.
+    commit(repo, { 'src/c.ts': 'export const c = 3;\n' }, 'add c');
+    const outcomes: Record<string, string> = {};
+    for (const args of RUNS) {
+      fresh();
+      const r = runCli(args, { cwd: repo, env });
+      const name = args.join(' ');
+      expect(r.stderr + r.stdout, name).not.toMatch(STACK);
+      expect(r.code, `${name}: ${r.stderr}`).not.toBe(0);
+      if (args[0] === 'doctor') expect(r.stdout, name).toMatch(/^FAIL {2}integrity/m);
+      else expect(r.stderr, name).toMatch(/^lore: the database( at \S+)? is damaged \(.*\): run `lore doctor`\n$/);
+      outcomes[name] = r.stderr.trim();
+    }
+    // `lore watch` on it: stops the same way, not with a trace (it would otherwise run on).
+    fresh();
+    const watch = await runFor(['watch', '--quiet'], repo, env, 15_000);
+    expect(watch.stderr).not.toMatch(STACK);
+    expect(watch.stderr).toMatch(/is damaged .*run `lore doctor`/);
+
+    // Once a command found the damage, every later one stops at once, whatever pages it reads.
+    fresh();
+    expect(runCli(['why', 'src/a.ts'], { cwd: repo, env }).code).toBe(2);
+    expect(existsSync(`${dbPath}.damaged`)).toBe(true);
+    for (const args of RUNS.filter((a) => a[0] !== 'doctor')) {
+      const r = runCli(args, { cwd: repo, env });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^lore: the database at ${dbPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.*\\): run \`lore doctor\`\\n$`));
+    }
+  });
+
+  it('lets lore doctor clear the stop once the file is sound again', () => {
+    const { repo, env, intact } = damagedCopy();
+    const dbPath = join(env.LORE_HOME!, 'lore.db');
+    writeFileSync(`${dbPath}.damaged`, 'database disk image is malformed\n');
+    expect(runCli(['sessions'], { cwd: repo, env }).code).toBe(2);
+    copyFileSync(intact, dbPath); // restored from a copy, as the hint says
+    rmSync(`${dbPath}-wal`, { force: true });
+    rmSync(`${dbPath}-shm`, { force: true });
+    expect(runCli(['doctor'], { cwd: repo, env }).stdout).toMatch(/^ok {4}integrity/m);
+    expect(existsSync(`${dbPath}.damaged`)).toBe(false);
+    expect(runCli(['sessions'], { cwd: repo, env }).code).toBe(0);
+  });
+});
+
+function runFor(args: string[], cwd: string, env: Record<string, string>, ms: number): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), ms);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      done({ code, stderr });
+    });
+  });
+}
