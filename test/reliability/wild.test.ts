@@ -52,8 +52,7 @@ function walk(dir: string, out: string[] = []): string[] {
 
 /** Every JSON or JSONL fixture in an adapter's folder: the ones it claims, else all (as the fuzzer does). */
 function jsonFixtures(adapter: SourceAdapter): string[] {
-  const folder = FOLDER[adapter.id];
-  if (!folder) return [];
+  const folder = FOLDER[adapter.id] ?? adapter.id;
   const mine = walk(join(REAL_FIXTURES, folder)).filter((f) => /\.jsonl?$/.test(f));
   const claimed = mine.filter((f) => adapter.matches(f));
   return claimed.length > 0 ? claimed : mine;
@@ -89,7 +88,7 @@ describe('a transcript line nested 10,000 deep', () => {
   const cases = adapters.flatMap((a) => jsonFixtures(a).map((f) => [a, f] as const));
 
   it('has a JSON fixture for every adapter that reads JSON and has fixtures', () => {
-    expect(new Set(cases.map(([a]) => a.id))).toEqual(new Set(['claude-code', 'codex', 'copilot', 'cursor', 'gemini', 'continue', 'opencode']));
+    expect(new Set(cases.map(([a]) => a.id))).toEqual(new Set(['claude-code', 'codex', 'copilot', 'cursor', 'gemini', 'continue', 'opencode', 'amp', 'copilot-cli']));
   });
 
   for (const [adapter, file] of cases) {
