@@ -25,11 +25,6 @@ function fastArgs(argv: readonly string[], spec: FastSpec): Record<string, strin
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
-    if (token === '--') {
-      // Everything after `--` is positional, whatever it looks like (a file named `-x.ts`).
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
     const flag = Object.hasOwn(spec.flags, token) ? spec.flags[token] : undefined;
     if (flag) {
       args[flag] = true;
