@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findSessions, forgetProject, forgetSession, listSessions as listStored, sessionEdits, sessionMessages, type SessionSummary, type StoredEdit, type StoredMessage } from '../db/index.js';
+import { findSessions, forgetProject, forgetSessions, sessionFamily, listSessions as listStored, sessionEdits, sessionMessages, type SessionSummary, type StoredEdit, type StoredMessage } from '../db/index.js';
 import { SessionNotFoundError } from '../errors.js';
 import { dbPathOf, findRepoOrNone, withDb, type Place } from './repo-context.js';
 
@@ -36,8 +36,10 @@ export async function forget(place: Place, what: { session: string } | { project
     if ('session' in what) {
       const found = findSessions(db, what.session);
       if (found.length !== 1) throw new SessionNotFoundError(what.session, found.map((s) => s.id));
-      forgetSession(db, found[0]!.id, 'forgotten');
-      return [found[0]!.id];
+      // Its subagents' transcripts are part of it.
+      const ids = sessionFamily(db, found[0]!.id);
+      forgetSessions(db, ids, 'forgotten');
+      return ids;
     }
     const abs = resolve(place.cwd, what.project);
     const repo = await findRepoOrNone(abs);

@@ -18,7 +18,7 @@ export {
   integrityCheck, rebuildSearchIndexes, schemaVersion, searchIndexCheck, spaceUse, type SpaceUse,
 } from './health.js';
 export {
-  type FileEditRow, findSessions, forgetProject, forgetSession, getSourceFile, ignoredSessionIds,
+  type FileEditRow, findSessions, forgetProject, forgetSession, forgetSessions, purgeDeletedText, sessionFamily, getSourceFile, ignoredSessionIds,
   isSessionIgnored, listSessions, listSourceFiles, type MessageRow, sessionEdits, sessionMessages,
   sessionProject, type SessionRow, type SessionSummary, type SourceFileRow, type StoredEdit, type StoredMessage,
   writeIngestBatch,

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './open.js';
+import { dropVectors } from './vectors.js';
 
 /**
  * Chat sessions, their messages and file edits, and the per-file cursors of the sources they
@@ -242,9 +243,12 @@ export function ignoredSessionIds(db: Db): Set<string> {
 }
 
 /**
- * Deletes a session and everything stored from it (messages and their FTS rows, file edits,
- * relationships naming it or its messages) and records it as ignored so no later ingest brings it
- * back. Learnings it produced keep their text but lose the link. Returns whether it existed.
+ * Deletes a session and everything derived from it, in one transaction: its messages (and their
+ * FTS rows and vectors), file edits, relationships naming it or its messages (requests, decisions,
+ * prior art), the learnings extracted from it (with their FTS rows, vectors and relationships),
+ * and the reading state of its transcript (which holds text such as the title); then records it as
+ * ignored so no later ingest brings it back. Learnings of other kinds that name it keep their text
+ * but lose the link. Returns whether it existed.
  */
 export function forgetSession(db: Db, id: string, reason: 'private-marker' | 'forgotten'): boolean {
   let existed = false;
@@ -255,21 +259,66 @@ export function forgetSession(db: Db, id: string, reason: 'private-marker' | 'fo
   return existed;
 }
 
+/** A session and its subagents (`<id>/agent-…`): what forgetting the session forgets. */
+export function sessionFamily(db: Db, id: string): string[] {
+  const like = `${id.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+  return [id, ...(stmt(db, `SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY id`).all(like) as { id: string }[]).map((r) => r.id)];
+}
+
+/** forgetSession for each of `ids`, and purgeDeletedText, all in one transaction. */
+export function forgetSessions(db: Db, ids: string[], reason: 'private-marker' | 'forgotten'): void {
+  db.transaction(() => {
+    for (const id of ids) forgetSession(db, id, reason);
+    purgeDeletedText(db);
+  }).immediate();
+}
+
+/**
+ * FTS5 deletes leave the words of a deleted row in the index's segments (tombstoned) until a merge:
+ * after a forget, merge both full-text indexes so no word of a forgotten session stays in the
+ * file. It rewrites the indexes: run once per command, not per session (docs/performance.md).
+ */
+export function purgeDeletedText(db: Db): void {
+  stmt(db, "INSERT INTO messages_fts(messages_fts) VALUES('optimize')").run();
+  stmt(db, "INSERT INTO learnings_fts(learnings_fts) VALUES('optimize')").run();
+}
+
 function deleteSessionRows(db: Db, id: string): boolean {
+  const learnings = (stmt(db, `SELECT id FROM learnings WHERE session_id = ? AND coalesce(source, 'extracted') = 'extracted'`).all(id) as { id: string }[]).map((r) => r.id);
+  const messages = (stmt(db, 'SELECT id FROM messages WHERE session_id = ?').all(id) as { id: string }[]).map((r) => r.id);
+  forgetCursors(db, id);
   stmt(db, `DELETE FROM relationships WHERE session_id = ?`).run(id);
   stmt(db, `DELETE FROM relationships WHERE source_path IN (SELECT 'msg:' || id FROM messages WHERE session_id = ?)`).run(id);
   stmt(db, `DELETE FROM relationships WHERE target_path IN (SELECT 'msg:' || id FROM messages WHERE session_id = ?)`).run(id);
   stmt(db, `DELETE FROM relationships WHERE source_path = ? OR target_path = ?`).run(`session:${id}`, `session:${id}`);
+  const byLearning = stmt(db, 'DELETE FROM relationships WHERE source_path = ? OR target_path = ?');
+  for (const l of learnings) byLearning.run(`learning:${l}`, `learning:${l}`);
+  dropVectors(db, 'message', messages);
+  dropVectors(db, 'learning', learnings);
+  stmt(db, `DELETE FROM learnings WHERE session_id = ? AND coalesce(source, 'extracted') = 'extracted'`).run(id);
   stmt(db, 'UPDATE learnings SET session_id = NULL WHERE session_id = ?').run(id);
   stmt(db, 'DELETE FROM file_edits WHERE session_id = ?').run(id);
   stmt(db, 'DELETE FROM messages WHERE session_id = ?').run(id);
   return stmt(db, 'DELETE FROM sessions WHERE id = ?').run(id).changes > 0;
 }
 
+/**
+ * An adapter's reading state (a title, a pending prompt, ...) may hold the session's text: the
+ * cursors of its transcript (named in its metadata, or whose state names its native id) keep their
+ * size and mtime (an unchanged file is still not read again) but restart from the top, stateless,
+ * when the file changes; the session is ignored by then.
+ */
+function forgetCursors(db: Db, id: string): void {
+  const file = (stmt(db, `SELECT json_extract(metadata, '$.file') AS file FROM sessions WHERE id = ? AND json_valid(metadata)`).get(id) as { file: unknown } | undefined)?.file;
+  const native = id.slice(id.indexOf(':') + 1).split('/')[0]!;
+  const like = `%${native.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  stmt(db, `UPDATE source_files SET offset = 0, state = NULL WHERE path = ? OR (length(?) >= 8 AND state LIKE ? ESCAPE '\\')`).run(typeof file === 'string' ? file : null, native, like);
+}
+
 /** Forgets every chat session of a project (not its git history). Returns the ids forgotten. */
 export function forgetProject(db: Db, projectPath: string): string[] {
   const ids = (stmt(db, `SELECT id FROM sessions WHERE project_path = ? AND coalesce(source, '') <> 'git'`).all(projectPath) as { id: string }[]).map((r) => r.id);
-  for (const id of ids) forgetSession(db, id, 'forgotten');
+  forgetSessions(db, ids, 'forgotten');
   return ids;
 }
 
@@ -354,20 +403,35 @@ export function findSessions(db: Db, idOrPrefix: string): SessionSummary[] {
   // A short id (`claude-code:3fe1b6bc`, or a subagent's `claude-code:3fe1b6bc/agent-1`) stands for the UUID it starts.
   const short = /^([\w-]+:)?([0-9a-f]{8})(\/.*)?$/i.exec(idOrPrefix);
   const pattern = short ? `${esc(short[1] ?? '')}${short[2]}${'_'.repeat(28)}${esc(short[3] ?? '')}` : '';
-  const rows = stmt(
-    db,
-    `SELECT ${SESSION_COLUMNS} FROM sessions s
-      WHERE s.id LIKE @like ESCAPE '\\' OR substr(s.id, instr(s.id, ':') + 1) LIKE @like ESCAPE '\\'
-         OR s.id LIKE @pattern ESCAPE '\\' OR substr(s.id, instr(s.id, ':') + 1) LIKE @pattern ESCAPE '\\'
-      ORDER BY s.id LIMIT 20`,
-  ).all({ like, pattern }) as RawSession[];
-  const found = rows.map(toSummary);
+  // Ids first, all of them: a session with many subagents must not crowd another session that
+  // shares the prefix out of a capped list (and so make the prefix look unique).
+  const ids = (
+    stmt(
+      db,
+      `SELECT s.id FROM sessions s
+        WHERE s.id LIKE @like ESCAPE '\\' OR substr(s.id, instr(s.id, ':') + 1) LIKE @like ESCAPE '\\'
+           OR s.id LIKE @pattern ESCAPE '\\' OR substr(s.id, instr(s.id, ':') + 1) LIKE @pattern ESCAPE '\\'
+        ORDER BY s.id`,
+    ).all({ like, pattern }) as { id: string }[]
+  ).map((r) => r.id);
   // A whole native id is meant as itself, also when it starts another (Aider's `<hash>-10` and `<hash>-1024`).
-  const whole = found.filter((s) => s.id.slice(s.id.indexOf(':') + 1) === idOrPrefix);
-  if (whole.length === 1) return whole;
-  // A session and its subagents share a prefix: the session itself is meant.
-  const parent = found.find((s) => found.every((o) => o.id === s.id || o.id.startsWith(`${s.id}/`)));
-  return parent ? [parent] : found;
+  const whole = ids.filter((id) => id.slice(id.indexOf(':') + 1) === idOrPrefix);
+  if (whole.length === 1) return summariesOf(db, whole);
+  // A session and its subagents share a prefix: the session itself is meant. Two sessions (each
+  // with or without subagents) are two candidates, never one picked silently.
+  const matched = new Set(ids);
+  const tops = ids.filter((id) => !hasParentIn(id, matched));
+  return summariesOf(db, tops.slice(0, 20));
+}
+
+/** Whether a parent of `id` (`<parent>/agent-…`) is in `ids`. */
+function hasParentIn(id: string, ids: Set<string>): boolean {
+  for (let at = id.lastIndexOf('/'); at > 0; at = id.lastIndexOf('/', at - 1)) if (ids.has(id.slice(0, at))) return true;
+  return false;
+}
+
+function summariesOf(db: Db, ids: string[]): SessionSummary[] {
+  return ids.map((id) => toSummary(stmt(db, `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.id = ?`).get(id) as RawSession));
 }
 
 export interface StoredMessage {

@@ -162,6 +162,19 @@ export function storeVectors(db: Db, kind: VectorKind, items: PendingItem[], vec
   }).immediate();
 }
 
+/** Deletes the vectors of these items (inside the caller's transaction): what forget leaves must not be findable. */
+export function dropVectors(db: Db, kind: VectorKind, refs: string[]): void {
+  if (refs.length === 0) return;
+  const dropItem = db.prepare('DELETE FROM vector_items WHERE kind = ? AND ref = ? RETURNING id');
+  const tables = hasVectorTables(db);
+  if (tables) loadVectorExtension(db);
+  const delFloat = tables ? db.prepare('DELETE FROM vec_items WHERE rowid = ?') : undefined;
+  for (const ref of refs) {
+    const gone = dropItem.get(kind, ref) as { id: number } | undefined;
+    if (gone) delFloat?.run(BigInt(gone.id));
+  }
+}
+
 /** The k stored items nearest to `vector`, exact cosine, among the newest BUCKETS_SEARCHED partitions. */
 export function nearestItems(db: Db, vector: Float32Array, k: number): NearItem[] {
   if (!hasVectorTables(db) || hasOldVectorLayout(db)) return [];

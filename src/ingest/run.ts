@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   forgetSession,
+  purgeDeletedText,
   getSourceFile,
   ignoredSessionIds,
   listRepos,
@@ -134,6 +135,8 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
     summaries.push(summary);
   }
   flush(ctx);
+  // A session marked private during this run was deleted: no word of it may stay in the indexes.
+  if (ctx.privateForgotten) purgeDeletedText(ctx.db);
   report({ type: 'stage-end', stage: 'ingest' });
   return { sources: summaries, lookedFor: chosen.map((a) => a.id), ...(options.paths?.length ? { paths: options.paths } : {}), durationMs: Date.now() - started };
 }
@@ -144,6 +147,8 @@ interface RunContext {
   config: LoreConfig;
   resolveProject: ProjectResolver;
   ignored: Set<string>;
+  /** A session was forgotten for a `lore:private` prompt during this run. */
+  privateForgotten?: boolean;
   cursors: Map<string, Omit<SourceFileRow, 'state'>>;
   batchRecords: number;
   batchBytes: number;
@@ -337,6 +342,8 @@ class FileRead {
   private readonly tallies: Tallies = new Map();
   private skipped: number;
   private warned = 0;
+  /** The file holds a session that is never stored (forgotten, or marked private). */
+  private keepsIgnored = false;
   private cursor: SourceFileRow | undefined;
   private readonly stamp: StatStamp;
   private readonly headHash: string | undefined;
@@ -358,6 +365,8 @@ class FileRead {
   }
 
   async take(rec: SourceRecord): Promise<void> {
+    const sessionId = rec.kind === 'session' ? rec.session.id : rec.kind === 'message' ? rec.message.sessionId : rec.kind === 'edit' ? rec.edit.sessionId : undefined;
+    if (sessionId !== undefined && this.ctx.ignored.has(sessionId)) this.keepsIgnored = true;
     switch (rec.kind) {
       case 'session':
         await onSession(this.ctx, this.adapter, rec.session, this.ctx.sessions, this.ctx.batch, this.tallies, this.excludedSeen);
@@ -387,7 +396,9 @@ class FileRead {
       info.dropped = true;
       ctx.batch.dropSession(m.sessionId);
       forgetSession(ctx.db, m.sessionId, 'private-marker');
+      ctx.privateForgotten = true;
       ctx.ignored.add(m.sessionId);
+      this.keepsIgnored = true;
       this.excludedSeen.add(m.sessionId);
       this.touched.delete(m.sessionId);
       return;
@@ -419,7 +430,10 @@ class FileRead {
     if (this.stamp.isDir && at === this.from) return;
     // size -1 until the read completes: a run killed mid-file must not look "unchanged" to the
     // stat-only check next time (the file's size and mtime have not moved).
-    this.cursor = { path: this.file, source: this.adapter.id, size: -1, mtimeMs: this.stamp.mtimeMs, offset: at.offset, headHash: this.headHash, state: at.state, skipped: this.skipped };
+    // The adapter's state may hold a forgotten or private session's text (its title, a pending
+    // prompt): such a file keeps no state, and is read again from the top when it changes.
+    const scrub = this.keepsIgnored;
+    this.cursor = { path: this.file, source: this.adapter.id, size: -1, mtimeMs: this.stamp.mtimeMs, offset: scrub ? 0 : at.offset, headHash: this.headHash, state: scrub ? undefined : at.state, skipped: this.skipped };
     if (this.ctx.batch.size >= this.ctx.batchRecords || this.ctx.batch.bytes >= this.ctx.batchBytes) {
       // The state is taken now, before the adapter moves on.
       flush(this.ctx, this.cursor);
@@ -448,7 +462,7 @@ class FileRead {
     if (!this.cursor && stamp.isDir && this.from) return false;
     this.summary.filesRead++;
     const cursor: SourceFileRow = this.cursor
-      ? { ...this.cursor, size: stamp.size, skipped: this.skipped }
+      ? { ...this.cursor, size: stamp.size, skipped: this.skipped, ...(this.keepsIgnored ? { offset: 0, state: undefined } : {}) }
       : { path: this.file, source: this.adapter.id, size: stamp.size, mtimeMs: stamp.mtimeMs, offset: 0, headHash: this.headHash, skipped: this.skipped };
     this.cursor = cursor;
     ctx.batch.cursors.set(this.file, cursor);
