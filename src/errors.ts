@@ -170,3 +170,9 @@ export function isDamagedDatabase(err: unknown): boolean {
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return true;
   return code.startsWith('SQLITE_') && /database disk image is malformed|fts5: corruption|vec0.*corrupt/i.test((err as Error)?.message ?? '');
 }
+
+export class ExcludedProjectError extends LoreError {
+  constructor(project: string, configFile: string) {
+    super(`${project} is listed under "excludeProjects": lore stores nothing from it, neither its chats nor its commits`, 'E_EXCLUDED_PROJECT', `to use lore here, remove it from ${configFile}`);
+  }
+}

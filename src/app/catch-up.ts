@@ -6,6 +6,8 @@ import {
   recordRewrites,
   type Db,
 } from '../db/index.js';
+import { configPath, isExcluded, loadConfig } from '../config/index.js';
+import { ExcludedProjectError } from '../errors.js';
 import { silent, type Reporter } from '../events.js';
 import { enrichCommits, indexCommits, readQueue, updateReachable, type EnrichResult, type IndexResult, type RepoInfo } from '../git/index.js';
 import { ingest, type IngestResult } from '../ingest/index.js';
@@ -45,6 +47,7 @@ export interface CatchUpOptions {
  * (the TypeScript compiler) and vectors (an embedder) stay out: updateImportGraph, embedPending.
  */
 export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent, options: CatchUpOptions = {}): Promise<CatchUpResult> {
+  refuseExcluded(repo, options.env);
   let mark = performance.now();
   const lap = (): number => {
     const at = performance.now();
@@ -103,4 +106,13 @@ export async function catchUpRepo(ctx: RepoContext, report: Reporter, options: {
 /** True when the hook queue has bytes the database has not taken yet. */
 export function hasQueuedEvents(db: Db, repo: RepoInfo): boolean {
   return readQueue(repo.gitDir, queueOffset(db, repo.root)).events.length > 0;
+}
+
+/**
+ * The README promises that an excluded project is never stored: its chats are skipped at ingest,
+ * and nothing indexes its history either (`lore init`, `index`, `why`, `related` there, the hook
+ * worker, the watcher). Throws ExcludedProjectError.
+ */
+export function refuseExcluded(repo: RepoInfo, env: NodeJS.ProcessEnv = process.env): void {
+  if (isExcluded(loadConfig(env), repo.root)) throw new ExcludedProjectError(repo.root, configPath(env));
 }

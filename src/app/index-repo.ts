@@ -2,7 +2,7 @@ import type { Db } from '../db/index.js';
 import { resolveEmbedder } from '../embed/index.js';
 import type { Reporter } from '../events.js';
 import { installHooks, type HookStatus } from '../git/index.js';
-import { catchUp, INLINE_DETAILS, INLINE_LINKS, type CatchUpResult } from './catch-up.js';
+import { catchUp, INLINE_DETAILS, INLINE_LINKS, refuseExcluded, type CatchUpResult } from './catch-up.js';
 import { embedPending, type EmbedResult } from './embed-vectors.js';
 import { updateImportGraph, type ImportGraphResult } from './import-graph.js';
 import type { RepoContext } from './repo-context.js';
@@ -43,6 +43,8 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
 
 /** `lore init`: installs the hooks (unless told not to), then indexes the repository. */
 export async function initRepo(ctx: RepoContext, report: Reporter, options: { hooks: boolean; env?: NodeJS.ProcessEnv }): Promise<IndexRun & { hooks: HookStatus[] }> {
+  // Before the hooks go in: an excluded repository gets none.
+  refuseExcluded(ctx.repo, options.env);
   const hooks = options.hooks ? await installHooks(ctx.repo.root) : [];
   return { ...(await indexRepo(ctx, report, options.env ? { env: options.env } : {})), hooks };
 }

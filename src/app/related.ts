@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { Reporter } from '../events.js';
 import { findRepo } from '../git/index.js';
 import { checkTarget, related as relatedOf, resolveTarget, type RelatedResult } from '../query/index.js';
-import { catchUpRepo } from './catch-up.js';
+import { catchUpRepo, refuseExcluded } from './catch-up.js';
 import { updateImportGraph } from './import-graph.js';
 import { dbPathOf, type Place } from './repo-context.js';
 import type { QueryOptions } from './why.js';
@@ -15,6 +15,7 @@ import type { QueryOptions } from './why.js';
  */
 export async function related(place: Place, file: string, options: { depth: number; limit: number } & QueryOptions, report: Reporter): Promise<RelatedResult> {
   const repo = await findRepo(place.cwd);
+  refuseExcluded(repo, place.env);
   const target = resolveTarget(file, place.cwd, repo.root);
   if (target.line !== undefined) throw new UsageError('lore related takes a file, not FILE:LINE', `try: lore related ${target.path}`);
   await checkTarget(repo, target);

@@ -5,6 +5,7 @@ import { findRepo } from '../git/index.js';
 import { ingest } from '../ingest/index.js';
 import type { WatchStages } from '../watch/index.js';
 import { catchUp } from './catch-up.js';
+import { isExcluded, loadConfig } from '../config/index.js';
 import { embedPending } from './embed-vectors.js';
 import { graphWorker } from './graph-process.js';
 import { importGraphNeedsUpdate } from './import-graph.js';
@@ -34,7 +35,9 @@ export function watchStages(db: Db, deps: StageDeps): WatchStages {
     },
     catchUp: async (repo) => {
       // Chats are the ingest stage's job here: the watcher reads only the files that changed.
-      const r = await catchUp(db, repo, report, { chats: false });
+      // A repository listed under excludeProjects after it was indexed is left alone.
+      if (isExcluded(loadConfig(deps.env ?? process.env), repo.root)) return 0;
+      const r = await catchUp(db, repo, report, { chats: false, ...(deps.env ? { env: deps.env } : {}) });
       return r.commits.added;
     },
     embed: async () => {

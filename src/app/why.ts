@@ -4,7 +4,7 @@ import type { Reporter } from '../events.js';
 import { findRepo, type GitResult } from '../git/index.js';
 import { blameTarget, checkTarget, importGraphLookup, resolveTarget, why as answerWhy, type BlameAt, type WhyResult } from '../query/index.js';
 import { adapters } from '../sources/index.js';
-import { catchUpRepo } from './catch-up.js';
+import { catchUpRepo, refuseExcluded } from './catch-up.js';
 import { importGraphIsCurrent, updateImportGraph } from './import-graph.js';
 import { watcherStatus } from './lock.js';
 import { dbPathOf, type Place, type RepoContext } from './repo-context.js';
@@ -24,6 +24,7 @@ export interface QueryOptions {
  */
 export async function why(place: Place, targetText: string, report: Reporter, options: QueryOptions & { blame?: Promise<GitResult> } = {}): Promise<WhyResult> {
   const repo = await findRepo(place.cwd);
+  refuseExcluded(repo, place.env);
   const target = resolveTarget(targetText, place.cwd, repo.root);
   const dbPath = dbPathOf(place);
   // FILE:LINE: git blame starts first (or was started before lore's code loaded: options.blame)

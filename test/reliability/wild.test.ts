@@ -9,6 +9,8 @@ import { adapters, type SourceAdapter, type SourceRecord } from '../../src/sourc
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 import { CLI, runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
+import { seedSession } from '../helpers/seed-db.js';
+import { openDb } from '../../src/db/index.js';
 
 // Issue 14's bad input and damage, each as it was found broken in the wild: a transcript line
 // nested 10,000 deep, a corrupt database, odd `why`/`search` arguments, a LORE_HOME its user made,
@@ -399,3 +401,201 @@ function runFor(args: string[], cwd: string, env: Record<string, string>, ms: nu
     });
   });
 }
+
+// ── forget forgets everything ────────────────────────────────────────────────────────────────
+
+describe('lore forget and lore:private leave nothing derived behind', () => {
+  const SECRET = 'zqxvortex';
+  const SID = '5ec7e700-0000-4000-a000-00000000f0f0';
+
+  /** A Claude Code session, in the tool's own line format, whose request, decision, rule and edit all carry SECRET. */
+  function sessionLines(cwd: string, extraPrompt?: string): string {
+    let n = 0;
+    let parent: string | null = null;
+    const line = (type: 'user' | 'assistant', content: unknown, at: string): string => {
+      const uuid = `${SID.slice(0, 24)}${String(++n).padStart(12, '0')}`;
+      const l = { parentUuid: parent, isSidechain: false, userType: 'external', cwd, sessionId: SID, version: '1.0.111', type, message: { role: type, content }, uuid, timestamp: at };
+      parent = uuid;
+      return JSON.stringify(l);
+    };
+    const lines = [
+      line('user', `No, don't keep blue. Never use the ${SECRET} palette in src/theme.css.`, '2026-03-01T10:00:00.000Z'),
+      line('assistant', [{ type: 'text', text: `I'll use green instead of blue because the ${SECRET} contrast is too low.` }], '2026-03-01T10:00:10.000Z'),
+      line('assistant', [{ type: 'tool_use', id: 'toolu_01', name: 'Edit', input: { file_path: join(cwd, 'src/theme.css'), old_string: '--c: blue;', new_string: `--c: green; /* not ${SECRET} */` } }], '2026-03-01T10:00:20.000Z'),
+      line('user', [{ type: 'tool_result', tool_use_id: 'toolu_01', content: 'The file src/theme.css has been updated.' }], '2026-03-01T10:00:30.000Z'),
+    ];
+    if (extraPrompt) lines.push(line('user', extraPrompt, '2026-03-01T10:05:00.000Z'));
+    return `${lines.join('\n')}\n`;
+  }
+
+  function setUp(): { repo: string; env: Record<string, string>; transcript: string } {
+    const repo = gitRepo();
+    commit(repo, { 'src/theme.css': ':root { --c: blue; }\n' }, 'theme', { date: '2026-03-01T09:00:00Z' });
+    const projects = join(tmp('lore-wild-forget-'), 'projects');
+    const dir = join(projects, `-${repo.replaceAll('/', '-')}`);
+    mkdirSync(dir, { recursive: true });
+    const transcript = join(dir, `${SID}.jsonl`);
+    writeFileSync(transcript, sessionLines(repo));
+    // Another session, which stays: a real transcript.
+    copyFileSync(join(REAL_FIXTURES, 'claude-code/git-ai/example-claude-code.jsonl'), join(dir, 'cb947e5b-246e-4253-a953-631f7e464c6b.jsonl'));
+    commit(repo, { 'src/theme.css': `:root { --c: green; /* not ${SECRET} */ }\n` }, 'green theme', { date: '2026-03-01T10:10:00Z' });
+    const env = { LORE_HOME: tmp('lore-wild-forget-home-'), CLAUDE_CONFIG_DIR: join(projects, '..') };
+    expect(runCli(['index', '--wait'], { cwd: repo, env }).code).toBe(0);
+    return { repo, env, transcript };
+  }
+
+  /** Every row of every table (virtual and shadow tables too), as text, by table. */
+  function everyTable(dbPath: string): Record<string, string> {
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      const out: Record<string, string> = {};
+      const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as { name: string; sql: string | null }[];
+      for (const { name, sql } of tables) {
+        // vec0 and FTS5 tables proper need their extension; their shadow tables hold the bytes.
+        if (sql && /CREATE VIRTUAL TABLE/i.test(sql)) continue;
+        const rows = db.prepare(`SELECT * FROM "${name}"`).raw().all() as unknown[][];
+        out[name] = rows.map((r) => r.map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v))).join('\t')).join('\n');
+      }
+      return out;
+    } finally {
+      db.close();
+    }
+  }
+
+  function expectNothingOf(dbPath: string): void {
+    const tables = everyTable(dbPath);
+    // The tables this checks: a new table must be added here once forget handles it.
+    expect(Object.keys(tables).sort()).toEqual(KNOWN_TABLES);
+    for (const [name, raw] of Object.entries(tables)) {
+      // The transcript's own file name is its cursor's key (and the session id is in it): a
+      // cursor with no state says only that the file exists and was read.
+      const text = name === 'source_files' ? raw.replaceAll(`${SID}.jsonl`, '<transcript>') : raw;
+      expect(text.includes(SECRET), `${name} still holds the session's text`).toBe(false);
+      expect(text.includes(SID) && name !== 'ignored_sessions', `${name} still names the session`).toBe(false);
+    }
+  }
+
+  const KNOWN_TABLES = [
+    'code_files', 'code_graph_state', 'commit_files', 'commit_rewrites', 'commits', 'file_edits', 'hook_events', 'ignored_sessions', 'learnings', 'learnings_fts_config', 'learnings_fts_data',
+    'learnings_fts_docsize', 'learnings_fts_idx', 'link_state', 'linked_commits', 'messages', 'messages_fts_config', 'messages_fts_data', 'messages_fts_docsize', 'messages_fts_idx', 'relationships',
+    'repos', 'sessions', 'source_files', 'sqlite_sequence', 'unreachable_commits', 'vec_items_chunks', 'vec_items_info', 'vec_items_rowids', 'vec_items_vector_chunks00', 'vector_items', 'vector_meta',
+  ].sort();
+
+  function expectDerivedBefore(repo: string, env: Record<string, string>): void {
+    expect(runCli(['learnings'], { cwd: repo, env }).stdout).toMatch(new RegExp(`${SECRET}.*extracted from claude-code session 5ec7e700`));
+    expect(runCli(['why', 'src/theme.css'], { cwd: repo, env }).stdout).toMatch(new RegExp(`← "No, don't keep blue. Never use the ${SECRET}`));
+    expect(runCli(['why', 'src/theme.css'], { cwd: repo, env }).stdout).toMatch(/Decisions \(1\)/);
+    expect(runCli(['search', SECRET], { cwd: repo, env }).stdout).not.toMatch(/^no matches/);
+  }
+
+  function expectDerivedGone(repo: string, env: Record<string, string>): void {
+    expect(runCli(['learnings'], { cwd: repo, env }).stdout).not.toMatch(SECRET);
+    const why = runCli(['why', 'src/theme.css'], { cwd: repo, env }).stdout;
+    expect(why).not.toMatch(SECRET);
+    expect(why).not.toMatch(/Decisions|extracted from/);
+    // (Vectors may still find other sessions' messages with similar word pieces.)
+    const hits = (JSON.parse(runCli(['search', '--json', SECRET], { cwd: repo, env }).stdout) as { hits: { sessionId: string | null; snippet: string; matchedBy: string[] }[] }).hits;
+    expect(hits.filter((h) => h.sessionId?.includes(SID) || h.snippet.includes(SECRET) || h.matchedBy.includes('fts'))).toEqual([]);
+    // The other session is untouched.
+    expect(runCli(['sessions'], { cwd: repo, env }).stdout).toMatch(/cb947e5b/);
+  }
+
+  it('lore forget SESSION removes every row derived from it, in every table', () => {
+    const { repo, env } = setUp();
+    const dbPath = join(env.LORE_HOME!, 'lore.db');
+    expectDerivedBefore(repo, env);
+    const r = runCli(['forget', '5ec7e700'], { cwd: repo, env });
+    expect(r.code, r.stderr).toBe(0);
+    expectDerivedGone(repo, env);
+    expectNothingOf(dbPath);
+  });
+
+  it('a lore:private prompt does the same, and the transcript read on keeps nothing of it', () => {
+    const { repo, env, transcript } = setUp();
+    const dbPath = join(env.LORE_HOME!, 'lore.db');
+    expectDerivedBefore(repo, env);
+    writeFileSync(transcript, sessionLines(repo, `lore:private ${SECRET} again, and keep this out`));
+    expect(runCli(['index', '--wait'], { cwd: repo, env }).code).toBe(0);
+    expectDerivedGone(repo, env);
+    expectNothingOf(dbPath);
+  });
+});
+
+// ── short ids that two sessions share ────────────────────────────────────────────────────────
+
+describe('a short id two sessions share', () => {
+  const A = 'claude-code:3fe1b6bc-1111-4000-a000-000000000001';
+  const B = 'claude-code:3fe1b6bc-2222-4000-a000-000000000002';
+
+  function seeded(sessions: string[]): { repo: string; env: Record<string, string>; dbPath: string } {
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    const env = { LORE_HOME: tmp('lore-wild-prefix-') };
+    const dbPath = join(env.LORE_HOME, 'lore.db');
+    const db = openDb(dbPath);
+    for (const id of sessions) seedSession(db, { id, project: repo, source: 'claude-code', title: `title of ${id.slice(-4)}` });
+    db.close();
+    return { repo, env, dbPath };
+  }
+  const stored = (dbPath: string) => {
+    const db = new Database(dbPath, { readonly: true });
+    const n = (db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+    db.close();
+    return n;
+  };
+
+  it('lists both top-level sessions and exits 2, also when one has 25 subagents; nothing is forgotten', () => {
+    const subagents = Array.from({ length: 25 }, (_, i) => `${A}/agent-${String(i).padStart(2, '0')}`);
+    const { repo, env, dbPath } = seeded([A, ...subagents, B]);
+    for (const command of ['forget', 'show']) {
+      for (const prefix of ['3fe1b6bc', 'claude-code:3fe1b6bc', '3fe1']) {
+        const r = runCli([command, prefix], { cwd: repo, env });
+        expect(r.code, `${command} ${prefix}`).toBe(2);
+        expect(r.stderr, `${command} ${prefix}`).toBe(`lore: ${prefix} matches 2 sessions\nhint: be more specific: ${A}, ${B}\n`);
+      }
+    }
+    expect(stored(dbPath)).toBe(27);
+  });
+
+  it('takes a session with its subagents as the session itself (forgetting them all), and a longer prefix as the one it names', () => {
+    const subagents = Array.from({ length: 25 }, (_, i) => `${A}/agent-${String(i).padStart(2, '0')}`);
+    const { repo, env, dbPath } = seeded([A, ...subagents, B]);
+    expect(runCli(['show', '3fe1b6bc-1111'], { cwd: repo, env }).code).toBe(0);
+    const only = seeded([A, ...subagents]);
+    const r = runCli(['forget', '3fe1b6bc'], { cwd: only.repo, env: only.env });
+    expect(r.code, r.stderr).toBe(0);
+    // Its subagents' transcripts are part of it: forgotten with it.
+    expect(r.stdout).toBe('forgot 26 sessions\n');
+    expect(stored(only.dbPath)).toBe(0);
+    expect(stored(dbPath)).toBe(27);
+  });
+});
+
+// ── excludeProjects ──────────────────────────────────────────────────────────────────────────
+
+describe('a project listed under excludeProjects', () => {
+  it('stores nothing from it: init, index, why and related there exit 2 and store no commit; hooks stay out', () => {
+    const repo = gitRepo({ 'src/a.ts': 'export const a = 1;\n' });
+    commit(repo, { 'src/b.ts': 'export const b = 2;\n' }, 'add b');
+    const loreHome = tmp('lore-wild-excluded-');
+    writeFileSync(join(loreHome, 'config.json'), JSON.stringify({ excludeProjects: [repo] }));
+    const env = { LORE_HOME: loreHome };
+    for (const args of [['init'], ['index'], ['index', '--wait'], ['why', 'src/a.ts'], ['related', 'src/a.ts']]) {
+      const r = runCli(args, { cwd: repo, env });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toBe(
+        `lore: ${repo} is listed under "excludeProjects": lore stores nothing from it, neither its chats nor its commits\nhint: to use lore here, remove it from ${join(loreHome, 'config.json')}\n`,
+      );
+    }
+    expect(readdirSync(join(repo, '.git', 'hooks')).filter((f) => !f.endsWith('.sample'))).toEqual([]);
+    const dbPath = join(loreHome, 'lore.db');
+    if (existsSync(dbPath)) {
+      const db = new Database(dbPath, { readonly: true });
+      expect(db.prepare('SELECT count(*) AS n FROM commits').get()).toEqual({ n: 0 });
+      expect(db.prepare("SELECT count(*) AS n FROM sessions WHERE project_path = ?").get(repo)).toEqual({ n: 0 });
+      db.close();
+    }
+    // Another repository is indexed as usual.
+    const other = gitRepo({ 'x.ts': 'export const x = 1;\n' });
+    expect(runCli(['index'], { cwd: other, env }).code).toBe(0);
+  });
+});
