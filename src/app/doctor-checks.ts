@@ -21,6 +21,7 @@ import {
 import { homeOf } from '../config/index.js';
 import { LoreError } from '../errors.js';
 import { existingCommits, gitRaw, headSha, hookManager, hookStatus, isExecutable, readQueue, type HookStatus, type RepoInfo } from '../git/index.js';
+import { redact } from '../ingest/index.js';
 import { adapters as registered, type SourceAdapter, type SourceEnv } from '../sources/index.js';
 
 /** What `lore doctor --fix` can do on its own (the safe repairs). */
@@ -157,7 +158,7 @@ async function repoChecks(db: Db, repo: RepoInfo, checks: Check[]): Promise<void
     checks.push({
       name: 'worker',
       ok: !recent,
-      detail: recent ? `the background worker failed: ${lastEntry.slice(0, 200)}` : `old failures only in ${log}`,
+      detail: recent ? `the background worker failed: ${redact(lastEntry).text.slice(0, 200)}` : `old failures only in ${log}`,
       fix: `lore index (the queue keeps the events), then remove ${log}`,
     });
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { resolveDbPath } from '../config/index.js';
 import { openDb, type Db } from '../db/index.js';
 import { findRepo, type RepoInfo } from '../git/index.js';
+import { redact } from '../ingest/index.js';
 import { hasQueuedEvents } from './catch-up.js';
 import { tryLock, workerLockPath } from './lock.js';
 import { noteFailure } from './repo-context.js';
@@ -85,7 +86,8 @@ export function logWorkerFailure(repo: RepoInfo | undefined, err: unknown): void
   try {
     if (!repo) return; // not a repository (any more): nowhere to log
     mkdirSync(join(repo.gitDir, 'lore'), { recursive: true });
-    appendFileSync(join(repo.gitDir, 'lore', 'worker.log'), `${new Date().toISOString()} ${(err as Error)?.stack ?? String(err)}\n`);
+    // An error can quote what it failed on (a commit message, a line of a transcript).
+    appendFileSync(join(repo.gitDir, 'lore', 'worker.log'), `${new Date().toISOString()} ${redact((err as Error)?.stack ?? String(err)).text}\n`);
   } catch {
     // nowhere to report; the queue still holds the events
   }

@@ -4,7 +4,7 @@ import { redact } from './redact.js';
  * The size policy and redaction applied to every text before it is written (pure functions).
  * Prompts and assistant text are kept whole; tool outputs longer than TOOL_OUTPUT_MAX are cut to
  * head + tail with the original size noted; base64 blobs (inline images, data: URIs) become a
- * placeholder everywhere. Then secrets are redacted.
+ * placeholder everywhere. Secrets are redacted before anything is cut.
  */
 
 // Tool output is most of a transcript's text (file reads, command output) and the least of its
@@ -49,30 +49,40 @@ function hasLongRun(text: string, min: number): boolean {
   return false;
 }
 
-/** Keeps the head and tail of a long text and says how much was cut. */
+/** Keeps the head and tail of a long text and says how much was cut; never splits a `[REDACTED:kind]` mark. */
 function cutMiddle(text: string, max: number, head: number, tail: number): { text: string; cutFrom?: number } {
   if (text.length <= max) return { text };
-  const cut = text.length - head - tail;
-  return { text: `${text.slice(0, head)}\n[… lore cut ${cut} of ${text.length} characters …]\n${text.slice(text.length - tail)}`, cutFrom: text.length };
+  const headEnd = outsideMark(text, head, 'back');
+  const tailStart = outsideMark(text, text.length - tail, 'forward');
+  if (tailStart <= headEnd) return { text };
+  const cut = tailStart - headEnd;
+  return { text: `${text.slice(0, headEnd)}\n[… lore cut ${cut} of ${text.length} characters …]\n${text.slice(tailStart)}`, cutFrom: text.length };
 }
 
-/** A message's content: base64 dropped, tool output cut, secrets redacted. */
+/** `at`, or the nearest edge of the redaction mark `at` falls inside (the mark stays whole, on the kept side). */
+function outsideMark(text: string, at: number, toward: 'back' | 'forward'): number {
+  const open = text.lastIndexOf('[REDACTED:', at - 1);
+  if (open === -1) return at;
+  const close = text.indexOf(']', open);
+  if (close === -1 || close + 1 <= at) return at;
+  return toward === 'back' ? open : close + 1;
+}
+
+/** A message's content: base64 dropped, secrets redacted, then tool output cut. */
 export function cleanContent(text: string, isToolOutput: boolean): Cleaned {
-  let t = text;
-  let cutFrom: number | undefined;
-  // Cut first: what is cut is never stored, so only the kept part needs scanning.
-  if (isToolOutput) ({ text: t, cutFrom } = cutMiddle(t, TOOL_OUTPUT_MAX, TOOL_OUTPUT_HEAD, TOOL_OUTPUT_TAIL));
-  t = dropBase64(t);
-  const r = redact(t);
-  return { text: r.text, redactions: r.count, kinds: r.kinds, ...(cutFrom !== undefined ? { cutFrom } : {}) };
+  // Redact before cutting: a cut through a token would leave a piece no rule recognises.
+  const r = redact(dropBase64(text));
+  if (!isToolOutput) return { text: r.text, redactions: r.count, kinds: r.kinds };
+  const { text: kept, cutFrom } = cutMiddle(r.text, TOOL_OUTPUT_MAX, TOOL_OUTPUT_HEAD, TOOL_OUTPUT_TAIL);
+  return { text: kept, redactions: r.count, kinds: r.kinds, ...(cutFrom !== undefined ? { cutFrom: text.length } : {}) };
 }
 
 /** An edit's old or new text: base64 dropped, bounded, redacted. */
 export function cleanEditText(text: string | undefined): Cleaned | undefined {
   if (text === undefined) return undefined;
-  const { text: cut, cutFrom } = cutMiddle(text, EDIT_TEXT_MAX, EDIT_TEXT_MAX / 2, EDIT_TEXT_MAX / 4);
-  const r = redact(dropBase64(cut));
-  return { text: r.text, redactions: r.count, kinds: r.kinds, ...(cutFrom !== undefined ? { cutFrom } : {}) };
+  const r = redact(dropBase64(text));
+  const { text: kept, cutFrom } = cutMiddle(r.text, EDIT_TEXT_MAX, EDIT_TEXT_MAX / 2, EDIT_TEXT_MAX / 4);
+  return { text: kept, redactions: r.count, kinds: r.kinds, ...(cutFrom !== undefined ? { cutFrom: text.length } : {}) };
 }
 
 /** Redacts every string inside a JSON-like value (metadata), counting into `tally`. */

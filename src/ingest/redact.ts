@@ -74,6 +74,8 @@ function isReference(v: string): boolean {
     /^(?:[.*•]{3}|x{4})|\.\.\.|\*{3}/.test(v) ||
     /^(?:password|passwd|pass|pwd|secret|token|api[_-]?key|key|user|value|string)$/i.test(v) ||
     /redacted/i.test(v) ||
+    // A placeholder inside the value: `provider=<key>`, `"{api_key}"`, `sk-...`.
+    /<[A-Za-z_ -]{1,30}>|^\{[A-Za-z_][\w.]{0,40}\}$/.test(v) ||
     /^(?:x{3,}|-+|_+|null|none|nil|undefined|true|false|empty|changeme|your[_-].*|my[_-]?(?:secret|password|token|key)|example.*|placeholder|dummy|todo|tbd)$/i.test(v)
   );
 }
@@ -99,7 +101,10 @@ function isSecretName(name: string): boolean {
   const n = name.toLowerCase();
   if (/key$/.test(n)) return /(?:api|access|private|secret|signing|encryption|master|account|client|auth|license|app|subscription)[_.-]?key$/.test(n);
   if (/pwd$/.test(n)) return /[_.-]pwd$/.test(n);
-  if (/pass$/.test(n)) return /[_.-]pass$/.test(n);
+  // SSHPASS, MYSQL_PASS: an environment name; `compass`, `bypass` are words.
+  if (/pass$/.test(n)) return /[_.-]pass$/.test(n) || /^[A-Z0-9_]*PASS$/.test(name);
+  // A personal access token (AZURE_DEVOPS_EXT_PAT, GITHUB_PAT); `path`, `pattern` do not end so.
+  if (/pat$/.test(n)) return /(?:^|[_.-])pat$/.test(n);
   return true;
 }
 
@@ -110,6 +115,8 @@ function acceptAssignment(secret: string, match: string, offset: number, text: s
   if (secret.startsWith('=')) return false;
   // `auth` alone names many things (`auth: true`): only credential-looking values.
   if (/auth$/i.test(name) && !(secret.length >= 8 && /[\d=:]/.test(secret))) return false;
+  // `pat` in code is a pattern; only a token-looking value is a personal access token.
+  if (/pat$/i.test(name) && !/^[A-Z0-9_]+$/.test(name) && !looksRandom(secret)) return false;
   const end = offset + match.length;
   if (match.endsWith(`${secret}"`) || match.endsWith(`${secret}'`)) {
     // A string-literal union (`type RequestCredentials = "include" | "omit"`) or prose.
@@ -162,9 +169,74 @@ const PREFIXED: [string, string, string[], ((s: string) => boolean)?][] = [
   ['age-secret-key', `AGE-SECRET-KEY-1[0-9A-Z]{58}`, ['AGE-SECRET-KEY-']],
   ['docker-token', `${L}dckr_pat_[A-Za-z0-9_-]{27,}`, ['dckr_pat_']],
   ['square-token', `${L}sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}`, ['sq0']],
+  // Shapes from gitleaks' default rules (MIT, github.com/gitleaks/gitleaks, config/gitleaks.toml).
+  ['atlassian-token', `${L}AT(?:ATT|CTT)3[A-Za-z0-9_=-]{150,}`, ['ATATT3', 'ATCTT3']],
+  ['mailgun-key', `${L}(?:key|pubkey)-[a-f0-9]{32}${R}`, ['key-', 'pubkey-'], hasDigit],
+  ['aws-session-token', `${L}(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9/+=]{100,}`, ['IQoJb3JpZ2luX2Vj', 'FwoGZXIvYXdzE']],
+  ['onepassword-token', `${L}(?:ops_eyJ[A-Za-z0-9+/]{100,}={0,3}|A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}${R})`, ['ops_eyJ', 'A3-']],
+  ['doppler-token', `${L}dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9_-]{40,}`, ['dp.']],
+  ['pulumi-token', `${L}pul-[a-f0-9]{40}${R}`, ['pul-']],
+  ['terraform-token', `${L}[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9=_-]{60,}`, ['.atlasv1.']],
+  ['flyio-token', `${L}(?:fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})`, ['fo1_', 'fm1', 'fm2']],
+  ['heroku-key', `${L}HRKU-AA[A-Za-z0-9_-]{58}`, ['HRKU-']],
+  ['notion-token', `${L}(?:ntn_[A-Za-z0-9]{40,}|secret_[A-Za-z0-9]{43}${R})`, ['ntn_', 'secret_'], (s) => hasDigit(s) && hasUpper(s)],
+  ['airtable-token', `${L}pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}${R}`, ['pat']],
+  ['planetscale-token', `${L}pscale_(?:tkn|pw|oauth)_[A-Za-z0-9=._-]{32,64}`, ['pscale_']],
+  ['figma-token', `${L}figd_[A-Za-z0-9_-]{40}`, ['figd_']],
+  ['mapbox-token', `${L}sk\\.eyJ[A-Za-z0-9_-]{40,}\\.[A-Za-z0-9_-]{20,}`, ['sk.eyJ']],
+  ['typeform-token', `${L}tfp_[A-Za-z0-9_.=-]{59}`, ['tfp_']],
+  ['clojars-token', `${L}CLOJARS_[a-z0-9]{60}${R}`, ['CLOJARS_']],
+  ['dynatrace-token', `${L}dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}`, ['dt0c01.']],
+  ['easypost-key', `${L}EZ[AT]K[A-Za-z0-9]{54}`, ['EZAK', 'EZTK']],
+  ['adobe-secret', `${L}p8e-[A-Za-z0-9]{32}${R}`, ['p8e-'], hasDigit],
+  ['alibaba-key', `${L}LTAI[A-Za-z0-9]{20}${R}`, ['LTAI'], hasDigit],
+  ['contentful-token', `${L}CFPAT-[A-Za-z0-9_-]{43}`, ['CFPAT-']],
+  ['prefect-key', `${L}pnu_[A-Za-z0-9]{36}${R}`, ['pnu_']],
+  ['readme-key', `${L}rdme_[a-z0-9]{70}${R}`, ['rdme_']],
+  ['rubygems-key', `${L}rubygems_[a-f0-9]{48}${R}`, ['rubygems_']],
+  ['brevo-key', `${L}xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}`, ['xkeysib-']],
+  ['shippo-token', `${L}shippo_(?:live|test)_[a-f0-9]{40}`, ['shippo_']],
+  ['nuget-key', `${L}oy2[a-z0-9]{43}${R}`, ['oy2'], hasDigit],
+  ['sourcegraph-token', `${L}sgp_(?:[a-f0-9]{16}_)?[a-f0-9]{40}${R}`, ['sgp_']],
+  ['harness-token', `${L}(?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20}${R}`, ['pat.', 'sat.']],
+  ['infracost-key', `${L}ico-[A-Za-z0-9]{32}${R}`, ['ico-'], hasDigit],
+  ['openshift-token', `${L}sha256~[A-Za-z0-9_-]{43}${R}`, ['sha256~']],
+  ['netlify-token', `${L}nf[pcbo]_[A-Za-z0-9]{36}${R}`, ['nfp_', 'nfc_', 'nfb_', 'nfo_'], hasDigit],
+  ['neon-key', `${L}napi_[a-z0-9]{64}${R}`, ['napi_']],
+  ['langsmith-key', `${L}lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}`, ['lsv2_']],
+  ['tavily-key', `${L}tvly-(?:dev-|prod-)?[A-Za-z0-9]{32}${R}`, ['tvly-']],
+  ['resend-key', `${L}re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}${R}`, ['re_'], looksRandom],
+  ['pinecone-key', `${L}pcsk_[A-Za-z0-9]{5,8}_[A-Za-z0-9]{60,}`, ['pcsk_']],
+  ['render-key', `${L}rnd_[A-Za-z0-9]{32}${R}`, ['rnd_'], looksRandom],
+  ['duffel-token', `${L}duffel_(?:test|live)_[A-Za-z0-9_=-]{43}`, ['duffel_']],
+  ['scalingo-token', `${L}tk-us-[A-Za-z0-9_-]{48}`, ['tk-us-']],
+  ['frameio-token', `${L}fio-u-[A-Za-z0-9_=-]{64}`, ['fio-u-']],
 ];
 
-const assignmentKeywords = 'secret|password|passwd|passphrase|pass|token|key|credentials?|pwd|auth';
+const assignmentKeywords = 'secret|password|passwd|passphrase|pass|token|key|credentials?|pwd|auth|pat';
+
+// Prefixes distinctive enough that a few characters after them are a secret's remains.
+const FRAGMENT_PREFIXES = [
+  'sk-ant-', 'sk-proj-', 'sk-svcacct-', 'sk-admin-', 'sk-or-v1-', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_',
+  'glpat-', 'glrt-', 'gldt-', 'glptt-', 'AKIA', 'ASIA', 'AIza', 'GOCSPX-', 'ya29.', 'xoxb-', 'xoxp-', 'xoxa-', 'xoxe-',
+  'xapp-', 'sk_live_', 'rk_live_', 'sk_test_', 'rk_test_', 'whsec_', 'npm_', 'pypi-AgE', 'hf_', 'SG.', 'dop_v1_',
+  'lin_api_', 'sbp_', 'shpat_', 'shpss_', 'gsk_', 'xai-', 'pplx-', 'PMAK-', 'sntrys_', 'glsa_', 'NRAK-', 'hvs.',
+  'AGE-SECRET-KEY-', 'dckr_pat_', 'ATATT3', 'ops_eyJ', 'dp.pt.', 'HRKU-', 'ntn_', 'figd_', 'CFPAT-', 'xkeysib-',
+  'lsv2_', 'tvly-', 'pcsk_', 'dapi', 'IQoJb3JpZ2luX2Vj',
+];
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/** A password that follows `prefix` on a command line: quoted or up to the next space. */
+function commandRule(prefix: string, hints: string[]): RuleSpec {
+  return {
+    kind: 'command-password',
+    source: `((?<![A-Za-z0-9_-])${prefix})(?:'([^'\\n]{1,200})'|"([^"\\n]{1,200})"|([^\\s'"]{1,200}))`,
+    hints,
+    keep: true,
+    accept: (s) => !isReference(s),
+  };
+}
 
 const SPECS: RuleSpec[] = [
   {
@@ -184,6 +256,7 @@ const SPECS: RuleSpec[] = [
   ...PREFIXED.map(([kind, source, hints, check]): RuleSpec => ({ kind, source, hints, ...(check ? { accept: (s: string) => check(s) } : {}) })),
   { kind: 'azure-client-secret', source: `${L}[A-Za-z0-9_~.-]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}`, hints: ['Q~'], anchored: false },
   { kind: 'telegram-bot-token', source: `${L}\\d{8,10}:AA[A-Za-z0-9_-]{33}${R}`, hints: [':AA'], anchored: false },
+  { kind: 'mailchimp-key', source: `${L}[0-9a-f]{32}-us\\d{1,2}${R}`, hints: ['-us'], anchored: false },
   { kind: 'jwt', source: `${L}eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*`, hints: ['eyJ'] },
   {
     // An AWS secret access key right after its key id: CSV exports, `aws configure` echoes.
@@ -194,7 +267,8 @@ const SPECS: RuleSpec[] = [
   },
   {
     kind: 'aws-secret-key',
-    source: '((?<![A-Za-z0-9])aws_?secret_?(?:access_?)?key["\']?\\s{0,4}[:=]\\s{0,4}["\']?)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])',
+    // `aws configure set aws_secret_access_key VALUE` separates the two with a space.
+    source: '((?<![A-Za-z0-9])aws_?secret_?(?:access_?)?key["\']?(?:\\s{0,4}[:=]\\s{0,4}["\']?|[ \\t]{1,4}))([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])',
     flags: 'i',
     lowerHints: ['aws'],
     keep: true,
@@ -202,11 +276,15 @@ const SPECS: RuleSpec[] = [
   {
     // scheme://user:password@host: keep the scheme and host, drop the credentials.
     kind: 'url-credentials',
-    source: '(?<=(?<![A-Za-z0-9_])[a-z][a-z0-9+.-]{1,30})(:\\/\\/)([^\\s:@/?#]{0,200}:[^\\s@/?#]{1,200})@',
+    // The password may hold '/' (unencoded); a port followed by a path (`host:8080/a@b`) is no password.
+    source: '(?<=(?<![A-Za-z0-9_])[a-z][a-z0-9+.-]{1,30})(:\\/\\/)([^\\s:@/?#]{0,200}:[^\\s@?#"\'<>]{1,200})@',
     flags: 'i',
     hints: ['://'],
     keep: true,
-    accept: (s) => !isReference(s.slice(s.indexOf(':') + 1)),
+    accept: (s) => {
+      const password = s.slice(s.indexOf(':') + 1);
+      return !isReference(password) && !/^\d{1,5}(?:\/|$)/.test(password) && !/^[^/]*\/\//.test(password);
+    },
   },
   {
     // Key=value connection strings: ADO.NET / ODBC / Azure (`...;Password=...;`, `AccountKey=...`).
@@ -227,7 +305,7 @@ const SPECS: RuleSpec[] = [
   },
   {
     kind: 'auth-header',
-    source: '((?<![A-Za-z0-9_])authorization["\']?\\s{0,4}[:=]\\s{0,4}["\']?(?:(?:bearer|basic|token|bot|digest|apikey|sso-key)\\s{1,4})?)([A-Za-z0-9._~+/=:-]{8,})',
+    source: '((?<![A-Za-z0-9_])authorization["\']?\\s{0,4}[:=]\\s{0,4}["\']?(?:(?:bearer|basic|token|bot|digest|apikey|sso-key|ssws|api-token)\\s{1,4})?)([A-Za-z0-9._~+/=:-]{8,})',
     flags: 'i',
     lowerHints: ['authorization'],
     keep: true,
@@ -243,10 +321,59 @@ const SPECS: RuleSpec[] = [
   {
     // curl -u user:password, and .netrc `login x password y`.
     kind: 'basic-auth',
-    source: '((?:(?<![A-Za-z0-9_-])(?:-u|--user)\\s{1,4}["\']?[^\\s:"\']{1,100}:|(?<![A-Za-z0-9_])login\\s{1,4}\\S{1,100}\\s{1,4}password\\s{1,4}))([^\\s"\']{4,200})',
+    source: '((?:(?<![A-Za-z0-9_-])(?:-u\\s{0,4}|--user[\\s=]{1,4})["\']?[^\\s:"\'-][^\\s:"\']{0,99}:|(?<![A-Za-z0-9_])login\\s{1,4}\\S{1,100}\\s{1,4}password\\s{1,4}))([^\\s"\']{4,200})',
     hints: ['-u', '--user', 'login'],
     keep: true,
     accept: (s) => !isReference(s),
+  },
+  {
+    // A PuTTY key file: the whole block (its public lines say whose key it is, its private lines are the key).
+    kind: 'private-key',
+    source: 'PuTTY-User-Key-File-\\d: [\\s\\S]*?(?:Private-(?:MAC|Hash): [0-9a-fA-F]+|$)',
+    hints: ['PuTTY-User-Key-File-'],
+  },
+  {
+    // kubeconfig: a base64 PEM key inline.
+    kind: 'private-key',
+    source: '(client-key-data["\']?[ \\t]{0,4}:[ \\t]{0,4}["\']?)([A-Za-z0-9+/=]{16,})',
+    hints: ['client-key-data'],
+    keep: true,
+  },
+  // Passwords given on a command line, each tool its own flag.
+  commandRule(`(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mysqlsh|mariadb(?:-dump|-admin)?)${R}[^\\n|;&]{0,300}?[ \\t]-p`, ['mysql', 'mariadb']),
+  commandRule('sshpass[ \\t]{1,4}(?:-v[ \\t]{1,4})?-p[ \\t]{0,4}', ['sshpass']),
+  commandRule(`(?:docker|podman|nerdctl|buildah|skopeo|oras|crane)[ \\t]{1,4}(?:[a-z]{1,10}[ \\t]{1,4})?login${R}[^\\n|;&]{0,300}?[ \\t](?:-p|--password)(?:=|[ \\t]{1,4})`, ['docker', 'podman', 'nerdctl', 'buildah', 'skopeo', 'oras', 'crane']),
+  commandRule(`(?:redis-cli|valkey-cli|keydb-cli)${R}[^\\n|;&]{0,300}?[ \\t](?:-a|--pass)[ \\t]{1,4}`, ['redis-cli', 'valkey-cli', 'keydb-cli']),
+  commandRule(`-(?:passin|passout|pass|password|kpass)[ \\t]{1,4}pass:`, ['-pass', '-kpass']),
+  commandRule(`openssl[ \\t]{1,4}(?:enc|aes[\\w-]{0,20}|des[\\w-]{0,20}|bf[\\w-]{0,20}|camellia[\\w-]{0,20})${R}[^\\n|;&]{0,300}?[ \\t]-k[ \\t]{1,4}`, ['openssl']),
+  commandRule('gh[ \\t]{1,4}secret[ \\t]{1,4}set[^\\n|;&]{0,300}?[ \\t](?:-b|--body)(?:=|[ \\t]{1,4})', ['gh']),
+  {
+    // htpasswd -b FILE USER PASSWORD (the flag may be grouped: -bc, -nbB).
+    ...commandRule('htpasswd(?:[ \\t]{1,4}-[A-Za-z]{1,6}){1,4}[ \\t]{1,4}[^\\s-]\\S{0,200}(?:[ \\t]{1,4}[^\\s-]\\S{0,100})?[ \\t]{1,4}', ['htpasswd']),
+    accept: (s, match) => /^htpasswd(?:\s+-[A-Za-z]+)*?\s+-[A-Za-z]*b/.test(match) && !isReference(s),
+  },
+  {
+    // A .pgpass line: host:port:database:user:password (the password runs to the end of the line).
+    kind: 'pgpass',
+    source: '(?<=^[A-Za-z0-9._*\\[\\]-]{1,253})(:(?:\\d{1,5}|\\*):[^\\s:]{1,63}:[^\\s:]{1,63}:)(\\S{4,200})(?=\\r?$)',
+    flags: 'm',
+    hints: [':*:', ...'0123456789'.split('').map((d) => `:${d}`)],
+    keep: true,
+    accept: (s, match, offset, text) => {
+      const host = text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
+      const [, , database, user] = match.split(':');
+      // Times and line:column positions are colon-separated numbers too.
+      return !/^\d+$/.test(host) && !/^\d+$/.test(database!) && !/^\d+$/.test(user!) && !/^\d+$/.test(s) && !isReference(s);
+    },
+  },
+  {
+    // A quoted password or passphrase in prose or a command: `the passphrase is "..."`.
+    kind: 'quoted-password',
+    source: '((?<![A-Za-z0-9_])(?:password|passphrase|passwd|pass phrase)(?:[ \\t]{1,4}(?:is|was|of|=|:|to|as|set to))?[ \\t]{1,4})(?:"([^"\\n]{4,100})"|\'([^\'\\n]{4,100})\'|\u201c([^\u201d\\n]{4,100})\u201d|`([^`\\n]{4,100})`)',
+    flags: 'i',
+    lowerHints: ['pass'],
+    keep: true,
+    accept: (s) => !isReference(s) && !isCodeIdentifier(s) && s.split(' ').length <= 8 && !/\b(?:must|should|characters?|required|invalid|enter|please|your|the user|field|cannot|can't|incorrect|wrong|match|reset|forgot)\b/i.test(s) && !/[{}()<>%$]/.test(s),
   },
   {
     // --password xyz, --api-key xyz (the `=` form is an assignment below). Anchored at the keyword;
@@ -262,11 +389,47 @@ const SPECS: RuleSpec[] = [
     // NAME=value / name: value / "name": "value" where the name ends with a secret-ish word.
     // Anchored at the keyword, so long words cannot make it backtrack; the name is checked after.
     kind: 'secret-assignment',
-    source: `((?:${assignmentKeywords})["']?\\s{0,4}(?::=|=>|[:=])[ \\t]{0,4})(?:"([^"\\r\\n]{1,400})"|'([^'\\r\\n]{1,400})'|([^\\s"'\`,;&<>(){}\\[\\]=]{1,256}=*))`,
+    source: `((?:${assignmentKeywords})["']?\\s{0,4}(?::=|=>|[:=])[ \\t]{0,4})(?:"([^"\\r\\n]{1,2000})"|'([^'\\r\\n]{1,2000})'|([^\\s"'\`,;&<>(){}\\[\\]=]{1,2000}=*))`,
+    flags: 'i',
+    lowerHints: ['secret', 'pass', 'token', 'key', 'cred', 'pwd', 'auth', 'pat'],
+    keep: true,
+    accept: acceptAssignment,
+  },
+  {
+    // A token cut short (a title or summary kept to N characters, a tool's own truncation): what
+    // is left of it still starts with its provider's prefix, and is as secret as the whole.
+    kind: 'secret-fragment',
+    source: `${L}(?:${FRAGMENT_PREFIXES.map(escapeRegex).join('|')})[A-Za-z0-9_/+=-]{6,400}(?=$|\u2026|\\.\\.\\.|\\r?\\n?\\[[^\\]\\n]{0,40}truncat)`,
+    hints: FRAGMENT_PREFIXES,
+    accept: (s) => /\d/.test(s.slice(4)) || (hasUpper(s.slice(4)) && hasLower(s.slice(4))),
+  },
+  {
+    // A URL cut inside its password, or an assignment cut inside its quoted value.
+    kind: 'secret-fragment',
+    source: '(?<=(?<![A-Za-z0-9_])[a-z][a-z0-9+.-]{1,30})(:\\/\\/)([^\\s:@/?#]{1,200}:[^\\s@?#"\'<>\u2026]{1,200})(?=$|\u2026)',
+    flags: 'i',
+    hints: ['://'],
+    keep: true,
+    accept: (s) => {
+      const password = s.slice(s.indexOf(':') + 1);
+      return !isReference(password) && !/^\d{1,5}(?:\/|$)/.test(password) && !/^[^/]*\/\//.test(password);
+    },
+  },
+  {
+    kind: 'secret-fragment',
+    source: `((?:${assignmentKeywords})["']?\\s{0,4}(?::=|=>|[:=])[ \\t]{0,4}["'])([^"'\\r\\n\u2026]{4,2000})(?=$|\u2026)`,
     flags: 'i',
     lowerHints: ['secret', 'pass', 'token', 'key', 'cred', 'pwd', 'auth'],
     keep: true,
     accept: acceptAssignment,
+  },
+  {
+    // The other half: the random tail of a token right after a truncation mark.
+    kind: 'secret-fragment',
+    source: '((?:\u2026(?:[^\\n\u2026]{0,60}truncated[^\\n\u2026]{0,20}\u2026)?|truncated[^\\n\\]]{0,40}\\])\\]?[ \\t]?\\r?\\n?)([A-Za-z0-9_/+=-]{16,})',
+    hints: ['\u2026', 'truncated'],
+    keep: true,
+    accept: (s) => looksRandom(s) && hasUpper(s) && hasLower(s),
   },
 ];
 
@@ -316,15 +479,19 @@ function rulesForWord(word: string): Rule[] {
   return rules;
 }
 
-interface Span {
+/** A secret found in a text: `text.slice(start, end)` is replaced by `[REDACTED:<kind>]`. */
+export interface SecretSpan {
   start: number;
   end: number;
   kind: string;
+}
+
+interface Span extends SecretSpan {
   rule: number;
 }
 
-/** Replaces every secret in `text`; returns the safe text and what was replaced. */
-export function redact(text: string): Redaction {
+/** Where the secrets in `text` are: sorted, never overlapping. */
+export function findSecrets(text: string): SecretSpan[] {
   // Where each rule may start (anchored rules), and which unanchored rules to scan with.
   let starts: Map<Rule, number[]> | undefined;
   TRIGGER.lastIndex = 0;
@@ -338,7 +505,7 @@ export function redact(text: string): Redaction {
     // Step one character, not past the match: literals may overlap.
     TRIGGER.lastIndex = m.index + 1;
   }
-  if (!starts) return { text, count: 0, kinds: {} };
+  if (!starts) return [];
 
   // Spans claimed so far, sorted by start and never overlapping.
   let spans: Span[] = [];
@@ -368,8 +535,13 @@ export function redact(text: string): Redaction {
     }
     if (found.length > 0) spans = merge(spans, found);
   }
-  if (spans.length === 0) return { text, count: 0, kinds: {} };
+  return spans;
+}
 
+/** Replaces every secret in `text`; returns the safe text and what was replaced. */
+export function redact(text: string): Redaction {
+  const spans = findSecrets(text);
+  if (spans.length === 0) return { text, count: 0, kinds: {} };
   const kinds: Record<string, number> = {};
   let out = '';
   let last = 0;

@@ -23,6 +23,7 @@ import {
   type PriorArtInput,
 } from '../db/index.js';
 import { hashEmbedder, hashVector } from '../embed/index.js';
+import { redact } from '../ingest/index.js';
 import { decisionSentences, isNearDuplicate } from './decisions.js';
 import { correctionsIn, parseSolutionDoc, rootCausesIn, solutionsDir } from './learnings.js';
 import { isPriorArtByHybrid, isPriorArtByText, PRIOR_ART_DIMS, scorePriorArt } from './prior-art.js';
@@ -78,7 +79,7 @@ export function linkKnowledge(db: Db, root: string, messagesRowid: number, newEd
           for (const path of turnFiles) {
             const evidence = inSentence.has(path) ? 'named-in-decision' : edited.includes(path) ? 'edited-in-turn' : 'named-in-turn';
             const confidence = evidence === 'named-in-decision' ? 0.85 : evidence === 'edited-in-turn' ? 0.7 : 0.55;
-            found.push({ project: root, messageId: m.id, sessionId, path, sentence, evidence, confidence, request: turn });
+            found.push({ project: root, messageId: m.id, sessionId, path, sentence: redact(sentence).text, evidence, confidence, request: turn });
           }
         }
         const extracted = m.kind === 'prompt' ? correctionsIn(m.content) : edited.length > 0 ? rootCausesIn(m.content) : [];
@@ -89,7 +90,7 @@ export function linkKnowledge(db: Db, root: string, messagesRowid: number, newEd
             project: root,
             sessionId,
             category: l.category,
-            content: l.text,
+            content: redact(l.text).text,
             files,
             createdAt: m.createdAt,
             source: 'extracted',
@@ -212,11 +213,12 @@ export function importSolutions(db: Db, root: string): number {
       id: `compound:${hash(root, rel)}`,
       project: root,
       category: doc.category,
-      content: doc.content,
+      // A doc in the repository is stored like a chat: redacted.
+      content: redact(doc.content).text,
       files,
       createdAt,
       source: 'compound',
-      metadata: { doc: rel, hash: digest, title: doc.title, ...(doc.topic ? { topic: doc.topic } : {}) },
+      metadata: { doc: rel, hash: digest, title: redact(doc.title).text, ...(doc.topic ? { topic: doc.topic } : {}) },
     });
     if (r !== 'same') changed++;
   }
