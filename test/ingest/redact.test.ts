@@ -162,6 +162,15 @@ describe('redact: robustness', () => {
     ['curl flags', '-u a:'.repeat(150_000)],
     ['aws placeholders', '[REDACTED:aws-access-key],'.repeat(30_000)],
     ['END lines under base64', `${'QUJDREVGR0hJSktMTU5PUFFSU1RVVldY\n'.repeat(20_000)}${['-----END PRIV', 'ATE KEY-----\n'].join('').repeat(20_000)}`],
+    ['command names without a password flag', 'mysql '.repeat(200_000)],
+    ['colon-separated numbers (.pgpass-like)', 'a:1'.repeat(300_000)],
+    ['ellipses and truncation marks', '…truncated'.repeat(100_000)],
+    ['token prefixes at cut points', 'ghp_abcdef1…'.repeat(90_000)],
+    ['URLs cut inside their credentials', 'a://b:c'.repeat(150_000)],
+    ['password keywords before quotes', 'password "'.repeat(100_000)],
+    ['unclosed quoted assignments', `${'token="'.repeat(100_000)}${'x'.repeat(100_000)}`],
+    ['PuTTY headers without a MAC', 'PuTTY-User-Key-File-3: '.repeat(40_000)],
+    ['htpasswd flags', 'htpasswd -b '.repeat(80_000)],
     ['base64 lines between END lines', `${'QUJDREVGR0hJSktMTU5PUFFSU1RVVldY\n'.repeat(50)}${['-----END PRIV', 'ATE KEY-----\n'].join('')}`.repeat(600)],
   ];
   for (const [name, text] of adversarial) {

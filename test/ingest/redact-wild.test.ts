@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { redact } from '../../src/ingest/index.js';
+import { cleanContent, cleanEditText } from '../../src/ingest/normalize.js';
+import { secretCorpus } from '../fixtures/secrets/corpus.mjs';
+
+// Issue 14: the labelled corpus (test/fixtures/secrets/corpus.mjs), the forms that leaked, and
+// secrets that cross a cut. bench/secrets.mjs compares the same corpus with secretlint and gitleaks.
+const corpus = secretCorpus(14);
+/** The pieces of a secret that must not survive (12-character tails of each line of it). */
+const needles = (secret: string): string[] => secret.split(/\\n|\n/).filter((l) => l.length >= 12).map((l) => l.slice(-12)).concat(secret.length < 12 ? [secret] : []);
+
+describe('redact: the wild corpus', () => {
+  it('holds at least 100 secrets of at least 60 kinds', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(corpus.map((c) => c.kind)).size).toBeGreaterThanOrEqual(60);
+  });
+
+  it('leaks none of them', () => {
+    const leaked = corpus.filter((c) => needles(c.secret).some((n) => redact(c.text).text.includes(n))).map((c) => c.name);
+    expect(leaked).toEqual([]);
+  });
+
+  it('leaks none with other random values (another seed)', () => {
+    const other = secretCorpus(2027);
+    const leaked = other.filter((c) => needles(c.secret).some((n) => redact(c.text).text.includes(n))).map((c) => c.name);
+    expect(leaked).toEqual([]);
+  });
+});
+
+describe('redact: the command-line forms that leaked', () => {
+  const cases: [string, string][] = [
+    ['aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE9x --profile p', 'wJalrXUtnFEMI/K7MDENG'],
+    ['mysql -u root -pS3cr3tPass shop', 'S3cr3tPass'],
+    ["sshpass -p 'Hunter2!x' ssh a@b", 'Hunter2!x'],
+    ['docker login -u me -p Dckr4Pass9 registry.example.com', 'Dckr4Pass9'],
+    ['redis-cli -h cache -a R3disPassw0rd PING', 'R3disPassw0rd'],
+    ['openssl rsa -in k.pem -passin pass:0pensslPw -out p.pem', '0pensslPw'],
+    ['curl -u deploy:CurlPa55word https://ci.example.com', 'CurlPa55word'],
+    ['curl -udeploy:CurlPa55word https://ci.example.com', 'CurlPa55word'],
+    ['the passphrase is "tangerine orbit velvet 42"', 'tangerine orbit velvet'],
+    ['db.internal:5432:shop:app:Pgp4ssLine', 'Pgp4ssLine'],
+    ['amqp://user:ab/cd+ef9@mq.internal/vhost', 'ab/cd+ef9'],
+  ];
+  for (const [text, secret] of cases) {
+    it(`redacts ${JSON.stringify(text.slice(0, 50))}`, () => {
+      expect(redact(text).text).not.toContain(secret);
+    });
+  }
+
+  const keep = [
+    'mysql -u root -p shop',
+    'docker login registry.example.com',
+    'openssl rsa -in k.pem -passin env:KEY_PASS',
+    'openssl rsa -in k.pem -passin file:/run/secrets/pw',
+    'http://localhost:3000/@vite/client',
+    'https://registry.npmjs.org:443/@scope/pkg',
+    'src/a.ts:12:5: error TS2304',
+    '12:30:45:100:2000',
+    'aider --api-key provider=<key>',
+    'f.write(f\'OPENROUTER_API_KEY="{api_key}"\\n\')',
+    'throw new Error("password must be at least 8 characters")',
+    'the password "must contain a digit" rule',
+    'see npm_config_cache for details',
+    'wait… something else happened here',
+    'pat = re.compile(r"\\d+")',
+  ];
+  for (const text of keep) {
+    it(`keeps ${JSON.stringify(text.slice(0, 50))}`, () => {
+      expect(redact(text)).toEqual({ text, count: 0, kinds: {} });
+    });
+  }
+});
+
+describe('redact: cut fragments', () => {
+  const ghp = ['gh', 'p_', 'AbC123xyzQWE456rty789UIOpas0dfGHjklZ'].join('');
+  it('treats a token prefix at the end of a cut title as a secret', () => {
+    const title = `fix the deploy with ${ghp}`.slice(0, 40);
+    expect(redact(title).text).not.toMatch(/AbC123/);
+  });
+  it('treats a token prefix before an ellipsis (a cut summary) as a secret', () => {
+    expect(redact(`Bash: export T=${ghp.slice(0, 20)}…`).text).not.toMatch(/AbC123/);
+  });
+  it('treats a random run right after a truncation mark as a secret', () => {
+    const tail = 'Xy7AbCdEfG12345HijKLmn0pqrstUVW';
+    expect(redact(`…1234 tokens truncated…\n${tail} rest`).text).not.toContain(tail.slice(-12));
+    expect(redact(`[output truncated]\n${tail}`).text).not.toContain(tail.slice(-12));
+  });
+  it('treats a URL or quoted assignment cut inside its secret as a secret', () => {
+    expect(redact('DATABASE_URL=postgres://app:hunter2hunt').text).not.toContain('hunter2');
+    expect(redact('set API_KEY="abc123def456…').text).not.toContain('abc123');
+  });
+});
+
+describe('cleanContent: redact before cutting', () => {
+  const key = ['s', 'k-', 'ant-', 'api03-', 'Q7'.repeat(46), 'AA'].join('');
+  it('redacts a key that crosses the head cut of tool output', () => {
+    for (const at of [1_380, 1_390, 1_399, 1_400, 1_405]) {
+      const text = `${'x'.repeat(at)} ${key}\n${'y'.repeat(5_000)}`;
+      const c = cleanContent(text, true);
+      expect(c.text).not.toContain(key.slice(-12));
+      expect(c.text).not.toMatch(/Q7Q7Q7/);
+      expect(c.cutFrom).toBe(text.length);
+    }
+  });
+  it('redacts a key that crosses the tail cut (`cat .env`)', () => {
+    for (const fromEnd of [480, 500, 520, 560]) {
+      const text = `${'x'.repeat(5_000)}\nANTHROPIC_API_KEY=${key}${'z'.repeat(Math.max(0, fromEnd - key.length))}`;
+      const c = cleanContent(text, true);
+      expect(c.text).not.toMatch(/Q7Q7Q7/);
+    }
+  });
+  it('never splits a redaction mark at a cut', () => {
+    for (let at = 1_370; at < 1_410; at += 3) {
+      const text = `${'x'.repeat(at)} ${key} ${'y'.repeat(5_000)}`;
+      const c = cleanContent(text, true);
+      const marks = c.text.match(/\[REDACTED:[a-z-]*\]?/g) ?? [];
+      for (const m of marks) expect(m).toMatch(/^\[REDACTED:[a-z-]+\]$/);
+      expect(c.text).not.toMatch(/\[REDACTED:[a-z-]*\n/);
+    }
+  });
+  it('redacts an edit text before bounding it', () => {
+    const c = cleanEditText(`${'a\n'.repeat(250_000)}${key}\n${'b\n'.repeat(250_000)}`)!;
+    expect(c.text).not.toMatch(/Q7Q7Q7/);
+  });
+});
