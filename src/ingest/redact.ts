@@ -38,6 +38,8 @@ interface RuleSpec {
   accept?: (secret: string, match: string, offset: number, text: string) => boolean;
   /** The secret also takes in the base64 lines just above the match. */
   extendBack?: boolean;
+  /** The secret also takes in this many characters before the match (matched by a lookbehind). */
+  extendBackBy?: number;
 }
 
 interface Rule extends RuleSpec {
@@ -113,6 +115,8 @@ function acceptAssignment(secret: string, match: string, offset: number, text: s
   if (!isSecretName(name) || isReference(secret)) return false;
   // `==` is a comparison or a version pin (`tiktoken==0.7.0`), not an assignment.
   if (secret.startsWith('=')) return false;
+  // A dependency's version range (`"registry-auth-token": "npm:^5.0.1"`).
+  if (/^(?:npm:|workspace:)?[~^>=<v]{0,2}\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?$/.test(secret)) return false;
   // `auth` alone names many things (`auth: true`): only credential-looking values.
   if (/auth$/i.test(name) && !(secret.length >= 8 && /[\d=:]/.test(secret))) return false;
   // `pat` in code is a pattern; only a token-looking value is a personal access token.
@@ -256,7 +260,13 @@ const SPECS: RuleSpec[] = [
   ...PREFIXED.map(([kind, source, hints, check]): RuleSpec => ({ kind, source, hints, ...(check ? { accept: (s: string) => check(s) } : {}) })),
   { kind: 'azure-client-secret', source: `${L}[A-Za-z0-9_~.-]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}`, hints: ['Q~'], anchored: false },
   { kind: 'telegram-bot-token', source: `${L}\\d{8,10}:AA[A-Za-z0-9_-]{33}${R}`, hints: [':AA'], anchored: false },
-  { kind: 'mailchimp-key', source: `${L}[0-9a-f]{32}-us\\d{1,2}${R}`, hints: ['-us'], anchored: false },
+  {
+    // Anchored at its suffix: the hex before it is looked for behind (a scan for 32 hex digits anywhere costs every text).
+    kind: 'mailchimp-key',
+    source: `(?<=${L}[0-9a-f]{32})-us\\d{1,2}${R}`,
+    hints: ['-us'],
+    extendBackBy: 32,
+  },
   { kind: 'jwt', source: `${L}eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*`, hints: ['eyJ'] },
   {
     // An AWS secret access key right after its key id: CSV exports, `aws configure` echoes.
@@ -357,7 +367,8 @@ const SPECS: RuleSpec[] = [
     kind: 'pgpass',
     source: '(?<=^[A-Za-z0-9._*\\[\\]-]{1,253})(:(?:\\d{1,5}|\\*):[^\\s:]{1,63}:[^\\s:]{1,63}:)(\\S{4,200})(?=\\r?$)',
     flags: 'm',
-    hints: [':*:', ...'0123456789'.split('').map((d) => `:${d}`)],
+    // Postgres ports (and the wildcard): any colon before a digit would trigger on every timestamp.
+    hints: [':*:', ':5432:', ':5433:', ':5434:', ':5435:', ':6432:'],
     keep: true,
     accept: (s, match, offset, text) => {
       const host = text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
@@ -383,7 +394,8 @@ const SPECS: RuleSpec[] = [
     flags: 'i',
     lowerHints: ['pass', 'token', 'secret', 'key', 'apikey'],
     keep: true,
-    accept: (s, match, offset, text) => isSecretName(nameAt(text, offset, match).replaceAll('-', '_')) && !isReference(s) && !isCodeIdentifier(s),
+    // An all-capitals value is a documented placeholder (`--api-key PROVIDER=KEY`).
+    accept: (s, match, offset, text) => isSecretName(nameAt(text, offset, match).replaceAll('-', '_')) && !isReference(s) && !isCodeIdentifier(s) && !/^[A-Z][A-Z_=]*[`.,;:)]*$/.test(s),
   },
   {
     // NAME=value / name: value / "name": "value" where the name ends with a secret-ish word.
@@ -391,7 +403,9 @@ const SPECS: RuleSpec[] = [
     kind: 'secret-assignment',
     source: `((?:${assignmentKeywords})["']?\\s{0,4}(?::=|=>|[:=])[ \\t]{0,4})(?:"([^"\\r\\n]{1,2000})"|'([^'\\r\\n]{1,2000})'|([^\\s"'\`,;&<>(){}\\[\\]=]{1,2000}=*))`,
     flags: 'i',
-    lowerHints: ['secret', 'pass', 'token', 'key', 'cred', 'pwd', 'auth', 'pat'],
+    lowerHints: ['secret', 'pass', 'token', 'key', 'cred', 'pwd', 'auth'],
+    // `pat` in any case would stop at every `path`: only the capitals of an environment name.
+    hints: ['PAT'],
     keep: true,
     accept: acceptAssignment,
   },
@@ -462,7 +476,12 @@ function trieSource(words: string[], caseless: boolean): string {
   return emit(root);
 }
 
-const literals = [...new Set(RULES.flatMap((r) => r.hints ?? []))];
+const allLiterals = [...new Set(RULES.flatMap((r) => r.hints ?? []))];
+// A literal outside Latin-1 (the ellipsis) would take the scan off V8's one-byte fast path for
+// every text: such literals are found with indexOf instead.
+const isWide = (w: string): boolean => /[^\u0000-\u00ff]/.test(w);
+const literals = allLiterals.filter((w) => !isWide(w));
+const wideLiterals = allLiterals.filter(isWide);
 const caselessLiterals = [...new Set(RULES.flatMap((r) => r.lowerHints ?? []))];
 // Case-insensitive keywords are spelled with [aA] classes, so one scan serves both kinds.
 const TRIGGER = new RegExp(`${trieSource(literals, false)}|${trieSource(caselessLiterals, true)}`, 'g');
@@ -504,6 +523,17 @@ export function findSecrets(text: string): SecretSpan[] {
     }
     // Step one character, not past the match: literals may overlap.
     TRIGGER.lastIndex = m.index + 1;
+  }
+  for (const word of wideLiterals) {
+    const at = text.indexOf(word);
+    if (at === -1) continue;
+    starts ??= new Map();
+    for (const rule of rulesForWord(word)) {
+      const list = starts.get(rule) ?? [];
+      for (let i = at; i !== -1; i = text.indexOf(word, i + 1)) list.push(i);
+      // In order: the anchored loop below skips positions inside an earlier match.
+      starts.set(rule, list.sort((a, b) => a - b));
+    }
   }
   if (!starts) return [];
 
@@ -569,6 +599,7 @@ function candidate(rule: Rule, m: RegExpExecArray, text: string): Span | undefin
   if (rule.accept && !rule.accept(secret, m[0], m.index, text)) return undefined;
   const end = start + secret.length;
   if (rule.extendBack) start = base64LinesAbove(text, start);
+  if (rule.extendBackBy) start -= rule.extendBackBy;
   return { start, end, kind: rule.kind, rule: rule.index };
 }
 
