@@ -70,11 +70,43 @@ function outsideMark(text: string, at: number, toward: 'back' | 'forward'): numb
 
 /** A message's content: base64 dropped, secrets redacted, then tool output cut. */
 export function cleanContent(text: string, isToolOutput: boolean): Cleaned {
+  if (isToolOutput && text.length > TOOL_OUTPUT_HEAD + TOOL_OUTPUT_TAIL + 2 * WINDOW_MARGIN + 1_000) {
+    const windowed = cutLongOutput(text);
+    if (windowed) return windowed;
+  }
   // Redact before cutting: a cut through a token would leave a piece no rule recognises.
   const r = redact(dropBase64(text));
   if (!isToolOutput) return { text: r.text, redactions: r.count, kinds: r.kinds };
   const { text: kept, cutFrom } = cutMiddle(r.text, TOOL_OUTPUT_MAX, TOOL_OUTPUT_HEAD, TOOL_OUTPUT_TAIL);
   return { text: kept, redactions: r.count, kinds: r.kinds, ...(cutFrom !== undefined ? { cutFrom: text.length } : {}) };
+}
+
+/**
+ * Rules see this much text beyond a kept part: more than any secret and the context a rule reads
+ * around it (a private key is redacted to the end of a window, or back from its END line).
+ */
+const WINDOW_MARGIN = 8_192;
+
+/**
+ * A long tool output (a file read, a build log) redacted only around what is kept: its head and
+ * tail, each with a margin, so the cost does not grow with the output. Undefined when redaction
+ * shrank a window into its margin (a large key): then the whole text is redacted.
+ */
+function cutLongOutput(text: string): Cleaned | undefined {
+  const head = redact(dropBase64(text.slice(0, TOOL_OUTPUT_HEAD + WINDOW_MARGIN)));
+  const tail = redact(dropBase64(text.slice(text.length - TOOL_OUTPUT_TAIL - WINDOW_MARGIN)));
+  if (head.text.length < TOOL_OUTPUT_HEAD + WINDOW_MARGIN / 2 || tail.text.length < TOOL_OUTPUT_TAIL + WINDOW_MARGIN / 2) return undefined;
+  const headEnd = outsideMark(head.text, TOOL_OUTPUT_HEAD, 'back');
+  const tailStart = outsideMark(tail.text, tail.text.length - TOOL_OUTPUT_TAIL, 'forward');
+  const cut = text.length - headEnd - (tail.text.length - tailStart);
+  const kinds: Record<string, number> = { ...head.kinds };
+  for (const [k, n] of Object.entries(tail.kinds)) kinds[k] = (kinds[k] ?? 0) + n;
+  return {
+    text: `${head.text.slice(0, headEnd)}\n[… lore cut ${cut} of ${text.length} characters …]\n${tail.text.slice(tailStart)}`,
+    redactions: head.count + tail.count,
+    kinds,
+    cutFrom: text.length,
+  };
 }
 
 /** An edit's old or new text: base64 dropped, bounded, redacted. */

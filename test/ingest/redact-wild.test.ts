@@ -118,6 +118,24 @@ describe('cleanContent: redact before cutting', () => {
       expect(c.text).not.toMatch(/\[REDACTED:[a-z-]*\n/);
     }
   });
+  it('redacts around both cuts of a long output (redacted in windows)', () => {
+    for (const at of [1_380, 1_399, 1_405]) {
+      for (const fromEnd of [480, 520]) {
+        const text = `${'x'.repeat(at)} ${key}\n${'y\n'.repeat(40_000)}B=${key.replaceAll('Q7', 'W4')}${'z'.repeat(Math.max(0, fromEnd - key.length))}`;
+        const c = cleanContent(text, true);
+        expect(c.text).not.toMatch(/Q7Q7Q7|W4W4W4/);
+        expect(c.text).toContain(`of ${text.length} characters`);
+        expect(c.text.length).toBeLessThan(2_200);
+        expect(c.cutFrom).toBe(text.length);
+      }
+    }
+  });
+  it('redacts a large key whose redaction empties a window', () => {
+    const block = ['-----BEGIN ', 'PRIV', 'ATE KEY-----\n', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n'.repeat(600), '-----END ', 'PRIV', 'ATE KEY-----\n'].join('');
+    const c = cleanContent(`${block}${'y\n'.repeat(40_000)}${block}`, true);
+    expect(c.text).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
+    expect(c.kinds['private-key']).toBe(2);
+  });
   it('redacts an edit text before bounding it', () => {
     const c = cleanEditText(`${'a\n'.repeat(250_000)}${key}\n${'b\n'.repeat(250_000)}`)!;
     expect(c.text).not.toMatch(/Q7Q7Q7/);
