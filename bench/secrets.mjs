@@ -81,12 +81,10 @@ const detectors = { lore, secretlint, 'gitleaks (ported)': gitleaks };
 
 // ---- the planted corpus -------------------------------------------------------------------------
 
+// Spans are UTF-16 offsets: mask by code unit.
 const mask = (text, spans) => {
-  const chars = [...text];
-  // Spans are UTF-16 offsets: mask by code unit.
   const units = text.split('');
   for (const [s, e] of spans) for (let i = s; i < e; i++) units[i] = '\u0000';
-  void chars;
   return units.join('');
 };
 const needles = (c) => c.secret.split(/\\n|\n/).filter((l) => l.length >= 12).map((l) => l.slice(-12)).concat(c.secret.length < 12 ? [c.secret] : []);
@@ -180,3 +178,5 @@ for (const other of ['secretlint', 'gitleaks (ported)']) {
 console.log('');
 quality({ bench: 'secrets', what: 'lore: planted secrets leaked', value: leaks.lore.length, target: '0', ok: leaks.lore.length === 0, integer: true });
 quality({ bench: 'secrets', what: 'lore: benign lines flagged (%)', value: (flagged.lore.length / lineCount) * 100, target: '≤ 0.01', ok: flagged.lore.length / lineCount <= 0.0001 });
+// Exit once the figures are out: a run was seen to keep a core busy after them.
+process.exit(0);
