@@ -7,11 +7,15 @@
 // `lore why FILE:LINE` vs `git blame -L N,N FILE` on the file's middle line (issue 12: ≤ 1.5×;
 // issue 17: ≤ 1.2× or ≤ blame + 30 ms), medians of interleaved runs, each with its own
 // isolated HOME and database. It also checks that lore names the commit git blame names.
+// On each, a correctness check too: each file's history (`why --json` changes) must be the set
+// `git log --follow` lists, origin included, for the bench file and LORE_BENCH_WHY_CHECK
+// (comma-separated; default: the root files that subtree merges also bring in, as on git/git:
+// Makefile, README.md, .gitignore, COPYING).
 // Run: npm run build && node bench/why.mjs
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { cachedRepo } from './lib/gen-repo.mjs';
-import { CLI, header, isolatedEnv, median, ms, result, timed, waitForWorker } from './lib/measure.mjs';
+import { CLI, header, isolatedEnv, median, ms, quality, result, timed, waitForWorker } from './lib/measure.mjs';
 
 const N = Number(process.env.LORE_BENCH_BACKFILL ?? 10_000);
 const RUNS = Number(process.env.LORE_BENCH_RUNS ?? 11);
@@ -67,6 +71,7 @@ for (const real of reals) {
   const loreSha = JSON.parse(timed(process.execPath, [CLI, 'why', `${realFile}:${line}`, '--json'], { cwd: real, env: realEnv, keepOutput: true }).stdout).blamed?.sha;
   console.log(`  real repository ${real} (${commits} commits), ${realFile} (${lines} lines; line ${line}: lore blames ${loreSha?.slice(0, 10)}, git ${gitSha.slice(0, 10)}${loreSha === gitSha ? '' : ' DIFFERENT'})`);
   const name = real.replace(/\/+$/, '').split('/').pop();
+  checkHistories(real, [realFile, ...(process.env.LORE_BENCH_WHY_CHECK ?? 'Makefile,README.md,.gitignore,COPYING').split(',')], realEnv);
   const r = compare(real, realFile, realEnv);
   result({ bench: 'why', what: `lore why FILE, ${name}`, lore: r.lore, baseline: r.git, baselineLabel: 'git log --follow --name-status', target: '≤ 1×', maxRatio: 1 });
   const b = compareLine(real, realFile, line, realEnv);
@@ -82,4 +87,24 @@ function mostChangedCodeFile(repo) {
     if (tracked.has(f) && /\.([cm]?[jt]sx?|py)$/.test(f)) counts.set(f, (counts.get(f) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'README.md';
+}
+
+// lore's history of each tracked file against `git log --follow`'s: same commits, same origin
+// (git's oldest). A file whose history git gets wrong is reported, not hidden (docs/performance.md).
+function checkHistories(repo, files, env) {
+  const tracked = new Set(timed('git', ['ls-files'], { cwd: repo, keepOutput: true }).stdout.split('\n'));
+  let same = 0;
+  let checked = 0;
+  for (const file of [...new Set(files)].filter((f) => tracked.has(f))) {
+    const lore = JSON.parse(timed(process.execPath, [CLI, 'why', file, '--json'], { cwd: repo, env, keepOutput: true }).stdout);
+    const git = timed('git', ['log', '--follow', '--format=%H', '--', file], { cwd: repo, keepOutput: true }).stdout.trim().split('\n');
+    const mine = new Set(lore.changes.map((c) => c.sha));
+    const missing = git.filter((sha) => !mine.has(sha)).length;
+    const extra = [...mine].filter((sha) => !git.includes(sha)).length;
+    const ok = missing === 0 && extra === 0 && lore.origin?.sha === git.at(-1);
+    console.log(`  ${file}: lore ${mine.size} commits, origin ${lore.origin?.sha?.slice(0, 10) ?? 'none'}; git log --follow ${git.length}, oldest ${git.at(-1)?.slice(0, 10)}; ${missing} missing, ${extra} extra${ok ? '' : '  DIFFERENT'}`);
+    checked++;
+    if (ok) same++;
+  }
+  quality({ bench: 'why', what: 'files whose history equals git log --follow (real repository)', value: same, integer: true, target: `${checked} of ${checked}`, ok: same === checked });
 }

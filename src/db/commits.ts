@@ -264,7 +264,8 @@ export function hasCommit(db: Db, projectPath: string, sha: string): boolean {
  * Every commit that touched `path`, newest first, following renames backwards: when the
  * oldest change of a name is a rename, the history of the old name before it continues. As with
  * `git log --follow`, an addition that is not a rename does not end the history: a file deleted
- * and added again under the same name keeps its earlier life (and its origin) below the re-add.
+ * and added again under the same name keeps its earlier life (and its origin) below the re-add,
+ * and a subtree-merged project's root file of the same name is listed too, as git lists it.
  */
 export function fileHistory(db: Db, projectPath: string, path: string): FileCommit[] {
   const stmt = db.prepare(

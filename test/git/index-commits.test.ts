@@ -94,6 +94,43 @@ describe('indexCommits', () => {
   });
 });
 
+/**
+ * A project with a subtree-merged one whose root holds files of the same names (git/git and
+ * git-subtree's Makefile, gitk's README.md): the top-level README is renamed to README.md, then
+ * the other project, which has its own Makefile and a newer README.md, is merged under sub/.
+ */
+function subtreeRepo() {
+  const top = gitRepo({ Makefile: 'top make\n', README: 'top readme\nline two\nline three\n' }, 'top: initial');
+  const lib = gitRepo({ Makefile: 'lib make\n' }, 'lib: add Makefile');
+  commit(top, { README: null, 'README.md': 'top readme\nline two\nline three\n' }, 'top: README to README.md');
+  commit(lib, { Makefile: 'lib make\nlib two\n' }, 'lib: edit Makefile');
+  commit(lib, { 'README.md': 'lib readme\n' }, 'lib: add README.md');
+  commit(top, { Makefile: 'top make\ntop two\n' }, 'top: edit Makefile');
+  git(top, ['fetch', '-q', lib, 'main:lib']);
+  git(top, ['merge', '-q', '-s', 'ours', '--no-commit', '--allow-unrelated-histories', 'lib']);
+  git(top, ['read-tree', '--prefix=sub/', '-u', 'lib']);
+  git(top, ['commit', '-q', '--no-verify', '-m', 'Merge lib as sub/']);
+  commit(top, { Makefile: 'top make\ntop two\ntop three\n', 'README.md': 'top readme\nline two\nline three\nfour\n' }, 'top: edit both');
+  return top;
+}
+
+describe('fileHistory across a subtree merge', () => {
+  const follow = (repo: string, path: string) => git(repo, ['log', '--follow', '--format=%H', '--', path]).trim().split('\n');
+
+  it('lists what git log --follow lists, and the top-level file is born in the first commit', async () => {
+    const repo = subtreeRepo();
+    const { db } = tempDb();
+    await indexCommits(db, await findRepo(repo));
+    const initial = git(repo, ['rev-list', '--max-parents=0', '--first-parent', 'HEAD']).trim();
+    for (const path of ['Makefile', 'README.md']) {
+      const history = fileHistory(db, repo, path);
+      expect([...history.map((c) => c.sha)].sort()).toEqual(follow(repo, path).sort());
+      expect(history.at(-1)?.sha).toBe(initial);
+    }
+    db.close();
+  });
+});
+
 describe('enrichCommits', () => {
   it('adds line counts, patch-ids and searchable commit messages after indexing', async () => {
     const { repo, shas } = historyRepo();
