@@ -268,31 +268,50 @@ export function hasCommit(db: Db, projectPath: string, sha: string): boolean {
  * and a subtree-merged project's root file of the same name is listed too, as git lists it.
  */
 export function fileHistory(db: Db, projectPath: string, path: string): FileCommit[] {
-  const stmt = db.prepare(
-    `SELECT c.*, f.path AS f_path, f.status AS f_status, f.old_path AS f_old_path, f.added AS f_added, f.removed AS f_removed
-       FROM commit_files f JOIN commits c ON c.id = f.commit_id
-      WHERE f.path = ? AND f.commit_id < ? AND c.project_path = ?
-        AND f.commit_id NOT IN (SELECT commit_id FROM unreachable_commits)
-      ORDER BY f.commit_id DESC`,
-  );
+  const select = `SELECT c.*, f.path AS f_path, f.status AS f_status, f.old_path AS f_old_path, f.added AS f_added, f.removed AS f_removed
+       FROM commit_files f JOIN commits c ON c.id = f.commit_id`;
+  // Before a rename (its id and date), git's walk, in commit-date order, takes the old name: for
+  // the rename's ancestors and for older commits of branches merged later (builtin-log.c's topics).
+  const reachable = `(f.commit_id < ? OR c.committed_at < ?)
+        AND c.project_path = ? AND f.commit_id NOT IN (SELECT commit_id FROM unreachable_commits)`;
+  const changed = db.prepare(`${select} WHERE f.path = ? AND ${reachable} ORDER BY f.commit_id DESC`);
+  // A rename away from the name is its delete, as git lists it (git-tools moving its Makefile).
+  const movedAway = db.prepare(`${select} WHERE f.old_path = ? AND f.status = 'R' AND ${reachable} ORDER BY f.commit_id DESC`);
   const out: FileCommit[] = [];
   const seen = new Set<string>();
   let name: string | undefined = path;
-  let before = Number.MAX_SAFE_INTEGER;
+  let before = [Number.MAX_SAFE_INTEGER, 0];
   for (let hops = 0; name && hops < 100; hops++) {
-    const rows = stmt.all(name, before, projectPath) as (RawCommit & RawFile)[];
+    const current: string = name;
+    const away = movedAway.all(current, ...before, projectPath) as (RawCommit & RawFile)[];
+    const rows = mergeNewestFirst(changed.all(current, ...before, projectPath) as (RawCommit & RawFile)[], away);
     name = undefined;
     for (const row of rows) {
       if (seen.has(row.sha)) continue;
       seen.add(row.sha);
-      out.push({ ...toCommit(row), file: { path: row.f_path, status: row.f_status, oldPath: row.f_old_path, added: row.f_added, removed: row.f_removed } });
+      const gone = row.f_path !== current;
+      out.push({ ...toCommit(row), file: gone ? { path: current, status: 'D', oldPath: null, added: null, removed: null } : { path: row.f_path, status: row.f_status, oldPath: row.f_old_path, added: row.f_added, removed: row.f_removed } });
+      if (gone) continue;
       if (row.f_status === 'C') break; // a copy starts its own history, as git's rename-only --follow has it
       if (row.f_status === 'R' && row.f_old_path) {
         name = row.f_old_path;
-        before = row.id;
+        before = [row.id, row.committed_at];
         break;
       }
     }
+  }
+  return out;
+}
+
+// Two lists in descending id order, as one; on the same commit the change of the name itself first.
+function mergeNewestFirst<T extends { id: number }>(a: T[], b: T[]): T[] {
+  if (b.length === 0) return a;
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]!.id >= b[j]!.id)) out.push(a[i++]!);
+    else out.push(b[j++]!);
   }
   return out;
 }

@@ -97,7 +97,8 @@ describe('indexCommits', () => {
 /**
  * A project with a subtree-merged one whose root holds files of the same names (git/git and
  * git-subtree's Makefile, gitk's README.md): the top-level README is renamed to README.md, then
- * the other project, which has its own Makefile and a newer README.md, is merged under sub/.
+ * the other project, which has its own Makefile (later moved away) and a newer README.md, is
+ * merged under sub/.
  */
 function subtreeRepo() {
   const top = gitRepo({ Makefile: 'top make\n', README: 'top readme\nline two\nline three\n' }, 'top: initial');
@@ -105,6 +106,8 @@ function subtreeRepo() {
   commit(top, { README: null, 'README.md': 'top readme\nline two\nline three\n' }, 'top: README to README.md');
   commit(lib, { Makefile: 'lib make\nlib two\n' }, 'lib: edit Makefile');
   commit(lib, { 'README.md': 'lib readme\n' }, 'lib: add README.md');
+  // As git-tools did before git merged it: its Makefile moves away, which git log lists as a delete.
+  commit(lib, { Makefile: null, 'tools/Makefile': 'lib make\nlib two\n' }, 'lib: move Makefile to tools/');
   commit(top, { Makefile: 'top make\ntop two\n' }, 'top: edit Makefile');
   git(top, ['fetch', '-q', lib, 'main:lib']);
   git(top, ['merge', '-q', '-s', 'ours', '--no-commit', '--allow-unrelated-histories', 'lib']);
@@ -127,6 +130,21 @@ describe('fileHistory across a subtree merge', () => {
       expect([...history.map((c) => c.sha)].sort()).toEqual(follow(repo, path).sort());
       expect(history.at(-1)?.sha).toBe(initial);
     }
+    db.close();
+  });
+
+  it('lists an older edit of the old name from a branch merged after the rename, as git does', async () => {
+    const repo = gitRepo({ 'old.c': 'one\ntwo\nthree\nfour\n' }, 'add old.c');
+    git(repo, ['checkout', '-q', '-b', 'topic']);
+    const topicEdit = commit(repo, { 'old.c': 'one\ntwo\nthree\nfour\nfive\n' }, 'topic: edit old.c');
+    git(repo, ['checkout', '-q', 'main']);
+    commit(repo, { 'old.c': null, 'new.c': 'one\ntwo\nthree\nfour\n' }, 'rename old.c to new.c');
+    git(repo, ['merge', '-q', '--no-ff', '-m', 'merge topic', 'topic']);
+    const { db } = tempDb();
+    await indexCommits(db, await findRepo(repo));
+    const history = fileHistory(db, repo, 'new.c').map((c) => c.sha);
+    expect(history).toContain(topicEdit);
+    expect([...history].sort()).toEqual(follow(repo, 'new.c').sort());
     db.close();
   });
 });
