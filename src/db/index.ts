@@ -24,11 +24,11 @@ export {
   writeIngestBatch,
 } from './sessions.js';
 export {
-  type ChatMessage, commitAiTools, commitUserWork, commitMentions, countChatSessions, countFileEdits, type EditRow,
+  aiLinesOfCommit, type AiLinesRow, type ChatMessage, commitAiTools, commitUserWork, commitMentions, countChatSessions, countFileEdits, type EditRow,
   editsAfter, editsToPaths, firstCommitTouching, getLinkState, type IntentCommitEntry, type IntentLinkInput,
   intentLinks, intentLinksForCommit, intentLinksForPaths, isCommitLinked, isPrompt, loadCommits,
   markCommitsLinked, messageInfos, promptBefore, promptsBetween, rewrittenInto, samePatchCommits, setLinkedThrough,
-  setLinkState, turnEditedPaths, turnRequest, turnsOfMessagesAfter, unlinkedCommits, upsertIntentLinks,
+  setLinkState, turnEditedPaths, turnRequest, turnsOfMessagesAfter, uncountedCommits, unlinkedCommits, upsertIntentLinks,
   countCommitsToLink, linkedShas, unlinkedCommitShas,
 } from './links.js';
 export {

@@ -155,16 +155,47 @@ export function isCommitLinked(db: Db, project: string, sha: string): boolean {
   return db.prepare('SELECT 1 FROM linked_commits WHERE project_path = ? AND sha = ?').get(project, sha) !== undefined;
 }
 
-/** `userWork`: `<tool>:<when>` for a commit a tool made of the user's own work (see userWorkOf in src/link). */
-export function markCommitsLinked(db: Db, project: string, rows: { sha: string; links: number; aiTool: string | null; userWork?: string | null }[]): void {
+/** One file's AI-written lines in a commit, per tool (the link stage counts them). */
+export interface AiLinesRow {
+  path: string;
+  tool: string;
+  lines: number;
+}
+
+/**
+ * `userWork`: `<tool>:<when>` for a commit a tool made of the user's own work (see userWorkOf in
+ * src/link). `aiLines`: the commit's AI-written lines, replacing those stored for it.
+ */
+export function markCommitsLinked(
+  db: Db,
+  project: string,
+  rows: { sha: string; links: number; aiTool: string | null; userWork?: string | null; aiLines?: AiLinesRow[] }[],
+): void {
   const stmt = db.prepare(
-    `INSERT INTO linked_commits (project_path, sha, links, ai_tool, user_work, linked_at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT(project_path, sha) DO UPDATE SET links = excluded.links, ai_tool = coalesce(excluded.ai_tool, ai_tool), user_work = excluded.user_work, linked_at = excluded.linked_at`,
+    `INSERT INTO linked_commits (project_path, sha, links, ai_tool, user_work, linked_at, ai_counted) VALUES (?, ?, ?, ?, ?, ?, 1)
+     ON CONFLICT(project_path, sha) DO UPDATE SET links = excluded.links, ai_tool = coalesce(excluded.ai_tool, ai_tool), user_work = excluded.user_work,
+       linked_at = excluded.linked_at, ai_counted = 1`,
   );
+  const clear = db.prepare('DELETE FROM commit_ai_lines WHERE project_path = ? AND sha = ?');
+  const put = db.prepare('INSERT OR REPLACE INTO commit_ai_lines (project_path, sha, path, tool, lines) VALUES (?, ?, ?, ?, ?)');
   const now = new Date().toISOString();
   db.transaction(() => {
-    for (const r of rows) stmt.run(project, r.sha, r.links, r.aiTool, r.userWork ?? null, now);
+    for (const r of rows) {
+      stmt.run(project, r.sha, r.links, r.aiTool, r.userWork ?? null, now);
+      clear.run(project, r.sha);
+      for (const a of r.aiLines ?? []) if (a.lines > 0) put.run(project, r.sha, a.path, a.tool, a.lines);
+    }
   }).immediate();
+}
+
+/** Linked commits whose AI lines were never counted (linked before the count existed). */
+export function uncountedCommits(db: Db, project: string): string[] {
+  return (db.prepare('SELECT sha FROM linked_commits WHERE project_path = ? AND ai_counted IS NULL').all(project) as { sha: string }[]).map((r) => r.sha);
+}
+
+/** The stored AI-written lines of `sha`, per file and tool. */
+export function aiLinesOfCommit(db: Db, project: string, sha: string): AiLinesRow[] {
+  return db.prepare('SELECT path, tool, lines FROM commit_ai_lines WHERE project_path = ? AND sha = ? ORDER BY path, tool').all(project, sha) as AiLinesRow[];
 }
 
 /** Commits of `shas` a tool made of the user's own work, as the link stage recorded them: sha → `<tool>:<when>`. */

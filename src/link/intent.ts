@@ -10,6 +10,8 @@ import {
   samePatchCommits,
   turnRequest,
   getCommit,
+  aiLinesOfCommit,
+  type AiLinesRow,
   type Db,
   type EditRow,
   type IntentCommitEntry,
@@ -18,6 +20,7 @@ import {
   type ChatMessage,
 } from '../db/index.js';
 import { commitDiff, previousCommitOf, type FileDiff } from '../git/index.js';
+import { countAiLines, editWrittenLines } from './ai-lines.js';
 import { aiderFacts, definedSymbols, mentionScore, scoreEdit, type Score } from './evidence.js';
 
 /** What the intent pass needs from the rest of the run, loaded once per link stage. */
@@ -57,17 +60,23 @@ const WEAK = new Set(['edit-window', 'mention', 'aider-applied']);
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** What the link stage learns of one commit: its (request, file) links and its AI-written lines. */
+export interface LinkedCommit {
+  links: IntentLinkInput[];
+  aiLines: AiLinesRow[];
+}
+
 /**
  * The (request, file) links one commit carries. Rewritten commits inherit the links of the
  * commits they replace; other files are inferred from edits, Aider lines and prompt mentions.
  */
-export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: string | undefined): Promise<IntentLinkInput[]> {
+export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: string | undefined): Promise<LinkedCommit> {
   const { db, root } = ctx;
-  const out = new Map<string, { requestId: string; sessionId: string; path: string; score: Score; edits: string[]; from?: string }>();
-  const add = (requestId: string, sessionId: string, path: string, score: Score, edits: string[] = [], from?: string): void => {
+  const out = new Map<string, { requestId: string; sessionId: string; path: string; score: Score; edits: string[]; from?: string; tool?: string }>();
+  const add = (requestId: string, sessionId: string, path: string, score: Score, edits: string[] = [], from?: string, tool?: string): void => {
     const key = `${requestId}\0${path}`;
     const prev = out.get(key);
-    if (!prev || score.confidence > prev.score.confidence) out.set(key, { requestId, sessionId, path, score, edits: [...(prev?.edits ?? []), ...edits], from });
+    if (!prev || score.confidence > prev.score.confidence) out.set(key, { requestId, sessionId, path, score, edits: [...(prev?.edits ?? []), ...edits], from, tool: tool ?? prev?.tool });
     else prev.edits.push(...edits);
   };
 
@@ -104,7 +113,7 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
     const applied = new Set(aiderFacts(m.metadata).appliedEdits);
     for (const f of files) {
       if (applied.size > 0 && !applied.has(f.path) && !(f.oldPath && applied.has(f.oldPath))) continue;
-      add(request, m.sessionId, f.path, { kind: 'aider-commit', confidence: 0.95, detail: `Aider printed "Commit ${c.sha.slice(0, 7)}"` });
+      add(request, m.sessionId, f.path, { kind: 'aider-commit', confidence: 0.95, detail: `Aider printed "Commit ${c.sha.slice(0, 7)}"` }, [], undefined, m.source ?? 'aider');
     }
   }
 
@@ -173,7 +182,9 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
     for (const m of printedAsUsers.filter((p) => p.source !== null && sameTool(p.source, aiTool)).slice(0, 1)) {
       const request = promptBefore(db, root, m.source!, m.rowid);
       if (!request) continue;
-      for (const f of files) add(request, '', f.path, { kind: 'aider-commit', confidence: 0.6, detail: `Aider printed "Commit ${c.sha.slice(0, 7)}" after another session's lines; the newest request before it` });
+      for (const f of files) {
+        add(request, '', f.path, { kind: 'aider-commit', confidence: 0.6, detail: `Aider printed "Commit ${c.sha.slice(0, 7)}" after another session's lines; the newest request before it` }, [], undefined, m.source!);
+      }
     }
   }
 
@@ -188,15 +199,61 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
     else if ([...k].some((x) => STRONG.has(x)) && WEAK.has(v.score.kind)) out.delete(key);
   }
 
-  if (out.size === 0) return [];
+  if (out.size === 0) return { links: [], aiLines: [] };
+  const aiLines = await countCommitAiLines(ctx, c, [...out.values()], loose, async () => (diffs ??= await commitDiff(root, c.sha)));
   const infos = messageInfos(db, [...new Set([...out.values()].map((v) => v.requestId))]);
-  return [...out.values()].map((v) => {
+  const links = [...out.values()].map((v) => {
     const entry: IntentCommitEntry = { sha: c.sha, patchId: c.patchId, evidence: v.score.kind, confidence: v.score.confidence, detail: v.score.detail };
     if (v.edits.length > 0) entry.edits = [...new Set(v.edits)];
     if (v.from) entry.from = v.from;
     const info = infos.get(v.requestId);
     return { project: root, requestId: v.requestId, sessionId: v.sessionId || info?.sessionId || '', path: v.path, label: summarize(info?.content ?? ''), entry };
   });
+  return { links, aiLines };
+}
+
+/**
+ * The commit's added lines that its links' AI edits wrote, per file and tool. A file Aider's own
+ * `> Commit` line names is all Aider's (it commits the user's edits apart, before its own); a
+ * carried link brings the figure of the commit it was carried from; otherwise the lines of the
+ * linked edits are matched against the commit's added lines. Weak evidence (a window, a mention)
+ * names a request but no line, so it counts nothing.
+ */
+async function countCommitAiLines(
+  ctx: IntentContext,
+  c: LinkCommit,
+  links: { path: string; score: Score; edits: string[]; from?: string; tool?: string }[],
+  edits: EditRow[],
+  diffOf: () => Promise<Map<string, FileDiff>>,
+): Promise<AiLinesRow[]> {
+  const out: AiLinesRow[] = [];
+  const byId = new Map(edits.map((e) => [e.id, e] as const));
+  for (const f of c.files) {
+    if (f.status === 'D') continue;
+    const mine = links.filter((l) => l.path === f.path);
+    if (mine.length === 0) continue;
+    const carried = mine.find((l) => l.from);
+    if (carried?.from) {
+      const names = new Set([f.path, f.oldPath]);
+      for (const r of aiLinesOfCommit(ctx.db, ctx.root, carried.from)) if (names.has(r.path)) out.push({ ...r, path: f.path });
+      continue;
+    }
+    const added = (await diffOf()).get(f.path)?.added ?? [];
+    if (added.length === 0) continue;
+    const aider = mine.find((l) => l.score.kind === 'aider-commit' && l.tool);
+    if (aider) {
+      out.push({ path: f.path, tool: aider.tool!, lines: added.length });
+      continue;
+    }
+    // Newest edit first: a line written twice is the later edit's.
+    const written = [...new Set(mine.filter((l) => l.score.kind === 'edit-text' || l.score.kind === 'edit-text-partial').flatMap((l) => l.edits))]
+      .map((id) => byId.get(id))
+      .filter((e): e is EditRow => e !== undefined)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .map((e) => ({ tool: e.source ?? e.tool, lines: editWrittenLines(e) }));
+    for (const [tool, lines] of countAiLines(added, written)) out.push({ path: f.path, tool, lines });
+  }
+  return out;
 }
 
 /**

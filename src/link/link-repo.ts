@@ -9,8 +9,10 @@ import {
   markCommitsLinked,
   setLinkState,
   setLinkedThrough,
+  uncountedCommits,
   unlinkedCommitShas,
   upsertIntentLinks,
+  type AiLinesRow,
   type Db,
 } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
@@ -51,7 +53,9 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
   const freshList = unlinkedCommitShas(db, project);
   const newEdits = editsAfter(db, project, state.editsRowid);
   // Without chats a commit is only checked for trailers: cheap, whatever the backlog.
-  const hasChats = (freshList.length > 0 || newEdits.length > 0) && (countFileEdits(db, project) > 0 || countChatSessions(db, project) > 0);
+  // Commits linked before AI lines were counted: linked again, which counts them (once).
+  const uncounted = uncountedCommits(db, project);
+  const hasChats = (freshList.length > 0 || newEdits.length > 0 || uncounted.length > 0) && (countFileEdits(db, project) > 0 || countChatSessions(db, project) > 0);
   const limit = hasChats ? (options.limit ?? Infinity) : Infinity;
   // The whole stage waits (knowledge too, and the edit cursor stays), so the worker that takes
   // the backlog also re-links the commits that the new edits belong to.
@@ -63,6 +67,7 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
     const sha = firstCommitTouching(db, project, e.path, Math.floor(Date.parse(e.createdAt) / 1000));
     if (sha && !freshShas.has(sha) && isCommitLinked(db, project, sha)) late.add(sha);
   }
+  for (const sha of uncounted) if (!freshShas.has(sha)) late.add(sha);
   if (freshList.length + late.size > limit) return defer(freshList.length + late.size);
   const fresh = loadCommits(db, project, freshList);
   const commits = [...fresh, ...loadCommits(db, project, [...late])];
@@ -70,7 +75,7 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
   if (commits.length > 0) {
     const ctx = intentContext(db, project);
     const withChats = hasChats || ctx.aider.length > 0;
-    const marks: { sha: string; links: number; aiTool: string | null; userWork: string | null }[] = [];
+    const marks: { sha: string; links: number; aiTool: string | null; userWork: string | null; aiLines: AiLinesRow[] }[] = [];
     let done = 0;
     for (const c of commits) {
       const message = c.body ? `${c.subject}\n\n${c.body}` : c.subject;
@@ -81,13 +86,15 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
       const aiTool = trailerTool(message, undefined, [c.authorName]);
       const involved = aiTool ?? (c.committerName ? trailerTool('', undefined, [c.committerName]) : undefined);
       let n = 0;
+      let aiLines: AiLinesRow[] = [];
       if (withChats && c.parents.length <= 1) {
         const found = await linkCommit(ctx, c, aiTool);
-        if (found.length > 0) upsertIntentLinks(db, found);
-        n = found.length;
+        if (found.links.length > 0) upsertIntentLinks(db, found.links);
+        n = found.links.length;
+        aiLines = found.aiLines;
       }
       links += n;
-      marks.push({ sha: c.sha, links: n, aiTool: involved ?? null, userWork: n === 0 ? (userWorkOf(ctx, c, aiTool) ?? null) : null });
+      marks.push({ sha: c.sha, links: n, aiTool: involved ?? null, userWork: n === 0 ? (userWorkOf(ctx, c, aiTool) ?? null) : null, aiLines });
       if (marks.length >= 500) {
         const batch = marks.splice(0);
         markCommitsLinked(db, project, batch);

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { catchUp } from '../../src/app/index.js';
+import { aiLinesOfCommit } from '../../src/db/index.js';
+import { countAiLines, editWrittenLines } from '../../src/link/ai-lines.js';
+import { ChatRows } from '../helpers/chat-rows.js';
+import { caughtUpRepo } from '../helpers/caught-up-repo.js';
+import { commit } from '../helpers/git-repo.js';
+
+const GREET = 'export function greet(name: string): string {\n  return `hello ${name}`;\n}\n';
+
+describe('AI-written lines per commit', () => {
+  it('counts each written line once, and a fragment inside an added line', () => {
+    expect(editWrittenLines({ oldText: 'a\nb', newText: 'a\nc\nd\n', patch: null })).toEqual(['c', 'd']);
+    expect(editWrittenLines({ oldText: null, newText: null, patch: '@@ -1 +1,2 @@\n x\n+y\n+}' })).toEqual(['y', '}']);
+    // Two added `}` but the edit wrote one; `greet(name = 'x')` is a fragment of the added line.
+    const counts = countAiLines(['}', '}', "  return greet(name = 'x');", 'by hand'], [{ tool: 'claude-code', lines: ['}', "greet(name = 'x')"] }]);
+    expect(counts).toEqual(new Map([['claude-code', 2]]));
+  });
+
+  it('stores, per file and tool, the added lines the linked edits wrote, and none for a hand-written file', async () => {
+    const { dir, repo, db } = await caughtUpRepo({ 'README.md': '# demo\n' }, '2026-02-01T10:00:00Z');
+    const s = new ChatRows(db, repo.root, 'claude-code:s1');
+    s.prompt('add a greet function', '2026-02-01T10:01:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+    // The user adds two lines of their own to the AI's three before committing.
+    const file = GREET + '\n// tweaked by hand afterwards\n';
+    const sha = commit(dir, { 'src/greet.ts': file, 'docs/notes.md': 'notes written by hand\n' }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    await catchUp(db, repo);
+    expect(aiLinesOfCommit(db, repo.root, sha)).toEqual([{ path: 'src/greet.ts', tool: 'claude-code', lines: 3 }]);
+    const added = db.prepare('SELECT path, added FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE c.sha = ? ORDER BY path').all(sha);
+    expect(added).toEqual([
+      { path: 'docs/notes.md', added: 1 },
+      { path: 'src/greet.ts', added: 5 },
+    ]);
+  });
+
+  it("counts all of a file Aider's own commit line names as Aider's", async () => {
+    const { dir, repo, db } = await caughtUpRepo({ 'README.md': '# demo\n' }, '2026-02-01T10:00:00Z');
+    const sha = commit(dir, { 'src/a.ts': 'export const alpha = 1;\nexport const alpha2 = 2;\n' }, 'feat: alpha', { date: '2026-02-01T10:05:00Z' });
+    const s = new ChatRows(db, repo.root, 'aider:s4', 'aider');
+    s.prompt('add alpha', '2026-02-01T10:04:00.000Z');
+    s.message('assistant', 'text', '> Applied edit to src/a.ts\n> Commit ' + sha.slice(0, 7), '2026-02-01T10:05:30.000Z', {
+      appliedEdits: ['src/a.ts'],
+      commits: [{ sha: sha.slice(0, 7), message: 'feat: alpha' }],
+    });
+    await catchUp(db, repo);
+    expect(aiLinesOfCommit(db, repo.root, sha)).toEqual([{ path: 'src/a.ts', tool: 'aider', lines: 2 }]);
+  });
+
+  it('counts commits linked before the count existed on the next run', async () => {
+    const { dir, repo, db } = await caughtUpRepo({ 'README.md': '# demo\n' }, '2026-02-01T10:00:00Z');
+    const s = new ChatRows(db, repo.root, 'claude-code:s1');
+    s.prompt('add a greet function', '2026-02-01T10:01:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+    const sha = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    await catchUp(db, repo);
+    // As a database linked before migration 0014 has it.
+    db.prepare('UPDATE linked_commits SET ai_counted = NULL WHERE sha = ?').run(sha);
+    db.prepare('DELETE FROM commit_ai_lines').run();
+    await catchUp(db, repo);
+    expect(aiLinesOfCommit(db, repo.root, sha)).toEqual([{ path: 'src/greet.ts', tool: 'claude-code', lines: 3 }]);
+  });
+});
