@@ -176,3 +176,9 @@ export class ExcludedProjectError extends LoreError {
     super(`${project} is listed under "excludeProjects": lore stores nothing from it, neither its chats nor its commits`, 'E_EXCLUDED_PROJECT', `to use lore here, remove it from ${configFile}`);
   }
 }
+
+export class BadRangeError extends LoreError {
+  constructor(what: string, hint: string) {
+    super(what, 'E_BAD_RANGE', hint);
+  }
+}

@@ -21,6 +21,10 @@ export { tryLock, type Lock } from './lock.js';
 export { embedPending, reindexVectors, type EmbedResult, type EmbedOptions } from './embed-vectors.js';
 export { updateImportGraph, importGraphIsCurrent, importGraphNeedsUpdate, type ImportGraphResult, type ImportGraphOptions } from './import-graph.js';
 export { backlog, type Backlog } from './backlog.js';
+
+// Loaded when called: the start-up of every other command does not pay for them.
+export const pr: typeof import('./pr.js').pr = async (...args) => (await import('./pr.js')).pr(...args);
+export const stats: typeof import('./pr.js').stats = async (...args) => (await import('./pr.js')).stats(...args);
 export { graphWorker, type GraphUpdate, type GraphWorker, type GraphWorkerOptions } from './graph-process.js';
 
 // What the use cases return, as the renderers of src/cli need it.
@@ -28,5 +32,6 @@ export type { Db, SessionSummary, StoredEdit, StoredMessage, GraphNeighbor } fro
 export type { RepoInfo, HookStatus } from '../git/index.js';
 export type { IngestResult } from '../ingest/index.js';
 export type { CommitInfo, CommitRequest, DecisionInfo, RequestInfo, LearningInfo, LearningsResult, RelatedResult, SearchHit, SearchMode, SearchResult, WhyResult } from '../query/index.js';
+export type { PrResult, StatsResult } from '../query/index.js';
 export type { ServiceOptions, ServiceResult, WatchEvent } from '../watch/index.js';
 export { sync, type SyncOptions, type SyncResult, type NoteSummary } from './sync.js';

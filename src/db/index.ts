@@ -54,3 +54,7 @@ export {
   commitForPath, importShared, type OwnDecision, type OwnLearning, type OwnRequest, ownDecisions, ownLearnings, ownRequests,
   ownSessionIds, provenanceFor, provenanceShas, type ProvenanceRow, SHARED_PREFIX, storeProvenance, type SharedDecisionRow, type SharedImport, type SharedLearningRow, type SharedRequestRow, sharedBy,
 } from './shared.js';
+export {
+  type AiLinesOfFile, aiLinesForPaths, decisionsOfRequests, learningsOfRequests, linesForStats, type LinesRow,
+  rangeCommits, type RangeCommit, type RequestDecision, type SessionLearning, type StatsFilter,
+} from './attribution.js';

@@ -11,3 +11,4 @@ export { commitDiff, parseDiff, previousCommitOf, type FileDiff } from './diff.j
 export { readQueue, queuePath, parseQueueLine } from './queue.js';
 export { installHooks, uninstallHooks, hookStatus, hookManager, hooksDir, defaultHookPaths, isExecutable, HOOK_NAMES, type HookStatus, type HookPaths } from './hooks.js';
 export { fetchRef, installNoteRefspecs, isAncestor, pushRef, readNotes, remoteRef, RemoteError, resolveRef, restoreRef, sharerOf, writeNotes, type InstallResult } from './notes.js';
+export { resolveRange, defaultBranch, type CommitRange } from './range.js';

@@ -6,3 +6,5 @@ export { search, toMatchExpression, type SearchOptions, type SearchResult, type 
 export { learn, learnings, STALE_LINES, type LearningInfo, type LearningsResult } from './learnings.js';
 export { related, importGraphLookup, type RelatedResult, type RelatedOptions } from './related.js';
 export type { GraphNeighbor } from '../db/index.js';
+export { prSummary, type PrResult, type PrRequest, type PrCommit, type AiShare } from './pr.js';
+export { stats, type StatsResult, type StatsRow } from './stats.js';

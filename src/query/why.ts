@@ -1,4 +1,5 @@
 import {
+  aiLinesForPaths,
   commitAiTools,
   commitUserWork,
   countChatSessions,
@@ -100,6 +101,8 @@ export interface CommitInfo extends Pick<Commit, 'sha' | 'subject' | 'body'> {
   aiTool: string | null;
   /** The tool committed the user's own work, by its own account: "committed by Aider before its edit". */
   userWork: string | null;
+  /** Of this change's added lines of the file (`added`), those AI edits wrote, per tool; null when none. */
+  aiLines: { lines: number; byTool: Record<string, number> } | null;
   /** What other attribution tools recorded about this change of the file (git-ai's authorship log). */
   provenance?: ProvenanceInfo[];
 }
@@ -326,7 +329,22 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
     const rows = (provenance.get(c.sha) ?? []).filter((p) => p.path === c.path || p.path === c.oldPath || (c.path === null && p.path === target.path));
     return rows.length === 0 ? {} : { provenance: rows.map((p) => ({ source: p.source, tool: p.tool, model: p.model, conversation: p.conversation, human: p.human, lines: p.lines, ranges: p.ranges })) };
   };
-  const enrich = (c: CommitInfo): CommitInfo => ({ ...c, requests: bySha.get(c.sha) ?? [], aiTool: tools.get(c.sha) ?? null, userWork: userWorkText(userWork.get(c.sha)), ...provenanceOf(c) });
+  const aiRows = aiLinesForPaths(db, project, names);
+  const aiLinesOf = (sha: string, path: string | null): CommitInfo['aiLines'] => {
+    const rows = aiRows.filter((r) => r.sha === sha && (path === null || r.path === path));
+    if (rows.length === 0) return null;
+    const byTool: Record<string, number> = {};
+    for (const r of rows) byTool[r.tool] = (byTool[r.tool] ?? 0) + r.lines;
+    return { lines: rows.reduce((s, r) => s + r.lines, 0), byTool };
+  };
+  const enrich = (c: CommitInfo): CommitInfo => ({
+    ...c,
+    requests: bySha.get(c.sha) ?? [],
+    aiTool: tools.get(c.sha) ?? null,
+    userWork: userWorkText(userWork.get(c.sha)),
+    aiLines: aiLinesOf(c.sha, c.path),
+    ...provenanceOf(c),
+  });
 
   const changes = history.map((h) => enrich(fromFileCommit(h)));
   const oldest = history[history.length - 1];
@@ -339,7 +357,13 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
     const known = changes.find((c) => c.sha === b.sha) ?? fromCommit(getCommit(db, project, b.sha));
     if (known) {
       const tool = tools.get(known.sha) ?? commitAiTools(db, project, [known.sha]).get(known.sha) ?? null;
-      blamed = { ...known, requests: bySha.get(known.sha) ?? [], aiTool: tool, userWork: known.userWork ?? userWorkText(commitUserWork(db, project, [known.sha]).get(known.sha)) };
+      blamed = {
+        ...known,
+        requests: bySha.get(known.sha) ?? [],
+        aiTool: tool,
+        userWork: known.userWork ?? userWorkText(commitUserWork(db, project, [known.sha]).get(known.sha)),
+        aiLines: known.aiLines ?? aiLinesOf(known.sha, target.path),
+      };
     }
   }
 
@@ -533,11 +557,12 @@ function fromCommit(c: CommitRow | undefined): CommitInfo | null {
     requests: [],
     aiTool: null,
     userWork: null,
+    aiLines: null,
   };
 }
 
 /** `aider:before-edit` → "committed by Aider before its edit" (only Aider records such commits). */
-function userWorkText(fact: string | undefined): string | null {
+export function userWorkText(fact: string | undefined): string | null {
   if (!fact) return null;
   const [tool = '', when = ''] = fact.split(':');
   const name = tool ? tool[0]!.toUpperCase() + tool.slice(1) : 'the AI tool';

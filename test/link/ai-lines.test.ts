@@ -54,7 +54,7 @@ describe('AI-written lines per commit', () => {
     s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
     const sha = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
     await catchUp(db, repo);
-    // As a database linked before migration 0014 has it.
+    // As a database linked before migration 0015 has it.
     db.prepare('UPDATE linked_commits SET ai_counted = NULL WHERE sha = ?').run(sha);
     db.prepare('DELETE FROM commit_ai_lines').run();
     await catchUp(db, repo);

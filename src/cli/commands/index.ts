@@ -17,6 +17,7 @@ import { learnCommand, learningsCommand } from './learn.js';
 import { syncCommand } from './sync.js';
 import { mcpCommand } from './mcp.js';
 import { contextCommand } from './context.js';
+import { prCommand, statsCommand } from './pr.js';
 
 // One line per command; handlers load their implementation lazily.
 export const commands: CommandModule<GlobalArgs, never>[] = [
@@ -26,6 +27,8 @@ export const commands: CommandModule<GlobalArgs, never>[] = [
   learnCommand,
   learningsCommand,
   relatedCommand,
+  prCommand,
+  statsCommand,
   watchCommand,
   initCommand,
   indexCommand,

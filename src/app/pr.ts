@@ -1,0 +1,54 @@
+import * as pathApi from 'node:path';
+import { openDb } from '../db/index.js';
+import type { Reporter } from '../events.js';
+import { findRepo, resolveRange } from '../git/index.js';
+import { prSummary, stats as statsOf, type PrResult, type StatsResult } from '../query/index.js';
+import { UsageError } from '../errors.js';
+import { catchUpRepo } from './catch-up.js';
+import { dbPathOf, type Place } from './repo-context.js';
+
+/**
+ * `lore pr [BASE..HEAD]`: the range is checked with git before the database is touched (a typo
+ * stores nothing), the database caught up (the branch's newest commits are linked), then read.
+ */
+export async function pr(place: Place, spec: string | undefined, report: Reporter): Promise<PrResult> {
+  const repo = await findRepo(place.cwd);
+  const range = await resolveRange(repo.root, spec);
+  const dbPath = dbPathOf(place);
+  const db = openDb(dbPath);
+  try {
+    await catchUpRepo({ repo, db, dbPath }, report);
+    return prSummary(db, repo.root, range);
+  } finally {
+    db.close();
+  }
+}
+
+/** `lore stats [PATH] [--since DATE]`: AI-written lines per tool, file and week. */
+export async function stats(place: Place, options: { path?: string; since?: string }, report: Reporter): Promise<StatsResult> {
+  const repo = await findRepo(place.cwd);
+  const since = options.since !== undefined ? parseSince(options.since) : undefined;
+  const path = options.path !== undefined ? repoPath(repo.root, place.cwd, options.path) : undefined;
+  const dbPath = dbPathOf(place);
+  const db = openDb(dbPath);
+  try {
+    await catchUpRepo({ repo, db, dbPath }, report);
+    return statsOf(db, repo.root, { ...(path ? { path } : {}), ...(since !== undefined ? { since } : {}) });
+  } finally {
+    db.close();
+  }
+}
+
+function parseSince(text: string): number {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(ms)) throw new UsageError(`--since ${text}: not a date`, 'write a date such as 2026-01-31');
+  return Math.floor(ms / 1000);
+}
+
+/** PATH as the user typed it (relative to where they are) → repo-relative, '' for the root. */
+function repoPath(root: string, cwd: string, path: string): string | undefined {
+  const { relative, resolve, sep } = pathApi;
+  const rel = relative(root, resolve(cwd, path)).split(sep).join('/');
+  if (rel.startsWith('..')) throw new UsageError(`${path} is outside the repository`, `name a path under ${root}`);
+  return rel === '' ? undefined : rel;
+}
