@@ -12,7 +12,7 @@ import { userWorkText } from './why.js';
 
 /** The `--json` shape of `lore pr`. Documented in docs/json.md; bump `schema` on breaking change. */
 export interface PrResult {
-  schema: 1;
+  schema: 'lore.pr/1';
   range: { spec: string; base: string; head: string };
   /** Requests behind the range's commits, in the order they were made. */
   requests: PrRequest[];
@@ -105,7 +105,7 @@ export function prSummary(db: Db, project: string, range: CommitRange): PrResult
     for (const [tool, n] of Object.entries(c.byTool)) share.byTool[tool] = (share.byTool[tool] ?? 0) + n;
   }
   return {
-    schema: 1,
+    schema: 'lore.pr/1',
     range: { spec: range.spec, base: range.base, head: range.head },
     requests: list,
     decisions: decisionsOfRequests(db, project, ids).map((d) => ({ request: d.requestId, path: d.path, text: d.sentence, date: d.createdAt })),

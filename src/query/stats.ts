@@ -2,7 +2,7 @@ import { linesForStats, type Db, type StatsFilter } from '../db/index.js';
 
 /** The `--json` shape of `lore stats`. Documented in docs/json.md; bump `schema` on breaking change. */
 export interface StatsResult {
-  schema: 1;
+  schema: 'lore.stats/1';
   path: string | null;
   since: string | null;
   /** Added lines of the commits counted, and those AI edits wrote. */
@@ -39,7 +39,7 @@ export function stats(db: Db, project: string, filter: StatsFilter): StatsResult
     if (r.tool !== null) tools.set(r.tool, (tools.get(r.tool) ?? 0) + r.lines);
   }
   return {
-    schema: 1,
+    schema: 'lore.stats/1',
     path: filter.path ?? null,
     since: filter.since !== undefined ? new Date(filter.since * 1000).toISOString() : null,
     total,

@@ -49,7 +49,7 @@ describe('lore pr', () => {
     expect(out.stdout).toContain('3 of 7 added lines (43%) came from AI edits: claude-code 3.');
     expect(out.stdout).toContain(`- ${hand.slice(0, 7)} notes`);
     const json = runCli(['pr', 'main..feature', '--json', '--db', place.db], { cwd: dir });
-    expect(JSON.parse(json.stdout)).toMatchObject({ schema: 1, aiLines: { lines: 3, added: 7 }, unexplained: [hand] });
+    expect(JSON.parse(json.stdout)).toMatchObject({ schema: 'lore.pr/1', aiLines: { lines: 3, added: 7 }, unexplained: [hand] });
     const bad = runCli(['pr', 'nope..feature', '--db', place.db], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/nope is not a commit of this repository/);
