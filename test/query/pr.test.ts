@@ -61,7 +61,7 @@ describe('lore why', () => {
   it("shows the AI-written share of each change's lines, and in --json", async () => {
     const { dir, place, ai } = await branch();
     const out = runCli(['why', 'src/greet.ts', '--db', place.db], { cwd: dir });
-    expect(out.stdout).toMatch(new RegExp(`${ai.slice(0, 10)} .*greet  AI 3/5 lines \\(claude-code\\)`));
+    expect(out.stdout).toMatch(new RegExp(`${ai.slice(0, 10)} .*greet\\n {6}← "add a greet function" .*\\n {6}AI 3/5 lines \\(claude-code\\)\\n`));
     const json = JSON.parse(runCli(['why', 'src/greet.ts', '--json', '--db', place.db], { cwd: dir }).stdout) as { changes: { aiLines: unknown; added: number }[] };
     expect(json.changes[0]).toMatchObject({ added: 5, aiLines: { lines: 3, byTool: { 'claude-code': 3 } } });
   });

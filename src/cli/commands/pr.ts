@@ -96,7 +96,10 @@ export function prMarkdown(r: PrResult): string[] {
   if (r.requests.length > 0) out.push('');
   if (r.decisions.length > 0) {
     out.push('## Decisions', '');
-    for (const d of r.decisions) out.push(`- ${inline(d.text, 240)} (\`${d.path}\`)`);
+    // One sentence is stored per file it names: say it once, with its files.
+    const byText = new Map<string, string[]>();
+    for (const d of r.decisions) byText.set(d.text, [...(byText.get(d.text) ?? []), d.path]);
+    for (const [text, paths] of byText) out.push(`- ${inline(text, 240)} (${paths.map((p) => `\`${p}\``).join(', ')})`);
     out.push('');
   }
   if (r.learnings.length > 0) {

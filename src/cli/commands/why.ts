@@ -131,7 +131,7 @@ function graphLine(r: WhyResult): string {
 
 function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void {
   const rename = c.status === 'R' && c.oldPath ? dim(` (renamed from ${c.oldPath})`) : c.status === 'D' ? dim(' (deleted)') : '';
-  print(`  ${cyan(c.sha.slice(0, 10))}  ${day(c.date)}  ${authorColumn(c.author)}  ${c.subject}${rename}${aiShare(c)}`);
+  print(`  ${cyan(c.sha.slice(0, 10))}  ${day(c.date)}  ${authorColumn(c.author)}  ${c.subject}${rename}`);
   if (o.full && c.body) for (const line of c.body.split('\n')) print(`      ${line}`);
   for (const p of c.provenance ?? []) print(`      ${dim(`${p.source}: ${p.tool}${p.model ? ` (${p.model})` : ''} wrote ${p.lines} line${p.lines === 1 ? '' : 's'} (${p.ranges.length > 40 ? `${p.ranges.slice(0, 39)}…` : p.ranges})${p.conversation ? `, conversation ${p.conversation.slice(0, 8)}` : ''}`)}`);
   if (c.requests.length === 0) {
@@ -149,13 +149,14 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
     print(`      ← "${text}"  ${dim(`${source(q.tool, q.sessionId)}, ${day(q.date)}${q.sharedBy ? `, shared by ${q.sharedBy}` : ''}`)}`);
     if (o.evidence) print(`        ${dim(`evidence: ${q.evidence} (confidence ${q.confidence})${q.detail ? ` — ${q.detail}` : ''}`)}`);
   }
+  if (c.aiLines) print(`      ${aiShare(c)}`);
 }
 
-/** "  AI 12/15 lines (claude-code)": the change's lines AI edits wrote, when any. */
+/** "AI 12/15 lines (claude-code)": the change's lines AI edits wrote, under its requests. */
 function aiShare(c: CommitInfo): string {
   if (!c.aiLines) return '';
   const tools = Object.keys(c.aiLines.byTool).sort((a, b) => c.aiLines!.byTool[b]! - c.aiLines!.byTool[a]!);
-  return `  ${dim(`AI ${c.aiLines.lines}${c.added !== null ? `/${c.added}` : ''} lines (${tools.join(', ')})`)}`;
+  return dim(`AI ${c.aiLines.lines}${c.added !== null ? `/${c.added}` : ''} lines (${tools.join(', ')})`);
 }
 
 const AUTHOR_WIDTH = 16;
