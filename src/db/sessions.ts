@@ -287,6 +287,17 @@ function deleteSessionRows(db: Db, id: string): boolean {
   const learnings = (stmt(db, `SELECT id FROM learnings WHERE session_id = ? AND coalesce(source, 'extracted') = 'extracted'`).all(id) as { id: string }[]).map((r) => r.id);
   const messages = (stmt(db, 'SELECT id FROM messages WHERE session_id = ?').all(id) as { id: string }[]).map((r) => r.id);
   forgetCursors(db, id);
+  // The commits its requests were linked to lose their AI-written line counts, which its edits
+  // fed: the link stage counts them again from the edits that remain.
+  const linked = stmt(
+    db,
+    `SELECT DISTINCT r.project_path AS project, json_extract(j.value, '$.sha') AS sha FROM relationships r, json_each(r.metadata, '$.commits') j
+      WHERE r.session_id = ? AND r.type = 'intent_implementation' AND json_valid(r.metadata)`,
+  ).all(id) as { project: string; sha: string }[];
+  for (const { project, sha } of linked) {
+    stmt(db, 'DELETE FROM commit_ai_lines WHERE project_path = ? AND sha = ?').run(project, sha);
+    stmt(db, 'UPDATE linked_commits SET ai_counted = NULL WHERE project_path = ? AND sha = ?').run(project, sha);
+  }
   stmt(db, `DELETE FROM relationships WHERE session_id = ?`).run(id);
   stmt(db, `DELETE FROM relationships WHERE source_path IN (SELECT 'msg:' || id FROM messages WHERE session_id = ?)`).run(id);
   stmt(db, `DELETE FROM relationships WHERE target_path IN (SELECT 'msg:' || id FROM messages WHERE session_id = ?)`).run(id);

@@ -327,6 +327,8 @@ describe('every command on a corrupt database', () => {
     ['show', 'cb947e5b'],
     ['forget', 'cb947e5b'],
     ['doctor'],
+    ['pr', 'HEAD~1..HEAD'],
+    ['stats'],
   ];
   const NO_DATABASE = ['hook', 'watch'];
   // `lore sync` needs a remote to talk to; these test repositories have none. `lore mcp` is a
@@ -479,7 +481,7 @@ describe('lore forget and lore:private leave nothing derived behind', () => {
   }
 
   const KNOWN_TABLES = [
-    'code_files', 'code_graph_state', 'commit_files', 'commit_provenance', 'commit_rewrites', 'commits', 'file_edits', 'hook_events', 'ignored_sessions', 'learnings', 'learnings_fts_config', 'learnings_fts_data',
+    'code_files', 'code_graph_state', 'commit_ai_lines', 'commit_files', 'commit_provenance', 'commit_rewrites', 'commits', 'file_edits', 'hook_events', 'ignored_sessions', 'learnings', 'learnings_fts_config', 'learnings_fts_data',
     'learnings_fts_docsize', 'learnings_fts_idx', 'link_state', 'linked_commits', 'messages', 'messages_fts_config', 'messages_fts_data', 'messages_fts_docsize', 'messages_fts_idx', 'relationships',
     'repos', 'sessions', 'source_files', 'sqlite_sequence', 'unreachable_commits', 'vec_items_chunks', 'vec_items_info', 'vec_items_rowids', 'vec_items_vector_chunks00', 'vector_items', 'vector_meta',
   ].sort();
@@ -507,8 +509,19 @@ describe('lore forget and lore:private leave nothing derived behind', () => {
     const { repo, env } = setUp();
     const dbPath = join(env.LORE_HOME!, 'lore.db');
     expectDerivedBefore(repo, env);
+    const aiLines = () => {
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        return (db.prepare(`SELECT coalesce(sum(x.lines), 0) AS n FROM commit_ai_lines x JOIN commits c ON c.project_path = x.project_path AND c.sha = x.sha WHERE c.subject = 'green theme'`).get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    expect(aiLines()).toBeGreaterThan(0);
     const r = runCli(['forget', '5ec7e700'], { cwd: repo, env });
     expect(r.code, r.stderr).toBe(0);
+    // Its edits no longer count as AI-written lines of the commit they were linked to.
+    expect(aiLines()).toBe(0);
     expectDerivedGone(repo, env);
     expectNothingOf(dbPath);
   });
