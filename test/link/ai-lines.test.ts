@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catchUp } from '../../src/app/index.js';
-import { aiLinesOfCommit } from '../../src/db/index.js';
+import { aiLinesOfCommit, forgetSession } from '../../src/db/index.js';
 import { countAiLines, editWrittenLines } from '../../src/link/ai-lines.js';
 import { ChatRows } from '../helpers/chat-rows.js';
 import { caughtUpRepo } from '../helpers/caught-up-repo.js';
@@ -59,5 +59,20 @@ describe('AI-written lines per commit', () => {
     db.prepare('DELETE FROM commit_ai_lines').run();
     await catchUp(db, repo);
     expect(aiLinesOfCommit(db, repo.root, sha)).toEqual([{ path: 'src/greet.ts', tool: 'claude-code', lines: 3 }]);
+  });
+
+  it('counts a commit again without the lines of a forgotten session', async () => {
+    const { dir, repo, db } = await caughtUpRepo({ 'README.md': '# demo\n' }, '2026-02-01T10:00:00Z');
+    const s = new ChatRows(db, repo.root, 'claude-code:s1');
+    s.prompt('add a greet function', '2026-02-01T10:01:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+    const sha = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    await catchUp(db, repo);
+    expect(aiLinesOfCommit(db, repo.root, sha)).toHaveLength(1);
+    forgetSession(db, 'claude-code:s1', 'forgotten');
+    expect(aiLinesOfCommit(db, repo.root, sha)).toEqual([]);
+    await catchUp(db, repo);
+    expect(aiLinesOfCommit(db, repo.root, sha)).toEqual([]);
+    expect(db.prepare('SELECT ai_counted FROM linked_commits WHERE sha = ?').get(sha)).toEqual({ ai_counted: 1 });
   });
 });
