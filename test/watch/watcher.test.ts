@@ -53,6 +53,22 @@ function inotifyWatches(): number | undefined {
   return n;
 }
 
+/**
+ * The watch count once it has stopped changing: chokidar may still be adding a directory's
+ * watch just after `ready`, so one read right then can come up short.
+ */
+async function settledWatches(): Promise<number | undefined> {
+  let last = inotifyWatches();
+  if (last === undefined) return undefined;
+  for (let stable = 0, end = Date.now() + 3000; stable < 5 && Date.now() < end; ) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = inotifyWatches();
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
 /** A work tree with the git state the watcher follows (HEAD, refs/heads), and stages that report it as one repository. */
 function fakeRepo() {
   const root = mkdtempSync(join(tmpdir(), 'lore-repo-'));
@@ -196,7 +212,7 @@ describe('watcher', () => {
     const before = inotifyWatches();
     const { calls, stages } = fakeStages();
     await start([root], stages);
-    const after = inotifyWatches();
+    const after = await settledWatches();
     if (before !== undefined && after !== undefined) expect(after - before).toBeLessThanOrEqual(4); // the root and its 3 directories
     for (const f of [join(root, 'p0', 's0.jsonl'), join(root, 'p2', 's99.jsonl')]) {
       appendFileSync(f, '{"more":1}\n');
@@ -230,7 +246,7 @@ describe('watcher', () => {
     const before = inotifyWatches();
     await start([], stages);
     expect(calls.graph).toEqual([root]); // the first batch catches the graph up
-    const after = inotifyWatches();
+    const after = await settledWatches();
     // The work tree's root and src/ (and .git, refs, refs/heads), not node_modules/*.
     if (before !== undefined && after !== undefined) expect(after - before).toBe(5);
     writeFileSync(join(root, 'src', 'a.ts'), "import './b.js';\n");
