@@ -4,23 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveRewrite } from '../../src/db/index.js';
-import { defaultHookPaths, findRepo, hookManager, hookStatus, installHooks, uninstallHooks, type HookPaths } from '../../src/git/index.js';
+import { defaultHookPaths, findRepo, hookManager, hookStatus, installHooks, uninstallHooks } from '../../src/git/index.js';
 import { catchUp } from '../../src/app/index.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
+import { quietPaths, queueOf } from '../helpers/hooks.js';
 import { tempDb } from '../helpers/temp-db.js';
-
-/** Hook paths whose worker is a no-op script: tests read the queue and run catchUp themselves. */
-function quietPaths(): HookPaths {
-  const dir = mkdtempSync(join(tmpdir(), 'lore-worker-'));
-  const worker = join(dir, 'noop-worker.js');
-  writeFileSync(worker, '// does nothing\n');
-  return { ...defaultHookPaths(), worker };
-}
-
-const queueOf = (repo: string): string[] => {
-  const path = join(repo, '.git/lore/queue');
-  return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n') : [];
-};
 
 /** A foreign hook that proves it ran by appending its name and arguments to `log`. */
 function foreignHook(log: string): string {

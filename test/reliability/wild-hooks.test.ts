@@ -9,27 +9,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catchUp } from '../../src/app/index.js';
-import { defaultHookPaths, findRepo, hookStatus, installHooks, uninstallHooks, type HookPaths } from '../../src/git/index.js';
+import { defaultHookPaths, findRepo, hookStatus, installHooks, uninstallHooks } from '../../src/git/index.js';
 import { runCli } from '../helpers/cli.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
+import { quietPaths, queueOf } from '../helpers/hooks.js';
 import { tempDb } from '../helpers/temp-db.js';
 
 const SLOW = process.env.LORE_SLOW === '1';
 const HUSKY9 = resolve('node_modules/husky/bin.js');
 const HUSKY8 = resolve('node_modules/husky8/lib/bin.js');
-
-/** Hook paths whose worker is a no-op script: the tests read the queue themselves. */
-function quietPaths(): HookPaths {
-  const dir = mkdtempSync(join(tmpdir(), 'lore-worker-'));
-  const worker = join(dir, 'noop-worker.js');
-  writeFileSync(worker, '// does nothing\n');
-  return { ...defaultHookPaths(), worker };
-}
-
-const queueOf = (repo: string): string[] => {
-  const path = join(repo, '.git/lore/queue');
-  return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n') : [];
-};
 
 const linesOf = (path: string): string[] => (existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n') : []);
 
