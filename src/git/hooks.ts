@@ -2,6 +2,7 @@ import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSy
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HookConflictError } from '../errors.js';
+import { readOrUndefined, statOrUndefined } from '../fs.js';
 import { git, gitRaw } from './run.js';
 
 export const HOOK_NAMES = ['post-commit', 'post-merge', 'post-rewrite'] as const;
@@ -89,7 +90,7 @@ export async function hookManager(root: string): Promise<{ tool: string; note: s
   if (basename(dir) === '_' && lstatOrUndefined(join(dir, 'h'))) {
     return { tool: 'husky', note: `husky rewrites ${relative(root, dir)}/ at every \`npm install\`: run \`lore hook install\` after it` };
   }
-  const pkg = readText(join(root, 'package.json'));
+  const pkg = readOrUndefined(join(root, 'package.json'));
   if (pkg?.includes('"simple-git-hooks"') || ['.simple-git-hooks.json', 'simple-git-hooks.json', '.simple-git-hooks.js', 'simple-git-hooks.js', '.simple-git-hooks.cjs', 'simple-git-hooks.cjs'].some((f) => lstatOrUndefined(join(root, f)))) {
     return {
       tool: 'simple-git-hooks',
@@ -103,7 +104,10 @@ export async function hookManager(root: string): Promise<{ tool: string; note: s
 }
 
 export async function hookStatus(root: string, paths = defaultHookPaths()): Promise<HookStatus[]> {
-  const layout = await hookLayout(root);
+  return statusIn(await hookLayout(root), paths);
+}
+
+function statusIn(layout: HookLayout, paths: HookPaths): HookStatus[] {
   const enabled = lstatOrUndefined(join(layout.common, 'lore', ENABLED)) !== undefined;
   return HOOK_NAMES.map((name) => {
     const path = join(layout.dir, name);
@@ -112,7 +116,7 @@ export async function hookStatus(root: string, paths = defaultHookPaths()): Prom
     // An earlier lore's shim in the team's directory: `lore hook install` puts back what was there.
     if (here.state === 'installed') return { name, path, ...here, stale: true, enabled };
     const side = shimStatus(join(layout.shims, name), layout.shims, paths);
-    const text = lstatOrUndefined(path)?.isFile() ? readText(path) : undefined;
+    const text = lstatOrUndefined(path)?.isFile() ? readOrUndefined(path) : undefined;
     if (side.state === 'installed' && text?.includes(`lore/hooks/${name}`)) return { name, path, ...side, enabled };
     return { name, path, state: 'manual', chained: false, stale: false, enabled, line: teamHookLine(name) };
   });
@@ -136,7 +140,7 @@ export async function installHooks(root: string, paths = defaultHookPaths()): Pr
   }
   mkdirSync(join(layout.common, 'lore'), { recursive: true });
   writeFileSync(join(layout.common, 'lore', ENABLED), `${MARKER}: lore's git hooks record this repository while this file is here (\`lore hook uninstall\` removes it).\n`);
-  return hookStatus(root, paths);
+  return statusIn(layout, paths);
 }
 
 /** Removes our files and puts back exactly what was there before (a foreign hook, or nothing). */
@@ -148,7 +152,7 @@ export async function uninstallHooks(root: string, paths = defaultHookPaths()): 
     removeIfEmpty(layout.shims);
   }
   rmSync(join(layout.common, 'lore', ENABLED), { force: true });
-  return hookStatus(root, paths);
+  return statusIn(layout, paths);
 }
 
 export function isExecutable(path: string): boolean {
@@ -202,7 +206,7 @@ function shimStatus(path: string, dir: string, paths: HookPaths): Pick<HookStatu
   const chained = lstatOrUndefined(path + CHAINED_SUFFIX) !== undefined;
   if (!lstatOrUndefined(path)) return { state: 'missing', chained, stale: false };
   if (!isOurs(path)) return { state: 'foreign', chained, stale: false };
-  const text = readText(path) ?? '';
+  const text = readOrUndefined(path) ?? '';
   const worker = shimWorker(text);
   const lacksShared = text.includes(SHARED) && !isOurs(join(dir, SHARED));
   return { state: 'installed', chained, stale: lacksShared || !worker || !lstatOrUndefined(worker) || worker !== paths.worker };
@@ -223,7 +227,7 @@ async function hookLayout(root: string): Promise<HookLayout> {
  */
 async function holdsTeamFiles(dir: string, names: string[]): Promise<boolean> {
   let cwd = dir;
-  while (!statOrUndefinedDir(cwd) && dirname(cwd) !== cwd) cwd = dirname(cwd);
+  while (!statOrUndefined(cwd)?.isDirectory() && dirname(cwd) !== cwd) cwd = dirname(cwd);
   const paths = names.map((name) => relative(cwd, join(dir, name)));
   // Without --no-index, a tracked path is reported as not ignored, which is what is asked here.
   const r = await gitRaw(cwd, ['check-ignore', '--stdin', '-z'], paths.join('\0') + '\0');
@@ -250,7 +254,7 @@ function isSameHook(a: string, b: string): boolean {
 
 /** Ours: a regular file with our marker. Never a symlink: following one could read or write outside the repository. */
 function isOurs(path: string): boolean {
-  return lstatOrUndefined(path)?.isFile() === true && (readText(path) ?? '').includes(MARKER);
+  return lstatOrUndefined(path)?.isFile() === true && (readOrUndefined(path) ?? '').includes(MARKER);
 }
 
 function removeIfEmpty(dir: string): void {
@@ -264,22 +268,6 @@ function removeIfEmpty(dir: string): void {
 function lstatOrUndefined(path: string): Stats | undefined {
   try {
     return lstatSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-function statOrUndefinedDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
