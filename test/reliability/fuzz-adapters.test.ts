@@ -1,10 +1,10 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adapters, type SourceAdapter, type SourceRecord } from '../../src/sources/index.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
+import { fixtureCopy, toolFixtures } from '../helpers/fixture-files.js';
 
 // Every source adapter in the registry (new ones are picked up as they land) is fed mutated copies
 // of the real transcripts in test/fixtures/real: truncated, bytes flipped, junk lines, values
@@ -14,32 +14,9 @@ const SLOW = process.env.LORE_SLOW === '1';
 const RUNS = SLOW ? 40 : 6;
 const REAL = REAL_FIXTURES;
 
-// Which fixture folder holds each tool's files (the fixtures keep the tools' own names).
-const FOLDER: Record<string, string> = {
-  'claude-code': 'claude-code',
-  codex: 'codex',
-  copilot: 'copilot-vscode',
-  cursor: 'cursor',
-  opencode: 'opencode',
-  gemini: 'gemini',
-  aider: 'aider',
-  continue: 'continue',
-  cline: 'cline',
-};
-
-function walk(dir: string, out: string[] = []): string[] {
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path, out);
-    else out.push(path);
-  }
-  return out;
-}
-
 /** The fixtures an adapter reads: files it claims, else every data file in its tool's folder. */
 function fixturesFor(adapter: SourceAdapter): string[] {
-  const mine = walk(join(REAL, FOLDER[adapter.id] ?? adapter.id)).filter((f) => /\.(jsonl|json|md|db|vscdb|history)$/.test(f) && !f.endsWith('SOURCES.md'));
+  const mine = toolFixtures(adapter.id).filter((f) => /\.(jsonl|json|md|db|vscdb|history)$/.test(f) && !f.endsWith('SOURCES.md'));
   const claimed = mine.filter((f) => adapter.matches(f));
   // Keep each run quick: the three smallest-to-largest picks cover the shapes without 2 MB reads per case.
   const picked = (claimed.length > 0 ? claimed : mine).sort((a, b) => statSync(a).size - statSync(b).size);
@@ -65,19 +42,6 @@ async function readSafely(adapter: SourceAdapter, file: string): Promise<Summary
     s.threw = `${(err as Error).name}: ${(err as Error).message}`.slice(0, 300);
   }
   return s;
-}
-
-/** A copy of `file` (keeping its name and the folders above it, which some adapters read). */
-function copyOf(file: string, content: Buffer | string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'lore-fuzz-')), relative(REAL, file), '..');
-  mkdirSync(dir, { recursive: true });
-  for (const sibling of readdirSync(join(file, '..'))) {
-    const from = join(file, '..', sibling);
-    if (statSync(from).isFile() && from !== file) copyFileSync(from, join(dir, sibling));
-  }
-  const path = join(dir, basename(file));
-  writeFileSync(path, content);
-  return path;
 }
 
 const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
@@ -140,7 +104,7 @@ describe('fuzzing the source adapters', () => {
         const isLines = /\.(jsonl|md|history)$/.test(file);
 
         it(`never throws on truncations and byte flips of ${name}`, { timeout: 300_000 }, async () => {
-          const clean = await readSafely(adapter, copyOf(file, original));
+          const clean = await readSafely(adapter, fixtureCopy(file, original));
           expect(clean.threw).toBeUndefined();
           await fc.assert(
             fc.asyncProperty(
@@ -155,7 +119,7 @@ describe('fuzzing the source adapters', () => {
                   bytes = Buffer.from(original);
                   for (const [at, b] of m.flips) bytes[at % bytes.length] = b;
                 }
-                const r = await readSafely(adapter, copyOf(file, bytes));
+                const r = await readSafely(adapter, fixtureCopy(file, bytes));
                 tally.inputs++;
                 expect(r.threw).toBeUndefined();
               },
@@ -168,11 +132,11 @@ describe('fuzzing the source adapters', () => {
         const lines = original.toString('utf8').split('\n');
 
         it(`counts junk lines inserted into ${name} as skipped and keeps every other message`, { timeout: 300_000 }, async () => {
-          const clean = await readSafely(adapter, copyOf(file, original));
+          const clean = await readSafely(adapter, fixtureCopy(file, original));
           await fc.assert(
             fc.asyncProperty(fc.integer({ min: 0, max: Math.max(0, lines.length - 2) }), fc.constantFrom(...JUNK_LINES), async (at, junk) => {
               const mutated = [...lines.slice(0, at), junk, ...lines.slice(at)].join('\n');
-              const r = await readSafely(adapter, copyOf(file, mutated));
+              const r = await readSafely(adapter, fixtureCopy(file, mutated));
               tally.inputs++;
               expect(r.threw).toBeUndefined();
               // What the good lines said is all still there (in line-delimited JSON; in a markdown
@@ -193,7 +157,7 @@ describe('fuzzing the source adapters', () => {
               const changed = wrongType(lines[at]!, pick, replacements[which]);
               if (changed === undefined) return;
               const mutated = [...lines.slice(0, at), changed, ...lines.slice(at + 1)].join('\n');
-              const r = await readSafely(adapter, copyOf(file, mutated));
+              const r = await readSafely(adapter, fixtureCopy(file, mutated));
               tally.inputs++;
               expect(r.threw).toBeUndefined();
             }),

@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { adapters, type SourceAdapter, type SourceRecord } from '../../src/sources/index.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 import { CLI, runCli } from '../helpers/cli.js';
+import { fixtureCopy, toolFixtures } from '../helpers/fixture-files.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
 import { seedSession } from '../helpers/seed-db.js';
 import { openDb } from '../../src/db/index.js';
@@ -40,37 +41,11 @@ function poisoned(value: unknown): string {
   return JSON.stringify(value).replaceAll(MARK, DEEP_TEXT);
 }
 
-const FOLDER: Record<string, string> = { 'claude-code': 'claude-code', codex: 'codex', copilot: 'copilot-vscode', cursor: 'cursor', opencode: 'opencode', gemini: 'gemini', continue: 'continue', cline: 'cline' };
-
-function walk(dir: string, out: string[] = []): string[] {
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path, out);
-    else out.push(path);
-  }
-  return out;
-}
-
 /** Every JSON or JSONL fixture in an adapter's folder: the ones it claims, else all (as the fuzzer does). */
 function jsonFixtures(adapter: SourceAdapter): string[] {
-  const folder = FOLDER[adapter.id] ?? adapter.id;
-  const mine = walk(join(REAL_FIXTURES, folder)).filter((f) => /\.jsonl?$/.test(f));
+  const mine = toolFixtures(adapter.id).filter((f) => /\.jsonl?$/.test(f));
   const claimed = mine.filter((f) => adapter.matches(f));
   return claimed.length > 0 ? claimed : mine;
-}
-
-/** A writable copy of `file` beside copies of its siblings (some adapters read them). */
-function copyOf(file: string, content: string): string {
-  const dir = join(tmp('lore-wild-'), relative(REAL_FIXTURES, file), '..');
-  mkdirSync(dir, { recursive: true });
-  for (const sibling of readdirSync(join(file, '..'))) {
-    const from = join(file, '..', sibling);
-    if (statSync(from).isFile() && from !== file) copyFileSync(from, join(dir, sibling));
-  }
-  const path = join(dir, basename(file));
-  writeFileSync(path, content);
-  return path;
 }
 
 async function readAll(adapter: SourceAdapter, file: string): Promise<{ messages: string[]; skips: string[]; threw?: string }> {
@@ -97,7 +72,7 @@ describe('a transcript line nested 10,000 deep', () => {
     const name = relative(REAL_FIXTURES, file);
     it(`${adapter.id}: ${name} is read past a poisoned record, which is skipped and counted`, async () => {
       const text = readFileSync(file, 'utf8');
-      const clean = await readAll(adapter, copyOf(file, text));
+      const clean = await readAll(adapter, fixtureCopy(file, text));
       expect(clean.threw).toBeUndefined();
       if (file.endsWith('.jsonl')) {
         // A line poisoned in turn (up to 30 spread over the file) is skipped, counted, and the
@@ -107,16 +82,16 @@ describe('a transcript line nested 10,000 deep', () => {
         const step = Math.max(1, Math.ceil(picks.length / 30));
         for (const at of picks.filter((_, k) => k % step === 0)) {
           const bad = [...lines.slice(0, at), poisoned(JSON.parse(lines[at]!)), ...lines.slice(at + 1)].join('\n');
-          const r = await readAll(adapter, copyOf(file, bad));
+          const r = await readAll(adapter, fixtureCopy(file, bad));
           expect(r.threw, `line ${at + 1}`).toBeUndefined();
           expect(r.skips.filter((s) => /nested deeper/.test(s)), `line ${at + 1}`).toHaveLength(1);
           expect(r.skips.some((s) => /call stack|cannot read/i.test(s)), `line ${at + 1}`).toBe(false);
-          const without = await readAll(adapter, copyOf(file, [...lines.slice(0, at), '', ...lines.slice(at + 1)].join('\n')));
+          const without = await readAll(adapter, fixtureCopy(file, [...lines.slice(0, at), '', ...lines.slice(at + 1)].join('\n')));
           expect(r.messages, `line ${at + 1}`).toEqual(without.messages);
         }
       } else {
         // A whole-document session: the deep values are left out and every message is still read.
-        const r = await readAll(adapter, copyOf(file, poisoned(JSON.parse(text))));
+        const r = await readAll(adapter, fixtureCopy(file, poisoned(JSON.parse(text))));
         expect(r.threw).toBeUndefined();
         expect(r.skips.some((s) => /call stack|cannot read/i.test(s))).toBe(false);
         expect(r.messages).toEqual(clean.messages);
