@@ -68,7 +68,7 @@ export function defaultHookPaths(): HookPaths {
 }
 
 /** The hooks directory git uses for this repository (honours core.hooksPath: husky, lefthook). */
-export async function hooksDir(root: string): Promise<string> {
+async function hooksDir(root: string): Promise<string> {
   return resolve(root, (await git(root, ['rev-parse', '--git-path', 'hooks'])).trim());
 }
 

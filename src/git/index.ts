@@ -9,6 +9,6 @@ export { updateReachable } from './reachable.js';
 export { computePatchIds } from './patch-id.js';
 export { commitDiff, parseDiff, previousCommitOf, type FileDiff } from './diff.js';
 export { readQueue, queuePath, parseQueueLine } from './queue.js';
-export { installHooks, uninstallHooks, hookStatus, hookManager, hooksDir, defaultHookPaths, isExecutable, HOOK_NAMES, type HookStatus, type HookPaths } from './hooks.js';
+export { installHooks, uninstallHooks, hookStatus, hookManager, defaultHookPaths, isExecutable, HOOK_NAMES, type HookStatus, type HookPaths } from './hooks.js';
 export { fetchRef, installNoteRefspecs, isAncestor, pushRef, readNotes, remoteRef, RemoteError, resolveRef, restoreRef, sharerOf, writeNotes, type InstallResult } from './notes.js';
 export { resolveRange, defaultBranch, type CommitRange } from './range.js';
