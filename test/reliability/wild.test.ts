@@ -130,7 +130,11 @@ if (lock) {
 
 function startRacer(script: string, args: string[]): { said: Promise<string>; exited: Promise<void> } {
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const said = new Promise<string>((done) => child.stdout.once('data', (d: Buffer) => done(d.toString())));
+  // A racer that dies before saying anything says so, rather than leaving the test to time out.
+  const said = new Promise<string>((done) => {
+    child.stdout.once('data', (d: Buffer) => done(d.toString()));
+    child.once('close', (code) => done(`exited ${code} without a word`));
+  });
   const exited = new Promise<void>((done) => child.on('exit', () => done()));
   return { said, exited };
 }
