@@ -20,17 +20,8 @@ export interface SharedRequest {
   by: string;
 }
 
-export interface SharedDecision {
-  path: string;
-  text: string;
-  tool: string | null;
-  session: string;
-  key: string;
-  time: string;
-  evidence: string;
-  confidence: number;
-  by: string;
-}
+/** A decision travels as a request does: its text, the file it concerns, its session and evidence. */
+export type SharedDecision = SharedRequest;
 
 export interface SharedLearning {
   files: string[];
@@ -76,10 +67,11 @@ export function parseNote(text: string): Note | null {
   const list = <T>(v: unknown, ok: (x: Record<string, unknown>) => boolean): T[] =>
     Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object' && ok(x as Record<string, unknown>)) as T[]) : [];
   const str = (x: unknown): x is string => typeof x === 'string';
+  const entry = (x: Record<string, unknown>): boolean => str(x.path) && str(x.text) && str(x.key) && str(x.time) && str(x.by);
   return {
     schema: NOTE_SCHEMA,
-    requests: list<SharedRequest>(o.requests, (x) => str(x.path) && str(x.text) && str(x.key) && str(x.time) && str(x.by)),
-    decisions: list<SharedDecision>(o.decisions, (x) => str(x.path) && str(x.text) && str(x.key) && str(x.time) && str(x.by)),
+    requests: list<SharedRequest>(o.requests, entry),
+    decisions: list<SharedDecision>(o.decisions, entry),
     learnings: list<SharedLearning>(o.learnings, (x) => Array.isArray(x.files) && str(x.text) && str(x.category) && str(x.time) && str(x.by)),
     forgotten: Array.isArray(o.forgotten) ? o.forgotten.filter(str) : [],
   };
