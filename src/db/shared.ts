@@ -112,16 +112,8 @@ export interface SharedRequestRow {
   confidence: number;
 }
 
-export interface SharedDecisionRow {
-  key: string;
-  tool: string | null;
-  by: string;
-  text: string;
-  time: string;
-  path: string;
-  evidence: string;
-  confidence: number;
-}
+/** A decision is stored against its file, not a commit: a request's row without the sha. */
+export type SharedDecisionRow = Omit<SharedRequestRow, 'sha'>;
 
 export interface SharedLearningRow {
   id: string;
