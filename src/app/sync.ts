@@ -151,7 +151,7 @@ export async function importGitAi(db: Db, root: string): Promise<number> {
     const files = parseGitAiNote(text);
     if (!files) continue;
     shas.push(sha);
-    for (const f of files) rows.push({ sha, path: f.path, source: 'git-ai', tool: f.tool, model: f.model, conversation: f.conversation, human: f.human, lines: f.lines, ranges: f.ranges });
+    for (const f of files) rows.push({ ...f, sha, source: 'git-ai' });
   }
   if (shas.length > 0) storeProvenance(db, root, 'git-ai', shas, rows);
   return shas.length;

@@ -225,16 +225,24 @@ export function sharedBy(db: Db, sessionIds: string[]): Map<string, string> {
   return out;
 }
 
-export interface ProvenanceRow {
-  sha: string;
-  path: string;
+/** An attribution tool's record of the AI-written lines of one commit's version of a file. */
+export interface Provenance {
+  /** The tool that recorded it ('git-ai'). */
   source: string;
+  /** The AI tool that wrote the lines, by the record. */
   tool: string;
   model: string | null;
+  /** The AI tool's own conversation id (Claude Code's session id, Cursor's composer id, ...). */
   conversation: string | null;
   human: string | null;
+  /** Distinct lines of the file, as committed, that the AI wrote. */
   lines: number;
   ranges: string;
+}
+
+export interface ProvenanceRow extends Provenance {
+  sha: string;
+  path: string;
 }
 
 /** Replaces what `source` said about these commits (re-reading a tool's record is idempotent). */

@@ -24,6 +24,7 @@ import {
   type CommitRow,
   type Db,
   type FileCommit,
+  type Provenance,
 } from '../db/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,15 +109,7 @@ export interface CommitInfo extends Pick<Commit, 'sha' | 'subject' | 'body'> {
 }
 
 /** An attribution tool's record of AI-written lines in one commit's version of the file. */
-export interface ProvenanceInfo {
-  source: string;
-  tool: string;
-  model: string | null;
-  conversation: string | null;
-  human: string | null;
-  lines: number;
-  ranges: string;
-}
+export type ProvenanceInfo = Provenance;
 
 /** A request as one commit carried it, and why lore links them. */
 export interface CommitRequest {

@@ -1,3 +1,5 @@
+import type { ProvenanceRow } from '../db/index.js';
+
 /**
  * git-ai's authorship logs (refs/notes/ai, "Git AI Standard v3.0.0", schema_version
  * `authorship/3.0.0`): per commit, which lines of which files an AI session wrote. An
@@ -6,17 +8,8 @@
  * tool, model and conversation each key is. Known-human keys (`h_`) are not AI and are skipped.
  */
 
-export interface GitAiFileAttribution {
-  path: string;
-  tool: string;
-  model: string | null;
-  /** The tool's own conversation id (Claude Code's session id, Cursor's composer id, ...). */
-  conversation: string | null;
-  human: string | null;
-  /** Distinct lines of the file, as committed, that the session wrote. */
-  lines: number;
-  ranges: string;
-}
+/** One file's lines that one git-ai session wrote in a commit (the commit and the source are the caller's). */
+export type GitAiFileAttribution = Omit<ProvenanceRow, 'sha' | 'source'>;
 
 interface AgentRecord {
   agent_id?: { tool?: unknown; id?: unknown; model?: unknown };
