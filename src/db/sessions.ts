@@ -259,6 +259,15 @@ export function forgetSession(db: Db, id: string, reason: 'private-marker' | 'fo
   return existed;
 }
 
+/**
+ * Deletes a session and everything derived from it, as forgetSession does, without recording it
+ * as ignored: for rows `lore sync` imported of a session a teammate forgot, whose tombstone in the
+ * notes keeps it out of later imports. Returns whether it existed.
+ */
+export function dropSession(db: Db, id: string): boolean {
+  return deleteSessionRows(db, id);
+}
+
 /** A session and its subagents (`<id>/agent-…`): what forgetting the session forgets. */
 export function sessionFamily(db: Db, id: string): string[] {
   const like = `${id.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;

@@ -1,6 +1,8 @@
 import type { IntentCommitEntry } from './links.js';
 import type { Db } from './open.js';
 import { relationshipId, sqlType } from './relationships.js';
+import { dropSession, ignoredSessionIds, purgeDeletedText } from './sessions.js';
+import { dropVectors } from './vectors.js';
 
 /**
  * What `lore sync` reads to share and writes when it imports a teammate's notes. Imported rows
@@ -137,7 +139,7 @@ export interface SharedImport {
  * earlier import stored. Returns how many entries were new.
  */
 export function importShared(db: Db, project: string, items: SharedImport, forgotten: string[], messageId: (key: string, text: string, time: string) => string): { added: number; removed: number } {
-  const ignored = new Set((db.prepare('SELECT id FROM ignored_sessions').all() as { id: string }[]).map((r) => r.id));
+  const ignored = ignoredSessionIds(db);
   const session = db.prepare(
     `INSERT INTO sessions (id, project_path, title, created_at, last_message_at, source, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET last_message_at = max(coalesce(sessions.last_message_at, ''), excluded.last_message_at)`,
@@ -171,17 +173,24 @@ export function importShared(db: Db, project: string, items: SharedImport, forgo
     return id;
   };
   db.transaction(() => {
+    // What an earlier import stored of a session a teammate forgot goes as a forgotten session's
+    // rows go (vectors, search text and links included); its learnings have no session row.
+    const sharedLearnings = db.prepare(`SELECT id FROM learnings WHERE json_extract(coalesce(metadata, '{}'), '$.sessionKey') = ? AND json_extract(metadata, '$.sharedBy') IS NOT NULL`);
+    const learningLinks = db.prepare('DELETE FROM relationships WHERE source_path = ? OR target_path = ?');
+    const dropLearning = db.prepare('DELETE FROM learnings WHERE id = ?');
+    const stored = db.prepare('SELECT 1 FROM sessions WHERE id = ?');
+    // Tombstones stay in the notes for good: most name nothing stored here any more.
     for (const key of forgotten) {
+      const learnings = (sharedLearnings.all(key) as { id: string }[]).map((r) => r.id);
+      dropVectors(db, 'learning', learnings);
+      for (const l of learnings) {
+        learningLinks.run(`learning:${l}`, `learning:${l}`);
+        dropLearning.run(l);
+      }
       const id = `${SHARED_PREFIX}${key}`;
-      for (const sql of [
-        `DELETE FROM relationships WHERE session_id = ?`,
-        `DELETE FROM relationships WHERE source_path IN (SELECT 'msg:' || id FROM messages WHERE session_id = ?)`,
-        'DELETE FROM messages WHERE session_id = ?',
-      ])
-        db.prepare(sql).run(id);
-      db.prepare(`DELETE FROM learnings WHERE json_extract(coalesce(metadata, '{}'), '$.sessionKey') = ? AND json_extract(metadata, '$.sharedBy') IS NOT NULL`).run(key);
-      removed += db.prepare('DELETE FROM sessions WHERE id = ?').run(id).changes;
+      if (stored.get(id) && dropSession(db, id)) removed++;
     }
+    if (removed > 0) purgeDeletedText(db);
     for (const r of items.requests) {
       const sid = ensureSession(r.key, r.tool, r.by, r.time);
       if (!sid) continue;

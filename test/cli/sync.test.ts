@@ -230,6 +230,14 @@ describe('lore sync', () => {
     expect(cli(alice, ['forget', 'a11ce000']).code).toBe(0);
     // Bob has not synced since: his clone still has the entry in its notes, and pushes it.
     syncOk(bob);
+    cli(bob, ['index', '--wait']); // embeds the imported request, as lore watch would
+    const sharedVectors = (): unknown => {
+      const d = new Database(join(bob.env.LORE_HOME!, 'lore.db'), { readonly: true });
+      const n = d.prepare(`SELECT count(*) AS n FROM vector_items WHERE ref LIKE 'shared:%'`).get();
+      d.close();
+      return n;
+    };
+    expect(sharedVectors()).toEqual({ n: 1 });
     const r = syncOk(alice);
     expect(r.stdout).not.toContain('new entr');
     expect(requestsOf(alice, 'src/a.ts')).toEqual([]);
@@ -237,6 +245,11 @@ describe('lore sync', () => {
     syncOk(bob);
     expect(requestsOf(bob, 'src/a.ts')).toEqual([]);
     expect(JSON.parse(cli(bob, ['search', 'launch codes', '--json']).stdout).hits).toEqual([]);
+    // Gone as a forgotten session goes: no row, vector or search entry of it is left behind.
+    expect(sharedVectors()).toEqual({ n: 0 });
+    const bobDb = new Database(join(bob.env.LORE_HOME!, 'lore.db'), { readonly: true });
+    expect(bobDb.prepare(`SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'launch'`).get()).toEqual({ n: 0 });
+    bobDb.close();
     // Bob's next syncs and Alice's keep it gone.
     syncOk(bob);
     syncOk(alice);
