@@ -300,7 +300,11 @@ describe('lore sync', () => {
     const bare = bareRemote();
     const alice = user('alice', bare);
     aiChange(alice, SESSION_A, 'Create src/a.ts exporting the answer', 'src/a.ts', 'export const answer = 42;\n', '2026-03-01T10:00:00Z');
+    // A private session's request is never shared, though its commit is Alice's too.
+    aiChange(alice, 'fee10000-0000-4000-8000-000000000004', 'lore:private Create src/p.ts with the salary table', 'src/p.ts', 'export const salaries = {};\n', '2026-03-01T11:00:00Z');
     const r = syncOk(alice, ['--dry-run']);
+    expect(r.stdout).not.toContain('salary');
+    expect(r.stdout).not.toContain('src/p.ts');
     expect(r.stdout).toContain('would share as alice@example.com: 1 request link, 0 decisions, 0 learnings on 1 commit');
     expect(r.stdout).toContain('src/a.ts ← "Create src/a.ts exporting the answer"  claude-code session a11ce000');
     expect(git(alice.dir, ['for-each-ref', 'refs/notes'])).toBe('');
