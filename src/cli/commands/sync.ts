@@ -50,7 +50,7 @@ function render(r: SyncResult): void {
   }
   print(`shared as ${r.by}: ${what}`);
   const i = r.imported;
-  print(i.added > 0 || i.removed > 0 ? `from teammates: ${i.added} new entr${i.added === 1 ? 'y' : 'ies'}${i.from.length ? ` (shared by ${i.from.join(', ')})` : ''}${i.removed ? `, ${i.removed} forgotten session${i.removed === 1 ? '' : 's'} removed` : ''}` : dim('nothing new from teammates'));
+  print(i.added > 0 || i.removed > 0 ? `from teammates: ${i.added} new entr${i.added === 1 ? 'y' : 'ies'}${i.added > 0 && i.from.length ? ` (shared by ${i.from.join(', ')})` : ''}${i.removed ? `, ${i.removed} forgotten session${i.removed === 1 ? '' : 's'} removed` : ''}` : dim('nothing new from teammates'));
   print(dim(r.pushed ? `pushed refs/notes/lore to ${r.remote}${r.retries ? ` (after ${r.retries} retr${r.retries === 1 ? 'y' : 'ies'}: someone pushed first)` : ''}` : `${r.remote} already had everything`));
 }
 
