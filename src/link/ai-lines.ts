@@ -1,4 +1,4 @@
-import { significantLines, type EditText } from './evidence.js';
+import { hunkLines, significantLines, type EditText } from './evidence.js';
 
 /**
  * How many of a commit's added lines came from AI edits (issue 15): pure counting, beside the
@@ -20,9 +20,8 @@ export interface AiLineCount {
  */
 export function editWrittenLines(edit: Pick<EditText, 'oldText' | 'newText' | 'patch'>): string[] {
   if (edit.patch) {
-    const plus: string[] = [];
-    for (const line of edit.patch.split('\n')) if (line[0] === '+' && !line.startsWith('+++ ')) plus.push(line.slice(1).trim());
-    if (plus.length > 0) return plus;
+    const { plus } = hunkLines(edit.patch);
+    if (plus.length > 0) return plus.map((l) => l.trim());
   }
   if (edit.newText == null) return [];
   const old = multiset((edit.oldText ?? '').split('\n').map((l) => l.trim()));

@@ -73,12 +73,7 @@ export function scoreEdit(edit: EditText, diff: DiffLines | undefined): Score | 
  * change no significant line (nothing to judge by).
  */
 function scoreHunks(tool: string, patch: string, diff: DiffLines | undefined): Score | 'contradicted' | undefined {
-  const plus: string[] = [];
-  const minus: string[] = [];
-  for (const line of patch.split('\n')) {
-    if (line[0] === '+') plus.push(line.slice(1));
-    else if (line[0] === '-') minus.push(line.slice(1));
-  }
+  const { plus, minus } = hunkLines(patch);
   const added = significantLines(plus.join('\n'));
   const removed = significantLines(minus.join('\n'));
   const addedSet = new Set(added);
@@ -96,6 +91,21 @@ function scoreHunks(tool: string, patch: string, diff: DiffLines | undefined): S
   const detail = `${hits} of ${side.length} line(s) ${label} by ${tool} (its hunks) are in the commit`;
   if (fraction >= 0.5) return { kind: 'edit-text', confidence: round(0.8 + 0.15 * fraction), detail };
   return { kind: 'edit-text-partial', confidence: 0.55, detail };
+}
+
+/**
+ * The lines a tool's recorded hunks add (`+`) and remove (`-`), their first character cut. A stored
+ * patch holds hunks only (the sources cut a diff's file headers), so a `+++ x` line is an added
+ * `++ x`. The link rules and the AI-line count (ai-lines.ts) read hunks through this one parser.
+ */
+export function hunkLines(patch: string): { plus: string[]; minus: string[] } {
+  const plus: string[] = [];
+  const minus: string[] = [];
+  for (const line of patch.split('\n')) {
+    if (line[0] === '+') plus.push(line.slice(1));
+    else if (line[0] === '-') minus.push(line.slice(1));
+  }
+  return { plus, minus };
 }
 
 function scoreEditText(edit: EditText, diff: DiffLines | undefined): Score | 'contradicted' {
