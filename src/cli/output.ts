@@ -50,3 +50,15 @@ export function terminalSafe(text: string, allowColor = false): string {
 export function day(iso: string): string {
   return iso.slice(0, 10);
 }
+
+/**
+ * A session as `lore why` and `lore pr` print it: `claude-code:4f70b41d-…` → `4f70b41d`, a prefix
+ * `lore show` takes.
+ */
+export function shortSession(id: string): string {
+  const native = id.includes(':') ? id.slice(id.indexOf(':') + 1) : id;
+  // Aider's `<history file hash>-<offset>`: every session of one history starts alike, so only
+  // the whole id tells them apart (and `lore show` takes it).
+  if (/^[0-9a-f]{12}-\d+$/.test(native)) return native;
+  return native.length > 12 ? native.slice(0, 8) : native;
+}

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { PrResult, StatsResult } from '../../app/index.js';
 import { placeOf } from '../context.js';
-import { bold, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
+import { bold, dim, print, printJson, shortSession, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
 interface PrArgs extends GlobalArgs, OutputArgs {
@@ -60,12 +60,6 @@ const short = (sha: string): string => sha.slice(0, 7);
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 const percent = (part: number, whole: number): string => (whole === 0 ? '0%' : `${Math.round((100 * part) / whole)}%`);
 
-/** `claude-code:4f70b41d-…` → `4f70b41d`; Aider's `<hash>-<offset>` stays whole (only it tells them apart). */
-function sessionShort(id: string): string {
-  const native = id.includes(':') ? id.slice(id.indexOf(':') + 1) : id;
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(native) ? native.slice(0, 8) : native;
-}
-
 /** One line of a prompt, for Markdown: whitespace folded, long ones cut, nothing that renders as markup. */
 function inline(text: string, max = 160): string {
   const t = text.replace(/\s+/g, ' ').trim();
@@ -89,7 +83,7 @@ export function prMarkdown(r: PrResult): string[] {
   out.push(`## Requests behind this change`, '');
   if (r.requests.length === 0) out.push(`No recorded AI request led to the ${plural(counted.length, 'commit')} of ${r.range.spec}.`, '');
   r.requests.forEach((q, i) => {
-    const session = q.sessionId ? ` · session ${sessionShort(q.sessionId)}` : '';
+    const session = q.sessionId ? ` · session ${shortSession(q.sessionId)}` : '';
     out.push(`${i + 1}. "${inline(q.text)}"  `, `   _${q.tool ?? 'chat'}${session} · ${q.date.slice(0, 10)}_`);
     for (const f of q.files) out.push(`   - \`${f.path}\` (${f.commits.map(short).join(', ')})`);
   });

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { CommitInfo, CommitRequest, LearningInfo, WhyResult } from '../../app/index.js';
 import { placeOf } from '../context.js';
 import type { GitOutput } from '../early-blame.js';
-import { bold, cyan, day, dim, print, printJson, withJson, yellow, type GlobalArgs, type OutputArgs } from '../output.js';
+import { bold, cyan, day, dim, print, printJson, shortSession, withJson, yellow, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
 export interface WhyArgs extends GlobalArgs, OutputArgs {
@@ -181,14 +181,6 @@ function source(tool: string | null, session: string | null): string {
 function sessionLabel(id: string): string {
   const tool = id.includes(':') ? id.slice(0, id.indexOf(':')) : null;
   return source(tool, id);
-}
-
-function shortSession(id: string): string {
-  const native = id.includes(':') ? id.slice(id.indexOf(':') + 1) : id;
-  // Aider's `<history file hash>-<offset>`: every session of one history starts alike, so only
-  // the whole id tells them apart (and `lore show` takes it).
-  if (/^[0-9a-f]{12}-\d+$/.test(native)) return native;
-  return native.length > 12 ? native.slice(0, 8) : native;
 }
 
 function oneLine(text: string, max: number): string {
