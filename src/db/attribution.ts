@@ -143,10 +143,13 @@ export interface LinesRow {
 
 /**
  * Added lines (tool null) and AI-written lines (per tool) of every non-merge commit of the
- * project matching `filter`, per file: what `lore stats` sums per tool, file and week.
+ * project that HEAD reaches and `filter` matches, per file: what `lore stats` sums per tool, file
+ * and week.
  */
 export function linesForStats(db: Db, project: string, filter: StatsFilter): LinesRow[] {
-  const where = ['c.project_path = @project', "c.parents NOT LIKE '% %'"];
+  // What HEAD reaches, as `lore why` lists it: a commit an --amend or a rebase left behind is
+  // stored beside its rewrite, and counting both would count its lines twice.
+  const where = ['c.project_path = @project', "c.parents NOT LIKE '% %'", 'c.id NOT IN (SELECT commit_id FROM unreachable_commits)'];
   if (filter.since !== undefined) where.push('c.committed_at >= @since');
   const pathCond = filter.path ? '(x.path = @path OR substr(x.path, 1, length(@dir)) = @dir)' : '1';
   const params = { project, since: filter.since ?? 0, path: filter.path ?? '', dir: filter.path ? `${filter.path.replace(/\/+$/, '')}/` : '' };

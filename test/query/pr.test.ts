@@ -81,4 +81,12 @@ describe('lore stats', () => {
     const docs = await stats(place, { path: 'docs', since: '2026-02-03' }, silent);
     expect(docs.total).toEqual({ added: 2, ai: 0, byTool: {} });
   });
+
+  it('counts what HEAD reaches: a commit rewritten by --amend is counted once', async () => {
+    const { dir, place } = await branch();
+    await stats(place, {}, silent); // the hand-written commit is stored before it is rewritten
+    git(dir, ['commit', '-q', '--amend', '-m', 'notes, reworded']);
+    const r = await stats(place, {}, silent);
+    expect(r.total).toEqual({ added: 1 + 5 + 2, ai: 3, byTool: { 'claude-code': 3 } });
+  });
 });
