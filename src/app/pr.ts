@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as pathApi from 'node:path';
 import { openDb } from '../db/index.js';
 import type { Reporter } from '../events.js';
@@ -33,7 +34,12 @@ export async function stats(place: Place, options: { path?: string; since?: stri
   const db = openDb(dbPath);
   try {
     await catchUpRepo({ repo, db, dbPath }, report);
-    return statsOf(db, repo.root, { ...(path ? { path } : {}), ...(since !== undefined ? { since } : {}) });
+    const result = statsOf(db, repo.root, { ...(path ? { path } : {}), ...(since !== undefined ? { since } : {}) });
+    // A mistyped PATH would read as "0 of 0 added lines": say so, unless it is there or has history.
+    if (path && result.total.added === 0 && !existsSync(pathApi.join(repo.root, path)) && (since === undefined || statsOf(db, repo.root, { path }).total.added === 0)) {
+      throw new UsageError(`${options.path}: no file or folder of that name in the repository or its history`, 'name a path in the repository, or leave PATH out for the whole repository');
+    }
+    return result;
   } finally {
     db.close();
   }

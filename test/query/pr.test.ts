@@ -82,6 +82,15 @@ describe('lore stats', () => {
     expect(docs.total).toEqual({ added: 2, ai: 0, byTool: {} });
   });
 
+  it('says a PATH that is neither in the repository nor in its history is unknown (exit 2)', async () => {
+    const { dir, place } = await branch();
+    const typo = runCli(['stats', 'src/gret.ts', '--db', place.db], { cwd: dir });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^lore: src\/gret.ts: no file or folder of that name/);
+    // A path with history but nothing since the date is an answer: 0 lines.
+    expect((await stats(place, { path: 'docs', since: '2026-03-01' }, silent)).total).toEqual({ added: 0, ai: 0, byTool: {} });
+  });
+
   it('counts what HEAD reaches: a commit rewritten by --amend is counted once', async () => {
     const { dir, place } = await branch();
     await stats(place, {}, silent); // the hand-written commit is stored before it is rewritten
