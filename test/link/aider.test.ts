@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { doubleTurn, writeAiderHistory } from '../helpers/aider-repo.js';
 import { runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
 
@@ -10,32 +9,7 @@ describe('Aider sessions', () => {
     commit(dir, { 'README.md': '# calc\n' }, 'initial', { date: '2026-05-04T08:00:00Z' });
     expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0); // the repo must be known for Aider's history to be found
     const sha = commit(dir, { 'calc.py': 'def double(x):\n    return 2 * x\n', 'notes.txt': 'by hand\n' }, 'feat: Add double function', { date: '2026-05-04T09:05:00Z' });
-    writeFileSync(
-      join(dir, '.aider.chat.history.md'),
-      [
-        '',
-        '# aider chat started at 2026-05-04 09:00:00',
-        '',
-        '> /usr/local/bin/aider calc.py  ',
-        '> Aider v0.51.0  ',
-        '> Git repo: .git with 1 files  ',
-        '',
-        '#### add a double function to calc.py  ',
-        '',
-        'calc.py',
-        '```python',
-        '<<<<<<< SEARCH',
-        '=======',
-        'def double(x):',
-        '    return 2 * x',
-        '>>>>>>> REPLACE',
-        '```',
-        '',
-        '> Applied edit to calc.py  ',
-        `> Commit ${sha.slice(0, 7)} feat: Add double function  `,
-        '',
-      ].join('\n'),
-    );
+    writeAiderHistory(dir, [{ at: '2026-05-04 09:00:00', banner: ['> /usr/local/bin/aider calc.py  ', '> Aider v0.51.0  ', '> Git repo: .git with 1 files  '], lines: doubleTurn(sha) }]);
     const r = runCli(['why', 'calc.py', '--json'], { cwd: dir });
     expect(r.stderr).toBe('');
     const why = JSON.parse(r.stdout);
@@ -52,63 +26,59 @@ describe('Aider sessions', () => {
     const own = commit(dir, { 'calc.py': 'def double(x):\n    return x + x\n\ndef half(x):\n    return x / 2\n' }, 'fix: add half', { date: '2026-05-04T09:01:00Z' });
     const ai = commit(dir, { 'calc.py': 'def double(x):\n    return 2 * x\n\ndef half(x):\n    return x / 2\n' }, 'feat: double by multiplying', { date: '2026-05-04T09:02:00Z', author: 'Dev (aider)' });
     const fix = commit(dir, { 'test_calc.py': 'from calc import half\n\ndef test_half():\n    assert half(4) == 2\n' }, 'fix: test half', { date: '2026-05-04T09:04:00Z', author: 'Dev (aider)' });
-    writeFileSync(
-      join(dir, '.aider.chat.history.md'),
-      [
-        '',
-        '# aider chat started at 2026-05-04 09:00:00',
-        '',
-        '> Aider v0.51.0  ',
-        '',
-        '#### multiply in double  ',
-        '',
-        'calc.py',
-        '```python',
-        '<<<<<<< SEARCH',
-        '    return x + x',
-        '=======',
-        '    return 2 * x',
-        '>>>>>>> REPLACE',
-        '```',
-        '',
-        '> Committing calc.py before applying edits.  ',
-        `> Commit ${own.slice(0, 7)} fix: add half  `,
-        '> Applied edit to calc.py  ',
-        `> Commit ${ai.slice(0, 7)} feat: double by multiplying  `,
-        '',
-        '#### /test pytest test_calc.py  ',
-        '',
-        '> FAILED test_calc.py::test_half  ',
-        '',
-        'test_calc.py',
-        '```python',
-        '<<<<<<< SEARCH',
-        '=======',
-        'from calc import half',
-        '',
-        'def test_half():',
-        '    assert half(4) == 2',
-        '>>>>>>> REPLACE',
-        '```',
-        '',
-        '> Applied edit to test_calc.py  ',
-        `> Commit ${fix.slice(0, 7)} fix: test half  `,
-        '',
-        '#### /clear  ',
-        '',
-        '#### # Fix any errors below, if possible.  ',
-        '',
-        'test_calc.py',
-        '```python',
-        '<<<<<<< SEARCH',
-        '    assert half(4) == 2',
-        '=======',
-        '    assert half(4) == 2.0',
-        '>>>>>>> REPLACE',
-        '```',
-        '',
-      ].join('\n'),
-    );
+    writeAiderHistory(dir, [
+      {
+        at: '2026-05-04 09:00:00',
+        lines: [
+          '#### multiply in double  ',
+          '',
+          'calc.py',
+          '```python',
+          '<<<<<<< SEARCH',
+          '    return x + x',
+          '=======',
+          '    return 2 * x',
+          '>>>>>>> REPLACE',
+          '```',
+          '',
+          '> Committing calc.py before applying edits.  ',
+          `> Commit ${own.slice(0, 7)} fix: add half  `,
+          '> Applied edit to calc.py  ',
+          `> Commit ${ai.slice(0, 7)} feat: double by multiplying  `,
+          '',
+          '#### /test pytest test_calc.py  ',
+          '',
+          '> FAILED test_calc.py::test_half  ',
+          '',
+          'test_calc.py',
+          '```python',
+          '<<<<<<< SEARCH',
+          '=======',
+          'from calc import half',
+          '',
+          'def test_half():',
+          '    assert half(4) == 2',
+          '>>>>>>> REPLACE',
+          '```',
+          '',
+          '> Applied edit to test_calc.py  ',
+          `> Commit ${fix.slice(0, 7)} fix: test half  `,
+          '',
+          '#### /clear  ',
+          '',
+          '#### # Fix any errors below, if possible.  ',
+          '',
+          'test_calc.py',
+          '```python',
+          '<<<<<<< SEARCH',
+          '    assert half(4) == 2',
+          '=======',
+          '    assert half(4) == 2.0',
+          '>>>>>>> REPLACE',
+          '```',
+        ],
+      },
+    ]);
     const why = JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout);
     const bySha = new Map(why.changes.map((c: { sha: string; requests: { text: string; evidence: string }[] }) => [c.sha, c.requests.map((q) => `${q.text} (${q.evidence})`)]));
     expect(bySha.get(own)).toEqual([]);
@@ -133,30 +103,19 @@ describe('Aider sessions', () => {
     expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
     const sha = commit(dir, { 'calc.py': 'def double(x):\n    return 2 * x\n' }, 'feat: multiply', { date: '2026-05-04T09:02:00Z', author: 'Dev (aider)' });
     const mine = commit(dir, { 'notes.txt': 'by hand\n' }, 'notes', { date: '2026-05-04T09:03:00Z' });
-    writeFileSync(
-      join(dir, '.aider.chat.history.md'),
-      [
-        '',
-        '# aider chat started at 2026-05-04 09:00:00',
-        '',
-        '> Aider v0.51.0  ',
-        '',
-        '#### multiply in double  ',
-        '',
-        'Here is the change.',
-        '',
-        '# aider chat started at 2026-05-04 09:01:30',
-        '',
-        '> Aider v0.51.0  ',
-        '',
-        `> Commit ${sha.slice(0, 7)} feat: multiply  `,
-        '',
-        '#### /commit  ',
-        '',
-        `> Commit ${mine.slice(0, 7)} notes  `,
-        '',
-      ].join('\n'),
-    );
+    writeAiderHistory(dir, [
+      { at: '2026-05-04 09:00:00', lines: ['#### multiply in double  ', '', 'Here is the change.'] },
+      {
+        at: '2026-05-04 09:01:30',
+        lines: [
+          `> Commit ${sha.slice(0, 7)} feat: multiply  `,
+          '',
+          '#### /commit  ',
+          '',
+          `> Commit ${mine.slice(0, 7)} notes  `,
+        ],
+      },
+    ]);
     const requests = (file: string) => JSON.parse(runCli(['why', file, '--json'], { cwd: dir }).stdout).origin.requests.map((q: { text: string }) => q.text);
     expect(JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout).changes[0].requests.map((q: { text: string }) => q.text)).toEqual(['multiply in double']);
     // the same kind of line, on a commit authored by the user: the user's own work
@@ -171,26 +130,15 @@ describe('Aider sessions', () => {
     // Aider's --attribute-committer (its default) puts "(aider)" on the committer of every commit
     // it makes, the user's own work too; only its own changes also get it on the author.
     const sha = commit(dir, { 'calc.py': 'def double(x):\n    return 2 * x\n' }, 'feat: multiply', { date: '2026-05-04T09:02:00Z', committer: 'Dev (aider)' });
-    writeFileSync(
-      join(dir, '.aider.chat.history.md'),
-      [
-        '',
-        '# aider chat started at 2026-05-04 09:00:00',
-        '',
-        '> Aider v0.51.0  ',
-        '',
-        '#### multiply in double  ',
-        '',
-        'Here is the change.',
-        '',
-        '# aider chat started at 2026-05-04 09:01:30',
-        '',
-        '> Aider v0.51.0  ',
-        '',
-        `> Commit ${sha.slice(0, 7)} feat: multiply  `,
-        '',
-      ].join('\n'),
-    );
+    writeAiderHistory(dir, [
+      { at: '2026-05-04 09:00:00', lines: ['#### multiply in double  ', '', 'Here is the change.'] },
+      {
+        at: '2026-05-04 09:01:30',
+        lines: [
+          `> Commit ${sha.slice(0, 7)} feat: multiply  `,
+        ],
+      },
+    ]);
     const why = JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout);
     // Printed in a session before any prompt, authored by the user: the user's work, which Aider
     // committed (the same lines on a commit authored "Dev (aider)" name the request: see above).
@@ -203,30 +151,26 @@ describe('Aider sessions', () => {
     const dir = gitRepo();
     commit(dir, { 'calc.py': 'def double(x):\n    return x + x\n' }, 'initial', { date: '2026-05-04T08:00:00Z' });
     expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
-    writeFileSync(
-      join(dir, '.aider.chat.history.md'),
-      [
-        '',
-        '# aider chat started at 2026-05-04 09:00:00',
-        '',
-        '> Aider v0.51.0  ',
-        '',
-        '#### use multiplication in double  ',
-        '',
-        'calc.py',
-        '```python',
-        '<<<<<<< SEARCH',
-        '',
-        '=======',
-        '',
-        '>>>>>>> REPLACE',
-        '```',
-        '',
-        '> Applied edit to calc.py  ',
-        '> No changes made to git tracked files.  ',
-        '',
-      ].join('\n'),
-    );
+    writeAiderHistory(dir, [
+      {
+        at: '2026-05-04 09:00:00',
+        lines: [
+          '#### use multiplication in double  ',
+          '',
+          'calc.py',
+          '```python',
+          '<<<<<<< SEARCH',
+          '',
+          '=======',
+          '',
+          '>>>>>>> REPLACE',
+          '```',
+          '',
+          '> Applied edit to calc.py  ',
+          '> No changes made to git tracked files.  ',
+        ],
+      },
+    ]);
     const sha = commit(dir, { 'calc.py': 'def double(x):\n    return 2 * x\n' }, 'by hand', { date: '2026-05-04T09:30:00Z' });
     const why = JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout);
     expect(why.changes.find((c: { sha: string }) => c.sha === sha).requests).toEqual([]);
