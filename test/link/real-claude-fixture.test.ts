@@ -50,56 +50,18 @@ describe('the real -tmp-private Claude Code session', () => {
   });
 
   it('links an Edit whose strings are fragments of a line', () => {
-    const dir = gitRepo();
-    const projects = join(process.env.CLAUDE_CONFIG_DIR!, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'));
-    mkdirSync(projects, { recursive: true });
     // The same session, with its one Edit (and the tool result's structuredPatch) turned into an
     // edit of part of a line, as Claude Code's Edit often is.
-    const name = '4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl';
-    const lines = readFileSync(join(FIXTURE, name), 'utf8').replaceAll('/tmp/private', dir).split('\n');
-    const partial = lines.map((l) => {
-      if (!l.includes('"old_string"') && !l.includes('"oldString"')) return l;
-      const v = JSON.parse(l);
-      const use = v.message?.content?.find?.((b: { type: string }) => b.type === 'tool_use');
-      if (use?.input?.old_string) Object.assign(use.input, { old_string: '"Hello, World!"', new_string: '"Hello, lore!"' });
-      if (v.toolUseResult?.oldString) {
-        Object.assign(v.toolUseResult, { oldString: '"Hello, World!"', newString: '"Hello, lore!"' });
-        v.toolUseResult.structuredPatch = [{ oldStart: 3, oldLines: 3, newStart: 3, newLines: 3, lines: [' def main():', '-    print("Hello, World!")', '+    print("Hello, lore!")', ' '] }];
-      }
-      return JSON.stringify(v);
-    });
-    writeFileSync(join(projects, name), partial.join('\n'));
-    const py = '#!/usr/bin/env python3\n\ndef main():\n    print("Hello, World!")\n\nif __name__ == "__main__":\n    main()\n';
-    commit(dir, { 'hello.py': py }, 'hello', { date: '2025-12-10T19:38:00Z' });
-    commit(dir, { 'hello.py': py.replace('World', 'lore') }, 'greet lore', { date: '2025-12-10T19:38:20Z' });
+    const dir = helloEditedTo('lore');
     const r = runCli(['why', 'hello.py', '--json'], { cwd: dir });
     expect(r.stderr).toBe('');
     const why = JSON.parse(r.stdout) as { changes: { subject: string; requests: { text: string; evidence: string }[] }[] };
     expect(why.changes.find((c) => c.subject === 'greet lore')!.requests.map((q) => [q.text, q.evidence])).toEqual([['update py with one liner comment', 'edit-text']]);
   });
   it('links an Edit by the hunks of its result when the applied change differs from its strings', () => {
-    const dir = gitRepo();
-    const projects = join(process.env.CLAUDE_CONFIG_DIR!, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'));
-    mkdirSync(projects, { recursive: true });
     // The same session; its Edit's proposal was changed by the user before it was accepted
     // (`userModified`): the strings say "lore", the structuredPatch (what was written) "team".
-    const name = '4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl';
-    const lines = readFileSync(join(FIXTURE, name), 'utf8').replaceAll('/tmp/private', dir).split('\n');
-    const modified = lines.map((l) => {
-      if (!l.includes('"old_string"') && !l.includes('"oldString"')) return l;
-      const v = JSON.parse(l);
-      const use = v.message?.content?.find?.((b: { type: string }) => b.type === 'tool_use');
-      if (use?.input?.old_string) Object.assign(use.input, { old_string: '"Hello, World!"', new_string: '"Hello, lore!"' });
-      if (v.toolUseResult?.oldString) {
-        Object.assign(v.toolUseResult, { oldString: '"Hello, World!"', newString: '"Hello, lore!"', userModified: true });
-        v.toolUseResult.structuredPatch = [{ oldStart: 3, oldLines: 3, newStart: 3, newLines: 3, lines: [' def main():', '-    print("Hello, World!")', '+    print("Hello, team!")', ' '] }];
-      }
-      return JSON.stringify(v);
-    });
-    writeFileSync(join(projects, name), modified.join('\n'));
-    const py = '#!/usr/bin/env python3\n\ndef main():\n    print("Hello, World!")\n\nif __name__ == "__main__":\n    main()\n';
-    commit(dir, { 'hello.py': py }, 'hello', { date: '2025-12-10T19:38:00Z' });
-    commit(dir, { 'hello.py': py.replace('World', 'team') }, 'greet team', { date: '2025-12-10T19:38:20Z' });
+    const dir = helloEditedTo('team', { userModified: true });
     const r = runCli(['why', 'hello.py', '--json'], { cwd: dir });
     expect(r.stderr).toBe('');
     const why = JSON.parse(r.stdout) as { changes: { subject: string; requests: { text: string; evidence: string }[] }[] };
@@ -140,3 +102,32 @@ describe('the real -tmp-private Claude Code session', () => {
     expect(runCli(['why', 'src/greet.ts'], { cwd: dir }).stdout).toContain('← "greet the world when no name is given"');
   });
 });
+
+/**
+ * A repository with the real session, its one Edit rewritten to change "World" to "lore" in part
+ * of hello.py's print line, its result's structuredPatch (what was written) saying `written`;
+ * hello.py committed, then committed again as written ("greet WRITTEN").
+ */
+function helloEditedTo(written: string, options: { userModified?: boolean } = {}): string {
+  const dir = gitRepo();
+  const projects = join(process.env.CLAUDE_CONFIG_DIR!, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'));
+  mkdirSync(projects, { recursive: true });
+  const name = '4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl';
+  const lines = readFileSync(join(FIXTURE, name), 'utf8').replaceAll('/tmp/private', dir).split('\n');
+  const edited = lines.map((l) => {
+    if (!l.includes('"old_string"') && !l.includes('"oldString"')) return l;
+    const v = JSON.parse(l);
+    const use = v.message?.content?.find?.((b: { type: string }) => b.type === 'tool_use');
+    if (use?.input?.old_string) Object.assign(use.input, { old_string: '"Hello, World!"', new_string: '"Hello, lore!"' });
+    if (v.toolUseResult?.oldString) {
+      Object.assign(v.toolUseResult, { oldString: '"Hello, World!"', newString: '"Hello, lore!"' }, options.userModified ? { userModified: true } : {});
+      v.toolUseResult.structuredPatch = [{ oldStart: 3, oldLines: 3, newStart: 3, newLines: 3, lines: [' def main():', '-    print("Hello, World!")', `+    print("Hello, ${written}!")`, ' '] }];
+    }
+    return JSON.stringify(v);
+  });
+  writeFileSync(join(projects, name), edited.join('\n'));
+  const py = '#!/usr/bin/env python3\n\ndef main():\n    print("Hello, World!")\n\nif __name__ == "__main__":\n    main()\n';
+  commit(dir, { 'hello.py': py }, 'hello', { date: '2025-12-10T19:38:00Z' });
+  commit(dir, { 'hello.py': py.replace('World', written) }, `greet ${written}`, { date: '2025-12-10T19:38:20Z' });
+  return dir;
+}
