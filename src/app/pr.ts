@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import * as pathApi from 'node:path';
-import { openDb } from '../db/index.js';
 import type { Reporter } from '../events.js';
 import { findRepo, resolveRange } from '../git/index.js';
 import { prSummary, stats as statsOf, type PrResult, type StatsResult } from '../query/index.js';
 import { UsageError } from '../errors.js';
 import { catchUpRepo } from './catch-up.js';
-import { dbPathOf, type Place } from './repo-context.js';
+import { dbPathOf, withDb, type Place } from './repo-context.js';
 
 /**
  * `lore pr [BASE..HEAD]`: the range is checked with git before the database is touched (a typo
@@ -16,13 +15,10 @@ export async function pr(place: Place, spec: string | undefined, report: Reporte
   const repo = await findRepo(place.cwd);
   const range = await resolveRange(repo.root, spec);
   const dbPath = dbPathOf(place);
-  const db = openDb(dbPath);
-  try {
+  return withDb(dbPath, async (db) => {
     await catchUpRepo({ repo, db, dbPath }, report);
     return prSummary(db, repo.root, range);
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /** `lore stats [PATH] [--since DATE]`: AI-written lines per tool, file and week. */
@@ -31,8 +27,7 @@ export async function stats(place: Place, options: { path?: string; since?: stri
   const since = options.since !== undefined ? parseSince(options.since) : undefined;
   const path = options.path !== undefined ? repoPath(repo.root, place.cwd, options.path) : undefined;
   const dbPath = dbPathOf(place);
-  const db = openDb(dbPath);
-  try {
+  return withDb(dbPath, async (db) => {
     await catchUpRepo({ repo, db, dbPath }, report);
     const result = statsOf(db, repo.root, { ...(path ? { path } : {}), ...(since !== undefined ? { since } : {}) });
     // A mistyped PATH would read as "0 of 0 added lines": say so, unless it is there or has history.
@@ -40,9 +35,7 @@ export async function stats(place: Place, options: { path?: string; since?: stri
       throw new UsageError(`${options.path}: no file or folder of that name in the repository or its history`, 'name a path in the repository, or leave PATH out for the whole repository');
     }
     return result;
-  } finally {
-    db.close();
-  }
+  });
 }
 
 function parseSince(text: string): number {
