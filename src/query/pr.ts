@@ -8,7 +8,7 @@ import {
   type RangeCommit,
 } from '../db/index.js';
 import type { CommitRange } from '../git/index.js';
-import { userWorkText } from './why.js';
+import { aiLineTotals, userWorkText } from './why.js';
 
 /** The `--json` shape of `lore pr`. Documented in docs/json.md; bump `schema` on breaking change. */
 export interface PrResult {
@@ -118,8 +118,7 @@ export function prSummary(db: Db, project: string, range: CommitRange): PrResult
 }
 
 function toPrCommit(c: RangeCommit, requests: string[]): PrCommit {
-  const byTool: Record<string, number> = {};
-  for (const a of c.aiLines) byTool[a.tool] = (byTool[a.tool] ?? 0) + a.lines;
+  const ai = aiLineTotals(c.aiLines);
   return {
     sha: c.sha,
     subject: c.subject,
@@ -128,8 +127,8 @@ function toPrCommit(c: RangeCommit, requests: string[]): PrCommit {
     merge: c.merge,
     requests,
     added: c.files.reduce((s, f) => s + (f.added ?? 0), 0),
-    aiLines: Object.values(byTool).reduce((s, n) => s + n, 0),
-    byTool,
+    aiLines: ai.lines,
+    byTool: ai.byTool,
     // A commit with no chat evidence at all has no AI line to count, whether or not it was counted.
     counted: c.counted || requests.length === 0,
     aiTool: c.aiTool,

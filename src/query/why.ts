@@ -325,10 +325,7 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
   const aiRows = aiLinesForPaths(db, project, names);
   const aiLinesOf = (sha: string, path: string | null): CommitInfo['aiLines'] => {
     const rows = aiRows.filter((r) => r.sha === sha && (path === null || r.path === path));
-    if (rows.length === 0) return null;
-    const byTool: Record<string, number> = {};
-    for (const r of rows) byTool[r.tool] = (byTool[r.tool] ?? 0) + r.lines;
-    return { lines: rows.reduce((s, r) => s + r.lines, 0), byTool };
+    return rows.length === 0 ? null : aiLineTotals(rows);
   };
   const enrich = (c: CommitInfo): CommitInfo => ({
     ...c,
@@ -552,6 +549,17 @@ function fromCommit(c: CommitRow | undefined): CommitInfo | null {
     userWork: null,
     aiLines: null,
   };
+}
+
+/** A commit's AI-written lines (rows per file and tool) as one figure and per tool: `lore why` per change, `lore pr` per commit. */
+export function aiLineTotals(rows: readonly { tool: string; lines: number }[]): { lines: number; byTool: Record<string, number> } {
+  const byTool: Record<string, number> = {};
+  let lines = 0;
+  for (const r of rows) {
+    byTool[r.tool] = (byTool[r.tool] ?? 0) + r.lines;
+    lines += r.lines;
+  }
+  return { lines, byTool };
 }
 
 /** `aider:before-edit` → "committed by Aider before its edit" (only Aider records such commits). */
