@@ -54,6 +54,16 @@ describe('lore related', () => {
     );
   });
 
+  it('says how many commits too large to count it left out, naming them as commits', () => {
+    const root = project();
+    const many: Record<string, string> = { 'src/db.ts': "import type { Config } from './config.js';\nexport const open = (c: Config) => c.path + '';\n" };
+    for (let i = 0; i < 50; i++) many[`gen/f${i}.txt`] = `${i}\n`;
+    commit(root, many, 'regenerate everything');
+    const r = runCli(['related', 'src/db.ts'], { cwd: root });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Changed together  4 commits of this file; 1 commit of more than 50 files left out\n');
+  });
+
   it('follows importers transitively with --depth and answers in JSON', () => {
     const root = project();
     const r = runCli(['related', 'db.ts', '--depth', '3', '--json', '--limit', '2'], { cwd: join(root, 'src') });

@@ -47,7 +47,7 @@ export function renderRelated(r: RelatedResult, limit: number): void {
   const together = r.changedTogether;
   if (together.commits === 0) print(`${bold('Changed together')}  ${dim('no commits of this file in the indexed history')}`);
   else {
-    const large = together.largeCommits > 0 ? `; ${together.largeCommits} of more than ${together.maxCommitFiles} files left out` : '';
+    const large = together.largeCommits > 0 ? `; ${plural(together.largeCommits, 'commit')} of more than ${together.maxCommitFiles} files left out` : '';
     print(`${bold('Changed together')}  ${dim(`${plural(together.commits, 'commit')} of this file${large}`)}`);
     if (together.files.length === 0) print(`  ${dim(together.largeCommits === together.commits ? 'only in large commits' : 'always changed alone')}`);
     printRows(together.files.map((f) => [f.path, plural(f.commits, 'commit')]), limit);
