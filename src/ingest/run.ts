@@ -218,6 +218,9 @@ async function planPaths(paths: string[], adapters: SourceAdapter[], forced: boo
       const named = files.filter((f) => adapters[0]!.watchedFiles.test(f));
       if (named.length) found.set(adapters[0]!, named);
     }
+    // Among several paths a directory that gave nothing would pass unseen in the table of the
+    // others; alone, the summary already says nothing was found in it.
+    if (s.isDirectory() && found.size === 0 && paths.length > 1) report({ type: 'warning', message: `no source recognizes a file in ${path}; name one with --source`, file: path });
     for (const [adapter, list] of found) byAdapter.set(adapter, [...(byAdapter.get(adapter) ?? []), ...list]);
   }
   return adapters.filter((a) => byAdapter.has(a)).map((adapter) => ({ adapter, files: byAdapter.get(adapter)!.sort() }));

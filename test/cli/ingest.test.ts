@@ -142,6 +142,12 @@ describe('lore ingest (end to end)', () => {
     expect(none.stdout.split('\n')[0]).toBe(`no chat transcripts found in ${dir} (looked for: ${adapters.map((a) => a.id).join(', ')})`);
     expect(adapters.map((a) => a.id)).toContain('claude-code');
     expect(none.stdout).toContain('lore ingest --source NAME PATH');
+    // Beside a directory that has transcripts, the one that has none is still named.
+    const codex = join(REAL_FIXTURES, 'codex/localpush');
+    const mixed = runCli(['ingest', dir, codex], { cwd: home, env: { LORE_HOME: join(home, 'lore-mixed') } });
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout).toMatch(/^codex /m);
+    expect(mixed.stderr).toContain(`no source recognizes a file in ${dir}; name one with --source`);
     const named = runCli(['ingest', '--source', 'claude-code', dir, '--json'], { cwd: home, env });
     expect((JSON.parse(named.stdout) as { sources: unknown[] }).sources).toEqual([expect.objectContaining({ source: 'claude-code', files: 3, sessions: 3 })]);
   });
