@@ -152,6 +152,18 @@ describe('lore ingest (end to end)', () => {
     expect((JSON.parse(named.stdout) as { sources: unknown[] }).sources).toEqual([expect.objectContaining({ source: 'claude-code', files: 3, sessions: 3 })]);
   });
 
+  it('lines up the columns of sessions whose ids differ in length', () => {
+    const home = tmpDir('lore-e2e-');
+    const env = { LORE_HOME: join(home, 'lore') };
+    runCli(['ingest', '--source', 'claude-code', join(CLAUDE_FIXTURES, 'codemie-code/-tmp-private')], { cwd: home, env });
+    runCli(['ingest', join(REAL_FIXTURES, 'codex/localpush')], { cwd: home, env });
+    const rows = runCli(['sessions'], { cwd: home, env }).stdout.split('\n').filter((l) => /^(claude-code|codex):/.test(l));
+    expect(rows.map((l) => l.split(':')[0])).toEqual(expect.arrayContaining(['claude-code', 'codex']));
+    // The date starts in the same column on every row, and one edit is not "1 edits".
+    expect(new Set(rows.map((l) => l.search(/\d{4}-\d\d-\d\d/))).size).toBe(1);
+    expect(rows.join('\n')).not.toMatch(/ 1 edits/);
+  });
+
   it('shows a compacted Claude Code session without blank replies, and its compaction run as no session', () => {
     // Reconstructed (test/fixtures/real/RECONSTRUCTED.md), copied into a config dir as Claude Code lays it out.
     const home = tmpDir('lore-e2e-');

@@ -25,10 +25,13 @@ export const sessionsCommand: CommandModule<GlobalArgs, SessionsArgs> = {
     const { project, sessions: rows } = await sessions(placeOf(args), { project: args.project, source: args.source, since, limit: args.limit ? args.limit : undefined });
     if (args.json) return printJson(rows);
     if (rows.length === 0) return print(project || args.source || since ? 'no sessions match' : 'no sessions stored yet; run `lore ingest`');
+    // Ids differ in length (an Aider session's is `<hash>-<offset>`): pad them so the columns line up.
+    const idWidth = Math.max(...rows.map((s) => shortId(s.id).length));
     for (const s of rows) {
       const when = s.lastMessageAt ?? s.createdAt;
+      const edits = `${String(s.edits).padStart(4)} ${s.edits === 1 ? 'edit ' : 'edits'}`;
       print(
-        `${bold(shortId(s.id))}  ${when ? day(when) : '          '}  ${(s.source ?? '').padEnd(11)} ${String(s.messages).padStart(5)} msg ${String(s.edits).padStart(4)} edits  ${s.title ?? dim('(untitled)')}`,
+        `${bold(shortId(s.id).padEnd(idWidth))}  ${when ? day(when) : '          '}  ${(s.source ?? '').padEnd(11)} ${String(s.messages).padStart(5)} msg ${edits}  ${s.title ?? dim('(untitled)')}`,
       );
       if (!project) print(dim(`    ${s.projectPath || '(unknown project)'}`));
     }
