@@ -441,7 +441,9 @@ export function findSessions(db: Db, idOrPrefix: string): SessionSummary[] {
   // with or without subagents) are two candidates, never one picked silently.
   const matched = new Set(ids);
   const tops = ids.filter((id) => !hasParentIn(id, matched));
-  return summariesOf(db, tops.slice(0, 20));
+  // Every candidate, uncapped: the caller says how many a prefix matched, and a capped list made
+  // `lore show aider` claim 20 of 435 sessions. Only an ambiguous prefix pays for a long list.
+  return summariesOf(db, tops);
 }
 
 /** Whether a parent of `id` (`<parent>/agent-…`) is in `ids`. */

@@ -48,6 +48,17 @@ describe('session storage', () => {
   });
 });
 
+describe('finding a session by a prefix', () => {
+  it('returns every session a prefix matches, so the caller counts them right', () => {
+    const { db } = tempDb();
+    const sessions = Array.from({ length: 25 }, (_, i) => ({ id: `aider:f80ab9fa4105-${1000 + i}`, projectPath: '/r', source: 'aider' }));
+    writeIngestBatch(db, { sessions });
+    expect(findSessions(db, 'aider')).toHaveLength(25);
+    expect(findSessions(db, 'aider:f80ab9fa4105-1024').map((s) => s.id)).toEqual(['aider:f80ab9fa4105-1024']);
+    db.close();
+  });
+});
+
 describe('forgetting a project', () => {
   it('forgets every chat session of the project and keeps its git session and other projects', async () => {
     const { forgetProject } = await import('../../src/db/index.js');
