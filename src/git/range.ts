@@ -35,7 +35,15 @@ export async function resolveRange(root: string, spec?: string): Promise<CommitR
   const base = spec ? baseSha : ((await mergeBase(root, baseSha, head)) ?? baseSha);
   const r = await gitRaw(root, ['rev-list', '--reverse', '--topo-order', `${base}..${head}`]);
   if (r.code !== 0) throw new BadRangeError(`git cannot list ${baseRef}..${headRef}: ${r.stderr.trim().split('\n')[0] ?? ''}`, 'check the range with `git log BASE..HEAD`');
-  return { spec: spec ?? `${baseRef}..HEAD`, base, head, shas: r.stdout.split('\n').filter(Boolean) };
+  const shas = r.stdout.split('\n').filter(Boolean);
+  // A description of no commits (run on the default branch itself) would be an empty pull request.
+  if (shas.length === 0) {
+    throw new BadRangeError(
+      `${spec ?? `${baseRef}..HEAD`} has no commits`,
+      spec ? 'check the range with `git log BASE..HEAD`' : `HEAD has not left ${baseRef}: run it on your branch, or name a range such as lore pr HEAD~3..HEAD`,
+    );
+  }
+  return { spec: spec ?? `${baseRef}..HEAD`, base, head, shas };
 }
 
 async function revParse(root: string, ref: string): Promise<string> {

@@ -54,6 +54,12 @@ describe('lore pr', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/nope is not a commit of this repository/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    // On the default branch itself there is nothing to describe: one line that says so, exit 2.
+    git(dir, ['checkout', '-q', 'main']);
+    const empty = runCli(['pr', '--db', place.db], { cwd: dir });
+    expect(empty.code).toBe(2);
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toMatch(/^lore: main\.\.HEAD has no commits\nhint: HEAD has not left main: /);
   });
 });
 
