@@ -104,4 +104,16 @@ describe('lore stats', () => {
     const r = await stats(place, {}, silent);
     expect(r.total).toEqual({ added: 1 + 5 + 2, ai: 3, byTool: { 'claude-code': 3 } });
   });
+
+  it('prints the shares as a reader takes them: a few AI lines among many are not "0%"', async () => {
+    const { dir, place } = await branch();
+    commit(dir, { 'data/table.txt': Array.from({ length: 700 }, (_, i) => `row ${i}`).join('\n') + '\n' }, 'a table, by hand', { date: '2026-02-10T10:00:00Z' });
+    const out = runCli(['stats', '--db', place.db], { cwd: dir });
+    expect(out.code).toBe(0);
+    const lines = out.stdout.split('\n');
+    expect(lines[1]).toBe('3 of 708 added lines (<1%)');
+    expect(lines).toContain('       3/5       60%  src/greet.ts  claude-code 3');
+    // A week with no AI line ends at its share: no empty tool list, no trailing blanks.
+    expect(lines).toContain('  2026-02-09       0/702      0%');
+  });
 });

@@ -58,7 +58,12 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
 
 const short = (sha: string): string => sha.slice(0, 7);
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-const percent = (part: number, whole: number): string => (whole === 0 ? '0%' : `${Math.round((100 * part) / whole)}%`);
+/** A share in whole percent; some lines are never "0%", nor a share short of all "100%". */
+function percent(part: number, whole: number): string {
+  if (whole === 0) return '0%';
+  const p = Math.round((100 * part) / whole);
+  return part > 0 && p === 0 ? '<1%' : part < whole && p === 100 ? '>99%' : `${p}%`;
+}
 
 /** One line of a prompt, for Markdown: whitespace folded, long ones cut, nothing that renders as markup. */
 function inline(text: string, max = 160): string {
@@ -139,6 +144,6 @@ export function renderStats(r: StatsResult): void {
   if (weeks.length > 0) {
     print();
     print(bold('Per week') + dim(weeks.length > 26 ? `  (last 26 of ${weeks.length}; --json has all)` : ''));
-    for (const w of weeks.slice(-26)) print(`  ${w.week}  ${String(w.ai).padStart(6)}/${String(w.added).padEnd(6)} ${percent(w.ai, w.added).padStart(4)}  ${dim(toolList(w.byTool))}`);
+    for (const w of weeks.slice(-26)) print(`  ${w.week}  ${String(w.ai).padStart(6)}/${String(w.added).padEnd(6)} ${percent(w.ai, w.added).padStart(4)}${w.ai > 0 ? `  ${dim(toolList(w.byTool))}` : ''}`);
   }
 }
