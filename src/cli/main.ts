@@ -27,8 +27,9 @@ export async function main(argv: string[]): Promise<void> {
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
-      // yargs's own validation errors (YError: an option missing its value) are usage errors too.
-      throw err && err.name !== 'YError' ? err : new UsageError(msg ?? err?.message ?? 'bad command line');
+      // yargs's own validation errors (YError: an option missing its value) are usage errors too,
+      // on one line: a wrong choice comes as "Invalid values:\n  Argument: ...".
+      throw err && err.name !== 'YError' ? err : new UsageError((msg ?? err?.message ?? 'bad command line').replace(/\s*\n\s*/g, ' '));
     });
   await cli.parseAsync();
 }

@@ -117,6 +117,10 @@ describe('user errors', () => {
     const unknown = runCli(['frobnicate'], { cwd: repo, env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^lore: Unknown argument: frobnicate\n/);
+    // A value not among an option's choices: yargs's message on one line, then the hint.
+    const choice = runCli(['search', 'x', '--mode', 'bad'], { cwd: repo, env });
+    expect(choice.code).toBe(2);
+    expect(choice.stderr).toBe('lore: Invalid values: Argument: mode, Given: "bad", Choices: "hybrid", "fts", "vector"\nhint: see `lore --help`\n');
     expect(existsSync(db)).toBe(false);
   });
 });
