@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fromFileUri } from './continue.js';
-import { isRecord, parseJson, readWhenChanged, str } from './file-state.js';
+import { isRecord, parseJson, readWhenChanged, recordOf, str } from './file-state.js';
 import { parseApplyPatch } from './patch-text.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 import { toIso } from './vscode-paths.js';
@@ -160,21 +160,12 @@ function textOf(content: unknown): string {
 
 /** A tool result's `run.status` (`run` is an object, or in older threads the same object as a JSON string). */
 function statusOf(run: unknown): string {
-  const r = runOf(run);
+  const r = recordOf(run);
   return str(r.status) ?? 'unknown';
 }
 
-function runOf(run: unknown): Record<string, unknown> {
-  if (isRecord(run)) return run;
-  if (typeof run === 'string') {
-    const parsed = parseJson(run);
-    if (parsed.ok && isRecord(parsed.value)) return parsed.value;
-  }
-  return {};
-}
-
 function resultText(run: unknown): string {
-  const r = runOf(run);
+  const r = recordOf(run);
   const result = r.result ?? r.error ?? r.reason;
   if (typeof result === 'string') return result;
   if (isRecord(result)) return str(result.content) ?? str(result.output) ?? str(result.diff) ?? str(result.message) ?? JSON.stringify(result);

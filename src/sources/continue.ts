@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isRecord, parseJson, readWhenChanged } from './file-state.js';
+import { isRecord, parseJson, readWhenChanged, recordOf } from './file-state.js';
 import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 import { baseName, findFiles } from './walk.js';
 
@@ -74,13 +74,6 @@ function outputText(output: unknown): string {
   if (typeof output === 'string') return output;
   if (!Array.isArray(output)) return output === undefined ? '' : JSON.stringify(output);
   return output.map((o) => (isRecord(o) && typeof o.content === 'string' ? o.content : typeof o === 'string' ? o : '')).filter(Boolean).join('\n');
-}
-
-function parseArgs(args: unknown): Record<string, unknown> {
-  if (isRecord(args)) return args;
-  if (typeof args !== 'string') return {};
-  const parsed = parseJson(args);
-  return parsed.ok && isRecord(parsed.value) ? parsed.value : {};
 }
 
 /** The session's creation time from the index beside it (`dateCreated`: epoch ms as a string). */
@@ -195,7 +188,7 @@ function* toolCalls(t: Turn, item: Record<string, unknown>, msg: Record<string, 
     yield message(t, cid, 'assistant', 'tool_call', `${fn.name} ${typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {})}`, { tool: fn.name, callId, ...(status ? { status } : {}) });
     if (state && state.output !== undefined) yield message(t, `${cid}:result`, 'tool', 'tool_result', outputText(state.output), { callId, ...(status ? { status } : {}) });
     if (!EDIT_TOOLS.has(fn.name) || status === 'errored' || status === 'canceled' || status === 'cancelled') continue;
-    yield* editsOf(t, fn.name, cid, isRecord(state?.parsedArgs) ? state.parsedArgs : parseArgs(fn.arguments));
+    yield* editsOf(t, fn.name, cid, isRecord(state?.parsedArgs) ? state.parsedArgs : recordOf(fn.arguments));
   }
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseYaml } from '../yaml.js';
 import { readTranscript, type EditTarget, type TranscriptFlavor } from './copilot.js';
-import { isRecord, parseJson, str } from './file-state.js';
+import { isRecord, recordOf, str } from './file-state.js';
 import { parseApplyPatch } from './patch-text.js';
 import type { Cursor, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 import { isFile, listDir, unique } from './vscode-paths.js';
@@ -94,7 +94,7 @@ function workspaceCwd(file: string): string | undefined {
  * `classify_cli_tool` lists the same names).
  */
 function cliEdits(tool: string, rawArgs: unknown): EditTarget[] {
-  const args = argsOf(rawArgs);
+  const args = recordOf(rawArgs);
   if (tool === 'apply_patch' || tool === 'git_apply_patch') {
     const patch = str(args.input) ?? str(args.patch) ?? (typeof rawArgs === 'string' && rawArgs.includes('*** Begin Patch') ? rawArgs : undefined);
     return patch ? parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText, patch: f.patch })) : [];
@@ -114,13 +114,4 @@ function cliEdits(tool: string, rawArgs: unknown): EditTarget[] {
     default:
       return [];
   }
-}
-
-function argsOf(value: unknown): Record<string, unknown> {
-  if (isRecord(value)) return value;
-  if (typeof value === 'string') {
-    const parsed = parseJson(value);
-    if (parsed.ok && isRecord(parsed.value)) return parsed.value;
-  }
-  return {};
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isRecord, parseJson, previousStamp, readHead, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
+import { isRecord, parseJson, previousStamp, readHead, recordOf, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { parseApplyPatch } from './patch-text.js';
 import type { Cursor, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
@@ -286,7 +286,7 @@ function* mapRequest(sessionId: string, req: unknown, index: number, cwd: string
     const name = str(call.name) ?? 'unknown';
     const callId = `${sessionId}:${requestKey}:tool:${str(call.id) ?? String(calls)}`;
     calls++;
-    const args = parseArgs(call.arguments);
+    const args = recordOf(call.arguments);
     yield message({ id: callId, sessionId, role: 'assistant', kind: 'tool_call', content: `${name} ${typeof call.arguments === 'string' ? call.arguments : JSON.stringify(args)}`, createdAt: answerAt, metadata: { tool: name } });
     let k = 0;
     for (const e of editsOf(name, args)) {
@@ -336,15 +336,6 @@ export interface EditTarget {
   oldText?: string;
   newText?: string;
   patch?: string;
-}
-
-function parseArgs(value: unknown): Record<string, unknown> {
-  if (isRecord(value)) return value;
-  if (typeof value === 'string') {
-    const parsed = parseJson(value);
-    if (parsed.ok && isRecord(parsed.value)) return parsed.value;
-  }
-  return {};
 }
 
 /** The files an edit tool call changes, with old/new text when the arguments carry them. */
@@ -421,7 +412,7 @@ const CHAT_TRANSCRIPT: TranscriptFlavor = {
   tool: TOOL,
   nativeId: (file) => basename(file, '.jsonl'),
   cwd: cwdFromWorkspace,
-  edits: (tool, rawArgs) => editsOf(tool, parseArgs(rawArgs)),
+  edits: (tool, rawArgs) => editsOf(tool, recordOf(rawArgs)),
 };
 
 interface TranscriptState {
@@ -536,7 +527,7 @@ function* transcriptToolCall(flavor: TranscriptFlavor, sessionId: string, st: Tr
   st.calls!.push(key);
   if (st.calls!.length > 500) st.calls!.splice(0, st.calls!.length - 500);
   const tool = name ?? 'unknown';
-  const args = parseArgs(rawArgs);
+  const args = recordOf(rawArgs);
   const id = `${sessionId}:${key}`;
   // A freeform tool (Copilot CLI's apply_patch) takes its input as a bare string, not JSON: show it as is.
   const shown = typeof rawArgs === 'string' && Object.keys(args).length === 0 ? rawArgs : JSON.stringify(args);

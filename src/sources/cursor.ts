@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import { type ForeignStore, ForeignStoreError, openForeignStore } from '../db/index.js';
-import { isRecord, parseJson, previousStamp, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
+import { isRecord, parseJson, previousStamp, recordOf, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { parseApplyPatch } from './patch-text.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
@@ -126,16 +126,6 @@ function decode(value: unknown): unknown {
   return parsed.ok ? parsed.value : undefined;
 }
 
-/** Tool arguments that arrive as an object or as a JSON string. */
-function args(value: unknown): Record<string, unknown> {
-  if (isRecord(value)) return value;
-  if (typeof value === 'string') {
-    const parsed = parseJson(value);
-    if (parsed.ok && isRecord(parsed.value)) return parsed.value;
-  }
-  return {};
-}
-
 interface EditTarget {
   path: string;
   oldText?: string;
@@ -246,7 +236,7 @@ async function* readTranscript(file: string, from: Cursor | undefined): AsyncGen
     for (const b of blocks) {
       if (b.type !== 'tool_use') continue;
       const name = str(b.name) ?? 'unknown';
-      const input = args(b.input);
+      const input = recordOf(b.input);
       const callId = `${id}:${i++}`;
       yield message({ id: callId, sessionId, role: 'assistant', kind: 'tool_call', content: `${name} ${JSON.stringify(input)}`, createdAt: at, metadata: { tool: name } });
       yield* editsFor(name, input, { sessionId, messageId: callId, requestId: st.promptId, cwd: st.cwd, createdAt: at });
@@ -405,7 +395,7 @@ function* mapComposer(cid: string, composer: Record<string, unknown>, bubbles: M
     const tf = isRecord(b.toolFormerData) ? b.toolFormerData : undefined;
     if (!tf) continue;
     const name = str(tf.name) ?? String(tf.tool ?? 'unknown');
-    const a = { ...args(tf.params), ...args(tf.rawArgs) };
+    const a = { ...recordOf(tf.params), ...recordOf(tf.rawArgs) };
     const callId = `${id}:tool`;
     yield message({ id: callId, sessionId, role: 'assistant', kind: 'tool_call', content: `${name} ${JSON.stringify(a)}`, createdAt: at, metadata: { tool: name, status: str(tf.status) } });
     const rejected = tf.userDecision === 'rejected' || tf.status === 'error' || tf.status === 'cancelled';
@@ -532,7 +522,7 @@ async function* readAgentStore(file: string, from: Cursor | undefined): AsyncGen
         for (const p of parts) {
           if (p.type !== 'tool-call' && p.type !== 'tool_use') continue;
           const name = str(p.toolName) ?? str(p.name) ?? 'unknown';
-          const a = args(p.args ?? p.input);
+          const a = recordOf(p.args ?? p.input);
           const callId = `${id}:${str(p.toolCallId) ?? str(p.id) ?? name}`;
           yield message({ id: callId, sessionId, role: 'assistant', kind: 'tool_call', content: `${name} ${JSON.stringify(a)}`, createdAt: at, metadata: { tool: name } });
           yield* editsFor(name, a, { sessionId, messageId: callId, requestId: promptId, cwd, createdAt: at });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { statOrUndefined } from '../fs.js';
 import type { Cursor, SourceRecord } from './types.js';
-import { pruneDeepJson } from './jsonl.js';
+import { isRecord, pruneDeepJson } from './jsonl.js';
 
 /**
  * Incremental reading helpers shared by the adapters in this folder: where to resume an appended
@@ -97,6 +97,14 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
 }
 
 export { isRecord } from './jsonl.js';
+
+/** An object given as itself or as its JSON text (tool arguments come either way); else `{}`. */
+export function recordOf(value: unknown): Record<string, unknown> {
+  if (isRecord(value)) return value;
+  if (typeof value !== 'string') return {};
+  const parsed = parseJson(value);
+  return parsed.ok && isRecord(parsed.value) ? parsed.value : {};
+}
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

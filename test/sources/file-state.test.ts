@@ -1,7 +1,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { headHash, isSameHead, resumePoint } from '../../src/sources/file-state.js';
+import { headHash, isSameHead, recordOf, resumePoint } from '../../src/sources/file-state.js';
 import { tempDir } from './adapter-harness.js';
 
 const tmpFile = (text: string): string => {
@@ -46,5 +46,14 @@ describe('resumePoint', () => {
     expect(resumePoint(file, cursor).start).toBe(0);
     writeFileSync(file, 'line');
     expect(resumePoint(file, { ...cursor, headHash: undefined }).start).toBe(0);
+  });
+});
+
+describe('recordOf (tool arguments as an object or as JSON text)', () => {
+  it('takes an object as it is, parses JSON text of one, and gives {} for anything else', () => {
+    const args = { path: 'a.ts' };
+    expect(recordOf(args)).toBe(args);
+    expect(recordOf('{"path":"a.ts","n":1}')).toEqual({ path: 'a.ts', n: 1 });
+    for (const other of ['[1,2]', '"a.ts"', '{"path":', '*** Begin Patch', 42, null, undefined, ['a']]) expect(recordOf(other)).toEqual({});
   });
 });
