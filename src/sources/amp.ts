@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fromFileUri } from './continue.js';
 import { isRecord, parseJson, readWhenChanged, recordOf, str } from './file-state.js';
-import { parseApplyPatch } from './patch-text.js';
+import { patchTargets, type EditTarget } from './patch-text.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 import { toIso } from './vscode-paths.js';
 import { findFiles } from './walk.js';
@@ -172,19 +172,12 @@ function resultText(run: unknown): string {
   return str(r.status) ?? '';
 }
 
-interface EditTarget {
-  path: string;
-  oldText?: string;
-  newText?: string;
-  patch?: string;
-}
-
 /** `edit_file {path, old_str, new_str}`, `create_file {path, content}`, `apply_patch`, and Claude-style `Edit`/`Write`. */
 function editsOf(tool: string, input: Record<string, unknown>): EditTarget[] {
   if (!EDIT_TOOLS.has(tool)) return [];
   if (tool === 'apply_patch') {
     const patch = str(input.patch) ?? str(input.input) ?? str(input.patchText);
-    return patch ? parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText, patch: f.patch })) : [];
+    return patch ? patchTargets(patch) : [];
   }
   const path = str(input.path) ?? str(input.file_path);
   if (!path) return [];

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseYaml } from '../yaml.js';
-import { readTranscript, type EditTarget, type TranscriptFlavor } from './copilot.js';
+import { readTranscript, type TranscriptFlavor } from './copilot.js';
 import { isRecord, recordOf, str } from './file-state.js';
-import { parseApplyPatch } from './patch-text.js';
+import { patchTargets, type EditTarget } from './patch-text.js';
 import type { Cursor, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 import { isFile, listDir, unique } from './vscode-paths.js';
 
@@ -97,7 +97,7 @@ function cliEdits(tool: string, rawArgs: unknown): EditTarget[] {
   const args = recordOf(rawArgs);
   if (tool === 'apply_patch' || tool === 'git_apply_patch') {
     const patch = str(args.input) ?? str(args.patch) ?? (typeof rawArgs === 'string' && rawArgs.includes('*** Begin Patch') ? rawArgs : undefined);
-    return patch ? parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText, patch: f.patch })) : [];
+    return patch ? patchTargets(patch) : [];
   }
   const path = str(args.path);
   if (!path) return [];

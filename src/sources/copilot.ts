@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isRecord, parseJson, previousStamp, readHead, recordOf, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
 import { readJsonl } from './jsonl.js';
-import { parseApplyPatch } from './patch-text.js';
+import { patchTargets, type EditTarget } from './patch-text.js';
 import type { Cursor, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs, workspaceFolder } from './vscode-paths.js';
 
@@ -331,19 +331,12 @@ function* mapRequest(sessionId: string, req: unknown, index: number, cwd: string
   }
 }
 
-export interface EditTarget {
-  path: string;
-  oldText?: string;
-  newText?: string;
-  patch?: string;
-}
-
 /** The files an edit tool call changes, with old/new text when the arguments carry them. */
 function editsOf(name: string, args: Record<string, unknown>): EditTarget[] {
   if (!EDIT_TOOLS.has(name)) return [];
   if (name.endsWith('apply_patch') || name === 'copilot_applyPatch') {
     const patch = str(args.input) ?? str(args.patch);
-    return patch ? parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText, patch: f.patch })) : [];
+    return patch ? patchTargets(patch) : [];
   }
   if (Array.isArray(args.replacements)) {
     return args.replacements.filter(isRecord).flatMap((r) => {

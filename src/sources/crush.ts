@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { type ForeignStore, ForeignStoreError, openForeignStore } from '../db/index.js';
 import { isRecord, parseJson, previousStamp, stampOf, str, wholeFileCursor } from './file-state.js';
+import type { EditTarget } from './patch-text.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceRecord } from './types.js';
 import { isFile, toIso, unique } from './vscode-paths.js';
 
@@ -194,15 +195,12 @@ function textOf(parts: Part[]): string {
     .join('');
 }
 
-interface EditTarget {
-  path: string;
-  oldText?: string;
-  newText?: string;
+interface CrushEdit extends EditTarget {
   replaceAll?: boolean;
 }
 
 /** `edit {file_path, old_string, new_string, replace_all}`, `multiedit {file_path, edits[]}`, `write {file_path, content}`. */
-function editsOf(tool: string, input: string): EditTarget[] {
+function editsOf(tool: string, input: string): CrushEdit[] {
   if (!EDIT_TOOLS.has(tool)) return [];
   const parsed = parseJson(input);
   const args = parsed.ok && isRecord(parsed.value) ? parsed.value : {};

@@ -2,7 +2,7 @@ import { basename, dirname, join } from 'node:path';
 import { type ForeignStore, ForeignStoreError, openForeignStore } from '../db/index.js';
 import { isRecord, parseJson, previousStamp, recordOf, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
 import { readJsonl } from './jsonl.js';
-import { parseApplyPatch } from './patch-text.js';
+import { patchTargets, type EditTarget } from './patch-text.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs, workspaceFolder } from './vscode-paths.js';
 
@@ -126,18 +126,11 @@ function decode(value: unknown): unknown {
   return parsed.ok ? parsed.value : undefined;
 }
 
-interface EditTarget {
-  path: string;
-  oldText?: string;
-  newText?: string;
-  patch?: string;
-}
-
 /** Files an edit tool call changes, from its arguments (paths as written: absolute or workspace-relative). */
 function editTargets(name: string, a: Record<string, unknown>): EditTarget[] {
   if (!EDIT_TOOLS.has(name)) return [];
   const patch = name === 'apply_patch' || name === 'ApplyPatch' ? (str(a.patch) ?? str(a.input) ?? str(a.patchText)) : undefined;
-  if (patch) return parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText, patch: f.patch }));
+  if (patch) return patchTargets(patch);
   const path = str(a.relativeWorkspacePath) ?? str(a.target_file) ?? str(a.targetFile) ?? str(a.file_path) ?? str(a.filePath) ?? str(a.path) ?? str(a.target_notebook);
   if (!path) return [];
   if (Array.isArray(a.edits)) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type ForeignStore, ForeignStoreError, openForeignStore } from '../db/index.js';
 import { isRecord, parseJson, previousStamp, stampOf, str, wholeFileCursor } from './file-state.js';
-import { parseApplyPatch } from './patch-text.js';
+import { patchTargets } from './patch-text.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { isDir, isFile, listDir, toIso, unique } from './vscode-paths.js';
 
@@ -175,7 +175,7 @@ function* mapToolPart(sid: string, msgRecordId: string, part: Part, createdAt: s
   const filePath = str(input.filePath) ?? str(input.file_path) ?? str(input.path);
   if (tool === 'apply_patch' || tool === 'patch') {
     const text = str(input.patchText) ?? str(input.patch) ?? str(input.input);
-    if (text) for (const f of parseApplyPatch(text)) yield edit(f.movedTo ?? f.path, f.oldText, f.newText, f.patch);
+    if (text) for (const f of patchTargets(text)) yield edit(f.path, f.oldText, f.newText, f.patch);
     else if (filePath) yield edit(filePath);
     return;
   }

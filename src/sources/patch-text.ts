@@ -1,6 +1,6 @@
 /**
  * Edit payloads that several tools share: the `*** Begin Patch` format of `apply_patch`
- * (Copilot, OpenCode, Cursor) and SEARCH/REPLACE blocks (Cline's `replace_in_file`).
+ * (Codex, Copilot and Copilot CLI, OpenCode, Cursor, Amp) and SEARCH/REPLACE blocks (Cline's `replace_in_file`).
  */
 
 export interface PatchedFile {
@@ -13,6 +13,19 @@ export interface PatchedFile {
   newText?: string;
   /** The hunks of an update as written (`@@` and ` `/`-`/`+` lines), when they change a line. */
   patch?: string;
+}
+
+/** A file an edit tool call changes, with the text it replaces and writes when the call says. */
+export interface EditTarget {
+  path: string;
+  oldText?: string;
+  newText?: string;
+  patch?: string;
+}
+
+/** The files an `*** Begin Patch` text changes, a moved file by where it went. */
+export function patchTargets(patch: string): EditTarget[] {
+  return parseApplyPatch(patch).map((f) => ({ path: f.movedTo ?? f.path, oldText: f.oldText, newText: f.newText, patch: f.patch }));
 }
 
 /** Files named by an `*** Begin Patch` text, with the old and new lines of their hunks. */
