@@ -5,7 +5,7 @@
 // It reads a made-up JSON-lines tool: `~/.example/sessions/<sessionId>.jsonl`, one
 // `{"role","text","ts"}` per line, appended while the tool runs. Most tools look like this
 // (Claude Code, Codex); for a file the tool rewrites whole, see continue.ts (readWhenChanged); for a
-// SQLite store, see opencode.ts (openForeignStore).
+// SQLite store, see crush.ts (openForeignStore, and store-read.ts for what store readers share).
 import { join } from 'node:path';
 import { isRecord, openResume } from './file-state.js';
 import { readJsonl } from './jsonl.js';

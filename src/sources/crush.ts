@@ -1,7 +1,8 @@
 import { basename, dirname, join } from 'node:path';
-import { type ForeignStore, ForeignStoreError, openForeignStore } from '../db/index.js';
-import { isRecord, parseJson, previousStamp, stampOf, str, wholeFileCursor } from './file-state.js';
+import { type ForeignStore, openForeignStore } from '../db/index.js';
+import { isRecord, parseJson, str, wholeFileCursor } from './file-state.js';
 import type { EditTarget } from './patch-text.js';
+import { storeReadStart, storeSkip } from './store-read.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceRecord } from './types.js';
 import { isFile, toIso, unique } from './vscode-paths.js';
 
@@ -68,12 +69,12 @@ interface MessageRow {
  * what was stored.
  */
 async function* readStore(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  const stamp = stampOf([file, `${file}-wal`]);
-  if (previousStamp(from) === stamp) {
-    yield { kind: 'checkpoint', cursor: from! };
+  const start = storeReadStart(file, from, 'sessions');
+  if ('kind' in start) {
+    yield start;
     return;
   }
-  const seen = (isRecord(from?.state) && isRecord(from.state.sessions) ? from.state.sessions : {}) as Record<string, number>;
+  const { stamp, seen } = start;
   const next: Record<string, number> = {};
   // The project is the folder that holds the data dir (`<project>/.crush/crush.db`).
   const dataDir = dirname(file);
@@ -103,7 +104,7 @@ async function* readStore(file: string, from: Cursor | undefined): AsyncGenerato
     }
   } catch (err) {
     // No checkpoint: the stored cursor stays, so the next pass tries the store again.
-    yield err instanceof ForeignStoreError ? { kind: 'skip', reason: `${file}: store ${err.problem}, will retry (${err.message})` } : { kind: 'skip', reason: `${file}: ${err instanceof Error ? err.message : String(err)}` };
+    yield storeSkip(file, err);
     return;
   } finally {
     store?.close();

@@ -1,8 +1,9 @@
 import { basename, dirname, join } from 'node:path';
-import { type ForeignStore, ForeignStoreError, openForeignStore } from '../db/index.js';
-import { isRecord, parseJson, previousStamp, recordOf, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
+import { type ForeignStore, openForeignStore } from '../db/index.js';
+import { isRecord, parseJson, recordOf, resumePoint, str, wholeFileCursor } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { patchTargets, type EditTarget } from './patch-text.js';
+import { storeReadStart, storeSkip } from './store-read.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs, workspaceFolder } from './vscode-paths.js';
 
@@ -111,11 +112,6 @@ function cursorStores(senv: SourceEnv): { editors: Array<{ globalStorage: string
 
 function message(m: MessageRecord): SourceRecord {
   return { kind: 'message', message: m };
-}
-
-function storeSkip(file: string, err: unknown): SourceRecord {
-  if (err instanceof ForeignStoreError) return { kind: 'skip', reason: `${file}: store ${err.problem}, will retry (${err.message})` };
-  return { kind: 'skip', reason: `${file}: ${err instanceof Error ? err.message : String(err)}` };
 }
 
 /** A JSON value stored as TEXT or BLOB. */
@@ -247,12 +243,12 @@ interface Bubble {
 }
 
 async function* readGlobalStore(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  const stamp = stampOf([file, `${file}-wal`]);
-  if (previousStamp(from) === stamp) {
-    yield { kind: 'checkpoint', cursor: from! };
+  const start = storeReadStart(file, from, 'composers');
+  if ('kind' in start) {
+    yield start;
     return;
   }
-  const seen = (isRecord(from?.state) && isRecord(from.state.composers) ? from.state.composers : {}) as Record<string, number>;
+  const { stamp, seen } = start;
   const next: Record<string, number> = {};
   let store: ForeignStore | undefined;
   try {
@@ -400,11 +396,12 @@ function* mapComposer(cid: string, composer: Record<string, unknown>, bubbles: M
 // Workspace state.vscdb: legacy AI chat tabs.
 
 async function* readWorkspaceStore(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  const stamp = stampOf([file, `${file}-wal`, join(dirname(file), 'workspace.json')]);
-  if (previousStamp(from) === stamp) {
-    yield { kind: 'checkpoint', cursor: from! };
+  const start = storeReadStart(file, from, undefined, [join(dirname(file), 'workspace.json')]);
+  if ('kind' in start) {
+    yield start;
     return;
   }
+  const { stamp } = start;
   const cwd = workspaceFolder(dirname(file));
   let store: ForeignStore | undefined;
   try {
@@ -450,11 +447,12 @@ function* mapChatTab(tab: unknown, cwd: string | undefined): Generator<SourceRec
 // {role, content}, the others are binary tree nodes that only order them (ignored here: rowid order).
 
 async function* readAgentStore(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  const stamp = stampOf([file, `${file}-wal`]);
-  if (previousStamp(from) === stamp) {
-    yield { kind: 'checkpoint', cursor: from! };
+  const start = storeReadStart(file, from);
+  if ('kind' in start) {
+    yield start;
     return;
   }
+  const { stamp } = start;
   let store: ForeignStore | undefined;
   try {
     store = openForeignStore(file);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { type ForeignStore, ForeignStoreError, openForeignStore } from '../db/index.js';
+import { type ForeignStore, openForeignStore } from '../db/index.js';
 import { isRecord, parseJson, previousStamp, stampOf, str, wholeFileCursor } from './file-state.js';
 import { patchTargets } from './patch-text.js';
+import { storeReadStart, storeSkip } from './store-read.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
 import { isDir, isFile, listDir, toIso, unique } from './vscode-paths.js';
 
@@ -211,12 +212,12 @@ interface Row {
 }
 
 async function* readDb(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  const stamp = stampOf([file, `${file}-wal`]);
-  if (previousStamp(from) === stamp) {
-    yield { kind: 'checkpoint', cursor: from! };
+  const start = storeReadStart(file, from, 'sessions');
+  if ('kind' in start) {
+    yield start;
     return;
   }
-  const seen = (isRecord(from?.state) && isRecord(from.state.sessions) ? from.state.sessions : {}) as Record<string, number>;
+  const { stamp, seen } = start;
   const next: Record<string, number> = {};
   let store: ForeignStore | undefined;
   try {
@@ -299,11 +300,6 @@ function* readDbSession(store: ForeignStore, sid: string, row: Record<string, un
 function firstCwd(infos: Array<Record<string, unknown>>): string | undefined {
   for (const info of infos) if (isRecord(info.path) && typeof info.path.cwd === 'string') return info.path.cwd;
   return undefined;
-}
-
-function storeSkip(file: string, err: unknown): SourceRecord {
-  if (err instanceof ForeignStoreError) return { kind: 'skip', reason: `${file}: store ${err.problem}, will retry (${err.message})` };
-  return { kind: 'skip', reason: `${file}: ${err instanceof Error ? err.message : String(err)}` };
 }
 
 // ---------------------------------------------------------------------------------------------
