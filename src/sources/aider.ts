@@ -339,8 +339,8 @@ class ChatHistory {
     const command = resolveCommand(text);
     const question = text.replace(/^\/\S+/, '').trim();
     if (command && ECHOED.has(command) && question) st.echo = question;
-    // Aider takes a unique prefix of a command (`/com`).
-    st.commitCommand = /^\/com(?:m|mi|mit)?(?:\s|$)/.test(text) ? 'commit' : /^\/lint(?:\s|$)/.test(text) ? 'lint' : undefined;
+    // resolveCommand takes a unique prefix, as aider does (`/com`, `/lin`).
+    st.commitCommand = command === 'commit' || command === 'lint' ? command : undefined;
     if (kind === 'prompt') return this.prompt(b, text);
     const at = this.turnTime();
     const input = this.matchInput(text);

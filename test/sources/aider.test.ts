@@ -276,6 +276,14 @@ describe('aider adapter on written cases', () => {
     expect(facts).toEqual([[{ sha: 'ddedd40', message: 'fix: Print text content using Text object in commands.py', when: 'lint' }]]);
   });
 
+  it('knows /commit and /lint by any prefix aider takes for them', async () => {
+    const history = ['', '# aider chat started at 2024-08-10 20:00:00', '', '> Aider v0.49.0  ', '', '#### fix it  ', '', 'Ok.', '', '#### /lin  ', '', '> Commit ddedd40 fix: lint  ', '', '#### /com  ', '', '> Commit 1265f6a fix: hand edits  ', ''].join('\n');
+    const { file } = repoWith(history);
+    const r = await readAll(aider, file);
+    const facts = [...r.messages.values()].filter((m) => m.metadata?.userCommits).map((m) => m.metadata?.userCommits);
+    expect(facts).toEqual([[{ sha: 'ddedd40', message: 'fix: lint', when: 'lint' }], [{ sha: '1265f6a', message: 'fix: hand edits', when: 'commit' }]]);
+  });
+
   it('waits for a half-written line and re-reads the growing last block', async () => {
     const { file } = repoWith(SESSION.slice(0, SESSION.indexOf('> Tokens')) + '> Applied edit to aid');
     const a = await readAll(aider, file);
