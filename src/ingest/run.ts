@@ -202,7 +202,9 @@ async function planPaths(paths: string[], adapters: SourceAdapter[], forced: boo
       report({ type: 'warning', message: `cannot read ${path}: ${s.code === 'ENOENT' ? 'no such file or directory' : s.code === 'EACCES' ? 'permission denied' : s.message}`, file: path });
       continue;
     }
-    const files = s.isDirectory() ? await walk(path) : [path];
+    // A directory an adapter reads as one unit (OpenCode's `storage/message/<session>`) is handed over whole.
+    const isUnit = (dir: string): boolean => adapters.some((a) => a.matches(dir));
+    const files = !s.isDirectory() || isUnit(path) ? [path] : await walk(path, isUnit);
     const found = new Map<SourceAdapter, string[]>();
     for (const file of files) {
       const adapter = adapters.find((a) => a.matches(file)) ?? (forced && !s.isDirectory() ? adapters[0] : undefined);
@@ -226,13 +228,16 @@ async function planPaths(paths: string[], adapters: SourceAdapter[], forced: boo
   return adapters.filter((a) => byAdapter.has(a)).map((adapter) => ({ adapter, files: byAdapter.get(adapter)!.sort() }));
 }
 
-async function walk(dir: string, out: string[] = [], depth = 0): Promise<string[]> {
+/** The files below `dir`, and the directories `isUnit` takes whole (not walked into). */
+async function walk(dir: string, isUnit: (dir: string) => boolean, out: string[] = [], depth = 0): Promise<string[]> {
   if (depth > 12) return out;
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out, depth + 1);
-    else if (e.isFile()) out.push(p);
+    if (e.isDirectory()) {
+      if (isUnit(p)) out.push(p);
+      else await walk(p, isUnit, out, depth + 1);
+    } else if (e.isFile()) out.push(p);
   }
   return out;
 }

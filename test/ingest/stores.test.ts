@@ -65,6 +65,21 @@ describe('ingest of SQLite stores', () => {
 });
 
 describe("ingest of OpenCode's legacy storage tree", () => {
+  it('reads the tree when its data folder is named (lore ingest PATH), each session directory as one', async () => {
+    const { db } = tempDb();
+    const data = tmpDir('lore-opencode-');
+    cpSync(OPENCODE_STORAGE, join(data, 'storage'), { recursive: true });
+    cpSync(join(REAL_FIXTURES, 'opencode/reconstructed/storage'), join(data, 'storage'), { recursive: true });
+    const { result, warnings } = await run(db, { sources: ['opencode'], paths: [data] });
+    expect(warnings).toEqual([]);
+    expect(result.sources[0]).toMatchObject({ files: 2, filesRead: 2, sessions: 2, skipped: {} });
+    expect(count(db, "SELECT count(*) AS n FROM sessions WHERE source = 'opencode'")).toBe(2);
+    // Named directly, a session directory is read as it is.
+    const one = await run(tempDb().db, { paths: [join(data, 'storage/message/test-session-123')] });
+    expect(one.result.sources.find((x) => x.source === 'opencode')).toMatchObject({ files: 1, sessions: 1 });
+    db.close();
+  });
+
   it('sees a part added to a message already read, though the session directory did not change', async () => {
     const { db } = tempDb();
     const data = tmpDir('lore-opencode-');
