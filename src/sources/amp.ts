@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fromFileUri } from './continue.js';
-import { isRecord, parseJson, readWhenChanged, recordOf, str } from './file-state.js';
+import { isRecord, parseJson, promptTitle, readWhenChanged, recordOf, str } from './file-state.js';
 import { patchTargets, type EditTarget } from './patch-text.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 import { toIso } from './vscode-paths.js';
@@ -79,7 +79,7 @@ async function* readThread(file: string, from: Cursor | undefined): AsyncGenerat
   const repository = tree && isRecord(tree.repository) ? tree.repository : {};
   const createdAt = toIso(t.created);
   const firstPrompt = t.messages.filter(isRecord).find((m) => m.role === 'user' && textOf(m.content).trim())?.content;
-  const title = str(t.title) ?? (firstPrompt ? textOf(firstPrompt).trim().slice(0, 120) : undefined);
+  const title = str(t.title) ?? (firstPrompt ? promptTitle(textOf(firstPrompt)) : undefined);
   yield {
     kind: 'session',
     session: {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { isRecord, parseJson, previousStamp, readHead, recordOf, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
+import { isRecord, parseJson, previousStamp, promptTitle, readHead, recordOf, resumePoint, stampOf, str, wholeFileCursor } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { patchTargets, type EditTarget } from './patch-text.js';
 import type { Cursor, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
@@ -233,7 +233,7 @@ function* mapChatSession(file: string, data: unknown): Generator<SourceRecord> {
       id: sessionId,
       source: 'copilot',
       cwd,
-      title: str(data.customTitle) ?? firstText?.slice(0, 120),
+      title: str(data.customTitle) ?? (firstText ? promptTitle(firstText) : undefined),
       createdAt: toIso(data.creationDate),
       metadata: { format: file.endsWith('.jsonl') ? 'chat-session-log' : 'chat-session', version: data.version, lastMessageAt: toIso(data.lastMessageDate) },
     },
@@ -481,7 +481,7 @@ export async function* readTranscript(file: string, from: Cursor | undefined, fl
         if (!st.titled) {
           // The transcript has no title: the first prompt names the session, as the chat view does.
           st.titled = true;
-          yield { kind: 'session', session: { id: sessionId, source: flavor.tool, cwd: st.cwd, title: content.slice(0, 120) } };
+          yield { kind: 'session', session: { id: sessionId, source: flavor.tool, cwd: st.cwd, title: promptTitle(content) } };
         }
         yield message({ id: st.promptId, sessionId, role: 'user', kind: 'prompt', content, createdAt: at });
         break;

@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import { type ForeignStore, openForeignStore } from '../db/index.js';
-import { isRecord, parseJson, str, wholeFileCursor } from './file-state.js';
+import { isRecord, parseJson, promptTitle, str, wholeFileCursor } from './file-state.js';
 import type { EditTarget } from './patch-text.js';
 import { storeReadStart, storeSkip } from './store-read.js';
 import type { Cursor, FileEditRecord, MessageRecord, SourceAdapter, SourceRecord } from './types.js';
@@ -121,7 +121,7 @@ function* mapSession(s: SessionRow, rows: MessageRow[], cwd: string | undefined,
   const sessionId = `${TOOL}:${s.id}`;
   const parsed = rows.map((r) => ({ row: r, parts: partsOf(r.parts) }));
   const firstPrompt = parsed.find((p) => p.row.role === 'user' && textOf(p.parts ?? []).trim());
-  const title = s.title?.trim() || (firstPrompt ? textOf(firstPrompt.parts!).trim().slice(0, 120) : undefined);
+  const title = s.title?.trim() || (firstPrompt ? promptTitle(textOf(firstPrompt.parts!)) : undefined);
   yield {
     kind: 'session',
     session: {

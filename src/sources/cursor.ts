@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import { type ForeignStore, openForeignStore } from '../db/index.js';
-import { isRecord, parseJson, recordOf, resumePoint, str, wholeFileCursor } from './file-state.js';
+import { isRecord, parseJson, promptTitle, recordOf, resumePoint, str, wholeFileCursor } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { patchTargets, type EditTarget } from './patch-text.js';
 import { storeReadStart, storeSkip } from './store-read.js';
@@ -209,7 +209,7 @@ async function* readTranscript(file: string, from: Cursor | undefined): AsyncGen
       if (q.workspace) st.cwd ??= q.workspace;
       if (!sessionYielded) {
         sessionYielded = true;
-        yield { kind: 'session', session: { id: sessionId, source: 'cursor', cwd: st.cwd, title: q.prompt?.slice(0, 120), createdAt: at, metadata: { format: 'agent-transcript', projectSlug: slug, timesFromMtime: true } } };
+        yield { kind: 'session', session: { id: sessionId, source: 'cursor', cwd: st.cwd, title: q.prompt !== undefined ? promptTitle(q.prompt) : undefined, createdAt: at, metadata: { format: 'agent-transcript', projectSlug: slug, timesFromMtime: true } } };
       }
       if (q.prompt !== undefined) st.promptId = id;
       yield message({ id, sessionId, role: 'user', kind: q.prompt !== undefined ? 'prompt' : 'meta', content: q.prompt ?? text, createdAt: at });
@@ -492,7 +492,7 @@ async function* readAgentStore(file: string, from: Cursor | undefined): AsyncGen
       if (m.role === 'user') {
         const q = userQuery(text);
         cwd ??= q.workspace;
-        if (q.prompt !== undefined) title ??= q.prompt.slice(0, 120);
+        if (q.prompt !== undefined) title ??= promptTitle(q.prompt);
       }
       blobs.push({ id: row.id, m, parts, text });
     }

@@ -106,6 +106,15 @@ export function recordOf(value: unknown): Record<string, unknown> {
   return parsed.ok && isRecord(parsed.value) ? parsed.value : {};
 }
 
+/**
+ * A session title from its first prompt, for a tool that stores none: the first line that says
+ * something, cut to `max` characters (a pasted prompt's later lines would break a listing's rows).
+ */
+export function promptTitle(text: string, max = 120): string | undefined {
+  const line = text.split('\n').find((l) => l.trim())?.trim();
+  return line ? line.slice(0, max) : undefined;
+}
+
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }

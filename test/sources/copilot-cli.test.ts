@@ -119,6 +119,13 @@ describe('copilot-cli adapter', () => {
     expect([...next.edits.values()].map((e) => [e.path, e.newText, e.requestId])).toEqual([['/w/b.py', 'b = 1\n', 'copilot-cli:s1:e2']]);
   });
 
+  it('titles a session by the first line of a pasted, many-line first prompt', async () => {
+    const root = tempDir();
+    const file = sessionFile(root, 's3', [event('session.start', { sessionId: 's3' }, 1), event('user.message', { content: '\n  fix the failing build\n\nerror TS2304: x\n  at y.ts:1' }, 2)]);
+    const r = await readAll(copilotCli, file);
+    expect(r.sessions.get('copilot-cli:s3')?.title).toBe('fix the failing build');
+  });
+
   it("takes the cwd from the session's workspace.yaml when session.start names none", async () => {
     const root = tempDir();
     const file = sessionFile(root, 's2', [event('session.start', { sessionId: 's2' }, 1), event('user.message', { content: 'hi' }, 2)]);
