@@ -3,8 +3,9 @@ import { redact } from './redact.js';
 /**
  * The size policy and redaction applied to every text before it is written (pure functions).
  * Prompts and assistant text are kept whole; tool outputs longer than TOOL_OUTPUT_MAX are cut to
- * head + tail with the original size noted; base64 blobs (inline images, data: URIs) become a
- * placeholder everywhere. Secrets are redacted before anything is cut.
+ * head + tail with the original size noted, titles to their first TITLE_MAX characters; base64
+ * blobs (inline images, data: URIs) become a placeholder everywhere. Secrets are redacted before
+ * anything is cut.
  */
 
 // Tool output is most of a transcript's text (file reads, command output) and the least of its
@@ -107,6 +108,22 @@ function cutLongOutput(text: string): Cleaned | undefined {
     kinds,
     cutFrom: text.length,
   };
+}
+
+/** A session title is a line of a list: the first characters of a prompt or a tool's own title. */
+const TITLE_MAX = 200;
+
+/**
+ * A session title: redacted, then cut to TITLE_MAX. Readers hand the title uncut (a whole first
+ * line or prompt) so that no secret is cut before the rules see it; only what a secret crossing
+ * the cut can reach is redacted, unless redaction shrank that window into its margin.
+ */
+export function cleanTitle(text: string): Cleaned {
+  const windowed = text.length > TITLE_MAX + WINDOW_MARGIN;
+  let r = redact(windowed ? text.slice(0, TITLE_MAX + WINDOW_MARGIN) : text);
+  if (windowed && r.text.length < TITLE_MAX + WINDOW_MARGIN / 2) r = redact(text);
+  if (r.text.length <= TITLE_MAX) return { text: r.text, redactions: r.count, kinds: r.kinds };
+  return { text: `${r.text.slice(0, outsideMark(r.text, TITLE_MAX, 'back')).trimEnd()}\u2026`, redactions: r.count, kinds: r.kinds, cutFrom: text.length };
 }
 
 /** An edit's old or new text: base64 dropped, bounded, redacted. */

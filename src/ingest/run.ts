@@ -21,7 +21,7 @@ import { statOrUndefined } from '../fs.js';
 import { silent, type Reporter } from '../events.js';
 import { adapters as registered, headHash as hashHead, isSameHead, readHead, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv, type SourceRecord } from '../sources/index.js';
 import { homeOf, isExcluded, loadConfig, type LoreConfig } from '../config/index.js';
-import { addKinds, cleanContent, cleanEditText, redactDeep } from './normalize.js';
+import { addKinds, cleanContent, cleanEditText, cleanTitle, redactDeep } from './normalize.js';
 import { projectResolver, repoRelativePath, type Project, type ProjectResolver } from './project.js';
 
 /**
@@ -535,7 +535,9 @@ async function onSession(
     return;
   }
   const tally = { count: 0, kinds: {} as Record<string, number> };
-  const title = s.title !== undefined ? (redactDeep(s.title, tally) as string) : undefined;
+  const cleanedTitle = s.title !== undefined ? cleanTitle(s.title) : undefined;
+  if (cleanedTitle) addKinds(tally, cleanedTitle.redactions, cleanedTitle.kinds);
+  const title = cleanedTitle?.text;
   const metadata = redactDeep({ ...(s.metadata ?? {}), ...(s.cwd ? { cwd: s.cwd } : {}) }, tally) as Record<string, unknown>;
   if (tally.count > 0) tallies.set(`s:${s.id}`, tally);
   const prev = batch.sessions.get(s.id);

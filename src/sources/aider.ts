@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { openResume, readWhenChanged, unreadable } from './file-state.js';
 import { readJsonl } from './jsonl.js';
-import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SessionRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
+import { TITLE_KEPT_MAX, type Cursor, type FileEditRecord, type MessageKind, type MessageRecord, type Role, type SessionRecord, type SourceAdapter, type SourceEnv, type SourceRecord } from './types.js';
 import { baseName } from './walk.js';
 
 /**
@@ -567,8 +567,7 @@ export function inputKind(text: string, inTurn: boolean): 'prompt' | 'continues'
 }
 
 function title(text: string): string {
-  const first = text.replace(/^\/(ask|code|architect|context)\s+/, '').trim().split('\n')[0] ?? '';
-  return first.length > 100 ? `${first.slice(0, 97)}...` : first;
+  return (text.replace(/^\/(ask|code|architect|context)\s+/, '').trim().split('\n')[0] ?? '').slice(0, TITLE_KEPT_MAX);
 }
 
 /** An input history alone: one session per file, each input a prompt (or meta for commands). */

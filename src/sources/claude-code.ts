@@ -409,7 +409,7 @@ function describeToolCall(name: string, input: Record<string, unknown>): string 
 function* setTitle(state: State, file: string, title: string, source: TitleSource): Generator<SourceRecord> {
   if (!state.sessionId || TITLE_RANK[source] < state.titleRank) return;
   state.titleRank = TITLE_RANK[source];
-  yield { kind: 'session', session: { ...sessionRecord(state, file), title: title.slice(0, 200) } };
+  yield { kind: 'session', session: { ...sessionRecord(state, file), title } };
 }
 
 function sessionRecord(state: State, file: string, line?: Record<string, unknown>) {

@@ -200,7 +200,7 @@ async function* readTask(taskDir: string, from: Cursor | undefined): AsyncGenera
       id: sessionId,
       source: 'cline',
       cwd: history?.cwd,
-      title: history?.task?.slice(0, 200) ?? str(firstUi?.text)?.slice(0, 200),
+      title: history?.task ?? str(firstUi?.text),
       createdAt: toIso(firstUi?.ts) ?? toIso(history?.ts) ?? (/^\d{12,}$/.test(taskId) ? toIso(Number(taskId)) : undefined),
       metadata: { extension: basename(extDir), model: history?.modelId, transcript: uiMessages ? 'ui_messages' : 'api_conversation_history' },
     },

@@ -4,7 +4,7 @@ import { diffHunks, extractPatch, parseUnifiedDiff } from './unified-diff.js';
 import { isRecord, openResume, parseJson, unreadable } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { parseApplyPatch, type PatchedFile } from './patch-text.js';
-import type { Cursor, FileEditRecord, MessageKind, MessageRecord, Role, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
+import { TITLE_KEPT_MAX, type Cursor, type FileEditRecord, type MessageKind, type MessageRecord, type Role, type SourceAdapter, type SourceEnv, type SourceRecord, type SourceRoot } from './types.js';
 import { baseName, findFiles } from './walk.js';
 
 /**
@@ -515,6 +515,5 @@ const IDE_REQUEST = /^## My request for Codex:[ \t]*$/m;
 function titleOf(text: string): string {
   const at = /^\s*# (Context from my IDE setup|Files mentioned by the user):/.test(text) ? text.search(IDE_REQUEST) : -1;
   const request = at >= 0 ? text.slice(at).replace(IDE_REQUEST, '') : text;
-  const first = request.trim().split('\n')[0] ?? '';
-  return first.length > 100 ? `${first.slice(0, 97)}...` : first;
+  return (request.trim().split('\n')[0] ?? '').slice(0, TITLE_KEPT_MAX);
 }

@@ -108,11 +108,11 @@ export function recordOf(value: unknown): Record<string, unknown> {
 
 /**
  * A session title from its first prompt, for a tool that stores none: the first line that says
- * something, cut to `max` characters (a pasted prompt's later lines would break a listing's rows).
+ * something (a pasted prompt's later lines would break a listing's rows). Not cut here: ingest
+ * redacts a title before cutting it, so a key crossing the cut is never left half-masked.
  */
-export function promptTitle(text: string, max = 120): string | undefined {
-  const line = text.split('\n').find((l) => l.trim())?.trim();
-  return line ? line.slice(0, max) : undefined;
+export function promptTitle(text: string): string | undefined {
+  return text.split('\n').find((l) => l.trim())?.trim() || undefined;
 }
 
 export function str(value: unknown): string | undefined {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { isRecord, parseJson, openResume, readWhenChanged, unreadable, type ResumePoint } from './file-state.js';
 import { readJsonl } from './jsonl.js';
-import type { Cursor, FileEditRecord, MessageRecord, SessionRecord, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
+import { TITLE_KEPT_MAX, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv, type SourceRecord, type SourceRoot } from './types.js';
 import { baseName, findFiles } from './walk.js';
 
 /**
@@ -311,7 +311,7 @@ function promptText(rec: Record<string, unknown>): string | undefined {
 
 function firstPrompt(rec: Record<string, unknown>): string | undefined {
   const t = (promptText(rec) ?? '').trim().split('\n')[0] ?? '';
-  return t ? (t.length > 100 ? `${t.slice(0, 97)}...` : t) : undefined;
+  return t ? t.slice(0, TITLE_KEPT_MAX) : undefined;
 }
 
 /** Legacy `.json`: the whole ConversationRecord, rewritten on every change: re-read when it changes. */
@@ -517,7 +517,7 @@ async function* readLogs(file: string, from: Cursor | undefined): AsyncGenerator
     const ts = typeof e.timestamp === 'string' ? e.timestamp : undefined;
     if (!started.has(sid)) {
       started.add(sid);
-      const title = e.message.trim().split('\n')[0]!.slice(0, 100);
+      const title = e.message.trim().split('\n')[0]!;
       out.push({ kind: 'session', session: { id: sid, source: 'gemini', ...(hints.root ? { cwd: hints.root } : {}), ...(ts ? { createdAt: ts } : {}), ...(title ? { title } : {}), metadata: { fromPromptLog: true } } });
     }
     const key = typeof e.messageId === 'number' || typeof e.messageId === 'string' ? String(e.messageId) : String(i);

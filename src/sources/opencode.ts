@@ -89,7 +89,7 @@ function titleOf(title: string | undefined, messages: Array<{ info: Record<strin
   for (const { info, parts } of messages) {
     if (info.role !== 'user') continue;
     const typed = humanText(parts).split('\n').find((l) => l.trim())?.trim();
-    if (typed) return typed.length > 100 ? `${typed.slice(0, 97)}...` : typed;
+    if (typed) return typed;
   }
   return title;
 }

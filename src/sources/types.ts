@@ -35,12 +35,19 @@ export interface Cursor {
   state?: unknown;
 }
 
+/**
+ * The most of a title a reader keeps in its cursor state: far more than is stored, so a secret
+ * that reaches the stored part is still whole when ingest redacts the title before cutting it.
+ */
+export const TITLE_KEPT_MAX = 10_000;
+
 export interface SessionRecord {
   /** `<tool>:<native session id>`: deterministic, so re-reading is idempotent. */
   id: string;
   source: SourceId;
   /** Working directory found inside the data (never guessed from a directory slug). */
   cwd?: string;
+  /** Uncut (a first line, a whole first prompt): ingest redacts it, then cuts it to length. */
   title?: string;
   createdAt?: string; // ISO 8601
   metadata?: Record<string, unknown>;

@@ -1,7 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../src/ingest/index.js';
 import { cleanContent, cleanEditText } from '../../src/ingest/normalize.js';
 import { secretCorpus } from '../fixtures/secrets/corpus.mjs';
+import { run, tmpDir } from '../helpers/ingest.js';
+import { tempDb } from '../helpers/temp-db.js';
 
 // Issue 14: the labelled corpus (test/fixtures/secrets/corpus.mjs), the forms that leaked, and
 // secrets that cross a cut. bench/secrets.mjs compares the same corpus with secretlint and gitleaks.
@@ -139,5 +143,28 @@ describe('cleanContent: redact before cutting', () => {
   it('redacts an edit text before bounding it', () => {
     const c = cleanEditText(`${'a\n'.repeat(250_000)}${key}\n${'b\n'.repeat(250_000)}`)!;
     expect(c.text).not.toMatch(/Q7Q7Q7/);
+  });
+});
+
+describe('session titles: redacted before they are cut', () => {
+  // A legacy OpenAI key has no prefix distinctive enough for a cut fragment to be recognised:
+  // only redacting the whole prompt before the title is cut keeps it out.
+  const key = ['s', 'k-', 'Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4fGh7jKl0nOp3rSt6v'].join('');
+  it('keeps no piece of a key that crosses the title cut', async () => {
+    for (const at of [170, 185, 195]) {
+      const { db } = tempDb();
+      const sessionId = `5ec2e75e-0000-4000-8000-0000000${String(at).padStart(5, '0')}`;
+      const prompt = `${'Please rotate the deploy credential for staging. '.repeat(5).slice(0, at)} ${key} and redeploy`;
+      const line = { type: 'user', sessionId, uuid: `${sessionId.slice(0, 24)}000000000001`, parentUuid: null, timestamp: '2026-03-01T10:00:00.000Z', cwd: '/work/repo', message: { role: 'user', content: prompt } };
+      const file = join(tmpDir(), `${sessionId}.jsonl`);
+      writeFileSync(file, `${JSON.stringify(line)}\n`);
+      await run(db, { sources: ['claude-code'], paths: [file] });
+      const { title } = db.prepare('SELECT title FROM sessions WHERE id = ?').get(`claude-code:${sessionId}`) as { title: string };
+      expect(title).toContain('Please rotate');
+      expect(title).not.toMatch(/Ab3dEf|sk-Ab/);
+      expect(title).toMatch(/\u2026$/);
+      expect(title.length).toBeLessThanOrEqual(201);
+      db.close();
+    }
   });
 });
