@@ -76,10 +76,13 @@ export function linkKnowledge(db: Db, root: string, messagesRowid: number, newEd
         if (m.kind !== 'prompt' && m.kind !== 'text') continue;
         for (const sentence of decisionSentences(m.content)) {
           const inSentence = new Set(namedPaths(sentence, known, byName));
+          // Redacted again: a message stored by an older lore predates today's rules. Once per
+          // sentence, not once per file it is recorded for.
+          const safe = redact(sentence).text;
           for (const path of turnFiles) {
             const evidence = inSentence.has(path) ? 'named-in-decision' : edited.includes(path) ? 'edited-in-turn' : 'named-in-turn';
             const confidence = evidence === 'named-in-decision' ? 0.85 : evidence === 'edited-in-turn' ? 0.7 : 0.55;
-            found.push({ project: root, messageId: m.id, sessionId, path, sentence: redact(sentence).text, evidence, confidence, request: turn });
+            found.push({ project: root, messageId: m.id, sessionId, path, sentence: safe, evidence, confidence, request: turn });
           }
         }
         const extracted = m.kind === 'prompt' ? correctionsIn(m.content) : edited.length > 0 ? rootCausesIn(m.content) : [];
