@@ -138,6 +138,12 @@ function acceptAssignment(secret: string, match: string, offset: number, text: s
   return !/^(?:\d{1,5}|0x[0-9a-f]+|\d+\.\d+(?:\.\d+)*)$/i.test(secret);
 }
 
+/** `user:password` of a URL: a password, not a port (`host:8080/a@b`), a path or a reference. */
+function acceptUrlPassword(credentials: string): boolean {
+  const password = credentials.slice(credentials.indexOf(':') + 1);
+  return !isReference(password) && !/^\d{1,5}(?:\/|$)/.test(password) && !/^[^/]*\/\//.test(password);
+}
+
 // Provider tokens with a recognizable prefix: [kind, pattern, literals the match starts with, check].
 const PREFIXED: [string, string, string[], ((s: string) => boolean)?][] = [
   ['anthropic-key', `${L}sk-ant-[A-Za-z0-9_-]{20,}`, ['sk-ant-']],
@@ -291,10 +297,7 @@ const SPECS: RuleSpec[] = [
     flags: 'i',
     hints: ['://'],
     keep: true,
-    accept: (s) => {
-      const password = s.slice(s.indexOf(':') + 1);
-      return !isReference(password) && !/^\d{1,5}(?:\/|$)/.test(password) && !/^[^/]*\/\//.test(password);
-    },
+    accept: acceptUrlPassword,
   },
   {
     // Key=value connection strings: ADO.NET / ODBC / Azure (`...;Password=...;`, `AccountKey=...`).
@@ -410,8 +413,9 @@ const SPECS: RuleSpec[] = [
     accept: acceptAssignment,
   },
   {
-    // A token cut short (a title or summary kept to N characters, a tool's own truncation): what
-    // is left of it still starts with its provider's prefix, and is as secret as the whole.
+    // A token cut short (a tool-call summary a reader kept to N characters, a tool's own
+    // truncation): what is left of it still starts with its provider's prefix, and is as secret
+    // as the whole.
     kind: 'secret-fragment',
     source: `${L}(?:${FRAGMENT_PREFIXES.map(escapeRegex).join('|')})[A-Za-z0-9_/+=-]{6,400}(?=$|\u2026|\\.\\.\\.|\\r?\\n?\\[[^\\]\\n]{0,40}truncat)`,
     hints: FRAGMENT_PREFIXES,
@@ -424,10 +428,7 @@ const SPECS: RuleSpec[] = [
     flags: 'i',
     hints: ['://'],
     keep: true,
-    accept: (s) => {
-      const password = s.slice(s.indexOf(':') + 1);
-      return !isReference(password) && !/^\d{1,5}(?:\/|$)/.test(password) && !/^[^/]*\/\//.test(password);
-    },
+    accept: acceptUrlPassword,
   },
   {
     kind: 'secret-fragment',
