@@ -366,15 +366,16 @@ const SPECS: RuleSpec[] = [
     accept: (s, match) => /^htpasswd(?:\s+-[A-Za-z]+)*?\s+-[A-Za-z]*b/.test(match) && !isReference(s),
   },
   {
-    // A .pgpass line: host:port:database:user:password (the password runs to the end of the line).
+    // A .pgpass line: host:port:database:user:password (the password runs to the end of the line);
+    // also after other words on its line, as when a prompt quotes one.
     kind: 'pgpass',
-    source: '(?<=^[A-Za-z0-9._*\\[\\]-]{1,253})(:(?:\\d{1,5}|\\*):[^\\s:]{1,63}:[^\\s:]{1,63}:)(\\S{4,200})(?=\\r?$)',
+    source: '(?<=(?:^|[ \\t])[A-Za-z0-9._*\\[\\]-]{1,253})(:(?:\\d{1,5}|\\*):[^\\s:]{1,63}:[^\\s:]{1,63}:)(\\S{4,200})(?=\\r?$)',
     flags: 'm',
     // Postgres ports (and the wildcard): any colon before a digit would trigger on every timestamp.
     hints: [':*:', ':5432:', ':5433:', ':5434:', ':5435:', ':6432:'],
     keep: true,
     accept: (s, match, offset, text) => {
-      const host = text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
+      const host = /[A-Za-z0-9._*[\]-]*$/.exec(text.slice(Math.max(0, offset - 253), offset))![0];
       const [, , database, user] = match.split(':');
       // Times and line:column positions are colon-separated numbers too.
       return !/^\d+$/.test(host) && !/^\d+$/.test(database!) && !/^\d+$/.test(user!) && !/^\d+$/.test(s) && !isReference(s);

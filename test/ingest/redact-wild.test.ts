@@ -43,6 +43,7 @@ describe('redact: the command-line forms that leaked', () => {
     ['curl -udeploy:CurlPa55word https://ci.example.com', 'CurlPa55word'],
     ['the passphrase is "tangerine orbit velvet 42"', 'tangerine orbit velvet'],
     ['db.internal:5432:shop:app:Pgp4ssLine', 'Pgp4ssLine'],
+    ['please use db.internal:5432:shop:app:Pgp4ssLine', 'Pgp4ssLine'],
     ['amqp://user:ab/cd+ef9@mq.internal/vhost', 'ab/cd+ef9'],
   ];
   for (const [text, secret] of cases) {
