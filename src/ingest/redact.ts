@@ -332,9 +332,9 @@ const SPECS: RuleSpec[] = [
     accept: (s) => looksRandom(s),
   },
   {
-    // curl -u user:password, and .netrc `login x password y`.
+    // curl -u user:password, and .netrc `login x password y` (its lines may carry a diff's +/-).
     kind: 'basic-auth',
-    source: '((?:(?<![A-Za-z0-9_-])(?:-u\\s{0,4}|--user[\\s=]{1,4})["\']?[^\\s:"\'-][^\\s:"\']{0,99}:|(?<![A-Za-z0-9_])login\\s{1,4}\\S{1,100}\\s{1,4}password\\s{1,4}))([^\\s"\']{4,200})',
+    source: '((?:(?<![A-Za-z0-9_-])(?:-u\\s{0,4}|--user[\\s=]{1,4})["\']?[^\\s:"\'-][^\\s:"\']{0,99}:|(?<![A-Za-z0-9_])login\\s{1,4}\\S{1,100}\\s{1,4}(?:[+-][ \\t]{0,4})?password\\s{1,4}))([^\\s"\']{4,200})',
     hints: ['-u', '--user', 'login'],
     keep: true,
     accept: (s) => !isReference(s),
@@ -367,9 +367,9 @@ const SPECS: RuleSpec[] = [
   },
   {
     // A .pgpass line: host:port:database:user:password (the password runs to the end of the line);
-    // also after other words on its line, as when a prompt quotes one.
+    // also after other words on its line (a prompt quoting one) or a diff's +/-.
     kind: 'pgpass',
-    source: '(?<=(?:^|[ \\t])[A-Za-z0-9._*\\[\\]-]{1,253})(:(?:\\d{1,5}|\\*):[^\\s:]{1,63}:[^\\s:]{1,63}:)(\\S{4,200})(?=\\r?$)',
+    source: '(?<=(?:^[+-]?|[ \\t])[A-Za-z0-9._*\\[\\]-]{1,253})(:(?:\\d{1,5}|\\*):[^\\s:]{1,63}:[^\\s:]{1,63}:)(\\S{4,200})(?=\\r?$)',
     flags: 'm',
     // Postgres ports (and the wildcard): any colon before a digit would trigger on every timestamp.
     hints: [':*:', ':5432:', ':5433:', ':5434:', ':5435:', ':6432:'],
