@@ -367,9 +367,9 @@ const SPECS: RuleSpec[] = [
   },
   {
     // A .pgpass line: host:port:database:user:password (the password runs to the end of the line);
-    // also after other words on its line (a prompt quoting one) or a diff's +/-.
+    // also after other words on its line (a prompt quoting one, in brackets) or a diff's +/-.
     kind: 'pgpass',
-    source: '(?<=(?:^[+-]?|[ \\t])[A-Za-z0-9._*\\[\\]-]{1,253})(:(?:\\d{1,5}|\\*):[^\\s:]{1,63}:[^\\s:]{1,63}:)(\\S{4,200})(?=\\r?$)',
+    source: '(?<=(?<![A-Za-z0-9._*\\[\\]:-])[A-Za-z0-9._*\\[\\]-]{1,253})(:(?:\\d{1,5}|\\*):[^\\s:]{1,63}:[^\\s:]{1,63}:)(\\S{4,200})(?=\\r?$)',
     flags: 'm',
     // Postgres ports (and the wildcard): any colon before a digit would trigger on every timestamp.
     hints: [':*:', ':5432:', ':5433:', ':5434:', ':5435:', ':6432:'],

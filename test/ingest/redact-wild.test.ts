@@ -44,6 +44,7 @@ describe('redact: the command-line forms that leaked', () => {
     ['the passphrase is "tangerine orbit velvet 42"', 'tangerine orbit velvet'],
     ['db.internal:5432:shop:app:Pgp4ssLine', 'Pgp4ssLine'],
     ['please use db.internal:5432:shop:app:Pgp4ssLine', 'Pgp4ssLine'],
+    ['(db.internal:5432:shop:app:Pgp4ssLine)', 'Pgp4ssLine'],
     // The same, as lines of a diff (file_edits.patch).
     ['@@ -1 +1,2 @@\n+db.internal:5432:shop:app:Pgp4ssLine', 'Pgp4ssLine'],
     ['+*:*:*:postgres:Pgp4ssWild', 'Pgp4ssWild'],
