@@ -3,7 +3,7 @@ import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git } from './git-repo.js';
-import { rng } from './secrets.js';
+import { random as rng } from '../../bench/lib/random.mjs';
 
 /**
  * A real git repository with `commits` commits, made in one `git fast-import` stream (seconds,

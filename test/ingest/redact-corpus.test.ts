@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../src/ingest/index.js';
-import { rng } from '../helpers/secrets.js';
+import { random as rng } from '../../bench/lib/random.mjs';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 // Ordinary text that merely looks random must come through untouched. Each category is a list of

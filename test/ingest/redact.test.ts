@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../src/ingest/index.js';
-import { secretCorpus } from '../helpers/secrets.js';
+import { secretCorpus } from '../fixtures/secrets/corpus.mjs';
 
 describe('redact: planted secrets', () => {
   const corpus = secretCorpus();

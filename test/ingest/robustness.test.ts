@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sessionEdits, sessionMessages } from '../../src/db/index.js';
 import type { SourceAdapter, SourceRecord } from '../../src/sources/index.js';
 import { gitRepo } from '../helpers/git-repo.js';
-import { secretCorpus } from '../helpers/secrets.js';
+import { secretCorpus } from '../fixtures/secrets/corpus.mjs';
 import { count, rowSet, run, tmpDir } from '../helpers/ingest.js';
 import { tempDb } from '../helpers/temp-db.js';
 

@@ -9,7 +9,7 @@ import { bigRepo } from '../helpers/big-repo.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { integrity, tableRows, type Rows } from '../helpers/db-rows.js';
 import { git, writeTree } from '../helpers/git-repo.js';
-import { rng } from '../helpers/secrets.js';
+import { random as rng } from '../../bench/lib/random.mjs';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 // SIGKILL lore at random points, re-run it, and require exactly the database an uninterrupted run

@@ -5,13 +5,15 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
-import { secretCorpus, type PlantedSecret } from '../helpers/secrets.js';
+import { secretCorpus, type PlantedSecret } from '../fixtures/secrets/corpus.mjs';
 
 // The whole secret corpus planted where users and tools put secrets: prompts, assistant text,
 // tool output, file edits (Claude Code), an Aider history, and commit subjects and bodies (made
 // through the installed hooks). Then every command that stores or shows them runs. None of the
 // secrets may appear in the database file, its WAL, any log, any command's output (--json too).
 const corpus = secretCorpus(2026).filter((c) => c.name !== 'truncated private key');
+/** Secrets committed through the installed hooks (each commit starts the worker); the rest are backfilled. */
+const HOOKED = 31;
 
 /** The part of a secret that must not survive anywhere (its tail: long, and random). */
 const needles = (c: PlantedSecret): string[] => c.secret.split(/\\n|\n/).filter((l) => l.length >= 12).map((l) => l.slice(-12));
@@ -68,7 +70,7 @@ describe('secrets end to end', () => {
     const dbPath = join(loreHome, 'lore.db');
     const repo = gitRepo({ 'config.env': corpus.map((_, i) => `# slot ${i}`).join('\n') + '\n', 'README.md': '# app\n' });
     // Secrets in commit subjects and bodies, committed before lore is set up (backfill) ...
-    corpus.slice(0, 20).forEach((c, i) => commit(repo, { [`notes/${i}.md`]: 'x\n' }, `${c.text.split('\n')[0]}\n\n${c.text}`));
+    corpus.slice(0, -HOOKED).forEach((c, i) => commit(repo, { [`notes/${i}.md`]: 'x\n' }, `${c.text.split('\n')[0]}\n\n${c.text}`));
     const outputs: CliResult[] = [];
     const cli = (args: string[]) => {
       const r = runCli(args, { cwd: repo, env, timeoutMs: 120_000 });
@@ -79,7 +81,7 @@ describe('secrets end to end', () => {
 
     // ... and after, through the installed hooks (the detached worker stores them).
     const reader = new Database(dbPath, { readonly: true }); // held open so the WAL is kept to be read
-    corpus.slice(20).forEach((c, i) => {
+    corpus.slice(-HOOKED).forEach((c, i) => {
       writeFileSync(join(repo, `late-${i}.txt`), 'y\n');
       git(repo, ['add', '-A']);
       git(repo, ['commit', '-q', '-m', `${c.name}: ${c.text}`]);
