@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { claudeTranscript, leaksIn, writtenAndPrinted } from '../helpers/claude-transcript.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
 import { secretCorpus, type PlantedSecret } from '../fixtures/secrets/corpus.mjs';
@@ -18,16 +19,8 @@ const HOOKED = 31;
 /** The part of a secret that must not survive anywhere (its tail: long, and random). */
 const needles = (c: PlantedSecret): string[] => c.secret.split(/\\n|\n/).filter((l) => l.length >= 12).map((l) => l.slice(-12));
 
-function claudeTranscript(repo: string, sessionId: string): string {
-  const lines: string[] = [];
-  let parent: string | null = null;
-  let n = 0;
-  const at = () => new Date(Date.parse('2026-02-01T10:00:00Z') + n * 1000).toISOString();
-  const push = (obj: Record<string, unknown>) => {
-    const uuid = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-    lines.push(JSON.stringify({ parentUuid: parent, isSidechain: false, userType: 'external', cwd: repo, sessionId, version: '2.0.64', uuid, timestamp: at(), ...obj }));
-    parent = uuid;
-  };
+function transcript(repo: string, sessionId: string): string {
+  const { push, text } = claudeTranscript(repo, sessionId, '2026-02-01T10:00:00Z');
   corpus.forEach((c, i) => {
     push({ type: 'user', message: { role: 'user', content: `Please wire this up, here is the credential:\n${c.text}` } });
     push({ type: 'assistant', message: { id: `msg_${i}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: `I will put it in config. (${c.text})` }] } });
@@ -43,23 +36,11 @@ function claudeTranscript(repo: string, sessionId: string): string {
       },
     });
   });
-  return lines.join('\n') + '\n';
+  return text();
 }
 
 function aiderHistory(): string {
   return corpus.map((c) => `# aider chat started at 2026-02-02 10:00:00\n\n#### use this: ${c.text}\n\nOk, added.\n\n> Applied edit to config.env\n`).join('\n');
-}
-
-/** Every file under `dir` (bytes), for scanning. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
-    else out.push(path);
-  }
-  return out;
 }
 
 describe('secrets end to end', () => {
@@ -89,7 +70,7 @@ describe('secrets end to end', () => {
     const sessionId = '5ec2e75e-0000-4000-8000-000000000001';
     const slug = repo.replaceAll('/', '-');
     mkdirSync(join(claudeDir, 'projects', slug), { recursive: true });
-    writeFileSync(join(claudeDir, 'projects', slug, `${sessionId}.jsonl`), claudeTranscript(repo, sessionId));
+    writeFileSync(join(claudeDir, 'projects', slug, `${sessionId}.jsonl`), transcript(repo, sessionId));
     writeFileSync(join(repo, '.aider.chat.history.md'), aiderHistory());
 
     expect(cli(['ingest']).code).toBe(0);
@@ -128,19 +109,9 @@ describe('secrets end to end', () => {
     expect(counts.redacted).toBeGreaterThanOrEqual(corpus.length * 3);
 
     // Now look for every secret in every byte lore wrote or printed.
-    const places: [string, string][] = [
-      ...filesUnder(loreHome).map((f): [string, string] => [f, readFileSync(f).toString('latin1')]),
-      ...filesUnder(join(repo, '.git', 'lore')).map((f): [string, string] => [f, readFileSync(f).toString('latin1')]),
-      ...outputs.map((o, i): [string, string] => [`output of command ${i}`, Buffer.from(o.stdout + o.stderr, 'utf8').toString('latin1')]),
-    ];
+    const places = writtenAndPrinted(loreHome, repo, outputs);
     expect(places.some(([f]) => f.endsWith('lore.db'))).toBe(true);
-    const found: string[] = [];
-    for (const c of corpus) {
-      for (const needle of needles(c)) {
-        const asBytes = Buffer.from(needle, 'utf8').toString('latin1');
-        for (const [where, bytes] of places) if (bytes.includes(asBytes)) found.push(`${c.name} in ${where}`);
-      }
-    }
+    const found = leaksIn(places, corpus, needles);
     if (process.env.LORE_REPORT) console.log(JSON.stringify({ planted: corpus.length, places: places.length, leaks: found.length }));
     expect(found).toEqual([]);
   });

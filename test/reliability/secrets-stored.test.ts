@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { secretCorpus, type PlantedSecret } from '../fixtures/secrets/corpus.mjs';
+import { claudeTranscript, leaksIn, writtenAndPrinted } from '../helpers/claude-transcript.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
 
@@ -34,17 +35,7 @@ const cutSecrets: PlantedSecret[] = [
 ];
 
 function transcript(repo: string, sessionId: string): string {
-  const lines: string[] = [];
-  let parent: string | null = null;
-  let n = 0;
-  const at = () => new Date(Date.parse('2026-03-01T10:00:00Z') + n * 1000).toISOString();
-  const push = (obj: Record<string, unknown>) => {
-    const uuid = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-    lines.push(JSON.stringify({ parentUuid: parent, isSidechain: false, userType: 'external', cwd: repo, sessionId, version: '2.0.64', uuid, timestamp: at(), ...obj }));
-    parent = uuid;
-  };
-  const user = (content: unknown) => push({ type: 'user', message: { role: 'user', content } });
-  const assistant = (content: unknown[], id: string) => push({ type: 'assistant', message: { id, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content } });
+  const { user, assistant, text } = claudeTranscript(repo, sessionId, '2026-03-01T10:00:00Z');
   // The title is the first prompt cut to 200 characters: the token starts at 180.
   user(`${'Please fix the deploy script so it works again with the new token. '.repeat(3).slice(0, 179)} ${cutSecrets[0]!.secret} thanks`);
   assistant([{ type: 'tool_use', id: 'toolu_sum', name: 'Bash', input: { command: `${'echo padding && '.repeat(30).slice(0, 480)} export GH_TOKEN=${cutSecrets[1]!.secret}` } }], 'msg_sum');
@@ -59,15 +50,7 @@ function transcript(repo: string, sessionId: string): string {
     assistant([{ type: 'tool_use', id: `toolu_e${i}`, name: 'Edit', input: { file_path: join(repo, 'config.env'), old_string: `# slot ${i}`, new_string: `# slot ${i}\n${c.text}` } }], `msg_e${i}`);
     user([{ tool_use_id: `toolu_e${i}`, type: 'tool_result', content: `Edited:\n${c.text}` }]);
   });
-  return lines.join('\n') + '\n';
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
+  return text();
 }
 
 describe('secrets: every stored text and every output', () => {
@@ -148,17 +131,7 @@ describe('secrets: every stored text and every output', () => {
     expect(tables).toEqual(expect.arrayContaining(['sessions', 'messages', 'learnings', 'relationships', 'file_edits', 'source_files', 'commits']));
     expect(cells).toBeGreaterThan(1000);
 
-    const places: [string, string][] = [
-      ...filesUnder(loreHome).map((f): [string, string] => [f, readFileSync(f).toString('latin1')]),
-      ...filesUnder(join(repo, '.git', 'lore')).map((f): [string, string] => [f, readFileSync(f).toString('latin1')]),
-      ...outputs.map((o, i): [string, string] => [`output of command ${i}`, Buffer.from(o.stdout + o.stderr, 'utf8').toString('latin1')]),
-    ];
-    for (const c of planted) {
-      for (const needle of needles(c)) {
-        const bytes = Buffer.from(needle, 'utf8').toString('latin1');
-        for (const [where, text] of places) if (text.includes(bytes)) found.push(`${c.name} in ${where}`);
-      }
-    }
+    found.push(...leaksIn(writtenAndPrinted(loreHome, repo, outputs), planted, needles));
     expect(found).toEqual([]);
   });
 });
