@@ -116,7 +116,7 @@ function dateBound(text: string, which: 'since' | 'until', now = Date.now()): st
 }
 
 /** The MCP server over lore's use cases (the same ones the CLI runs), not yet connected. */
-export function createServer(options: McpOptions): { server: McpServer; adopt: (dir: string) => Promise<boolean> } {
+export function createServer(options: McpOptions): { server: McpServer; adopt: (dir: string) => Promise<boolean>; answerAfter: (work: Promise<unknown>) => void } {
   const log = options.log ?? ((line: string) => process.stderr.write(`lore mcp: ${line}\n`));
   // Relative paths from a model are meant from the repository's top, whatever -C named.
   let place: Place = options.place;
@@ -125,6 +125,9 @@ export function createServer(options: McpOptions): { server: McpServer; adopt: (
     if (root) place = { ...options.place, cwd: root };
     return root !== undefined;
   };
+  // Started outside a repository, the server learns which one to serve from the client's roots:
+  // a call that arrives meanwhile waits for that answer rather than failing.
+  let adopted: Promise<unknown> = Promise.resolve();
   const fresh = new Freshness(() => place, options.budgetMs ?? 1000, log);
   const server = new McpServer(
     { name: 'lore', title: 'lore: why code exists', version: options.version },
@@ -137,6 +140,7 @@ export function createServer(options: McpOptions): { server: McpServer; adopt: (
   /** Runs one tool's answer: catch-up first (bounded), then the use case; errors become tool errors. */
   const answer = async (topics: Topic[] | null, work: () => Promise<{ text: string; data: object }>): Promise<CallToolResult> => {
     try {
+      await adopted;
       const notes = topics ? (await fresh.settle()).filter((n) => topics.includes(n.topic)) : [];
       const { text, data } = await work();
       const pending = notes.map((n) => n.text);
@@ -310,7 +314,7 @@ export function createServer(options: McpOptions): { server: McpServer; adopt: (
       }),
   );
 
-  return { server, adopt };
+  return { server, adopt, answerAfter: (work) => (adopted = work) };
 }
 
 const silentReporter: Reporter = Object.assign(() => {}, { rendersProgress: false });
@@ -321,21 +325,21 @@ const silentReporter: Reporter = Object.assign(() => {}, { rendersProgress: fals
  */
 export async function serveMcp(options: McpOptions): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(`lore mcp: ${line}\n`));
-  const { server, adopt } = createServer({ ...options, log });
+  const { server, adopt, answerAfter } = createServer({ ...options, log });
   const inRepo = await adopt(options.place.cwd);
+  const readRoots = async (): Promise<void> => {
+    try {
+      const { roots } = await server.server.listRoots();
+      for (const r of roots) {
+        if (r.uri.startsWith('file:') && (await adopt(fileURLToPath(r.uri)))) return log(`serving ${fileURLToPath(r.uri)} (a root the client named)`);
+      }
+    } catch (err) {
+      log(`could not read the client's roots: ${(err as Error).message}`);
+    }
+  };
   if (!inRepo) {
     server.server.oninitialized = () => {
-      if (!server.server.getClientCapabilities()?.roots) return;
-      void (async () => {
-        try {
-          const { roots } = await server.server.listRoots();
-          for (const r of roots) {
-            if (r.uri.startsWith('file:') && (await adopt(fileURLToPath(r.uri)))) return log(`serving ${fileURLToPath(r.uri)} (a root the client named)`);
-          }
-        } catch (err) {
-          log(`could not read the client's roots: ${(err as Error).message}`);
-        }
-      })();
+      if (server.server.getClientCapabilities()?.roots) answerAfter(readRoots());
     };
   }
   // Each answer the pipe cannot take at once waits for one 'drain': concurrent calls (a client may

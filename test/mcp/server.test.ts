@@ -1,9 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../helpers/cli.js';
 import { aiderRepo } from '../helpers/aider-repo.js';
@@ -12,11 +13,13 @@ import { commit, gitRepo } from '../helpers/git-repo.js';
 // `lore mcp` driven as a client drives it: the built CLI over stdio, with the SDK's own client.
 
 /** A connected client of `lore mcp` started in `cwd`; its stderr is kept for the assertions. */
-async function connect(cwd: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ client: Client; stderr: () => string }> {
+async function connect(cwd: string, args: string[] = [], env: Record<string, string> = {}, roots?: string[]): Promise<{ client: Client; stderr: () => string }> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], cwd, env: { ...(process.env as Record<string, string>), ...env }, stderr: 'pipe' });
   let err = '';
   transport.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const client = new Client({ name: 'lore-test', version: '1.0.0' });
+  const client = new Client({ name: 'lore-test', version: '1.0.0' }, roots ? { capabilities: { roots: {} } } : {});
+  // A client with workspace roots (as editors have) names them when the server asks.
+  if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots.map((r) => ({ uri: pathToFileURL(r).href })) }));
   await client.connect(transport);
   return { client, stderr: () => err };
 }
@@ -191,6 +194,24 @@ describe('lore mcp when it cannot answer', () => {
       expect(r.isError).toBe(true);
       expect(text(r)).toContain('is not inside a git work tree');
       expect(text(r)).toContain('-C DIR');
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('lore mcp started outside a repository', () => {
+  it("serves the first of the client's roots that is a repository, from the first call", async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'lore-mcp-outside-'));
+    const notRepo = mkdtempSync(join(tmpdir(), 'lore-mcp-root-'));
+    const repo = gitRepo();
+    commit(repo, { 'notes.md': 'why\n' }, 'add notes');
+    const { client, stderr } = await connect(outside, [], { LORE_MCP_WAIT_MS: '60000' }, [notRepo, repo]);
+    try {
+      const r = await call(client, 'why', { file: 'notes.md' });
+      expect(r.isError, text(r)).toBeFalsy();
+      expect(text(r)).toMatch(/^notes\.md \(1 commit/);
+      expect(stderr()).toContain('(a root the client named)');
     } finally {
       await client.close();
     }
