@@ -584,7 +584,15 @@ function toEditRow(e: FileEditRecord, info: SessionInfo, tallies: Tallies): File
   addKinds(tally, 0, oldText?.kinds ?? {});
   addKinds(tally, 0, newText?.kinds ?? {});
   addKinds(tally, 0, patch?.kinds ?? {});
-  const metadata = e.metadata ? (redactDeep(e.metadata, tally) as Record<string, unknown>) : {};
+  // A failed edit's error is a one-line note like a title: readers hand it whole, and it is cut
+  // only after redaction, so a key crossing the cut never keeps its head.
+  const { error, ...rest } = e.metadata ?? {};
+  const cleanedError = typeof error === 'string' ? cleanTitle(error) : undefined;
+  if (cleanedError) addKinds(tally, cleanedError.redactions, cleanedError.kinds);
+  const metadata = {
+    ...(redactDeep(rest, tally) as Record<string, unknown>),
+    ...(cleanedError ? { error: cleanedError.text } : error !== undefined ? { error } : {}),
+  };
   if (tally.count > 0) tallies.set(`e:${e.id}`, tally);
   const path = repoRelativePath(e.path, e.cwd ?? info.cwd, info.project);
   const extra = {

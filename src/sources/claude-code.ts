@@ -280,7 +280,7 @@ function* readUser(value: Record<string, unknown>, message: Record<string, unkno
     for (const [i, r] of results.entries()) {
       const call = calls[i];
       if (!call || !r.isError) continue;
-      for (const e of call.edits) yield { kind: 'edit', edit: { ...e, metadata: { ...e.metadata, failed: true, error: r.text.slice(0, 200) } } } as SourceRecord;
+      for (const e of call.edits) yield { kind: 'edit', edit: { ...e, metadata: { ...e.metadata, failed: true, error: r.text } } } as SourceRecord;
     }
     // An applied edit's result carries the hunks the tool wrote (`toolUseResult.structuredPatch`),
     // whole lines even when old_string/new_string were fragments, and what the user changed in

@@ -168,7 +168,7 @@ function* mapSession(s: SessionRow, rows: MessageRow[], cwd: string | undefined,
         const error = failed.get(p.data.id);
         for (const [n, e] of editsOf(name, input).entries()) {
           const edit: FileEditRecord = { id: `${callId}#${n}`, sessionId, messageId: callId, requestId: promptId, path: e.path, cwd, tool: name, oldText: e.oldText, newText: e.newText, createdAt: at };
-          const meta = { ...(e.replaceAll ? { replaceAll: true } : {}), ...(error !== undefined ? { failed: true, error: error.slice(0, 200) } : {}) };
+          const meta = { ...(e.replaceAll ? { replaceAll: true } : {}), ...(error !== undefined ? { failed: true, error } : {}) };
           if (Object.keys(meta).length > 0) edit.metadata = meta;
           yield { kind: 'edit', edit };
         }

@@ -174,3 +174,30 @@ describe('session titles: redacted before they are cut', () => {
     }
   });
 });
+
+describe('a failed edit’s error: redacted before it is cut', () => {
+  const key = ['s', 'k-', 'Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4fGh7jKl0nOp3rSt6v'].join('');
+  it('keeps no piece of a key that crosses the cut of the error note', async () => {
+    for (const at of [170, 185, 195]) {
+      const { db } = tempDb();
+      const sessionId = `5ec2e75e-0000-4000-8000-1000000${String(at).padStart(5, '0')}`;
+      const base = { sessionId, timestamp: '2026-03-01T10:00:00.000Z', cwd: '/work/repo' };
+      const lines = [
+        { ...base, type: 'user', uuid: `${sessionId.slice(0, 24)}000000000001`, parentUuid: null, message: { role: 'user', content: 'set the staging key in config.ts' } },
+        { ...base, type: 'assistant', uuid: `${sessionId.slice(0, 24)}000000000002`, parentUuid: `${sessionId.slice(0, 24)}000000000001`, message: { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Edit', input: { file_path: '/work/repo/config.ts', old_string: 'a', new_string: 'b' } }] } },
+        { ...base, type: 'user', uuid: `${sessionId.slice(0, 24)}000000000003`, parentUuid: `${sessionId.slice(0, 24)}000000000002`, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', is_error: true, content: `${'String to replace not found in file. '.repeat(6).slice(0, at)} ${key} was in the line` }] } },
+      ];
+      const file = join(tmpDir(), `${sessionId}.jsonl`);
+      writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+      await run(db, { sources: ['claude-code'], paths: [file] });
+      const rows = db.prepare('SELECT metadata FROM file_edits WHERE session_id = ?').all(`claude-code:${sessionId}`) as { metadata: string }[];
+      expect(rows.length).toBe(1);
+      const meta = JSON.parse(rows[0]!.metadata) as { failed?: boolean; error?: string };
+      expect(meta.failed).toBe(true);
+      expect(meta.error).toContain('String to replace not found');
+      expect(meta.error).not.toMatch(/Ab3dEf|sk-Ab/);
+      expect(meta.error!.length).toBeLessThanOrEqual(201);
+      db.close();
+    }
+  });
+});
