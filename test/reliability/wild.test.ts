@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -268,6 +268,10 @@ describe('every command on a corrupt database', () => {
     const claude = join(tmp('lore-wild-claude-'), 'projects', '-work-repo');
     mkdirSync(claude, { recursive: true });
     copyFileSync(join(REAL_FIXTURES, 'claude-code/git-ai/example-claude-code.jsonl'), join(claude, 'cb947e5b-246e-4253-a953-631f7e464c6b.jsonl'));
+    // A remote to sync with: `lore sync` must stop at the damaged database, not at a missing remote.
+    const remote = tmp('lore-wild-remote-');
+    execFileSync('git', ['init', '-q', '--bare', remote]);
+    execFileSync('git', ['remote', 'add', 'origin', remote], { cwd: repo });
     const loreHome = tmp('lore-wild-corrupt-');
     const env = { LORE_HOME: loreHome, CLAUDE_CONFIG_DIR: join(claude, '..', '..') };
     expect(runCli(['index', '--wait'], { cwd: repo, env }).code).toBe(0);
@@ -308,16 +312,17 @@ describe('every command on a corrupt database', () => {
     ['doctor'],
     ['pr', 'HEAD~1..HEAD'],
     ['stats'],
+    ['context', 'src/a.ts'],
+    ['sync'],
   ];
   const NO_DATABASE = ['hook', 'watch'];
-  // `lore sync` needs a remote to talk to; these test repositories have none. `lore mcp` is a
-  // server on stdin and `lore context` an agent hook: not covered here yet.
-  const NEEDS_REMOTE = ['sync', 'mcp', 'context'];
+  // `lore mcp` is a server on stdin: test/mcp/server.test.ts runs every tool on a damaged database.
+  const ELSEWHERE = ['mcp'];
 
   it('lists every command of the CLI', async () => {
     const { commands } = await import('../../src/cli/commands/index.js');
     const names = commands.map((c) => String(c.command).split(' ')[0]);
-    expect(new Set(names)).toEqual(new Set([...RUNS.map((r) => r[0]), ...NO_DATABASE, ...NEEDS_REMOTE]));
+    expect(new Set(names)).toEqual(new Set([...RUNS.map((r) => r[0]), ...NO_DATABASE, ...ELSEWHERE]));
   });
 
   it('stops each command with one line that names lore doctor, exit non-zero, never a stack trace; after one has, all do', { timeout: 600_000 }, async () => {
@@ -347,6 +352,10 @@ describe('every command on a corrupt database', () => {
     const watch = await runFor(['watch', '--quiet'], repo, env, 15_000);
     expect(watch.stderr).not.toMatch(STACK);
     expect(watch.stderr).toMatch(/is damaged .*run `lore doctor`/);
+    // `lore context --hook` runs before an agent's edit: on damage it says nothing and lets the edit go.
+    fresh();
+    const hook = runCli(['context', '--hook', 'claude'], { cwd: repo, env, input: JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'Edit', cwd: repo, tool_input: { file_path: join(repo, 'src/a.ts') } }) });
+    expect(hook).toMatchObject({ code: 0, stdout: '', stderr: '' });
 
     // Once a command found the damage, every later one stops at once, whatever pages it reads.
     fresh();
