@@ -124,7 +124,12 @@ ON CONFLICT(id) DO UPDATE SET
   patch = coalesce(excluded.patch, file_edits.patch), created_at = excluded.created_at, metadata = excluded.metadata
 WHERE file_edits.path IS NOT excluded.path OR file_edits.old_text IS NOT excluded.old_text OR file_edits.new_text IS NOT excluded.new_text
    OR (excluded.patch IS NOT NULL AND file_edits.patch IS NOT excluded.patch)
-   OR file_edits.request_id IS NOT excluded.request_id OR file_edits.metadata IS NOT excluded.metadata OR file_edits.project_path IS NOT excluded.project_path`;
+   OR file_edits.request_id IS NOT excluded.request_id OR file_edits.metadata IS NOT excluded.metadata OR file_edits.project_path IS NOT excluded.project_path
+RETURNING rowid`;
+
+// The link stage reads edits by rowid from where it stopped: an edit stored before and changed now
+// (its result brought the hunks the tool wrote) moves to the end, so its commit is linked again.
+const MOVE_EDIT_LAST = 'UPDATE file_edits SET rowid = (SELECT max(rowid) FROM file_edits) + 1 WHERE rowid = ?';
 
 const UPSERT_CURSOR = `
 INSERT INTO source_files (path, source, size, mtime_ms, offset, head_hash, state, skipped, updated_at)
@@ -185,8 +190,11 @@ export function writeIngestBatch(db: Db, batch: IngestBatch): void {
       }
     }
     for (const [id, t] of span) widen.run(t.min, t.min, t.max, t.max, id);
-    for (const e of batch.edits ?? []) {
-      upsertEdit.run(e.id, e.sessionId, e.messageId ?? null, e.requestId ?? null, e.projectPath, e.path, e.tool, e.oldText ?? null, e.newText ?? null, e.patch ?? null, e.createdAt ?? null, json(e.metadata));
+    const edits = batch.edits ?? [];
+    const stored = edits.length > 0 ? ((db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM file_edits').get() as { n: number }).n) : 0;
+    for (const e of edits) {
+      const changed = upsertEdit.get(e.id, e.sessionId, e.messageId ?? null, e.requestId ?? null, e.projectPath, e.path, e.tool, e.oldText ?? null, e.newText ?? null, e.patch ?? null, e.createdAt ?? null, json(e.metadata)) as { rowid: number } | undefined;
+      if (changed && changed.rowid <= stored) stmt(db, MOVE_EDIT_LAST).run(changed.rowid);
     }
     for (const id of batch.finishSessions ?? []) stmt(db, FINISH_SESSION).run({ id });
     const now = new Date().toISOString();

@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -68,6 +69,23 @@ describe('the real -tmp-private Claude Code session', () => {
     expect(why.changes.find((c) => c.subject === 'greet team')!.requests.map((q) => [q.text, q.evidence])).toEqual([['update py with one liner comment', 'edit-text']]);
   });
 
+  it('links the Edit by its hunks when its result arrives after the commit was linked', () => {
+    // The same as above, but lore reads the transcript twice: first up to the Edit's result (the
+    // tool has not answered yet), then with it. The commit is linked in between. Its own database
+    // and Claude folder: the other tests store the same session, hunks included.
+    const env = { LORE_HOME: mkdtempSync(join(tmpdir(), 'lore-late-hunk-')), CLAUDE_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'lore-late-claude-')) };
+    const partial = { cut: '' };
+    const dir = helloEditedTo('team', { userModified: true, partial, claudeDir: env.CLAUDE_CONFIG_DIR });
+    expect(runCli(['index', '--wait'], { cwd: dir, env }).code).toBe(0); // linked as far as it goes
+    const first = JSON.parse(runCli(['why', 'hello.py', '--json'], { cwd: dir, env }).stdout) as { changes: { subject: string; requests: { text: string }[] }[] };
+    expect(first.changes.find((c) => c.subject === 'greet team')!.requests).toEqual([]);
+    appendFileSync(partial.cut, readFileSync(`${partial.cut}.rest`, 'utf8'));
+    const r = runCli(['why', 'hello.py', '--json'], { cwd: dir, env });
+    expect(r.stderr).toBe('');
+    const why = JSON.parse(r.stdout) as { changes: { subject: string; requests: { text: string; evidence: string }[] }[] };
+    expect(why.changes.find((c) => c.subject === 'greet team')!.requests.map((q) => [q.text, q.evidence])).toEqual([['update py with one liner comment', 'edit-text']]);
+  });
+
   it('links a one-line partial Edit to its request (greet(name: string) → greet(name: string = \'world\'))', () => {
     const dir = gitRepo();
     const projects = join(process.env.CLAUDE_CONFIG_DIR!, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'));
@@ -108,9 +126,9 @@ describe('the real -tmp-private Claude Code session', () => {
  * of hello.py's print line, its result's structuredPatch (what was written) saying `written`;
  * hello.py committed, then committed again as written ("greet WRITTEN").
  */
-function helloEditedTo(written: string, options: { userModified?: boolean } = {}): string {
+function helloEditedTo(written: string, options: { userModified?: boolean; partial?: { cut: string }; claudeDir?: string } = {}): string {
   const dir = gitRepo();
-  const projects = join(process.env.CLAUDE_CONFIG_DIR!, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'));
+  const projects = join(options.claudeDir ?? process.env.CLAUDE_CONFIG_DIR!, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'));
   mkdirSync(projects, { recursive: true });
   const name = '4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl';
   const lines = readFileSync(join(FIXTURE, name), 'utf8').replaceAll('/tmp/private', dir).split('\n');
@@ -125,7 +143,13 @@ function helloEditedTo(written: string, options: { userModified?: boolean } = {}
     }
     return JSON.stringify(v);
   });
-  writeFileSync(join(projects, name), edited.join('\n'));
+  if (options.partial) {
+    // Only the lines before the Edit's result; the rest waits in a side file for the test to append.
+    const at = edited.findIndex((l) => l.includes('"oldString"'));
+    options.partial.cut = join(projects, name);
+    writeFileSync(options.partial.cut, `${edited.slice(0, at).join('\n')}\n`);
+    writeFileSync(`${options.partial.cut}.rest`, edited.slice(at).join('\n'));
+  } else writeFileSync(join(projects, name), edited.join('\n'));
   const py = '#!/usr/bin/env python3\n\ndef main():\n    print("Hello, World!")\n\nif __name__ == "__main__":\n    main()\n';
   commit(dir, { 'hello.py': py }, 'hello', { date: '2025-12-10T19:38:00Z' });
   commit(dir, { 'hello.py': py.replace('World', written) }, `greet ${written}`, { date: '2025-12-10T19:38:20Z' });
