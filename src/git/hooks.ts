@@ -10,6 +10,8 @@ export type HookName = (typeof HOOK_NAMES)[number];
 
 const MARKER = '# lore-managed hook';
 const CHAINED_SUFFIX = '.lore-chained';
+/** Where `pre-commit install` moves a hook it did not write (and runs it from its own). */
+const LEGACY_SUFFIX = '.legacy';
 /** The body the three shims source, copied beside them as it ships. */
 const SHARED = 'lore-hook.sh';
 /** In <common git dir>/lore/: lore's hooks record a repository only while this file is there. */
@@ -97,6 +99,9 @@ export async function hookManager(root: string): Promise<{ tool: string; note: s
       note: 'simple-git-hooks deletes the hooks its config does not name, and rewrites those it does, each time it runs: its config keeps the others with "preserveUnused": ["post-commit", "post-merge", "post-rewrite"]; run `lore hook install` after it',
     };
   }
+  if (lstatOrUndefined(join(root, '.pre-commit-config.yaml'))) {
+    return { tool: 'pre-commit', note: '`pre-commit install` moves a hook it did not write to <name>.legacy and runs it from its own: run `lore hook install` after it' };
+  }
   if (['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml', 'lefthook.json', 'lefthook.toml'].some((f) => lstatOrUndefined(join(root, f)))) {
     return { tool: 'lefthook', note: '`lefthook install` moves a hook its config names to <name>.old and writes its own: run `lore hook install` after it' };
   }
@@ -171,6 +176,9 @@ function installInto(dir: string, common: string, paths: HookPaths): void {
   mkdirSync(dir, { recursive: true });
   // The shared script first: a shim without it would fail.
   writeFileSync(shared, readFileSync(join(paths.templates, SHARED)), { mode: 0o644 });
+  // `pre-commit install` moved an earlier shim of ours to <name>.legacy, which its hook runs: the hook
+  // now in place is chained below, so that copy would record every commit twice.
+  for (const name of HOOK_NAMES) if (isOurs(join(dir, name + LEGACY_SUFFIX))) rmSync(join(dir, name + LEGACY_SUFFIX));
   for (const path of toChain) {
     // A tool wrote its hook over ours (husky regenerating `.husky/_`, simple-git-hooks, lefthook):
     // the hook now there is the one to run, and the copy chained before goes (kept aside if it differs).
@@ -188,6 +196,7 @@ function removeOurs(dir: string, common: string): void {
   for (const name of HOOK_NAMES) {
     const path = join(dir, name);
     const chained = path + CHAINED_SUFFIX;
+    if (isOurs(path + LEGACY_SUFFIX)) rmSync(path + LEGACY_SUFFIX);
     if (isOurs(path)) {
       rmSync(path);
       if (lstatOrUndefined(chained)) renameSync(chained, path);

@@ -336,3 +336,51 @@ describe.skipIf(!SLOW)('lefthook and simple-git-hooks from the registry (LORE_SL
     expect(snapshot(join(repo, '.git/hooks'))).toEqual(pristine);
   });
 });
+
+/** The pre-commit framework on PATH (Debian's `pre-commit` package; .ci/run installs it when it can). */
+const PRE_COMMIT = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' }).status === 0;
+
+describe('pre-commit (the framework), with a post-commit stage hook', () => {
+  it("keeps running the user's hook, reinstalls after `pre-commit install` moved our shim to .legacy, and uninstall restores its files", async (ctx) => {
+    if (!PRE_COMMIT) return ctx.skip('pre-commit is not installed (apt-get install pre-commit)');
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    const tmp = mkdtempSync(join(tmpdir(), 'lore-pre-commit-'));
+    const log = join(tmp, 'ran.log');
+    // A local hook of language `system`: pre-commit needs no network for it. Its cache lives in the test's temp folder.
+    const config = ['repos:', '- repo: local', '  hooks:', '  - id: user', '    name: user post-commit', `    entry: sh -c 'echo "user post-commit" >> ${log}'`, '    language: system', '    stages: [post-commit]', '    always_run: true', '    pass_filenames: false', ''].join('\n');
+    commit(repo, { '.pre-commit-config.yaml': config }, 'pre-commit config');
+    const env = { PRE_COMMIT_HOME: join(tmp, 'cache') };
+    run('pre-commit', ['install', '--hook-type', 'post-commit'], repo, env);
+    const paths = quietPaths();
+    const pristine = snapshot(join(repo, '.git/hooks'));
+
+    await installHooks(repo, paths);
+    const first = userCommit(repo, 'b.txt', env);
+    expect(linesOf(log)).toEqual(['user post-commit']);
+    expect(queueOf(repo)).toEqual([`commit ${first.sha}`]);
+
+    // `pre-commit install` again (a new clone's setup step): our shim is not its hook, so it becomes
+    // post-commit.legacy, which pre-commit's hook runs first ("migration mode").
+    run('pre-commit', ['install', '--hook-type', 'post-commit'], repo, env);
+    expect(existsSync(join(repo, '.git/hooks/post-commit.legacy'))).toBe(true);
+    const second = userCommit(repo, 'c.txt', env);
+    expect(second.stderr).not.toMatch(/bug|lore/);
+    expect(linesOf(log)).toHaveLength(2); // once: pre-commit's own older hook, chained by lore, is not run again
+    expect(queueOf(repo)).toEqual([`commit ${first.sha}`, `commit ${second.sha}`]);
+    expect((await hookStatus(repo, paths))[0]!.state).toBe('foreign');
+    await installHooks(repo, paths);
+    const third = userCommit(repo, 'd.txt', env);
+    expect(linesOf(log)).toHaveLength(3); // the user's hook ran once, not once per layer
+    expect(queueOf(repo)).toEqual([`commit ${first.sha}`, `commit ${second.sha}`, `commit ${third.sha}`]);
+
+    expect(existsSync(join(repo, '.git/hooks/post-commit.legacy'))).toBe(false); // our old copy: it would record twice
+
+    await uninstallHooks(repo, paths);
+    expect(snapshot(join(repo, '.git/hooks'))).toEqual(pristine);
+    const last = userCommit(repo, 'e.txt', env);
+    expect(last.stderr).not.toMatch(/lore|cannot open|not found|bug/);
+    expect(linesOf(log)).toHaveLength(4);
+    expect(queueOf(repo)).toHaveLength(3);
+    expect(git(repo, ['status', '--porcelain'])).toBe('');
+  });
+});
