@@ -1,10 +1,11 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { openDb, type Db } from '../db/index.js';
 import type { RepoInfo } from '../git/index.js';
 import { updateImportGraph, type ImportGraphResult } from './import-graph.js';
 import { siblingWorker } from './start-worker.js';
+import { childProcess } from '../builtins.js';
 
 /** What one import-graph update did (the graph worker's answer). */
 export interface GraphUpdate {
@@ -65,7 +66,7 @@ export function graphWorker(db: Db, dbPath: string, options: GraphWorkerOptions 
     waiting.clear();
   };
   const start = (): ChildProcess => {
-    const c = fork(script, [resolvePath(dbPath), String(options.idleMs ?? 30_000)], { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const c = childProcess().fork(script, [resolvePath(dbPath), String(options.idleMs ?? 30_000)], { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     c.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-2000)));
     c.on('message', (m: { id: number; result?: GraphUpdate; error?: string }) => {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WatcherRunningError } from '../errors.js';
+import { crypto } from '../builtins.js';
 
 export interface Lock {
   path: string;
@@ -65,7 +65,7 @@ function createExclusive(path: string): boolean {
 }
 
 function writeTemp(path: string): string {
-  const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${path}.${process.pid}-${crypto().randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temp, String(process.pid), { mode: 0o600 });
   return temp;
 }

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defaultHookPaths } from '../git/index.js';
+import { childProcess } from '../builtins.js';
 
 /**
  * Starts the hook worker detached (the same one the git hooks start) to finish work in the
@@ -29,7 +29,7 @@ export function siblingWorker(name: 'backfill-worker.js' | 'graph-worker.js', pa
 /** Starts `node <worker> <root> <db file>` in its own session, output to nowhere; false when the script is missing. */
 export function spawnDetached(worker: string, root: string, dbPath: string): boolean {
   if (!existsSync(worker)) return false;
-  const child = spawn(process.execPath, [worker, root, dbPath], { cwd: root, detached: true, stdio: 'ignore' });
+  const child = childProcess().spawn(process.execPath, [worker, root, dbPath], { cwd: root, detached: true, stdio: 'ignore' });
   child.on('error', () => {});
   child.unref();
   return true;

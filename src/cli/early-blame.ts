@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -19,6 +18,8 @@ export interface GitOutput {
 export function startBlame(target: string, cwd: string): Promise<GitOutput> | undefined {
   const m = /^(.+):(\d+)$/.exec(target);
   if (!m || Number(m[2]) < 1 || existsSync(resolve(cwd, target))) return undefined;
+  // Got here, not imported: only a FILE:LINE run needs it, and it is the costliest built-in to load.
+  const { spawn } = process.getBuiltinModule('node:child_process');
   return new Promise((done) => {
     // The environment src/git/run.ts gives git: output that parses the same whatever the user's config.
     const env = { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };

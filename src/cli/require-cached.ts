@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,9 +14,11 @@ type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exp
 
 // V8 trusts a code cache whose header matches (version, flags, source length) without checking the
 // rest: a damaged one can crash the process, one made for another source of the same length runs
-// that source's code. So a digest of the cache and of the file's size and mtime goes in front.
-const DIGEST = 'sha1';
-const DIGEST_BYTES = 20;
+// that source's code. So a checksum of the cache and of the file's size and mtime goes in front.
+// A CRC-32 (node:zlib) is enough against damage, which is all it guards against (whoever can
+// write the cache can run code as the user anyway), and node:crypto would cost more to load than
+// the rest of the check (docs/start-up.md); the bundle's content hash is in the file's name.
+const DIGEST_BYTES = 4;
 /**
  * How many caches (`*.v8`) a folder keeps: lore makes one per command it bundles (why, index), lore
  * build and Node version, so two installs used in turn keep theirs (with room to spare).
@@ -53,8 +54,12 @@ export function requireCached<T>(file: string, cacheFile: string): CachedModule<
   return { exports: module.exports, saveCache };
 }
 
-function digest(stamp: string, data: Buffer): Buffer {
-  return createHash(DIGEST).update(stamp).update(data).digest();
+/** The checksum in front of a cache: CRC-32 of the stamp, then of the cache's bytes (big-endian). */
+export function cacheDigest(stamp: string, data: Buffer): Buffer {
+  const { crc32 } = process.getBuiltinModule('node:zlib');
+  const out = Buffer.alloc(DIGEST_BYTES);
+  out.writeUInt32BE(crc32(data, crc32(stamp)));
+  return out;
 }
 
 function readCache(cacheFile: string, stamp: string): Buffer | undefined {
@@ -65,7 +70,7 @@ function readCache(cacheFile: string, stamp: string): Buffer | undefined {
     return undefined;
   }
   const data = bytes.subarray(DIGEST_BYTES);
-  return data.length > 0 && digest(stamp, data).equals(bytes.subarray(0, DIGEST_BYTES)) ? data : undefined;
+  return data.length > 0 && cacheDigest(stamp, data).equals(bytes.subarray(0, DIGEST_BYTES)) ? data : undefined;
 }
 
 function writeCache(cacheFile: string, stamp: string, data: Buffer): void {
@@ -73,7 +78,7 @@ function writeCache(cacheFile: string, stamp: string, data: Buffer): void {
   const partial = `${cacheFile}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
-    writeFileSync(partial, Buffer.concat([digest(stamp, data), data]));
+    writeFileSync(partial, Buffer.concat([cacheDigest(stamp, data), data]));
     renameSync(partial, cacheFile);
     pruneCaches(dirname(cacheFile));
   } catch {

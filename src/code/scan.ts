@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { crypto } from '../builtins.js';
 
 /** What the database remembers of a file from the last run. */
 export interface KnownFile {
@@ -70,7 +70,7 @@ export function scanFiles(root: string, paths: readonly string[], known: Readonl
       result.absent.push(path);
       continue;
     }
-    const hash = createHash('sha1').update(text).digest('hex');
+    const hash = crypto().createHash('sha1').update(text).digest('hex');
     if (before && current && before.hash === hash) result.touched.push({ path, hash, size, mtimeMs });
     else result.changed.push({ path, hash, size, mtimeMs, text, isNew: !before });
   }

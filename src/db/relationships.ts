@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtins.js';
 
 /**
  * The kinds of `relationships` rows (DESIGN.md §2): exactly those the seed schema's CHECK allows,
@@ -13,7 +13,7 @@ export function sqlType(type: RelationshipType): string {
   return `'${type}'`;
 }
 
-const hash = (...parts: string[]): string => createHash('sha1').update(parts.join('\0')).digest('hex').slice(0, 24);
+const hash = (...parts: string[]): string => crypto().createHash('sha1').update(parts.join('\0')).digest('hex').slice(0, 24);
 
 /** Deterministic relationship id: re-running the link stage never duplicates a link. */
 export function relationshipId(type: RelationshipType, project: string, source: string, target: string): string {

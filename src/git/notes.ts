@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { createRequire } from 'node:module';
+import type * as SimpleGitModule from 'simple-git';
 import { LoreError } from '../errors.js';
 import { git, gitRaw } from './run.js';
+import { childProcess } from '../builtins.js';
 
 /**
  * Git notes as lore shares them: read and written as whole trees (one process each way, whatever
@@ -41,7 +42,7 @@ export async function readNotes(root: string, ref: string): Promise<Map<string, 
 
 function catFileBatch(root: string, oids: string[]): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = execFile('git', ['cat-file', '--batch'], { cwd: root, encoding: 'buffer', maxBuffer: 1 << 30 }, (err, stdout) => {
+    const child = childProcess().execFile('git', ['cat-file', '--batch'], { cwd: root, encoding: 'buffer', maxBuffer: 1 << 30 }, (err, stdout) => {
       if (err) return reject(err);
       const texts: string[] = [];
       let at = 0;
@@ -109,8 +110,13 @@ export async function isAncestor(root: string, ancestor: string, of: string): Pr
 
 // The user's own environment, unchanged: a remote may ask for credentials as `git push` would
 // (and simple-git refuses an env() holding EDITOR and the like).
-function remoteGit(root: string): SimpleGit {
-  return simpleGit({ baseDir: root });
+// simple-git is loaded on first use: only sharing talks to remotes, and loading it (and the
+// modules it requires) would cost every `lore why` (docs/start-up.md).
+const load = createRequire(import.meta.url);
+let simpleGitModule: typeof SimpleGitModule | undefined;
+function remoteGit(root: string): SimpleGitModule.SimpleGit {
+  simpleGitModule ??= load('simple-git') as typeof SimpleGitModule;
+  return simpleGitModule.simpleGit({ baseDir: root });
 }
 
 const firstLine = (err: unknown): string => {

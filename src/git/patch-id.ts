@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { childProcess } from '../builtins.js';
 
 /**
  * Stable patch-ids (`git patch-id --stable`) for the given commits, so links survive a rebase or
@@ -8,10 +8,10 @@ export function computePatchIds(root: string, shas: string[]): Promise<Map<strin
   if (shas.length === 0) return Promise.resolve(new Map());
   return new Promise((resolve, reject) => {
     const env = { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat' };
-    const log = spawn('git', ['log', '-p', '--no-walk=unsorted', '--stdin', '--no-color', '--no-ext-diff', '--no-textconv', '--format=commit %H'], { cwd: root, env, stdio: ['pipe', 'pipe', 'ignore'] });
+    const log = childProcess().spawn('git', ['log', '-p', '--no-walk=unsorted', '--stdin', '--no-color', '--no-ext-diff', '--no-textconv', '--format=commit %H'], { cwd: root, env, stdio: ['pipe', 'pipe', 'ignore'] });
     log.stdin.on('error', () => {});
     log.stdin.end(shas.join('\n') + '\n');
-    const pid = spawn('git', ['patch-id', '--stable'], { cwd: root, env, stdio: ['pipe', 'pipe', 'ignore'] });
+    const pid = childProcess().spawn('git', ['patch-id', '--stable'], { cwd: root, env, stdio: ['pipe', 'pipe', 'ignore'] });
     log.stdout.pipe(pid.stdin);
     pid.stdin.on('error', () => {}); // patch-id may exit early on odd input; the result is then partial
     let out = '';

@@ -1,5 +1,5 @@
-import { execFile, spawn } from 'node:child_process';
 import { GitError } from '../errors.js';
+import { childProcess } from '../builtins.js';
 
 export interface GitResult {
   stdout: string;
@@ -10,7 +10,7 @@ export interface GitResult {
 /** Runs git and resolves with its output whatever the exit code; callers decide what failure means. */
 export function gitRaw(cwd: string, args: string[], input?: string): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile('git', args, { cwd, maxBuffer: 1 << 30, encoding: 'utf8', env: gitEnv() }, (err, stdout, stderr) => {
+    const child = childProcess().execFile('git', args, { cwd, maxBuffer: 1 << 30, encoding: 'utf8', env: gitEnv() }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
       if (err && code === -1 && !stderr) return reject(err);
       resolve({ stdout, stderr, code });
@@ -37,7 +37,7 @@ export async function git(cwd: string, args: string[], input?: string): Promise<
  */
 export function gitStream(cwd: string, args: string[], onChunk: (chunk: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = childProcess().spawn('git', args, { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let failed: unknown;
     child.stdout.on('data', (chunk: Buffer) => {

@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
 import { posix, win32 } from 'node:path';
+import { childProcess } from '../builtins.js';
 
 /**
  * Maps the working directory found inside a transcript to the repository it belongs to
@@ -48,7 +48,7 @@ async function resolveProject(cwd: string): Promise<Project> {
 // git itself, not src/git: src/git uses this folder's redaction, and one git call is all we need.
 function showToplevel(dir: string): Promise<string> {
   return new Promise((resolve) => {
-    execFile('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' } }, (err, stdout) =>
+    childProcess().execFile('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' } }, (err, stdout) =>
       resolve(err ? '' : stdout.trim()),
     );
   });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import {
@@ -28,6 +27,7 @@ import { decisionSentences, isNearDuplicate } from './decisions.js';
 import { correctionsIn, parseSolutionDoc, rootCausesIn, solutionsDir } from './learnings.js';
 import { isPriorArtByHybrid, isPriorArtByText, PRIOR_ART_DIMS, scorePriorArt } from './prior-art.js';
 import { contentWords, namedPaths } from './text.js';
+import { crypto } from '../builtins.js';
 
 /** Stored vectors nearest to a decision that are looked at besides the full-text hits. */
 const PRIOR_ART_NEIGHBOURS = 20;
@@ -40,7 +40,7 @@ export interface KnowledgeResult {
   messagesRowid: number;
 }
 
-const hash = (...parts: string[]): string => createHash('sha1').update(parts.join('\0')).digest('hex').slice(0, 16);
+const hash = (...parts: string[]): string => crypto().createHash('sha1').update(parts.join('\0')).digest('hex').slice(0, 16);
 
 /**
  * Decisions, extracted learnings and prior art for the turns that changed since the last run

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { changesSince, getLearning, lastCommitOfRequest, lastCommitTouching, listLearnings, upsertLearning, type Db, type LearningRow } from '../db/index.js';
 import { UsageError } from '../errors.js';
 import { redact } from '../ingest/index.js';
+import { crypto } from '../builtins.js';
 
 /** The `--json` shape of one learning (`lore learnings`, and inside `lore why`). */
 export interface LearningInfo {
@@ -39,7 +39,7 @@ export const STALE_LINES = 30;
 export function learn(db: Db, project: string, text: string, files: string[], category = 'note'): LearningInfo {
   const content = redact(text.trim()).text;
   if (content === '') throw new UsageError('the learning is empty', 'usage: lore learn "TEXT" [--file F]... [--category C]');
-  const id = `manual:${createHash('sha1').update(`${project}\0${content}`).digest('hex').slice(0, 16)}`;
+  const id = `manual:${crypto().createHash('sha1').update(`${project}\0${content}`).digest('hex').slice(0, 16)}`;
   const existing = getLearning(db, id);
   const merged = [...new Set([...(existing?.files ?? []), ...files])];
   upsertLearning(db, {

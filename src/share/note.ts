@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtins.js';
 
 /**
  * The note lore keeps per commit under refs/notes/lore: a versioned JSON document (docs/sync.md).
@@ -46,7 +46,7 @@ export interface Note {
 export function sessionKey(sessionId: string): string {
   const shared = /^shared:([0-9a-f]{16})$/.exec(sessionId);
   if (shared) return shared[1]!;
-  return createHash('sha1').update(sessionId).digest('hex').slice(0, 16);
+  return crypto().createHash('sha1').update(sessionId).digest('hex').slice(0, 16);
 }
 
 export function emptyNote(): Note {

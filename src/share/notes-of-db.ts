@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import {
   commitForPath, ignoredSessionIds, ownDecisions, ownLearnings, ownRequests, ownSessionIds, type Db, type SharedImport,
 } from '../db/index.js';
 import { redact } from '../ingest/index.js';
 import { emptyNote, sessionKey, type Note } from './note.js';
+import { crypto } from '../builtins.js';
 
 /**
  * This clone's own knowledge of a project as notes, one per commit. Text is redacted again on
@@ -84,7 +84,7 @@ export function sharedMessageId(key: string, text: string, time: string): string
 }
 
 const learningKey = (sessionId: string | null, id: string): string => sessionKey(sessionId ?? `learning:${id}`);
-const hash = (...parts: string[]): string => createHash('sha1').update(parts.join('\0')).digest('hex').slice(0, 16);
+const hash = (...parts: string[]): string => crypto().createHash('sha1').update(parts.join('\0')).digest('hex').slice(0, 16);
 const seconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000) || 0;
 
 /** `claude-code:4f70b41d-…` → `4f70b41d`, as `lore why` prints a session. */

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { openResume, readWhenChanged, unreadable } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { TITLE_KEPT_MAX, type Cursor, type FileEditRecord, type MessageKind, type MessageRecord, type Role, type SessionRecord, type SourceAdapter, type SourceEnv, type SourceRecord } from './types.js';
 import { baseName } from './walk.js';
+import { crypto } from '../builtins.js';
 
 /**
  * Aider keeps its history inside each repository: `.aider.chat.history.md` (append-only Markdown,
@@ -150,7 +150,7 @@ function localToIso(text: string): string | undefined {
 }
 
 function pathHash(file: string): string {
-  return createHash('sha1').update(file).digest('hex').slice(0, 12);
+  return crypto().createHash('sha1').update(file).digest('hex').slice(0, 12);
 }
 
 function loadInputs(chatFile: string): InputEntry[] {

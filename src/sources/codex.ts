@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { diffHunks, extractPatch, parseUnifiedDiff } from './unified-diff.js';
 import { isRecord, openResume, parseJson, unreadable } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { parseApplyPatch, type PatchedFile } from './patch-text.js';
 import { TITLE_KEPT_MAX, type Cursor, type FileEditRecord, type MessageKind, type MessageRecord, type Role, type SourceAdapter, type SourceEnv, type SourceRecord, type SourceRoot } from './types.js';
 import { baseName, findFiles } from './walk.js';
+import { crypto } from '../builtins.js';
 
 /**
  * Codex CLI / IDE / Desktop rollouts: `$CODEX_HOME/{sessions,archived_sessions}/**\/rollout-*.jsonl`,
@@ -503,7 +503,7 @@ function outputText(output: unknown): string {
 }
 
 function hash(text: string): string {
-  return createHash('sha1').update(text.trim()).digest('hex').slice(0, 16);
+  return crypto().createHash('sha1').update(text.trim()).digest('hex').slice(0, 16);
 }
 
 /**

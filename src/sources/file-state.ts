@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { statOrUndefined } from '../fs.js';
 import type { Cursor, SourceRecord } from './types.js';
 import { isRecord, pruneDeepJson } from './jsonl.js';
+import { crypto } from '../builtins.js';
 
 /**
  * Incremental reading helpers shared by the adapters in this folder: where to resume an appended
@@ -30,7 +30,7 @@ export function readHead(file: string, length: number): Buffer | undefined {
 /** `<bytes hashed>:<sha1>` of the file's first bytes; a later read hashes the same length. */
 export function headHash(file: string, length = HEAD_BYTES): string | undefined {
   const head = readHead(file, length);
-  return head && `${head.length}:${createHash('sha1').update(head).digest('hex')}`;
+  return head && `${head.length}:${crypto().createHash('sha1').update(head).digest('hex')}`;
 }
 
 /**
@@ -68,7 +68,7 @@ export function stampOf(paths: string[], stats = paths.map(statOrUndefined)): st
     const st = stats[i];
     return st ? `${p}:${st.size}:${st.mtimeMs}` : `${p}:-`;
   });
-  return createHash('sha1').update(parts.join('\n')).digest('hex');
+  return crypto().createHash('sha1').update(parts.join('\n')).digest('hex');
 }
 
 /** The cursor of a whole file or store that is re-read when its stamp changes; `st`: its stat, when already taken. */

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { isRecord, parseJson, openResume, readWhenChanged, unreadable, type ResumePoint } from './file-state.js';
 import { readJsonl } from './jsonl.js';
 import { TITLE_KEPT_MAX, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv, type SourceRecord, type SourceRoot } from './types.js';
 import { baseName, findFiles } from './walk.js';
+import { crypto } from '../builtins.js';
 
 /**
  * Gemini CLI (docs/sources.md). Under `$GEMINI_CLI_HOME/.gemini` or `~/.gemini` (gemini-cli
@@ -85,7 +85,7 @@ function projectDirOf(file: string): string {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return crypto().createHash('sha256').update(text).digest('hex');
 }
 
 interface ProjectHints {

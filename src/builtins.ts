@@ -1,0 +1,10 @@
+// Node built-ins that most runs of `lore why` and of the context hook never call, got where they
+// are called: an import at the top of a module loads a built-in on every start, whether or not
+// the run uses it, and these two cost more to load than anything else lore's start-up does
+// (docs/start-up.md). Shared by every folder, like fs.ts.
+
+/** node:child_process, loaded on first use. */
+export const childProcess = (): typeof import('node:child_process') => process.getBuiltinModule('node:child_process');
+
+/** node:crypto, loaded on first use. */
+export const crypto = (): typeof import('node:crypto') => process.getBuiltinModule('node:crypto');
