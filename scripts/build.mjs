@@ -67,8 +67,26 @@ const yargsNoHelpCache = patchPlugin('yargs-no-help-cache', /yargs[\\/]build[\\/
 // many ESM chunks to resolve and link, and CommonJS because an ESM bundle without chunks would
 // hoist the imports of everything it could load lazily (ts-morph for the import graph) to its
 // top. Its caches are named after its content.
+
+// better-sqlite3's JavaScript goes into dist/fast.cjs too (src/db/sqlite-bundled.ts says why and
+// when it is used): this plugin gives that module the bundled copy and the version it came from.
+// Its addon stays outside, and so does `bindings`, which the bundled copy never calls (it is always
+// handed the addon's path).
+const sqliteVersion = JSON.parse(readFileSync(new URL('../node_modules/better-sqlite3/package.json', import.meta.url), 'utf8')).version;
+const bundledSqlite = {
+  name: 'bundled-better-sqlite3',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]db[\\/]sqlite-bundled\.ts$/ }, () => ({
+      contents: `export const bundledSqlite = { version: ${JSON.stringify(sqliteVersion)}, load: () => require('better-sqlite3') };`,
+      loader: 'js',
+    }));
+  },
+};
+
 const fastBundle = {
   ...common,
+  external: [...external.filter((e) => e !== 'better-sqlite3'), 'bindings'],
+  plugins: [bundledSqlite],
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   entryPoints: { fast: 'src/cli/fast-main.ts' },
