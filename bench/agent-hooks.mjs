@@ -8,6 +8,7 @@
 //   process, and the server's start (spawn to initialized) vs `node -e ''`.
 // A real repository too: LORE_BENCH_REPO=<checkout> LORE_BENCH_CONTEXT_FILE=<path> (its own
 // LORE_HOME is indexed first, unless LORE_BENCH_LORE_HOME names one already indexed).
+// LORE_BENCH_BEFORE=<another build's cli.js>: the hook of that build too, in the same rounds.
 // Run: npm run build && node bench/agent-hooks.mjs
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -49,12 +50,16 @@ async function measure(dir, file, env, where) {
   const sample = timed(process.execPath, [CLI, 'context', '--hook', 'claude'], { cwd: dir, env, input, keepOutput: true }).stdout;
   const context = sample ? JSON.parse(sample).hookSpecificOutput.additionalContext : '';
   console.log(`  ${where}: ${file}; the hook hands the model ${context.length} characters`);
-  const [hook, node, gitLog] = interleaved([
+  const before = process.env.LORE_BENCH_BEFORE && resolve(process.env.LORE_BENCH_BEFORE);
+  if (before) timed(process.execPath, [before, 'context', '--hook', 'claude'], { cwd: dir, env, input }); // its code cache
+  const [hook, node, gitLog, old] = interleaved([
     { label: 'lore context --hook claude', cmd: process.execPath, args: [CLI, 'context', '--hook', 'claude'], options: { cwd: dir, env, input } },
     { label: "node -e ''", cmd: process.execPath, args: ['-e', ''], options: { cwd: dir } },
     { label: 'git log -1', cmd: 'git', args: ['log', '-1'], options: { cwd: dir } },
+    ...(before ? [{ label: 'the same, LORE_BENCH_BEFORE', cmd: process.execPath, args: [before, 'context', '--hook', 'claude'], options: { cwd: dir, env, input } }] : []),
   ]);
-  for (const r of [hook, node, gitLog]) console.log(`  ${r.label.padEnd(28)} wall ${ms(r.wall)}, CPU ${ms(r.cpu)}`);
+  for (const r of [hook, node, gitLog, ...(old ? [old] : [])]) console.log(`  ${r.label.padEnd(28)} wall ${ms(r.wall)}, CPU ${ms(r.cpu)}`);
+  if (old) result({ bench: 'agent-hooks', what: `context hook per edit (${where}; before: ${before})`, lore: old.wall, baseline: node.wall, baselineLabel: "node -e ''", target: '< 150 ms', maxRatio: Infinity, maxAddedMs: 150 - node.wall });
   result({ bench: 'agent-hooks', what: `context hook per edit (${where})`, lore: hook.wall, baseline: node.wall, baselineLabel: "node -e ''", target: '< 150 ms', maxRatio: Infinity, maxAddedMs: 150 - node.wall });
   result({ bench: 'agent-hooks', what: `context hook vs git log -1 (${where})`, lore: hook.wall, baseline: gitLog.wall, baselineLabel: 'git log -1', target: '(information)', maxRatio: Infinity });
 

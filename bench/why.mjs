@@ -11,9 +11,13 @@
 // `git log --follow` lists, origin included, for the bench file and LORE_BENCH_WHY_CHECK
 // (comma-separated; default: the root files that subtree merges also bring in, as on git/git:
 // Makefile, README.md, .gitignore, COPYING).
+// LORE_BENCH_HOMES=<dir>: keep each real checkout's HOME (its database and code caches) in
+// <dir>/<checkout's name> and reuse it on the next run, instead of indexing a fresh one (git/git
+// takes minutes); LORE_BENCH_BEFORE=<another build's cli.js> times that build too, interleaved
+// with the others in the same rounds, and prints each figure for it beside this build's.
 // Run: npm run build && node bench/why.mjs
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { cachedRepo } from './lib/gen-repo.mjs';
 import { CLI, header, isolatedEnv, median, ms, quality, result, timed, waitForWorker } from './lib/measure.mjs';
 
@@ -32,35 +36,42 @@ const answer = JSON.parse(check.stdout);
 const gitCount = timed('git', ['log', '--follow', '--format=%H', '--', file], { cwd: dir, keepOutput: true }).stdout.trim().split('\n').length;
 console.log(`  lore why finds ${answer.total} commits, origin ${answer.origin?.path}; git log --follow finds ${gitCount}`);
 
-function compare(dir, file, env) {
+const BEFORE = process.env.LORE_BENCH_BEFORE ? resolve(process.env.LORE_BENCH_BEFORE) : undefined;
+
+/** RUNS rounds of git, lore (and the LORE_BENCH_BEFORE build), interleaved; their medians. */
+function rounds(dir, gitArgs, loreArgs, env) {
   const lore = [];
   const git = [];
+  const before = [];
+  if (BEFORE) timed(process.execPath, [BEFORE, ...loreArgs], { cwd: dir, env }); // its code cache, as lore's was made by the checks above
   for (let i = 0; i < RUNS; i++) {
-    git.push(timed('git', ['log', '--follow', '--name-status', '--', file], { cwd: dir }).ms);
-    lore.push(timed(process.execPath, [CLI, 'why', file], { cwd: dir, env }).ms);
+    git.push(timed('git', gitArgs, { cwd: dir }).ms);
+    lore.push(timed(process.execPath, [CLI, ...loreArgs], { cwd: dir, env }).ms);
+    if (BEFORE) before.push(timed(process.execPath, [BEFORE, ...loreArgs], { cwd: dir, env }).ms);
   }
-  return { lore: median(lore), git: median(git) };
+  return { lore: median(lore), git: median(git), before: BEFORE ? median(before) : undefined };
 }
 
-function compareLine(dir, file, line, env) {
-  const lore = [];
-  const git = [];
-  for (let i = 0; i < RUNS; i++) {
-    git.push(timed('git', ['blame', '-L', `${line},${line}`, file], { cwd: dir }).ms);
-    lore.push(timed(process.execPath, [CLI, 'why', `${file}:${line}`], { cwd: dir, env }).ms);
-  }
-  return { lore: median(lore), git: median(git) };
+const compare = (dir, file, env) => rounds(dir, ['log', '--follow', '--name-status', '--', file], ['why', file], env);
+const compareLine = (dir, file, line, env) => rounds(dir, ['blame', '-L', `${line},${line}`, file], ['why', `${file}:${line}`], env);
+
+/** result() for this build, and for the LORE_BENCH_BEFORE build measured in the same rounds. */
+function results(r, figure) {
+  result({ ...figure, lore: r.lore, baseline: r.git });
+  if (r.before !== undefined) result({ ...figure, what: `${figure.what} (before: ${BEFORE})`, lore: r.before, baseline: r.git });
 }
 
 const synthetic = compare(dir, file, env);
 console.log(`  lore why FILE:LINE                   ${ms(median(Array.from({ length: 5 }, () => timed(process.execPath, [CLI, 'why', `${file}:1`], { cwd: dir, env }).ms)))}`);
 console.log(`  node -e '' (process start floor)     ${ms(median(Array.from({ length: 5 }, () => timed(process.execPath, ['-e', '']).ms)))}`);
-result({ bench: 'why', what: 'lore why FILE (whole process)', lore: synthetic.lore, baseline: synthetic.git, baselineLabel: 'git log --follow --name-status', target: '< 1×', maxRatio: 0.999 });
+results(synthetic, { bench: 'why', what: 'lore why FILE (whole process)', baselineLabel: 'git log --follow --name-status', target: '< 1×', maxRatio: 0.999 });
 
 const reals = (process.env.LORE_BENCH_REPO ?? '').split(delimiter).filter(Boolean);
 for (const real of reals) {
   const realFile = (reals.length === 1 && process.env.LORE_BENCH_WHY_FILE) || mostChangedCodeFile(real);
-  const realHome = mkdtempSync(resolve('.bench-tmp/why-home-'));
+  const kept = process.env.LORE_BENCH_HOMES && join(process.env.LORE_BENCH_HOMES, basename(resolve(real)));
+  if (kept) mkdirSync(kept, { recursive: true });
+  const realHome = kept || mkdtempSync(resolve('.bench-tmp/why-home-'));
   const realEnv = isolatedEnv(realHome);
   timed(process.execPath, [CLI, 'index', '--wait', '-q'], { cwd: real, env: realEnv });
   await waitForWorker(`${real}/.git`, { appearMs: 0 });
@@ -73,10 +84,10 @@ for (const real of reals) {
   const name = real.replace(/\/+$/, '').split('/').pop();
   checkHistories(real, [realFile, ...(process.env.LORE_BENCH_WHY_CHECK ?? 'Makefile,README.md,.gitignore,COPYING').split(',')], realEnv);
   const r = compare(real, realFile, realEnv);
-  result({ bench: 'why', what: `lore why FILE, ${name}`, lore: r.lore, baseline: r.git, baselineLabel: 'git log --follow --name-status', target: '≤ 1×', maxRatio: 1 });
+  results(r, { bench: 'why', what: `lore why FILE, ${name}`, baselineLabel: 'git log --follow --name-status', target: '≤ 1×', maxRatio: 1 });
   const b = compareLine(real, realFile, line, realEnv);
-  result({ bench: 'why', what: `lore why FILE:LINE, ${name}`, lore: b.lore, baseline: b.git, baselineLabel: 'git blame -L N,N', target: '≤ 1.2× or ≤ blame + 30 ms', maxRatio: 1.2, orMaxAddedMs: 30 });
-  rmSync(realHome, { recursive: true, force: true });
+  results(b, { bench: 'why', what: `lore why FILE:LINE, ${name}`, baselineLabel: 'git blame -L N,N', target: '≤ 1.2× or ≤ blame + 30 ms', maxRatio: 1.2, orMaxAddedMs: 30 });
+  if (!kept) rmSync(realHome, { recursive: true, force: true });
 }
 rmSync(home, { recursive: true, force: true });
 

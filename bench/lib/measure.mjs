@@ -5,7 +5,8 @@ import { existsSync, openSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const CLI = resolve('dist/cli.js');
+// LORE_BENCH_CLI: another build's cli.js (an older checkout's dist), to measure before and after.
+export const CLI = resolve(process.env.LORE_BENCH_CLI ?? 'dist/cli.js');
 const devNull = openSync('/dev/null', 'w');
 
 export function median(xs) {
