@@ -78,13 +78,28 @@ const STOP = new Set(
   'a an and are as at be but by did do does for from had has have how i if in into is it its me my no not of on or our so that the their them then there these they this to was we were what when where which who why will with would you your'.split(' '),
 );
 
+/** Two letters or digits in a row (`ab`, `東京`, `42`), combining marks included. */
+const TWO_IN_A_ROW = /(?:[\p{L}\p{N}]\p{M}*){2}/u;
+/** A one-character word as typed on its own (`猫`, `x`), perhaps in quotes or brackets or before a full stop (`(x)`, `猫？`). */
+const ONE_CHARACTER_WORD = /^[\p{Ps}\p{Pi}"']*[\p{L}\p{N}]\p{M}*[\p{Pe}\p{Pf}"'.,;:!?。、！？]*$/u;
+
 /**
- * Turns any user text into a safe FTS5 expression: every whitespace-separated chunk becomes a
- * quoted phrase (so quotes, `-`, `*`, `:`, parentheses are plain text), stop words are dropped
- * when other words remain, and phrases are OR-ed for BM25 to rank. Undefined when nothing is left.
+ * Whether a whitespace-separated chunk of a query holds a word to search for. A lone letter among
+ * symbols (`¯\_(ツ)_/¯`, `*a*`, `C++`) is not one: FTS5 would look for that one letter, and the
+ * vectors of such a query are whatever lies closest, not matches.
+ */
+function hasWord(chunk: string): boolean {
+  return TWO_IN_A_ROW.test(chunk) || ONE_CHARACTER_WORD.test(chunk);
+}
+
+/**
+ * Turns any user text into a safe FTS5 expression: every whitespace-separated chunk that holds a
+ * word becomes a quoted phrase (so quotes, `-`, `*`, `:`, parentheses are plain text), stop words
+ * are dropped when other words remain, and phrases are OR-ed for BM25 to rank. Undefined when no
+ * chunk holds a word.
  */
 export function toMatchExpression(query: string): string | undefined {
-  const chunks = query.split(/\s+/).filter((c) => /[\p{L}\p{N}]/u.test(c));
+  const chunks = query.split(/\s+/).filter(hasWord);
   const content = chunks.filter((c) => !STOP.has(c.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')));
   const use = content.length > 0 ? content : chunks;
   if (use.length === 0) return undefined;
@@ -118,8 +133,8 @@ export async function search(db: Db, options: SearchOptions, deps: { embedder: E
   };
   const depth = Math.max(limit * 5, 50);
   const match = toMatchExpression(options.query);
-  // No letter or digit (`*`, an emoji, punctuation): nothing to look for. The nearest vectors of
-  // such a query are whatever happens to lie closest, not matches.
+  // No word (`*`, an emoji, punctuation, a letter among symbols): nothing to look for. The nearest
+  // vectors of such a query are whatever happens to lie closest, not matches.
   if (!match) return result;
 
   const lists: RankedRef[][] = [];

@@ -83,6 +83,20 @@ describe('search', () => {
     expect(await ids(db, { query: 'src/db/open.ts', kinds: ['message'], mode: 'fts' })).toEqual(['claude-code:s1:m2']);
   });
 
+  it('looks for nothing when no chunk holds a word: a lone letter among symbols is not one, a one-character word is', async () => {
+    for (const q of ['¯\\_(ツ)_/¯', '*a*', 'C++', '-p', '🎉', '*']) {
+      expect(toMatchExpression(q), q).toBeUndefined();
+      const r = await search(db, { query: q }, { embedder });
+      expect(r.hits, q).toEqual([]);
+    }
+    expect(toMatchExpression('猫')).toBe('"猫"');
+    expect(toMatchExpression('「猫」')).toBe('"「猫」"');
+    expect(toMatchExpression('x')).toBe('"x"');
+    expect(toMatchExpression('東京')).toBe('"東京"');
+    expect(toMatchExpression('¯\\_(ツ)_/¯ bcrypt')).toBe('"bcrypt"');
+    expect(await ids(db, { query: '¯\\_(ツ)_/¯ bcrypt', mode: 'fts' })).toEqual(['codex:s2:m2']);
+  });
+
   it('ranks by vectors alone when asked, and fuses both lists by default', async () => {
     const r = await search(db, { query: 'passwords rejected', mode: 'vector' }, { embedder });
     expect(r.hits[0]!.id).toBe('codex:s2:m1');

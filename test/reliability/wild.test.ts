@@ -204,7 +204,7 @@ describe('lore why and lore search on odd arguments', () => {
     const env = home();
     expect(runCli(['index', '--wait'], { cwd: repo, env }).code).toBe(0);
     expect(runCli(['search', 'parser'], { cwd: repo, env }).stdout).toMatch(/add the parser for migrations/);
-    for (const query of ['*', '🎉', '...', '🔥🔥', '"*"']) {
+    for (const query of ['*', '🎉', '...', '🔥🔥', '"*"', '¯\\_(ツ)_/¯', '*a*']) {
       const r = runCli(['search', query], { cwd: repo, env });
       expect(r.code, query).toBe(0);
       expect(r.stdout.trim(), query).toBe(`no matches for ${JSON.stringify(query)}`);
