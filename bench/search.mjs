@@ -3,6 +3,9 @@
 //  2. Latency of the in-process search() on a generated database of 1,000,000 messages (cached in
 //     .bench-tmp/search-1m.db; bulk insert, then FTS5 'rebuild'), rare and common terms, p50/p95,
 //     against the naive baseline in the same run: FTS5 MATCH ordered by bm25() over every match.
+//  3. With LORE_BENCH_REPO=<checkout> (instead of 2): `lore search` as a user runs it, whole process,
+//     on a database of that repository's history plus ~27k chat messages (LORE_BENCH_CHAT_MB of the
+//     real Claude Code fixtures replayed, default 212), p50/p95 per query kind (bench/lib/search-real.mjs).
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,6 +15,11 @@ import { retrievalQuality } from './lib/retrieval.mjs';
 const N = Number(process.env.LORE_BENCH_MESSAGES ?? 1_000_000);
 const core = await loadCore();
 await retrievalQuality(core);
+if (process.env.LORE_BENCH_REPO) {
+  const { searchRealRepo } = await import('./lib/search-real.mjs');
+  for (const repo of process.env.LORE_BENCH_REPO.split(':').filter(Boolean)) await searchRealRepo(repo);
+  process.exit(0);
+}
 
 // Deterministic pseudo-random text with a Zipf vocabulary of 30k words.
 let seed = 42;

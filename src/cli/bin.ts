@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The executable. Kept tiny: `lore why` and `lore index` go straight to their implementation, in
+// The executable. Kept tiny: `lore why`, `index`, `search` and `context --hook` go straight to their implementation, in
 // one code-cached CommonJS bundle (dist/fast.cjs, see scripts/build.mjs); every other command line
 // loads the full parser (src/cli/main.ts).
 import { join } from 'node:path';

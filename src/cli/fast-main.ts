@@ -16,6 +16,9 @@ export async function fastMain(fast: FastCommand, blame?: Promise<GitOutput>): P
     if (fast.command === 'why') {
       const { runWhy } = await import('./commands/why.js');
       await runWhy(fast.args, blame);
+    } else if (fast.command === 'search') {
+      const { runSearch } = await import('./commands/search.js');
+      await runSearch(fast.args);
     } else if (fast.command === 'context') {
       const { runContextHook } = await import('./commands/context.js');
       await runContextHook(fast.args);

@@ -1,5 +1,6 @@
 import type { HookClient } from './commands/context.js';
 import type { IndexArgs } from './commands/index-cmd.js';
+import type { SearchRunArgs } from './commands/search.js';
 import type { WhyArgs } from './commands/why.js';
 
 /**
@@ -90,15 +91,78 @@ export function fastContextHookArgs(argv: readonly string[]): ContextHookArgs | 
   return args.client ? (args as ContextHookArgs) : undefined;
 }
 
-/** A command line the fast path answers: dist/fast.cjs runs it (src/cli/fast-main.ts). */
-export type FastCommand = { command: 'why'; args: WhyArgs } | { command: 'index'; args: IndexArgs } | { command: 'context'; args: ContextHookArgs };
+/** `lore search`'s options that take a value: those a user may repeat (or comma-separate), and the others. */
+const SEARCH_LISTS: Record<string, 'project' | 'source' | 'role' | 'kind'> = { '--project': 'project', '--source': 'source', '--role': 'role', '--kind': 'kind' };
+const SEARCH_VALUED = /^(--project|--source|--role|--kind|--since|--until|--file|--limit|-n|--mode|-C|--C|--db)(?:=(.*))?$/;
+const SEARCH_MODES: readonly string[] = ['hybrid', 'fts', 'vector'];
 
-/** `lore why`, `lore index` or `lore context --hook` as the functions above take them; undefined for anything else. */
+/**
+ * `lore search WORDS... [--json] [--project P] [--source S] [--role R] [--kind K] [--since D]
+ * [--until D] [--file F] [-n|--limit N] [--mode M] [-C DIR] [--db FILE] [-- WORDS...]`. A value
+ * yargs would read otherwise (a repeated single option, a limit that is not a positive integer, a
+ * mode it does not know, a word starting with `-` before `--`) leaves the line to the full parser.
+ */
+export function fastSearchArgs(argv: readonly string[]): SearchRunArgs | undefined {
+  const args: Partial<SearchRunArgs> & Record<string, unknown> = { limit: 10, mode: 'hybrid' };
+  const positional: string[] = [];
+  const lists: Partial<Record<'project' | 'source' | 'role' | 'kind', string[]>> = {};
+  const seen = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      if (positional[0] !== 'search') return undefined;
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (token === '--json') {
+      args.json = true;
+      continue;
+    }
+    const valued = SEARCH_VALUED.exec(token);
+    if (valued) {
+      const value = valued[2] ?? argv[++i];
+      if (value === undefined || value === '' || (valued[2] === undefined && value.startsWith('-'))) return undefined;
+      const name = valued[1]!;
+      const list = SEARCH_LISTS[name];
+      if (list) {
+        (lists[list] ??= []).push(value);
+        continue;
+      }
+      const key = name === '-n' || name === '--limit' ? 'limit' : name === '--C' ? '-C' : name;
+      if (seen.has(key)) return undefined;
+      seen.add(key);
+      if (key === 'limit') {
+        if (!/^[1-9][0-9]{0,8}$/.test(value)) return undefined;
+        args.limit = Number(value);
+      } else if (key === '--mode') {
+        if (!SEARCH_MODES.includes(value)) return undefined;
+        args.mode = value as SearchRunArgs['mode'];
+      } else if (key === '-C') args.C = value;
+      else args[key.slice(2)] = value;
+      continue;
+    }
+    if (token.startsWith('-')) return undefined;
+    positional.push(token);
+  }
+  if (positional[0] !== 'search' || positional.length < 2) return undefined;
+  return { ...args, ...lists, words: positional.slice(1) } as SearchRunArgs;
+}
+
+/** A command line the fast path answers: dist/fast.cjs runs it (src/cli/fast-main.ts). */
+export type FastCommand =
+  | { command: 'why'; args: WhyArgs }
+  | { command: 'index'; args: IndexArgs }
+  | { command: 'context'; args: ContextHookArgs }
+  | { command: 'search'; args: SearchRunArgs };
+
+/** `lore why`, `lore index`, `lore context --hook` or `lore search` as the functions above take them; undefined for anything else. */
 export function fastCommand(argv: readonly string[]): FastCommand | undefined {
   const why = fastWhyArgs(argv);
   if (why) return { command: 'why', args: why };
   const hook = fastContextHookArgs(argv);
   if (hook) return { command: 'context', args: hook };
+  const search = fastSearchArgs(argv);
+  if (search) return { command: 'search', args: search };
   const index = fastIndexArgs(argv);
   return index && { command: 'index', args: index };
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { fastSearchArgs } from '../../src/cli/fast-path.js';
 import { runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
 
@@ -55,5 +56,72 @@ describe('lore search (end to end)', () => {
     const after = runCli(['search', 'vacuum', '--json'], { cwd: dir });
     expect(after.stderr).toBe('');
     expect(JSON.parse(after.stdout).hits[0].matchedBy).toEqual(['fts', 'vector']);
+  });
+});
+
+describe('fastSearchArgs (lore search without yargs)', () => {
+  it('takes the words and every option of lore search', () => {
+    expect(fastSearchArgs(['search', 'drop', 'the', 'ORM'])).toEqual({ words: ['drop', 'the', 'ORM'], limit: 10, mode: 'hybrid' });
+    expect(
+      fastSearchArgs(['-C', '/r', 'search', 'wal', '--json', '--source', 'codex', '--source=git', '--kind', 'message,commit', '--role', 'user', '--project', '.', '--since', '2026-01-01', '--until=2026-02-01', '--file', 'src/a.ts', '-n', '3', '--mode', 'fts', '--db', '/x/lore.db']),
+    ).toEqual({
+      words: ['wal'],
+      json: true,
+      source: ['codex', 'git'],
+      kind: ['message,commit'],
+      role: ['user'],
+      project: ['.'],
+      since: '2026-01-01',
+      until: '2026-02-01',
+      file: 'src/a.ts',
+      limit: 3,
+      mode: 'fts',
+      C: '/r',
+      db: '/x/lore.db',
+    });
+    expect(fastSearchArgs(['search', '--limit=20', 'a', '--', '-flags', '--json'])).toEqual({ words: ['a', '-flags', '--json'], limit: 20, mode: 'hybrid' });
+  });
+
+  it('leaves everything else to the full parser', () => {
+    for (const argv of [
+      ['search'],
+      ['search', '--json'],
+      ['search', 'a', '--help'],
+      ['search', 'a', '--no-json'],
+      ['search', 'a', '--mode', 'semantic'],
+      ['search', 'a', '--limit', '0'],
+      ['search', 'a', '-n', 'x'],
+      ['search', 'a', '--since', '2026-01-01', '--since', '2026-02-01'],
+      ['search', 'a', '--file'],
+      ['search', 'a', '--file', '--json'],
+      ['search', '-flags'],
+      ['search', '-n5', 'a'],
+      ['why', 'a.ts'],
+      ['--', 'search', 'a'],
+      ['a', 'search'],
+    ]) {
+      expect(fastSearchArgs(argv), argv.join(' ')).toBeUndefined();
+    }
+  });
+
+  it('prints what the full parser prints, and keeps its errors', () => {
+    const dir = gitRepo({ 'README.md': 'hi\n' });
+    commit(dir, { 'src/db/open.ts': 'x\n' }, 'Set WAL before the first write');
+    commit(dir, { 'src/db/close.ts': 'x\n' }, 'Close the WAL file last');
+    expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
+    for (const args of [['search', 'wal', '--json'], ['search', 'WAL', 'write'], ['search', 'wal', '--file', 'src/db/open.ts', '-n', '1'], ['search', '--mode', 'fts', '--kind', 'commit', 'close']]) {
+      const fast = runCli(args, { cwd: dir });
+      // An option the fast parser does not know sends the same command line to yargs.
+      const full = runCli([...args, '--no-json', ...(args.includes('--json') ? ['--json'] : [])], { cwd: dir });
+      expect(fast.code, args.join(' ')).toBe(0);
+      expect(fast.stdout, args.join(' ')).toBe(full.stdout);
+      expect(fast.stdout).toContain('WAL');
+    }
+    for (const args of [['search', 'x', '--kind', 'chat'], ['search', 'x', '--since', 'yesterday-ish'], ['search', '  ']]) {
+      const fast = runCli(args, { cwd: dir });
+      const full = runCli([...args, '--no-json'], { cwd: dir });
+      expect(fast.code, args.join(' ')).toBe(2);
+      expect(fast.stderr, args.join(' ')).toBe(full.stderr);
+    }
   });
 });

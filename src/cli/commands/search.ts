@@ -5,9 +5,10 @@ import { placeOf } from '../context.js';
 import { bold, cyan, day, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
-interface SearchArgs extends GlobalArgs, OutputArgs {
-  query?: (string | number)[];
-  _: (string | number)[];
+/** What `lore search` runs on, from yargs or from src/cli/fast-path.ts. */
+export interface SearchRunArgs extends GlobalArgs, OutputArgs {
+  /** The query's words as typed (after `--` too). */
+  words: string[];
   project?: string | string[];
   source?: string | string[];
   role?: string | string[];
@@ -17,6 +18,11 @@ interface SearchArgs extends GlobalArgs, OutputArgs {
   kind?: string | string[];
   limit: number;
   mode: 'hybrid' | 'fts' | 'vector';
+}
+
+interface SearchArgs extends Omit<SearchRunArgs, 'words'> {
+  query?: (string | number)[];
+  _: (string | number)[];
 }
 
 export const searchCommand: CommandModule<GlobalArgs, SearchArgs> = {
@@ -34,40 +40,43 @@ export const searchCommand: CommandModule<GlobalArgs, SearchArgs> = {
       .option('kind', { type: 'string', describe: 'only this kind of item: message, commit, learning' })
       .option('limit', { alias: 'n', type: 'number', default: 10, describe: 'how many hits' })
       .option('mode', { type: 'string', choices: ['hybrid', 'fts', 'vector'], default: 'hybrid', describe: 'ranking: both fused, full text only, vectors only' }) as never,
-  handler: async (args) => {
-    const { search } = await import('../../app/index.js');
-    // Words after `--` (for a query starting with '-') arrive in `_`, after the command name.
-    const query = [...(args.query ?? []), ...args._.slice(1)].map(String).join(' ');
-    if (query.trim() === '') throw new UsageError('give the words to search for', 'lore search "why did we drop the ORM"');
-    if (!Number.isInteger(args.limit) || args.limit < 1) throw new UsageError(`--limit must be a positive integer, not ${args.limit}`);
-    const request = {
-      query,
-      limit: args.limit,
-      mode: args.mode,
-      ...(args.project ? { projects: list(args.project) } : {}),
-      ...(args.source ? { sources: list(args.source) } : {}),
-      ...(args.role ? { roles: oneOf(list(args.role), ['user', 'assistant', 'system', 'tool'], 'role') } : {}),
-      ...(args.since ? { since: dateBound(args.since, 'since') } : {}),
-      ...(args.until ? { until: dateBound(args.until, 'until') } : {}),
-      ...(args.kind ? { kinds: oneOf(list(args.kind), ['message', 'commit', 'learning'] as const, 'kind') } : {}),
-      ...(args.file ? { file: args.file } : {}),
-    };
-    const report = stderrReporter();
-    try {
-      const result = await search(placeOf(args), request, report);
-      report.stop();
-      if (result.vectors.status === 'model-changed') {
-        process.stderr.write(
-          `lore: the stored vectors were made by ${result.vectors.model}, but the configured model is ${result.vectors.current}; searching full text only.\nhint: run \`lore reindex --vectors\`\n`,
-        );
-      }
-      if (args.json) printJson({ ...result, hits: result.hits.map((h) => ({ ...h, snippet: markers(h.snippet) })) });
-      else renderSearch(result);
-    } finally {
-      report.stop();
-    }
-  },
+  // Words after `--` (for a query starting with '-') arrive in `_`, after the command name.
+  handler: (args) => runSearch({ ...args, words: [...(args.query ?? []), ...args._.slice(1)].map(String) }),
 };
+
+/** Answers `lore search` (also reached without yargs, from src/cli/fast-path.ts). */
+export async function runSearch(args: SearchRunArgs): Promise<void> {
+  const { search } = await import('../../app/index.js');
+  const query = args.words.join(' ');
+  if (query.trim() === '') throw new UsageError('give the words to search for', 'lore search "why did we drop the ORM"');
+  if (!Number.isInteger(args.limit) || args.limit < 1) throw new UsageError(`--limit must be a positive integer, not ${args.limit}`);
+  const request = {
+    query,
+    limit: args.limit,
+    mode: args.mode,
+    ...(args.project ? { projects: list(args.project) } : {}),
+    ...(args.source ? { sources: list(args.source) } : {}),
+    ...(args.role ? { roles: oneOf(list(args.role), ['user', 'assistant', 'system', 'tool'], 'role') } : {}),
+    ...(args.since ? { since: dateBound(args.since, 'since') } : {}),
+    ...(args.until ? { until: dateBound(args.until, 'until') } : {}),
+    ...(args.kind ? { kinds: oneOf(list(args.kind), ['message', 'commit', 'learning'] as const, 'kind') } : {}),
+    ...(args.file ? { file: args.file } : {}),
+  };
+  const report = stderrReporter();
+  try {
+    const result = await search(placeOf(args), request, report);
+    report.stop();
+    if (result.vectors.status === 'model-changed') {
+      process.stderr.write(
+        `lore: the stored vectors were made by ${result.vectors.model}, but the configured model is ${result.vectors.current}; searching full text only.\nhint: run \`lore reindex --vectors\`\n`,
+      );
+    }
+    if (args.json) printJson({ ...result, hits: result.hits.map((h) => ({ ...h, snippet: markers(h.snippet) })) });
+    else renderSearch(result);
+  } finally {
+    report.stop();
+  }
+}
 
 /** In --json, matches are wrapped in «guillemets». */
 function markers(snippet: string): string {
