@@ -126,74 +126,32 @@ function learningWhere(f: SearchFilters): Where | undefined {
 }
 
 /**
- * FTS5's bm25() first counts every match of each phrase over the whole table, whatever rows it
- * scores: above this many (summed over the phrases) windowBm25 ranks in JS instead.
+ * Message ids by BM25 (best first) for an FTS5 MATCH expression, honouring the filters. FTS5's
+ * bm25() first counts every match of each phrase, which grows with the table (docs/performance.md,
+ * "Storage"), so a query matching more than RANK_WINDOW messages is ranked among its newest
+ * RANK_WINDOW matches by windowBm25 instead (read backwards from the end of the doclist: cheap).
  */
-const BM25_MAX_MATCHES = 200_000;
-
-/**
- * Message ids by BM25 (best first) for an FTS5 MATCH expression, honouring the filters. A query
- * matching more than RANK_WINDOW messages (filters applied) is ranked among its newest RANK_WINDOW
- * matches only: scoring every match costs a lookup of each one's length (docs/performance.md,
- * "Search"). FTS5's bm25() scores that window (a rowid range, read backwards: cheap) unless its
- * phrases are so common that counting them costs more than windowBm25's pass over the window's text.
- */
-export function ftsMessages(db: Db, match: string, filters: SearchFilters, k: number, bm25MaxMatches = BM25_MAX_MATCHES): RankedRef[] {
+export function ftsMessages(db: Db, match: string, filters: SearchFilters, k: number): RankedRef[] {
   const where = messageWhere(filters);
   if (!where) return [];
-  const params = { ...where.params, match, k };
+  const common = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?').get(match, RANK_WINDOW) !== undefined;
+  const params = { ...where.params, match, k, window: RANK_WINDOW };
   const from = `FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN sessions s ON s.id = m.session_id WHERE messages_fts MATCH @match${where.sql}`;
-  // The RANK_WINDOW-th newest match and the one before it: is there more than a window, and where does it start?
-  const edge = (
-    where.sql === ''
-      ? db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH @match ORDER BY rowid DESC LIMIT 2 OFFSET @offset')
-      : db.prepare(`SELECT messages_fts.rowid ${from} ORDER BY messages_fts.rowid DESC LIMIT 2 OFFSET @offset`)
-  )
-    .pluck()
-    .all({ ...params, offset: RANK_WINDOW - 1 }) as number[];
-  if (edge.length === 2) {
-    const first = edge[0]!;
-    if (countsAtMost(db, match, bm25MaxMatches)) {
-      return refsOf(
-        db
-          .prepare(`SELECT m.id ${from} AND messages_fts.rowid >= @first ORDER BY bm25(messages_fts), messages_fts.rowid DESC LIMIT @k`)
-          .pluck()
-          .all({ ...params, first }) as string[],
-      );
-    }
-    const rows = db
-      .prepare(`SELECT m.id AS ref, substr(m.content, 1, 2000) AS content ${from} AND messages_fts.rowid >= @first ORDER BY messages_fts.rowid DESC`)
-      .all({ ...params, first }) as { ref: string; content: string }[];
-    return refsOf(windowBm25(rows, phrasesOf(match)).slice(0, k));
+  if (common) {
+    const rows = db.prepare(`SELECT m.id AS ref, substr(m.content, 1, 2000) AS content ${from} ORDER BY messages_fts.rowid DESC LIMIT @window`).all(params) as { ref: string; content: string }[];
+    return windowBm25(rows, phrasesOf(match)).slice(0, k).map((ref) => ({ kind: 'message', ref }));
   }
   if (where.sql === '') {
     // No filter: rank inside FTS5 alone, then look the few winners up.
-    const ranked = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH @match ORDER BY rank LIMIT @k').pluck().all(params) as number[];
+    const ranked = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH @match ORDER BY rank LIMIT @k').all(params) as { rowid: number }[];
     const idOf = db.prepare('SELECT id FROM messages WHERE rowid = ?').pluck();
-    return refsOf(ranked.flatMap((rowid) => (idOf.get(rowid) as string | undefined) ?? []));
+    return ranked.flatMap((r) => {
+      const id = idOf.get(r.rowid) as string | undefined;
+      return id ? [{ kind: 'message' as const, ref: id }] : [];
+    });
   }
-  return refsOf(db.prepare(`SELECT m.id ${from} ORDER BY bm25(messages_fts) LIMIT @k`).pluck().all(params) as string[]);
-}
-
-function refsOf(ids: string[]): RankedRef[] {
-  return ids.map((ref) => ({ kind: 'message', ref }));
-}
-
-/**
- * Whether the phrases of `match` together match at most `max` messages, estimated without
- * counting them: the newest RANK_WINDOW matches of each phrase span a share of the rowids, and the
- * phrase is taken to be as dense in the rest.
- */
-function countsAtMost(db: Db, match: string, max: number): boolean {
-  const last = (db.prepare('SELECT max(rowid) FROM messages').pluck().get() as number | null) ?? 0;
-  const nth = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?').pluck();
-  let total = 0;
-  for (const [phrase] of match.matchAll(/"(?:[^"]|"")*"/g)) {
-    const from = nth.get(phrase, RANK_WINDOW - 1) as number | undefined;
-    total += from === undefined ? RANK_WINDOW : (RANK_WINDOW * last) / Math.max(1, last - from + 1);
-    if (total > max) return false;
-  }
-  return true;
+  const rows = db.prepare(`SELECT m.id AS ref ${from} ORDER BY bm25(messages_fts) LIMIT @k`).all(params) as { ref: string }[];
+  return rows.map((r) => ({ kind: 'message', ref: r.ref }));
 }
 
 const NON_WORD = /[^\p{L}\p{N}]+/u;
