@@ -167,20 +167,65 @@ function phrasesOf(match: string): string[][] {
 
 /** BM25 (k1 1.2, b 0.75) with document frequencies and lengths taken over the window itself. */
 function windowBm25(rows: { ref: string; content: string }[], phrases: string[][]): string[] {
-  const docs = rows.map((r) => wordsOf(r.content));
+  // The window's text is most of a common query's time: one-word phrases (the usual query) are
+  // counted in one pass over each text, without splitting it into an array of words.
+  const oneWord = phrases.every((p) => p.length <= 1);
+  const docs = rows.map((r) => (oneWord ? countWords(r.content.toLowerCase(), phrases) : countPhrases(wordsOf(r.content), phrases)));
   const avgdl = docs.reduce((n, d) => n + d.length, 0) / Math.max(1, docs.length);
-  const tf = (doc: string[], phrase: string[]) => {
+  const idf = phrases.map((_, j) => {
+    const df = docs.filter((d) => d.counts[j]! > 0).length;
+    return Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
+  });
+  const score = docs.map((d) => d.counts.reduce((s, f, j) => s + (idf[j]! * f * 2.2) / (f + 1.2 * (0.25 + (0.75 * d.length) / avgdl)), 0));
+  return rows.map((r, i) => ({ ref: r.ref, s: score[i]!, i })).sort((a, b) => b.s - a.s || a.i - b.i).map((r) => r.ref);
+}
+
+interface WordCounts {
+  /** Words in the text. */
+  length: number;
+  /** Occurrences of each phrase. */
+  counts: number[];
+}
+
+function countPhrases(doc: string[], phrases: string[][]): WordCounts {
+  const tf = (phrase: string[]) => {
     let n = 0;
     for (let i = 0; i + phrase.length <= doc.length; i++) if (phrase.every((w, j) => doc[i + j] === w)) n++;
     return n;
   };
-  const counts = docs.map((d) => phrases.map((p) => (p.length ? tf(d, p) : 0)));
-  const idf = phrases.map((_, j) => {
-    const df = counts.filter((c) => c[j]! > 0).length;
-    return Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
-  });
-  const score = counts.map((c, i) => c.reduce((s, f, j) => s + (idf[j]! * f * 2.2) / (f + 1.2 * (0.25 + (0.75 * docs[i]!.length) / avgdl)), 0));
-  return rows.map((r, i) => ({ ref: r.ref, s: score[i]!, i })).sort((a, b) => b.s - a.s || a.i - b.i).map((r) => r.ref);
+  return { length: doc.length, counts: phrases.map((p) => (p.length ? tf(p) : 0)) };
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** What wordsOf and countPhrases count for one-word phrases, in one pass over lower-cased `text`. */
+function countWords(text: string, phrases: string[][]): WordCounts {
+  const wanted = phrases.map((p) => p[0] ?? '');
+  const counts = wanted.map(() => 0);
+  let length = 0;
+  let start = -1;
+  const endWord = (end: number) => {
+    length++;
+    for (let j = 0; j < wanted.length; j++) {
+      const w = wanted[j]!;
+      // stem() only cuts a suffix of at most three letters: a word can stem to w only if it starts with it.
+      const extra = end - start - w.length;
+      if (w !== '' && extra >= 0 && extra <= 3 && text.startsWith(w, start) && stem(text.slice(start, end)) === w) counts[j]!++;
+    }
+  };
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    const size = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
+    const isWord = c < 128 ? (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) : LETTER_OR_DIGIT.test(text.slice(i, i + size));
+    if (isWord && start < 0) start = i;
+    else if (!isWord && start >= 0) {
+      endWord(i);
+      start = -1;
+    }
+    i += size;
+  }
+  if (start >= 0) endWord(text.length);
+  return { length, counts };
 }
 
 /** Learning ids by BM25 (best first). */
