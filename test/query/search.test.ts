@@ -125,6 +125,24 @@ describe('search', () => {
     expect(r.hits[0]!.snippet).toBe('\u0002alpha\u0003 \u0002beta\u0003 gamma');
   });
 
+  it('ranks the window the same way for words with suffixes, letters beyond ASCII and phrases of several words', async () => {
+    const { db: d } = tempDb();
+    seedSession(d, { id: 's', project: P1, source: 'codex' });
+    const special: Record<number, string> = {
+      300: 'Café crème: the café was caching cafés, CAFÉ',
+      700: 'caching cached caches in src/db/open.ts and src/db/open.ts',
+      1200: 'cache 東京 cache 東京 cache',
+    };
+    d.transaction(() => {
+      for (let i = 0; i < 2100; i++) seedMessage(d, { id: `s:${i}`, session: 's', content: special[i] ?? `cache café filler words number ${i} 𝐀𝐁 ├── x` });
+    })();
+    const top = async (query: string) => (await search(d, { query, mode: 'fts', limit: 1 }, { embedder })).hits[0]!.id;
+    expect(await top('café')).toBe('s:300');
+    expect(await top('caching')).toBe('s:700');
+    expect(await top('src/db/open.ts cache')).toBe('s:700');
+    expect(await top('東京 cache')).toBe('s:1200');
+  });
+
   it('says the database is empty when nothing is indexed', async () => {
     const { db: empty } = tempDb();
     const r = await search(empty, { query: 'anything' }, { embedder });
