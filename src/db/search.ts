@@ -168,9 +168,10 @@ function phrasesOf(match: string): string[][] {
 /** BM25 (k1 1.2, b 0.75) with document frequencies and lengths taken over the window itself. */
 function windowBm25(rows: { ref: string; content: string }[], phrases: string[][]): string[] {
   // The window's text is most of a common query's time: one-word phrases (the usual query) are
-  // counted in one pass over each text, without splitting it into an array of words.
+  // counted without splitting each text into an array of stemmed words.
   const oneWord = phrases.every((p) => p.length <= 1);
-  const docs = rows.map((r) => (oneWord ? countWords(r.content.toLowerCase(), phrases) : countPhrases(wordsOf(r.content), phrases)));
+  const words = phrases.map((p) => ({ word: p[0] ?? '', pattern: stemPattern(p[0] ?? '') }));
+  const docs = rows.map((r) => (oneWord ? countWords(r.content, words) : countPhrases(wordsOf(r.content), phrases)));
   const avgdl = docs.reduce((n, d) => n + d.length, 0) / Math.max(1, docs.length);
   const idf = phrases.map((_, j) => {
     const df = docs.filter((d) => d.counts[j]! > 0).length;
@@ -196,36 +197,28 @@ function countPhrases(doc: string[], phrases: string[][]): WordCounts {
   return { length: doc.length, counts: phrases.map((p) => (p.length ? tf(p) : 0)) };
 }
 
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const WORD = /[\p{L}\p{N}]+/gu;
 
-/** What wordsOf and countPhrases count for one-word phrases, in one pass over lower-cased `text`. */
-function countWords(text: string, phrases: string[][]): WordCounts {
-  const wanted = phrases.map((p) => p[0] ?? '');
-  const counts = wanted.map(() => 0);
-  let length = 0;
-  let start = -1;
-  const endWord = (end: number) => {
-    length++;
-    for (let j = 0; j < wanted.length; j++) {
-      const w = wanted[j]!;
-      // stem() only cuts a suffix of at most three letters: a word can stem to w only if it starts with it.
-      const extra = end - start - w.length;
-      if (w !== '' && extra >= 0 && extra <= 3 && text.startsWith(w, start) && stem(text.slice(start, end)) === w) counts[j]!++;
-    }
+/** The words that stem() can turn into `w`: w, and w with a suffix stem() cuts (stem() checks each). */
+function stemPattern(w: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:ing|ed|es|s)?(?![\\p{L}\\p{N}])`, 'gu');
+}
+
+/**
+ * What wordsOf and countPhrases count for one-word phrases (`words`, with their stemPattern),
+ * with regular expressions over the lower-cased text: they run as native code from the first call,
+ * where a loop over the characters would run in the interpreter for most of a command's one search.
+ */
+function countWords(content: string, words: { word: string; pattern: RegExp }[]): WordCounts {
+  const text = content.toLowerCase();
+  return {
+    length: text.match(WORD)?.length ?? 0,
+    counts: words.map(({ word, pattern }) => {
+      let n = 0;
+      if (word) for (const m of text.match(pattern) ?? []) if (stem(m) === word) n++;
+      return n;
+    }),
   };
-  for (let i = 0; i < text.length; ) {
-    const c = text.charCodeAt(i);
-    const size = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
-    const isWord = c < 128 ? (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) : LETTER_OR_DIGIT.test(text.slice(i, i + size));
-    if (isWord && start < 0) start = i;
-    else if (!isWord && start >= 0) {
-      endWord(i);
-      start = -1;
-    }
-    i += size;
-  }
-  if (start >= 0) endWord(text.length);
-  return { length, counts };
 }
 
 /** Learning ids by BM25 (best first). */
