@@ -4,6 +4,7 @@ import type { RepoInfo } from '../git/index.js';
 import { catchUp } from './catch-up.js';
 import { logWorkerFailure } from './drain-queue.js';
 import { embedPending } from './embed-vectors.js';
+import { startImportGraph } from './graph-process.js';
 import { updateImportGraph } from './import-graph.js';
 
 /**
@@ -11,11 +12,17 @@ import { updateImportGraph } from './import-graph.js';
  * graph may load the TypeScript compiler, which is why this is not the hook worker's round.
  */
 export async function backfill(db: Db, repo: RepoInfo, env: NodeJS.ProcessEnv): Promise<void> {
-  // The graph first: it is the quickest to finish, and `lore why` shows importers from it.
-  // Its failure (a file TypeScript chokes on) is logged and the rest still runs. A failing
-  // catch-up ends the round instead: it may leave the queue full, and a round that "succeeded"
-  // would be run again, up to the hand-over, for nothing.
-  await updateImportGraph(db, repo).catch((err: unknown) => logWorkerFailure(repo, err));
-  await catchUp(db, repo);
-  await embedPending(db, resolveEmbedder(env));
+  // The graph is built in a process of its own, on the other core, while this one counts lines
+  // and links (mostly waiting for git); without a build, first here: it is the quickest to
+  // finish, and `lore why` shows importers from it. Its failure (a file TypeScript chokes on) is
+  // logged and the rest still runs. A failing catch-up ends the round instead: it may leave the
+  // queue full, and a round that "succeeded" would be run again, up to the hand-over, for nothing.
+  const aside = startImportGraph(db, repo);
+  if (!aside) await updateImportGraph(db, repo).catch((err: unknown) => logWorkerFailure(repo, err));
+  try {
+    await catchUp(db, repo);
+    await embedPending(db, resolveEmbedder(env));
+  } finally {
+    await aside?.catch((err: unknown) => logWorkerFailure(repo, err));
+  }
 }

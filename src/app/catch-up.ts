@@ -63,7 +63,9 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent,
 
   const pending = pendingHookEvents(db, repo.root);
   const extra = pending.map((e) => (e.kind === 'rewrite' ? e.payload.split(' ')[1]! : e.payload));
-  const commits = await indexCommits(db, repo, { report, extra });
+  // A catch-up with no enrich limit counts every new commit's lines now: in the same log, which
+  // costs what a second pass over the same commits would, less that pass.
+  const commits = await indexCommits(db, repo, { report, extra, lineCounts: options.enrichLimit === undefined });
   const rewrites = pending
     .filter((e) => e.kind === 'rewrite')
     .map((e) => {

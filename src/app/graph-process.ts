@@ -23,13 +23,48 @@ function toGraphUpdate(r: ImportGraphResult): GraphUpdate {
   return { files: r.files, parsed: r.parsed.length, removed: r.removed.length, edges: r.edges, ms: r.ms };
 }
 
-/** The child's side: import-graph updates on the database at `dbPath`, opened on the first one. */
-export function graphUpdater(dbPath: string): { update(repo: RepoInfo): Promise<GraphUpdate>; close(): void } {
+/** The child's side: import-graph updates on the database at `dbPath`, opened on the first one; `detail` answers the whole result. */
+export function graphUpdater(dbPath: string): { update(repo: RepoInfo, detail?: boolean): Promise<GraphUpdate | ImportGraphResult>; close(): void } {
   let db: Db | undefined;
   return {
-    update: async (repo) => toGraphUpdate(await updateImportGraph((db ??= openDb(dbPath)), repo)),
+    update: async (repo, detail = false) => {
+      const r = await updateImportGraph((db ??= openDb(dbPath)), repo);
+      return detail ? r : toGraphUpdate(r);
+    },
     close: () => db?.close(),
   };
+}
+
+
+/**
+ * Starts a whole import-graph update (a first build: the TypeScript compiler, every file) in a
+ * child process, so it runs on the other core while this process stores a backfill's commits
+ * (git and SQLite) instead of after them. The child writes the graph itself, in one short
+ * transaction. Undefined without a build (tests run from src/): the caller updates the graph
+ * itself, in its own order (one connection cannot interleave two writers' transactions).
+ */
+export function startImportGraph(db: Db, repo: RepoInfo, options: { worker?: string; dbPath?: string } = {}): Promise<ImportGraphResult> | undefined {
+  const script = options.worker ?? siblingWorker('graph-worker.js');
+  if (!existsSync(script)) return undefined;
+  const c = childProcess().fork(script, [resolvePath(options.dbPath ?? db.name), '600000'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  c.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-2000)));
+  const done = new Promise<ImportGraphResult>((resolve, reject) => {
+    c.on('message', (m: { id: number; result?: ImportGraphResult; error?: string }) => {
+      if (m.result) resolve(m.result);
+      else reject(new Error(`import graph of ${repo.root}: ${m.error ?? 'no result'}`));
+      if (c.connected) c.disconnect();
+    });
+    c.on('error', reject);
+    c.on('exit', (code, signal) => {
+      const last = stderr.trim().split('\n').pop();
+      reject(new Error(`import graph of ${repo.root}: graph worker ${signal ? `killed by ${signal}` : `exited with code ${code}`}${last ? `: ${last}` : ''}`));
+    });
+  });
+  // A failure is the caller's when it awaits; until then it is no unhandled rejection.
+  done.catch(() => undefined);
+  c.send({ id: 1, repo, detail: true });
+  return done;
 }
 
 export interface GraphWorker {

@@ -1,9 +1,10 @@
-import type { Db } from '../db/index.js';
+import { importGraphStats, type Db } from '../db/index.js';
 import { resolveEmbedder } from '../embed/index.js';
 import type { Reporter } from '../events.js';
 import { installHooks, type HookStatus } from '../git/index.js';
 import { catchUp, INLINE_DETAILS, INLINE_LINKS, refuseExcluded, type CatchUpResult } from './catch-up.js';
 import { embedPending, type EmbedResult } from './embed-vectors.js';
+import { startImportGraph } from './graph-process.js';
 import { updateImportGraph, type ImportGraphResult } from './import-graph.js';
 import type { RepoContext } from './repo-context.js';
 import { startBackfillWorker } from './start-worker.js';
@@ -30,8 +31,13 @@ export interface IndexRun extends Omit<CatchUpResult, 'ms'> {
  */
 export async function indexRepo(ctx: RepoContext, report: Reporter, options: { wait?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<IndexRun> {
   const wait = options.wait ?? false;
+  // A first graph needs none of the commits: with `wait` it is built beside them, on the other core.
+  const aside = wait && importGraphStats(ctx.db, ctx.repo.root).files === 0 ? startImportGraph(ctx.db, ctx.repo, { dbPath: ctx.dbPath }) : undefined;
   const r = await catchUp(ctx.db, ctx.repo, report, wait ? {} : { enrichLimit: INLINE_DETAILS, linkLimit: INLINE_LINKS });
-  const graph = await updateImportGraph(ctx.db, ctx.repo, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });
+  // Should the child fail (a full disk, a file TypeScript chokes on), the update runs here again,
+  // so the error a user sees is the one this process would have met.
+  const inHere = (): Promise<ImportGraphResult> => updateImportGraph(ctx.db, ctx.repo, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });
+  const graph = aside ? await aside.catch(inHere) : await inHere();
   const started = performance.now();
   const vectors = await embedStage(ctx.db, report, options.env ?? process.env, wait ? {} : { limit: INLINE_VECTORS });
   const vectorsMs = Math.round(performance.now() - started);

@@ -109,10 +109,14 @@ export interface CommitWriter {
  * overlaps git's own work instead of waiting for a whole batch while git blocks on a full pipe.
  * One immediate transaction holds `batchSize` commits: few, large transactions, because each one
  * rewrites the pages of the random-sha index it touched (docs/performance.md, "Storage"); an
- * interrupted run leaves whole batches only. The write lock is held while a batch streams in.
+ * interrupted run leaves whole batches only. The write lock is held while a batch streams in, so
+ * a batch also ends after `maxOpenMs`: a log with line counts streams slowly, and other writers
+ * (a graph built beside it, the hook worker) wait at most their busy timeout.
  */
-export function commitWriter(db: Db, projectPath: string, options: { batchSize?: number } = {}): CommitWriter {
+export function commitWriter(db: Db, projectPath: string, options: { batchSize?: number; maxOpenMs?: number } = {}): CommitWriter {
   const batchSize = options.batchSize ?? 5000;
+  const maxOpenMs = options.maxOpenMs ?? 1000;
+  let openedAt = 0;
   const insertCommit = db.prepare(
     `INSERT OR IGNORE INTO commits (project_path, sha, author_name, author_email, committer_name, authored_at, committed_at, subject, body, parents, patch_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -130,6 +134,7 @@ export function commitWriter(db: Db, projectPath: string, options: { batchSize?:
     begin.run();
     open = true;
     inBatch = 0;
+    openedAt = performance.now();
     db.prepare(
       `INSERT INTO sessions (id, project_path, title, source, created_at) VALUES (?, ?, ?, 'git', ?)
        ON CONFLICT(id) DO NOTHING`,
@@ -147,7 +152,7 @@ export function commitWriter(db: Db, projectPath: string, options: { batchSize?:
         for (const f of c.files) insertFile.run(r.lastInsertRowid, f.path, f.status, f.oldPath ?? null, f.added ?? null, f.removed ?? null);
       }
       inBatch += commits.length;
-      if (inBatch >= batchSize) {
+      if (inBatch >= batchSize || performance.now() - openedAt > maxOpenMs) {
         commit.run();
         open = false;
       }
@@ -186,14 +191,20 @@ export interface EnrichTarget {
   rowid: number;
   sha: string;
   isMerge: boolean;
+  committedAt: number;
+  /** A file of the commit has no line counts yet (a binary file never has: it is counted again, to the same null). */
+  needsCounts: boolean;
 }
 
 /** The next commits (oldest stored first) that still need line counts and a patch-id. */
 export function commitsToEnrich(db: Db, projectPath: string, limit: number): EnrichTarget[] {
   const rows = db
-    .prepare('SELECT id, sha, parents FROM commits WHERE id > ? AND +project_path = ? ORDER BY id LIMIT ?')
-    .all(enrichedThrough(db, projectPath), projectPath, limit) as { id: number; sha: string; parents: string }[];
-  return rows.map((r) => ({ rowid: r.id, sha: r.sha, isMerge: r.parents.includes(' ') }));
+    .prepare(
+      `SELECT id, sha, parents, committed_at, EXISTS (SELECT 1 FROM commit_files f WHERE f.commit_id = commits.id AND f.added IS NULL) AS uncounted
+         FROM commits WHERE id > ? AND +project_path = ? ORDER BY id LIMIT ?`,
+    )
+    .all(enrichedThrough(db, projectPath), projectPath, limit) as { id: number; sha: string; parents: string; committed_at: number; uncounted: number }[];
+  return rows.map((r) => ({ rowid: r.id, sha: r.sha, isMerge: r.parents.includes(' '), committedAt: r.committed_at, needsCounts: r.uncounted === 1 }));
 }
 
 // `+project_path`: a range over rowids past the watermark (usually none), not a walk over every

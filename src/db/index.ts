@@ -4,7 +4,7 @@ export { clearDamage, damageFound, damageOfOpened, type Db, openDb, recordDamage
 export { latestVersion, loadMigrations, migrate, type Migration, migrationBackups } from './migrate.js';
 export { type ForeignStore, ForeignStoreError, openForeignStore } from './foreign-store.js';
 export {
-  type ChangeStatus, type Commit, type CommitFile, type CommitRow, commitsToEnrich, commitWriter,
+  type ChangeStatus, type Commit, type CommitFile, type CommitRow, commitsToEnrich, commitWriter, type EnrichTarget,
   countCommits, countCommitsToEnrich, type FileChange, type FileCommit, fileHistory, getCommit, getRepoState,
   hasCommit, hasFileHistory, knownPaths, type LineCount, type LinkCommit, listRepos, type NewCommit,
   isReachComputedFor, reachState, recordRewrites, resolveRewrite, rewrittenShas, storeCommits, storeEnrichment,

@@ -1,7 +1,7 @@
-import { commitsToEnrich, countCommitsToEnrich, storeEnrichment, type Db } from '../db/index.js';
+import { commitsToEnrich, countCommitsToEnrich, storeEnrichment, type Db, type EnrichTarget } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
 import { readNumstat } from './log.js';
-import { computePatchIds } from './patch-id.js';
+import { computePatchIds, unpublishedCommits } from './patch-id.js';
 import { existingCommits, type RepoInfo } from './repo.js';
 
 export interface EnrichResult {
@@ -16,30 +16,53 @@ export interface EnrichOptions {
   /** Enrich only when at most this many commits wait; otherwise leave them all (default: no limit). */
   limit?: number;
   batchSize?: number;
+  /** The clock that says which commits are recent (ms since the epoch). */
+  now?: () => number;
 }
+
+/**
+ * Commits younger than this get a patch-id even when a remote-tracking branch has them: a branch
+ * pushed for review may still be rebased or squashed on the server, and the copy fetched later
+ * finds the links of the commit it replaced by its patch-id.
+ */
+export const PATCH_ID_DAYS = 30;
 
 /**
  * Fills line counts (commit_files.added/removed) and patch-ids for stored commits that lack them.
  * Split from indexing because both need every blob diffed, which costs several times the log
  * itself on a large history (docs/performance.md): a backfill stores commits first and this runs
- * after, in the background worker when there is much to do. Batches are idempotent and resumable (a watermark in the db).
+ * after, in the background worker when there is much to do. Commits logged with their line counts
+ * (a catch-up that enriches at once logs `--numstat`) are not counted again. Patch-ids only serve
+ * to carry links to a rebased or cherry-picked copy of a commit, so only commits that can still be
+ * rewritten get one: those no remote-tracking branch has yet, and recent ones (PATCH_ID_DAYS); a
+ * rebase done here is followed by the post-rewrite map anyway. Batches are idempotent and
+ * resumable (a watermark in the db).
  */
 export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptions = {}): Promise<EnrichResult> {
   const report = options.report ?? silent;
+  const batchSize = options.batchSize ?? 2000;
   const total = countCommitsToEnrich(db, repo.root);
   if (total === 0 || total > (options.limit ?? Infinity)) return { enriched: 0, remaining: total };
+  const targets = commitsToEnrich(db, repo.root, -1);
+  const recentSince = Math.floor((options.now ?? Date.now)() / 1000) - PATCH_ID_DAYS * 86_400;
+  // One walk for the whole run: per batch, git would paint the published history again each time.
+  const unpublished = await unpublishedCommits(repo.root, targets.filter((c) => !c.isMerge && c.committedAt < recentSince).map((c) => c.sha));
+  const wantsPatchId = (c: EnrichTarget): boolean => c.committedAt >= recentSince || unpublished.has(c.sha);
   let enriched = 0;
-  for (;;) {
-    const batch = commitsToEnrich(db, repo.root, options.batchSize ?? 2000);
-    const last = batch[batch.length - 1];
-    if (!last) break;
+  for (let i = 0; i < targets.length; i += batchSize) {
+    const batch = targets.slice(i, i + batchSize);
+    const last = batch[batch.length - 1]!;
     // A commit dropped since it was stored (rebased away, then gc) would make git fail the batch.
-    const shas = await existingCommits(repo.root, batch.filter((c) => !c.isMerge).map((c) => c.sha));
-    const [counts, patchIds] = await Promise.all([readNumstat(repo.root, shas), computePatchIds(repo.root, shas)]);
+    const present = new Set(await existingCommits(repo.root, batch.filter((c) => !c.isMerge).map((c) => c.sha)));
+    const live = batch.filter((c) => present.has(c.sha));
+    const [counts, patchIds] = await Promise.all([
+      readNumstat(repo.root, live.filter((c) => c.needsCounts).map((c) => c.sha)),
+      computePatchIds(repo.root, live.filter(wantsPatchId).map((c) => c.sha)),
+    ]);
     storeEnrichment(db, repo.root, counts, patchIds, last.rowid);
     enriched += batch.length;
-    if (total > (options.batchSize ?? 2000)) report({ type: 'progress', stage: 'details', done: enriched, total });
+    if (total > batchSize) report({ type: 'progress', stage: 'details', done: enriched, total });
   }
-  if (total > (options.batchSize ?? 2000)) report({ type: 'stage-end', stage: 'details' });
+  if (total > batchSize) report({ type: 'stage-end', stage: 'details' });
   return { enriched, remaining: countCommitsToEnrich(db, repo.root) };
 }

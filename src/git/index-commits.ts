@@ -19,6 +19,12 @@ export interface IndexOptions {
   extra?: string[];
   /** Commits per write transaction (large: a small one lets per-transaction cost dominate a backfill). */
   batchSize?: number;
+  /**
+   * Log with `--numstat`, storing line counts with the commits: for a caller that counts them in
+   * this run anyway (the enrich pass then skips them). Without it the log is several times faster
+   * on a large history and the counts come later (enrich.ts).
+   */
+  lineCounts?: boolean;
 }
 
 /**
@@ -62,7 +68,7 @@ export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions
   try {
     await readLog(
       repo.root,
-      ['--topo-order', '--reverse', ...revisions],
+      ['--topo-order', '--reverse', ...(options.lineCounts ? ['--numstat'] : []), ...revisions],
       (c) => {
         batch.push(toNewCommit(c));
         seen++;

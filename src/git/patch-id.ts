@@ -1,4 +1,5 @@
 import { childProcess } from '../builtins.js';
+import { git } from './run.js';
 
 /**
  * Stable patch-ids (`git patch-id --stable`) for the given commits, so links survive a rebase or
@@ -27,4 +28,17 @@ export function computePatchIds(root: string, shas: string[]): Promise<Map<strin
       resolve(ids);
     });
   });
+}
+
+/**
+ * Of `shas`, the commits no remote-tracking branch contains yet: all of them in a repository
+ * without remotes. Only these can still be rebased or amended without rewriting what others have.
+ */
+export async function unpublishedCommits(root: string, shas: string[]): Promise<Set<string>> {
+  if (shas.length === 0) return new Set();
+  const remotes = await git(root, ['for-each-ref', '--count=1', '--format=%(refname)', 'refs/remotes/']);
+  if (remotes.trim() === '') return new Set(shas);
+  // --no-walk: filter the given commits, not their ancestry.
+  const out = await git(root, ['rev-list', '--no-walk=unsorted', '--stdin', '--not', '--remotes'], shas.join('\n') + '\n');
+  return new Set(out.split('\n').filter(Boolean));
 }

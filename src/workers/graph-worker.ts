@@ -13,6 +13,8 @@ interface Request {
   id: number;
   /** The watcher found it already: no second discovery (for a worktree, a git process) per update. */
   repo: RepoInfo;
+  /** Answer the whole result (a one-off run beside a backfill), not the counts a watcher needs. */
+  detail?: boolean;
 }
 
 const dbPath = process.argv[2];
@@ -36,7 +38,7 @@ if (!dbPath || !process.send) {
     if (idle) clearTimeout(idle);
     void (async () => {
       try {
-        process.send!({ id: m.id, result: await graph.update(m.repo) });
+        process.send!({ id: m.id, result: await graph.update(m.repo, m.detail) });
       } catch (err) {
         process.send!({ id: m.id, error: (err as Error)?.message ?? String(err) });
       }

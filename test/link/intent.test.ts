@@ -1,3 +1,6 @@
+import { mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { intentLinks, recordRewrites } from '../../src/db/index.js';
 import { catchUp } from '../../src/app/index.js';
@@ -99,6 +102,53 @@ describe('request → change links', () => {
     expect(link!.requestId).toBe(p);
     expect(link!.commits.map((c) => c.sha)).toEqual([old, rebased]);
     expect(link!.commits[1]).toMatchObject({ evidence: 'patch-id', from: old, confidence: 0.95 });
+  });
+
+  it('follows by patch-id a rebase onto a published history, and one done on the server and fetched', async () => {
+    // Dates near today: a commit fetched from a remote gets a patch-id because it is recent.
+    const at = (minutes: number) => new Date(Date.now() - 2 * 86_400_000 + minutes * 60_000).toISOString();
+    const { dir, repo, db } = await caughtUpRepo({ 'README.md': '# demo\n' }, at(0));
+    const remote = realpathSync(mkdtempSync(join(tmpdir(), 'lore-remote-')));
+    git(remote, ['init', '-q', '--bare', '-b', 'main']);
+    git(dir, ['remote', 'add', 'origin', remote]);
+    git(dir, ['push', '-q', 'origin', 'main']);
+    git(dir, ['checkout', '-q', '-b', 'feature']);
+    const s = new ChatRows(db, repo.root, 'claude-code:s9');
+    const p = s.prompt('add greet', at(1));
+    s.edit('src/greet.ts', at(2), { new: GREET });
+    const old = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: at(5) });
+    await catchUp(db, repo);
+    git(dir, ['push', '-q', 'origin', 'feature']);
+
+    // Here: main moves on (published), the branch is rebased onto it (no hook saw it).
+    git(dir, ['checkout', '-q', 'main']);
+    commit(dir, { 'README.md': '# demo\nmore\n' }, 'readme', { date: at(6) });
+    git(dir, ['push', '-q', 'origin', 'main']);
+    git(dir, ['checkout', '-q', 'feature']);
+    git(dir, ['rebase', '-q', 'main'], { GIT_COMMITTER_DATE: at(7) });
+    const rebased = git(dir, ['rev-parse', 'HEAD']).trim();
+    await catchUp(db, repo);
+
+    // On the server: the branch is rebased onto a newer main and merged there; fetched here.
+    const server = realpathSync(mkdtempSync(join(tmpdir(), 'lore-server-')));
+    git(server, ['clone', '-q', remote, '.']);
+    git(server, ['config', 'user.name', 'Server']);
+    git(server, ['config', 'user.email', 'server@example.com']);
+    commit(server, { 'NEWS.md': 'news\n' }, 'news', { date: at(8) });
+    git(server, ['checkout', '-q', 'feature']);
+    git(server, ['rebase', '-q', 'main'], { GIT_COMMITTER_DATE: at(9) });
+    git(server, ['push', '-q', 'origin', 'HEAD:main']);
+    const merged = git(server, ['rev-parse', 'HEAD']).trim();
+    git(dir, ['checkout', '-q', 'main']);
+    git(dir, ['pull', '-q', '--ff-only', 'origin', 'main']);
+    expect(git(dir, ['rev-parse', 'HEAD']).trim()).toBe(merged);
+    await catchUp(db, repo);
+
+    const [link] = intentLinks(db, repo.root);
+    expect(link!.requestId).toBe(p);
+    expect(link!.commits.map((c) => c.sha)).toEqual([old, rebased, merged]);
+    expect(link!.commits[1]).toMatchObject({ evidence: 'patch-id', from: old });
+    expect(link!.commits[2]).toMatchObject({ evidence: 'patch-id' });
   });
 
   it('follows an amend through the post-rewrite map when the patch changed', async () => {
