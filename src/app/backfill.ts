@@ -5,7 +5,7 @@ import { catchUp } from './catch-up.js';
 import { logWorkerFailure } from './drain-queue.js';
 import { embedPending } from './embed-vectors.js';
 import { startImportGraph } from './graph-process.js';
-import { updateImportGraph } from './import-graph.js';
+import { applyGraphWrites, updateImportGraph } from './import-graph.js';
 
 /**
  * The backfill worker's round: everything `lore index --wait` does in the foreground. The import
@@ -23,6 +23,6 @@ export async function backfill(db: Db, repo: RepoInfo, env: NodeJS.ProcessEnv): 
     await catchUp(db, repo);
     await embedPending(db, resolveEmbedder(env));
   } finally {
-    await aside?.catch((err: unknown) => logWorkerFailure(repo, err));
+    await aside?.then((g) => applyGraphWrites(db, repo, g)).catch((err: unknown) => logWorkerFailure(repo, err));
   }
 }

@@ -23,12 +23,12 @@ function toGraphUpdate(r: ImportGraphResult): GraphUpdate {
   return { files: r.files, parsed: r.parsed.length, removed: r.removed.length, edges: r.edges, ms: r.ms };
 }
 
-/** The child's side: import-graph updates on the database at `dbPath`, opened on the first one; `detail` answers the whole result. */
+/** The child's side: import-graph updates on the database at `dbPath`, opened on the first one; `detail` answers the whole result, writes left to the parent. */
 export function graphUpdater(dbPath: string): { update(repo: RepoInfo, detail?: boolean): Promise<GraphUpdate | ImportGraphResult>; close(): void } {
   let db: Db | undefined;
   return {
     update: async (repo, detail = false) => {
-      const r = await updateImportGraph((db ??= openDb(dbPath)), repo);
+      const r = await updateImportGraph((db ??= openDb(dbPath)), repo, undefined, { deferWrites: detail });
       return detail ? r : toGraphUpdate(r);
     },
     close: () => db?.close(),
@@ -39,9 +39,9 @@ export function graphUpdater(dbPath: string): { update(repo: RepoInfo, detail?: 
 /**
  * Starts a whole import-graph update (a first build: the TypeScript compiler, every file) in a
  * child process, so it runs on the other core while this process stores a backfill's commits
- * (git and SQLite) instead of after them. The child writes the graph itself, in one short
- * transaction. Undefined without a build (tests run from src/): the caller updates the graph
- * itself, in its own order (one connection cannot interleave two writers' transactions).
+ * (git and SQLite) instead of after them. The child only reads the database: its result carries
+ * the writes, which the caller stores with applyGraphWrites once its own writes are done.
+ * Undefined without a build (tests run from src/): the caller updates the graph itself.
  */
 export function startImportGraph(db: Db, repo: RepoInfo, options: { worker?: string; dbPath?: string } = {}): Promise<ImportGraphResult> | undefined {
   const script = options.worker ?? siblingWorker('graph-worker.js');

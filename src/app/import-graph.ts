@@ -7,6 +7,7 @@ import {
   storedImports,
   type CodeFileRow,
   type Db,
+  type ImportGraphChange,
   type StoredImport,
 } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
@@ -38,6 +39,14 @@ export interface ImportGraphResult {
   ms: number;
   /** Files left unparsed because more than `parseLimit` needed parsing (the background worker builds them); 0 when up to date. */
   deferred: number;
+  /** With `deferWrites`: what is left to store (applyGraphWrites). */
+  writes?: GraphWrites;
+}
+
+/** An update's writes, left to another process's connection (applyGraphWrites). */
+export interface GraphWrites {
+  change?: ImportGraphChange;
+  stamp: string | undefined;
 }
 
 export interface ImportGraphOptions {
@@ -48,6 +57,12 @@ export interface ImportGraphOptions {
    */
   parseLimit?: number;
   now?: () => number;
+  /**
+   * Store nothing: the result carries the writes for applyGraphWrites. A graph built in a child
+   * process beside a backfill leaves them to the parent, whose commit writer would otherwise keep
+   * the child from the write lock (a busy wait is not a queue).
+   */
+  deferWrites?: boolean;
 }
 
 /**
@@ -128,10 +143,12 @@ export async function updateImportGraph(db: Db, repo: RepoInfo, report: Reporter
     imports: isCodeFile(f.path) ? (parsed.get(f.path) ?? []) : null,
     parserVersion: PARSER_VERSION,
   }));
-  if (upsert.length > 0 || scan.touched.length > 0 || scan.removed.length > 0 || toResolve.length > 0) {
-    saveImportGraph(db, repo.root, { upsert, touch: scan.touched, remove: scan.removed, edgesFor: full ? 'all' : toResolve.map((f) => f.path), edges });
-  }
-  setGraphStamp(db, repo.root, stamp);
+  const change: ImportGraphChange | undefined =
+    upsert.length > 0 || scan.touched.length > 0 || scan.removed.length > 0 || toResolve.length > 0
+      ? { upsert, touch: scan.touched, remove: scan.removed, edgesFor: full ? 'all' : toResolve.map((f) => f.path), edges }
+      : undefined;
+  const writes: GraphWrites = { ...(change ? { change } : {}), stamp };
+  if (!options.deferWrites) storeGraphWrites(db, repo, writes);
   report({ type: 'progress', stage: 'imports', done: candidates.length, total: candidates.length });
   report({ type: 'stage-end', stage: 'imports' });
   return {
@@ -140,11 +157,25 @@ export async function updateImportGraph(db: Db, repo: RepoInfo, report: Reporter
     resolved: toResolve.length,
     removed: scan.removed.filter(isCodeFile),
     full: full && toResolve.length > 0,
-    edges: importGraphStats(db, repo.root).edges,
+    edges: options.deferWrites ? edges.length : importGraphStats(db, repo.root).edges,
     unresolved,
     ms: Math.round(now() - started),
     deferred: 0,
+    ...(options.deferWrites ? { writes } : {}),
   };
+}
+
+function storeGraphWrites(db: Db, repo: RepoInfo, writes: GraphWrites): void {
+  if (writes.change) saveImportGraph(db, repo.root, writes.change);
+  setGraphStamp(db, repo.root, writes.stamp);
+}
+
+/** Stores what an update run with `deferWrites` left (in this process's connection) and returns its result as a plain update's. */
+export function applyGraphWrites(db: Db, repo: RepoInfo, r: ImportGraphResult): ImportGraphResult {
+  const { writes, ...rest } = r;
+  if (!writes) return r;
+  storeGraphWrites(db, repo, writes);
+  return { ...rest, edges: importGraphStats(db, repo.root).edges };
 }
 
 /**

@@ -5,7 +5,7 @@ import { installHooks, type HookStatus } from '../git/index.js';
 import { catchUp, INLINE_DETAILS, INLINE_LINKS, refuseExcluded, type CatchUpResult } from './catch-up.js';
 import { embedPending, type EmbedResult } from './embed-vectors.js';
 import { startImportGraph } from './graph-process.js';
-import { updateImportGraph, type ImportGraphResult } from './import-graph.js';
+import { applyGraphWrites, updateImportGraph, type ImportGraphResult } from './import-graph.js';
 import type { RepoContext } from './repo-context.js';
 import { startBackfillWorker } from './start-worker.js';
 
@@ -37,7 +37,7 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   // Should the child fail (a full disk, a file TypeScript chokes on), the update runs here again,
   // so the error a user sees is the one this process would have met.
   const inHere = (): Promise<ImportGraphResult> => updateImportGraph(ctx.db, ctx.repo, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });
-  const graph = aside ? await aside.catch(inHere) : await inHere();
+  const graph = aside ? await aside.then((g) => applyGraphWrites(ctx.db, ctx.repo, g), inHere) : await inHere();
   const started = performance.now();
   const vectors = await embedStage(ctx.db, report, options.env ?? process.env, wait ? {} : { limit: INLINE_VECTORS });
   const vectorsMs = Math.round(performance.now() - started);

@@ -19,13 +19,13 @@ export type { Check, DoctorReport, FixAction, SourceLag } from './doctor-checks.
 export { startWatching, installWatchService, uninstallWatchService, type WatchOptions } from './watch.js';
 export { tryLock, type Lock } from './lock.js';
 export { embedPending, reindexVectors, type EmbedResult, type EmbedOptions } from './embed-vectors.js';
-export { updateImportGraph, importGraphIsCurrent, importGraphNeedsUpdate, type ImportGraphResult, type ImportGraphOptions } from './import-graph.js';
+export { applyGraphWrites, updateImportGraph, importGraphIsCurrent, importGraphNeedsUpdate, type ImportGraphResult, type ImportGraphOptions } from './import-graph.js';
 export { backlog, type Backlog } from './backlog.js';
 
 // Loaded when called: the start-up of every other command does not pay for them.
 export const pr: typeof import('./pr.js').pr = async (...args) => (await import('./pr.js')).pr(...args);
 export const stats: typeof import('./pr.js').stats = async (...args) => (await import('./pr.js')).stats(...args);
-export { graphWorker, type GraphUpdate, type GraphWorker, type GraphWorkerOptions } from './graph-process.js';
+export { graphWorker, startImportGraph, type GraphUpdate, type GraphWorker, type GraphWorkerOptions } from './graph-process.js';
 
 // What the use cases return, as the renderers of src/cli need it.
 export type { Db, SessionSummary, StoredEdit, StoredMessage, GraphNeighbor } from '../db/index.js';

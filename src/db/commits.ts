@@ -110,8 +110,9 @@ export interface CommitWriter {
  * One immediate transaction holds `batchSize` commits: few, large transactions, because each one
  * rewrites the pages of the random-sha index it touched (docs/performance.md, "Storage"); an
  * interrupted run leaves whole batches only. The write lock is held while a batch streams in, so
- * a batch also ends after `maxOpenMs`: a log with line counts streams slowly, and other writers
- * (a graph built beside it, the hook worker) wait at most their busy timeout.
+ * a batch also ends once it has been open `maxOpenMs`, or that long without a new chunk: a log with
+ * line counts can pause for seconds on a large commit, and other writers (a graph built beside
+ * it, the hook worker) must get the lock within their busy timeout.
  */
 export function commitWriter(db: Db, projectPath: string, options: { batchSize?: number; maxOpenMs?: number } = {}): CommitWriter {
   const batchSize = options.batchSize ?? 5000;
@@ -129,7 +130,16 @@ export function commitWriter(db: Db, projectPath: string, options: { batchSize?:
   const sessionId = gitSessionId(projectPath);
   let open = false;
   let inBatch = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const end = (): void => {
+    if (idle) clearTimeout(idle);
+    idle = undefined;
+    if (open) commit.run();
+    open = false;
+  };
   const start = (): void => {
+    if (idle) clearTimeout(idle);
+    idle = undefined;
     if (open) return;
     begin.run();
     open = true;
@@ -152,10 +162,9 @@ export function commitWriter(db: Db, projectPath: string, options: { batchSize?:
         for (const f of c.files) insertFile.run(r.lastInsertRowid, f.path, f.status, f.oldPath ?? null, f.added ?? null, f.removed ?? null);
       }
       inBatch += commits.length;
-      if (inBatch >= batchSize || performance.now() - openedAt > maxOpenMs) {
-        commit.run();
-        open = false;
-      }
+      if (inBatch >= batchSize || performance.now() - openedAt > maxOpenMs) end();
+      // Between chunks only this process's event loop runs: the batch can end there.
+      else idle = setTimeout(end, maxOpenMs).unref();
       return added;
     },
     finish(tips) {
@@ -164,10 +173,11 @@ export function commitWriter(db: Db, projectPath: string, options: { batchSize?:
         `INSERT INTO repos (project_path, indexed_tips, indexed_at) VALUES (?, ?, ?)
          ON CONFLICT(project_path) DO UPDATE SET indexed_tips = coalesce(?, indexed_tips), indexed_at = excluded.indexed_at`,
       ).run(projectPath, JSON.stringify(tips ?? []), new Date().toISOString(), tips ? JSON.stringify(tips) : null);
-      commit.run();
-      open = false;
+      end();
     },
     abort() {
+      if (idle) clearTimeout(idle);
+      idle = undefined;
       if (open && db.inTransaction) db.prepare('ROLLBACK').run();
       open = false;
     },

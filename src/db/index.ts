@@ -46,7 +46,7 @@ export {
 } from './knowledge.js';
 export {
   coChangedFiles, type CodeEdgeRow, type CodeFileRow, countRequestsEditing, type GraphNeighbor, graphStamp,
-  hasImportGraph, importersOf, importGraphStats, importsOf, loadCodeFiles, sameRequestFiles, saveImportGraph,
+  hasImportGraph, importersOf, importGraphStats, importsOf, loadCodeFiles, sameRequestFiles, saveImportGraph, type ImportGraphChange,
   setGraphStamp, type StoredImport, storedImports, walkImportGraph,
 } from './code-graph.js';
 export { RELATIONSHIP_TYPES, type RelationshipType } from './relationships.js';

@@ -1,8 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRepo } from '../../src/git/index.js';
-import { importGraphIsCurrent, importGraphNeedsUpdate, updateImportGraph } from '../../src/app/index.js';
+import { applyGraphWrites, importGraphIsCurrent, importGraphNeedsUpdate, startImportGraph, updateImportGraph } from '../../src/app/index.js';
 import { edgeLines } from '../code/helpers.js';
 import { tempDb } from '../helpers/temp-db.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
@@ -155,5 +155,30 @@ describe('importGraphNeedsUpdate (the watcher asks it before starting the graph 
     expect(await importGraphNeedsUpdate(db, repo)).toBe(false);
     git(root, ['add', 'tsconfig.json']);
     expect(await importGraphNeedsUpdate(db, repo)).toBe(true);
+  });
+});
+
+describe('startImportGraph (a first graph built beside a backfill)', () => {
+  it('builds the graph in the worker process, which leaves the writes to this one', async () => {
+    const root = gitRepo(files);
+    const repo = await findRepo(root);
+    const { db } = tempDb();
+    const pending = startImportGraph(db, repo, { worker: resolve('dist/graph-worker.js') });
+    expect(pending).toBeDefined();
+    const r = await pending!;
+    expect(r.parsed.sort()).toEqual(['src/a.ts', 'src/b.ts', 'src/c.ts', 'src/d.ts']);
+    // Nothing stored by the child: this process's writer may hold the lock meanwhile.
+    expect(db.prepare('SELECT count(*) AS n FROM code_files').get()).toEqual({ n: 0 });
+    expect(applyGraphWrites(db, repo, r)).toMatchObject({ edges: 3, full: true });
+    expect(importGraphIsCurrent(db, repo)).toBe(true);
+    const inHere = tempDb().db;
+    await updateImportGraph(inHere, repo);
+    const rows = (d: typeof db) => d.prepare("SELECT source_path, target_path, label, metadata FROM relationships ORDER BY source_path, target_path").all();
+    expect(rows(db)).toEqual(rows(inHere));
+  });
+
+  it('is undefined without a built worker: the caller builds the graph itself', async () => {
+    const repo = await findRepo(gitRepo(files));
+    expect(startImportGraph(tempDb().db, repo, { worker: '/nowhere/graph-worker.js' })).toBeUndefined();
   });
 });
