@@ -125,8 +125,9 @@ export function setLinkedThrough(db: Db, project: string, sha: string | undefine
   ).run(row.n, gitSessionId(project));
 }
 
-/** The commits named, with their files, in the order given (unknown shas are skipped). */
-export function loadCommits(db: Db, project: string, shas: string[]): LinkCommit[] {
+/** The commits named, with their files unless `files` is false, in the order given (unknown shas are skipped). */
+export function loadCommits(db: Db, project: string, shas: string[], options: { files?: boolean } = {}): LinkCommit[] {
+  const withFiles = options.files ?? true;
   const commit = db.prepare('SELECT id, sha, author_name, committer_name, committed_at, parents, patch_id, subject, body FROM commits WHERE project_path = ? AND sha = ?');
   const files = db.prepare('SELECT path, status, old_path FROM commit_files WHERE commit_id = ? ORDER BY path');
   const out: LinkCommit[] = [];
@@ -135,7 +136,7 @@ export function loadCommits(db: Db, project: string, shas: string[]): LinkCommit
       | { id: number; sha: string; author_name: string; committer_name: string | null; committed_at: number; parents: string; patch_id: string | null; subject: string; body: string }
       | undefined;
     if (!c) continue;
-    const fs = files.all(c.id) as { path: string; status: ChangeStatus; old_path: string | null }[];
+    const fs = withFiles ? (files.all(c.id) as { path: string; status: ChangeStatus; old_path: string | null }[]) : [];
     out.push({
       sha: c.sha,
       authorName: c.author_name,

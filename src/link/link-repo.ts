@@ -69,12 +69,13 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
   }
   for (const sha of uncounted) if (!freshShas.has(sha)) late.add(sha);
   if (freshList.length + late.size > limit) return defer(freshList.length + late.size);
-  const fresh = loadCommits(db, project, freshList);
-  const commits = [...fresh, ...loadCommits(db, project, [...late])];
+  const ctx = freshList.length + late.size > 0 ? intentContext(db, project) : undefined;
+  const withChats = hasChats || (ctx?.aider.length ?? 0) > 0;
+  // Without chats only the message and names are read (trailers): a backfill's files stay unread.
+  const fresh = loadCommits(db, project, freshList, { files: withChats });
+  const commits = [...fresh, ...loadCommits(db, project, [...late], { files: withChats })];
   let links = 0;
-  if (commits.length > 0) {
-    const ctx = intentContext(db, project);
-    const withChats = hasChats || ctx.aider.length > 0;
+  if (ctx && commits.length > 0) {
     const marks: { sha: string; links: number; aiTool: string | null; userWork: string | null; aiLines: AiLinesRow[] }[] = [];
     let done = 0;
     for (const c of commits) {
