@@ -1,5 +1,6 @@
 import {
   acceptHookEvents,
+  getRepoState,
   markHookEventsProcessed,
   pendingHookEvents,
   queueOffset,
@@ -63,9 +64,11 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent,
 
   const pending = pendingHookEvents(db, repo.root);
   const extra = pending.map((e) => (e.kind === 'rewrite' ? e.payload.split(' ')[1]! : e.payload));
-  // A catch-up with no enrich limit counts every new commit's lines now: in the same log, which
-  // costs what a second pass over the same commits would, less that pass.
-  const commits = await indexCommits(db, repo, { report, extra, lineCounts: options.enrichLimit === undefined });
+  // A catch-up with no enrich limit counts the new commits' lines now: after a first backfill
+  // (a few commits, a pull) in the same log, one git process less. A first backfill logs without
+  // them: the enrich pass then diffs two batches at once, which beats one log on two cores.
+  const lineCounts = options.enrichLimit === undefined && (getRepoState(db, repo.root)?.indexedTips.length ?? 0) > 0;
+  const commits = await indexCommits(db, repo, { report, extra, lineCounts });
   const rewrites = pending
     .filter((e) => e.kind === 'rewrite')
     .map((e) => {

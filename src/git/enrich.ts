@@ -18,6 +18,8 @@ export interface EnrichOptions {
   batchSize?: number;
   /** The clock that says which commits are recent (ms since the epoch). */
   now?: () => number;
+  /** Batches diffed at once (default 2: the two cores of a small machine). */
+  concurrency?: number;
 }
 
 /**
@@ -48,18 +50,35 @@ export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptio
   // One walk for the whole run: per batch, git would paint the published history again each time.
   const unpublished = await unpublishedCommits(repo.root, targets.filter((c) => !c.isMerge && c.committedAt < recentSince).map((c) => c.sha));
   const wantsPatchId = (c: EnrichTarget): boolean => c.committedAt >= recentSince || unpublished.has(c.sha);
-  let enriched = 0;
-  for (let i = 0; i < targets.length; i += batchSize) {
-    const batch = targets.slice(i, i + batchSize);
-    const last = batch[batch.length - 1]!;
+  const diffed = async (batch: EnrichTarget[]) => {
     // A commit dropped since it was stored (rebased away, then gc) would make git fail the batch.
     const present = new Set(await existingCommits(repo.root, batch.filter((c) => !c.isMerge).map((c) => c.sha)));
     const live = batch.filter((c) => present.has(c.sha));
-    const [counts, patchIds] = await Promise.all([
+    return Promise.all([
       readNumstat(repo.root, live.filter((c) => c.needsCounts).map((c) => c.sha)),
       computePatchIds(repo.root, live.filter(wantsPatchId).map((c) => c.sha)),
     ]);
-    storeEnrichment(db, repo.root, counts, patchIds, last.rowid);
+  };
+  const batches: EnrichTarget[][] = [];
+  for (let i = 0; i < targets.length; i += batchSize) batches.push(targets.slice(i, i + batchSize));
+  // Git diffs `concurrency` batches at once (one core each; git's log is single-threaded), and
+  // they are stored in order, as the watermark needs.
+  const running: ReturnType<typeof diffed>[] = [];
+  const launch = (k: number): void => {
+    const batch = batches[k];
+    if (!batch) return;
+    const p = diffed(batch);
+    p.catch(() => undefined); // awaited in turn below; until then no unhandled rejection
+    running.push(p);
+  };
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  for (let k = 0; k < concurrency; k++) launch(k);
+  let enriched = 0;
+  for (let k = 0; k < batches.length; k++) {
+    const [counts, patchIds] = await running.shift()!;
+    launch(k + concurrency);
+    const batch = batches[k]!;
+    storeEnrichment(db, repo.root, counts, patchIds, batch[batch.length - 1]!.rowid);
     enriched += batch.length;
     if (total > batchSize) report({ type: 'progress', stage: 'details', done: enriched, total });
   }
