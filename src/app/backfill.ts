@@ -20,8 +20,10 @@ export async function backfill(db: Db, repo: RepoInfo, env: NodeJS.ProcessEnv): 
   const aside = startImportGraph(db, repo);
   if (!aside) await updateImportGraph(db, repo).catch((err: unknown) => logWorkerFailure(repo, err));
   try {
-    await catchUp(db, repo);
-    await embedPending(db, resolveEmbedder(env));
+    // Each batch's commit messages get their vectors while git counts the next batch.
+    const embedder = resolveEmbedder(env);
+    await catchUp(db, repo, undefined, { onDetails: () => embedPending(db, embedder) });
+    await embedPending(db, embedder);
   } finally {
     await aside?.then((g) => applyGraphWrites(db, repo, g)).catch((err: unknown) => logWorkerFailure(repo, err));
   }

@@ -36,6 +36,8 @@ export interface CatchUpOptions {
   enrichLimit?: number;
   /** Link only when at most this many commits wait (default: all); linkRepo's `limit`. */
   linkLimit?: number;
+  /** Runs after each batch of line counts is stored, while git counts the next (enrichCommits' `onBatch`). */
+  onDetails?: () => Promise<unknown>;
   /** Read AI chat transcripts too (default true); a list: only those sources. */
   chats?: boolean | string[];
   env?: NodeJS.ProcessEnv;
@@ -80,7 +82,7 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent,
   // Queries list only what HEAD reaches; what a rewrite left behind stays stored for its links.
   if (commits.head) await updateReachable(db, repo, commits.head);
   const commitsMs = lap();
-  const details = await enrichCommits(db, repo, { report, ...(options.enrichLimit !== undefined ? { limit: options.enrichLimit } : {}) });
+  const details = await enrichCommits(db, repo, { report, ...(options.enrichLimit !== undefined ? { limit: options.enrichLimit } : {}), ...(options.onDetails ? { onBatch: options.onDetails } : {}) });
   const detailsMs = lap();
   // Chats of every detected source (one database serves every repository), after the commits.
   const chats = options.chats === false ? undefined : await ingest(db, { report, env: options.env, ...(Array.isArray(options.chats) ? { sources: options.chats } : {}) });

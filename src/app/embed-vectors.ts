@@ -47,6 +47,8 @@ export async function embedPending(db: Db, embedder: Embedder, options: EmbedOpt
       storeVectors(db, kind, items, vectors, lastRowid, stale);
       embedded += items.length;
       batches++;
+      // Lets pending I/O run between batches: git processes writing to this one's pipes meanwhile.
+      await new Promise((resolve) => setImmediate(resolve));
       report({ type: 'progress', stage: 'vectors', done: embedded });
     }
   }

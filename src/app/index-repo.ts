@@ -1,5 +1,5 @@
 import { importGraphStats, type Db } from '../db/index.js';
-import { resolveEmbedder } from '../embed/index.js';
+import { resolveEmbedder, type Embedder } from '../embed/index.js';
 import type { Reporter } from '../events.js';
 import { installHooks, type HookStatus } from '../git/index.js';
 import { catchUp, INLINE_DETAILS, INLINE_LINKS, refuseExcluded, type CatchUpResult } from './catch-up.js';
@@ -33,13 +33,21 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   const wait = options.wait ?? false;
   // A first graph needs none of the commits: with `wait` it is built beside them, on the other core.
   const aside = wait && importGraphStats(ctx.db, ctx.repo.root).files === 0 ? startImportGraph(ctx.db, ctx.repo, { dbPath: ctx.dbPath }) : undefined;
-  const r = await catchUp(ctx.db, ctx.repo, report, wait ? {} : { enrichLimit: INLINE_DETAILS, linkLimit: INLINE_LINKS });
+  // With `wait`, each batch's commit messages get their vectors while git counts the next batch.
+  const env = options.env ?? process.env;
+  let early = 0;
+  let embedder: Embedder | undefined;
+  const onDetails = async (): Promise<void> => {
+    early += (await embedPending(ctx.db, (embedder ??= resolveEmbedder(env)))).embedded;
+  };
+  const r = await catchUp(ctx.db, ctx.repo, report, wait ? { onDetails } : { enrichLimit: INLINE_DETAILS, linkLimit: INLINE_LINKS });
   // Should the child fail (a full disk, a file TypeScript chokes on), the update runs here again,
   // so the error a user sees is the one this process would have met.
   const inHere = (): Promise<ImportGraphResult> => updateImportGraph(ctx.db, ctx.repo, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });
   const graph = aside ? await aside.then((g) => applyGraphWrites(ctx.db, ctx.repo, g), inHere) : await inHere();
   const started = performance.now();
-  const vectors = await embedStage(ctx.db, report, options.env ?? process.env, wait ? {} : { limit: INLINE_VECTORS });
+  const rest = await embedStage(ctx.db, report, env, wait ? {} : { limit: INLINE_VECTORS });
+  const vectors = { ...rest, embedded: rest.embedded + early };
   const vectorsMs = Math.round(performance.now() - started);
   // Vectors of commit messages wait for their messages rows, which the details pass adds.
   const left = r.details.remaining > 0 || r.link.deferred > 0 || graph.deferred > 0 || vectors.deferred > 0;

@@ -20,6 +20,8 @@ export interface EnrichOptions {
   now?: () => number;
   /** Batches diffed at once (default 2: the two cores of a small machine). */
   concurrency?: number;
+  /** Runs after each stored batch while git diffs the next ones (the search vectors of its messages). */
+  onBatch?: () => Promise<unknown>;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptio
     launch(k + concurrency);
     const batch = batches[k]!;
     storeEnrichment(db, repo.root, counts, patchIds, batch[batch.length - 1]!.rowid);
+    await options.onBatch?.();
     enriched += batch.length;
     if (total > batchSize) report({ type: 'progress', stage: 'details', done: enriched, total });
   }
