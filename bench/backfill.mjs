@@ -3,9 +3,10 @@
 // The repository is made with git fast-import and cached in .bench-tmp/repo-10000.
 //
 // What `lore index` does, and why: it logs with `--raw -M` (the cost of --name-status) and stores
-// commits and files; per-file line counts (--numstat: every blob diffed, 3× the log), patch-ids
-// (`git log -p | git patch-id`, 4× the log) and the commit messages' full-text rows are the
-// "enrich" pass, which after a large backfill runs in the detached worker (`lore index --wait`
+// commits and files; per-file line counts (--numstat: every blob diffed, 3× the log, two batches
+// at once), patch-ids (`git log -p | git patch-id`, 4× the log, but only for commits a rebase can
+// still rewrite: here, without a remote, all of them) and the commit messages' full-text rows are
+// the "enrich" pass, which after a large backfill runs in the detached worker (`lore index --wait`
 // runs it in the foreground; measured below too). So do a first import graph of over 200 files
 // (it loads the TypeScript compiler) and a backlog of over 2,000 search vectors: the "lore index"
 // figure ends when the commits are stored, the worker's time is printed beside it, and

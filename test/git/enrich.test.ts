@@ -69,20 +69,24 @@ describe('enrichCommits', () => {
     db.close();
   });
 
-  it('stores the same line counts whether the log counted them or the enrich pass did', async () => {
+  it('stores the same line counts whether the log counted them or the enrich pass did, in batches of any size', async () => {
     const { repo } = publishedRepo();
     commit(repo, { 'img.bin': Buffer.from([0, 1, 2, 0, 255]).toString('latin1'), 'a.ts': null, 'z/a.ts': 'one\ntwo\nthree\nfour\n' }, 'binary, and a rename with an edit');
-    const counts = async (lineCounts: boolean) => {
+    const counts = async (lineCounts: boolean, batchSize?: number) => {
       const { db } = tempDb();
       const info = await findRepo(repo);
       await indexCommits(db, info, { lineCounts });
-      await enrichCommits(db, info);
+      // Small batches: several diffed at once, stored in order behind one watermark.
+      const r = await enrichCommits(db, info, batchSize ? { batchSize } : {});
+      expect(r).toEqual({ enriched: 6, remaining: 0 });
+      expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 6 });
       const rows = db.prepare('SELECT c.sha, f.path, f.status, f.old_path, f.added, f.removed FROM commit_files f JOIN commits c ON c.id = f.commit_id ORDER BY c.sha, f.path').all();
       db.close();
       return rows;
     };
     const inLog = await counts(true);
     expect(inLog).toEqual(await counts(false));
+    expect(inLog).toEqual(await counts(false, 2));
     expect(inLog).toContainEqual(expect.objectContaining({ path: 'z/a.ts', status: 'R', old_path: 'a.ts', added: 1, removed: 0 }));
     expect(inLog).toContainEqual(expect.objectContaining({ path: 'img.bin', added: null, removed: null }));
   });
