@@ -99,19 +99,31 @@ ON CONFLICT(id) DO UPDATE SET
 // The WHERE keeps a re-read of unchanged lines from rewriting rows (and the FTS index). A message
 // that grows (a streamed reply's next line) takes the later time, never an earlier one, so a run
 // cut into many batches ends with the times of one uninterrupted run; a re-read changes no time.
-const UPSERT_MESSAGE = `
+//
+// A batch's messages go in through one statement, from a per-connection temp table: each statement
+// that fires the full-text trigger inside a transaction opens a savepoint, and FTS5 writes its
+// pending terms to disk as a new index segment at every savepoint, so one statement per message
+// made one segment per message (and the merges and statement journals that follow). One statement
+// makes one segment per batch; the rows, their order and so their rowids are the same.
+const STAGE_TABLE = 'temp.lore_ingest_messages';
+const CREATE_STAGE = `CREATE TEMP TABLE IF NOT EXISTS lore_ingest_messages (
+  seq INTEGER PRIMARY KEY, id TEXT, session_id TEXT, role TEXT, content TEXT, created_at TEXT, metadata TEXT)`;
+const STAGE_MESSAGE = `INSERT INTO ${STAGE_TABLE} (id, session_id, role, content, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?)`;
+const UPSERT_STAGED_MESSAGES = `
 INSERT INTO messages (id, session_id, role, content, created_at, metadata)
-VALUES (?, ?, ?, ?, ?, ?)
+SELECT id, session_id, role, content, created_at, metadata FROM ${STAGE_TABLE} WHERE true ORDER BY seq
 ON CONFLICT(id) DO UPDATE SET
   role = excluded.role, content = excluded.content, metadata = excluded.metadata,
   created_at = CASE WHEN messages.created_at IS NULL OR excluded.created_at > messages.created_at THEN coalesce(excluded.created_at, messages.created_at) ELSE messages.created_at END
 WHERE messages.content IS NOT excluded.content OR messages.metadata IS NOT excluded.metadata OR messages.role IS NOT excluded.role
 RETURNING rowid`;
+const CLEAR_STAGE = `DELETE FROM ${STAGE_TABLE}`;
 
 // The embed stage walks messages by rowid behind a cursor (src/db/vectors.ts). A row it has passed
 // that changes (a streamed assistant message whose first line was a tool call and whose next line
 // is text: it was skipped, now it needs a vector) moves the cursor back before it, or it would
 // never get its vector (found by the crash suite's lore watch trials: batch boundaries differ).
+// Moving it back to the lowest changed row's predecessor once equals doing so for each changed row.
 const REWIND_EMBED_CURSOR = `
 UPDATE vector_meta SET value = CAST(? AS TEXT) WHERE key = 'cursor:message' AND CAST(value AS INTEGER) > ?`;
 
@@ -153,9 +165,13 @@ WHERE id = @id`;
  * created_at / last_message_at widen to the messages' times.
  */
 export function writeIngestBatch(db: Db, batch: IngestBatch): void {
+  const messages = batch.messages ?? [];
+  if (messages.length > 0 && !staged.has(db)) {
+    // Outside the transaction, before any statement names the table.
+    db.exec(CREATE_STAGE);
+    staged.add(db);
+  }
   const upsertSession = stmt(db, UPSERT_SESSION);
-  const upsertMessage = stmt(db, UPSERT_MESSAGE);
-  const rewind = stmt(db, REWIND_EMBED_CURSOR);
   const upsertEdit = stmt(db, UPSERT_EDIT);
   const widen = stmt(
     db,
@@ -177,16 +193,25 @@ export function writeIngestBatch(db: Db, batch: IngestBatch): void {
       });
     }
     const span = new Map<string, { min: string; max: string }>();
-    for (const m of batch.messages ?? []) {
-      const changed = upsertMessage.get(m.id, m.sessionId, m.role, m.content, m.createdAt ?? null, JSON.stringify(m.metadata)) as { rowid: number } | undefined;
-      if (changed) rewind.run(changed.rowid - 1, changed.rowid - 1);
-      if (m.createdAt) {
-        const t = span.get(m.sessionId);
-        if (!t) span.set(m.sessionId, { min: m.createdAt, max: m.createdAt });
-        else {
-          if (m.createdAt < t.min) t.min = m.createdAt;
-          if (m.createdAt > t.max) t.max = m.createdAt;
+    if (messages.length > 0) {
+      const stage = stmt(db, STAGE_MESSAGE);
+      for (const m of messages) {
+        stage.run(m.id, m.sessionId, m.role, m.content, m.createdAt ?? null, JSON.stringify(m.metadata));
+        if (m.createdAt) {
+          const t = span.get(m.sessionId);
+          if (!t) span.set(m.sessionId, { min: m.createdAt, max: m.createdAt });
+          else {
+            if (m.createdAt < t.min) t.min = m.createdAt;
+            if (m.createdAt > t.max) t.max = m.createdAt;
+          }
         }
+      }
+      const changed = stmt(db, UPSERT_STAGED_MESSAGES).raw().all() as [number][];
+      stmt(db, CLEAR_STAGE).run();
+      if (changed.length > 0) {
+        let lowest = changed[0]![0];
+        for (const [rowid] of changed) if (rowid < lowest) lowest = rowid;
+        stmt(db, REWIND_EMBED_CURSOR).run(lowest - 1, lowest - 1);
       }
     }
     for (const [id, t] of span) widen.run(t.min, t.min, t.max, t.max, id);
@@ -203,6 +228,9 @@ export function writeIngestBatch(db: Db, batch: IngestBatch): void {
     }
   }).immediate();
 }
+
+/** Connections whose temp table for staged messages exists. */
+const staged = new WeakSet<Db>();
 
 interface RawCursor {
   path: string;

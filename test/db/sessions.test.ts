@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSessions, forgetSession, getSourceFile, isSessionIgnored, listSessions, sessionEdits, sessionMessages, writeIngestBatch } from '../../src/db/index.js';
+import { type Db, findSessions, forgetSession, getSourceFile, isSessionIgnored, listSessions, type MessageRow, sessionEdits, sessionMessages, writeIngestBatch } from '../../src/db/index.js';
 import { tempDb } from '../helpers/temp-db.js';
 
 
@@ -55,6 +55,87 @@ describe('finding a session by a prefix', () => {
     writeIngestBatch(db, { sessions });
     expect(findSessions(db, 'aider')).toHaveLength(25);
     expect(findSessions(db, 'aider:f80ab9fa4105-1024').map((s) => s.id)).toEqual(['aider:f80ab9fa4105-1024']);
+    db.close();
+  });
+});
+
+describe('a batch of messages', () => {
+  // The statements a batch used to run, one per message: what the batch writer must store alike.
+  const PER_ROW = `INSERT INTO messages (id, session_id, role, content, created_at, metadata) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT(id) DO UPDATE SET role = excluded.role, content = excluded.content, metadata = excluded.metadata,
+      created_at = CASE WHEN messages.created_at IS NULL OR excluded.created_at > messages.created_at THEN coalesce(excluded.created_at, messages.created_at) ELSE messages.created_at END
+    WHERE messages.content IS NOT excluded.content OR messages.metadata IS NOT excluded.metadata OR messages.role IS NOT excluded.role RETURNING rowid`;
+  const REWIND = `UPDATE vector_meta SET value = CAST(? AS TEXT) WHERE key = 'cursor:message' AND CAST(value AS INTEGER) > ?`;
+  const session = { id: 'claude-code:s', projectPath: '/r', source: 'claude-code' };
+  const message = (i: number, content: string, at = i): MessageRow => ({
+    id: `claude-code:s:${i}`,
+    sessionId: session.id,
+    role: i % 3 === 0 ? 'user' : 'assistant',
+    content,
+    createdAt: `2026-01-01T00:00:${String(at % 60).padStart(2, '0')}.000Z`,
+    metadata: { kind: i % 3 === 0 ? 'prompt' : 'text', n: i },
+  });
+  const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'];
+  const first = Array.from({ length: 255 }, (_, i) => message(i, `${words[i % 6]} step ${i} of the plan ${words[(i * 7) % 6]}`));
+  // Grown (streamed) and changed messages, an unchanged re-read, and new ones.
+  const second = [
+    message(10, `${first[10]!.content} and more`, 70),
+    message(40, first[40]!.content),
+    { ...message(41, first[41]!.content), metadata: { kind: 'text', n: 41, model: 'm' } },
+    message(300, 'golf hotel'),
+  ];
+  const segments = (db: Db) => (db.prepare('SELECT count(DISTINCT id >> 37) AS n FROM messages_fts_data WHERE id >> 37 > 0').get() as { n: number }).n;
+  const stored = (db: Db) => ({
+    rows: db.prepare('SELECT rowid, * FROM messages ORDER BY rowid').raw().all(),
+    sessions: db.prepare('SELECT * FROM sessions').raw().all(),
+    cursor: db.prepare("SELECT value FROM vector_meta WHERE key = 'cursor:message'").raw().all(),
+    matches: [...words, 'golf', 'more', 'plan'].map((w) => db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rank, rowid').raw().all(w)),
+  });
+
+  it('stores what one statement per message stores, with one full-text segment per batch', () => {
+    const { db } = tempDb();
+    const { db: oracle } = tempDb();
+    // The embed stage has passed every row of the first batch: a changed row moves it back.
+    const embedded = (d: Db) => d.prepare("INSERT INTO vector_meta (key, value) VALUES ('cursor:message', '255')").run();
+    writeIngestBatch(db, { sessions: [session], messages: first });
+    // Each statement that fires the full-text trigger in a transaction made a segment of its own.
+    expect(segments(db)).toBe(1);
+    embedded(db);
+    writeIngestBatch(db, { sessions: [session], messages: second });
+
+    oracle.prepare('INSERT INTO sessions (id, project_path, source) VALUES (?, ?, ?)').run(session.id, session.projectPath, session.source);
+    const upsert = oracle.prepare(PER_ROW);
+    const rewind = oracle.prepare(REWIND);
+    for (const batch of [first, second]) {
+      oracle.transaction(() => {
+        for (const m of batch) {
+          const changed = upsert.get(m.id, m.sessionId, m.role, m.content, m.createdAt, JSON.stringify(m.metadata)) as { rowid: number } | undefined;
+          if (changed) rewind.run(changed.rowid - 1, changed.rowid - 1);
+        }
+        const times = batch.map((m) => m.createdAt!).sort();
+        oracle.prepare(`UPDATE sessions SET created_at = CASE WHEN created_at IS NULL OR ? < created_at THEN ? ELSE created_at END,
+          last_message_at = CASE WHEN last_message_at IS NULL OR ? > last_message_at THEN ? ELSE last_message_at END WHERE id = ?`).run(times[0], times[0], times.at(-1), times.at(-1), session.id);
+      }).immediate();
+      // One segment per message, merged four at a time: far more than one.
+      if (batch === first) {
+        expect(segments(oracle)).toBeGreaterThan(4);
+        embedded(oracle);
+      }
+    }
+    const want = stored(oracle);
+    expect(want.cursor).toEqual([['10.0']]);
+    expect(stored(db)).toEqual(want);
+    db.close();
+    oracle.close();
+  });
+
+  it('leaves nothing staged when a batch fails, and the next batch stores only its own rows', () => {
+    const { db } = tempDb();
+    // A message of a session that does not exist breaks the foreign key: the batch rolls back.
+    expect(() => writeIngestBatch(db, { messages: [message(1, 'lost'), { ...message(2, 'orphan'), sessionId: 'claude-code:none' }] })).toThrow(/FOREIGN KEY/);
+    writeIngestBatch(db, { sessions: [session], messages: [message(3, 'kept')] });
+    expect((db.prepare('SELECT content FROM messages').raw().all() as string[][]).flat()).toEqual(['kept']);
+    expect((db.prepare('SELECT count(*) FROM temp.lore_ingest_messages').raw().get() as number[])[0]).toBe(0);
     db.close();
   });
 });
