@@ -5,8 +5,9 @@
  * same characters the earlier wins, so a provider token inside an assignment is named after
  * its provider.
  *
- * Speed: this runs on every ingested message. One scan (a trie of every rule's literals) finds
- * where a rule could match; most rules are anchored (their match starts at their literal) and
+ * Speed: this runs on every ingested message. One scan finds where a rule could match (a table
+ * of the literals' first characters, then a trie of every rule's literals where one may start);
+ * most rules are anchored (their match starts at their literal) and
  * run as sticky regexes at those positions only, so a text costs one scan plus a few short
  * attempts. Safety on hostile input: every repetition is bounded or over a class that cannot
  * overlap what follows it, so no input makes a rule backtrack more than linearly
@@ -479,14 +480,56 @@ function trieSource(words: string[], caseless: boolean): string {
 }
 
 const allLiterals = [...new Set(RULES.flatMap((r) => r.hints ?? []))];
-// A literal outside Latin-1 (the ellipsis) would take the scan off V8's one-byte fast path for
-// every text: such literals are found with indexOf instead.
-const isWide = (w: string): boolean => /[^\u0000-\u00ff]/.test(w);
-const literals = allLiterals.filter((w) => !isWide(w));
-const wideLiterals = allLiterals.filter(isWide);
+// The scan's table covers ASCII literals of two characters or more; any other (the ellipsis) is
+// found with indexOf.
+const isScanned = (w: string): boolean => w.length >= 2 && /^[\u0000-\u007f]+$/.test(w);
+const literals = allLiterals.filter(isScanned);
+const wideLiterals = allLiterals.filter((w) => !isScanned(w));
 const caselessLiterals = [...new Set(RULES.flatMap((r) => r.lowerHints ?? []))];
-// Case-insensitive keywords are spelled with [aA] classes, so one scan serves both kinds.
-const TRIGGER = new RegExp(`${trieSource(literals, false)}|${trieSource(caselessLiterals, true)}`, 'g');
+// Case-insensitive keywords are spelled with [aA] classes, so one regex serves both kinds. Sticky:
+// it is tried only where the characters of a literal's start are (`mayStartLiteral`).
+const TRIGGER = new RegExp(`${trieSource(literals, false)}|${trieSource(caselessLiterals, true)}`, 'y');
+
+// Every literal of the scan is ASCII and at least two characters long. A regex of 180 alternatives costs a
+// dispatch at every position of every text; a lookup of the two or three characters there rules
+// out all but about one position in a hundred first. PAIRS: a literal is these two characters;
+// TRIPLES (a bit set): a literal starts with these three.
+const PAIRS = new Uint8Array(1 << 14);
+const TRIPLES = new Uint8Array(1 << 18);
+for (const [words, caseless] of [[literals, false], [caselessLiterals, true]] as const) {
+  for (const word of words) {
+    // (A case-insensitive literal has no indexOf to fall back on.)
+    if (!isScanned(word)) throw new Error(`redact: a case-insensitive literal must be ASCII of two characters or more: ${word}`);
+    for (const start of spellings(word.slice(0, 3), caseless)) {
+      const pair = (start.charCodeAt(0) << 7) | start.charCodeAt(1);
+      if (start.length === 2) PAIRS[pair] = 1;
+      else {
+        const triple = (pair << 7) | start.charCodeAt(2);
+        TRIPLES[triple >> 3]! |= 1 << (triple & 7);
+      }
+    }
+  }
+}
+
+/** `start` as written, or in every mix of cases. */
+function spellings(start: string, caseless: boolean): string[] {
+  let out = [''];
+  for (const ch of start) {
+    const cases = caseless ? [...new Set([ch.toLowerCase(), ch.toUpperCase()])] : [ch];
+    out = out.flatMap((prefix) => cases.map((c) => prefix + c));
+  }
+  return out;
+}
+
+/** Whether a literal may start with the character codes c0 c1 c2 (c2 is 0 past the end). */
+function mayStartLiteral(c0: number, c1: number, c2: number): boolean {
+  if ((c0 | c1) >= 128) return false;
+  const pair = (c0 << 7) | c1;
+  if (PAIRS[pair] === 1) return true;
+  if (c2 >= 128) return false;
+  const triple = (pair << 7) | c2;
+  return (TRIPLES[triple >> 3]! & (1 << (triple & 7))) !== 0;
+}
 
 // The rules a found literal can start: those with a literal it begins (the trie stops at the shortest).
 const rulesFor = new Map<string, Rule[]>();
@@ -515,16 +558,24 @@ interface Span extends SecretSpan {
 export function findSecrets(text: string): SecretSpan[] {
   // Where each rule may start (anchored rules), and which unanchored rules to scan with.
   let starts: Map<Rule, number[]> | undefined;
-  TRIGGER.lastIndex = 0;
-  for (let m = TRIGGER.exec(text); m; m = TRIGGER.exec(text)) {
+  // Every position, not only past a match: literals may overlap.
+  const n = text.length;
+  let c1 = n > 0 ? text.charCodeAt(0) : 0;
+  let c2 = n > 1 ? text.charCodeAt(1) : 0;
+  for (let at = 0; at + 1 < n; at++) {
+    const c0 = c1;
+    c1 = c2;
+    c2 = at + 2 < n ? text.charCodeAt(at + 2) : 0;
+    if (!mayStartLiteral(c0, c1, c2)) continue;
+    TRIGGER.lastIndex = at;
+    const m = TRIGGER.exec(text);
+    if (!m) continue;
     starts ??= new Map();
     for (const rule of rulesForWord(m[0])) {
       const list = starts.get(rule);
-      if (list) list.push(m.index);
-      else starts.set(rule, [m.index]);
+      if (list) list.push(at);
+      else starts.set(rule, [at]);
     }
-    // Step one character, not past the match: literals may overlap.
-    TRIGGER.lastIndex = m.index + 1;
   }
   for (const word of wideLiterals) {
     const at = text.indexOf(word);
