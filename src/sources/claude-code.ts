@@ -96,7 +96,7 @@ export const claudeCode: SourceAdapter = {
   },
 
   read(file: string, from: Cursor | undefined): AsyncIterable<SourceRecord> {
-    return readClaudeFile(file, from);
+    return isCompaction(file) ? readCompaction(file, from) : readTranscript(file, from);
   },
 };
 
@@ -156,9 +156,8 @@ function isCompaction(file: string): boolean {
   return /^agent-acompact-[\w-]*\.jsonl$/.test(basename(file));
 }
 
-async function* readClaudeFile(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
-  if (!isCompaction(file)) return yield* readTranscript(file, from);
-  // Read as any transcript, so a bad line counts as one and the cursor moves on, but nothing kept.
+/** A compaction's run is read as any transcript, so a bad line counts as one and the cursor moves on, but nothing is kept. */
+async function* readCompaction(file: string, from: Cursor | undefined): AsyncGenerator<SourceRecord> {
   for await (const rec of readTranscript(file, from)) if (rec.kind === 'skip' || rec.kind === 'checkpoint') yield rec;
 }
 
@@ -169,7 +168,7 @@ async function* readTranscript(file: string, from: Cursor | undefined): AsyncGen
   const seen = new Set<string>();
   // Every read starts by naming its session again, so the consumer can map it to its project.
   if (state.sessionId) yield { kind: 'session', session: sessionRecord(state, file) };
-  for await (const l of readJsonl(file, { offset: from?.offset ?? 0, startLine: state.line })) {
+  for (const l of readJsonl(file, { offset: from?.offset ?? 0, startLine: state.line })) {
     state.line = l.line + 1;
     if (l.error) {
       if (l.error !== 'blank line') yield { kind: 'skip', line: l.line, reason: l.error };
