@@ -57,7 +57,16 @@ function cutMiddle(text: string, max: number, head: number, tail: number): { tex
   const tailStart = outsideMark(text, text.length - tail, 'forward');
   if (tailStart <= headEnd) return { text };
   const cut = tailStart - headEnd;
-  return { text: `${text.slice(0, headEnd)}\n[… lore cut ${cut} of ${text.length} characters …]\n${text.slice(tailStart)}`, cutFrom: text.length };
+  return { text: joinCut(text.slice(0, headEnd), `\n[… lore cut ${cut} of ${text.length} characters …]\n`, text.slice(tailStart)), cutFrom: text.length };
+}
+
+/**
+ * Head, note and tail as one new string. A slice of a string keeps the whole string alive in V8, and
+ * so does a `+` or template of slices: the kept part of a megabyte of tool output would hold the
+ * megabyte until its batch is written. `join` copies the parts.
+ */
+function joinCut(head: string, note: string, tail: string): string {
+  return [head, note, tail].join('');
 }
 
 /** `at`, or the nearest edge of the redaction mark `at` falls inside (the mark stays whole, on the kept side). */
@@ -103,7 +112,7 @@ function cutLongOutput(text: string): Cleaned | undefined {
   const kinds: Record<string, number> = { ...head.kinds };
   for (const [k, n] of Object.entries(tail.kinds)) kinds[k] = (kinds[k] ?? 0) + n;
   return {
-    text: `${head.text.slice(0, headEnd)}\n[… lore cut ${cut} of ${text.length} characters …]\n${tail.text.slice(tailStart)}`,
+    text: joinCut(head.text.slice(0, headEnd), `\n[… lore cut ${cut} of ${text.length} characters …]\n`, tail.text.slice(tailStart)),
     redactions: head.count + tail.count,
     kinds,
     cutFrom: text.length,

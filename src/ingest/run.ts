@@ -169,7 +169,7 @@ function flush(ctx: RunContext, current?: SourceFileRow): void {
   if (b.size === 0 && cursors.length === 0 && b.finish.size === 0) return;
   writeIngestBatch(ctx.db, {
     sessions: [...b.sessions.values()],
-    messages: [...b.messages.values()].map(({ record, summary }) => toMessageRow(record, summary)),
+    messages: [...b.messages.values()].map((p) => countedRow(p.cleaned ?? cleanMessage(p.record), p.summary)),
     edits: [...b.edits.values()],
     // Resume state holds raw text (a message still growing, an edit awaiting its result): it is
     // redacted like everything else. Redaction is idempotent, so resuming from it changes nothing.
@@ -244,8 +244,12 @@ async function walk(dir: string, isUnit: (dir: string) => boolean, out: string[]
 
 class Batch {
   sessions = new Map<string, SessionRow>();
-  /** Raw until written: a streamed message yielded again and again is cleaned and redacted once. */
-  messages = new Map<string, { record: MessageRecord; summary: SourceSummary }>();
+  /**
+   * Raw until written: a streamed message yielded again and again is cleaned and redacted once.
+   * Tool output, which is not streamed and is most of a transcript's text, is cleaned when taken,
+   * so the batch holds its kept head and tail rather than the whole output until the write.
+   */
+  messages = new Map<string, PendingMessage>();
   edits = new Map<string, FileEditRow>();
   /** Final cursors of files read to the end whose rows are in this batch. */
   cursors = new Map<string, SourceFileRow>();
@@ -257,7 +261,7 @@ class Batch {
   }
   dropSession(id: string): void {
     this.sessions.delete(id);
-    for (const [k, m] of this.messages) if (m.record.sessionId === id) this.messages.delete(k);
+    for (const [k, m] of this.messages) if ((m.record ?? m.cleaned.row).sessionId === id) this.messages.delete(k);
     for (const [k, e] of this.edits) if (e.sessionId === id) this.edits.delete(k);
     this.finish.delete(id);
   }
@@ -278,7 +282,8 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
   try {
     for await (const rec of adapter.read(file, from)) {
       storing = true;
-      await read.take(rec);
+      const taking = read.take(rec);
+      if (taking) await taking;
       storing = false;
     }
     storing = true;
@@ -372,33 +377,40 @@ class FileRead {
     this.skipped = start.skipped;
   }
 
-  async take(rec: SourceRecord): Promise<void> {
+  /**
+   * Takes one record into the batch. Synchronous unless the record names a session this run has
+   * not resolved yet (its project lookup waits on the file system or git): a transcript is tens of
+   * thousands of records, and a promise for each costs more than taking most of them.
+   */
+  take(rec: SourceRecord): Promise<void> | undefined {
     const sessionId = rec.kind === 'session' ? rec.session.id : rec.kind === 'message' ? rec.message.sessionId : rec.kind === 'edit' ? rec.edit.sessionId : undefined;
     if (sessionId !== undefined && this.ctx.ignored.has(sessionId)) this.keepsIgnored = true;
     switch (rec.kind) {
       case 'session':
-        await onSession(this.ctx, this.adapter, rec.session, this.ctx.sessions, this.ctx.batch, this.tallies, this.excludedSeen);
-        break;
-      case 'message':
-        await this.takeMessage(rec.message);
-        break;
-      case 'edit':
-        await this.takeEdit(rec.edit);
-        break;
+        return onSession(this.ctx, this.adapter, rec.session, this.ctx.sessions, this.ctx.batch, this.tallies, this.excludedSeen);
+      case 'message': {
+        const info = this.ctx.sessions.get(rec.message.sessionId);
+        if (info) return this.takeMessage(rec.message, info);
+        return this.sessionInfo(rec.message.sessionId).then((found) => this.takeMessage(rec.message, found));
+      }
+      case 'edit': {
+        const info = this.ctx.sessions.get(rec.edit.sessionId);
+        if (info) return this.takeEdit(rec.edit, info);
+        return this.sessionInfo(rec.edit.sessionId).then((found) => this.takeEdit(rec.edit, found));
+      }
       case 'skip':
         this.skipped++;
         this.summary.skipped[rec.reason] = (this.summary.skipped[rec.reason] ?? 0) + 1;
         if (this.warned++ < WARNINGS_PER_FILE) this.ctx.report({ type: 'warning', message: `skipped: ${rec.reason}`, file: this.file, line: rec.line });
-        break;
+        return undefined;
       case 'checkpoint':
         this.takeCheckpoint(rec.cursor);
-        break;
+        return undefined;
     }
   }
 
-  private async takeMessage(m: MessageRecord): Promise<void> {
+  private takeMessage(m: MessageRecord, info: SessionInfo): undefined {
     const { ctx } = this;
-    const info = await this.sessionInfo(m.sessionId);
     if (info.dropped) return;
     if (m.kind === 'prompt' && m.content.includes(PRIVATE_MARKER)) {
       info.dropped = true;
@@ -411,7 +423,7 @@ class FileRead {
       this.touched.delete(m.sessionId);
       return;
     }
-    ctx.batch.messages.set(m.id, { record: m, summary: this.summary });
+    ctx.batch.messages.set(m.id, m.kind === 'tool_result' ? { cleaned: cleanMessage(m), summary: this.summary } : { record: m, summary: this.summary });
     ctx.batch.bytes += m.content.length;
     this.touched.add(m.sessionId);
     this.sessionsSeen.add(m.sessionId);
@@ -422,9 +434,8 @@ class FileRead {
     }
   }
 
-  private async takeEdit(edit: FileEditRecord): Promise<void> {
+  private takeEdit(edit: FileEditRecord, info: SessionInfo): undefined {
     const { ctx } = this;
-    const info = await this.sessionInfo(edit.sessionId);
     if (info.dropped) return;
     const row = toEditRow(edit, info, this.tallies);
     if (!ctx.batch.edits.has(row.id)) this.summary.edits++;
@@ -553,27 +564,44 @@ async function onSession(
 
 type Tallies = Map<string, { count: number; kinds: Record<string, number> }>;
 
-function toMessageRow(m: MessageRecord, summary: SourceSummary): MessageRow {
+/** A message waiting for its batch's write: as read, or already cleaned (and the raw text let go). */
+type PendingMessage = { summary: SourceSummary } & ({ record: MessageRecord; cleaned?: undefined } | { record?: undefined; cleaned: CleanedMessage });
+
+interface CleanedMessage {
+  row: MessageRow;
+  tally: { count: number; kinds: Record<string, number> };
+}
+
+/** A message as it is stored: its text cleaned and redacted, its metadata redacted. */
+function cleanMessage(m: MessageRecord): CleanedMessage {
   const cleaned = cleanContent(m.content, m.kind === 'tool_result');
   const tally = { count: cleaned.redactions, kinds: { ...cleaned.kinds } };
   const metadata = m.metadata ? (redactDeep(m.metadata, tally) as Record<string, unknown>) : {};
+  return {
+    tally,
+    row: {
+      id: m.id,
+      sessionId: m.sessionId,
+      role: m.role,
+      content: cleaned.text,
+      createdAt: m.createdAt ?? null,
+      metadata: {
+        ...metadata,
+        kind: m.kind,
+        ...(tally.count > 0 ? { redactions: tally.count } : {}),
+        ...(cleaned.cutFrom !== undefined ? { originalLength: cleaned.cutFrom } : {}),
+      },
+    },
+  };
+}
+
+/** The row, its redactions counted into the summary (once per write, as the row is written). */
+function countedRow({ row, tally }: CleanedMessage, summary: SourceSummary): MessageRow {
   if (tally.count > 0) {
     summary.redactions += tally.count;
     addKinds({ count: 0, kinds: summary.redactionKinds }, 0, tally.kinds);
   }
-  return {
-    id: m.id,
-    sessionId: m.sessionId,
-    role: m.role,
-    content: cleaned.text,
-    createdAt: m.createdAt ?? null,
-    metadata: {
-      ...metadata,
-      kind: m.kind,
-      ...(tally.count > 0 ? { redactions: tally.count } : {}),
-      ...(cleaned.cutFrom !== undefined ? { originalLength: cleaned.cutFrom } : {}),
-    },
-  };
+  return row;
 }
 
 function toEditRow(e: FileEditRecord, info: SessionInfo, tallies: Tallies): FileEditRow {
