@@ -40,14 +40,22 @@ function dropBase64(text: string): string {
 
 /** Whether `text` has `min` base64-alphabet characters in a row (a plain loop: far cheaper than the regex). */
 function hasLongRun(text: string, min: number): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const isB64 = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 47 && c <= 57) || c === 43;
-    if (!isB64) run = 0;
-    else if (++run >= min) return true;
+  // A window of `min` characters is a run when all of them are base64; otherwise no run can hold
+  // its last non-base64 character, so the next window starts after it. Looking from the window's
+  // end backwards, ordinary text (a space every few characters) costs a few looks per window, and
+  // no character is looked at twice.
+  let start = 0;
+  while (start + min <= text.length) {
+    let at = start + min - 1;
+    while (at >= start && isBase64Char(text.charCodeAt(at))) at--;
+    if (at < start) return true;
+    start = at + 1;
   }
   return false;
+}
+
+function isBase64Char(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 47 && c <= 57) || c === 43;
 }
 
 /** Keeps the head and tail of a long text and says how much was cut; never splits a `[REDACTED:kind]` mark. */
