@@ -1,18 +1,19 @@
 // Chat ingest benchmarks (issue 3). Run: npm run build && node bench/ingest.mjs
 //  1. Throughput: ≥ 50 MB of Claude Code transcripts (the real fixtures replayed with fresh ids)
 //     through the whole ingest (parse, normalize, redact, SQLite) vs a bare Node pass that reads
-//     the same files line by line and JSON.parses each line. Target: ≤ 2.5×.
+//     the same files line by line and JSON.parses each line. Target: ≤ 2.0× wall (issue 17).
 //  2. Re-ingest of the unchanged files vs the first ingest. Target: ≤ 5%.
 //  3. Peak RSS of a child process ingesting one 500 MB transcript. Target: ≤ 250 MB.
 // BENCH_INGEST_MB and BENCH_BIG_MB change the sizes; BENCH_SKIP_BIG=1 skips 3.
 import { execFileSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream, readdirSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { build } from 'esbuild';
 import { fixtureFiles, replay, replayedTranscripts, sizeOf } from './lib/replay-claude.mjs';
+import { result } from './lib/measure.mjs';
 
 const MB = 1e6;
 const lib = resolve('.bench-tmp/ingest-lib.mjs');
@@ -60,13 +61,24 @@ async function barePass() {
 }
 
 // Wall time, and CPU time (user + system) of this process: on a shared machine the CPU time is the
-// steadier measure of the work done, so both are printed.
+// steadier measure of the work done, so both are printed. On Linux also the time the main thread
+// was ready to run but waited for a core (schedstat): on a loaded machine the ingest, which never
+// sleeps, waits far longer than the bare pass, whose reads sleep on the thread pool.
+const schedstat = () => {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+  } catch {
+    return undefined;
+  }
+};
 async function timed(fn) {
   const t = performance.now();
   const c = process.cpuUsage();
+  const w = schedstat();
   const value = await fn();
   const cpu = process.cpuUsage(c);
-  return { seconds: (performance.now() - t) / 1000, cpu: (cpu.user + cpu.system) / 1e6, value };
+  const w2 = schedstat();
+  return { seconds: (performance.now() - t) / 1000, cpu: (cpu.user + cpu.system) / 1e6, waited: w === undefined || w2 === undefined ? undefined : w2 - w, value };
 }
 
 const env = { ...process.env, CLAUDE_CONFIG_DIR: join(work, 'claude') };
@@ -100,11 +112,15 @@ const bare = best('bare');
 const first = best('first');
 const again = best('again');
 console.log(`ingest throughput: ${(bytes / MB).toFixed(1)} MB in ${files.length} transcripts, ${runs[0].bare.value} lines; stored ${s.sessions} sessions, ${s.messages} messages, ${s.edits} edits, ${s.redactions} redactions`);
-console.log(`  bare readline + JSON.parse  ${bare.toFixed(2)} s  ${(bytes / MB / bare).toFixed(1)} MB/s`);
-console.log(`  lore ingest (to SQLite)     ${first.toFixed(2)} s  ${(bytes / MB / first).toFixed(1)} MB/s`);
+const bareRun = runs.find((r) => r.bare.seconds === bare).bare;
 const firstRun = runs.find((r) => r.first.seconds === first).first;
+const waited = (r) => (r.waited === undefined ? '' : `  (${r.waited.toFixed(2)} s of it waiting for a core)`);
+console.log(`  bare readline + JSON.parse  ${bare.toFixed(2)} s  ${(bytes / MB / bare).toFixed(1)} MB/s${waited(bareRun)}`);
+console.log(`  lore ingest (to SQLite)     ${first.toFixed(2)} s  ${(bytes / MB / first).toFixed(1)} MB/s${waited(firstRun)}`);
 console.log(`    of which SQLite writes   ${firstRun.sqlite.toFixed(2)} s  (rows, indexes, FTS5 full-text index)`);
-console.log(`  ratio ${(first / bare).toFixed(2)}× wall, ${(bestCpu('first') / bestCpu('bare')).toFixed(2)}× CPU (${bestCpu('first').toFixed(2)} s vs ${bestCpu('bare').toFixed(2)} s)  (target ≤ 2.5×)`);
+console.log(`  ratio ${(first / bare).toFixed(2)}× wall, ${(bestCpu('first') / bestCpu('bare')).toFixed(2)}× CPU (${bestCpu('first').toFixed(2)} s vs ${bestCpu('bare').toFixed(2)} s)  (target ≤ 2.0× wall; load average ${loadavg()[0].toFixed(1)})`);
+result({ bench: 'ingest', what: `chat ingest, ${(bytes / MB).toFixed(0)} MB of Claude Code transcripts`, lore: first * 1000, baseline: bare * 1000, baselineLabel: 'readline + JSON.parse', target: '≤ 2.0×', maxRatio: 2.0 });
+result({ bench: 'ingest', what: 'chat ingest, CPU time (user + system)', lore: bestCpu('first') * 1000, baseline: bestCpu('bare') * 1000, baselineLabel: 'readline + JSON.parse', target: '(information)', maxRatio: Infinity });
 console.log(`re-ingest of unchanged files: ${(again * 1000).toFixed(0)} ms = ${((again / first) * 100).toFixed(2)}% of the first ingest  (target ≤ 5%)`);
 
 if (!process.env.BENCH_SKIP_BIG) {
