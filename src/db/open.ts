@@ -13,6 +13,11 @@ export interface OpenOptions {
   migrate?: boolean;
   /** Open even when a command found the file damaged (`lore doctor`, which checks it again). */
   allowDamaged?: boolean;
+  /**
+   * Most KiB of pages this connection caches (better-sqlite3's build default: 16,000). A
+   * connection that lives for hours (`lore watch`) keeps what it cached at its busiest for good.
+   */
+  cacheKb?: number;
 }
 
 /** Every database this process opened: where recordDamage leaves its marker. */
@@ -91,6 +96,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     if (!readonly) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    if (options.cacheKb !== undefined) db.pragma(`cache_size = -${Math.max(1, Math.trunc(options.cacheKb))}`);
     // Reading any schema page proves the file is a database before we rely on it.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (err) {
