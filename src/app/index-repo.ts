@@ -6,6 +6,7 @@ import { catchUp, INLINE_DETAILS, INLINE_LINKS, refuseExcluded, type CatchUpResu
 import { embedPending, type EmbedResult } from './embed-vectors.js';
 import { startImportGraph } from './graph-process.js';
 import { applyGraphWrites, updateImportGraph, type ImportGraphResult } from './import-graph.js';
+import { importProvenance, type ProvenanceResult } from './provenance.js';
 import type { RepoContext } from './repo-context.js';
 import { startBackfillWorker } from './start-worker.js';
 
@@ -17,6 +18,8 @@ const INLINE_VECTORS = 2000;
 export interface IndexRun extends Omit<CatchUpResult, 'ms'> {
   graph: ImportGraphResult;
   vectors: EmbedResult;
+  /** Records of other attribution tools read (git-ai's notes, Entire's checkpoints): local refs only. */
+  provenance: ProvenanceResult;
   /** A backfill worker was started for what was left. */
   inBackground: boolean;
   /** Wall time of each stage (ms). */
@@ -45,6 +48,7 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   // so the error a user sees is the one this process would have met.
   const inHere = (): Promise<ImportGraphResult> => updateImportGraph(ctx.db, ctx.repo, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });
   const graph = aside ? await aside.then((g) => applyGraphWrites(ctx.db, ctx.repo, g), inHere) : await inHere();
+  const provenance = await importProvenance(ctx.db, ctx.repo.root);
   const started = performance.now();
   const rest = await embedStage(ctx.db, report, env, wait ? {} : { limit: INLINE_VECTORS });
   const vectors = { ...rest, embedded: rest.embedded + early };
@@ -52,7 +56,7 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   // Vectors of commit messages wait for their messages rows, which the details pass adds.
   const left = r.details.remaining > 0 || r.link.deferred > 0 || graph.deferred > 0 || vectors.deferred > 0;
   const inBackground = left && startBackfillWorker(ctx.repo.root, ctx.dbPath);
-  return { ...r, graph, vectors, inBackground, ms: { ...r.ms, importGraph: graph.ms, vectors: vectorsMs } };
+  return { ...r, graph, vectors, provenance, inBackground, ms: { ...r.ms, importGraph: graph.ms, vectors: vectorsMs } };
 }
 
 /** `lore init`: installs the hooks (unless told not to), then indexes the repository. */

@@ -1,12 +1,13 @@
-import { importShared, provenanceShas, storeProvenance, type Db, type ProvenanceRow } from '../db/index.js';
+import { importShared } from '../db/index.js';
 import type { Reporter } from '../events.js';
 import {
   fetchRef, installNoteRefspecs, RemoteError, isAncestor, pushRef, readNotes, remoteRef, resolveRef, restoreRef, sharerOf, writeNotes, type InstallResult,
 } from '../git/index.js';
 import {
-  forgottenKeys, isEmptyNote, parseGitAiNote, mergeNoteMaps, ownKeys, ownNotes, parseNote, serializeNote, sharedMessageId, toImport, type Note,
+  forgottenKeys, isEmptyNote, mergeNoteMaps, ownKeys, ownNotes, parseNote, serializeNote, sharedMessageId, toImport, type Note,
 } from '../share/index.js';
 import { catchUpRepo } from './catch-up.js';
+import { importProvenance, type ProvenanceResult } from './provenance.js';
 import { openRepoContext, type Place } from './repo-context.js';
 
 /** lore's notes, and where a remote's are fetched to (docs/sync.md). */
@@ -44,8 +45,8 @@ export interface SyncResult {
   remoteNotes: number;
   /** Entries of teammates stored in the database by this sync; sessions removed because someone forgot them. */
   imported: { added: number; removed: number; from: string[] };
-  /** Commits whose git-ai authorship log (refs/notes/ai) was read by this sync. */
-  provenance: { gitAi: number };
+  /** Commits whose record by another attribution tool (git-ai, Entire) this sync read; records it could not read. */
+  provenance: ProvenanceResult;
   pushed: boolean;
   /** Pushes that lost a race (someone pushed first) and were retried after a new fetch and merge. */
   retries: number;
@@ -62,7 +63,7 @@ export async function sync(place: Place, options: SyncOptions, report: Reporter)
     const result: SyncResult = {
       schema: 'lore.sync/1', remote, by, dryRun: options.dryRun ?? false, install: null,
       shared: { notes: 0, requests: 0, decisions: 0, learnings: 0 }, preview: [], remoteNotes: 0,
-      imported: { added: 0, removed: 0, from: [] }, provenance: { gitAi: 0 }, pushed: false, retries: 0,
+      imported: { added: 0, removed: 0, from: [] }, provenance: { gitAi: 0, entire: 0, skipped: 0 }, pushed: false, retries: 0,
     };
     if (options.install) {
       result.install = await installNoteRefspecs(root, remote, NOTES_REF, trackingRef(remote));
@@ -83,7 +84,7 @@ export async function sync(place: Place, options: SyncOptions, report: Reporter)
       return result;
     }
     const merged = await exchange(root, remote, mine, forgotten, result);
-    result.provenance.gitAi = await importGitAi(db, root);
+    result.provenance = await importProvenance(db, root);
     const { items, forgotten: gone } = toImport(merged, ownKeys(db, root));
     result.imported = { ...importShared(db, root, items, gone, sharedMessageId), from: [...new Set([...items.requests, ...items.decisions, ...items.learnings].map((x) => x.by))].sort() };
     return result;
@@ -134,27 +135,6 @@ async function exchange(root: string, remote: string, mine: Map<string, Note>, f
     await restoreRef(root, tracking, trackingBefore);
     throw err;
   }
-}
-
-/**
- * Reads git-ai's authorship logs (refs/notes/ai) of commits not read yet: which lines of each file
- * an AI session wrote, by git-ai's own record, for `lore why` to show beside lore's own links.
- */
-export async function importGitAi(db: Db, root: string): Promise<number> {
-  const notes = await readNotes(root, 'refs/notes/ai');
-  if (notes.size === 0) return 0;
-  const seen = provenanceShas(db, root, 'git-ai');
-  const shas: string[] = [];
-  const rows: ProvenanceRow[] = [];
-  for (const [sha, text] of notes) {
-    if (seen.has(sha)) continue;
-    const files = parseGitAiNote(text);
-    if (!files) continue;
-    shas.push(sha);
-    for (const f of files) rows.push({ ...f, sha, source: 'git-ai' });
-  }
-  if (shas.length > 0) storeProvenance(db, root, 'git-ai', shas, rows);
-  return shas.length;
 }
 
 function parsed(texts: Map<string, string>): Map<string, Note> {

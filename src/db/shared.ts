@@ -236,7 +236,7 @@ export function sharedBy(db: Db, sessionIds: string[]): Map<string, string> {
 
 /** An attribution tool's record of the AI-written lines of one commit's version of a file. */
 export interface Provenance {
-  /** The tool that recorded it ('git-ai'). */
+  /** The tool that recorded it: 'git-ai', 'entire', 'agent-trace'. */
   source: string;
   /** The AI tool that wrote the lines, by the record. */
   tool: string;
@@ -244,25 +244,32 @@ export interface Provenance {
   /** The AI tool's own conversation id (Claude Code's session id, Cursor's composer id, ...). */
   conversation: string | null;
   human: string | null;
-  /** Distinct lines of the file, as committed, that the AI wrote. */
-  lines: number;
-  ranges: string;
+  /** Distinct lines of the file, as committed, that the AI wrote; null when the record counts no lines per file (Entire). */
+  lines: number | null;
+  ranges: string | null;
 }
 
 export interface ProvenanceRow extends Provenance {
   sha: string;
   path: string;
+  /** The tool's own id of the record (Entire's checkpoint, an Agent Trace record). */
+  record?: string | null;
+  /** The request the record names, redacted. */
+  prompt?: string | null;
+  /** JSON the source keeps beside the row (see migration 0016). */
+  detail?: string | null;
 }
 
 /** Replaces what `source` said about these commits (re-reading a tool's record is idempotent). */
 export function storeProvenance(db: Db, project: string, source: string, shas: string[], rows: ProvenanceRow[]): void {
   const clear = db.prepare('DELETE FROM commit_provenance WHERE project_path = ? AND sha = ? AND source = ?');
   const put = db.prepare(
-    `INSERT OR REPLACE INTO commit_provenance (project_path, sha, path, source, tool, model, conversation, human, lines, ranges) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO commit_provenance (project_path, sha, path, source, tool, model, conversation, human, lines, ranges, record, prompt, detail)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   db.transaction(() => {
     for (const sha of shas) clear.run(project, sha, source);
-    for (const r of rows) put.run(project, r.sha, r.path, source, r.tool, r.model, r.conversation ?? '', r.human, r.lines, r.ranges);
+    for (const r of rows) put.run(project, r.sha, r.path, source, r.tool, r.model, r.conversation ?? '', r.human, r.lines, r.ranges, r.record ?? null, r.prompt ?? null, r.detail ?? null);
   }).immediate();
 }
 
@@ -271,12 +278,36 @@ export function provenanceShas(db: Db, project: string, source: string): Set<str
   return new Set((db.prepare('SELECT DISTINCT sha FROM commit_provenance WHERE project_path = ? AND source = ?').all(project, source) as { sha: string }[]).map((r) => r.sha));
 }
 
+/** Per commit read from `source`, the `detail` of its rows (what was read, to tell whether the record changed since). */
+export function provenanceDetails(db: Db, project: string, source: string): Map<string, string | null> {
+  const rows = db.prepare('SELECT sha, max(detail) AS detail FROM commit_provenance WHERE project_path = ? AND source = ? GROUP BY sha').all(project, source) as { sha: string; detail: string | null }[];
+  return new Map(rows.map((r) => [r.sha, r.detail]));
+}
+
+/** The project's commits whose message has a `key:` trailer line, with the trailer values (newest first). */
+export function commitsWithTrailer(db: Db, project: string, key: string): { sha: string; values: string[] }[] {
+  const rows = db
+    .prepare(`SELECT sha, body FROM commits WHERE project_path = ? AND instr(body, ?) > 0 ORDER BY committed_at DESC`)
+    .all(project, `${key}:`) as { sha: string; body: string }[];
+  // `key` is a plain trailer name (letters and dashes): nothing in it to escape.
+  const re = new RegExp(String.raw`^${key}:[ \t]*(\S.*?)\s*$`, 'gim');
+  const out: { sha: string; values: string[] }[] = [];
+  for (const r of rows) {
+    const values = [...r.body.matchAll(re)].map((m) => m[1]!);
+    if (values.length > 0) out.push({ sha: r.sha, values });
+  }
+  return out;
+}
+
 /** What other tools recorded about these files' commits, by sha. */
 export function provenanceFor(db: Db, project: string, paths: string[]): Map<string, ProvenanceRow[]> {
   const out = new Map<string, ProvenanceRow[]>();
   if (paths.length === 0) return out;
   const rows = db
-    .prepare(`SELECT sha, path, source, tool, model, conversation, human, lines, ranges FROM commit_provenance WHERE project_path = ? AND path IN (${paths.map(() => '?').join(',')}) ORDER BY lines DESC`)
+    .prepare(
+      `SELECT sha, path, source, tool, model, conversation, human, lines, ranges, record, prompt, detail FROM commit_provenance
+        WHERE project_path = ? AND path IN (${paths.map(() => '?').join(',')}) ORDER BY coalesce(lines, -1) DESC, source, conversation`,
+    )
     .all(project, ...paths) as ProvenanceRow[];
   for (const r of rows) {
     const list = out.get(r.sha) ?? [];

@@ -58,6 +58,6 @@ export function gitStream(cwd: string, args: string[], onChunk: (chunk: Buffer) 
 }
 
 // Stable, parseable output whatever the user's config says.
-function gitEnv(): NodeJS.ProcessEnv {
+export function gitEnv(): NodeJS.ProcessEnv {
   return { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
 }

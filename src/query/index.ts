@@ -1,5 +1,5 @@
 // The query folder's public surface.
-export { why, blameTarget, checkTarget, type BlameAt, type LinkingInfo, type WhyResult, type CommitInfo, type CommitRequest, type RequestInfo, type DecisionInfo, type GraphInfo, type WhyOptions, type GraphLookup, type WhySummary, type RenameInfo } from './why.js';
+export { why, blameTarget, checkTarget, type BlameAt, type LinkingInfo, type WhyResult, type CommitInfo, type CommitRequest, type ProvenanceInfo, type RequestInfo, type DecisionInfo, type GraphInfo, type WhyOptions, type GraphLookup, type WhySummary, type RenameInfo } from './why.js';
 export { resolveTarget, type Target } from './resolve-target.js';
 export { closestPaths } from './suggest.js';
 export { search, toMatchExpression, type SearchOptions, type SearchResult, type SearchHit, type SearchMode } from './search.js';

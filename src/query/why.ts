@@ -17,6 +17,7 @@ import {
   messageInfos,
   priorArtOf,
   provenanceFor,
+  type ProvenanceRow,
   renamedAway,
   sharedBy,
   type ChangeStatus,
@@ -104,12 +105,19 @@ export interface CommitInfo extends Pick<Commit, 'sha' | 'subject' | 'body'> {
   userWork: string | null;
   /** Of this change's added lines of the file (`added`), those AI edits wrote, per tool; null when none. */
   aiLines: { lines: number; byTool: Record<string, number> } | null;
-  /** What other attribution tools recorded about this change of the file (git-ai's authorship log). */
+  /** What other attribution tools recorded about this change of the file (git-ai's authorship log, Entire's checkpoint). */
   provenance?: ProvenanceInfo[];
 }
 
 /** An attribution tool's record of AI-written lines in one commit's version of the file. */
-export type ProvenanceInfo = Provenance;
+export interface ProvenanceInfo extends Provenance {
+  /** The tool's id of its record (Entire's checkpoint id), when it has one. */
+  record?: string;
+  /** The request the record names (Entire's summary intent or first prompt), redacted. */
+  prompt?: string;
+  /** Of the commit's added lines (all files), those the agent wrote, by the tool's count at commit time (Entire). */
+  commitLines?: { agent: number; total: number };
+}
 
 /** A request as one commit carried it, and why lore links them. */
 export interface CommitRequest {
@@ -320,7 +328,7 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
   const provenance = provenanceFor(db, project, names);
   const provenanceOf = (c: CommitInfo): { provenance?: ProvenanceInfo[] } => {
     const rows = (provenance.get(c.sha) ?? []).filter((p) => p.path === c.path || p.path === c.oldPath || (c.path === null && p.path === target.path));
-    return rows.length === 0 ? {} : { provenance: rows.map((p) => ({ source: p.source, tool: p.tool, model: p.model, conversation: p.conversation, human: p.human, lines: p.lines, ranges: p.ranges })) };
+    return rows.length === 0 ? {} : { provenance: rows.map(provenanceInfo) };
   };
   const aiRows = aiLinesForPaths(db, project, names);
   const aiLinesOf = (sha: string, path: string | null): CommitInfo['aiLines'] => {
@@ -569,4 +577,18 @@ export function userWorkText(fact: string | undefined): string | null {
   const name = tool ? tool[0]!.toUpperCase() + tool.slice(1) : 'the AI tool';
   const at = { 'before-edit': ' before its edit', 'start-up': ' at the start of its session', commit: ' on /commit', lint: ' before /lint' }[when] ?? '';
   return `committed by ${name}${at} (the user's own change)`;
+}
+
+function provenanceInfo(p: ProvenanceRow): ProvenanceInfo {
+  const info: ProvenanceInfo = { source: p.source, tool: p.tool, model: p.model, conversation: p.conversation, human: p.human, lines: p.lines, ranges: p.ranges };
+  if (p.record) info.record = p.record;
+  if (p.prompt) info.prompt = p.prompt;
+  let d: { agentLines?: unknown; totalLines?: unknown } = {};
+  try {
+    d = p.detail ? (JSON.parse(p.detail) as typeof d) : {};
+  } catch {
+    // A detail this lore cannot read adds nothing.
+  }
+  if (typeof d.agentLines === 'number' && typeof d.totalLines === 'number') info.commitLines = { agent: d.agentLines, total: d.totalLines };
+  return info;
 }

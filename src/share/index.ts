@@ -2,3 +2,4 @@
 export { canonical, emptyNote, isEmptyNote, mergeNoteMaps, mergeNotes, NOTE_SCHEMA, parseNote, serializeNote, sessionKey, type Note, type SharedDecision, type SharedLearning, type SharedRequest } from './note.js';
 export { forgottenKeys, ownKeys, ownNotes, sharedMessageId, toImport } from './notes-of-db.js';
 export { parseGitAiNote, type GitAiFileAttribution } from './git-ai.js';
+export { checkpointFolder, ENTIRE_BRANCH, ENTIRE_TRAILER, parseCheckpointSession, parseCheckpointSummary, type EntireSession } from './entire.js';

@@ -34,7 +34,7 @@ describe('parseGitAiNote', () => {
       }
     }
     expect(history.lines).toBe(wanted.size);
-    expect(history.ranges.startsWith('23-47,60-78,')).toBe(true);
+    expect(history.ranges!.startsWith('23-47,60-78,')).toBe(true);
     expect(history.model).toBe('gpt-5.6-sol');
     expect(new Set(files.map((f) => `${f.path} ${f.conversation}`)).size).toBe(files.length);
     expect(new Set(files.map((f) => f.conversation))).toEqual(new Set(['019fed54-de0a-7dc0-864e-2bb6230ff5ff', '019f3946-5521-7be3-8ff1-91ae2a1f9c06']));

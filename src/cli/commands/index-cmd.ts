@@ -44,6 +44,8 @@ export function printIndexRun(r: IndexRun, where = ''): void {
   print(`indexed ${r.commits.added} new commit${r.commits.added === 1 ? '' : 's'} (${r.commits.total} in all)${where}`);
   print(importGraphLine(r.graph));
   print(chatsLine(r.ingest));
+  const p = provenanceLine(r.provenance);
+  if (p) print(p);
   const left = backgroundLine(r);
   if (left) print(left);
 }
@@ -63,7 +65,18 @@ export function indexJson(project: string, database: string, r: IndexRun) {
     vectorsAdded: r.vectors.embedded,
     vectorsPending: r.vectors.deferred,
     inBackground: r.inBackground,
+    provenance: r.provenance,
   };
+}
+
+/** Other attribution tools' records this run read; undefined when none was new. */
+function provenanceLine(p: IndexRun['provenance']): string | undefined {
+  const parts = [
+    ...(p.entire > 0 ? [`Entire's checkpoints of ${p.entire} commit${p.entire === 1 ? '' : 's'}`] : []),
+    ...(p.gitAi > 0 ? [`git-ai's logs of ${p.gitAi} commit${p.gitAi === 1 ? '' : 's'}`] : []),
+  ];
+  if (parts.length === 0 && p.skipped === 0) return undefined;
+  return `provenance: read ${parts.length ? parts.join(', ') : 'nothing new'}${p.skipped ? `; ${p.skipped} record${p.skipped === 1 ? '' : 's'} could not be read (skipped)` : ''}`;
 }
 
 /** What `lore index` / `lore init` left for later, and who does it; undefined when nothing. */

@@ -19,7 +19,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       const r = await initRepo(ctx, report, { hooks: args.hooks === true, env: process.env });
       report.stop();
       if (args.json) {
-        printJson({ schema: 'lore.init/1', project: ctx.repo.root, database: ctx.dbPath, hooks: r.hooks, commitsAdded: r.commits.added, commitsTotal: r.commits.total, importGraph: importGraphJson(r.graph) });
+        printJson({ schema: 'lore.init/1', project: ctx.repo.root, database: ctx.dbPath, hooks: r.hooks, commitsAdded: r.commits.added, commitsTotal: r.commits.total, importGraph: importGraphJson(r.graph), provenance: r.provenance });
         return;
       }
       print(`database  ${ctx.dbPath}`);

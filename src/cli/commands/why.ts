@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import type { CommitInfo, CommitRequest, LearningInfo, WhyResult } from '../../app/index.js';
+import type { CommitInfo, CommitRequest, LearningInfo, ProvenanceInfo, WhyResult } from '../../app/index.js';
 import { placeOf } from '../context.js';
 import type { GitOutput } from '../early-blame.js';
 import { bold, cyan, day, dim, print, printJson, shortSession, withJson, yellow, type GlobalArgs, type OutputArgs } from '../output.js';
@@ -133,7 +133,7 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
   const rename = c.status === 'R' && c.oldPath ? dim(` (renamed from ${c.oldPath})`) : c.status === 'D' ? dim(' (deleted)') : '';
   print(`  ${cyan(c.sha.slice(0, 10))}  ${day(c.date)}  ${authorColumn(c.author)}  ${c.subject}${rename}`);
   if (o.full && c.body) for (const line of c.body.split('\n')) print(`      ${line}`);
-  for (const p of c.provenance ?? []) print(`      ${dim(`${p.source}: ${p.tool}${p.model ? ` (${p.model})` : ''} wrote ${p.lines} line${p.lines === 1 ? '' : 's'} (${p.ranges.length > 40 ? `${p.ranges.slice(0, 39)}…` : p.ranges})${p.conversation ? `, conversation ${p.conversation.slice(0, 8)}` : ''}`)}`);
+  for (const p of c.provenance ?? []) for (const line of provenanceLines(p, o.full)) print(`      ${dim(line)}`);
   if (c.requests.length === 0) {
     // When no change of the file has a request, the summary line says so once (and the line under
     // it says what linking still waits).
@@ -189,3 +189,18 @@ function oneLine(text: string, max: number): string {
 }
 
 export type { CommitRequest };
+
+/** Another attribution tool's record of a change: `git-ai: claude (model) wrote 3 lines (36,246,251), conversation 9279810e`. */
+function provenanceLines(p: ProvenanceInfo, full: boolean): string[] {
+  const who = `${p.source}: ${p.tool}${p.model ? ` (${p.model})` : ''}`;
+  const conversation = p.conversation ? `${p.source === 'entire' ? 'session' : 'conversation'} ${p.conversation.slice(0, 8)}` : '';
+  const wrote = p.lines !== null
+    ? `wrote ${p.lines} line${p.lines === 1 ? '' : 's'}${p.ranges ? ` (${p.ranges.length > 40 ? `${p.ranges.slice(0, 39)}…` : p.ranges})` : ''}`
+    : p.commitLines
+      ? `wrote ${p.commitLines.agent} of the commit's ${p.commitLines.total} added line${p.commitLines.total === 1 ? '' : 's'}`
+      : '';
+  const head = [who + (wrote ? ` ${wrote}` : ''), conversation, p.record ? `checkpoint ${p.record}` : ''].filter(Boolean).join(', ');
+  if (!p.prompt) return [head];
+  const text = p.prompt.replace(/\s+/g, ' ').trim();
+  return [head, `  ← "${full || text.length <= 100 ? text : `${text.slice(0, 99)}…`}"`];
+}

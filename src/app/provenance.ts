@@ -1,0 +1,145 @@
+import { commitsWithTrailer, provenanceDetails, provenanceShas, storeProvenance, type Db, type ProvenanceRow } from '../db/index.js';
+import { branchRefs, objectIds, readNotes, readObjects } from '../git/index.js';
+import { redact } from '../ingest/index.js';
+import {
+  checkpointFolder, ENTIRE_BRANCH, ENTIRE_TRAILER, parseCheckpointSession, parseCheckpointSummary, parseGitAiNote,
+} from '../share/index.js';
+
+/**
+ * Provenance other attribution tools leave in git, read into commit_provenance so `lore why`
+ * explains a change even where lore saw no chat. Each reader is local (no remote is asked), reads
+ * only what changed since it last ran, and skips a record it cannot read (counted, never fatal).
+ */
+export interface ProvenanceResult {
+  /** Commits whose git-ai authorship log (refs/notes/ai) was read. */
+  gitAi: number;
+  /** Commits whose Entire checkpoint (trailer + entire/checkpoints/v1) was read. */
+  entire: number;
+  /** Records that were there but could not be read (damaged JSON, another shape). */
+  skipped: number;
+}
+
+export async function importProvenance(db: Db, root: string): Promise<ProvenanceResult> {
+  const gitAi = await importGitAi(db, root);
+  const entire = await importEntire(db, root);
+  return { gitAi: gitAi.read, entire: entire.read, skipped: gitAi.skipped + entire.skipped };
+}
+
+/**
+ * Reads git-ai's authorship logs (refs/notes/ai) of commits not read yet: which lines of each file
+ * an AI session wrote, by git-ai's own record, for `lore why` to show beside lore's own links.
+ */
+export async function importGitAi(db: Db, root: string): Promise<{ read: number; skipped: number }> {
+  const notes = await readNotes(root, 'refs/notes/ai');
+  if (notes.size === 0) return { read: 0, skipped: 0 };
+  const seen = provenanceShas(db, root, 'git-ai');
+  const shas: string[] = [];
+  const rows: ProvenanceRow[] = [];
+  let skipped = 0;
+  for (const [sha, text] of notes) {
+    if (seen.has(sha)) continue;
+    const files = parseGitAiNote(text);
+    if (!files) {
+      skipped++;
+      continue;
+    }
+    shas.push(sha);
+    for (const f of files) rows.push({ sha, path: f.path, source: 'git-ai', tool: f.tool, model: f.model, conversation: f.conversation, human: redactOrNull(f.human), lines: f.lines, ranges: f.ranges });
+  }
+  if (shas.length > 0) storeProvenance(db, root, 'git-ai', shas, rows);
+  return { read: shas.length, skipped };
+}
+
+/**
+ * Reads Entire's checkpoints of the commits whose message has an `Entire-Checkpoint` trailer, from
+ * the local `entire/checkpoints/v1` branch or a remote's (a fresh clone has only
+ * `origin/entire/checkpoints/v1`). A commit is read again when its checkpoint's tree changed (Entire
+ * rewrites a checkpoint at the session's end and when it adds a summary).
+ */
+export async function importEntire(db: Db, root: string): Promise<{ read: number; skipped: number }> {
+  const refs = await branchRefs(root, ENTIRE_BRANCH);
+  if (refs.length === 0) return { read: 0, skipped: 0 };
+  const commits = commitsWithTrailer(db, root, ENTIRE_TRAILER)
+    .map((c) => ({ sha: c.sha, folders: [...new Set(c.values.map(checkpointFolder).filter((f): f is string => f !== null))] }))
+    .filter((c) => c.folders.length > 0);
+  if (commits.length === 0) return { read: 0, skipped: 0 };
+  // Where each checkpoint is: the first ref (local branch, then origin's, then other remotes') that has it.
+  const folders = [...new Set(commits.flatMap((c) => c.folders))];
+  const ids = await objectIds(root, refs.flatMap((ref) => folders.map((f) => `${ref}:${f}`)));
+  const found = new Map<string, { ref: string; tree: string }>();
+  refs.forEach((ref, r) => folders.forEach((f, i) => {
+    const tree = ids[r * folders.length + i];
+    if (tree && !found.has(f)) found.set(f, { ref, tree });
+  }));
+  const before = provenanceDetails(db, root, 'entire');
+  const todo = commits
+    .map((c) => ({ ...c, folders: c.folders.filter((f) => found.has(f)) }))
+    .filter((c) => c.folders.length > 0)
+    .map((c) => ({ ...c, trees: c.folders.map((f) => found.get(f)!.tree).sort().join(',') }))
+    .filter((c) => treesOf(before.get(c.sha)) !== c.trees);
+  if (todo.length === 0) return { read: 0, skipped: 0 };
+
+  const wanted = [...new Set(todo.flatMap((c) => c.folders))];
+  const summaries = await readObjects(root, wanted.map((f) => `${found.get(f)!.ref}:${f}/metadata.json`));
+  let skipped = 0;
+  const sessionFiles: { folder: string; index: string }[] = [];
+  wanted.forEach((f, i) => {
+    const indexes = summaries[i] === null ? null : parseCheckpointSummary(summaries[i]!);
+    if (indexes === null) {
+      skipped++;
+      return;
+    }
+    for (const index of indexes) sessionFiles.push({ folder: f, index });
+  });
+  const at = (s: { folder: string; index: string }, file: string): string => `${found.get(s.folder)!.ref}:${s.folder}/${s.index}/${file}`;
+  const texts = await readObjects(root, sessionFiles.flatMap((s) => [at(s, 'metadata.json'), at(s, 'prompt.txt')]));
+  const sessionsOf = new Map<string, ReturnType<typeof parseCheckpointSession>[]>();
+  sessionFiles.forEach((s, i) => {
+    const metadata = texts[2 * i];
+    const session = metadata ? parseCheckpointSession(s.folder.replace('/', ''), metadata, texts[2 * i + 1] ?? null) : null;
+    if (!session) {
+      skipped++;
+      return;
+    }
+    const list = sessionsOf.get(s.folder) ?? [];
+    list.push(session);
+    sessionsOf.set(s.folder, list);
+  });
+
+  const rows: ProvenanceRow[] = [];
+  const shas: string[] = [];
+  for (const c of todo) {
+    const sessions = c.folders.flatMap((f) => sessionsOf.get(f) ?? []);
+    if (sessions.length === 0) continue;
+    shas.push(c.sha);
+    const seen = new Set<string>();
+    for (const s of sessions) {
+      if (!s) continue;
+      const prompt = s.prompt === null ? null : redact(s.prompt).text;
+      const detail = JSON.stringify({ trees: c.trees, agentLines: s.agentLines, totalLines: s.totalLines, createdAt: s.createdAt });
+      // A session that touched no file still marks the commit as read (path '': shown for no file).
+      for (const path of s.files.length > 0 ? s.files : ['']) {
+        const key = `${path}\0${s.agent}\0${s.session}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        rows.push({ sha: c.sha, path, source: 'entire', tool: s.agent, model: null, conversation: s.session, human: null, lines: null, ranges: null, record: s.checkpoint, prompt, detail });
+      }
+    }
+  }
+  if (shas.length > 0) storeProvenance(db, root, 'entire', shas, rows);
+  return { read: shas.length, skipped };
+}
+
+function treesOf(detail: string | null | undefined): string | null {
+  if (!detail) return null;
+  try {
+    const t = (JSON.parse(detail) as { trees?: unknown }).trees;
+    return typeof t === 'string' ? t : null;
+  } catch {
+    return null;
+  }
+}
+
+function redactOrNull(text: string | null): string | null {
+  return text === null ? null : redact(text).text;
+}

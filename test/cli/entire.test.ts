@@ -1,0 +1,127 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { commit, git, gitRepo } from '../helpers/git-repo.js';
+import { isolatedEnv } from '../helpers/isolate-env.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
+
+// Entire's provenance as a teammate's fresh clone sees it: commits whose messages carry
+// `Entire-Checkpoint` trailers, and the checkpoints on origin's entire/checkpoints/v1 branch
+// (real ones, from entireio/cli's own repository; see test/fixtures/real/entire/SOURCES.md).
+
+const ENTIRE = join(REAL_FIXTURES, 'entire');
+const message = (sha: string): string => readFileSync(join(ENTIRE, 'commits', `${sha}.txt`), 'utf8');
+const WORKFLOW_SESSIONS = ['0', '1', '2', '3', '4'].filter((i) => readFileSync(join(ENTIRE, 'checkpoints/76/74489fb0a9', i, 'metadata.json'), 'utf8').includes('manual_commit_workflow_test.go')).length;
+const SECRET = 'ghp_' + 'R4nd0mT0k3nV4lu3F0rT3st1ngS3cr3tX9z8';
+
+interface Change { file: string; message: string }
+
+/** The upstream repository: the real commits' messages over small changes, and the checkpoints branch. */
+function upstream(extra: (dir: string) => void = () => undefined): { dir: string; shas: Record<string, string> } {
+  const dir = gitRepo({ 'README.md': '# cli\n' });
+  const changes: Record<string, Change> = {
+    '1274eaa17eb8': { file: 'cmd/entire/cli/checkpoint/committed.go', message: message('50e80758e3144667e7605c2e6fc9c795a436f235') },
+    fcea11a4ec9d: { file: 'cmd/entire/cli/checkpoint/committed.go', message: message('f6242e26622c70dfe20de780c905322f951cdc89') },
+    '00c9e2351016': { file: 'cmd/entire/cli/reset.go', message: message('761c5889eb9cb15594cf1a103fa54fb123cccc40') },
+    '7674489fb0a9': { file: 'cmd/entire/cli/integration_test/manual_commit_workflow_test.go', message: message('d4de10e7138383a0d5a666cb9aeb3efd9a762af7') },
+    // Hand-made: a prompt with a secret in it, a damaged checkpoint, a checkpoint never pushed.
+    abcdef123456: { file: 'src/secret.go', message: 'add the client\n\nEntire-Checkpoint: abcdef123456\n' },
+    bad0bad0bad0: { file: 'src/damaged.go', message: 'damaged checkpoint\n\nEntire-Checkpoint: bad0bad0bad0\n' },
+    '0123456789ab': { file: 'src/unpushed.go', message: 'not on the branch\n\nEntire-Checkpoint: 0123456789ab\n' },
+  };
+  const shas: Record<string, string> = {};
+  let n = 0;
+  for (const [id, c] of Object.entries(changes)) shas[id] = commit(dir, { [c.file]: `package cli\n\n// change ${++n}\nfunc f${n}() {}\n` }, c.message);
+  git(dir, ['checkout', '-q', '--orphan', 'entire/checkpoints/v1']);
+  git(dir, ['rm', '-rfq', '.']);
+  cpSync(join(ENTIRE, 'checkpoints'), dir, { recursive: true });
+  const handMade = (folder: string, summary: string, session: string, prompt: string): void => {
+    mkdirSync(join(dir, folder, '0'), { recursive: true });
+    writeFileSync(join(dir, folder, 'metadata.json'), summary);
+    writeFileSync(join(dir, folder, '0', 'metadata.json'), session);
+    writeFileSync(join(dir, folder, '0', 'prompt.txt'), prompt);
+  };
+  handMade('ab/cdef123456', JSON.stringify({ checkpoint_id: 'abcdef123456', sessions: [{ metadata: '/ab/cdef123456/0/metadata.json' }] }),
+    JSON.stringify({ checkpoint_id: 'abcdef123456', session_id: 's-1', agent: 'Claude Code', files_touched: ['src/secret.go'] }),
+    `Call the API with token ${SECRET} and add a client`);
+  handMade('ba/d0bad0bad0', '{"checkpoint_id": "bad0bad0bad0", "sessions": [', '{}', '');
+  extra(dir);
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '--no-verify', '-m', 'Checkpoint: several']);
+  git(dir, ['checkout', '-q', 'main']);
+  return { dir, shas };
+}
+
+function clone(from: string): { dir: string; env: Record<string, string> } {
+  const home = realpathSync(mkdtempSync(join(tmpdir(), 'lore-entire-')));
+  const dir = join(home, 'cli');
+  git(home, ['clone', '-q', from, dir]);
+  return { dir, env: isolatedEnv(home) };
+}
+
+const ok = (r: CliResult): CliResult => {
+  expect(r.stderr).not.toMatch(/Error|at .*\.js:\d+/);
+  expect(r.code).toBe(0);
+  return r;
+};
+
+describe("Entire's checkpoints", () => {
+  it('shows a fresh clone the checkpoint behind each change, from origin/entire/checkpoints/v1', { timeout: 120_000 }, () => {
+    const up = upstream();
+    const me = clone(up.dir);
+    const cli = (args: string[]): CliResult => runCli(args, { cwd: me.dir, env: me.env, timeoutMs: 120_000 });
+    // No local branch: Entire has not run in this clone; origin's branch is read as it is.
+    expect(git(me.dir, ['branch', '--list', 'entire/*'])).toBe('');
+    const init = JSON.parse(ok(cli(['init', '--no-hooks', '--json'])).stdout);
+    // Five commits' checkpoints read; the damaged one is skipped and counted, the unpushed one waits.
+    expect(init.provenance).toEqual({ gitAi: 0, entire: 5, skipped: 1 });
+
+    const why = JSON.parse(ok(cli(['why', 'cmd/entire/cli/checkpoint/committed.go', '--json'])).stdout);
+    const bySha = new Map((why.changes as { sha: string; provenance?: unknown[] }[]).concat(why.origin ? [why.origin] : []).map((c) => [c.sha, c.provenance]));
+    expect(bySha.get(up.shas.fcea11a4ec9d!)).toEqual([{
+      source: 'entire', tool: 'Claude Code', model: null, conversation: '76d407bd-2561-45ef-8cbb-2dc1f9be9bbe', human: null, lines: null, ranges: null,
+      record: 'fcea11a4ec9d', prompt: expect.stringMatching(/^Address PR review feedback by handling potential errors in findSessionIndex/),
+      commitLines: { agent: 9, total: 9 },
+    }]);
+    expect(bySha.get(up.shas['1274eaa17eb8']!)).toEqual([expect.objectContaining({ record: '1274eaa17eb8', conversation: '4de02c81-2bd4-4ea2-9370-f1f32de9248e', commitLines: { agent: 218, total: 220 } })]);
+    const text = ok(cli(['why', 'cmd/entire/cli/checkpoint/committed.go'])).stdout;
+    expect(text).toContain("entire: Claude Code wrote 9 of the commit's 9 added lines, session 76d407bd, checkpoint fcea11a4ec9d");
+    expect(text).toContain('← "Address PR review feedback by handling potential errors in findSessionIndex');
+
+    // The migrated checkpoint's sessions in folders 0, 2 and 3; the doubled paths' five sessions.
+    const reset = JSON.parse(ok(cli(['why', 'cmd/entire/cli/reset.go', '--json'])).stdout);
+    const resetRows = [...(reset.changes ?? []), reset.origin].find((c: { sha: string }) => c?.sha === up.shas['00c9e2351016']).provenance as { conversation: string }[];
+    expect(resetRows.map((p) => p.conversation).sort()).toEqual(
+      ['0', '2', '3'].map((i) => (JSON.parse(readFileSync(join(ENTIRE, 'checkpoints/00/c9e2351016', i, 'metadata.json'), 'utf8')) as { session_id: string }).session_id).sort(),
+    );
+    const workflow = JSON.parse(ok(cli(['why', 'cmd/entire/cli/integration_test/manual_commit_workflow_test.go', '--json'])).stdout);
+    const workflowRows = [...(workflow.changes ?? []), workflow.origin].find((c: { sha: string }) => c?.sha === up.shas['7674489fb0a9']).provenance as { record: string }[];
+    // Of the five sessions, those whose files_touched name the file (two of them).
+    expect(WORKFLOW_SESSIONS).toBe(2);
+    expect(workflowRows.map((p) => p.record)).toEqual(Array(WORKFLOW_SESSIONS).fill('7674489fb0a9'));
+
+    // The secret in a prompt never reaches the database.
+    const secretWhy = ok(cli(['why', 'src/secret.go'])).stdout;
+    expect(secretWhy).toContain('entire: Claude Code, session s-1, checkpoint abcdef123456');
+    expect(secretWhy).not.toContain(SECRET);
+    const db = new Database(join(me.env.LORE_HOME!, 'lore.db'), { readonly: true });
+    const prompts = (db.prepare(`SELECT prompt FROM commit_provenance WHERE source = 'entire'`).all() as { prompt: string | null }[]).map((r) => r.prompt ?? '');
+    db.close();
+    expect(prompts.some((p) => p.includes('Call the API with token'))).toBe(true);
+    expect(prompts.some((p) => p.includes(SECRET))).toBe(false);
+
+    // Read once: nothing new on the next run, until a checkpoint changes (Entire adds a summary).
+    expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 0, skipped: 1 });
+    git(up.dir, ['checkout', '-q', 'entire/checkpoints/v1']);
+    const meta = join(up.dir, '12/74eaa17eb8/0/metadata.json');
+    writeFileSync(meta, JSON.stringify({ ...JSON.parse(readFileSync(meta, 'utf8')), summary: { intent: 'Make checkpoint commits carry the real git author' } }));
+    git(up.dir, ['commit', '-q', '-am', 'Checkpoint: 1274eaa17eb8 summary']);
+    git(up.dir, ['checkout', '-q', 'main']);
+    git(me.dir, ['fetch', '-q', 'origin']);
+    expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 1, skipped: 1 });
+    expect(ok(cli(['why', 'cmd/entire/cli/checkpoint/committed.go'])).stdout).toContain('← "Make checkpoint commits carry the real git author"');
+  });
+});

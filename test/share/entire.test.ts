@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkpointFolder, parseCheckpointSession, parseCheckpointSummary } from '../../src/share/index.js';
+import { REAL_FIXTURES } from '../fixtures/paths.mjs';
+
+// Entire's checkpoints as Entire wrote them on its own repository (entire/checkpoints/v1).
+const file = (path: string): string => readFileSync(join(REAL_FIXTURES, 'entire', 'checkpoints', path), 'utf8');
+
+describe("Entire's checkpoints", () => {
+  it('shards a checkpoint id as Entire does, and refuses what is not one', () => {
+    expect(checkpointFolder('1274eaa17eb8')).toBe('12/74eaa17eb8');
+    expect(checkpointFolder('1274EAA17EB8')).toBeNull();
+    expect(checkpointFolder('../../etc/pa')).toBeNull();
+  });
+
+  it("lists a summary's session folders, with the gaps of a migrated checkpoint and doubled paths", () => {
+    expect(parseCheckpointSummary(file('12/74eaa17eb8/metadata.json'))).toEqual(['0']);
+    expect(parseCheckpointSummary(file('00/c9e2351016/metadata.json'))).toEqual(['0', '2', '3']);
+    expect(parseCheckpointSummary(file('76/74489fb0a9/metadata.json'))).toEqual(['0', '1', '2', '3', '4']);
+    expect(parseCheckpointSummary('{"sessions": "no"}')).toBeNull();
+    expect(parseCheckpointSummary('not json')).toBeNull();
+  });
+
+  it("takes the summary's intent as the request, with the agent, files and the commit's attribution", () => {
+    const s = parseCheckpointSession('fcea11a4ec9d', file('fc/ea11a4ec9d/0/metadata.json'), file('fc/ea11a4ec9d/0/prompt.txt'))!;
+    expect(s).toEqual({
+      checkpoint: 'fcea11a4ec9d', session: '76d407bd-2561-45ef-8cbb-2dc1f9be9bbe', agent: 'Claude Code', createdAt: '2026-02-10T00:41:18.534844Z',
+      files: ['cmd/entire/cli/checkpoint/checkpoint_test.go', 'cmd/entire/cli/checkpoint/committed.go'],
+      prompt: expect.stringMatching(/^Address PR review feedback by handling potential errors in findSessionIndex/), agentLines: 9, totalLines: 9,
+    });
+  });
+
+  it('falls back to the first prompt, and to "unknown" for a checkpoint without the agent field', () => {
+    const first = parseCheckpointSession('1274eaa17eb8', file('12/74eaa17eb8/0/metadata.json'), file('12/74eaa17eb8/0/prompt.txt'))!;
+    expect(first.prompt).toBe(file('12/74eaa17eb8/0/prompt.txt').split('\n\n---\n\n')[0]!.trim().slice(0, 599) + '…');
+    expect([first.agentLines, first.totalLines]).toEqual([218, 220]);
+    // A migrated checkpoint's session, as older Entire versions wrote it: no agent field.
+    const { agent, ...older } = JSON.parse(file('00/c9e2351016/2/metadata.json')) as Record<string, unknown>;
+    expect(agent).toBe('Agent');
+    const old = parseCheckpointSession('00c9e2351016', JSON.stringify(older), null)!;
+    expect(old.agent).toBe('unknown');
+    expect(old.prompt).toBeNull();
+    expect(parseCheckpointSession('00c9e2351016', '{"checkpoint_id":"00c9e2351016"}', null)).toBeNull();
+    expect(parseCheckpointSession('00c9e2351016', '[1,2]', null)).toBeNull();
+  });
+});
