@@ -35,3 +35,5 @@ export type { CommitInfo, CommitRequest, DecisionInfo, RequestInfo, LearningInfo
 export type { PrResult, StatsResult } from '../query/index.js';
 export type { ServiceOptions, ServiceResult, WatchEvent } from '../watch/index.js';
 export { sync, type SyncOptions, type SyncResult, type NoteSummary } from './sync.js';
+export const exportAgentTrace: typeof import('./export.js').exportAgentTrace = async (...args) => (await import('./export.js')).exportAgentTrace(...args);
+export type { AgentTraceExport } from './export.js';

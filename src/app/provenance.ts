@@ -1,8 +1,10 @@
-import { commitsWithTrailer, provenanceDetails, provenanceShas, storeProvenance, type Db, type ProvenanceRow } from '../db/index.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { commitOfEdit, commitsWithTrailer, provenanceDetails, provenanceRows, provenanceShas, storeProvenance, type Db, type ProvenanceRow } from '../db/index.js';
 import { branchRefs, objectIds, readNotes, readObjects } from '../git/index.js';
 import { redact } from '../ingest/index.js';
 import {
-  checkpointFolder, ENTIRE_BRANCH, ENTIRE_TRAILER, parseCheckpointSession, parseCheckpointSummary, parseGitAiNote,
+  AGENT_TRACE_FILE, checkpointFolder, compactRanges, parseAgentTraces, ENTIRE_BRANCH, ENTIRE_TRAILER, parseCheckpointSession, parseCheckpointSummary, parseGitAiNote,
 } from '../share/index.js';
 
 /**
@@ -15,6 +17,8 @@ export interface ProvenanceResult {
   gitAi: number;
   /** Commits whose Entire checkpoint (trailer + entire/checkpoints/v1) was read. */
   entire: number;
+  /** Commits with new Agent Trace records (.agent-trace/traces.jsonl) read. */
+  agentTrace: number;
   /** Records that were there but could not be read (damaged JSON, another shape). */
   skipped: number;
 }
@@ -22,7 +26,8 @@ export interface ProvenanceResult {
 export async function importProvenance(db: Db, root: string): Promise<ProvenanceResult> {
   const gitAi = await importGitAi(db, root);
   const entire = await importEntire(db, root);
-  return { gitAi: gitAi.read, entire: entire.read, skipped: gitAi.skipped + entire.skipped };
+  const agentTrace = await importAgentTrace(db, root);
+  return { gitAi: gitAi.read, entire: entire.read, agentTrace: agentTrace.read, skipped: gitAi.skipped + entire.skipped + agentTrace.skipped };
 }
 
 /**
@@ -128,6 +133,75 @@ export async function importEntire(db: Db, root: string): Promise<{ read: number
   }
   if (shas.length > 0) storeProvenance(db, root, 'entire', shas, rows);
   return { read: shas.length, skipped };
+}
+
+/**
+ * Reads the Agent Trace records of `.agent-trace/traces.jsonl` (where the spec's reference
+ * implementation writes them) into commit_provenance. Each file's ranges go to the commit that
+ * carried the edit (commitOfEdit): writers name either that commit or HEAD as it was at the edit.
+ * The whole file is placed again on every run, since a commit made since can now carry an edit
+ * recorded earlier; only commits whose rows changed are written.
+ */
+export async function importAgentTrace(db: Db, root: string): Promise<{ read: number; skipped: number }> {
+  let text: string;
+  try {
+    text = await readFile(join(root, AGENT_TRACE_FILE), 'utf8');
+  } catch {
+    return { read: 0, skipped: 0 };
+  }
+  const { attributions, skipped } = parseAgentTraces(text, root);
+  const placed: ProvenanceRow[] = [];
+  for (const a of attributions) {
+    const sha = commitOfEdit(db, root, a.path, a.revision, a.at);
+    if (!sha) continue;
+    placed.push({
+      sha, path: a.path, source: 'agent-trace', tool: a.tool, model: a.model, conversation: a.conversation ? redact(a.conversation).text : null,
+      human: null, lines: a.lines, ranges: a.ranges, record: a.record, detail: a.url ? JSON.stringify({ url: redact(a.url).text }) : null,
+    });
+  }
+  const rows = mergeRows(placed);
+  const before = groupBySha(provenanceRows(db, root, 'agent-trace'));
+  const after = groupBySha(rows);
+  const changed = [...new Set([...before.keys(), ...after.keys()])].filter((sha) => before.get(sha) !== after.get(sha));
+  if (changed.length > 0) storeProvenance(db, root, 'agent-trace', changed, rows.filter((r) => changed.includes(r.sha)));
+  return { read: changed.filter((sha) => after.has(sha)).length, skipped };
+}
+
+/** Per commit, its rows as one comparable text. */
+function groupBySha(rows: ProvenanceRow[]): Map<string, string> {
+  const keys = new Map<string, string[]>();
+  for (const r of rows) {
+    const list = keys.get(r.sha) ?? [];
+    list.push([r.path, r.tool, r.model ?? '', r.conversation ?? '', r.lines, r.ranges ?? '', r.record ?? ''].join('\0'));
+    keys.set(r.sha, list);
+  }
+  return new Map([...keys].map(([sha, list]) => [sha, list.sort().join('\n')]));
+}
+
+/** Rows of one commit, file, tool and conversation from several records, as one: their lines' union (the newest record's id). */
+function mergeRows(rows: ProvenanceRow[]): ProvenanceRow[] {
+  const out = new Map<string, ProvenanceRow & { set: Set<number> }>();
+  for (const r of rows) {
+    const key = `${r.sha}\0${r.path}\0${r.tool}\0${r.conversation ?? ''}`;
+    const lines = expand(r.ranges ?? '');
+    const had = out.get(key);
+    if (!had) out.set(key, { ...r, set: new Set(lines) });
+    else {
+      for (const n of lines) had.set.add(n);
+      if (!had.model) had.model = r.model;
+      had.record = r.record;
+    }
+  }
+  return [...out.values()].map(({ set, ...r }) => ({ ...r, lines: set.size, ranges: compactRanges([...set]) }));
+}
+
+function expand(ranges: string): number[] {
+  const out: number[] = [];
+  for (const part of ranges.split(',').filter(Boolean)) {
+    const [a, b] = part.split('-').map(Number) as [number, number | undefined];
+    for (let n = a; n <= (b ?? a); n++) out.push(n);
+  }
+  return out;
 }
 
 function treesOf(detail: string | null | undefined): string | null {

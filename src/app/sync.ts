@@ -63,7 +63,7 @@ export async function sync(place: Place, options: SyncOptions, report: Reporter)
     const result: SyncResult = {
       schema: 'lore.sync/1', remote, by, dryRun: options.dryRun ?? false, install: null,
       shared: { notes: 0, requests: 0, decisions: 0, learnings: 0 }, preview: [], remoteNotes: 0,
-      imported: { added: 0, removed: 0, from: [] }, provenance: { gitAi: 0, entire: 0, skipped: 0 }, pushed: false, retries: 0,
+      imported: { added: 0, removed: 0, from: [] }, provenance: { gitAi: 0, entire: 0, agentTrace: 0, skipped: 0 }, pushed: false, retries: 0,
     };
     if (options.install) {
       result.install = await installNoteRefspecs(root, remote, NOTES_REF, trackingRef(remote));

@@ -278,6 +278,38 @@ export function provenanceShas(db: Db, project: string, source: string): Set<str
   return new Set((db.prepare('SELECT DISTINCT sha FROM commit_provenance WHERE project_path = ? AND source = ?').all(project, source) as { sha: string }[]).map((r) => r.sha));
 }
 
+/** Every row `source` stored for the project. */
+export function provenanceRows(db: Db, project: string, source: string): ProvenanceRow[] {
+  return db
+    .prepare('SELECT sha, path, source, tool, model, conversation, human, lines, ranges, record, prompt, detail FROM commit_provenance WHERE project_path = ? AND source = ?')
+    .all(project, source) as ProvenanceRow[];
+}
+
+/**
+ * The commit that carried an edit of `path` recorded at `revision` and `atSeconds`. Writers
+ * differ: one names the commit itself (recording at or just after it), another names HEAD as it
+ * was when the edit was made, before the commit that carries it (Cursor). So: `revision` when it
+ * changed the file and the record is not later than it by more than `SLACK` seconds; else the
+ * oldest commit that changed the file at or after the edit; null while there is none.
+ */
+export function commitOfEdit(db: Db, project: string, path: string, revision: string, atSeconds: number | null): string | null {
+  const own = db
+    .prepare(`SELECT c.committed_at FROM commits c CROSS JOIN commit_files f ON f.commit_id = c.id WHERE c.project_path = ? AND c.sha = ? AND (f.path = ? OR f.old_path = ?) LIMIT 1`)
+    .get(project, revision, path, path) as { committed_at: number } | undefined;
+  if (own && (atSeconds === null || atSeconds <= own.committed_at + SLACK)) return revision;
+  if (atSeconds === null) return null;
+  const later = db
+    .prepare(
+      `SELECT c.sha FROM commit_files f CROSS JOIN commits c ON c.id = f.commit_id
+        WHERE f.path = ? AND c.project_path = ? AND c.committed_at >= ? ORDER BY c.committed_at, c.id LIMIT 1`,
+    )
+    .get(path, project, atSeconds) as { sha: string } | undefined;
+  return later?.sha ?? null;
+}
+
+/** How long after its commit a record naming that commit may be written (a post-commit hook's delay). */
+const SLACK = 300;
+
 /** Per commit read from `source`, the `detail` of its rows (what was read, to tell whether the record changed since). */
 export function provenanceDetails(db: Db, project: string, source: string): Map<string, string | null> {
   const rows = db.prepare('SELECT sha, max(detail) AS detail FROM commit_provenance WHERE project_path = ? AND source = ? GROUP BY sha').all(project, source) as { sha: string; detail: string | null }[];
@@ -315,4 +347,16 @@ export function provenanceFor(db: Db, project: string, paths: string[]): Map<str
     out.set(r.sha, list);
   }
   return out;
+}
+
+/** The model of the session's first answer at or after `time` (as its tool recorded it), or null. */
+export function modelOfAnswer(db: Db, sessionId: string, time: string): string | null {
+  const r = db
+    .prepare(
+      `SELECT json_extract(metadata, '$.model') AS model FROM messages
+        WHERE session_id = ? AND role = 'assistant' AND created_at >= ? AND json_extract(metadata, '$.model') IS NOT NULL
+        ORDER BY created_at LIMIT 1`,
+    )
+    .get(sessionId, time) as { model: unknown } | undefined;
+  return typeof r?.model === 'string' && r.model ? r.model : null;
 }

@@ -3,3 +3,7 @@ export { canonical, emptyNote, isEmptyNote, mergeNoteMaps, mergeNotes, NOTE_SCHE
 export { forgottenKeys, ownKeys, ownNotes, sharedMessageId, toImport } from './notes-of-db.js';
 export { parseGitAiNote, type GitAiFileAttribution } from './git-ai.js';
 export { checkpointFolder, ENTIRE_BRANCH, ENTIRE_TRAILER, parseCheckpointSession, parseCheckpointSummary, type EntireSession } from './entire.js';
+export {
+  AGENT_TRACE_FILE, AGENT_TRACE_VERSION, compactRanges, modelId, parseAgentTraces, stableUuid, toRanges,
+  type AgentTraceAttribution, type AgentTraceConversation, type AgentTraceRecord,
+} from './agent-trace.js';

@@ -77,7 +77,7 @@ describe("Entire's checkpoints", () => {
     expect(git(me.dir, ['branch', '--list', 'entire/*'])).toBe('');
     const init = JSON.parse(ok(cli(['init', '--no-hooks', '--json'])).stdout);
     // Five commits' checkpoints read; the damaged one is skipped and counted, the unpushed one waits.
-    expect(init.provenance).toEqual({ gitAi: 0, entire: 5, skipped: 1 });
+    expect(init.provenance).toEqual({ gitAi: 0, entire: 5, agentTrace: 0, skipped: 1 });
 
     const why = JSON.parse(ok(cli(['why', 'cmd/entire/cli/checkpoint/committed.go', '--json'])).stdout);
     const bySha = new Map((why.changes as { sha: string; provenance?: unknown[] }[]).concat(why.origin ? [why.origin] : []).map((c) => [c.sha, c.provenance]));
@@ -114,14 +114,14 @@ describe("Entire's checkpoints", () => {
     expect(prompts.some((p) => p.includes(SECRET))).toBe(false);
 
     // Read once: nothing new on the next run, until a checkpoint changes (Entire adds a summary).
-    expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 0, skipped: 1 });
+    expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 0, agentTrace: 0, skipped: 1 });
     git(up.dir, ['checkout', '-q', 'entire/checkpoints/v1']);
     const meta = join(up.dir, '12/74eaa17eb8/0/metadata.json');
     writeFileSync(meta, JSON.stringify({ ...JSON.parse(readFileSync(meta, 'utf8')), summary: { intent: 'Make checkpoint commits carry the real git author' } }));
     git(up.dir, ['commit', '-q', '-am', 'Checkpoint: 1274eaa17eb8 summary']);
     git(up.dir, ['checkout', '-q', 'main']);
     git(me.dir, ['fetch', '-q', 'origin']);
-    expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 1, skipped: 1 });
+    expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 1, agentTrace: 0, skipped: 1 });
     expect(ok(cli(['why', 'cmd/entire/cli/checkpoint/committed.go'])).stdout).toContain('← "Make checkpoint commits carry the real git author"');
   });
 });

@@ -345,7 +345,7 @@ describe('lore sync', () => {
     // The log git-ai wrote on its own repository, attached as git-ai attaches it.
     git(alice.dir, ['notes', '--ref=ai', 'add', '-F', join(REAL_FIXTURES, 'git-ai', 'note-000841e6607a4289f39ac3aa57f964c8418ebc4d.txt'), sha]);
     const r = JSON.parse(syncOk(alice, ['--json']).stdout);
-    expect(r.provenance).toEqual({ gitAi: 1, entire: 0, skipped: 0 });
+    expect(r.provenance).toEqual({ gitAi: 1, entire: 0, agentTrace: 0, skipped: 0 });
     const change = whyJson(alice, '.github/workflows/release.yml').changes[0] as unknown as { sha: string; provenance: unknown[] };
     expect(change.sha).toBe(sha);
     expect(change.provenance).toEqual([
@@ -354,6 +354,6 @@ describe('lore sync', () => {
     ]);
     expect(cli(alice, ['why', '.github/workflows/release.yml']).stdout).toContain('git-ai: claude (claude-opus-4-5-20251101) wrote 3 lines (36,246,251), conversation 9279810e');
     // Read once: a second sync does not read the same log again.
-    expect(JSON.parse(syncOk(alice, ['--json']).stdout).provenance).toEqual({ gitAi: 0, entire: 0, skipped: 0 });
+    expect(JSON.parse(syncOk(alice, ['--json']).stdout).provenance).toEqual({ gitAi: 0, entire: 0, agentTrace: 0, skipped: 0 });
   });
 });

@@ -74,6 +74,7 @@ function provenanceLine(p: IndexRun['provenance']): string | undefined {
   const parts = [
     ...(p.entire > 0 ? [`Entire's checkpoints of ${p.entire} commit${p.entire === 1 ? '' : 's'}`] : []),
     ...(p.gitAi > 0 ? [`git-ai's logs of ${p.gitAi} commit${p.gitAi === 1 ? '' : 's'}`] : []),
+    ...(p.agentTrace > 0 ? [`Agent Trace records of ${p.agentTrace} commit${p.agentTrace === 1 ? '' : 's'}`] : []),
   ];
   if (parts.length === 0 && p.skipped === 0) return undefined;
   return `provenance: read ${parts.length ? parts.join(', ') : 'nothing new'}${p.skipped ? `; ${p.skipped} record${p.skipped === 1 ? '' : 's'} could not be read (skipped)` : ''}`;

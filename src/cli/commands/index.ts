@@ -18,6 +18,7 @@ import { syncCommand } from './sync.js';
 import { mcpCommand } from './mcp.js';
 import { contextCommand } from './context.js';
 import { prCommand, statsCommand } from './pr.js';
+import { exportCommand } from './export.js';
 
 // One line per command; handlers load their implementation lazily.
 export const commands: CommandModule<GlobalArgs, never>[] = [
@@ -38,6 +39,7 @@ export const commands: CommandModule<GlobalArgs, never>[] = [
   showCommand,
   forgetCommand,
   syncCommand,
+  exportCommand,
   doctorCommand,
   contextCommand,
   mcpCommand,

@@ -193,13 +193,14 @@ export type { CommitRequest };
 /** Another attribution tool's record of a change: `git-ai: claude (model) wrote 3 lines (36,246,251), conversation 9279810e`. */
 function provenanceLines(p: ProvenanceInfo, full: boolean): string[] {
   const who = `${p.source}: ${p.tool}${p.model ? ` (${p.model})` : ''}`;
-  const conversation = p.conversation ? `${p.source === 'entire' ? 'session' : 'conversation'} ${p.conversation.slice(0, 8)}` : '';
+  // A lore session id (`claude-code:4f70b41d-…`, from lore's own export) shows as lore prints sessions.
+  const conversation = p.conversation ? `${p.source === 'entire' ? 'session' : 'conversation'} ${p.conversation.replace(/^[a-z][a-z-]*:/, '').slice(0, 8)}` : '';
   const wrote = p.lines !== null
     ? `wrote ${p.lines} line${p.lines === 1 ? '' : 's'}${p.ranges ? ` (${p.ranges.length > 40 ? `${p.ranges.slice(0, 39)}…` : p.ranges})` : ''}`
     : p.commitLines
       ? `wrote ${p.commitLines.agent} of the commit's ${p.commitLines.total} added line${p.commitLines.total === 1 ? '' : 's'}`
       : '';
-  const head = [who + (wrote ? ` ${wrote}` : ''), conversation, p.record ? `checkpoint ${p.record}` : ''].filter(Boolean).join(', ');
+  const head = [who + (wrote ? ` ${wrote}` : ''), conversation, p.record && p.source === 'entire' ? `checkpoint ${p.record}` : ''].filter(Boolean).join(', ');
   if (!p.prompt) return [head];
   const text = p.prompt.replace(/\s+/g, ' ').trim();
   return [head, `  ← "${full || text.length <= 100 ? text : `${text.slice(0, 99)}…`}"`];
