@@ -1,10 +1,10 @@
-import { importShared } from '../db/index.js';
+import { importShared, replaceSharedAiLines } from '../db/index.js';
 import type { Reporter } from '../events.js';
 import {
   fetchRef, installNoteRefspecs, RemoteError, isAncestor, pushRef, readNotes, remoteRef, resolveRef, restoreRef, sharerOf, writeNotes, type InstallResult,
 } from '../git/index.js';
 import {
-  forgottenKeys, isEmptyNote, mergeNoteMaps, ownKeys, ownNotes, parseNote, serializeNote, sharedMessageId, toImport, type Note,
+  forgottenKeys, isEmptyNote, mergeNoteMaps, ownKeys, ownNotes, parseNote, serializeNote, sharedMessageId, toImport, keepAiLines, type Note,
 } from '../share/index.js';
 import { catchUpRepo } from './catch-up.js';
 import { importProvenance, type ProvenanceResult } from './provenance.js';
@@ -38,13 +38,13 @@ export interface SyncResult {
   dryRun: boolean;
   install: InstallResult | null;
   /** What this clone shares: notes (commits) and entries. */
-  shared: { notes: number; requests: number; decisions: number; learnings: number };
+  shared: { notes: number; requests: number; decisions: number; learnings: number; aiLines: number };
   /** With --dry-run: every note this clone would share. */
   preview: NoteSummary[];
   /** Notes the remote had (0: it had none yet). */
   remoteNotes: number;
-  /** Entries of teammates stored in the database by this sync; sessions removed because someone forgot them. */
-  imported: { added: number; removed: number; from: string[] };
+  /** Entries of teammates stored in the database by this sync (aiLines: their AI-line counts new or changed); sessions removed because someone forgot them. */
+  imported: { added: number; removed: number; aiLines: number; from: string[] };
   /** Commits whose record by another attribution tool (git-ai, Entire) this sync read; records it could not read. */
   provenance: ProvenanceResult;
   pushed: boolean;
@@ -62,8 +62,8 @@ export async function sync(place: Place, options: SyncOptions, report: Reporter)
     const by = await sharerOf(root);
     const result: SyncResult = {
       schema: 'lore.sync/1', remote, by, dryRun: options.dryRun ?? false, install: null,
-      shared: { notes: 0, requests: 0, decisions: 0, learnings: 0 }, preview: [], remoteNotes: 0,
-      imported: { added: 0, removed: 0, from: [] }, provenance: { gitAi: 0, entire: 0, agentTrace: 0, skipped: 0 }, pushed: false, retries: 0,
+      shared: { notes: 0, requests: 0, decisions: 0, learnings: 0, aiLines: 0 }, preview: [], remoteNotes: 0,
+      imported: { added: 0, removed: 0, aiLines: 0, from: [] }, provenance: { gitAi: 0, entire: 0, agentTrace: 0, skipped: 0 }, pushed: false, retries: 0,
     };
     if (options.install) {
       result.install = await installNoteRefspecs(root, remote, NOTES_REF, trackingRef(remote));
@@ -85,8 +85,9 @@ export async function sync(place: Place, options: SyncOptions, report: Reporter)
     }
     const merged = await exchange(root, remote, mine, forgotten, result);
     result.provenance = await importProvenance(db, root);
-    const { items, forgotten: gone } = toImport(merged, ownKeys(db, root));
-    result.imported = { ...importShared(db, root, items, gone, sharedMessageId), from: [...new Set([...items.requests, ...items.decisions, ...items.learnings].map((x) => x.by))].sort() };
+    const { items, forgotten: gone, aiLines } = toImport(merged, ownKeys(db, root), by);
+    const counts = replaceSharedAiLines(db, root, aiLines);
+    result.imported = { ...importShared(db, root, items, gone, sharedMessageId), aiLines: counts, from: [...new Set([...items.requests, ...items.decisions, ...items.learnings, ...aiLines].map((x) => x.by))].sort() };
     return result;
   } finally {
     db.close();
@@ -108,7 +109,8 @@ async function exchange(root: string, remote: string, mine: Map<string, Note>, f
       const local = await readNotes(root, NOTES_REF);
       const theirs = remoteSha ? await readNotes(root, tracking) : new Map<string, string>();
       result.remoteNotes = theirs.size;
-      const merged = mergeNoteMaps([parsed(local), mine, parsed(theirs)], forgotten);
+      // AI-line counts: this clone's own from `mine`, the teammates' from the remote (keepAiLines).
+      const merged = mergeNoteMaps([keepAiLines(parsed(local), () => false), keepAiLines(parsed(theirs), (a) => a.by !== result.by), mine], forgotten);
       const texts = new Map<string, string>();
       // Notes that are not lore's JSON (another tool's, a hand edit) are kept as they are.
       for (const [sha, text] of [...theirs, ...local]) if (!parseNote(text)) texts.set(sha, text);
@@ -159,6 +161,7 @@ function countOf(notes: Map<string, Note>): SyncResult['shared'] {
     requests: all.reduce((s, n) => s + n.requests.length, 0),
     decisions: all.reduce((s, n) => s + n.decisions.length, 0),
     learnings: all.reduce((s, n) => s + n.learnings.length, 0),
+    aiLines: all.reduce((s, n) => s + n.aiLines.length, 0),
   };
 }
 

@@ -52,7 +52,7 @@ export {
 export { RELATIONSHIP_TYPES, type RelationshipType } from './relationships.js';
 export {
   commitForPath, importShared, type OwnDecision, type OwnLearning, type OwnRequest, ownDecisions, ownLearnings, ownRequests,
-  ownSessionIds, commitOfEdit, commitsWithTrailer, modelOfAnswer, provenanceDetails, provenanceFor, provenanceRows, provenanceShas, type Provenance, type ProvenanceRow, SHARED_PREFIX, storeProvenance, type SharedDecisionRow, type SharedImport, type SharedLearningRow, type SharedRequestRow, sharedBy,
+  ownSessionIds, commitOfEdit, commitsWithTrailer, modelOfAnswer, ownAiLines, replaceSharedAiLines, sharedAiLinesForPaths, type SharedAiLinesRow, provenanceDetails, provenanceFor, provenanceRows, provenanceShas, type Provenance, type ProvenanceRow, SHARED_PREFIX, storeProvenance, type SharedDecisionRow, type SharedImport, type SharedLearningRow, type SharedRequestRow, sharedBy,
 } from './shared.js';
 export {
   type AiLinesOfFile, aiLinesForPaths, decisionsOfRequests, learningsOfRequests, linesForStats, type LinesRow,

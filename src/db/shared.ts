@@ -360,3 +360,39 @@ export function modelOfAnswer(db: Db, sessionId: string, time: string): string |
     .get(sessionId, time) as { model: unknown } | undefined;
   return typeof r?.model === 'string' && r.model ? r.model : null;
 }
+
+export interface SharedAiLinesRow {
+  sha: string;
+  path: string;
+  tool: string;
+  lines: number;
+  by: string;
+}
+
+/** This clone's AI-written line counts of the project (commit_ai_lines), to share. */
+export function ownAiLines(db: Db, project: string): Omit<SharedAiLinesRow, 'by'>[] {
+  return db.prepare('SELECT sha, path, tool, lines FROM commit_ai_lines WHERE project_path = ? AND lines > 0').all(project) as Omit<SharedAiLinesRow, 'by'>[];
+}
+
+/** Replaces the teammates' AI-line counts of the project with `rows` (the merged notes say them all); returns how many are new. */
+export function replaceSharedAiLines(db: Db, project: string, rows: SharedAiLinesRow[]): number {
+  const before = new Set((db.prepare('SELECT sha, path, tool, shared_by, lines FROM shared_ai_lines WHERE project_path = ?').all(project) as { sha: string; path: string; tool: string; shared_by: string; lines: number }[]).map((r) => `${r.sha}\0${r.path}\0${r.tool}\0${r.shared_by}\0${r.lines}`));
+  const put = db.prepare('INSERT OR REPLACE INTO shared_ai_lines (project_path, sha, path, tool, shared_by, lines) VALUES (?, ?, ?, ?, ?, ?)');
+  let added = 0;
+  db.transaction(() => {
+    db.prepare('DELETE FROM shared_ai_lines WHERE project_path = ?').run(project);
+    for (const r of rows) {
+      put.run(project, r.sha, r.path, r.tool, r.by, r.lines);
+      if (!before.has(`${r.sha}\0${r.path}\0${r.tool}\0${r.by}\0${r.lines}`)) added++;
+    }
+  }).immediate();
+  return added;
+}
+
+/** Teammates' AI-line counts of any of `paths`. */
+export function sharedAiLinesForPaths(db: Db, project: string, paths: string[]): SharedAiLinesRow[] {
+  if (paths.length === 0) return [];
+  return db
+    .prepare(`SELECT sha, path, tool, lines, shared_by AS by FROM shared_ai_lines WHERE project_path = ? AND path IN (${paths.map(() => '?').join(',')})`)
+    .all(project, ...paths) as SharedAiLinesRow[];
+}

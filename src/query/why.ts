@@ -1,5 +1,6 @@
 import {
   aiLinesForPaths,
+  sharedAiLinesForPaths,
   commitAiTools,
   commitUserWork,
   countChatSessions,
@@ -104,7 +105,7 @@ export interface CommitInfo extends Pick<Commit, 'sha' | 'subject' | 'body'> {
   /** The tool committed the user's own work, by its own account: "committed by Aider before its edit". */
   userWork: string | null;
   /** Of this change's added lines of the file (`added`), those AI edits wrote, per tool; null when none. */
-  aiLines: { lines: number; byTool: Record<string, number> } | null;
+  aiLines: { lines: number; byTool: Record<string, number>; sharedBy?: string[] } | null;
   /** What other attribution tools recorded about this change of the file (git-ai's authorship log, Entire's checkpoint). */
   provenance?: ProvenanceInfo[];
 }
@@ -331,9 +332,21 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
     return rows.length === 0 ? {} : { provenance: rows.map(provenanceInfo) };
   };
   const aiRows = aiLinesForPaths(db, project, names);
+  const sharedAiRows = sharedAiLinesForPaths(db, project, names);
   const aiLinesOf = (sha: string, path: string | null): CommitInfo['aiLines'] => {
-    const rows = aiRows.filter((r) => r.sha === sha && (path === null || r.path === path));
-    return rows.length === 0 ? null : aiLineTotals(rows);
+    const of = <T extends { sha: string; path: string }>(xs: T[]): T[] => xs.filter((r) => r.sha === sha && (path === null || r.path === path));
+    const rows = of(aiRows);
+    if (rows.length > 0) return aiLineTotals(rows);
+    // No count of this clone's own: what teammates counted (their notes). Two teammates who
+    // counted the same change give the larger count of each file and tool, not their sum.
+    const shared = of(sharedAiRows);
+    if (shared.length === 0) return null;
+    const best = new Map<string, { tool: string; lines: number }>();
+    for (const r of shared) {
+      const k = `${r.path}\0${r.tool}`;
+      if ((best.get(k)?.lines ?? -1) < r.lines) best.set(k, { tool: r.tool, lines: r.lines });
+    }
+    return { ...aiLineTotals([...best.values()]), sharedBy: [...new Set(shared.map((r) => r.by))].sort() };
   };
   const enrich = (c: CommitInfo): CommitInfo => ({
     ...c,

@@ -1,5 +1,5 @@
 import {
-  commitForPath, ignoredSessionIds, ownDecisions, ownLearnings, ownRequests, ownSessionIds, type Db, type SharedImport,
+  commitForPath, ignoredSessionIds, ownAiLines, ownDecisions, ownLearnings, ownRequests, ownSessionIds, type Db, type SharedAiLinesRow, type SharedImport,
 } from '../db/index.js';
 import { redact } from '../ingest/index.js';
 import { emptyNote, sessionKey, type Note } from './note.js';
@@ -39,6 +39,7 @@ export function ownNotes(db: Db, project: string, by: string): Map<string, Note>
     if (!sha) continue;
     noteOf(sha).learnings.push({ files: l.files, category: l.category, text: redact(l.text).text, time: l.createdAt, key: learningKey(l.sessionId, l.id), by });
   }
+  for (const a of ownAiLines(db, project)) noteOf(a.sha).aiLines.push({ path: a.path, tool: a.tool, lines: a.lines, by });
   return notes;
 }
 
@@ -54,8 +55,13 @@ export function ownKeys(db: Db, project: string): Set<string> {
   return keys;
 }
 
-/** The entries of `notes` that came from elsewhere, as rows to store; secrets are redacted again on the way in. */
-export function toImport(notes: Map<string, Note>, own: ReadonlySet<string>): { items: SharedImport; forgotten: string[] } {
+/**
+ * The entries of `notes` that came from elsewhere, as rows to store; secrets are redacted again on
+ * the way in. AI-line counts are the others' (`by` other than `me`), all of them: they replace
+ * what an earlier sync stored.
+ */
+export function toImport(notes: Map<string, Note>, own: ReadonlySet<string>, me = ''): { items: SharedImport; forgotten: string[]; aiLines: SharedAiLinesRow[] } {
+  const aiLines: SharedAiLinesRow[] = [];
   const items: SharedImport = { requests: [], decisions: [], learnings: [] };
   const forgotten = new Set<string>();
   const clean = (t: string): string => redact(t).text;
@@ -74,8 +80,9 @@ export function toImport(notes: Map<string, Note>, own: ReadonlySet<string>): { 
       const text = clean(l.text);
       items.learnings.push({ id: `shared:${hash(l.category, text, l.files.join('\n'), l.by)}`, key: l.key, by: l.by, category: l.category, text, files: l.files, time: l.time });
     }
+    for (const a of n.aiLines) if (a.by !== me) aiLines.push({ sha, path: a.path, tool: a.tool, lines: a.lines, by: a.by });
   }
-  return { items, forgotten: [...forgotten].filter((k) => !own.has(k)) };
+  return { items, forgotten: [...forgotten].filter((k) => !own.has(k)), aiLines };
 }
 
 /** The id an imported request's message gets: the same on every import of the same entry. */

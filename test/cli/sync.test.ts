@@ -356,4 +356,48 @@ describe('lore sync', () => {
     // Read once: a second sync does not read the same log again.
     expect(JSON.parse(syncOk(alice, ['--json']).stdout).provenance).toEqual({ gitAi: 0, entire: 0, agentTrace: 0, skipped: 0 });
   });
+
+  it("carries the AI-written line counts to a teammate's lore why, and replaces a count that changed", { timeout: 120_000 }, () => {
+    const bare = bareRemote();
+    const alice = user('alice', bare);
+    const bob = user('bob', bare);
+    const sha = aiChange(alice, SESSION_A, 'Create src/a.ts with two constants', 'src/a.ts', 'export const a = 1;\nexport const b = 2;\n', '2026-03-01T10:00:00Z');
+    git(alice.dir, ['push', '-q', 'origin', 'main']);
+    expect(JSON.parse(syncOk(alice, ['--json']).stdout).shared).toMatchObject({ requests: 1, aiLines: 1 });
+    const note = JSON.parse(git(bare, ['notes', '--ref=lore', 'show', sha]));
+    expect(note.schema).toBe('lore.note/1');
+    expect(note.aiLines).toEqual([{ path: 'src/a.ts', tool: 'claude-code', lines: 2, by: 'alice@example.com' }]);
+
+    git(bob.dir, ['pull', '-q', 'origin', 'main']);
+    expect(syncOk(bob).stdout).toContain('from teammates: 1 new entry (shared by alice@example.com), 1 AI-line count');
+    const change = (whyJson(bob, 'src/a.ts') as unknown as { origin: { sha: string; aiLines: unknown } }).origin;
+    expect(change).toMatchObject({ sha, aiLines: { lines: 2, byTool: { 'claude-code': 2 }, sharedBy: ['alice@example.com'] } });
+    expect(cli(bob, ['why', 'src/a.ts']).stdout).toContain('AI 2/2 lines (claude-code), counted by alice@example.com');
+    expect(syncOk(bob).stdout).toContain('nothing new from teammates');
+
+    // Alice forgets the session: her count goes, from her notes and from Bob's lore why.
+    expect(cli(alice, ['forget', `claude-code:${SESSION_A}`]).code).toBe(0);
+    syncOk(alice);
+    expect(JSON.parse(git(bare, ['notes', '--ref=lore', 'show', sha])).aiLines ?? []).toEqual([]);
+    syncOk(bob);
+    expect((whyJson(bob, 'src/a.ts') as unknown as { origin: { aiLines: unknown } }).origin.aiLines).toBeNull();
+  });
+
+  it('reads a note an older lore wrote, and keeps what a newer lore added that it does not know', { timeout: 120_000 }, () => {
+    const bare = bareRemote();
+    const alice = user('alice', bare);
+    const sha = git(alice.dir, ['rev-parse', 'HEAD']).trim();
+    // An older lore's note (no aiLines), and a newer lore's list this one does not know.
+    const older = { schema: 'lore.note/1', requests: [{ by: 'old@example.com', confidence: 0.9, evidence: 'edit-text', key: '0123456789abcdef', path: 'README.md', session: '01234567', text: 'Write the README', time: '2026-02-01T10:00:00.000Z', tool: 'claude-code' }], decisions: [], learnings: [], forgotten: [], reviews: [{ by: 'new@example.com', verdict: 'ok' }] };
+    git(alice.dir, ['notes', '--ref=lore', 'add', '-m', JSON.stringify(older), sha]);
+    git(alice.dir, ['push', '-q', 'origin', 'refs/notes/lore']);
+    git(alice.dir, ['update-ref', '-d', 'refs/notes/lore']);
+    aiChange(alice, SESSION_A, 'Create src/a.ts exporting the answer', 'src/a.ts', 'export const answer = 42;\n', '2026-03-01T10:00:00Z');
+    git(alice.dir, ['push', '-q', 'origin', 'main']);
+    expect(syncOk(alice).stdout).toContain('from teammates: 1 new entry (shared by old@example.com)');
+    expect(requestsOf(alice, 'README.md')).toEqual([{ sha, text: 'Write the README', sharedBy: 'old@example.com' }]);
+    const merged = JSON.parse(git(bare, ['notes', '--ref=lore', 'show', sha]));
+    expect(merged.reviews).toEqual([{ by: 'new@example.com', verdict: 'ok' }]);
+    expect(merged.requests).toHaveLength(1);
+  });
 });

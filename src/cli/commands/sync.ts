@@ -39,7 +39,8 @@ function render(r: SyncResult): void {
     return;
   }
   const s = r.shared;
-  const what = `${s.requests} request link${s.requests === 1 ? '' : 's'}, ${s.decisions} decision${s.decisions === 1 ? '' : 's'}, ${s.learnings} learning${s.learnings === 1 ? '' : 's'} on ${s.notes} commit${s.notes === 1 ? '' : 's'}`;
+  const what = `${s.requests} request link${s.requests === 1 ? '' : 's'}, ${s.decisions} decision${s.decisions === 1 ? '' : 's'}, ${s.learnings} learning${s.learnings === 1 ? '' : 's'} on ${s.notes} commit${s.notes === 1 ? '' : 's'}` +
+    (s.aiLines > 0 ? `; AI-written line counts of ${s.aiLines} file change${s.aiLines === 1 ? '' : 's'}` : '');
   if (r.dryRun) {
     print(bold(`would share as ${r.by}: ${what}`));
     for (const n of r.preview) {
@@ -50,7 +51,8 @@ function render(r: SyncResult): void {
   }
   print(`shared as ${r.by}: ${what}`);
   const i = r.imported;
-  print(i.added > 0 || i.removed > 0 ? `from teammates: ${i.added} new entr${i.added === 1 ? 'y' : 'ies'}${i.added > 0 && i.from.length ? ` (shared by ${i.from.join(', ')})` : ''}${i.removed ? `, ${i.removed} forgotten session${i.removed === 1 ? '' : 's'} removed` : ''}` : dim('nothing new from teammates'));
+  const counts = i.aiLines ? `, ${i.aiLines} AI-line count${i.aiLines === 1 ? '' : 's'}` : '';
+  print(i.added > 0 || i.removed > 0 || i.aiLines > 0 ? `from teammates: ${i.added} new entr${i.added === 1 ? 'y' : 'ies'}${(i.added > 0 || i.aiLines > 0) && i.from.length ? ` (shared by ${i.from.join(', ')})` : ''}${counts}${i.removed ? `, ${i.removed} forgotten session${i.removed === 1 ? '' : 's'} removed` : ''}` : dim('nothing new from teammates'));
   print(dim(r.pushed ? `pushed refs/notes/lore to ${r.remote}${r.retries ? ` (after ${r.retries} retr${r.retries === 1 ? 'y' : 'ies'}: someone pushed first)` : ''}` : `${r.remote} already had everything`));
 }
 

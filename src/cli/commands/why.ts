@@ -156,7 +156,7 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
 function aiShare(c: CommitInfo): string {
   if (!c.aiLines) return '';
   const tools = Object.keys(c.aiLines.byTool).sort((a, b) => c.aiLines!.byTool[b]! - c.aiLines!.byTool[a]!);
-  return dim(`AI ${c.aiLines.lines}${c.added !== null ? `/${c.added}` : ''} lines (${tools.join(', ')})`);
+  return dim(`AI ${c.aiLines.lines}${c.added !== null ? `/${c.added}` : ''} lines (${tools.join(', ')})${c.aiLines.sharedBy ? `, counted by ${c.aiLines.sharedBy.join(', ')}` : ''}`);
 }
 
 const AUTHOR_WIDTH = 16;
