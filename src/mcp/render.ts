@@ -20,7 +20,14 @@ function source(tool: string | null, session: string | null): string {
 }
 
 function request(q: CommitRequest): string {
-  return `← "${oneLine(q.text, 300)}" (${source(q.tool, q.sessionId)}, ${day(q.date)})`;
+  return `← "${oneLine(q.text, 300)}" (${source(q.tool, q.sessionId)}, ${day(q.date)}${q.sharedBy ? `, shared by ${q.sharedBy}` : ''})`;
+}
+
+/** Another attribution tool's record of the change (git-ai, Entire, Agent Trace), in one line. */
+function provenance(p: NonNullable<CommitInfo['provenance']>[number]): string {
+  const wrote = p.lines !== null ? ` wrote ${plural(p.lines, 'line')}${p.ranges ? ` (${oneLine(p.ranges, 60)})` : ''}` : p.commitLines ? ` wrote ${p.commitLines.agent} of the commit's ${plural(p.commitLines.total, 'added line')}` : '';
+  const what = [p.conversation ? `conversation ${p.conversation}` : '', p.source === 'entire' && p.record ? `checkpoint ${p.record}` : ''].filter(Boolean).join(', ');
+  return `${p.source}: ${p.tool}${p.model ? ` (${p.model})` : ''}${wrote}${what ? `, ${what}` : ''}${p.prompt ? ` ← "${oneLine(p.prompt, 200)}"` : ''}`;
 }
 
 function commitLine(c: CommitInfo): string {
@@ -32,11 +39,13 @@ function commitBlock(c: CommitInfo, indent: string): string[] {
   const lines = [`${indent}${commitLine(c)}`];
   if (c.requests.length === 0) lines.push(`${indent}  no recorded request${c.aiTool ? ` (a trailer says ${c.aiTool} was involved)` : ''}`);
   for (const q of c.requests) lines.push(`${indent}  ${request(q)}`);
+  for (const p of c.provenance ?? []) lines.push(`${indent}  ${provenance(p)}`);
+  if (c.aiLines) lines.push(`${indent}  AI-written: ${c.aiLines.lines}${c.added !== null ? ` of ${c.added}` : ''} added lines${c.aiLines.sharedBy ? ` (counted by ${c.aiLines.sharedBy.join(', ')})` : ''}`);
   return lines;
 }
 
 export function learningLine(l: LearningInfo): string {
-  const from = l.doc ?? (l.source === 'manual' ? 'lore learn' : l.source === 'extracted' ? `extracted from ${l.sessionId ?? 'a session'}` : l.source);
+  const from = l.sharedBy ? `shared by ${l.sharedBy}` : l.doc ?? (l.source === 'manual' ? 'lore learn' : l.source === 'extracted' ? `extracted from ${l.sessionId ?? 'a session'}` : l.source);
   return `${day(l.date)} [${l.category}] ${oneLine(l.content, 400)} (${from})${l.stale ? ` STALE: ${l.staleReason}` : ''}`;
 }
 
@@ -52,7 +61,7 @@ export function whyText(r: WhyResult, all: boolean): string {
   if (r.decisions.length > 0) {
     out.push(`Decisions (${r.decisions.length}):`);
     for (const d of r.decisions) {
-      out.push(`- ${day(d.date)} "${oneLine(d.sentence, 300)}" (${source(d.tool, d.sessionId)})`);
+      out.push(`- ${day(d.date)} "${oneLine(d.sentence, 300)}" (${source(d.tool, d.sessionId)}${d.sharedBy ? `, shared by ${d.sharedBy}` : ''})`);
       for (const a of d.priorArt) out.push(`  prior art (${Math.round(a.similarity * 100)}% alike): ${a.ref} "${oneLine(a.text, 200)}"${a.project ? ` in ${a.project}` : ''}`);
     }
   }
