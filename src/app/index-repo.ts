@@ -23,7 +23,7 @@ export interface IndexRun extends Omit<CatchUpResult, 'ms'> {
   /** A backfill worker was started for what was left. */
   inBackground: boolean;
   /** Wall time of each stage (ms). */
-  ms: CatchUpResult['ms'] & { importGraph: number; vectors: number };
+  ms: CatchUpResult['ms'] & { importGraph: number; vectors: number; provenance: number };
 }
 
 /**
@@ -48,7 +48,9 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   // so the error a user sees is the one this process would have met.
   const inHere = (): Promise<ImportGraphResult> => updateImportGraph(ctx.db, ctx.repo, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });
   const graph = aside ? await aside.then((g) => applyGraphWrites(ctx.db, ctx.repo, g), inHere) : await inHere();
+  const provenanceStart = performance.now();
   const provenance = await importProvenance(ctx.db, ctx.repo.root);
+  const provenanceMs = Math.round(performance.now() - provenanceStart);
   const started = performance.now();
   const rest = await embedStage(ctx.db, report, env, wait ? {} : { limit: INLINE_VECTORS });
   const vectors = { ...rest, embedded: rest.embedded + early };
@@ -56,7 +58,7 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   // Vectors of commit messages wait for their messages rows, which the details pass adds.
   const left = r.details.remaining > 0 || r.link.deferred > 0 || graph.deferred > 0 || vectors.deferred > 0;
   const inBackground = left && startBackfillWorker(ctx.repo.root, ctx.dbPath);
-  return { ...r, graph, vectors, provenance, inBackground, ms: { ...r.ms, importGraph: graph.ms, vectors: vectorsMs } };
+  return { ...r, graph, vectors, provenance, inBackground, ms: { ...r.ms, importGraph: graph.ms, vectors: vectorsMs, provenance: provenanceMs } };
 }
 
 /** `lore init`: installs the hooks (unless told not to), then indexes the repository. */
