@@ -187,6 +187,8 @@ export interface WhySummary {
   changedByRequests: number;
   /** Of those later commits, how many have a recorded request. */
   withRequests: number;
+  /** Changes (the origin included) another attribution tool recorded, by tool (git-ai, entire, agent-trace); absent when none. */
+  recordedBy?: Record<string, number>;
   importedBy: number | null;
   text: string;
 }
@@ -374,6 +376,7 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
         aiTool: tool,
         userWork: known.userWork ?? userWorkText(commitUserWork(db, project, [known.sha]).get(known.sha)),
         aiLines: known.aiLines ?? aiLinesOf(known.sha, target.path),
+        ...(known.provenance ? {} : provenanceOf(known)),
       };
     }
   }
@@ -393,6 +396,12 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
     importedBy: graph.importers ? graph.importers.length : null,
     text: '',
   };
+  for (const c of changes) {
+    for (const source of new Set((c.provenance ?? []).map((p) => p.source))) {
+      summary.recordedBy ??= {};
+      summary.recordedBy[source] = (summary.recordedBy[source] ?? 0) + 1;
+    }
+  }
   summary.text = summaryText(summary, origin, graph.isCode, graph.deleted ? (changes[0]?.status === 'D' ? changes[0].date : '') : null);
   return {
     schema: 'lore.why/2',
@@ -437,6 +446,10 @@ function summaryText(s: WhySummary, origin: CommitInfo | null, isCode: boolean, 
     parts.push(`changed ${times(s.changedTimes)} by ${s.changedByRequests} request${s.changedByRequests === 1 ? '' : 's'}`);
     // Past one screen of changes, say how many of them a reader can follow back to a request.
     if (s.changedTimes > ONE_SCREEN) parts.push(`${s.withRequests} of ${s.changedTimes} changes have a recorded request`);
+  }
+  if (s.recordedBy) {
+    const by = Object.entries(s.recordedBy).sort((a, b) => b[1] - a[1]);
+    parts.push(by.map(([source, n]) => `${source} recorded ${n === 1 ? 'one change' : `${n} changes`}`).join(', '));
   }
   if (deleted !== null) parts.push(deleted ? `deleted ${deleted.slice(0, 10)}` : 'deleted from the work tree');
   if (!isCode || deleted !== null) return parts.join('; ');

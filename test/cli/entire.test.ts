@@ -88,8 +88,14 @@ describe("Entire's checkpoints", () => {
     }]);
     expect(bySha.get(up.shas['1274eaa17eb8']!)).toEqual([expect.objectContaining({ record: '1274eaa17eb8', conversation: '4de02c81-2bd4-4ea2-9370-f1f32de9248e', commitLines: { agent: 218, total: 220 } })]);
     const text = ok(cli(['why', 'cmd/entire/cli/checkpoint/committed.go'])).stdout;
+    expect(text).toContain('entire recorded 2 changes');
     expect(text).toContain("entire: Claude Code wrote 9 of the commit's 9 added lines, session 76d407bd, checkpoint fcea11a4ec9d");
     expect(text).toContain('← "Address PR review feedback by handling potential errors in findSessionIndex');
+
+    // The commit that last changed a line: its checkpoint too.
+    const line = JSON.parse(ok(cli(['why', 'cmd/entire/cli/checkpoint/committed.go:3', '--json'])).stdout);
+    expect(line.blamed.sha).toBe(up.shas.fcea11a4ec9d);
+    expect(line.blamed.provenance).toEqual([expect.objectContaining({ record: 'fcea11a4ec9d' })]);
 
     // The migrated checkpoint's sessions in folders 0, 2 and 3; the doubled paths' five sessions.
     const reset = JSON.parse(ok(cli(['why', 'cmd/entire/cli/reset.go', '--json'])).stdout);

@@ -93,11 +93,14 @@ export function renderWhy(r: WhyResult, opts: RenderOptions | boolean): void {
   if (later.length > 0) {
     print();
     // One screen; --all lists every change, newest first. When they do not fit, the changes a
-    // reader can follow back to a request come first: they are what the question is about.
-    const requested = later.filter((c) => c.requests.length > 0);
+    // reader can follow back to a request (or to another tool's record) come first: they are what
+    // the question is about.
+    const explained = (c: CommitInfo): boolean => c.requests.length > 0 || (c.provenance?.length ?? 0) > 0;
+    const requested = later.filter(explained);
     const reorder = !o.full && later.length > TIMELINE_MAX && requested.length > 0 && requested.length < later.length;
-    const ordered = reorder ? [...requested, ...later.filter((c) => c.requests.length === 0)] : later;
-    print(bold(reorder ? `Changes since (${later.length}), those with a recorded request first, newest first` : `Changes since, newest first (${later.length})`));
+    const ordered = reorder ? [...requested, ...later.filter((c) => !explained(c))] : later;
+    const first = later.some((c) => c.requests.length === 0 && c.provenance) ? "a recorded request or another tool's record" : 'a recorded request';
+    print(bold(reorder ? `Changes since (${later.length}), those with ${first} first, newest first` : `Changes since, newest first (${later.length})`));
     const shown = o.full ? ordered : ordered.slice(0, TIMELINE_MAX);
     for (const c of shown) printCommit(c, o, false);
     const rest = later.length - shown.length;
