@@ -1,4 +1,5 @@
 import { intentLinksForCommit, messageInfos, modelOfAnswer, openDb, rangeCommits, sharedBy } from '../db/index.js';
+import { BadRangeError } from '../errors.js';
 import type { Reporter } from '../events.js';
 import { addedRanges, findRepo, historyShas, resolveRange } from '../git/index.js';
 import { redact } from '../ingest/index.js';
@@ -36,7 +37,7 @@ interface ExportedRequest {
  */
 export async function exportAgentTrace(place: Place, spec: string | undefined, report: Reporter): Promise<AgentTraceExport> {
   const repo = await findRepo(place.cwd);
-  const shas = spec ? (await resolveRange(repo.root, spec)).shas : await historyShas(repo.root);
+  const shas = spec ? await rangeShas(repo.root, spec) : await historyShas(repo.root);
   const dbPath = dbPathOf(place);
   const db = openDb(dbPath);
   try {
@@ -87,6 +88,16 @@ export async function exportAgentTrace(place: Place, spec: string | undefined, r
     return { records, commits: commits.length };
   } finally {
     db.close();
+  }
+}
+
+/** The range's commits; a range git cannot read says how to write one for this command. */
+async function rangeShas(root: string, spec: string): Promise<string[]> {
+  try {
+    return (await resolveRange(root, spec)).shas;
+  } catch (err) {
+    if (err instanceof BadRangeError) throw new BadRangeError(err.message, 'name a range as git does: lore export --agent-trace BASE..HEAD (or BASE for BASE..HEAD)');
+    throw err;
   }
 }
 
