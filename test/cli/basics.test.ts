@@ -62,7 +62,7 @@ describe('--json of index, init, hook and doctor', () => {
     const { env } = freshEnv();
     const first = JSON.parse(runCli(['index', '--json'], { cwd: repo, env }).stdout);
     expect(first).toMatchObject({ schema: 'lore.index/1', project: repo, commitsAdded: 1, commitsTotal: 1, hookEvents: 0, detailsPending: 0, detailsInBackground: false });
-    expect(Object.keys(first.ms)).toEqual(['start', 'open', 'commits', 'details', 'chats', 'links', 'importGraph', 'vectors', 'total']);
+    expect(Object.keys(first.ms)).toEqual(['start', 'open', 'commits', 'details', 'chats', 'links', 'importGraph', 'vectors', 'provenance', 'total']);
     expect(first.ms.total).toBeGreaterThanOrEqual(first.ms.start + first.ms.commits);
     commit(repo, { 'a.ts': 'a2\n' }, 'again');
     const second = JSON.parse(runCli(['index', '--json'], { cwd: repo, env }).stdout);

@@ -314,6 +314,7 @@ describe('every command on a corrupt database', () => {
     ['stats'],
     ['context', 'src/a.ts'],
     ['sync'],
+    ['export', '--agent-trace'],
   ];
   const NO_DATABASE = ['hook', 'watch'];
   // `lore mcp` is a server on stdin: test/mcp/server.test.ts runs every tool on a damaged database.
@@ -471,7 +472,7 @@ describe('lore forget and lore:private leave nothing derived behind', () => {
   const KNOWN_TABLES = [
     'code_files', 'code_graph_state', 'commit_ai_lines', 'commit_files', 'commit_provenance', 'commit_rewrites', 'commits', 'file_edits', 'hook_events', 'ignored_sessions', 'learnings', 'learnings_fts_config', 'learnings_fts_data',
     'learnings_fts_docsize', 'learnings_fts_idx', 'link_state', 'linked_commits', 'messages', 'messages_fts_config', 'messages_fts_data', 'messages_fts_docsize', 'messages_fts_idx', 'relationships',
-    'repos', 'sessions', 'source_files', 'sqlite_sequence', 'unreachable_commits', 'vec_items_chunks', 'vec_items_info', 'vec_items_rowids', 'vec_items_vector_chunks00', 'vector_items', 'vector_meta',
+    'repos', 'sessions', 'shared_ai_lines', 'source_files', 'sqlite_sequence', 'unreachable_commits', 'vec_items_chunks', 'vec_items_info', 'vec_items_rowids', 'vec_items_vector_chunks00', 'vector_items', 'vector_meta',
   ].sort();
 
   function expectDerivedBefore(repo: string, env: Record<string, string>): void {
