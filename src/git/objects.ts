@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { childProcess } from '../builtins.js';
 import { gitEnv, gitRaw } from './run.js';
 
 /**
@@ -10,7 +10,7 @@ import { gitEnv, gitRaw } from './run.js';
 export function readObjects(root: string, specs: string[]): Promise<(string | null)[]> {
   if (specs.length === 0) return Promise.resolve([]);
   return new Promise((resolve, reject) => {
-    const child = execFile('git', ['cat-file', '--batch'], { cwd: root, encoding: 'buffer', maxBuffer: 1 << 30, env: gitEnv() }, (err, stdout) => {
+    const child = childProcess().execFile('git', ['cat-file', '--batch'], { cwd: root, encoding: 'buffer', maxBuffer: 1 << 30, env: gitEnv() }, (err, stdout) => {
       if (err) return reject(err);
       const out: (string | null)[] = [];
       let at = 0;

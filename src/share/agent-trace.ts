@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtins.js';
 
 /**
  * Agent Trace (agent-trace.dev, github.com/cursor/agent-trace, spec 0.1.0): a vendor-neutral JSON
@@ -178,7 +178,7 @@ export function toRanges(lines: number[]): [number, number][] {
  * same record id, so a consumer can tell a re-export from a new record.
  */
 export function stableUuid(name: string): string {
-  const h = createHash('sha1').update(`lore.agent-trace\0${name}`).digest();
+  const h = crypto().createHash('sha1').update(`lore.agent-trace\0${name}`).digest();
   h[6] = (h[6]! & 0x0f) | 0x50;
   h[8] = (h[8]! & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
