@@ -8,6 +8,17 @@ import { commit } from '../helpers/git-repo.js';
 
 const GREET = 'export function greet(name: string): string {\n  return `hello ${name}`;\n}\n';
 
+/** A Claude Code session that wrote src/greet.ts, its commit, and one catch-up that linked it. */
+async function greetLinked() {
+  const { dir, repo, db } = await caughtUpRepo({ 'README.md': '# demo\n' }, '2026-02-01T10:00:00Z');
+  const s = new ChatRows(db, repo.root, 'claude-code:s1');
+  s.prompt('add a greet function', '2026-02-01T10:01:00.000Z');
+  s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+  const sha = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
+  await catchUp(db, repo);
+  return { repo, db, sha };
+}
+
 describe('AI-written lines per commit', () => {
   it('counts each written line once, and a fragment inside an added line', () => {
     expect(editWrittenLines({ oldText: 'a\nb', newText: 'a\nc\nd\n', patch: null })).toEqual(['c', 'd']);
@@ -48,12 +59,7 @@ describe('AI-written lines per commit', () => {
   });
 
   it('counts commits linked before the count existed on the next run', async () => {
-    const { dir, repo, db } = await caughtUpRepo({ 'README.md': '# demo\n' }, '2026-02-01T10:00:00Z');
-    const s = new ChatRows(db, repo.root, 'claude-code:s1');
-    s.prompt('add a greet function', '2026-02-01T10:01:00.000Z');
-    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
-    const sha = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
-    await catchUp(db, repo);
+    const { repo, db, sha } = await greetLinked();
     // As a database linked before migration 0015 has it.
     db.prepare('UPDATE linked_commits SET ai_counted = NULL WHERE sha = ?').run(sha);
     db.prepare('DELETE FROM commit_ai_lines').run();
@@ -62,12 +68,7 @@ describe('AI-written lines per commit', () => {
   });
 
   it('counts a commit again without the lines of a forgotten session', async () => {
-    const { dir, repo, db } = await caughtUpRepo({ 'README.md': '# demo\n' }, '2026-02-01T10:00:00Z');
-    const s = new ChatRows(db, repo.root, 'claude-code:s1');
-    s.prompt('add a greet function', '2026-02-01T10:01:00.000Z');
-    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
-    const sha = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
-    await catchUp(db, repo);
+    const { repo, db, sha } = await greetLinked();
     expect(aiLinesOfCommit(db, repo.root, sha)).toHaveLength(1);
     forgetSession(db, 'claude-code:s1', 'forgotten');
     expect(aiLinesOfCommit(db, repo.root, sha)).toEqual([]);
