@@ -141,6 +141,7 @@ RETURNING rowid`;
 
 // The link stage reads edits by rowid from where it stopped: an edit stored before and changed now
 // (its result brought the hunks the tool wrote) moves to the end, so its commit is linked again.
+const LAST_EDIT_ROWID = 'SELECT coalesce(max(rowid), 0) AS n FROM file_edits';
 const MOVE_EDIT_LAST = 'UPDATE file_edits SET rowid = (SELECT max(rowid) FROM file_edits) + 1 WHERE rowid = ?';
 
 const UPSERT_CURSOR = `
@@ -216,7 +217,7 @@ export function writeIngestBatch(db: Db, batch: IngestBatch): void {
     }
     for (const [id, t] of span) widen.run(t.min, t.min, t.max, t.max, id);
     const edits = batch.edits ?? [];
-    const stored = edits.length > 0 ? ((db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM file_edits').get() as { n: number }).n) : 0;
+    const stored = edits.length > 0 ? (stmt(db, LAST_EDIT_ROWID).get() as { n: number }).n : 0;
     for (const e of edits) {
       const changed = upsertEdit.get(e.id, e.sessionId, e.messageId ?? null, e.requestId ?? null, e.projectPath, e.path, e.tool, e.oldText ?? null, e.newText ?? null, e.patch ?? null, e.createdAt ?? null, json(e.metadata)) as { rowid: number } | undefined;
       if (changed && changed.rowid <= stored) stmt(db, MOVE_EDIT_LAST).run(changed.rowid);

@@ -617,10 +617,8 @@ function toEditRow(e: FileEditRecord, info: SessionInfo, tallies: Tallies): File
   const { error, ...rest } = e.metadata ?? {};
   const cleanedError = typeof error === 'string' ? cleanTitle(error) : undefined;
   if (cleanedError) addKinds(tally, cleanedError.redactions, cleanedError.kinds);
-  const metadata = {
-    ...(redactDeep(rest, tally) as Record<string, unknown>),
-    ...(cleanedError ? { error: cleanedError.text } : error !== undefined ? { error } : {}),
-  };
+  // Any other shape of error is redacted with the rest of the metadata.
+  const metadata = cleanedError ? { ...(redactDeep(rest, tally) as Record<string, unknown>), error: cleanedError.text } : ((redactDeep(e.metadata ?? {}, tally) as Record<string, unknown>));
   if (tally.count > 0) tallies.set(`e:${e.id}`, tally);
   const path = repoRelativePath(e.path, e.cwd ?? info.cwd, info.project);
   const extra = {
