@@ -87,9 +87,28 @@ for (const real of reals) {
   results(r, { bench: 'why', what: `lore why FILE, ${name}`, baselineLabel: 'git log --follow --name-status', target: '≤ 1×', maxRatio: 1 });
   const b = compareLine(real, realFile, line, realEnv);
   results(b, { bench: 'why', what: `lore why FILE:LINE, ${name}`, baselineLabel: 'git blame -L N,N', target: '≤ 1.2× or ≤ blame + 30 ms', maxRatio: 1.2, orMaxAddedMs: 30 });
+  lineContext(real, realFile, line, realEnv, name);
   if (!kept) rmSync(realHome, { recursive: true, force: true });
 }
 rmSync(home, { recursive: true, force: true });
+
+// What the FILE:LINE figures are made of, printed beside them: the blame lore runs (git with the
+// commit-graph lore wrote in .git/lore/objects, which `git commit-graph write --changed-paths`
+// would give the repository itself), and, when this environment sets NODE_EXTRA_CA_CERTS (Node 20
+// reads that file at every start, before any of lore's code runs), the pair without it.
+function lineContext(dir, file, line, env, name) {
+  const graph = join(dir, '.git/lore/objects');
+  const blameArgs = ['blame', '-L', `${line},${line}`, file];
+  const withGraph = median(Array.from({ length: RUNS }, () => timed('git', blameArgs, { cwd: dir, env: { ...process.env, GIT_OBJECT_DIRECTORY: graph } }).ms));
+  console.log(`  git blame -L N,N with lore's commit-graph (GIT_OBJECT_DIRECTORY=${graph})  ${ms(withGraph)}`);
+  if (!process.env.NODE_EXTRA_CA_CERTS) return;
+  const bare = (e) => Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'NODE_EXTRA_CA_CERTS'));
+  const node = median(Array.from({ length: RUNS }, () => timed(process.execPath, ['-e', ''], { env: bare(process.env) }).ms));
+  const nodeWith = median(Array.from({ length: RUNS }, () => timed(process.execPath, ['-e', '']).ms));
+  console.log(`  node -e '' with NODE_EXTRA_CA_CERTS ${ms(nodeWith)}, without ${ms(node)}`);
+  const r = rounds(dir, blameArgs, ['why', `${file}:${line}`], bare(env));
+  results(r, { bench: 'why', what: `lore why FILE:LINE, ${name}, without NODE_EXTRA_CA_CERTS`, baselineLabel: 'git blame -L N,N', target: '≤ 1.2× or ≤ blame + 30 ms', maxRatio: 1.2, orMaxAddedMs: 30 });
+}
 
 function mostChangedCodeFile(repo) {
   const tracked = new Set(timed('git', ['ls-files'], { cwd: repo, keepOutput: true }).stdout.split('\n'));

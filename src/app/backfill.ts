@@ -1,6 +1,7 @@
 import type { Db } from '../db/index.js';
 import { resolveEmbedder } from '../embed/index.js';
 import type { RepoInfo } from '../git/index.js';
+import { refreshBlameGraphOf } from './blame-graph.js';
 import { catchUp } from './catch-up.js';
 import { logWorkerFailure } from './drain-queue.js';
 import { embedPending } from './embed-vectors.js';
@@ -8,7 +9,8 @@ import { startImportGraph } from './graph-process.js';
 import { applyGraphWrites, updateImportGraph } from './import-graph.js';
 
 /**
- * The backfill worker's round: everything `lore index --wait` does in the foreground. The import
+ * The backfill worker's round: everything `lore index --wait` does in the foreground (and lore's
+ * commit-graph for blames, src/app/blame-graph.ts). The import
  * graph may load the TypeScript compiler, which is why this is not the hook worker's round.
  */
 export async function backfill(db: Db, repo: RepoInfo, env: NodeJS.ProcessEnv): Promise<void> {
@@ -24,6 +26,7 @@ export async function backfill(db: Db, repo: RepoInfo, env: NodeJS.ProcessEnv): 
     const embedder = resolveEmbedder(env);
     await catchUp(db, repo, undefined, { onDetails: () => embedPending(db, embedder) });
     await embedPending(db, embedder);
+    await refreshBlameGraphOf(db, repo, env);
   } finally {
     await aside?.then((g) => applyGraphWrites(db, repo, g)).catch((err: unknown) => logWorkerFailure(repo, err));
   }

@@ -1,7 +1,7 @@
-import { importGraphStats, type Db } from '../db/index.js';
+import { countCommits, importGraphStats, type Db } from '../db/index.js';
 import { resolveEmbedder, type Embedder } from '../embed/index.js';
 import type { Reporter } from '../events.js';
-import { installHooks, type HookStatus } from '../git/index.js';
+import { blameGraphStale, installHooks, writeBlameGraph, type HookStatus } from '../git/index.js';
 import { catchUp, INLINE_DETAILS, INLINE_LINKS, refuseExcluded, type CatchUpResult } from './catch-up.js';
 import { embedPending, type EmbedResult } from './embed-vectors.js';
 import { startImportGraph } from './graph-process.js';
@@ -14,6 +14,8 @@ import { startBackfillWorker } from './start-worker.js';
 const INLINE_GRAPH_FILES = 200;
 /** Items `lore index` embeds itself; a larger backlog goes to the background worker. */
 const INLINE_VECTORS = 2000;
+/** Commits whose commit-graph for blames `lore index` writes itself (a fraction of a second); more: the background worker. */
+const INLINE_BLAME_GRAPH = 2000;
 
 export interface IndexRun extends Omit<CatchUpResult, 'ms'> {
   graph: ImportGraphResult;
@@ -43,7 +45,11 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   const onDetails = async (): Promise<void> => {
     early += (await embedPending(ctx.db, (embedder ??= resolveEmbedder(env)))).embedded;
   };
-  const r = await catchUp(ctx.db, ctx.repo, report, wait ? { onDetails } : { enrichLimit: INLINE_DETAILS, linkLimit: INLINE_LINKS });
+  const caughtUp = catchUp(ctx.db, ctx.repo, report, wait ? { onDetails } : { enrichLimit: INLINE_DETAILS, linkLimit: INLINE_LINKS });
+  // With `wait`, git writes the commit-graph for blames beside the catch-up; it needs only the refs.
+  const graphStale = (): boolean => blameGraphStale(ctx.repo, countCommits(ctx.db, ctx.repo.root), env);
+  const blameGraph = wait && graphStale() ? writeBlameGraph(ctx.repo, caughtUp.then(() => countCommits(ctx.db, ctx.repo.root)), env) : undefined;
+  const r = await caughtUp;
   // Should the child fail (a full disk, a file TypeScript chokes on), the update runs here again,
   // so the error a user sees is the one this process would have met.
   const inHere = (): Promise<ImportGraphResult> => updateImportGraph(ctx.db, ctx.repo, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });
@@ -55,8 +61,15 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   const rest = await embedStage(ctx.db, report, env, wait ? {} : { limit: INLINE_VECTORS });
   const vectors = { ...rest, embedded: rest.embedded + early };
   const vectorsMs = Math.round(performance.now() - started);
+  await blameGraph;
+  let blameGraphLeft = false;
+  if (!wait && graphStale()) {
+    const commits = countCommits(ctx.db, ctx.repo.root);
+    if (commits <= INLINE_BLAME_GRAPH) await writeBlameGraph(ctx.repo, commits, env);
+    else blameGraphLeft = true;
+  }
   // Vectors of commit messages wait for their messages rows, which the details pass adds.
-  const left = r.details.remaining > 0 || r.link.deferred > 0 || graph.deferred > 0 || vectors.deferred > 0;
+  const left = r.details.remaining > 0 || r.link.deferred > 0 || graph.deferred > 0 || vectors.deferred > 0 || blameGraphLeft;
   const inBackground = left && startBackfillWorker(ctx.repo.root, ctx.dbPath);
   return { ...r, graph, vectors, provenance, inBackground, ms: { ...r.ms, importGraph: graph.ms, vectors: vectorsMs, provenance: provenanceMs } };
 }

@@ -4,6 +4,7 @@ import { silent, type Reporter } from '../events.js';
 import { findRepo } from '../git/index.js';
 import { ingest } from '../ingest/index.js';
 import type { WatchStages } from '../watch/index.js';
+import { refreshBlameGraphOf } from './blame-graph.js';
 import { catchUp } from './catch-up.js';
 import { isExcluded, loadConfig } from '../config/index.js';
 import { embedPending } from './embed-vectors.js';
@@ -38,6 +39,7 @@ export function watchStages(db: Db, deps: StageDeps): WatchStages {
       // A repository listed under excludeProjects after it was indexed is left alone.
       if (isExcluded(loadConfig(deps.env ?? process.env), repo.root)) return 0;
       const r = await catchUp(db, repo, report, { chats: false, ...(deps.env ? { env: deps.env } : {}) });
+      if (r.commits.added > 0) await refreshBlameGraphOf(db, repo, deps.env);
       return r.commits.added;
     },
     embed: async () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { blameGraphEnv, findRepoOnDisk } from '../repo-dir.js';
 
 /** What a git process printed, and its exit code (-1 when it could not be started). */
 export interface GitOutput {
@@ -13,7 +14,8 @@ export interface GitOutput {
  * database, so that git's walk runs beside them instead of after them (docs/performance.md,
  * "`lore why FILE:LINE`"). src/git runs every other git command; this one cannot wait for that code
  * to load. FILE:LINE is read as resolveTarget reads it; the path is passed as typed, relative to
- * `cwd` as git takes it. Never rejects; undefined for a target without a line.
+ * `cwd` as git takes it, with lore's commit-graph as src/git/blame.ts runs it (blameGraphEnv).
+ * Never rejects; undefined for a target without a line.
  */
 export function startBlame(target: string, cwd: string): Promise<GitOutput> | undefined {
   const m = /^(.+):(\d+)$/.exec(target);
@@ -22,7 +24,9 @@ export function startBlame(target: string, cwd: string): Promise<GitOutput> | un
   const { spawn } = process.getBuiltinModule('node:child_process');
   return new Promise((done) => {
     // The environment src/git/run.ts gives git: output that parses the same whatever the user's config.
-    const env = { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+    const repo = findRepoOnDisk(cwd);
+    const graph = repo ? blameGraphEnv(repo.commonDir) : {};
+    const env = { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...graph };
     const child = spawn('git', ['blame', '--porcelain', '-L', `${m[2]},${m[2]}`, 'HEAD', '--', m[1]!], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -1,4 +1,5 @@
 import { GitError } from '../errors.js';
+import { blameGraphEnv, type RepoInfo } from '../repo-dir.js';
 import { git, gitRaw, type GitResult } from './run.js';
 
 export interface BlameLine {
@@ -16,13 +17,17 @@ export async function blameLine(root: string, path: string, line: number, rev = 
 /**
  * blameLine that says what git found wrong instead of failing: `missing` when `rev` has no such
  * path, `lines` (the file's line count) when the line is past its end. One git process answers
- * both the check and the question. `started`: that same blame, already running (a run that could
- * not start, code -1, is run again here).
+ * both the check and the question, with lore's commit-graph when there is one (blameGraphEnv).
+ * `started`: that same blame, already running (a run that could not start, code -1, is run again
+ * here). A blame that fails is run again without the graph before its error counts: what git
+ * says about a path or a line must not depend on lore's files.
  */
-export async function tryBlameLine(root: string, path: string, line: number, rev = 'HEAD', started?: Promise<GitResult>): Promise<BlameLine | { missing: true } | { lines: number }> {
+export async function tryBlameLine(repo: RepoInfo, path: string, line: number, rev = 'HEAD', started?: Promise<GitResult>): Promise<BlameLine | { missing: true } | { lines: number }> {
   const args = ['blame', '--porcelain', '-L', `${line},${line}`, rev, '--', path];
+  const graph = blameGraphEnv(repo.commonDir);
   const early = started && (await started);
-  const r = early && early.code !== -1 ? early : await gitRaw(root, args);
+  let r = early && early.code !== -1 ? early : await gitRaw(repo.root, args, undefined, graph);
+  if (r.code !== 0 && graph.GIT_OBJECT_DIRECTORY) r = await gitRaw(repo.root, args);
   if (r.code === 0) return parseBlame(r.stdout, path);
   const only = /has only (\d+) lines?/.exec(r.stderr);
   if (only) return { lines: Number(only[1]) };

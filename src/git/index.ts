@@ -4,6 +4,7 @@ export { findRepo, findRepoOnDisk, headSha, headShaOnDisk, workTreeStamp, tracke
 export { readLog, readNumstat, parseCommit, parseChanges, parseNumstat, type CommitRecord, type FileChange } from './log.js';
 export { enrichCommits, type EnrichResult, type EnrichOptions } from './enrich.js';
 export { blameLine, lineCount, tryBlameLine, type BlameLine } from './blame.js';
+export { blameGraphStale, refreshBlameGraph, writeBlameGraph } from './blame-graph.js';
 export { indexCommits, type IndexResult, type IndexOptions } from './index-commits.js';
 export { updateReachable } from './reachable.js';
 export { computePatchIds } from './patch-id.js';

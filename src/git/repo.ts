@@ -1,54 +1,16 @@
 import { readFileSync, realpathSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NotAGitRepoError } from '../errors.js';
 import { readOrUndefined, statOrUndefined } from '../fs.js';
+import { findRepoOnDisk, type RepoInfo } from '../repo-dir.js';
 import { git, gitRaw } from './run.js';
 
-export interface RepoInfo {
-  /** Realpath of the work tree's top-level directory: the project_path everywhere in the db. */
-  root: string;
-  /** Absolute git directory (for worktrees, the worktree's own). */
-  gitDir: string;
-  /** Absolute common git directory (shared by worktrees): where lore keeps its hook queue. */
-  commonDir: string;
-}
+export { findRepoOnDisk, type RepoInfo };
 
 /** Finds the repository that contains `cwd`, or throws NotAGitRepoError. */
 export async function findRepo(cwd: string): Promise<RepoInfo> {
   return findRepoOnDisk(cwd) ?? findRepoWithGit(cwd);
 }
-
-/**
- * The common case without starting git (a process start is most of a quick command's time):
- * the nearest `.git` directory above `cwd`, owned by us, of a plain (non-worktree) repository.
- * Anything else (GIT_* variables, a `.git` file of a worktree or submodule, a bare repository,
- * cwd inside `.git`, another owner that safe.directory rules govern) is left to git.
- */
-export function findRepoOnDisk(cwd: string): RepoInfo | undefined {
-  if ([...GIT_DISCOVERY_VARS].some((k) => process.env[k])) return undefined;
-  let dir: string;
-  try {
-    dir = realpathSync(resolve(cwd));
-  } catch {
-    return undefined;
-  }
-  const uid = process.getuid?.();
-  for (;;) {
-    if (statOrUndefined(join(dir, 'HEAD'))?.isFile() && statOrUndefined(join(dir, 'objects'))?.isDirectory()) return undefined; // a git dir itself
-    const dotGit = join(dir, '.git');
-    const st = statOrUndefined(dotGit);
-    if (st) {
-      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) return undefined;
-      if (!statOrUndefined(join(dotGit, 'HEAD'))?.isFile() || statOrUndefined(join(dotGit, 'commondir'))) return undefined;
-      return { root: dir, gitDir: dotGit, commonDir: dotGit };
-    }
-    const parent = dirname(dir);
-    if (parent === dir || dir.endsWith(`${sep}.git`)) return undefined;
-    dir = parent;
-  }
-}
-
-const GIT_DISCOVERY_VARS = new Set(['GIT_DIR', 'GIT_WORK_TREE', 'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM', 'GIT_COMMON_DIR']);
 
 async function findRepoWithGit(cwd: string): Promise<RepoInfo> {
   const r = await gitRaw(cwd, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir']).catch(() => undefined);

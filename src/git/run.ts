@@ -7,10 +7,14 @@ export interface GitResult {
   code: number;
 }
 
-/** Runs git and resolves with its output whatever the exit code; callers decide what failure means. */
-export function gitRaw(cwd: string, args: string[], input?: string): Promise<GitResult> {
+/**
+ * Runs git and resolves with its output whatever the exit code; callers decide what failure means.
+ * `extraEnv`: variables set on top of gitEnv() for this run.
+ */
+export function gitRaw(cwd: string, args: string[], input?: string, extraEnv?: NodeJS.ProcessEnv): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = childProcess().execFile('git', args, { cwd, maxBuffer: 1 << 30, encoding: 'utf8', env: gitEnv() }, (err, stdout, stderr) => {
+    const env = extraEnv ? { ...gitEnv(), ...extraEnv } : gitEnv();
+    const child = childProcess().execFile('git', args, { cwd, maxBuffer: 1 << 30, encoding: 'utf8', env }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
       if (err && code === -1 && !stderr) return reject(err);
       resolve({ stdout, stderr, code });

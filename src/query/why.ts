@@ -249,14 +249,14 @@ export async function checkTarget(repo: RepoInfo, target: Target): Promise<void>
  * same blame at HEAD, already running.
  */
 export async function blameTarget(repo: RepoInfo, path: string, line: number, started?: Promise<GitResult>): Promise<BlameAt> {
-  const head = await tryBlameLine(repo.root, path, line, 'HEAD', started);
+  const head = await tryBlameLine(repo, path, line, 'HEAD', started);
   if ('sha' in head) return { ...head, rev: 'HEAD' };
   if ('lines' in head) throw new LineOutOfRangeError(path, line, head.lines);
   const last = await gitRaw(repo.root, ['log', '-1', '--format=%H', 'HEAD', '--', `:(literal)${path}`]);
   const sha = last.stdout.trim();
   if (last.code !== 0 || sha === '') throw new UntrackedPathError(path, closestPaths(path, await trackedFiles(repo.root)));
   const rev = `${sha}^`;
-  const before = await tryBlameLine(repo.root, path, line, rev);
+  const before = await tryBlameLine(repo, path, line, rev);
   if ('sha' in before) return { ...before, rev };
   throw new LineOutOfRangeError(path, line, 'lines' in before ? before.lines : 0);
 }
@@ -293,6 +293,8 @@ export function currentName(db: Db, project: string, path: string): RenameInfo |
 
 async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOptions): Promise<WhyResult> {
   const project = repo.root;
+  // Started first and awaited last: the rest (all synchronous) runs while git walks the history.
+  const blaming = target.line !== undefined ? (options.blame ?? blameTarget(repo, target.path, target.line)) : undefined;
   const history = fileHistory(db, project, target.path);
   const names = [...new Set([target.path, ...history.flatMap((h) => (h.file.oldPath ? [h.file.path, h.file.oldPath] : [h.file.path]))])];
 
@@ -362,25 +364,6 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
   const changes = history.map((h) => enrich(fromFileCommit(h)));
   const oldest = history[history.length - 1];
   const origin = oldest && (oldest.file.status === 'A' || oldest.file.status === 'C' || oldest.parents.length === 0) ? changes[changes.length - 1]! : null;
-  let blamed: CommitInfo | null = null;
-  let lineRev: string | null = null;
-  if (target.line !== undefined) {
-    const b = await (options.blame ?? blameTarget(repo, target.path, target.line));
-    if (b.rev !== 'HEAD') lineRev = b.rev;
-    const known = changes.find((c) => c.sha === b.sha) ?? fromCommit(getCommit(db, project, b.sha));
-    if (known) {
-      const tool = tools.get(known.sha) ?? commitAiTools(db, project, [known.sha]).get(known.sha) ?? null;
-      blamed = {
-        ...known,
-        requests: bySha.get(known.sha) ?? [],
-        aiTool: tool,
-        userWork: known.userWork ?? userWorkText(commitUserWork(db, project, [known.sha]).get(known.sha)),
-        aiLines: known.aiLines ?? aiLinesOf(known.sha, target.path),
-        ...(known.provenance ? {} : provenanceOf(known)),
-      };
-    }
-  }
-
   const requests = collectRequests(changes);
   const decisions = decisionInfos(db, project, names);
   const learnings = learningsFor(db, project, names);
@@ -403,6 +386,25 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
     }
   }
   summary.text = summaryText(summary, origin, graph.isCode, graph.deleted ? (changes[0]?.status === 'D' ? changes[0].date : '') : null);
+  let blamed: CommitInfo | null = null;
+  let lineRev: string | null = null;
+  if (blaming) {
+    const b = await blaming;
+    if (b.rev !== 'HEAD') lineRev = b.rev;
+    const known = changes.find((c) => c.sha === b.sha) ?? fromCommit(getCommit(db, project, b.sha));
+    if (known) {
+      const tool = tools.get(known.sha) ?? commitAiTools(db, project, [known.sha]).get(known.sha) ?? null;
+      blamed = {
+        ...known,
+        requests: bySha.get(known.sha) ?? [],
+        aiTool: tool,
+        userWork: known.userWork ?? userWorkText(commitUserWork(db, project, [known.sha]).get(known.sha)),
+        aiLines: known.aiLines ?? aiLinesOf(known.sha, target.path),
+        ...(known.provenance ? {} : provenanceOf(known)),
+      };
+    }
+  }
+
   return {
     schema: 'lore.why/2',
     project,

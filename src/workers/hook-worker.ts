@@ -6,7 +6,8 @@
  * events, so the next run or query retries.
  */
 // The one use case it runs, not app/index.ts: that also reaches the import graph (TypeScript).
+import { refreshBlameGraphOf } from '../app/blame-graph.js';
 import { catchUp } from '../app/catch-up.js';
 import { runWorker } from './worker-main.js';
 
-runWorker((db, repo) => catchUp(db, repo).then(() => undefined));
+runWorker((db, repo) => catchUp(db, repo).then(() => refreshBlameGraphOf(db, repo)));

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,10 @@ describe('lore index on a large repository', () => {
     expect(first.importGraph).toMatchObject({ parsed: 0, edges: 0 });
     expect(first.importGraph.deferred).toBeGreaterThan(250);
     expect(state(db, repo)).toMatchObject({ graphFiles: 0, messages: 0, vectors: 0 });
+    // The commit-graph for blames of 601 commits is quick: written here. Gone, the worker writes it again.
+    const graphStamp = join(repo, '.git/lore/objects/info/lore-commits');
+    expect(readFileSync(graphStamp, 'utf8')).toBe('601\n');
+    rmSync(join(repo, '.git/lore/objects'), { recursive: true });
 
     const waiting = JSON.parse(runCli(['doctor', '--json'], { cwd: repo, env }).stdout);
     const background = waiting.checks.find((c: { name: string }) => c.name === 'background');
@@ -98,6 +102,8 @@ describe('lore index on a large repository', () => {
     expect(done.messages).toBe(601);
     expect(done.vectors).toBe(601);
     expect(existsSync(join(repo, '.git/lore/worker.log'))).toBe(false);
+    expect(readFileSync(graphStamp, 'utf8')).toBe('601\n');
+    expect(existsSync(join(repo, '.git/lore/objects/info/commit-graph'))).toBe(true);
 
     const again = JSON.parse(runCli(['index', '--json'], { cwd: repo, env }).stdout);
     expect(again).toMatchObject({ commitsAdded: 0, detailsPending: 0, vectorsPending: 0, inBackground: false });
@@ -114,6 +120,7 @@ describe('lore index on a large repository', () => {
     expect(r.importGraph.deferred).toBe(0);
     expect(r.importGraph.parsed).toBe(r.importGraph.files);
     expect(state(waited.db, repo)).toMatchObject({ undetailed: 0, graphFiles: r.importGraph.files, messages: 601, vectors: 601 });
+    expect(readFileSync(join(repo, '.git/lore/objects/info/lore-commits'), 'utf8')).toBe('601\n');
 
     const plain = freshEnv();
     const text = runCli(['index'], { cwd: repo, env: plain.env });
