@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import { resolveEmbedder } from '../embed/index.js';
 import type { RepoInfo } from '../git/index.js';
-import { refreshBlameGraphOf } from './blame-graph.js';
+import { blameGraphBeside } from './blame-graph.js';
 import { catchUp } from './catch-up.js';
 import { logWorkerFailure } from './drain-queue.js';
 import { embedPending } from './embed-vectors.js';
@@ -24,9 +24,11 @@ export async function backfill(db: Db, repo: RepoInfo, env: NodeJS.ProcessEnv): 
   try {
     // Each batch's commit messages get their vectors while git counts the next batch.
     const embedder = resolveEmbedder(env);
-    await catchUp(db, repo, undefined, { onDetails: () => embedPending(db, embedder) });
+    const caughtUp = catchUp(db, repo, undefined, { onDetails: () => embedPending(db, embedder) });
+    const blameGraph = blameGraphBeside(db, repo, caughtUp, env);
+    await caughtUp;
     await embedPending(db, embedder);
-    await refreshBlameGraphOf(db, repo, env);
+    await blameGraph;
   } finally {
     await aside?.then((g) => applyGraphWrites(db, repo, g)).catch((err: unknown) => logWorkerFailure(repo, err));
   }

@@ -2,6 +2,7 @@ import { countCommits, importGraphStats, type Db } from '../db/index.js';
 import { resolveEmbedder, type Embedder } from '../embed/index.js';
 import type { Reporter } from '../events.js';
 import { blameGraphStale, installHooks, writeBlameGraph, type HookStatus } from '../git/index.js';
+import { blameGraphBeside } from './blame-graph.js';
 import { catchUp, INLINE_DETAILS, INLINE_LINKS, refuseExcluded, type CatchUpResult } from './catch-up.js';
 import { embedPending, type EmbedResult } from './embed-vectors.js';
 import { startImportGraph } from './graph-process.js';
@@ -46,9 +47,7 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
     early += (await embedPending(ctx.db, (embedder ??= resolveEmbedder(env)))).embedded;
   };
   const caughtUp = catchUp(ctx.db, ctx.repo, report, wait ? { onDetails } : { enrichLimit: INLINE_DETAILS, linkLimit: INLINE_LINKS });
-  // With `wait`, git writes the commit-graph for blames beside the catch-up; it needs only the refs.
-  const graphStale = (): boolean => blameGraphStale(ctx.repo, countCommits(ctx.db, ctx.repo.root), env);
-  const blameGraph = wait && graphStale() ? writeBlameGraph(ctx.repo, caughtUp.then(() => countCommits(ctx.db, ctx.repo.root)), env) : undefined;
+  const blameGraph = wait ? blameGraphBeside(ctx.db, ctx.repo, caughtUp, env) : undefined;
   const r = await caughtUp;
   // Should the child fail (a full disk, a file TypeScript chokes on), the update runs here again,
   // so the error a user sees is the one this process would have met.
@@ -63,7 +62,7 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   const vectorsMs = Math.round(performance.now() - started);
   await blameGraph;
   let blameGraphLeft = false;
-  if (!wait && graphStale()) {
+  if (!wait && blameGraphStale(ctx.repo, countCommits(ctx.db, ctx.repo.root), env)) {
     const commits = countCommits(ctx.db, ctx.repo.root);
     if (commits <= INLINE_BLAME_GRAPH) await writeBlameGraph(ctx.repo, commits, env);
     else blameGraphLeft = true;
