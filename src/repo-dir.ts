@@ -1,6 +1,6 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, type Stats } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { statOrUndefined } from './fs.js';
+import { readOrUndefined, statOrUndefined } from './fs.js';
 
 // Where a repository and lore's files in it are, found without starting git. In the kernel because
 // `lore why FILE:LINE` needs it before the rest of lore loads (src/cli/early-blame.ts), as
@@ -22,6 +22,35 @@ export interface RepoInfo {
  * cwd inside `.git`, another owner that safe.directory rules govern) is left to git.
  */
 export function findRepoOnDisk(cwd: string): RepoInfo | undefined {
+  const found = nearestDotGit(cwd);
+  if (!found) return undefined;
+  const { dir, dotGit, st } = found;
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) return undefined;
+  if (!statOrUndefined(join(dotGit, 'HEAD'))?.isFile() || statOrUndefined(join(dotGit, 'commondir'))) return undefined;
+  return { root: dir, gitDir: dotGit, commonDir: dotGit };
+}
+
+/**
+ * The common git directory around `cwd` without starting git, for what needs only lore's files
+ * there: findRepoOnDisk's, or a worktree's or submodule's, whose `.git` file names its git
+ * directory (`gitdir: …`) and whose `commondir` (worktrees) names the shared one. Undefined where
+ * findRepoOnDisk leaves the question to git for other reasons.
+ */
+export function commonDirOnDisk(cwd: string): string | undefined {
+  const plain = findRepoOnDisk(cwd);
+  if (plain) return plain.commonDir;
+  const found = nearestDotGit(cwd);
+  if (!found?.st.isFile()) return undefined;
+  const named = /^gitdir: (.+)$/m.exec(readOrUndefined(found.dotGit) ?? '')?.[1];
+  if (!named) return undefined;
+  const gitDir = resolve(found.dir, named.trim());
+  const common = readOrUndefined(join(gitDir, 'commondir'))?.trim();
+  return common ? resolve(gitDir, common) : gitDir;
+}
+
+/** The nearest `.git` at or above `cwd` and its stat; undefined with GIT_* discovery variables set, or inside a git directory. */
+function nearestDotGit(cwd: string): { dir: string; dotGit: string; st: Stats } | undefined {
   if ([...GIT_DISCOVERY_VARS].some((k) => process.env[k])) return undefined;
   let dir: string;
   try {
@@ -29,16 +58,11 @@ export function findRepoOnDisk(cwd: string): RepoInfo | undefined {
   } catch {
     return undefined;
   }
-  const uid = process.getuid?.();
   for (;;) {
     if (statOrUndefined(join(dir, 'HEAD'))?.isFile() && statOrUndefined(join(dir, 'objects'))?.isDirectory()) return undefined; // a git dir itself
     const dotGit = join(dir, '.git');
     const st = statOrUndefined(dotGit);
-    if (st) {
-      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) return undefined;
-      if (!statOrUndefined(join(dotGit, 'HEAD'))?.isFile() || statOrUndefined(join(dotGit, 'commondir'))) return undefined;
-      return { root: dir, gitDir: dotGit, commonDir: dotGit };
-    }
+    if (st) return { dir, dotGit, st };
     const parent = dirname(dir);
     if (parent === dir || dir.endsWith(`${sep}.git`)) return undefined;
     dir = parent;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { blameGraphEnv, findRepoOnDisk } from '../repo-dir.js';
+import { blameGraphEnv, commonDirOnDisk } from '../repo-dir.js';
 
 /** What a git process printed, and its exit code (-1 when it could not be started). */
 export interface GitOutput {
@@ -24,8 +24,8 @@ export function startBlame(target: string, cwd: string): Promise<GitOutput> | un
   const { spawn } = process.getBuiltinModule('node:child_process');
   return new Promise((done) => {
     // The environment src/git/run.ts gives git: output that parses the same whatever the user's config.
-    const repo = findRepoOnDisk(cwd);
-    const graph = repo ? blameGraphEnv(repo.commonDir) : {};
+    const common = commonDirOnDisk(cwd);
+    const graph = common ? blameGraphEnv(common) : {};
     const env = { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...graph };
     const child = spawn('git', ['blame', '--porcelain', '-L', `${m[2]},${m[2]}`, 'HEAD', '--', m[1]!], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

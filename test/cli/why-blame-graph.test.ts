@@ -58,6 +58,17 @@ describe('lore why FILE:LINE through lore\'s commit-graph', () => {
     expect(through.json.blamed?.sha).toBe(shas[1]);
   });
 
+  it('a linked worktree blames through the graph of the repository it belongs to', () => {
+    const { repo, shas } = repoWithHistory();
+    expect(runCli(['index', '-q'], { cwd: repo }).code).toBe(0);
+    const wt = join(mkdtempSync(join(tmpdir(), 'lore-wt-')), 'wt');
+    git(repo, ['worktree', 'add', '-q', wt, '-b', 'side']);
+    const r = whyTraced(wt, 'src/a.ts:3');
+    expect(r.code).toBe(0);
+    expect(r.json.blamed?.sha).toBe(shas[1]);
+    expect(r.bloom).toBe(true);
+  });
+
   it('the in-process blame (the MCP server, the context hook) uses it too', async () => {
     const { repo, shas } = repoWithHistory();
     expect(runCli(['index', '-q'], { cwd: repo }).code).toBe(0);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NotAGitRepoError } from '../../src/errors.js';
 import { findRepo, findRepoOnDisk, headShaOnDisk, workTreeStamp } from '../../src/git/index.js';
+import { commonDirOnDisk } from '../../src/repo-dir.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
 
 describe('findRepo', () => {
@@ -27,6 +28,21 @@ describe('findRepo', () => {
   it('throws NotAGitRepoError outside a repository', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lore-nogit-'));
     await expect(findRepo(dir)).rejects.toBeInstanceOf(NotAGitRepoError);
+  });
+});
+
+describe('commonDirOnDisk (no git process)', () => {
+  it('agrees with git for a plain repository, a linked worktree and a submodule, and is undefined outside one', async () => {
+    const repo = gitRepo({ 'src/a.ts': 'a\n' });
+    const wt = join(realpathSync(mkdtempSync(join(tmpdir(), 'lore-wt-'))), 'wt');
+    git(repo, ['worktree', 'add', '-q', wt, '-b', 'other']);
+    mkdirSync(join(wt, 'sub'));
+    const outer = gitRepo({ 'x.txt': 'x\n' });
+    git(outer, ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', repo, 'mod']);
+    for (const cwd of [repo, join(repo, 'src'), wt, join(wt, 'sub'), join(outer, 'mod'), join(outer, 'mod', 'src')]) {
+      expect(commonDirOnDisk(cwd), cwd).toBe((await findRepo(cwd)).commonDir);
+    }
+    expect(commonDirOnDisk(mkdtempSync(join(tmpdir(), 'lore-nogit-')))).toBeUndefined();
   });
 });
 
