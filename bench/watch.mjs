@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { loadCore } from './lib/build-core.mjs';
 import { REAL_FIXTURES } from '../test/fixtures/paths.mjs';
 
-const CLI = resolve('dist/cli.js');
+const CLI = resolve('dist/cli.cjs');
 const IDLE_S = Number(process.env.LORE_BENCH_IDLE_S ?? 60);
 const TRIALS = 20;
 const core = await loadCore();

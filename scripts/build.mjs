@@ -2,7 +2,7 @@
 // Native and heavy packages stay external and are loaded lazily where they are needed.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmodSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeManPages } from './man.mjs';
 
@@ -104,12 +104,27 @@ try {
     ...common,
     define: { ...common.define, __LORE_FAST_HASH__: JSON.stringify(fastHash) },
     plugins: [yargsMainFilename, yargsNoHelpCache],
-    entryPoints: { cli: 'src/cli/bin.ts', 'hook-worker': 'src/workers/hook-worker.ts', 'backfill-worker': 'src/workers/backfill-worker.ts', 'graph-worker': 'src/workers/graph-worker.ts' },
+    entryPoints: { main: 'src/cli/main.ts', exit: 'src/cli/exit.ts', 'hook-worker': 'src/workers/hook-worker.ts', 'backfill-worker': 'src/workers/backfill-worker.ts', 'graph-worker': 'src/workers/graph-worker.ts' },
     outdir: staging,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
   });
-  chmodSync(join(staging, 'cli.js'), 0o755);
+  // The executable, CommonJS: Node starts a CommonJS file a few milliseconds sooner than an ES
+  // module (no module loader to set up), and every `lore` command pays that (docs/start-up.md).
+  // It loads dist/fast.cjs, or the ES modules above by URL.
+  await build({
+    ...common,
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    entryPoints: { cli: 'src/cli/bin.ts' },
+    outdir: staging,
+    define: { ...common.define, __LORE_FAST_HASH__: JSON.stringify(fastHash), 'import.meta.url': '__loreImportMetaUrl' },
+    banner: { js: "const __loreImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  chmodSync(join(staging, 'cli.cjs'), 0o755);
+  // dist/cli.js, the entry of earlier builds, still runs lore: `lore watch --install-service`
+  // wrote its path into service files.
+  writeFileSync(join(staging, 'cli.js'), "#!/usr/bin/env node\nimport './cli.cjs';\n", { mode: 0o755 });
   writeManPages(staging, pkg.version);
 } catch (err) {
   rmSync(staging, { recursive: true, force: true });

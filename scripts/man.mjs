@@ -67,7 +67,7 @@ no colours in the output
 
 /** Writes `<outdir>/man/man1/{lore,git-lore}.1` from `<outdir>/cli.js --help`. */
 export function writeManPages(outdir, version) {
-  const help = execFileSync(process.execPath, [join(outdir, 'cli.js'), '--help'], {
+  const help = execFileSync(process.execPath, [join(outdir, 'cli.cjs'), '--help'], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', COLUMNS: '100' },
   });

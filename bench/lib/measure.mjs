@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 
 // LORE_BENCH_CLI: another build's cli.js (an older checkout's dist), to measure before and after.
-export const CLI = resolve(process.env.LORE_BENCH_CLI ?? 'dist/cli.js');
+export const CLI = resolve(process.env.LORE_BENCH_CLI ?? 'dist/cli.cjs');
 const devNull = openSync('/dev/null', 'w');
 
 export function median(xs) {

@@ -29,12 +29,13 @@ async function run(argv: string[]): Promise<void> {
     if (process.exitCode === 0) fastModule.saveCache();
     return;
   }
-  const { main } = await import('./main.js');
+  // By URL: this file is built as CommonJS (dist/cli.cjs), the rest of the CLI as ES modules.
+  const { main } = (await import(new URL('main.js', import.meta.url).href)) as typeof import('./main.js');
   return main(argv);
 }
 
 // Loaded only on failure: every chunk this file imports is one more module each `lore why` links.
 run(process.argv.slice(2)).catch(async (err: unknown) => {
-  const { reportError } = await import('./exit.js');
+  const { reportError } = (await import(new URL('exit.js', import.meta.url).href)) as typeof import('./exit.js');
   process.exitCode = await reportError(err);
 });

@@ -2,8 +2,8 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
 // Not in paths.ts and not re-exported by index.ts: src/cli/bin.ts imports it directly on every
-// start, and esbuild keeps a module inside dist/cli.js only when nothing else reaches it; through
-// index.ts it would pull two more chunks into every start (docs/performance.md, "Storage").
+// start, and dist/cli.cjs holds all that bin.ts imports; through index.ts every start would load
+// the rest of src/config too (docs/performance.md, "Storage").
 
 /**
  * Where code caches live: $XDG_CACHE_HOME/lore, else ~/.cache/lore (apart from the data: deleting

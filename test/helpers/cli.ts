@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const CLI = resolve('dist/cli.js');
+export const CLI = resolve('dist/cli.cjs');
 
 export interface CliResult {
   stdout: string;

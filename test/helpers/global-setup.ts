@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * End-to-end tests spawn dist/cli.js: build it once if `vitest` runs without `npm test`.
+ * End-to-end tests spawn dist/cli.cjs: build it once if `vitest` runs without `npm test`.
  * Every temp directory of the run (tests', and the CLIs' they start) goes under one directory,
  * removed at the end: a full run makes thousands of repositories and databases, and left in
  * /tmp they filled the disk over a day of runs. LORE_KEEP_TMP=1 keeps them for a post-mortem.
  */
 export default function setup(): () => void {
-  if (!existsSync('dist/cli.js') || process.env.LORE_TEST_REBUILD) execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
+  if (!existsSync('dist/cli.cjs') || process.env.LORE_TEST_REBUILD) execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
   const run = mkdtempSync(join(tmpdir(), 'lore-test-run-'));
   process.env.TMPDIR = run;
   return () => {

@@ -11,7 +11,7 @@ describe('the MCP server in the build', () => {
   it('lives in one chunk that only a dynamic import() reaches', () => {
     expect(sdk).toHaveLength(1);
     const name = sdk[0]!;
-    for (const f of [...chunks.map((c) => join('chunks', c)), 'cli.js']) {
+    for (const f of [...chunks.map((c) => join('chunks', c)), 'cli.cjs', 'main.js', 'exit.js']) {
       const code = readFileSync(join(dist, f), 'utf8');
       const refs = [...code.matchAll(new RegExp(`(import\\(|from |import )["']\\./(?:chunks/)?${name.replace('.', '\\.')}["']`, 'g'))].map((m) => m[1]);
       expect(refs.filter((r) => r !== 'import('), f).toEqual([]);

@@ -242,7 +242,7 @@ describe('the CLI and migrations', () => {
     symlinkSync(resolve('node_modules'), join(root, 'node_modules'));
     writeFileSync(join(root, 'package.json'), readFileSync('package.json'));
     writeFileSync(join(root, 'migrations', '9999_half_done.sql'), 'CREATE TABLE half_done (x);\nINSERT INTO half_done VALUES (1);\nSELECT no_such_function();\n');
-    return join(root, 'dist', 'cli.js');
+    return join(root, 'dist', 'cli.cjs');
   }
 
   it('reports a failed migration with exit 2, and the database still works with this lore', () => {

@@ -24,13 +24,15 @@ describe('scripts/build.mjs', () => {
     expect(readdirSync(join(out, 'chunks')).sort()).toEqual(chunks.sort());
     // No staging directory is left beside the output.
     expect(readdirSync(resolve('.scratch')).filter((f) => f.includes(`build-test-${process.pid}-build`))).toEqual([]);
+    expect(execFileSync(process.execPath, [join(out, 'cli.cjs'), '--help'], { encoding: 'utf8' })).toContain('lore why <target>');
+    // The entry of earlier builds, which service files name, still runs lore.
     expect(execFileSync(process.execPath, [join(out, 'cli.js'), '--help'], { encoding: 'utf8' })).toContain('lore why <target>');
   });
 
   it('builds into an output directory that does not exist yet', () => {
     rmSync(out, { recursive: true, force: true });
     build();
-    expect(existsSync(join(out, 'cli.js'))).toBe(true);
+    expect(existsSync(join(out, 'cli.cjs'))).toBe(true);
     expect(existsSync(join(out, 'hook-worker.js'))).toBe(true);
     expect(existsSync(join(out, 'fast.cjs'))).toBe(true);
   });
