@@ -105,7 +105,7 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
     knownRepos: listRepos(db).map((r) => r.projectPath),
   };
 
-  const plan = options.paths?.length ? await planPaths(options.paths, chosen, wanted !== undefined, report) : await planLocated(chosen, sourceEnv, report);
+  const plan = options.paths?.length ? await planPaths(options.paths, chosen, all, wanted !== undefined, report) : await planLocated(chosen, sourceEnv, report);
   const ctx: RunContext = {
     db,
     report,
@@ -192,8 +192,12 @@ async function planLocated(adapters: SourceAdapter[], env: SourceEnv, report: Re
   return plan;
 }
 
-/** Explicit paths: a file goes to the first adapter that recognizes it (or to the one --source names). */
-async function planPaths(paths: string[], adapters: SourceAdapter[], forced: boolean, report: Reporter): Promise<{ adapter: SourceAdapter; files: string[] }[]> {
+/**
+ * Explicit paths: a file goes to the first adapter that recognizes it by name. A file no adapter
+ * recognizes (a transcript copied out of its tool's folders) goes to a source --source names: the
+ * one source, or among several the one of its kind that reads a message from it.
+ */
+async function planPaths(paths: string[], adapters: SourceAdapter[], all: SourceAdapter[], forced: boolean, report: Reporter): Promise<{ adapter: SourceAdapter; files: string[] }[]> {
   const byAdapter = new Map<SourceAdapter, string[]>();
   for (const raw of paths) {
     const path = resolve(raw);
@@ -204,28 +208,59 @@ async function planPaths(paths: string[], adapters: SourceAdapter[], forced: boo
     }
     // A directory an adapter reads as one unit (OpenCode's `storage/message/<session>`) is handed over whole.
     const isUnit = (dir: string): boolean => adapters.some((a) => a.matches(dir));
-    const files = !s.isDirectory() || isUnit(path) ? [path] : await walk(path, isUnit);
+    const isDir = s.isDirectory();
+    const files = !isDir || isUnit(path) ? [path] : await walk(path, isUnit);
     const found = new Map<SourceAdapter, string[]>();
+    const unknown: string[] = [];
     for (const file of files) {
-      const adapter = adapters.find((a) => a.matches(file)) ?? (forced && !s.isDirectory() ? adapters[0] : undefined);
-      if (!adapter) {
-        if (!s.isDirectory()) report({ type: 'warning', message: `no source recognizes ${file}; name one with --source`, file });
-        continue;
-      }
-      found.set(adapter, [...(found.get(adapter) ?? []), file]);
+      const adapter = adapters.find((a) => a.matches(file));
+      if (adapter) found.set(adapter, [...(found.get(adapter) ?? []), file]);
+      else if (forced) unknown.push(file);
+      else if (!isDir) report({ type: 'warning', message: `no source recognizes ${file}; name one with --source`, file });
     }
-    // A directory of transcripts copied out of the tool's own folders (`lore ingest --source
-    // claude-code ~/backup`): the named source takes the files of its kind, when it recognized none.
-    if (forced && s.isDirectory() && found.size === 0 && adapters.length === 1) {
-      const named = files.filter((f) => adapters[0]!.watchedFiles.test(f));
-      if (named.length) found.set(adapters[0]!, named);
+    if (unknown.length) {
+      // A file given by name may be of any name; in a directory of transcripts copied out of the
+      // tools' folders (`lore ingest --source claude-code,aider ~/backup`), each named source that
+      // recognized none of its files by name takes those of its kind, as it would if named alone,
+      // leaving the files another tool's adapter recognizes (a Codex rollout) to that tool.
+      const takers = isDir ? adapters.filter((a) => !found.has(a)) : adapters;
+      for (const file of unknown) {
+        if (isDir && all.some((a) => a.matches(file))) continue;
+        const kind = takers.filter((a) => a.watchedFiles.test(file));
+        const candidates = kind.length || isDir ? kind : takers;
+        const adapter = candidates.length > 1 ? await readerOf(file, candidates) : candidates[0];
+        if (adapter) found.set(adapter, [...(found.get(adapter) ?? []), file]);
+      }
     }
     // Among several paths a directory that gave nothing would pass unseen in the table of the
     // others; alone, the summary already says nothing was found in it.
-    if (s.isDirectory() && found.size === 0 && paths.length > 1) report({ type: 'warning', message: `no source recognizes a file in ${path}; name one with --source`, file: path });
+    if (isDir && found.size === 0 && paths.length > 1) report({ type: 'warning', message: `no source recognizes a file in ${path}; name one with --source`, file: path });
     for (const [adapter, list] of found) byAdapter.set(adapter, [...(byAdapter.get(adapter) ?? []), ...list]);
   }
   return adapters.filter((a) => byAdapter.has(a)).map((adapter) => ({ adapter, files: byAdapter.get(adapter)!.sort() }));
+}
+
+/** Records a candidate reads from a file's start, at most, before it is taken not to be of its kind. */
+const PROBE_RECORDS = 200;
+
+/**
+ * Of several named sources whose files share a name pattern (`.jsonl`), the first that reads a
+ * message from the file's start: another tool's lines are skips, or sessions without messages.
+ * When none does, the first takes it and its skips are reported, as when it alone was named.
+ */
+async function readerOf(file: string, candidates: SourceAdapter[]): Promise<SourceAdapter> {
+  for (const adapter of candidates) {
+    let records = 0;
+    try {
+      for await (const rec of adapter.read(file, undefined)) {
+        if (rec.kind === 'message') return adapter;
+        if (++records >= PROBE_RECORDS) break;
+      }
+    } catch {
+      // An adapter must not throw on bad data; one that does does not read this file.
+    }
+  }
+  return candidates[0]!;
 }
 
 /** The files below `dir`, and the directories `isUnit` takes whole (not walked into). */
