@@ -555,6 +555,11 @@ const toEdit = (r: RawEdit): StoredEdit => ({
   metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : {},
 });
 
+/** Whether an edit with this id is stored. */
+export function isStoredEdit(db: Db, id: string): boolean {
+  return stmt(db, 'SELECT 1 FROM file_edits WHERE id = ?').get(id) !== undefined;
+}
+
 export function sessionEdits(db: Db, sessionId: string): StoredEdit[] {
   return (stmt(db, 'SELECT * FROM file_edits WHERE session_id = ? ORDER BY coalesce(created_at, \'\'), rowid').all(sessionId) as RawEdit[]).map(toEdit);
 }

@@ -6,6 +6,7 @@ import {
   purgeDeletedText,
   getSourceFile,
   ignoredSessionIds,
+  isStoredEdit,
   listRepos,
   listSourceFiles,
   sessionProject,
@@ -387,6 +388,11 @@ class FileRead {
    * (A set of every id would grow with the file, and a long transcript holds many thousands.)
    */
   private readonly recentIds: string[] = [];
+  /**
+   * Ids of the edits this read counted. An edit comes again with its tool result (the hunks the tool
+   * wrote, or its failure), maybe after its call was written in an earlier batch.
+   */
+  private readonly countedEdits = new Set<string>();
   private readonly tallies: Tallies = new Map();
   private skipped: number;
   private warned = 0;
@@ -473,7 +479,12 @@ class FileRead {
     const { ctx } = this;
     if (info.dropped) return;
     const row = toEditRow(edit, info, this.tallies);
-    if (!ctx.batch.edits.has(row.id)) this.summary.edits++;
+    if (!this.countedEdits.has(row.id)) {
+      this.countedEdits.add(row.id);
+      // A read resumed from a cursor meets again the edits of calls read before it: stored, and
+      // counted by the run that read them.
+      if (!this.from || !isStoredEdit(ctx.db, row.id)) this.summary.edits++;
+    }
     ctx.batch.edits.set(row.id, row);
     ctx.batch.bytes += (row.oldText?.length ?? 0) + (row.newText?.length ?? 0);
     this.touched.add(row.sessionId);

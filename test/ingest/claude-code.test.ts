@@ -147,6 +147,28 @@ describe('incremental reads', () => {
     db.close();
   });
 
+  it('counts an edit once in the summaries when its call and its result are read in different parts', async () => {
+    // Each of the 4 edits comes again with its result (Claude Code's structuredPatch hunks).
+    const text = readFileSync(source);
+    for (let tenth = 1; tenth < 10; tenth++) {
+      const { db } = tempDb();
+      const file = claudeProjects([source]).files[0]!;
+      const cut = text.indexOf('\n', Math.floor((text.length * tenth) / 10)) + 1;
+      writeFileSync(file, text.subarray(0, cut));
+      const first = await run(db, { sources: ['claude-code'], paths: [file] });
+      appendFileSync(file, text.subarray(cut));
+      const second = await run(db, { sources: ['claude-code'], paths: [file] });
+      expect(count(db, 'SELECT count(*) AS n FROM file_edits')).toBe(4);
+      expect(first.result.sources[0]!.edits + second.result.sources[0]!.edits, `cut at ${tenth}/10`).toBe(4);
+      db.close();
+    }
+    // One read whose batches end between a call and its result.
+    const { db } = tempDb();
+    const { result } = await run(db, { sources: ['claude-code'], paths: claudeProjects([source]).files, batchRecords: 1 });
+    expect(result.sources[0]).toMatchObject({ edits: 4, messages: 16 });
+    db.close();
+  });
+
   it('reads a truncated and rewritten file again without duplicating or losing rows', async () => {
     const text = readFileSync(source);
     const { db } = tempDb();
