@@ -660,11 +660,13 @@ function toEditRow(e: FileEditRecord, info: SessionInfo, tallies: Tallies): File
   addKinds(tally, 0, patch?.kinds ?? {});
   // A failed edit's error is a one-line note like a title: readers hand it whole, and it is cut
   // only after redaction, so a key crossing the cut never keeps its head.
+  // An error of another shape (an object, a list) becomes the same note: redacted as data first,
+  // so a secret is caught in its own string, then written out as JSON.
   const { error, ...rest } = e.metadata ?? {};
-  const cleanedError = typeof error === 'string' ? cleanTitle(error) : undefined;
+  const note = typeof error === 'string' ? error : error == null ? undefined : JSON.stringify(redactDeep(error, tally));
+  const cleanedError = note === undefined ? undefined : cleanTitle(note);
   if (cleanedError) addKinds(tally, cleanedError.redactions, cleanedError.kinds);
-  // Any other shape of error is redacted with the rest of the metadata.
-  const metadata = cleanedError ? { ...(redactDeep(rest, tally) as Record<string, unknown>), error: cleanedError.text } : ((redactDeep(e.metadata ?? {}, tally) as Record<string, unknown>));
+  const metadata = { ...(redactDeep(rest, tally) as Record<string, unknown>), ...(cleanedError ? { error: cleanedError.text } : error === null ? { error } : {}) };
   if (tally.count > 0) tallies.set(`e:${e.id}`, tally);
   const path = repoRelativePath(e.path, e.cwd ?? info.cwd, info.project);
   const extra = {

@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../src/ingest/index.js';
 import { cleanContent, cleanEditText } from '../../src/ingest/normalize.js';
+import type { SourceAdapter, SourceRecord } from '../../src/sources/index.js';
 import { secretCorpus } from '../fixtures/secrets/corpus.mjs';
 import { run, tmpDir } from '../helpers/ingest.js';
 import { tempDb } from '../helpers/temp-db.js';
@@ -198,6 +199,49 @@ describe('a failed edit’s error: redacted before it is cut', () => {
       expect(meta.error).not.toMatch(/Ab3dEf|sk-Ab/);
       expect(meta.error!.length).toBeLessThanOrEqual(201);
       db.close();
+    }
+  });
+
+  // No adapter hands over an error that is not a string today; a tool that logs a structured error
+  // (`{ message, code }`, a list of messages) must still leave no secret and no long note.
+  const structured: SourceAdapter = {
+    id: 'structured',
+    name: 'Structured errors',
+    envOverrides: [],
+    watchRoots: () => [],
+    watchedFiles: /\.jsonl$/,
+    locate: async () => [],
+    matches: () => true,
+    async *read(file): AsyncGenerator<SourceRecord> {
+      const text = readFileSync(file, 'utf8');
+      const [prompt, edit] = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      yield { kind: 'session', session: { id: 'structured:s1', source: 'structured', cwd: '/work/repo' } };
+      yield { kind: 'message', message: { id: 'structured:s1:1', sessionId: 'structured:s1', role: 'user', kind: 'prompt', content: String(prompt!.text) } };
+      yield { kind: 'edit', edit: { id: 'structured:s1:2#0', sessionId: 'structured:s1', messageId: 'structured:s1:1', path: '/work/repo/config.ts', tool: 'edit', oldText: 'a', newText: 'b', metadata: { failed: true, error: edit!.error } } };
+      yield { kind: 'checkpoint', cursor: { offset: Buffer.byteLength(text), size: 0, mtimeMs: 0 } };
+    },
+  };
+
+  it('cuts an error that is an object or a list to the same note, with no piece of the key', async () => {
+    const lead = 'String to replace not found in file. '.repeat(6);
+    for (const at of [170, 185, 195]) {
+      for (const error of [{ message: `${lead.slice(0, at)} ${key} was in the line`, code: 400 }, [lead.slice(0, at), `${key} was in the line`]]) {
+        const { db } = tempDb();
+        const file = join(tmpDir(), 's1.jsonl');
+        writeFileSync(file, `${JSON.stringify({ text: 'set the staging key in config.ts' })}\n${JSON.stringify({ error })}\n`);
+        await run(db, { adapters: [structured], paths: [file] });
+        const rows = db.prepare('SELECT metadata FROM file_edits').all() as { metadata: string }[];
+        expect(rows.length).toBe(1);
+        const meta = JSON.parse(rows[0]!.metadata) as { failed?: boolean; error?: unknown; redactions?: number };
+        expect(meta.failed).toBe(true);
+        expect(typeof meta.error).toBe('string');
+        expect(meta.error).toContain('String to replace not found');
+        expect(meta.error).not.toMatch(/Ab3dEf|sk-Ab/);
+        expect((meta.error as string).length).toBeLessThanOrEqual(201);
+        expect(meta.error).toMatch(/\u2026$/);
+        expect(meta.redactions).toBe(1);
+        db.close();
+      }
     }
   });
 });
