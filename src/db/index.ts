@@ -36,7 +36,7 @@ export {
   pendingEmbeddings, storeVectors, type VectorKind, vectorModel,
 } from './vectors.js';
 export {
-  filterRefs, ftsAnyOf, ftsLearnings, ftsMessages, hasSearchable, type HitKind, hitRows, itemsLinkedToFile,
+  filterRefs, ftsAnyOf, ftsLearnings, ftsMessages, hasSearchable, type HitKind, hitRows, itemHeads, itemsLinkedToFile,
   linkedFiles, messageKinds, type RankedRef, type SearchFilters, snippetOf,
 } from './search.js';
 export {

@@ -315,6 +315,20 @@ function linkedByRelationship(db: Db, node: string): { p: string }[] {
     .all(node, node) as { p: string }[];
 }
 
+/** The first `chars` characters of each item's text, by `kind\0ref`. */
+export function itemHeads(db: Db, refs: RankedRef[], chars = 2000): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const kind of ['message', 'learning'] as const) {
+    const ids = refs.filter((r) => r.kind === kind).map((r) => r.ref);
+    if (ids.length === 0) continue;
+    const rows = db
+      .prepare(`SELECT id, substr(content, 1, ?) AS head FROM ${kind === 'message' ? 'messages' : 'learnings'} WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(chars, JSON.stringify(ids)) as { id: string; head: string }[];
+    for (const r of rows) out.set(`${kind}\0${r.id}`, r.head);
+  }
+  return out;
+}
+
 /** messages.metadata.kind of each message id (for ranking priors). */
 export function messageKinds(db: Db, ids: string[]): Map<string, string> {
   if (ids.length === 0) return new Map();

@@ -46,6 +46,29 @@ export function hashVector(text: string, dims: number): Float32Array {
   return v;
 }
 
+/**
+ * Whether `text`, as embedded (its head), holds something of the query that a hash feature of both
+ * needs: a one-character word of it as a word of its own (its only features are the word and
+ * `<w>`), a longer word, or a 3-character piece of one of 4 or more (a shared feature of only a
+ * word's first or last two letters aside). A vector near the query's that holds none of these got
+ * there by a collision of hash buckets.
+ */
+export function holdsQueryPiece(query: string, text: string): boolean {
+  const raw = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
+  const head = raw.toLowerCase();
+  let words: Set<string> | undefined;
+  for (const w of wordsOf(query)) {
+    if (w.length === 1) {
+      if ((words ??= new Set(wordsOf(raw))).has(w)) return true;
+    } else if (w.length <= 3) {
+      if (head.includes(w)) return true;
+    } else {
+      for (let i = 0; i + 3 <= w.length; i++) if (head.includes(w.slice(i, i + 3))) return true;
+    }
+  }
+  return false;
+}
+
 /** Lower-cased words; identifiers also contribute their parts (openDb → open, db). */
 function wordsOf(text: string): string[] {
   const out: string[] = [];

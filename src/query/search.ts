@@ -5,6 +5,7 @@ import {
   ftsLearnings,
   ftsMessages,
   hitRows,
+  itemHeads,
   itemsLinkedToFile,
   linkedFiles,
   messageKinds,
@@ -16,7 +17,7 @@ import {
   type RankedRef,
   type SearchFilters,
 } from '../db/index.js';
-import type { Embedder } from '../embed/index.js';
+import { holdsQueryPiece, type Embedder } from '../embed/index.js';
 
 export type SearchMode = 'hybrid' | 'fts' | 'vector';
 
@@ -153,9 +154,16 @@ export async function search(db: Db, options: SearchOptions, deps: { embedder: E
       result.vectors.status = 'used';
       const [q] = await deps.embedder.embed([options.query]);
       const near = nearestItems(db, q!, Object.keys(filters).length > 0 ? depth * 2 : depth);
-      const floor = options.minSimilarity ?? (current.startsWith('hash-') ? 0.1 : 0);
+      const isHash = current.startsWith('hash-');
+      const floor = options.minSimilarity ?? (isHash ? 0.1 : 0);
       const close = near.filter((n) => 1 - n.distance >= floor);
-      const list = filterRefs(db, close.map((n) => ({ kind: n.kind, ref: n.ref })), filters).slice(0, depth);
+      let list = filterRefs(db, close.map((n) => ({ kind: n.kind, ref: n.ref })), filters).slice(0, depth);
+      // A query of a word or two has few hash features, each a large part of its vector: one
+      // bucket shared by collision passes the floor. Such a neighbour holds nothing of the query.
+      if (isHash && isShortQuery(options.query)) {
+        const heads = itemHeads(db, list);
+        list = list.filter((r) => holdsQueryPiece(options.query, heads.get(key(r)) ?? ''));
+      }
       lists.push(list);
       for (const r of list) vecFound.add(key(r));
     }
@@ -198,6 +206,11 @@ export async function search(db: Db, options: SearchOptions, deps: { embedder: E
     };
   });
   return result;
+}
+
+/** At most two words (as the hash embedder splits them: runs of letters and digits). */
+function isShortQuery(query: string): boolean {
+  return (query.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) <= 2;
 }
 
 function key(r: RankedRef): string {

@@ -97,6 +97,33 @@ describe('search', () => {
     expect(await ids(db, { query: '¯\\_(ツ)_/¯ bcrypt', mode: 'fts' })).toEqual(['codex:s2:m2']);
   });
 
+  it('finds for a query of one or two short words only texts that hold them, not hash collisions', async () => {
+    const { db: d } = tempDb();
+    seedSession(d, { id: 's', project: P1, source: 'claude-code' });
+    const texts = new Map<string, string>();
+    const add = (id: string, content: string) => {
+      texts.set(id, content);
+      seedMessage(d, { id, session: 's', content });
+    };
+    // Short English replies: with 256 hash buckets, some share a bucket with `日` or `東京`.
+    const words = 'cache index commit branch merge rebase table query vector token parser schema worker queue hook'.split(' ');
+    for (let i = 0; i < 300; i++) add(`s:en${i}`, `${words[i % 15]} ${words[(i * 7) % 15]} ${words[(i * 11 + 3) % 15]} run ${i}`);
+    add('s:day', '日 と 月 の話');
+    add('s:today', '今日は日曜日です');
+    add('s:tokyo', '東京都に行く');
+    await embedPending(d, embedder);
+    const hits = async (query: string, mode: SearchOptions['mode'] = 'hybrid') => (await search(d, { query, mode, limit: 20 }, { embedder })).hits.map((h) => [h.id, h.matchedBy.join('+')]);
+    // `日` on its own is a word only in s:day; full text and vectors agree.
+    expect(await hits('日')).toEqual([['s:day', 'fts+vector']]);
+    expect(await hits('日', 'vector')).toEqual([['s:day', 'vector']]);
+    expect(await hits('x')).toEqual([]);
+    for (const [query, held] of [['東京', /東京/], ['cache', /cache/]] as const) {
+      const found = await hits(query, 'vector');
+      for (const [id] of found) expect(texts.get(id!), `${query}: ${id}`).toMatch(held);
+      if (query === 'cache') expect(found.length).toBe(20);
+    }
+  });
+
   it('ranks by vectors alone when asked, and fuses both lists by default', async () => {
     const r = await search(db, { query: 'passwords rejected', mode: 'vector' }, { embedder });
     expect(r.hits[0]!.id).toBe('codex:s2:m1');
