@@ -23,6 +23,9 @@ await build({
   outfile: lib, format: 'esm', bundle: true, platform: 'node', external, logLevel: 'error',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
+// The worker thread a big ingest reads in: found beside the library, as dist/ingest-worker.js is beside dist's bundles.
+await build({ entryPoints: { 'ingest-worker': 'src/workers/ingest-worker.ts' }, outdir: resolve('.bench-tmp'), format: 'esm', bundle: true, platform: 'node', external, logLevel: 'error',
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
 
 if (process.argv[2] === '--child-big') {
   // Child: ingest one big transcript, print peak RSS (MB).

@@ -104,7 +104,7 @@ try {
     ...common,
     define: { ...common.define, __LORE_FAST_HASH__: JSON.stringify(fastHash) },
     plugins: [yargsMainFilename, yargsNoHelpCache],
-    entryPoints: { main: 'src/cli/main.ts', exit: 'src/cli/exit.ts', 'hook-worker': 'src/workers/hook-worker.ts', 'backfill-worker': 'src/workers/backfill-worker.ts', 'graph-worker': 'src/workers/graph-worker.ts' },
+    entryPoints: { main: 'src/cli/main.ts', exit: 'src/cli/exit.ts', 'hook-worker': 'src/workers/hook-worker.ts', 'backfill-worker': 'src/workers/backfill-worker.ts', 'graph-worker': 'src/workers/graph-worker.ts', 'ingest-worker': 'src/workers/ingest-worker.ts' },
     outdir: staging,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',

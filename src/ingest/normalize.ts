@@ -1,3 +1,5 @@
+import type { MessageRow } from '../db/index.js';
+import type { MessageRecord } from '../sources/index.js';
 import { redact } from './redact.js';
 
 /**
@@ -175,4 +177,32 @@ export function addKinds(tally: { count: number; kinds: Record<string, number> }
 
 function kb(chars: number): string {
   return `${Math.max(1, Math.round((chars * 3) / 4 / 1024))} KB`;
+}
+
+export interface CleanedMessage {
+  row: MessageRow;
+  tally: { count: number; kinds: Record<string, number> };
+}
+
+/** A message as it is stored: its text cleaned and redacted, its metadata redacted. */
+export function cleanMessage(m: MessageRecord): CleanedMessage {
+  const cleaned = cleanContent(m.content, m.kind === 'tool_result');
+  const tally = { count: cleaned.redactions, kinds: { ...cleaned.kinds } };
+  const metadata = m.metadata ? (redactDeep(m.metadata, tally) as Record<string, unknown>) : {};
+  return {
+    tally,
+    row: {
+      id: m.id,
+      sessionId: m.sessionId,
+      role: m.role,
+      content: cleaned.text,
+      createdAt: m.createdAt ?? null,
+      metadata: {
+        ...metadata,
+        kind: m.kind,
+        ...(tally.count > 0 ? { redactions: tally.count } : {}),
+        ...(cleaned.cutFrom !== undefined ? { originalLength: cleaned.cutFrom } : {}),
+      },
+    },
+  };
 }

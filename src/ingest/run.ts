@@ -22,8 +22,9 @@ import { statOrUndefined } from '../fs.js';
 import { silent, type Reporter } from '../events.js';
 import { adapters as registered, headHash as hashHead, isSameHead, readHead, type Cursor, type FileEditRecord, type MessageRecord, type SessionRecord, type SourceAdapter, type SourceEnv, type SourceRecord } from '../sources/index.js';
 import { homeOf, isExcluded, loadConfig, type LoreConfig } from '../config/index.js';
-import { addKinds, cleanContent, cleanEditText, cleanTitle, redactDeep } from './normalize.js';
+import { addKinds, cleanEditText, cleanMessage, cleanTitle, redactDeep, type CleanedMessage } from './normalize.js';
 import { projectResolver, repoRelativePath, type Project, type ProjectResolver } from './project.js';
+import { ReadWorker, readWorkerScript, WORKER_STOPPED, type CleanedToolOutput, type OffThreadRead, type ReadRecord } from './off-thread.js';
 
 /**
  * The ingest pipeline: runs source adapters over their files, maps each session to its
@@ -49,6 +50,12 @@ export interface IngestOptions {
   batchRecords?: number;
   /** Text bytes per transaction before a checkpoint flushes (default 4 MB). */
   batchBytes?: number;
+  /**
+   * Reading Claude Code transcripts in a worker thread while this one stores: used when the files
+   * to read hold at least `minBytes` (default 8 MB) and the worker's script is found (`script`,
+   * default beside the bundle). `false`: always read in this thread.
+   */
+  offThread?: { script?: string; minBytes?: number } | false;
 }
 
 export interface SourceSummary {
@@ -84,6 +91,12 @@ interface SessionInfo {
 }
 
 const HEAD_BYTES = 4096;
+/** Sources whose reads may go to the worker thread: pure readers of big JSONL files. */
+const OFF_THREAD_SOURCES = new Set(['claude-code']);
+/** Below this much to read, starting a thread costs more than it saves. */
+const OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
+/** Files whose reads are asked of the worker before the ingest gets to them. */
+const FILES_AHEAD = 8;
 const WARNINGS_PER_FILE = 5;
 const PRIVATE_MARKER = 'lore:private';
 
@@ -123,17 +136,26 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
   const total = plan.reduce((n, p) => n + p.files.length, 0);
   let done = 0;
   const summaries: SourceSummary[] = [];
-  for (const { adapter, files } of plan) {
-    const summary: SourceSummary = { source: adapter.id, name: adapter.name, files: files.length, filesRead: 0, sessions: 0, messages: 0, edits: 0, skipped: {}, redactions: 0, redactionKinds: {}, excluded: 0 };
-    const sessions = new Set<string>();
-    const excluded = new Set<string>();
-    for (const file of files) {
-      await ingestFile(ctx, adapter, file, summary, sessions, excluded);
-      report({ type: 'progress', stage: 'ingest', done: ++done, total });
+  const offThread = options.offThread === false ? undefined : { script: options.offThread?.script ?? readWorkerScript(), minBytes: options.offThread?.minBytes ?? OFF_THREAD_MIN_BYTES };
+  let worker: ReadWorker | undefined;
+  try {
+    for (const { adapter, files } of plan) {
+      const summary: SourceSummary = { source: adapter.id, name: adapter.name, files: files.length, filesRead: 0, sessions: 0, messages: 0, edits: 0, skipped: {}, redactions: 0, redactionKinds: {}, excluded: 0 };
+      const sessions = new Set<string>();
+      const excluded = new Set<string>();
+      const ahead = offThread?.script && OFF_THREAD_SOURCES.has(adapter.id) && registered.includes(adapter) ? readsAhead(ctx, summary, files, offThread.minBytes) : undefined;
+      if (ahead && !worker) worker = new ReadWorker(offThread!.script!);
+      for (const [i, file] of files.entries()) {
+        if (ahead && worker) ahead.submit(worker, adapter, i);
+        await ingestFile(ctx, adapter, file, summary, sessions, excluded, ahead?.take(i));
+        report({ type: 'progress', stage: 'ingest', done: ++done, total });
+      }
+      summary.sessions = sessions.size;
+      summary.excluded = excluded.size;
+      summaries.push(summary);
     }
-    summary.sessions = sessions.size;
-    summary.excluded = excluded.size;
-    summaries.push(summary);
+  } finally {
+    await worker?.stop();
   }
   flush(ctx);
   // A session marked private during this run was deleted: no word of it may stay in the indexes.
@@ -303,28 +325,93 @@ class Batch {
   }
 }
 
-/** Reads one file from its cursor into the batch; a file unchanged since its cursor costs one stat. */
-async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string, summary: SourceSummary, sessionsSeen: Set<string>, excludedSeen: Set<string>): Promise<void> {
-  const stamp = statStamp(ctx, summary, file);
-  if (!stamp) return;
-  const prev = ctx.cursors.get(file);
-  if (!stamp.isDir && prev && prev.size === stamp.size && prev.mtimeMs === stamp.mtimeMs) return; // stat-only: unchanged
+/** What reading one changed file starts from; `remote` when the worker thread reads it. */
+interface PlannedRead {
+  stamp: StatStamp;
+  headHash: string | undefined;
+  from: Cursor | undefined;
+  skipped: number;
+  remote?: OffThreadRead;
+}
 
+/** Stats `file` (unless `stamp` was taken already); undefined when there is nothing to read. */
+function planRead(ctx: RunContext, summary: SourceSummary, file: string, stamp = statStamp(ctx, summary, file)): PlannedRead | undefined {
+  if (!stamp) return undefined;
+  const prev = ctx.cursors.get(file);
+  if (!stamp.isDir && prev && prev.size === stamp.size && prev.mtimeMs === stamp.mtimeMs) return undefined; // stat-only: unchanged
   const headHash = stamp.isDir ? undefined : hashHead(file, Math.min(HEAD_BYTES, stamp.fileSize));
   const from = resumeCursor(ctx.db, file, prev, stamp, headHash);
-  const read = new FileRead(ctx, adapter, file, summary, sessionsSeen, excludedSeen, { stamp, headHash, from, skipped: from && prev ? prev.skipped : 0 });
+  return { stamp, headHash, from, skipped: from && prev ? prev.skipped : 0 };
+}
+
+/**
+ * For a source the worker thread can read: every file stat'ed up front (once, as the ingest would),
+ * and when the changed ones hold `minBytes` or more, their reads asked of the worker a few files
+ * ahead of the ingest. Undefined when there is too little to read.
+ */
+function readsAhead(ctx: RunContext, summary: SourceSummary, files: string[], minBytes: number) {
+  const stamps = files.map((file) => statStamp(ctx, summary, file));
+  let bytes = 0;
+  for (const [i, stamp] of stamps.entries()) {
+    const prev = ctx.cursors.get(files[i]!);
+    if (!stamp || (prev && prev.size === stamp.size && prev.mtimeMs === stamp.mtimeMs)) continue;
+    bytes += stamp.fileSize - (prev && prev.offset <= stamp.fileSize ? prev.offset : 0);
+  }
+  const planned = new Map<number, PlannedRead | undefined>();
+  let next = 0;
+  const planAt = (i: number): PlannedRead | undefined => planRead(ctx, summary, files[i]!, stamps[i]);
+  return bytes < minBytes
+    ? { submit: () => undefined, take: (i: number): PlannedRead | null => planAt(i) ?? null }
+    : {
+        submit(worker: ReadWorker, adapter: SourceAdapter, at: number): void {
+          for (; next < files.length && next <= at + FILES_AHEAD; next++) {
+            const p = planAt(next);
+            if (p && worker.isAlive) p.remote = worker.read(adapter, files[next]!, p.from);
+            planned.set(next, p);
+          }
+        },
+        take(i: number): PlannedRead | null {
+          const p = planned.get(i);
+          planned.delete(i);
+          return p ?? null;
+        },
+      };
+}
+
+/** The error a read in the worker thread ended with, as the adapter threw it. */
+function readError(error: { message: string; code?: string }): NodeJS.ErrnoException {
+  return Object.assign(new Error(error.message), error.code !== undefined ? { code: error.code } : {});
+}
+
+/**
+ * Reads one file from its cursor into the batch; a file unchanged since its cursor costs one stat.
+ * `planned`: what `readsAhead` found (null: nothing to read).
+ */
+async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string, summary: SourceSummary, sessionsSeen: Set<string>, excludedSeen: Set<string>, planned?: PlannedRead | null): Promise<void> {
+  const p = planned === undefined ? planRead(ctx, summary, file) : (planned ?? undefined);
+  if (!p) return;
+  const read = new FileRead(ctx, adapter, file, summary, sessionsSeen, excludedSeen, p);
   // Whether an error came from storing (our database) rather than from the adapter reading.
   let storing = false;
+  const remote = p.remote;
+  let holding = false;
   try {
-    for await (const rec of adapter.read(file, from)) {
-      storing = true;
-      const taking = read.take(rec);
-      if (taking) await taking;
-      storing = false;
+    // Read here, also when the worker thread stopped before it got to this file.
+    if (!remote || !(await readRemote(remote, read, (s) => (storing = s), (h) => (holding = h)))) {
+      for await (const rec of adapter.read(file, p.from)) {
+        storing = true;
+        const taking = read.take(rec);
+        if (taking) await taking;
+        storing = false;
+      }
     }
     storing = true;
     if (!read.complete()) return;
   } catch (err) {
+    if (remote) {
+      if (holding) remote.release();
+      remote.abandon();
+    }
     // Our own database found damaged is no fault of this file: it ends the run, as it must end
     // every command (a corrupt store of the tool's own, read by its adapter, stays a skip).
     if (storing && isDamagedDatabase(err)) throw err;
@@ -332,6 +419,41 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
     return;
   }
   read.reportMoreSkipped();
+}
+
+/**
+ * Takes the chunks of a read the worker serves. False when the worker stopped before sending
+ * anything of it (the file is then read in this thread); a read error is thrown as the adapter's.
+ */
+async function readRemote(remote: OffThreadRead, read: FileRead, setStoring: (s: boolean) => void, setHolding: (h: boolean) => void): Promise<boolean> {
+  // A chunk's checkpoint is taken (and may flush the batch) once the next chunk shows that lines
+  // follow it: the file's last checkpoint goes into the batch with the file's final cursor and the
+  // totals of its sessions, so no run can stop between the two.
+  let held: Cursor | undefined;
+  for (let first = true; ; first = false) {
+    const chunk = await remote.next();
+    setHolding(true);
+    if (first && chunk.error?.code === WORKER_STOPPED && chunk.records.length === 0) {
+      setHolding(false);
+      return false;
+    }
+    setStoring(true);
+    if (held && chunk.records.length > 0) {
+      read.take({ kind: 'checkpoint', cursor: held });
+      held = undefined;
+    }
+    for (const rec of chunk.records) {
+      const taking = read.take(rec);
+      if (taking) await taking;
+    }
+    held = chunk.checkpoint ?? held;
+    if (held && (chunk.done || chunk.error)) read.takeCheckpoint(held, false);
+    setStoring(false);
+    setHolding(false);
+    remote.release();
+    if (chunk.error) throw readError(chunk.error);
+    if (chunk.done) return true;
+  }
 }
 
 /** What a stat says about a transcript: its change stamp (size and mtime) and what kind it is. */
@@ -410,7 +532,7 @@ class FileRead {
     private readonly summary: SourceSummary,
     private readonly sessionsSeen: Set<string>,
     private readonly excludedSeen: Set<string>,
-    start: { stamp: StatStamp; headHash: string | undefined; from: Cursor | undefined; skipped: number },
+    start: PlannedRead,
   ) {
     this.stamp = start.stamp;
     this.headHash = start.headHash;
@@ -423,8 +545,8 @@ class FileRead {
    * not resolved yet (its project lookup waits on the file system or git): a transcript is tens of
    * thousands of records, and a promise for each costs more than taking most of them.
    */
-  take(rec: SourceRecord): Promise<void> | undefined {
-    const sessionId = rec.kind === 'session' ? rec.session.id : rec.kind === 'message' ? rec.message.sessionId : rec.kind === 'edit' ? rec.edit.sessionId : undefined;
+  take(rec: ReadRecord): Promise<void> | undefined {
+    const sessionId = rec.kind === 'session' ? rec.session.id : rec.kind === 'message' || rec.kind === 'cleaned-message' ? rec.message.sessionId : rec.kind === 'edit' ? rec.edit.sessionId : undefined;
     if (sessionId !== undefined && this.ctx.ignored.has(sessionId)) this.keepsIgnored = true;
     switch (rec.kind) {
       case 'session':
@@ -433,6 +555,11 @@ class FileRead {
         const info = this.ctx.sessions.get(rec.message.sessionId);
         if (info) return this.takeMessage(rec.message, info);
         return this.sessionInfo(rec.message.sessionId).then((found) => this.takeMessage(rec.message, found));
+      }
+      case 'cleaned-message': {
+        const info = this.ctx.sessions.get(rec.message.sessionId);
+        if (info) return this.takeMessage(rec.message, info, rec);
+        return this.sessionInfo(rec.message.sessionId).then((found) => this.takeMessage(rec.message, found, rec));
       }
       case 'edit': {
         const info = this.ctx.sessions.get(rec.edit.sessionId);
@@ -450,10 +577,11 @@ class FileRead {
     }
   }
 
-  private takeMessage(m: MessageRecord, info: SessionInfo): undefined {
+  /** `m` with its text, or (tool output the worker thread cleaned) without it and `pre` the cleaned row. */
+  private takeMessage(m: MessageRecord | CleanedToolOutput['message'], info: SessionInfo, pre?: CleanedToolOutput): undefined {
     const { ctx } = this;
     if (info.dropped) return;
-    if (m.kind === 'prompt' && m.content.includes(PRIVATE_MARKER)) {
+    if (m.kind === 'prompt' && 'content' in m && m.content.includes(PRIVATE_MARKER)) {
       info.dropped = true;
       ctx.batch.dropSession(m.sessionId);
       forgetSession(ctx.db, m.sessionId, 'private-marker');
@@ -464,8 +592,9 @@ class FileRead {
       this.touched.delete(m.sessionId);
       return;
     }
-    ctx.batch.messages.set(m.id, m.kind === 'tool_result' ? { cleaned: cleanMessage(m), summary: this.summary } : { record: m, summary: this.summary });
-    ctx.batch.bytes += m.content.length;
+    if (pre) ctx.batch.messages.set(m.id, { cleaned: pre.cleaned, summary: this.summary });
+    else if ('content' in m) ctx.batch.messages.set(m.id, m.kind === 'tool_result' ? { cleaned: cleanMessage(m), summary: this.summary } : { record: m, summary: this.summary });
+    ctx.batch.bytes += pre ? pre.length : 'content' in m ? m.content.length : 0;
     this.touched.add(m.sessionId);
     this.sessionsSeen.add(m.sessionId);
     if (!this.recentIds.includes(m.id)) {
@@ -491,7 +620,8 @@ class FileRead {
     this.sessionsSeen.add(row.sessionId);
   }
 
-  private takeCheckpoint(at: Cursor): void {
+  /** Keeps `at` as where the file was read to; `mayFlush`: writes the batch when it is full. */
+  takeCheckpoint(at: Cursor, mayFlush = true): void {
     if (this.stamp.isDir && at === this.from) return;
     // size -1 until the read completes: a run killed mid-file must not look "unchanged" to the
     // stat-only check next time (the file's size and mtime have not moved).
@@ -499,7 +629,7 @@ class FileRead {
     // prompt): such a file keeps no state, and is read again from the top when it changes.
     const scrub = this.keepsIgnored;
     this.cursor = { path: this.file, source: this.adapter.id, size: -1, mtimeMs: this.stamp.mtimeMs, offset: scrub ? 0 : at.offset, headHash: this.headHash, state: scrub ? undefined : at.state, skipped: this.skipped };
-    if (this.ctx.batch.size >= this.ctx.batchRecords || this.ctx.batch.bytes >= this.ctx.batchBytes) {
+    if (mayFlush && (this.ctx.batch.size >= this.ctx.batchRecords || this.ctx.batch.bytes >= this.ctx.batchBytes)) {
       // The state is taken now, before the adapter moves on.
       flush(this.ctx, this.cursor);
     }
@@ -612,34 +742,6 @@ type Tallies = Map<string, { count: number; kinds: Record<string, number> }>;
 
 /** A message waiting for its batch's write: as read, or already cleaned (and the raw text let go). */
 type PendingMessage = { summary: SourceSummary } & ({ record: MessageRecord; cleaned?: undefined } | { record?: undefined; cleaned: CleanedMessage });
-
-interface CleanedMessage {
-  row: MessageRow;
-  tally: { count: number; kinds: Record<string, number> };
-}
-
-/** A message as it is stored: its text cleaned and redacted, its metadata redacted. */
-function cleanMessage(m: MessageRecord): CleanedMessage {
-  const cleaned = cleanContent(m.content, m.kind === 'tool_result');
-  const tally = { count: cleaned.redactions, kinds: { ...cleaned.kinds } };
-  const metadata = m.metadata ? (redactDeep(m.metadata, tally) as Record<string, unknown>) : {};
-  return {
-    tally,
-    row: {
-      id: m.id,
-      sessionId: m.sessionId,
-      role: m.role,
-      content: cleaned.text,
-      createdAt: m.createdAt ?? null,
-      metadata: {
-        ...metadata,
-        kind: m.kind,
-        ...(tally.count > 0 ? { redactions: tally.count } : {}),
-        ...(cleaned.cutFrom !== undefined ? { originalLength: cleaned.cutFrom } : {}),
-      },
-    },
-  };
-}
 
 /** The row, its redactions counted into the summary (once per write, as the row is written). */
 function countedRow({ row, tally }: CleanedMessage, summary: SourceSummary): MessageRow {

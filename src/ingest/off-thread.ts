@@ -1,0 +1,213 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import type { Cursor, MessageRecord, SourceAdapter, SourceRecord } from '../sources/index.js';
+import { cleanMessage, type CleanedMessage } from './normalize.js';
+
+/**
+ * Reading transcripts in a worker thread while the ingest's own thread stores what was read: on
+ * two cores a big ingest then takes about the longer of the two halves rather than their sum. The
+ * worker runs the adapter's `read()` (file reads, UTF-8 decoding, JSON.parse, the reader's logic)
+ * and cleans tool output (redaction, the cut), and sends back only records: small next to the
+ * parsed lines, whose copy between threads would cost as much as parsing them again.
+ *
+ * Records travel in chunks. A chunk ends at a checkpoint and carries only that one: the adapter's
+ * resume state is copied once per chunk, not once per line, so the ingest can flush its batch only
+ * at a chunk's end (a resume from any chunk's end is exact, as from any line's). The worker runs at
+ * most a few chunks ahead of the ingest, so memory stays bounded however big the file.
+ */
+
+/** A tool output the worker has already cleaned: the raw text stays in the worker. */
+export interface CleanedToolOutput {
+  kind: 'cleaned-message';
+  message: Pick<MessageRecord, 'id' | 'sessionId' | 'kind'>;
+  /** Characters of the raw text (the batch's byte budget counts them, as for any message). */
+  length: number;
+  cleaned: CleanedMessage;
+}
+
+export type ReadRecord = SourceRecord | CleanedToolOutput;
+
+export interface Chunk {
+  job: number;
+  records: ReadRecord[];
+  /** The last checkpoint of the chunk's lines, with the adapter's state. */
+  checkpoint?: Cursor;
+  done?: boolean;
+  error?: { message: string; code?: string };
+}
+
+interface ReadRequest {
+  job: number;
+  adapter: string;
+  file: string;
+  from: Cursor | undefined;
+}
+
+/** The error code of the reads a stopped worker left unanswered. */
+export const WORKER_STOPPED = 'E_READ_WORKER_STOPPED';
+
+/** Chunks the worker may have sent that the ingest has not finished with. */
+const CHUNKS_AHEAD = 4;
+/** A chunk ends at the first checkpoint past either limit. */
+const CHUNK_RECORDS = 512;
+const CHUNK_CHARS = 1 << 20;
+
+/** The worker's side: serves read requests from `port` in order, with the adapters given. */
+export function serveReads(port: MessagePort, adapters: readonly SourceAdapter[], credits: Int32Array): void {
+  const queue: ReadRequest[] = [];
+  let running = false;
+  const post = (chunk: Chunk): void => {
+    // Wait for the ingest to finish with a chunk before running further ahead.
+    for (;;) {
+      const free = Atomics.load(credits, 0);
+      if (free > 0) break;
+      Atomics.wait(credits, 0, free);
+    }
+    Atomics.sub(credits, 0, 1);
+    port.postMessage(chunk);
+  };
+  const run = async (): Promise<void> => {
+    running = true;
+    for (let request = queue.shift(); request; request = queue.shift()) await serveRead(request, adapters, post);
+    running = false;
+  };
+  port.on('message', (request: ReadRequest) => {
+    queue.push(request);
+    if (!running) void run();
+  });
+}
+
+async function serveRead(request: ReadRequest, adapters: readonly SourceAdapter[], post: (chunk: Chunk) => void): Promise<void> {
+  const adapter = adapters.find((a) => a.id === request.adapter);
+  let records: ReadRecord[] = [];
+  let chars = 0;
+  let checkpoint: Cursor | undefined;
+  try {
+    if (!adapter) throw new Error(`no source ${request.adapter} in the read worker`);
+    for await (const rec of adapter.read(request.file, request.from)) {
+      if (rec.kind === 'checkpoint') {
+        checkpoint = rec.cursor;
+        if (records.length >= CHUNK_RECORDS || chars >= CHUNK_CHARS) {
+          // postMessage copies the state now, before the adapter changes it for the next line.
+          post({ job: request.job, records, checkpoint });
+          records = [];
+          chars = 0;
+          checkpoint = undefined;
+        }
+        continue;
+      }
+      if (rec.kind === 'message' && rec.message.kind === 'tool_result') {
+        // Tool output is not streamed (cleaned once either way) and is most of a transcript's text.
+        const m = rec.message;
+        records.push({ kind: 'cleaned-message', message: { id: m.id, sessionId: m.sessionId, kind: m.kind }, length: m.content.length, cleaned: cleanMessage(m) });
+        chars += 2_000;
+      } else {
+        records.push(rec);
+        chars += rec.kind === 'message' ? rec.message.content.length : rec.kind === 'edit' ? (rec.edit.oldText?.length ?? 0) + (rec.edit.newText?.length ?? 0) : 0;
+      }
+    }
+    post({ job: request.job, records, checkpoint, done: true });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    post({ job: request.job, records, checkpoint, error: { message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) } });
+  }
+}
+
+/** A read the worker serves: its chunks, in order, as the ingest asks for them. */
+export interface OffThreadRead {
+  /** The next chunk; a read error arrives as a chunk with `error`. */
+  next(): Promise<Chunk>;
+  /** The ingest is done with a chunk: the worker may run one further ahead. */
+  release(): void;
+  /** The ingest stops reading before the end: later chunks are dropped as they come. */
+  abandon(): void;
+}
+
+/** The ingest's side: one worker thread, started for a big ingest and ended with it. */
+export class ReadWorker {
+  private readonly worker: Worker;
+  private readonly credits = new Int32Array(new SharedArrayBuffer(4));
+  private readonly jobs = new Map<number, { chunks: Chunk[]; waiting?: (chunk: Chunk) => void; abandoned: boolean }>();
+  private nextJob = 0;
+  private failure: Error | undefined;
+
+  constructor(script: string) {
+    Atomics.store(this.credits, 0, CHUNKS_AHEAD);
+    this.worker = new Worker(script, { workerData: { credits: this.credits } });
+    this.worker.on('message', (chunk: Chunk) => this.receive(chunk));
+    // A worker that dies (out of memory, a bug) fails the reads it had: each is reported as a
+    // file that could not be read, and the ingest goes on.
+    const fail = (err: Error): void => {
+      this.failure ??= err;
+      for (const job of [...this.jobs.keys()]) this.receive({ job, records: [], error: { message: `read worker stopped: ${this.failure.message}`, code: WORKER_STOPPED } });
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+  }
+
+  /** Whether the worker still serves reads. */
+  get isAlive(): boolean {
+    return this.failure === undefined;
+  }
+
+  /** Asks the worker to read `file` from `from` with `adapter`; it starts as soon as the reads before it are done. */
+  read(adapter: SourceAdapter, file: string, from: Cursor | undefined): OffThreadRead {
+    const job = this.nextJob++;
+    const entry: { chunks: Chunk[]; waiting?: (chunk: Chunk) => void; abandoned: boolean } = { chunks: [], abandoned: false };
+    this.jobs.set(job, entry);
+    this.worker.postMessage({ job, adapter: adapter.id, file, from } satisfies ReadRequest);
+    return {
+      next: () => {
+        const chunk = entry.chunks.shift();
+        if (chunk) return Promise.resolve(chunk);
+        return new Promise((resolve) => (entry.waiting = resolve));
+      },
+      release: () => this.release(),
+      abandon: () => {
+        entry.abandoned = true;
+        for (const _ of entry.chunks.splice(0)) this.release();
+      },
+    };
+  }
+
+  /** Ends the thread (an ingest starts its own when it needs one). */
+  async stop(): Promise<void> {
+    this.failure ??= new Error('stopped');
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+
+  private receive(chunk: Chunk): void {
+    const entry = this.jobs.get(chunk.job);
+    if (!entry) return;
+    if (chunk.done || chunk.error) this.jobs.delete(chunk.job);
+    if (entry.abandoned) {
+      if (!chunk.error || this.isAlive) this.release();
+      return;
+    }
+    if (entry.waiting) {
+      const resolve = entry.waiting;
+      entry.waiting = undefined;
+      resolve(chunk);
+    } else entry.chunks.push(chunk);
+  }
+
+  private release(): void {
+    Atomics.add(this.credits, 0, 1);
+    Atomics.notify(this.credits, 0);
+  }
+}
+
+/**
+ * The worker's script beside the running bundle (`dist/ingest-worker.js`, next to `dist/fast.cjs`
+ * and one folder up from `dist/chunks/`); undefined where there is none (the TypeScript sources
+ * under test): then the ingest reads in its own thread.
+ */
+export function readWorkerScript(): string | undefined {
+  for (const candidate of ['./ingest-worker.js', '../ingest-worker.js']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
