@@ -52,6 +52,8 @@ const CHUNKS_AHEAD = 4;
 /** A chunk ends at the first checkpoint past either limit. */
 const CHUNK_RECORDS = 512;
 const CHUNK_CHARS = 1 << 20;
+/** How many message ids back a file's read looks for a repeat (FileRead's recentIds, src/ingest/run.ts). */
+export const RECENT_IDS = 16;
 
 /** The worker's side: serves read requests from `port` in order, with the adapters given. */
 export function serveReads(port: MessagePort, adapters: readonly SourceAdapter[], credits: Int32Array): void {
@@ -83,6 +85,19 @@ async function serveRead(request: ReadRequest, adapters: readonly SourceAdapter[
   let records: ReadRecord[] = [];
   let chars = 0;
   let checkpoint: Cursor | undefined;
+  // A streamed message is yielded again at each line that adds to it, and an edit again with its
+  // result: within a chunk only the last version is sent, at the first one's place, which is what
+  // the batch keeps of them (src/ingest/run.ts keys both by id). A message is folded only while
+  // its id is among the ingest's recent ones, where a repeat is not counted again either.
+  let at = new Map<string, number>();
+  const recent: string[] = [];
+  const keep = (key: string, rec: ReadRecord): void => {
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, records.length);
+      records.push(rec);
+    } else records[i] = rec;
+  };
   try {
     if (!adapter) throw new Error(`no source ${request.adapter} in the read worker`);
     for await (const rec of adapter.read(request.file, request.from)) {
@@ -92,20 +107,35 @@ async function serveRead(request: ReadRequest, adapters: readonly SourceAdapter[
           // postMessage copies the state now, before the adapter changes it for the next line.
           post({ job: request.job, records, checkpoint });
           records = [];
+          at = new Map();
           chars = 0;
           checkpoint = undefined;
         }
         continue;
       }
-      if (rec.kind === 'message' && rec.message.kind === 'tool_result') {
-        // Tool output is not streamed (cleaned once either way) and is most of a transcript's text.
+      if (rec.kind === 'message') {
         const m = rec.message;
-        records.push({ kind: 'cleaned-message', message: { id: m.id, sessionId: m.sessionId, kind: m.kind }, length: m.content.length, cleaned: cleanMessage(m) });
-        chars += 2_000;
-      } else {
-        records.push(rec);
-        chars += rec.kind === 'message' ? rec.message.content.length : rec.kind === 'edit' ? (rec.edit.oldText?.length ?? 0) + (rec.edit.newText?.length ?? 0) : 0;
-      }
+        const isRecent = recent.includes(m.id);
+        if (!isRecent) {
+          recent.push(m.id);
+          if (recent.length > RECENT_IDS) recent.shift();
+        }
+        if (m.kind === 'tool_result') {
+          // Tool output is not streamed (cleaned once either way) and is most of a transcript's text.
+          records.push({ kind: 'cleaned-message', message: { id: m.id, sessionId: m.sessionId, kind: m.kind }, length: m.content.length, cleaned: cleanMessage(m) });
+          chars += 2_000;
+          continue;
+        }
+        if (isRecent) keep(`m:${m.id}`, rec);
+        else {
+          at.set(`m:${m.id}`, records.length);
+          records.push(rec);
+        }
+        chars += m.content.length;
+      } else if (rec.kind === 'edit') {
+        keep(`e:${rec.edit.id}`, rec);
+        chars += (rec.edit.oldText?.length ?? 0) + (rec.edit.newText?.length ?? 0);
+      } else records.push(rec);
     }
     post({ job: request.job, records, checkpoint, done: true });
   } catch (err) {

@@ -24,7 +24,7 @@ import { adapters as registered, headHash as hashHead, isSameHead, readHead, typ
 import { homeOf, isExcluded, loadConfig, type LoreConfig } from '../config/index.js';
 import { addKinds, cleanEditText, cleanMessage, cleanTitle, redactDeep, type CleanedMessage } from './normalize.js';
 import { projectResolver, repoRelativePath, type Project, type ProjectResolver } from './project.js';
-import { ReadWorker, readWorkerScript, WORKER_STOPPED, type CleanedToolOutput, type OffThreadRead, type ReadRecord } from './off-thread.js';
+import { ReadWorker, readWorkerScript, RECENT_IDS, WORKER_STOPPED, type CleanedToolOutput, type OffThreadRead, type ReadRecord } from './off-thread.js';
 
 /**
  * The ingest pipeline: runs source adapters over their files, maps each session to its
@@ -599,7 +599,7 @@ class FileRead {
     this.sessionsSeen.add(m.sessionId);
     if (!this.recentIds.includes(m.id)) {
       this.recentIds.push(m.id);
-      if (this.recentIds.length > 16) this.recentIds.shift();
+      if (this.recentIds.length > RECENT_IDS) this.recentIds.shift();
       this.summary.messages++;
     }
   }
