@@ -47,11 +47,16 @@ interface ReadRequest {
 /** The error code of the reads a stopped worker left unanswered. */
 export const WORKER_STOPPED = 'E_READ_WORKER_STOPPED';
 
+// Chunks in flight, their size and the worker's young generation bound what the thread adds to
+// an ingest's memory (a copy of each chunk on each side, a second heap); past a few chunks ahead
+// the ingest gains nothing, it waits on the other half either way (docs/performance.md, Ingest).
 /** Chunks the worker may have sent that the ingest has not finished with. */
-const CHUNKS_AHEAD = 4;
+const CHUNKS_AHEAD = 2;
 /** A chunk ends at the first checkpoint past either limit. */
-const CHUNK_RECORDS = 512;
-const CHUNK_CHARS = 1 << 20;
+const CHUNK_RECORDS = 256;
+const CHUNK_CHARS = 256 * 1024;
+/** The worker's young generation (MB): V8's default lets it grow to 32 MB of short-lived parse garbage. */
+const WORKER_YOUNG_MB = 8;
 /** How many message ids back a file's read looks for a repeat (FileRead's recentIds, src/ingest/run.ts). */
 export const RECENT_IDS = 16;
 
@@ -164,7 +169,7 @@ export class ReadWorker {
 
   constructor(script: string) {
     Atomics.store(this.credits, 0, CHUNKS_AHEAD);
-    this.worker = new Worker(script, { workerData: { credits: this.credits } });
+    this.worker = new Worker(script, { workerData: { credits: this.credits }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     this.worker.on('message', (chunk: Chunk) => this.receive(chunk));
     // A worker that dies (out of memory, a bug) fails the reads it had: each is reported as a
     // file that could not be read, and the ingest goes on.
