@@ -229,8 +229,8 @@ export class ReadWorker {
   }
 
   private release(): void {
-    Atomics.add(this.credits, 0, 1);
-    Atomics.notify(this.credits, 0);
+    // Only a worker that found no credit left can be waiting: the wake-up is a system call.
+    if (Atomics.add(this.credits, 0, 1) <= 0) Atomics.notify(this.credits, 0);
   }
 }
 
