@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   forgetSession,
@@ -51,9 +52,10 @@ export interface IngestOptions {
   /** Text bytes per transaction before a checkpoint flushes (default 4 MB). */
   batchBytes?: number;
   /**
-   * Reading Claude Code transcripts in a worker thread while this one stores: used when the files
-   * to read hold at least `minBytes` (default 8 MB) and the worker's script is found (`script`,
-   * default beside the bundle). `false`: always read in this thread.
+   * Reading Claude Code transcripts in a worker thread while this one stores: used on a machine
+   * with two cores or more when the files to read hold at least `minBytes` (default 8 MB) and the
+   * worker's script is found (`script`, default beside the bundle; given, it is used on any
+   * machine). `false`: always read in this thread.
    */
   offThread?: { script?: string; minBytes?: number } | false;
 }
@@ -136,7 +138,8 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
   const total = plan.reduce((n, p) => n + p.files.length, 0);
   let done = 0;
   const summaries: SourceSummary[] = [];
-  const offThread = options.offThread === false ? undefined : { script: options.offThread?.script ?? readWorkerScript(), minBytes: options.offThread?.minBytes ?? OFF_THREAD_MIN_BYTES };
+  // With one core the thread would only add its own costs.
+  const offThread = options.offThread === false || (options.offThread === undefined && availableParallelism() < 2) ? undefined : { script: options.offThread?.script ?? readWorkerScript(), minBytes: options.offThread?.minBytes ?? OFF_THREAD_MIN_BYTES };
   let worker: ReadWorker | undefined;
   try {
     for (const { adapter, files } of plan) {
