@@ -429,10 +429,6 @@ async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string,
  * anything of it (the file is then read in this thread); a read error is thrown as the adapter's.
  */
 async function readRemote(remote: OffThreadRead, read: FileRead, setStoring: (s: boolean) => void, setHolding: (h: boolean) => void): Promise<boolean> {
-  // A chunk's checkpoint is taken (and may flush the batch) once the next chunk shows that lines
-  // follow it: the file's last checkpoint goes into the batch with the file's final cursor and the
-  // totals of its sessions, so no run can stop between the two.
-  let held: Cursor | undefined;
   for (let first = true; ; first = false) {
     const chunk = await remote.next();
     setHolding(true);
@@ -441,16 +437,11 @@ async function readRemote(remote: OffThreadRead, read: FileRead, setStoring: (s:
       return false;
     }
     setStoring(true);
-    if (held && chunk.records.length > 0) {
-      read.take({ kind: 'checkpoint', cursor: held });
-      held = undefined;
-    }
     for (const rec of chunk.records) {
       const taking = read.take(rec);
       if (taking) await taking;
     }
-    held = chunk.checkpoint ?? held;
-    if (held && (chunk.done || chunk.error)) read.takeCheckpoint(held, false);
+    if (chunk.checkpoint) read.take({ kind: 'checkpoint', cursor: chunk.checkpoint });
     setStoring(false);
     setHolding(false);
     remote.release();
@@ -524,6 +515,13 @@ class FileRead {
   /** The file holds a session that is never stored (forgotten, or marked private). */
   private keepsIgnored = false;
   private cursor: SourceFileRow | undefined;
+  /**
+   * The cursor of the checkpoint at which the batch filled: the batch is written when the next
+   * record shows that the file goes on. At the file's end the batch is written with the file's
+   * final cursor and its sessions' totals instead, so no run can stop between the two (a run that
+   * did would resume past the last line, read nothing, and leave the totals unwritten).
+   */
+  private fullAt: SourceFileRow | undefined;
   private readonly stamp: StatStamp;
   private readonly headHash: string | undefined;
   private readonly from: Cursor | undefined;
@@ -549,6 +547,7 @@ class FileRead {
    * thousands of records, and a promise for each costs more than taking most of them.
    */
   take(rec: ReadRecord): Promise<void> | undefined {
+    if (this.fullAt && rec.kind !== 'checkpoint') this.flushFull();
     const sessionId = rec.kind === 'session' ? rec.session.id : rec.kind === 'message' || rec.kind === 'cleaned-message' ? rec.message.sessionId : rec.kind === 'edit' ? rec.edit.sessionId : undefined;
     if (sessionId !== undefined && this.ctx.ignored.has(sessionId)) this.keepsIgnored = true;
     switch (rec.kind) {
@@ -623,8 +622,7 @@ class FileRead {
     this.sessionsSeen.add(row.sessionId);
   }
 
-  /** Keeps `at` as where the file was read to; `mayFlush`: writes the batch when it is full. */
-  takeCheckpoint(at: Cursor, mayFlush = true): void {
+  private takeCheckpoint(at: Cursor): void {
     if (this.stamp.isDir && at === this.from) return;
     // size -1 until the read completes: a run killed mid-file must not look "unchanged" to the
     // stat-only check next time (the file's size and mtime have not moved).
@@ -632,10 +630,17 @@ class FileRead {
     // prompt): such a file keeps no state, and is read again from the top when it changes.
     const scrub = this.keepsIgnored;
     this.cursor = { path: this.file, source: this.adapter.id, size: -1, mtimeMs: this.stamp.mtimeMs, offset: scrub ? 0 : at.offset, headHash: this.headHash, state: scrub ? undefined : at.state, skipped: this.skipped };
-    if (mayFlush && (this.ctx.batch.size >= this.ctx.batchRecords || this.ctx.batch.bytes >= this.ctx.batchBytes)) {
-      // The state is taken now, before the adapter moves on.
-      flush(this.ctx, this.cursor);
+    if (!this.fullAt && (this.ctx.batch.size >= this.ctx.batchRecords || this.ctx.batch.bytes >= this.ctx.batchBytes)) {
+      // A copy of the state now, before the adapter moves on.
+      this.fullAt = { ...this.cursor, state: this.cursor.state === undefined ? undefined : structuredClone(this.cursor.state) };
     }
+  }
+
+  /** Writes the full batch with the cursor of the checkpoint where it filled. */
+  private flushFull(): void {
+    const at = this.fullAt!;
+    this.fullAt = undefined;
+    flush(this.ctx, at);
   }
 
   private async sessionInfo(id: string): Promise<SessionInfo> {
@@ -658,6 +663,7 @@ class FileRead {
   complete(): boolean {
     const { ctx, stamp } = this;
     if (!this.cursor && stamp.isDir && this.from) return false;
+    this.fullAt = undefined;
     this.summary.filesRead++;
     const cursor: SourceFileRow = this.cursor
       ? { ...this.cursor, size: stamp.size, skipped: this.skipped, ...(this.keepsIgnored ? { offset: 0, state: undefined } : {}) }
@@ -677,8 +683,11 @@ class FileRead {
     this.summary.filesRead++;
     warnSkip(ctx, this.summary, this.file, undefined, reason);
     for (const id of this.touched) ctx.batch.finish.add(id);
+    // What was read is kept, with the cursor of the checkpoint where the batch filled, if it did.
+    const at = this.fullAt;
+    this.fullAt = undefined;
     try {
-      flush(ctx);
+      flush(ctx, at);
     } catch (flushErr) {
       if (isDamagedDatabase(flushErr)) throw flushErr;
       ctx.report({ type: 'warning', message: `could not store what was read: ${(flushErr as Error).message}`, file: this.file });
