@@ -26,7 +26,18 @@ export interface CleanedToolOutput {
   cleaned: CleanedMessage;
 }
 
-export type ReadRecord = SourceRecord | CleanedToolOutput;
+/**
+ * A line's checkpoint without the adapter's state, which is copied only at a chunk's end: the
+ * ingest still looks at its batch after every line, as when it reads in its own thread, so its
+ * batches end at the same records (the rowids of edits that move depend on it).
+ */
+export interface LineEnd {
+  kind: 'line-end';
+}
+
+const LINE_END: LineEnd = { kind: 'line-end' };
+
+export type ReadRecord = SourceRecord | CleanedToolOutput | LineEnd;
 
 export interface Chunk {
   job: number;
@@ -48,17 +59,15 @@ interface ReadRequest {
 export const WORKER_STOPPED = 'E_READ_WORKER_STOPPED';
 
 // Chunks in flight, their size and the worker's young generation bound what the thread adds to
-// an ingest's memory (a copy of each chunk on each side, a second heap); past a few chunks ahead
-// the ingest gains nothing, it waits on the other half either way (docs/performance.md, Ingest).
+// an ingest's memory (a copy of each chunk on each side, a second heap). The worker needs a few
+// chunks of room to go on reading while the ingest writes a batch (docs/performance.md, Ingest).
 /** Chunks the worker may have sent that the ingest has not finished with. */
-const CHUNKS_AHEAD = 2;
+const CHUNKS_AHEAD = 6;
 /** A chunk ends at the first checkpoint past either limit. */
 const CHUNK_RECORDS = 256;
 const CHUNK_CHARS = 256 * 1024;
 /** The worker's young generation (MB): V8's default lets it grow to 32 MB of short-lived parse garbage. */
 const WORKER_YOUNG_MB = 8;
-/** How many message ids back a file's read looks for a repeat (FileRead's recentIds, src/ingest/run.ts). */
-export const RECENT_IDS = 16;
 
 /** The worker's side: serves read requests from `port` in order, with the adapters given. */
 export function serveReads(port: MessagePort, adapters: readonly SourceAdapter[], credits: Int32Array): void {
@@ -76,7 +85,7 @@ export function serveReads(port: MessagePort, adapters: readonly SourceAdapter[]
   };
   const run = async (): Promise<void> => {
     running = true;
-    for (let request = queue.shift(); request; request = queue.shift()) await serveRead(request, adapters, post);
+    for (let request = queue.shift(); request; request = queue.shift()) await serveRead(request, adapters, post, credits);
     running = false;
   };
   port.on('message', (request: ReadRequest) => {
@@ -85,24 +94,11 @@ export function serveReads(port: MessagePort, adapters: readonly SourceAdapter[]
   });
 }
 
-async function serveRead(request: ReadRequest, adapters: readonly SourceAdapter[], post: (chunk: Chunk) => void): Promise<void> {
+async function serveRead(request: ReadRequest, adapters: readonly SourceAdapter[], post: (chunk: Chunk) => void, credits: Int32Array): Promise<void> {
   const adapter = adapters.find((a) => a.id === request.adapter);
   let records: ReadRecord[] = [];
   let chars = 0;
   let checkpoint: Cursor | undefined;
-  // A streamed message is yielded again at each line that adds to it, and an edit again with its
-  // result: within a chunk only the last version is sent, at the first one's place, which is what
-  // the batch keeps of them (src/ingest/run.ts keys both by id). A message is folded only while
-  // its id is among the ingest's recent ones, where a repeat is not counted again either.
-  let at = new Map<string, number>();
-  const recent: string[] = [];
-  const keep = (key: string, rec: ReadRecord): void => {
-    const i = at.get(key);
-    if (i === undefined) {
-      at.set(key, records.length);
-      records.push(rec);
-    } else records[i] = rec;
-  };
   try {
     if (!adapter) throw new Error(`no source ${request.adapter} in the read worker`);
     for await (const rec of adapter.read(request.file, request.from)) {
@@ -112,36 +108,25 @@ async function serveRead(request: ReadRequest, adapters: readonly SourceAdapter[
           // postMessage copies the state now, before the adapter changes it for the next line.
           post({ job: request.job, records, checkpoint });
           records = [];
-          at = new Map();
           chars = 0;
           checkpoint = undefined;
-        }
+        } else records.push(LINE_END);
         continue;
       }
-      if (rec.kind === 'message') {
-        const m = rec.message;
-        const isRecent = recent.includes(m.id);
-        if (!isRecent) {
-          recent.push(m.id);
-          if (recent.length > RECENT_IDS) recent.shift();
-        }
-        if (m.kind === 'tool_result') {
-          // Tool output is not streamed (cleaned once either way) and is most of a transcript's text.
-          records.push({ kind: 'cleaned-message', message: { id: m.id, sessionId: m.sessionId, kind: m.kind }, length: m.content.length, cleaned: cleanMessage(m) });
-          chars += 2_000;
-          continue;
-        }
-        if (isRecent) keep(`m:${m.id}`, rec);
-        else {
-          at.set(`m:${m.id}`, records.length);
-          records.push(rec);
-        }
-        chars += m.content.length;
-      } else if (rec.kind === 'edit') {
-        keep(`e:${rec.edit.id}`, rec);
-        chars += (rec.edit.oldText?.length ?? 0) + (rec.edit.newText?.length ?? 0);
-      } else records.push(rec);
+      const m = rec.kind === 'message' ? rec.message : undefined;
+      // Tool output is not streamed (cleaned once either way) and is most of a transcript's text:
+      // cleaned here while the ingest has chunks waiting (it is the slower half), and left to it
+      // while it waits for this thread. The same row either way.
+      if (m?.kind === 'tool_result' && Atomics.load(credits, 0) < CHUNKS_AHEAD) {
+        records.push({ kind: 'cleaned-message', message: { id: m.id, sessionId: m.sessionId, kind: m.kind }, length: m.content.length, cleaned: cleanMessage(m) });
+        chars += 2_000;
+        continue;
+      }
+      records.push(rec);
+      chars += m ? m.content.length : rec.kind === 'edit' ? (rec.edit.oldText?.length ?? 0) + (rec.edit.newText?.length ?? 0) : 0;
     }
+    // The last line's checkpoint comes with its state.
+    if (checkpoint && records[records.length - 1] === LINE_END) records.pop();
     post({ job: request.job, records, checkpoint, done: true });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -206,7 +191,18 @@ export class ReadWorker {
     };
   }
 
-  /** Ends the thread (an ingest starts its own when it needs one). */
+  /** Whether every read asked of the worker has been answered. */
+  get isIdle(): boolean {
+    return this.jobs.size === 0;
+  }
+
+  /** Whether the thread keeps the process running (not while it waits for the next ingest). */
+  setRef(isRef: boolean): void {
+    if (isRef) this.worker.ref();
+    else this.worker.unref();
+  }
+
+  /** Ends the thread. */
   async stop(): Promise<void> {
     this.failure ??= new Error('stopped');
     this.worker.removeAllListeners('exit');
@@ -232,6 +228,43 @@ export class ReadWorker {
     // Only a worker that found no credit left can be waiting: the wake-up is a system call.
     if (Atomics.add(this.credits, 0, 1) <= 0) Atomics.notify(this.credits, 0);
   }
+}
+
+/**
+ * A worker an ingest is done with waits this long for the next one: a thread starts cold (its
+ * module to load, its code to optimise again), which costs a big ingest a large part of what the
+ * thread saves. Long enough for back-to-back ingests, short enough that `lore watch` idles
+ * without it.
+ */
+const KEEP_IDLE_MS = 2_000;
+let spare: { worker: ReadWorker; script: string; timer: NodeJS.Timeout } | undefined;
+
+/** A read worker for `script`: the one the last ingest left, while it waits, or a new one. */
+export function takeReadWorker(script: string): ReadWorker {
+  const kept = spare;
+  spare = undefined;
+  if (kept) {
+    clearTimeout(kept.timer);
+    if (kept.script === script && kept.worker.isAlive) {
+      kept.worker.setRef(true);
+      return kept.worker;
+    }
+    void kept.worker.stop();
+  }
+  return new ReadWorker(script);
+}
+
+/** Hands a worker back after an ingest: it waits a little for the next ingest, unless it has reads left. */
+export function giveBackReadWorker(worker: ReadWorker, script: string): Promise<void> | undefined {
+  if (!worker.isAlive || !worker.isIdle || spare) return worker.stop();
+  worker.setRef(false);
+  const timer = setTimeout(() => {
+    if (spare?.worker === worker) spare = undefined;
+    void worker.stop();
+  }, KEEP_IDLE_MS);
+  timer.unref();
+  spare = { worker, script, timer };
+  return undefined;
 }
 
 /**

@@ -25,7 +25,7 @@ import { adapters as registered, headHash as hashHead, isSameHead, readHead, typ
 import { homeOf, isExcluded, loadConfig, type LoreConfig } from '../config/index.js';
 import { addKinds, cleanEditText, cleanMessage, cleanTitle, redactDeep, type CleanedMessage } from './normalize.js';
 import { projectResolver, repoRelativePath, type Project, type ProjectResolver } from './project.js';
-import { ReadWorker, readWorkerScript, RECENT_IDS, WORKER_STOPPED, type CleanedToolOutput, type OffThreadRead, type ReadRecord } from './off-thread.js';
+import { giveBackReadWorker, readWorkerScript, takeReadWorker, type ReadWorker, WORKER_STOPPED, type CleanedToolOutput, type OffThreadRead, type ReadRecord } from './off-thread.js';
 
 /**
  * The ingest pipeline: runs source adapters over their files, maps each session to its
@@ -141,13 +141,14 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
   // With one core the thread would only add its own costs.
   const offThread = options.offThread === false || (options.offThread === undefined && availableParallelism() < 2) ? undefined : { script: options.offThread?.script ?? readWorkerScript(), minBytes: options.offThread?.minBytes ?? OFF_THREAD_MIN_BYTES };
   let worker: ReadWorker | undefined;
+  let completed = false;
   try {
     for (const { adapter, files } of plan) {
       const summary: SourceSummary = { source: adapter.id, name: adapter.name, files: files.length, filesRead: 0, sessions: 0, messages: 0, edits: 0, skipped: {}, redactions: 0, redactionKinds: {}, excluded: 0 };
       const sessions = new Set<string>();
       const excluded = new Set<string>();
       const ahead = offThread?.script && OFF_THREAD_SOURCES.has(adapter.id) && registered.includes(adapter) ? readsAhead(ctx, summary, files, offThread.minBytes) : undefined;
-      if (ahead && !worker) worker = new ReadWorker(offThread!.script!);
+      if (ahead && !worker) worker = takeReadWorker(offThread!.script!);
       for (const [i, file] of files.entries()) {
         if (ahead && worker) ahead.submit(worker, adapter, i);
         await ingestFile(ctx, adapter, file, summary, sessions, excluded, ahead?.take(i));
@@ -157,8 +158,10 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
       summary.excluded = excluded.size;
       summaries.push(summary);
     }
+    completed = true;
   } finally {
-    await worker?.stop();
+    // After a failure the worker may still be reading ahead for this run: it ends with it.
+    if (worker) await (completed ? giveBackReadWorker(worker, offThread!.script!) : worker.stop());
   }
   flush(ctx);
   // A session marked private during this run was deleted: no word of it may stay in the indexes.
@@ -521,7 +524,7 @@ class FileRead {
    * final cursor and its sessions' totals instead, so no run can stop between the two (a run that
    * did would resume past the last line, read nothing, and leave the totals unwritten).
    */
-  private fullAt: SourceFileRow | undefined;
+  private fullAt: SourceFileRow | null | undefined;
   private readonly stamp: StatStamp;
   private readonly headHash: string | undefined;
   private readonly from: Cursor | undefined;
@@ -547,7 +550,7 @@ class FileRead {
    * thousands of records, and a promise for each costs more than taking most of them.
    */
   take(rec: ReadRecord): Promise<void> | undefined {
-    if (this.fullAt && rec.kind !== 'checkpoint') this.flushFull();
+    if (this.fullAt !== undefined && rec.kind !== 'checkpoint' && rec.kind !== 'line-end') this.flushFull();
     const sessionId = rec.kind === 'session' ? rec.session.id : rec.kind === 'message' || rec.kind === 'cleaned-message' ? rec.message.sessionId : rec.kind === 'edit' ? rec.edit.sessionId : undefined;
     if (sessionId !== undefined && this.ctx.ignored.has(sessionId)) this.keepsIgnored = true;
     switch (rec.kind) {
@@ -576,6 +579,11 @@ class FileRead {
       case 'checkpoint':
         this.takeCheckpoint(rec.cursor);
         return undefined;
+      case 'line-end':
+        // Where the batch filled is kept with the last cursor that has its state (null: none yet in
+        // this file); the final cursor follows with the file's end.
+        if (this.fullAt === undefined && this.isBatchFull()) this.fullAt = this.cursor ? (this.keepsIgnored ? { ...this.cursor, offset: 0, state: undefined } : this.cursor) : null;
+        return undefined;
     }
   }
 
@@ -601,7 +609,7 @@ class FileRead {
     this.sessionsSeen.add(m.sessionId);
     if (!this.recentIds.includes(m.id)) {
       this.recentIds.push(m.id);
-      if (this.recentIds.length > RECENT_IDS) this.recentIds.shift();
+      if (this.recentIds.length > 16) this.recentIds.shift();
       this.summary.messages++;
     }
   }
@@ -630,15 +638,19 @@ class FileRead {
     // prompt): such a file keeps no state, and is read again from the top when it changes.
     const scrub = this.keepsIgnored;
     this.cursor = { path: this.file, source: this.adapter.id, size: -1, mtimeMs: this.stamp.mtimeMs, offset: scrub ? 0 : at.offset, headHash: this.headHash, state: scrub ? undefined : at.state, skipped: this.skipped };
-    if (!this.fullAt && (this.ctx.batch.size >= this.ctx.batchRecords || this.ctx.batch.bytes >= this.ctx.batchBytes)) {
+    if (this.fullAt === undefined && this.isBatchFull()) {
       // A copy of the state now, before the adapter moves on.
       this.fullAt = { ...this.cursor, state: this.cursor.state === undefined ? undefined : structuredClone(this.cursor.state) };
     }
   }
 
+  private isBatchFull(): boolean {
+    return this.ctx.batch.size >= this.ctx.batchRecords || this.ctx.batch.bytes >= this.ctx.batchBytes;
+  }
+
   /** Writes the full batch with the cursor of the checkpoint where it filled. */
   private flushFull(): void {
-    const at = this.fullAt!;
+    const at = this.fullAt ?? undefined;
     this.fullAt = undefined;
     flush(this.ctx, at);
   }
@@ -684,7 +696,7 @@ class FileRead {
     warnSkip(ctx, this.summary, this.file, undefined, reason);
     for (const id of this.touched) ctx.batch.finish.add(id);
     // What was read is kept, with the cursor of the checkpoint where the batch filled, if it did.
-    const at = this.fullAt;
+    const at = this.fullAt ?? undefined;
     this.fullAt = undefined;
     try {
       flush(ctx, at);

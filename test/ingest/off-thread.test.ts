@@ -8,10 +8,11 @@ import type { IngestOptions } from '../../src/ingest/index.js';
 import { CLAUDE_FIXTURES, claudeProjects, run, tmpDir } from '../helpers/ingest.js';
 import { tempDb } from '../helpers/temp-db.js';
 
-// A big ingest reads Claude Code transcripts in a worker thread (src/ingest/off-thread.ts) and
-// flushes its batches only where a chunk of the worker's records ends. What it stores must be what
-// the ingest stores reading in its own thread: every row with its rowid, the cursors, the full-text
-// index, the summary and the warnings.
+// A big ingest reads Claude Code transcripts in a worker thread (src/ingest/off-thread.ts), which
+// sends records in chunks and the adapter's state only at a chunk's end. What it stores must be
+// what the ingest stores reading in its own thread: every row with its rowid (an edit whose result
+// comes in a later batch moves to the end, so batches must end at the same records), the cursors,
+// the full-text index, the summary and the warnings.
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 let script: string;
