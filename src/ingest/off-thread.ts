@@ -59,10 +59,11 @@ interface ReadRequest {
 export const WORKER_STOPPED = 'E_READ_WORKER_STOPPED';
 
 // Chunks in flight, their size and the worker's young generation bound what the thread adds to
-// an ingest's memory (a copy of each chunk on each side, a second heap). The worker needs a few
-// chunks of room to go on reading while the ingest writes a batch (docs/performance.md, Ingest).
+// an ingest's memory (a copy of each chunk on each side, a second heap). The worker needs room to
+// go on reading while the ingest writes a batch: a chunk takes it a few milliseconds, a batch
+// tens of them (docs/performance.md, Ingest).
 /** Chunks the worker may have sent that the ingest has not finished with. */
-const CHUNKS_AHEAD = 6;
+const CHUNKS_AHEAD = 16;
 /** A chunk ends at the first checkpoint past either limit. */
 const CHUNK_RECORDS = 256;
 const CHUNK_CHARS = 256 * 1024;
