@@ -67,6 +67,8 @@ const CHUNKS_AHEAD = 16;
 /** A chunk ends at the first checkpoint past either limit. */
 const CHUNK_RECORDS = 256;
 const CHUNK_CHARS = 256 * 1024;
+/** Longer tool output is always cleaned in the worker. */
+const RAW_TOOL_OUTPUT_MAX = 16 * 1024;
 /** The worker's young generation (MB): V8's default lets it grow to 32 MB of short-lived parse garbage. */
 const WORKER_YOUNG_MB = 8;
 
@@ -117,8 +119,9 @@ async function serveRead(request: ReadRequest, adapters: readonly SourceAdapter[
       const m = rec.kind === 'message' ? rec.message : undefined;
       // Tool output is not streamed (cleaned once either way) and is most of a transcript's text:
       // cleaned here while the ingest has chunks waiting (it is the slower half), and left to it
-      // while it waits for this thread. The same row either way.
-      if (m?.kind === 'tool_result' && Atomics.load(credits, 0) < CHUNKS_AHEAD) {
+      // while it waits for this thread, unless it is long (its copy would grow the ingest's heap,
+      // which a long-running watcher keeps). The same row either way.
+      if (m?.kind === 'tool_result' && (m.content.length > RAW_TOOL_OUTPUT_MAX || Atomics.load(credits, 0) < CHUNKS_AHEAD)) {
         records.push({ kind: 'cleaned-message', message: { id: m.id, sessionId: m.sessionId, kind: m.kind }, length: m.content.length, cleaned: cleanMessage(m) });
         chars += 2_000;
         continue;
