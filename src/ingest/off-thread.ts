@@ -72,6 +72,17 @@ const RAW_TOOL_OUTPUT_MAX = 16 * 1024;
 /** The worker's young generation (MB): V8's default lets it grow to 32 MB of short-lived parse garbage. */
 const WORKER_YOUNG_MB = 8;
 
+/**
+ * Who reads a file, decided once: the worker when it gets to it, or the ingest when it gets there
+ * first (the worker is still starting, or slower than the ingest). Slots after the credit count,
+ * one per recent read (far more than are ever asked ahead).
+ */
+const CLAIM_SLOTS = 64;
+const UNCLAIMED = 0;
+const BY_WORKER = 1;
+const BY_INGEST = 2;
+const claimSlot = (job: number): number => 1 + (job % CLAIM_SLOTS);
+
 /** The worker's side: serves read requests from `port` in order, with the adapters given. */
 export function serveReads(port: MessagePort, adapters: readonly SourceAdapter[], credits: Int32Array): void {
   const queue: ReadRequest[] = [];
@@ -98,6 +109,8 @@ export function serveReads(port: MessagePort, adapters: readonly SourceAdapter[]
 }
 
 async function serveRead(request: ReadRequest, adapters: readonly SourceAdapter[], post: (chunk: Chunk) => void, credits: Int32Array): Promise<void> {
+  // The ingest reads a file itself when it gets to it before this thread does.
+  if (Atomics.compareExchange(credits, claimSlot(request.job), UNCLAIMED, BY_WORKER) !== UNCLAIMED) return;
   const adapter = adapters.find((a) => a.id === request.adapter);
   let records: ReadRecord[] = [];
   let chars = 0;
@@ -146,12 +159,15 @@ export interface OffThreadRead {
   release(): void;
   /** The ingest stops reading before the end: later chunks are dropped as they come. */
   abandon(): void;
+  /** True when the worker has not started the read: it never will, and the ingest reads the file itself. */
+  steal(): boolean;
 }
 
 /** The ingest's side: one worker thread, started for a big ingest and ended with it. */
 export class ReadWorker {
   private readonly worker: Worker;
-  private readonly credits = new Int32Array(new SharedArrayBuffer(4));
+  /** The credit count, then the claim slots. */
+  private readonly credits = new Int32Array(new SharedArrayBuffer(4 * (1 + CLAIM_SLOTS)));
   private readonly jobs = new Map<number, { chunks: Chunk[]; waiting?: (chunk: Chunk) => void; abandoned: boolean }>();
   private nextJob = 0;
   private failure: Error | undefined;
@@ -180,8 +196,14 @@ export class ReadWorker {
     const job = this.nextJob++;
     const entry: { chunks: Chunk[]; waiting?: (chunk: Chunk) => void; abandoned: boolean } = { chunks: [], abandoned: false };
     this.jobs.set(job, entry);
+    Atomics.store(this.credits, claimSlot(job), UNCLAIMED);
     this.worker.postMessage({ job, adapter: adapter.id, file, from } satisfies ReadRequest);
     return {
+      steal: () => {
+        if (Atomics.compareExchange(this.credits, claimSlot(job), UNCLAIMED, BY_INGEST) !== UNCLAIMED) return false;
+        this.jobs.delete(job);
+        return true;
+      },
       next: () => {
         const chunk = entry.chunks.shift();
         if (chunk) return Promise.resolve(chunk);

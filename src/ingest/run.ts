@@ -55,9 +55,10 @@ export interface IngestOptions {
    * Reading Claude Code transcripts in a worker thread while this one stores: used on a machine
    * with two cores or more when the files to read hold at least `minBytes` (default 8 MB) and the
    * worker's script is found (`script`, default beside the bundle; given, it is used on any
-   * machine). `false`: always read in this thread.
+   * machine). `readsAhead: false`: the ingest never reads a file itself when it gets there before
+   * the worker (tests). `false`: always read in this thread.
    */
-  offThread?: { script?: string; minBytes?: number } | false;
+  offThread?: { script?: string; minBytes?: number; readsAhead?: false } | false;
 }
 
 export interface SourceSummary {
@@ -139,7 +140,10 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
   let done = 0;
   const summaries: SourceSummary[] = [];
   // With one core the thread would only add its own costs.
-  const offThread = options.offThread === false || (options.offThread === undefined && availableParallelism() < 2) ? undefined : { script: options.offThread?.script ?? readWorkerScript(), minBytes: options.offThread?.minBytes ?? OFF_THREAD_MIN_BYTES };
+  const offThread =
+    options.offThread === false || (options.offThread === undefined && availableParallelism() < 2)
+      ? undefined
+      : { script: options.offThread?.script ?? readWorkerScript(), minBytes: options.offThread?.minBytes ?? OFF_THREAD_MIN_BYTES, readsAhead: options.offThread?.readsAhead ?? true };
   let worker: ReadWorker | undefined;
   let completed = false;
   try {
@@ -151,7 +155,7 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
       if (ahead && !worker) worker = takeReadWorker(offThread!.script!);
       for (const [i, file] of files.entries()) {
         if (ahead && worker) ahead.submit(worker, adapter, i);
-        await ingestFile(ctx, adapter, file, summary, sessions, excluded, ahead?.take(i));
+        await ingestFile(ctx, adapter, file, summary, sessions, excluded, ahead?.take(i), offThread?.readsAhead);
         report({ type: 'progress', stage: 'ingest', done: ++done, total });
       }
       summary.sessions = sessions.size;
@@ -393,13 +397,23 @@ function readError(error: { message: string; code?: string }): NodeJS.ErrnoExcep
  * Reads one file from its cursor into the batch; a file unchanged since its cursor costs one stat.
  * `planned`: what `readsAhead` found (null: nothing to read).
  */
-async function ingestFile(ctx: RunContext, adapter: SourceAdapter, file: string, summary: SourceSummary, sessionsSeen: Set<string>, excludedSeen: Set<string>, planned?: PlannedRead | null): Promise<void> {
+async function ingestFile(
+  ctx: RunContext,
+  adapter: SourceAdapter,
+  file: string,
+  summary: SourceSummary,
+  sessionsSeen: Set<string>,
+  excludedSeen: Set<string>,
+  planned?: PlannedRead | null,
+  readsAhead = true,
+): Promise<void> {
   const p = planned === undefined ? planRead(ctx, summary, file) : (planned ?? undefined);
   if (!p) return;
   const read = new FileRead(ctx, adapter, file, summary, sessionsSeen, excludedSeen, p);
   // Whether an error came from storing (our database) rather than from the adapter reading.
   let storing = false;
-  const remote = p.remote;
+  // Read here when the worker has not got to this file yet (it is starting, or behind).
+  const remote = readsAhead && p.remote?.steal() ? undefined : p.remote;
   let holding = false;
   try {
     // Read here, also when the worker thread stopped before it got to this file.

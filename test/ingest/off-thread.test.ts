@@ -53,10 +53,11 @@ function dump(db: Db): Record<string, unknown> {
 }
 
 /** Ingests `root` twice into fresh databases, in this thread and in the worker thread; both must store the same. */
-async function bothWays(root: string, options: IngestOptions = {}, steps: { before?: () => void; between?: () => void } = {}) {
+async function bothWays(root: string, options: IngestOptions = {}, steps: { before?: () => void; between?: () => void } = {}, readsAhead = false) {
   const env = { ...process.env, CLAUDE_CONFIG_DIR: root };
   const ways = [];
-  for (const offThread of [false, { script, minBytes: 0 }] as const) {
+  // The worker reads every file (the ingest would read some itself while the worker starts).
+  for (const offThread of [false, { script, minBytes: 0, ...(readsAhead ? {} : { readsAhead: false as const }) }] as const) {
     steps.before?.();
     const { db } = tempDb();
     const runs = [await run(db, { sources: ['claude-code'], env, ...options, offThread })];
@@ -75,6 +76,12 @@ describe('reading in a worker thread', () => {
     const { root } = claudeProjects(fixtureFiles());
     const [here, there] = await bothWays(root);
     expect((here!.dump.messages as unknown[]).length).toBeGreaterThan(100);
+    expect(there).toEqual(here);
+  });
+
+  it('stores the same when the ingest reads the files it gets to before the worker', async () => {
+    const { root } = claudeProjects(fixtureFiles());
+    const [here, there] = await bothWays(root, { batchRecords: 50 }, {}, true);
     expect(there).toEqual(here);
   });
 
