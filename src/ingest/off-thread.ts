@@ -11,10 +11,10 @@ import { cleanMessage, type CleanedMessage } from './normalize.js';
  * and cleans tool output (redaction, the cut), and sends back only records: small next to the
  * parsed lines, whose copy between threads would cost as much as parsing them again.
  *
- * Records travel in chunks. A chunk ends at a checkpoint and carries only that one: the adapter's
- * resume state is copied once per chunk, not once per line, so the ingest can flush its batch only
- * at a chunk's end (a resume from any chunk's end is exact, as from any line's). The worker runs at
- * most a few chunks ahead of the ingest, so memory stays bounded however big the file.
+ * Records travel in chunks. A chunk ends at a checkpoint and carries only that one with the
+ * adapter's resume state, copied once per chunk rather than once per line; the other lines' ends
+ * travel as markers. The worker runs a bounded number of chunks ahead of the ingest, so memory
+ * stays bounded however big the file.
  */
 
 /** A tool output the worker has already cleaned: the raw text stays in the worker. */
