@@ -176,8 +176,8 @@ export class ReadWorker {
     Atomics.store(this.credits, 0, CHUNKS_AHEAD);
     this.worker = new Worker(script, { workerData: { credits: this.credits }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     this.worker.on('message', (chunk: Chunk) => this.receive(chunk));
-    // A worker that dies (out of memory, a bug) fails the reads it had: each is reported as a
-    // file that could not be read, and the ingest goes on.
+    // A worker that dies (out of memory, a bug) answers the reads it had with an error: the ingest
+    // reads the files it had not started itself, reports the one it was reading, and goes on.
     const fail = (err: Error): void => {
       this.failure ??= err;
       for (const job of [...this.jobs.keys()]) this.receive({ job, records: [], error: { message: `read worker stopped: ${this.failure.message}`, code: WORKER_STOPPED } });
