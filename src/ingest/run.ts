@@ -98,6 +98,8 @@ const HEAD_BYTES = 4096;
 const OFF_THREAD_SOURCES = new Set(['claude-code']);
 /** Below this much to read, starting a thread costs more than it saves. */
 const OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
+/** Files the ingest reads itself rather than wait for the worker to start them hold at most this much. */
+const READ_HERE_MAX_BYTES = 1024 * 1024;
 /** Files whose reads are asked of the worker before the ingest gets to them. */
 const FILES_AHEAD = 8;
 const WARNINGS_PER_FILE = 5;
@@ -412,8 +414,10 @@ async function ingestFile(
   const read = new FileRead(ctx, adapter, file, summary, sessionsSeen, excludedSeen, p);
   // Whether an error came from storing (our database) rather than from the adapter reading.
   let storing = false;
-  // Read here when the worker has not got to this file yet (it is starting, or behind).
-  const remote = readsAhead && p.remote?.steal() ? undefined : p.remote;
+  // Read here when the worker has not got to this file yet (it is starting, or behind), unless
+  // there is much to read: the worker would then stand idle while this thread does it all.
+  const isSmall = p.stamp.fileSize - (p.from?.offset ?? 0) <= READ_HERE_MAX_BYTES;
+  const remote = readsAhead && isSmall && p.remote?.steal() ? undefined : p.remote;
   let holding = false;
   try {
     // Read here, also when the worker thread stopped before it got to this file.
