@@ -85,6 +85,20 @@ describe('reading in a worker thread', () => {
     expect(there).toEqual(here);
   });
 
+  it('reads every file in its own thread when the worker dies, and stores the same', async () => {
+    const dead = join(tmpDir('lore-dead-worker-'), 'dead.mjs');
+    writeFileSync(dead, 'process.exit(3);\n');
+    const { root } = claudeProjects(fixtureFiles());
+    const env = { ...process.env, CLAUDE_CONFIG_DIR: root };
+    const here = tempDb().db;
+    const expected = await run(here, { sources: ['claude-code'], env, offThread: false });
+    const there = tempDb().db;
+    const got = await run(there, { sources: ['claude-code'], env, offThread: { script: dead, minBytes: 0, readsAhead: false } });
+    expect(got.warnings).toEqual([]);
+    expect(got.result.sources).toEqual(expected.result.sources);
+    expect(dump(there)).toEqual(dump(here));
+  });
+
   it('stores the same with a batch flushed every few records', async () => {
     const { root } = claudeProjects(fixtureFiles());
     const [here, there] = await bothWays(root, { batchRecords: 5 });
