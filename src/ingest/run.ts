@@ -55,10 +55,10 @@ export interface IngestOptions {
    * Reading Claude Code transcripts in a worker thread while this one stores: used on a machine
    * with two cores or more when the files to read hold at least `minBytes` (default 8 MB) and the
    * worker's script is found (`script`, default beside the bundle; given, it is used on any
-   * machine). `readsAhead: false`: the ingest never reads a file itself when it gets there before
+   * machine). `readsHere: false`: the ingest never reads a file itself when it gets there before
    * the worker (tests). `false`: always read in this thread.
    */
-  offThread?: { script?: string; minBytes?: number; readsAhead?: false } | false;
+  offThread?: { script?: string; minBytes?: number; readsHere?: false } | false;
 }
 
 export interface SourceSummary {
@@ -145,7 +145,7 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
   const offThread =
     options.offThread === false || (options.offThread === undefined && availableParallelism() < 2)
       ? undefined
-      : { script: options.offThread?.script ?? readWorkerScript(), minBytes: options.offThread?.minBytes ?? OFF_THREAD_MIN_BYTES, readsAhead: options.offThread?.readsAhead ?? true };
+      : { script: options.offThread?.script ?? readWorkerScript(), minBytes: options.offThread?.minBytes ?? OFF_THREAD_MIN_BYTES, readsHere: options.offThread?.readsHere ?? true };
   let worker: ReadWorker | undefined;
   let completed = false;
   try {
@@ -154,10 +154,10 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
       const sessions = new Set<string>();
       const excluded = new Set<string>();
       const ahead = offThread?.script && OFF_THREAD_SOURCES.has(adapter.id) && registered.includes(adapter) ? readsAhead(ctx, summary, files, offThread.minBytes) : undefined;
-      if (ahead && !worker) worker = takeReadWorker(offThread!.script!);
+      if (ahead?.useWorker && !worker) worker = takeReadWorker(offThread!.script!);
       for (const [i, file] of files.entries()) {
         if (ahead && worker) ahead.submit(worker, adapter, i);
-        await ingestFile(ctx, adapter, file, summary, sessions, excluded, ahead?.take(i), offThread?.readsAhead);
+        await ingestFile(ctx, adapter, file, summary, sessions, excluded, ahead?.take(i), offThread?.readsHere);
         report({ type: 'progress', stage: 'ingest', done: ++done, total });
       }
       summary.sessions = sessions.size;
@@ -358,8 +358,8 @@ function planRead(ctx: RunContext, summary: SourceSummary, file: string, stamp =
 
 /**
  * For a source the worker thread can read: every file stat'ed up front (once, as the ingest would),
- * and when the changed ones hold `minBytes` or more, their reads asked of the worker a few files
- * ahead of the ingest. Undefined when there is too little to read.
+ * and when the changed ones hold `minBytes` or more (`useWorker`), their reads asked of the worker
+ * a few files ahead of the ingest.
  */
 function readsAhead(ctx: RunContext, summary: SourceSummary, files: string[], minBytes: number) {
   const stamps = files.map((file) => statStamp(ctx, summary, file));
@@ -373,8 +373,9 @@ function readsAhead(ctx: RunContext, summary: SourceSummary, files: string[], mi
   let next = 0;
   const planAt = (i: number): PlannedRead | undefined => planRead(ctx, summary, files[i]!, stamps[i]);
   return bytes < minBytes
-    ? { submit: () => undefined, take: (i: number): PlannedRead | null => planAt(i) ?? null }
+    ? { useWorker: false, submit: () => undefined, take: (i: number): PlannedRead | null => planAt(i) ?? null }
     : {
+        useWorker: true,
         submit(worker: ReadWorker, adapter: SourceAdapter, at: number): void {
           for (; next < files.length && next <= at + FILES_AHEAD; next++) {
             const p = planAt(next);
@@ -407,7 +408,7 @@ async function ingestFile(
   sessionsSeen: Set<string>,
   excludedSeen: Set<string>,
   planned?: PlannedRead | null,
-  readsAhead = true,
+  mayReadHere = true,
 ): Promise<void> {
   const p = planned === undefined ? planRead(ctx, summary, file) : (planned ?? undefined);
   if (!p) return;
@@ -417,7 +418,7 @@ async function ingestFile(
   // Read here when the worker has not got to this file yet (it is starting, or behind), unless
   // there is much to read: the worker would then stand idle while this thread does it all.
   const isSmall = p.stamp.fileSize - (p.from?.offset ?? 0) <= READ_HERE_MAX_BYTES;
-  const remote = readsAhead && isSmall && p.remote?.steal() ? undefined : p.remote;
+  const remote = mayReadHere && isSmall && p.remote?.steal() ? undefined : p.remote;
   let holding = false;
   try {
     // Read here, also when the worker thread stopped before it got to this file.

@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -53,11 +53,11 @@ function dump(db: Db): Record<string, unknown> {
 }
 
 /** Ingests `root` twice into fresh databases, in this thread and in the worker thread; both must store the same. */
-async function bothWays(root: string, options: IngestOptions = {}, steps: { before?: () => void; between?: () => void } = {}, readsAhead = false) {
+async function bothWays(root: string, options: IngestOptions = {}, steps: { before?: () => void; between?: () => void } = {}, shared = false) {
   const env = { ...process.env, CLAUDE_CONFIG_DIR: root };
   const ways = [];
   // The worker reads every file (the ingest would read some itself while the worker starts).
-  for (const offThread of [false, { script, minBytes: 0, ...(readsAhead ? {} : { readsAhead: false as const }) }] as const) {
+  for (const offThread of [false, { script, minBytes: 0, ...(shared ? {} : { readsHere: false as const }) }] as const) {
     steps.before?.();
     const { db } = tempDb();
     const runs = [await run(db, { sources: ['claude-code'], env, ...options, offThread })];
@@ -93,10 +93,24 @@ describe('reading in a worker thread', () => {
     const here = tempDb().db;
     const expected = await run(here, { sources: ['claude-code'], env, offThread: false });
     const there = tempDb().db;
-    const got = await run(there, { sources: ['claude-code'], env, offThread: { script: dead, minBytes: 0, readsAhead: false } });
+    const got = await run(there, { sources: ['claude-code'], env, offThread: { script: dead, minBytes: 0, readsHere: false } });
     expect(got.warnings).toEqual([]);
     expect(got.result.sources).toEqual(expected.result.sources);
     expect(dump(there)).toEqual(dump(here));
+  });
+
+  it('starts no worker for less than 8 MB to read', async () => {
+    const dir = tmpDir('lore-marking-worker-');
+    const marker = join(dir, 'started');
+    const marking = join(dir, 'marking.mjs');
+    writeFileSync(marking, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'yes');\nprocess.exit(0);\n`);
+    const { root } = claudeProjects(fixtureFiles());
+    const env = { ...process.env, CLAUDE_CONFIG_DIR: root };
+    await run(tempDb().db, { sources: ['claude-code'], env, offThread: { script: marking } });
+    expect(existsSync(marker)).toBe(false);
+    await run(tempDb().db, { sources: ['claude-code'], env, offThread: { script: marking, minBytes: 0 } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(marker)).toBe(true);
   });
 
   it('stores the same with a batch flushed every few records', async () => {
