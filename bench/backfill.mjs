@@ -77,6 +77,7 @@ async function generated() {
 
   // The code cache is warmed by a run that is not counted.
   async function loreIndex(extra) {
+    rmSync(`${dir}/.git/lore/objects`, { recursive: true, force: true });
     const home = mkdtempSync(`${homes}-`);
     const env = { ...process.env, LORE_HOME: home, XDG_CACHE_HOME: cacheHome };
     const t = withCpu(() => timed(process.execPath, [CLI, 'index', '--json', ...extra], { cwd: dir, env, keepOutput: true }));
@@ -135,6 +136,8 @@ for (const real of reals) {
   const commits = Number(execFileSync('git', ['rev-list', '--count', 'HEAD'], { cwd: real, encoding: 'utf8' }).trim());
   header(`backfill: ${real} (${commits} commits), ${REAL_RUNS} interleaved rounds`);
   const fresh = () => {
+    // A first index, as a user's: without the commit-graph an earlier run left in the repository.
+    rmSync(`${real}/.git/lore/objects`, { recursive: true, force: true });
     const home = mkdtempSync(`${homes}-`);
     return { home, env: { ...process.env, HOME: home, LORE_HOME: home, XDG_CACHE_HOME: cacheHome } };
   };
