@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as SqliteVec from 'sqlite-vec';
-import type { Db } from './open.js';
+import { MMAP_BYTES, type Db } from './open.js';
 
 /**
  * Embedding vectors in one sqlite-vec table created on first use with the model's width:
@@ -43,8 +43,9 @@ function loadVectorExtension(db: Db): void {
   // Required here, not imported: the package is then loaded by the runs that store or search
   // vectors, not by every command that opens the database (docs/start-up.md).
   (createRequire(import.meta.url)('sqlite-vec') as typeof SqliteVec).load(db);
-  // A KNN scan reads every vector: memory-mapped pages make that a walk through the page cache.
-  db.pragma('mmap_size = 1073741824');
+  // A KNN scan reads every vector: memory-mapped pages make that a walk through the page cache
+  // (also for a connection opened without its map, as `lore watch`'s is).
+  db.pragma(`mmap_size = ${MMAP_BYTES}`);
   loaded.add(db);
 }
 
