@@ -101,9 +101,9 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   let db: Db;
   try {
     db = openSqlite(path, { readonly, fileMustExist: readonly });
-    db.pragma('busy_timeout = 10000');
+    db.pragma(`busy_timeout = ${BUSY_MS}`);
     if (options.mmap ?? true) db.pragma(`mmap_size = ${MMAP_BYTES}`);
-    if (!readonly) db.pragma('journal_mode = WAL');
+    if (!readonly) enterWal(db);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     if (options.cacheKb !== undefined) db.pragma(`cache_size = -${Math.max(1, Math.trunc(options.cacheKb))}`);
@@ -121,6 +121,30 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     }
   }
   return db;
+}
+
+/** How long openDb waits for the locks it needs: the busy timeout, also for entering WAL mode. */
+const BUSY_MS = 10_000;
+
+/**
+ * Switches the file to WAL mode. On a new file that several processes open at the same moment
+ * (a hook worker and a query on a first run), each holds a read lock and wants the write lock to
+ * switch; SQLite then answers SQLITE_BUSY at once rather than calling the busy handler, which
+ * would deadlock. Once one of them has switched, the others find WAL mode on: so try again for as
+ * long as the busy timeout would have waited.
+ */
+function enterWal(db: Db): void {
+  const until = Date.now() + BUSY_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= until) throw err;
+      Atomics.wait(pause, 0, 0, 5 + Math.random() * 20);
+    }
+  }
 }
 
 function ensurePrivateFile(path: string): void {
