@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { readOrUndefined } from '../fs.js';
 import { blameObjectDir, type RepoInfo } from '../repo-dir.js';
 import { gitRaw } from './run.js';
@@ -37,7 +37,8 @@ export async function writeBlameGraph(repo: RepoInfo, commits: number | Promise<
   try {
     mkdirSync(join(dir, 'info'), { recursive: true });
     // Relative, as git allows in alternates: the repository can move and the graph still works.
-    writeFileSync(join(dir, 'info', 'alternates'), `${relative(dir, join(repo.commonDir, 'objects'))}\n`);
+    // With forward slashes, which git reads on every system.
+    writeFileSync(join(dir, 'info', 'alternates'), `${relative(dir, join(repo.commonDir, 'objects')).split(sep).join('/')}\n`);
     const r = await gitRaw(repo.root, ['commit-graph', 'write', '--reachable', '--changed-paths'], undefined, { GIT_OBJECT_DIRECTORY: dir });
     writeFileSync(join(dir, 'info', STAMP), `${await commits}\n`);
     return r.code === 0;
