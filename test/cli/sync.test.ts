@@ -6,43 +6,16 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, type CliResult } from '../helpers/cli.js';
 import { commit, git } from '../helpers/git-repo.js';
-import { isolatedEnv } from '../helpers/isolate-env.js';
+import { bareRemote, teammate, type Teammate } from '../helpers/team.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 // `lore sync` between teammates: a bare remote and clones, each with its own HOME, LORE_HOME and
 // Claude Code transcripts, run through the built CLI as users would (issue 16).
 
-interface User {
-  name: string;
-  dir: string;
-  env: Record<string, string>;
-  claudeDir: string;
-}
-
 const tmp = (prefix: string): string => realpathSync(mkdtempSync(join(tmpdir(), prefix)));
 
-/** A bare remote holding one commit, and nothing of lore's. */
-function bareRemote(): string {
-  const seed = tmp('lore-sync-seed-');
-  git(seed, ['init', '-q', '-b', 'main']);
-  git(seed, ['config', 'user.email', 'seed@example.com']);
-  git(seed, ['config', 'user.name', 'Seed']);
-  commit(seed, { 'README.md': '# app\n' }, 'initial commit');
-  const bare = join(tmp('lore-sync-remote-'), 'app.git');
-  git(seed, ['clone', '-q', '--bare', seed, bare]);
-  return bare;
-}
-
-function user(name: string, bare: string): User {
-  const home = tmp(`lore-sync-${name}-`);
-  const env = isolatedEnv(home);
-  const dir = join(home, 'app');
-  git(home, ['clone', '-q', bare, dir]);
-  git(dir, ['config', 'user.email', `${name}@example.com`]);
-  git(dir, ['config', 'user.name', name]);
-  git(dir, ['config', 'commit.gpgsign', 'false']);
-  return { name, dir, env, claudeDir: env.CLAUDE_CONFIG_DIR! };
-}
+type User = Teammate;
+const user = teammate;
 
 const cli = (u: User, args: string[]): CliResult => runCli(args, { cwd: u.dir, env: u.env, timeoutMs: 120_000 });
 

@@ -1,27 +1,15 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, type CliResult } from '../helpers/cli.js';
 import { commit, git } from '../helpers/git-repo.js';
-import { isolatedEnv } from '../helpers/isolate-env.js';
+import { bareRemote, teammate } from '../helpers/team.js';
 
 // What a teammate shared through `lore sync` reaches an agent through `lore mcp`, marked with who
 // shared it (issue 16): the request and the learning in the why and learnings tools.
-
-const tmp = (prefix: string): string => realpathSync(mkdtempSync(join(tmpdir(), prefix)));
-
-function clone(name: string, bare: string): { dir: string; env: Record<string, string> } {
-  const home = tmp(`lore-mcp-${name}-`);
-  const dir = join(home, 'app');
-  git(home, ['clone', '-q', bare, dir]);
-  git(dir, ['config', 'user.email', `${name}@example.com`]);
-  git(dir, ['config', 'user.name', name]);
-  return { dir, env: isolatedEnv(home) };
-}
 
 const ok = (r: CliResult): CliResult => {
   expect([r.code, r.stderr]).toEqual([0, '']);
@@ -30,15 +18,9 @@ const ok = (r: CliResult): CliResult => {
 
 describe('lore mcp and shared knowledge', () => {
   it("shows a teammate's request, learning and AI-line count in why and learnings, marked with who shared them", { timeout: 120_000 }, async () => {
-    const seed = tmp('lore-mcp-seed-');
-    git(seed, ['init', '-q', '-b', 'main']);
-    git(seed, ['config', 'user.email', 'seed@example.com']);
-    git(seed, ['config', 'user.name', 'Seed']);
-    commit(seed, { 'README.md': '# app\n' }, 'initial commit');
-    const bare = join(tmp('lore-mcp-remote-'), 'app.git');
-    git(seed, ['clone', '-q', '--bare', seed, bare]);
-    const alice = clone('alice', bare);
-    const bob = clone('bob', bare);
+    const bare = bareRemote();
+    const alice = teammate('alice', bare);
+    const bob = teammate('bob', bare);
 
     // Alice's Claude Code session writes src/greet.ts; she commits, records a learning, syncs.
     const session = 'a11ce000-0000-4000-8000-000000000001';

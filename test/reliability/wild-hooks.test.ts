@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catchUp } from '../../src/app/index.js';
-import { defaultHookPaths, findRepo, hookStatus, installHooks, uninstallHooks } from '../../src/git/index.js';
+import { defaultHookPaths, findRepo, hookStatus, installHooks, uninstallHooks, type HookPaths } from '../../src/git/index.js';
 import { runCli } from '../helpers/cli.js';
 import { commit, git, gitRepo } from '../helpers/git-repo.js';
 import { quietPaths, queueOf } from '../helpers/hooks.js';
@@ -268,6 +268,15 @@ function npmInstall(pkgs: string[]): { prefix: string } | { skip: string } {
   return { prefix };
 }
 
+/** lore's hooks installed beside a hook manager's, then one commit: the user's hook ran once and lore queued the commit. */
+async function installAndCommit(repo: string, paths: HookPaths, log: string, env?: Record<string, string>): Promise<ReturnType<typeof userCommit>> {
+  await installHooks(repo, paths);
+  const first = userCommit(repo, 'b.txt', env);
+  expect(linesOf(log)).toEqual(['user post-commit']);
+  expect(queueOf(repo)).toEqual([`commit ${first.sha}`]);
+  return first;
+}
+
 describe.skipIf(!SLOW)('lefthook and simple-git-hooks from the registry (LORE_SLOW=1)', () => {
   it('lefthook: its post-commit still runs, lore reinstalls after `lefthook install` moved our shim, and uninstall restores its files', async (ctx) => {
     const got = npmInstall(['lefthook']);
@@ -282,10 +291,7 @@ describe.skipIf(!SLOW)('lefthook and simple-git-hooks from the registry (LORE_SL
     const paths = quietPaths();
     const pristine = snapshot(join(repo, '.git/hooks'));
 
-    await installHooks(repo, paths);
-    const first = userCommit(repo, 'b.txt', env);
-    expect(linesOf(log)).toEqual(['user post-commit']);
-    expect(queueOf(repo)).toEqual([`commit ${first.sha}`]);
+    const first = await installAndCommit(repo, paths, log, env);
 
     // lefthook install again: our shim is not lefthook's, so it becomes post-commit.old.
     run(bin, ['install'], repo, env);
@@ -319,10 +325,7 @@ describe.skipIf(!SLOW)('lefthook and simple-git-hooks from the registry (LORE_SL
     const paths = quietPaths();
     const pristine = snapshot(join(repo, '.git/hooks'));
 
-    await installHooks(repo, paths);
-    const first = userCommit(repo, 'b.txt');
-    expect(linesOf(log)).toEqual(['user post-commit']);
-    expect(queueOf(repo)).toEqual([`commit ${first.sha}`]);
+    const first = await installAndCommit(repo, paths, log);
 
     // Run again (a postinstall): it rewrites post-commit and deletes the hooks it does not configure.
     run(process.execPath, [cli], repo);
@@ -354,10 +357,7 @@ describe('pre-commit (the framework), with a post-commit stage hook', () => {
     const paths = quietPaths();
     const pristine = snapshot(join(repo, '.git/hooks'));
 
-    await installHooks(repo, paths);
-    const first = userCommit(repo, 'b.txt', env);
-    expect(linesOf(log)).toEqual(['user post-commit']);
-    expect(queueOf(repo)).toEqual([`commit ${first.sha}`]);
+    const first = await installAndCommit(repo, paths, log, env);
 
     // `pre-commit install` again (a new clone's setup step): our shim is not its hook, so it becomes
     // post-commit.legacy, which pre-commit's hook runs first ("migration mode").
