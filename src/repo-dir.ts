@@ -23,8 +23,11 @@ export interface RepoInfo {
  */
 export function findRepoOnDisk(cwd: string): RepoInfo | undefined {
   const found = nearestDotGit(cwd);
-  if (!found) return undefined;
-  const { dir, dotGit, st } = found;
+  return found && plainRepo(found);
+}
+
+/** findRepoOnDisk's answer for the `.git` found: a plain repository's, owned by us, or undefined. */
+function plainRepo({ dir, dotGit, st }: DotGit): RepoInfo | undefined {
   const uid = process.getuid?.();
   if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) return undefined;
   if (!statOrUndefined(join(dotGit, 'HEAD'))?.isFile() || statOrUndefined(join(dotGit, 'commondir'))) return undefined;
@@ -38,10 +41,9 @@ export function findRepoOnDisk(cwd: string): RepoInfo | undefined {
  * findRepoOnDisk leaves the question to git for other reasons.
  */
 export function commonDirOnDisk(cwd: string): string | undefined {
-  const plain = findRepoOnDisk(cwd);
-  if (plain) return plain.commonDir;
   const found = nearestDotGit(cwd);
-  if (!found?.st.isFile()) return undefined;
+  if (!found) return undefined;
+  if (!found.st.isFile()) return plainRepo(found)?.commonDir;
   const named = /^gitdir: (.+)$/m.exec(readOrUndefined(found.dotGit) ?? '')?.[1];
   if (!named) return undefined;
   const gitDir = resolve(found.dir, named.trim());
@@ -49,8 +51,14 @@ export function commonDirOnDisk(cwd: string): string | undefined {
   return common ? resolve(gitDir, common) : gitDir;
 }
 
+interface DotGit {
+  dir: string;
+  dotGit: string;
+  st: Stats;
+}
+
 /** The nearest `.git` at or above `cwd` and its stat; undefined with GIT_* discovery variables set, or inside a git directory. */
-function nearestDotGit(cwd: string): { dir: string; dotGit: string; st: Stats } | undefined {
+function nearestDotGit(cwd: string): DotGit | undefined {
   if ([...GIT_DISCOVERY_VARS].some((k) => process.env[k])) return undefined;
   let dir: string;
   try {

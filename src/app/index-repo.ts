@@ -62,8 +62,8 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   const vectorsMs = Math.round(performance.now() - started);
   await blameGraph;
   let blameGraphLeft = false;
-  if (!wait && blameGraphStale(ctx.repo, countCommits(ctx.db, ctx.repo.root), env)) {
-    const commits = countCommits(ctx.db, ctx.repo.root);
+  const commits = wait ? 0 : countCommits(ctx.db, ctx.repo.root);
+  if (!wait && blameGraphStale(ctx.repo, commits, env)) {
     if (commits <= INLINE_BLAME_GRAPH) await writeBlameGraph(ctx.repo, commits, env);
     else blameGraphLeft = true;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/index.js';
+import { MMAP_BYTES } from '../../src/db/open.js';
 import { openSqlite } from '../../src/db/sqlite.js';
 import { tempDbPath } from '../helpers/temp-db.js';
 
@@ -14,5 +15,15 @@ describe('openDb', () => {
     built.close();
     capped.close();
     plain.close();
+  });
+
+  it('maps the file for reading unless the connection says not to (the watcher, which lives for hours)', () => {
+    const path = tempDbPath();
+    const mapped = openDb(path);
+    const unmapped = openDb(path, { mmap: false });
+    expect(mapped.pragma('mmap_size', { simple: true })).toBe(MMAP_BYTES);
+    expect(unmapped.pragma('mmap_size', { simple: true })).toBe(0);
+    mapped.close();
+    unmapped.close();
   });
 });
