@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -31,6 +31,10 @@ beforeAll(async () => {
     // Its packages resolve from the repository, wherever the bundle is written.
     banner: { js: `import { createRequire as __cr } from 'node:module'; const require = __cr(${JSON.stringify(join(REPO, 'package.json'))});` },
   });
+  // src/db loads better-sqlite3 relative to its own file (createRequire(import.meta.url)): without
+  // the repository's packages beside the bundle the thread dies at its start, and every ingest
+  // below would read in its own thread and prove nothing.
+  symlinkSync(join(REPO, 'node_modules'), join(out, 'node_modules'), 'junction');
   script = join(out, 'ingest-worker.js');
 }, 60_000);
 
