@@ -69,5 +69,5 @@ export async function fileContext(place: Place, files: string[]): Promise<Contex
       });
     }
     return { schema: 'lore.context/1', project: repo.root, indexed: true, files: out };
-  });
+  }, { mmap: true });
 }

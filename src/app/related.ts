@@ -20,7 +20,7 @@ export async function related(place: Place, file: string, options: { depth: numb
   if (target.line !== undefined) throw new UsageError('lore related takes a file, not FILE:LINE', `try: lore related ${target.path}`);
   await checkTarget(repo, target);
   const dbPath = dbPathOf(place);
-  const db = openDb(dbPath);
+  const db = openDb(dbPath, { mmap: true });
   try {
     if (options.catchUp !== false) {
       await catchUpRepo({ repo, db, dbPath }, report);

@@ -35,8 +35,8 @@ export async function findRepoOrNone(dir: string): Promise<RepoInfo | undefined>
 }
 
 /** Runs `work` on the database at `dbPath` and closes it, whatever happens. */
-export async function withDb<T>(dbPath: string, work: (db: Db) => T | Promise<T>, options: { readonly?: boolean } = {}): Promise<T> {
-  const db = openDb(dbPath, options.readonly ? { readonly: true } : {});
+export async function withDb<T>(dbPath: string, work: (db: Db) => T | Promise<T>, options: { readonly?: boolean; mmap?: boolean } = {}): Promise<T> {
+  const db = openDb(dbPath, options);
   try {
     return await work(db);
   } finally {

@@ -18,7 +18,7 @@ export type SearchRequest = Omit<SearchOptions, 'projects' | 'file'> & { project
 export async function search(place: Place, request: SearchRequest, report: Reporter, options: QueryOptions = {}): Promise<SearchResult> {
   const repo = await findRepoOrNone(place.cwd);
   const dbPath = dbPathOf(place);
-  const db = openDb(dbPath);
+  const db = openDb(dbPath, { mmap: true });
   try {
     if (repo && options.catchUp !== false) await catchUpRepo({ repo, db, dbPath }, report);
     const { projects, file, ...rest } = request;

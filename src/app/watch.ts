@@ -32,7 +32,7 @@ export async function startWatching(place: Pick<Place, 'db' | 'env'>, options: W
     // SQLite's own default cache (2 MB), not the 16 MB better-sqlite3 builds in: the pages cached
     // during the first catch-up would stay in the watcher's memory while it idles, and the batches
     // that follow are small.
-    db = openDb(dbPath, { cacheKb: 2000, mmap: false });
+    db = openDb(dbPath, { cacheKb: 2000 });
     const stages = watchStages(db, {
       embedder: resolveEmbedder(env),
       dbPath,

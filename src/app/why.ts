@@ -37,7 +37,7 @@ export async function why(place: Place, targetText: string, report: Reporter, op
   }
   // A path with stored history needs no question to git; anything else is checked before the
   // database is created or written, so a mistyped path leaves nothing behind.
-  const existing = existsSync(dbPath) ? openDb(dbPath) : undefined;
+  const existing = existsSync(dbPath) ? openDb(dbPath, { mmap: true }) : undefined;
   try {
     if (blame && !existing) await blame;
     else if (!blame && (!existing || !hasFileHistory(existing, repo.root, target.path))) await checkTarget(repo, target);
@@ -45,7 +45,7 @@ export async function why(place: Place, targetText: string, report: Reporter, op
     existing?.close();
     throw err;
   }
-  const db = existing ?? openDb(dbPath);
+  const db = existing ?? openDb(dbPath, { mmap: true });
   try {
     if (options.catchUp !== false) await catchUpForQuery({ repo, db, dbPath }, report);
     return await answerWhy(db, repo, target, { graph: importGraphLookup, ...(blame ? { blame } : {}) });

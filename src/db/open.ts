@@ -19,9 +19,10 @@ export interface OpenOptions {
    */
   cacheKb?: number;
   /**
-   * Read pages through a memory map (default true): a query command reads a few hundred scattered
-   * rows once, and a copy from the page cache beats a read call each. `lore watch` keeps its
-   * connection for hours and passes false, so what it once read does not count in its memory.
+   * Read pages through a memory map (default false). A query (why, search, related, context) reads
+   * a few hundred scattered rows once, and a copy from the page cache beats a read call each: it
+   * asks for the map. Anything that writes much (an ingest, a backfill) or lives for hours (`lore
+   * watch`) does not: every page it touched would count in its memory, though the kernel may drop it.
    */
   mmap?: boolean;
 }
@@ -102,7 +103,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   try {
     db = openSqlite(path, { readonly, fileMustExist: readonly });
     db.pragma(`busy_timeout = ${BUSY_MS}`);
-    if (options.mmap ?? true) db.pragma(`mmap_size = ${MMAP_BYTES}`);
+    if (options.mmap) db.pragma(`mmap_size = ${MMAP_BYTES}`);
     if (!readonly) enterWal(db);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

@@ -17,10 +17,10 @@ describe('openDb', () => {
     plain.close();
   });
 
-  it('maps the file for reading unless the connection says not to (the watcher, which lives for hours)', () => {
+  it('maps the file for reading only when the connection asks (the queries), not by default (writers, the watcher)', () => {
     const path = tempDbPath();
-    const mapped = openDb(path);
-    const unmapped = openDb(path, { mmap: false });
+    const mapped = openDb(path, { mmap: true });
+    const unmapped = openDb(path);
     expect(mapped.pragma('mmap_size', { simple: true })).toBe(MMAP_BYTES);
     expect(unmapped.pragma('mmap_size', { simple: true })).toBe(0);
     mapped.close();
