@@ -32,8 +32,8 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/cli/' },
       // src/mcp/index.ts: `lore mcp` hands its process to the MCP server, another entry point.
-      // src/repo-dir.ts: the blame `lore why FILE:LINE` starts before app's code has loaded.
-      to: { path: '^src/', pathNot: ['^src/cli/', '^src/app/index\\.ts$', '^src/(errors|events|repo-dir)\\.ts$', '^src/config/', '^src/mcp/index\\.ts$'] },
+      // src/repo-dir.ts and src/read-thread.ts: the blame `lore why FILE:LINE` and the read worker `lore ingest` start before app's code has loaded.
+      to: { path: '^src/', pathNot: ['^src/cli/', '^src/app/index\\.ts$', '^src/(errors|events|repo-dir|read-thread)\\.ts$', '^src/config/', '^src/mcp/index\\.ts$'] },
     },
     {
       name: 'mcp-to-app-only',

@@ -31,6 +31,7 @@ export { graphWorker, startImportGraph, type GraphUpdate, type GraphWorker, type
 export type { Db, SessionSummary, StoredEdit, StoredMessage, GraphNeighbor } from '../db/index.js';
 export type { RepoInfo, HookStatus } from '../git/index.js';
 export type { IngestResult } from '../ingest/index.js';
+export { offerReadThread } from '../ingest/index.js';
 export type { CommitInfo, CommitRequest, DecisionInfo, RequestInfo, LearningInfo, LearningsResult, ProvenanceInfo, RelatedResult, SearchHit, SearchMode, SearchResult, WhyResult } from '../query/index.js';
 export type { PrResult, StatsResult } from '../query/index.js';
 export type { ServiceOptions, ServiceResult, WatchEvent } from '../watch/index.js';

@@ -6,22 +6,27 @@
 import { reportError } from './exit.js';
 import type { GitOutput } from './early-blame.js';
 import type { FastCommand } from './fast-path.js';
+import type { ReadThread } from '../read-thread.js';
 
 /**
  * Runs a command line fast-path.ts parsed and returns the exit code (a failure is reported on
- * stderr). `blame`: for `why FILE:LINE`, the git blame bin.ts started (early-blame.ts).
+ * stderr). What bin.ts started before loading this bundle: for `why FILE:LINE` the git blame
+ * (early-blame.ts), for `ingest` the read worker.
  */
-export async function fastMain(fast: FastCommand, blame?: Promise<GitOutput>): Promise<number> {
+export async function fastMain(fast: FastCommand, early: { blame?: Promise<GitOutput>; readThread?: ReadThread } = {}): Promise<number> {
   try {
     if (fast.command === 'why') {
       const { runWhy } = await import('./commands/why.js');
-      await runWhy(fast.args, blame);
+      await runWhy(fast.args, early.blame);
     } else if (fast.command === 'search') {
       const { runSearch } = await import('./commands/search.js');
       await runSearch(fast.args);
     } else if (fast.command === 'context') {
       const { runContextHook } = await import('./commands/context.js');
       await runContextHook(fast.args);
+    } else if (fast.command === 'ingest') {
+      const { runIngest } = await import('./commands/ingest.js');
+      await runIngest(fast.args, early.readThread);
     } else {
       const { runIndex } = await import('./commands/index-cmd.js');
       await runIndex(fast.args);

@@ -1,5 +1,6 @@
 import type { HookClient } from './commands/context.js';
 import type { IndexArgs } from './commands/index-cmd.js';
+import type { IngestArgs } from './commands/ingest.js';
 import type { SearchRunArgs } from './commands/search.js';
 import type { WhyArgs } from './commands/why.js';
 
@@ -148,14 +149,51 @@ export function fastSearchArgs(argv: readonly string[]): SearchRunArgs | undefin
   return { ...args, ...lists, words: positional.slice(1) } as SearchRunArgs;
 }
 
+/**
+ * `lore ingest [PATHS...] [--source S]... [-q|--quiet] [--json] [-C DIR] [--db FILE] [-- PATHS...]`:
+ * a big ingest starts its read worker sooner without yargs' start-up in front of it. Sources are
+ * passed on as typed (repeated or comma-separated); an unknown one is the ingest's usage error,
+ * as it is through yargs.
+ */
+export function fastIngestArgs(argv: readonly string[]): IngestArgs | undefined {
+  const args: Partial<IngestArgs> = {};
+  const positional: string[] = [];
+  const sources: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      if (positional[0] !== 'ingest') return undefined;
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (token === '--json') args.json = true;
+    else if (token === '-q' || token === '--quiet') args.quiet = true;
+    else {
+      const valued = /^(--source|-C|--C|--db)(?:=(.*))?$/.exec(token);
+      if (valued) {
+        const value = valued[2] ?? argv[++i];
+        if (value === undefined || value === '' || (valued[2] === undefined && value.startsWith('-'))) return undefined;
+        if (valued[1] === '--source') sources.push(value);
+        else if (valued[1] === '--db') args.db = value;
+        else args.C = value;
+      } else if (token.startsWith('-')) return undefined;
+      else positional.push(token);
+    }
+  }
+  if (positional[0] !== 'ingest') return undefined;
+  const paths = positional.slice(1);
+  return { ...args, ...(sources.length ? { source: sources } : {}), ...(paths.length ? { paths } : {}), _: ['ingest'] } as IngestArgs;
+}
+
 /** A command line the fast path answers: dist/fast.cjs runs it (src/cli/fast-main.ts). */
 export type FastCommand =
   | { command: 'why'; args: WhyArgs }
   | { command: 'index'; args: IndexArgs }
+  | { command: 'ingest'; args: IngestArgs }
   | { command: 'context'; args: ContextHookArgs }
   | { command: 'search'; args: SearchRunArgs };
 
-/** `lore why`, `lore index`, `lore context --hook` or `lore search` as the functions above take them; undefined for anything else. */
+/** `lore why`, `lore index`, `lore ingest`, `lore context --hook` or `lore search` as the functions above take them; undefined for anything else. */
 export function fastCommand(argv: readonly string[]): FastCommand | undefined {
   const why = fastWhyArgs(argv);
   if (why) return { command: 'why', args: why };
@@ -163,6 +201,8 @@ export function fastCommand(argv: readonly string[]): FastCommand | undefined {
   if (hook) return { command: 'context', args: hook };
   const search = fastSearchArgs(argv);
   if (search) return { command: 'search', args: search };
+  const ingest = fastIngestArgs(argv);
+  if (ingest) return { command: 'ingest', args: ingest };
   const index = fastIndexArgs(argv);
   return index && { command: 'index', args: index };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { CHUNKS_AHEAD, CLAIM_SLOTS, startReadThread, type ReadThread } from '../read-thread.js';
 import type { Cursor, MessageRecord, SourceAdapter, SourceRecord } from '../sources/index.js';
 import { cleanMessage, type CleanedMessage } from './normalize.js';
 
@@ -58,26 +59,15 @@ interface ReadRequest {
 /** The error code of the reads a stopped worker left unanswered. */
 export const WORKER_STOPPED = 'E_READ_WORKER_STOPPED';
 
-// Chunks in flight, their size and the worker's young generation bound what the thread adds to
-// an ingest's memory (a copy of each chunk on each side, a second heap). The worker needs room to
-// go on reading while the ingest writes a batch: a chunk takes it a few milliseconds, a batch
-// tens of them (docs/performance.md, Ingest).
-/** Chunks the worker may have sent that the ingest has not finished with. */
-const CHUNKS_AHEAD = 16;
-/** A chunk ends at the first checkpoint past either limit. */
+/** A chunk ends at the first checkpoint past either limit (CHUNKS_AHEAD of them in flight at most). */
 const CHUNK_RECORDS = 256;
 const CHUNK_CHARS = 256 * 1024;
 /** Longer tool output is always cleaned in the worker. */
 const RAW_TOOL_OUTPUT_MAX = 16 * 1024;
-/** The worker's young generation (MB): V8's default lets it grow to 32 MB of short-lived parse garbage. */
-const WORKER_YOUNG_MB = 8;
-
 /**
  * Who reads a file, decided once: the worker when it gets to it, or the ingest when it gets there
- * first (the worker is still starting, or slower than the ingest). Slots after the credit count,
- * one per recent read (far more than are ever asked ahead).
+ * first (the worker is still starting, or slower than the ingest).
  */
-const CLAIM_SLOTS = 64;
 const UNCLAIMED = 0;
 const BY_WORKER = 1;
 const BY_INGEST = 2;
@@ -165,16 +155,19 @@ export interface OffThreadRead {
 
 /** The ingest's side: one worker thread, started for a big ingest and ended with it. */
 export class ReadWorker {
-  private readonly worker: Worker;
+  private readonly worker: ReadThread['worker'];
   /** The credit count, then the claim slots. */
-  private readonly credits = new Int32Array(new SharedArrayBuffer(4 * (1 + CLAIM_SLOTS)));
+  private readonly credits: Int32Array;
   private readonly jobs = new Map<number, { chunks: Chunk[]; waiting?: (chunk: Chunk) => void; abandoned: boolean }>();
   private nextJob = 0;
   private failure: Error | undefined;
 
-  constructor(script: string) {
-    Atomics.store(this.credits, 0, CHUNKS_AHEAD);
-    this.worker = new Worker(script, { workerData: { credits: this.credits }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+  /** Takes over a started thread (startReadThread): from now on its failures answer the reads. */
+  constructor(thread: ReadThread) {
+    this.worker = thread.worker;
+    this.credits = thread.credits;
+    this.worker.removeAllListeners('error').removeAllListeners('exit');
+    this.failure = thread.early.failure;
     this.worker.on('message', (chunk: Chunk) => this.receive(chunk));
     // A worker that dies (out of memory, a bug) answers the reads it had with an error: the ingest
     // reads the files it had not started itself, reports the one it was reading, and goes on.
@@ -265,6 +258,21 @@ export class ReadWorker {
 const KEEP_IDLE_MS = 2_000;
 let spare: { worker: ReadWorker; script: string; timer: NodeJS.Timeout } | undefined;
 
+/**
+ * A thread started before the ingest was asked for (`lore ingest` starts it with the command):
+ * the next ingest takes it as it would the last one's, or it ends after the same wait.
+ */
+export function offerReadThread(thread: ReadThread): void {
+  // The thread started for this command replaces one an earlier ingest left waiting.
+  const kept = spare;
+  spare = undefined;
+  if (kept) {
+    clearTimeout(kept.timer);
+    void kept.worker.stop();
+  }
+  void giveBackReadWorker(new ReadWorker(thread), thread.script);
+}
+
 /** A read worker for `script`: the one the last ingest left, while it waits, or a new one. */
 export function takeReadWorker(script: string): ReadWorker {
   const kept = spare;
@@ -277,7 +285,9 @@ export function takeReadWorker(script: string): ReadWorker {
     }
     void kept.worker.stop();
   }
-  return new ReadWorker(script);
+  const worker = new ReadWorker(startReadThread(script));
+  worker.setRef(true);
+  return worker;
 }
 
 /** Hands a worker back after an ingest: it waits a little for the next ingest, unless it has reads left. */

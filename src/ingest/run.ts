@@ -101,7 +101,7 @@ const OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
 /** Files the ingest reads itself rather than wait for the worker to start them hold at most this much. */
 const READ_HERE_MAX_BYTES = 1024 * 1024;
 /** Files whose reads are asked of the worker before the ingest gets to them. */
-const FILES_AHEAD = 8;
+const FILES_AHEAD = 32;
 const WARNINGS_PER_FILE = 5;
 const PRIVATE_MARKER = 'lore:private';
 

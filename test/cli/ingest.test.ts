@@ -3,6 +3,7 @@ import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../bench/lib/replay-claude.mjs';
+import { fastIngestArgs } from '../../src/cli/fast-path.js';
 import { openDb } from '../../src/db/index.js';
 import { adapters } from '../../src/sources/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
@@ -180,4 +181,52 @@ describe('lore ingest (end to end)', () => {
     for (const [i, l] of lines.entries()) if (/^\d\d:\d\d:\d\d (assistant|you)/.test(l)) expect(lines[i + 1]!.trim(), `after ${l}`).not.toBe('');
     expect(show.stdout).toContain('  [tool Edit] /home/test/shop/cart.py\n  ✎ edit cart.py (Edit, -3 +3 lines)');
   });
+});
+
+describe('lore ingest without yargs (fast path)', () => {
+  it('takes the plain ingest command lines', () => {
+    expect(fastIngestArgs(['ingest'])).toEqual({ _: ['ingest'] });
+    expect(fastIngestArgs(['ingest', '-q', '--json', '--source', 'claude-code', '--source=codex,aider', 'a', 'b'])).toEqual({
+      _: ['ingest'],
+      quiet: true,
+      json: true,
+      source: ['claude-code', 'codex,aider'],
+      paths: ['a', 'b'],
+    });
+    expect(fastIngestArgs(['-C', '/r', 'ingest', '--db=/x/lore.db', '--', '-odd', '--json'])).toEqual({ _: ['ingest'], C: '/r', db: '/x/lore.db', paths: ['-odd', '--json'] });
+  });
+
+  it('leaves everything else to the full parser', () => {
+    for (const argv of [[], ['ingest', '--help'], ['ingest', '-h'], ['ingest', '--sauce', 'x'], ['ingest', '--source'], ['ingest', '--source', '--json'], ['ingest', '--source='], ['ingest', '--quiet=false'], ['ingest', '-qj'], ['index'], ['why', 'ingest'], ['--', 'ingest']]) {
+      expect(fastIngestArgs(argv), argv.join(' ')).toBeUndefined();
+    }
+  });
+
+  it('prints and stores what the full parser does, for an ingest big enough for the read worker, and the same errors', () => {
+    const { home, env } = claudeHome(8);
+    // --quiet=false is not among the fast path's options: the same command line goes through yargs.
+    const ingest = (name: string, ...args: string[]) => runCli(['ingest', '--source', 'claude-code', ...args], { cwd: home, env: { ...env, LORE_HOME: join(home, name) } });
+    const withoutTime = (out: string) => out.replace(/^\d+\.\ds; /m, 'N.Ns; ');
+    const fast = ingest('fast');
+    const full = ingest('full', '--quiet=false');
+    expect(fast).toMatchObject({ code: 0, stderr: '' });
+    expect(withoutTime(fast.stdout)).toBe(withoutTime(full.stdout));
+    const rows = (name: string) => {
+      const db = openDb(join(home, name, 'lore.db'));
+      try {
+        return rowSet(db);
+      } finally {
+        db.close();
+      }
+    };
+    const stored = rows('fast');
+    expect(stored.messages!.length).toBeGreaterThan(500);
+    expect(stored).toEqual(rows('full'));
+    const json = (r: { stdout: string }) => ({ ...JSON.parse(r.stdout), durationMs: 0 });
+    expect(json(ingest('fast2', '--json'))).toEqual(json(ingest('full2', '--json', '--quiet=false')));
+    const wrong = ingest('x', '--source', 'nope');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/^lore: unknown source nope\n/);
+    expect(ingest('x', '--source', 'nope', '--quiet=false')).toEqual(wrong);
+  }, 60_000);
 });

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.js';
-import type { IngestOptions } from '../../src/ingest/index.js';
+import { offerReadThread, type IngestOptions } from '../../src/ingest/index.js';
+import { ReadWorker } from '../../src/ingest/off-thread.js';
+import { startReadThread } from '../../src/read-thread.js';
+import { adapters } from '../../src/sources/index.js';
 import { CLAUDE_FIXTURES, claudeProjects, run, tmpDir } from '../helpers/ingest.js';
 import { tempDb } from '../helpers/temp-db.js';
 
@@ -76,6 +79,16 @@ async function bothWays(root: string, options: IngestOptions = {}, steps: { befo
 }
 
 describe('reading in a worker thread', () => {
+  it('uses a worker bundle that starts and serves reads (else every test here would prove nothing)', async () => {
+    const worker = new ReadWorker(startReadThread(script));
+    const read = worker.read(adapters.find((a) => a.id === 'claude-code')!, fixtureFiles()[0]!, undefined);
+    const chunk = await read.next();
+    expect(chunk.error).toBeUndefined();
+    expect(chunk.records.length).toBeGreaterThan(0);
+    expect(worker.isAlive).toBe(true);
+    await worker.stop();
+  });
+
   it('stores every real Claude Code fixture as the ingest does in its own thread', async () => {
     const { root } = claudeProjects(fixtureFiles());
     const [here, there] = await bothWays(root);
@@ -148,5 +161,42 @@ describe('reading in a worker thread', () => {
     });
     expect(here!.summaries[1]![0]!.messages).toBeGreaterThan(0);
     expect(there).toEqual(here);
+  });
+
+  it('takes over a thread started before it was asked for, and starts no other', async () => {
+    // A worker script that notes each thread started on it, then serves the reads as dist's does.
+    const dir = tmpDir('lore-counting-worker-');
+    const started = join(dir, 'started');
+    const counting = join(dir, 'counting.mjs');
+    writeFileSync(counting, `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(started)}, 'thread\\n');\nawait import(${JSON.stringify(script)});\n`);
+    const { root } = claudeProjects(fixtureFiles());
+    const env = { ...process.env, CLAUDE_CONFIG_DIR: root };
+    const here = tempDb().db;
+    const expected = await run(here, { sources: ['claude-code'], env, offThread: false });
+    const early = startReadThread(counting);
+    // Once the thread has run its script, a second one started for the ingest would add a line.
+    while (!existsSync(started)) await new Promise((resolve) => setTimeout(resolve, 10));
+    offerReadThread(early);
+    const there = tempDb().db;
+    const got = await run(there, { sources: ['claude-code'], env, offThread: { script: counting, minBytes: 0, readsHere: false } });
+    expect(got.result.sources).toEqual(expected.result.sources);
+    expect(dump(there)).toEqual(dump(here));
+    expect(readFileSync(started, 'utf8')).toBe('thread\n');
+  });
+
+  it('reads in its own thread when the thread started early died before the ingest', async () => {
+    const dead = join(tmpDir('lore-dead-early-'), 'dead.mjs');
+    writeFileSync(dead, 'process.exit(3);\n');
+    const early = startReadThread(dead);
+    await new Promise((resolve) => early.worker.once('exit', resolve));
+    offerReadThread(early);
+    const { root } = claudeProjects(fixtureFiles());
+    const env = { ...process.env, CLAUDE_CONFIG_DIR: root };
+    const here = tempDb().db;
+    const expected = await run(here, { sources: ['claude-code'], env, offThread: false });
+    const there = tempDb().db;
+    const got = await run(there, { sources: ['claude-code'], env, offThread: { script: dead, minBytes: 0, readsHere: false } });
+    expect(got.warnings).toEqual([]);
+    expect(dump(there)).toEqual(dump(here));
   });
 });

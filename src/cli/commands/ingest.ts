@@ -1,10 +1,11 @@
 import type { CommandModule } from 'yargs';
 import type { IngestResult } from '../../app/index.js';
+import type { ReadThread } from '../../read-thread.js';
 import { placeOf } from '../context.js';
 import { bold, dim, print, printJson, withJson, type GlobalArgs, type OutputArgs } from '../output.js';
 import { stderrReporter } from '../progress.js';
 
-interface IngestArgs extends GlobalArgs, OutputArgs {
+export interface IngestArgs extends GlobalArgs, OutputArgs {
   source?: string | string[];
   paths?: string[];
   quiet?: boolean;
@@ -21,19 +22,26 @@ export const ingestCommand: CommandModule<GlobalArgs, IngestArgs> = {
       // repeated --source still gives a list, and a comma-separated one is split below.
       .option('source', { type: 'string', requiresArg: true, describe: 'only this source (claude-code, codex, ...); repeatable or comma-separated' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'print nothing but errors' }) as never,
-  handler: async (args) => {
-    const { ingestChats } = await import('../../app/index.js');
-    const report = stderrReporter({ quiet: args.quiet });
-    try {
-      const result = await ingestChats(placeOf(args), { sources: sourceNames(args.source), paths: pathsOf(args) }, report);
-      report.stop();
-      if (args.json) printJson(result);
-      else if (!args.quiet) renderIngest(result);
-    } finally {
-      report.stop();
-    }
-  },
+  handler: (args) => runIngest(args),
 };
+
+/**
+ * `lore ingest`: called by yargs, or straight from the command line (fast-path.ts). `readThread`:
+ * the read worker bin.ts started with the command, which a big ingest takes over.
+ */
+export async function runIngest(args: IngestArgs, readThread?: ReadThread): Promise<void> {
+  const { ingestChats, offerReadThread } = await import('../../app/index.js');
+  if (readThread) offerReadThread(readThread);
+  const report = stderrReporter({ quiet: args.quiet });
+  try {
+    const result = await ingestChats(placeOf(args), { sources: sourceNames(args.source), paths: pathsOf(args) }, report);
+    report.stop();
+    if (args.json) printJson(result);
+    else if (!args.quiet) renderIngest(result);
+  } finally {
+    report.stop();
+  }
+}
 
 function sourceNames(source: string | string[] | undefined): string[] | undefined {
   if (source === undefined) return undefined;
