@@ -4,9 +4,11 @@
 //     the same files line by line and JSON.parses each line. Target: ≤ 2.0× wall (issue 17).
 //  2. Re-ingest of the unchanged files vs the first ingest. Target: ≤ 5%.
 //  3. Peak RSS of a child process ingesting one 500 MB transcript. Target: ≤ 250 MB.
+//  4. As a user runs it: a fresh `lore ingest` process (dist/cli.cjs, into a fresh database) vs a
+//     fresh `node` process making the bare pass, medians of interleaved runs. Target: ≤ 2.0× wall.
 // BENCH_INGEST_MB and BENCH_BIG_MB change the sizes; BENCH_SKIP_BIG=1 skips 3.
-import { execFileSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream, readdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -130,6 +132,42 @@ if (firstRun.waited !== undefined && bareRun.waited !== undefined) {
 result({ bench: 'ingest', what: `chat ingest, ${(bytes / MB).toFixed(0)} MB of Claude Code transcripts`, lore: first * 1000, baseline: bare * 1000, baselineLabel: 'readline + JSON.parse', target: '≤ 2.0×', maxRatio: 2.0 });
 result({ bench: 'ingest', what: 'chat ingest, CPU time (user + system)', lore: bestCpu('first') * 1000, baseline: bestCpu('bare') * 1000, baselineLabel: 'readline + JSON.parse', target: '(information)', maxRatio: Infinity });
 console.log(`re-ingest of unchanged files: ${(again * 1000).toFixed(0)} ms = ${((again / first) * 100).toFixed(2)}% of the first ingest  (target ≤ 5%)`);
+
+// 4. Whole processes, as a user runs `lore ingest`: start-up, the database's creation and the read
+// thread's start count too. The bare pass is a script of its own, started the same way.
+const cli = resolve('dist/cli.cjs');
+if (existsSync(cli)) {
+  const bareScript = join(work, 'bare.mjs');
+  writeFileSync(bareScript, `import { createReadStream, readdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+let lines = 0;
+for (const f of readdirSync(process.argv[2]).sort()) {
+  const rl = createInterface({ input: createReadStream(join(process.argv[2], f)), crlfDelay: Infinity });
+  for await (const line of rl) if (line) { JSON.parse(line); lines++; }
+}
+console.log(lines);
+`);
+  const wall = (args, env) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+    return performance.now() - t;
+  };
+  const home = join(work, 'home');
+  mkdirSync(home, { recursive: true });
+  const loreMs = [];
+  const bareMs = [];
+  for (let i = 0; i < Number(process.env.BENCH_PROCESS_RUNS || 5); i++) {
+    const loreHome = join(work, `process-lore-${i}`);
+    loreMs.push(wall([cli, 'ingest', '--source', 'claude-code', '-q'], { ...process.env, HOME: home, LORE_HOME: loreHome, CLAUDE_CONFIG_DIR: join(work, 'claude') }));
+    rmSync(loreHome, { recursive: true, force: true });
+    bareMs.push(wall([bareScript, projects], process.env));
+  }
+  const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  console.log(`whole process: lore ingest ${loreMs.map((x) => (x / 1000).toFixed(2)).join(' ')} s; bare pass ${bareMs.map((x) => (x / 1000).toFixed(2)).join(' ')} s`);
+  result({ bench: 'ingest', what: `chat ingest, whole process (lore ingest, ${(bytes / MB).toFixed(0)} MB)`, lore: med(loreMs), baseline: med(bareMs), baselineLabel: 'node + readline + JSON.parse', target: '≤ 2.0×', maxRatio: 2.0 });
+} else console.log('whole process: skipped (no dist/cli.cjs: npm run build)');
 
 if (!process.env.BENCH_SKIP_BIG) {
   // One big transcript: replays of the fixtures appended into a single session file.
