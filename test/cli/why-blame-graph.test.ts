@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { countCommits, openDb } from '../../src/db/index.js';
 import { blameGraphStale, findRepo } from '../../src/git/index.js';
 import { blameTarget } from '../../src/query/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -117,6 +119,68 @@ describe('lore why FILE:LINE through lore\'s commit-graph', () => {
     expect(runCli(['index', '-q'], { cwd: repo, env }).code).toBe(0);
     expect(existsSync(graphDir(repo))).toBe(false);
   });
+});
+
+/** `count` commits on top of the branch in one `git fast-import` stream: no hook sees them. */
+function importCommits(repo: string, count: number): void {
+  let stream = '';
+  for (let i = 1; i <= count; i++) {
+    const message = `imported ${i}\n`;
+    const text = `export const imported${i} = ${i};\n`;
+    stream += `commit refs/heads/main\ncommitter Importer <importer@example.com> ${1_750_000_000 + i} +0000\ndata ${Buffer.byteLength(message)}\n${message}`;
+    if (i === 1) stream += 'from refs/heads/main^0\n';
+    stream += `M 100644 inline src/imported${i % 20}.ts\ndata ${Buffer.byteLength(text)}\n${text}\n`;
+  }
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: repo, input: stream });
+  git(repo, ['reset', '-q', '--hard']);
+}
+
+describe('the hook worker', () => {
+  it('rewrites the graph once 500 commits arrived since it was written, and not for fewer', async () => {
+    const repo = gitRepo({ 'src/a.ts': numbered(6) }, 'add a');
+    const env = { LORE_HOME: mkdtempSync(join(tmpdir(), 'lore-home-')) };
+    expect(runCli(['init'], { cwd: repo, env }).code).toBe(0);
+    const stamp = join(graphDir(repo), 'info', 'lore-commits');
+    const stampNow = (): string | undefined => (existsSync(stamp) ? readFileSync(stamp, 'utf8') : undefined);
+    const until = async (check: () => boolean, what: string): Promise<void> => {
+      const deadline = Date.now() + 60_000;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (stamp: ${stampNow()})`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await until(() => stampNow() === '1\n', 'the first graph');
+    const gitEnv = { ...process.env, ...env };
+    const commitHooked = (message: string): void => {
+      writeFileSync(join(repo, 'src', 'a.ts'), numbered(6, { 1: `export const line1 = '${message}';` }));
+      execFileSync('git', ['commit', '-q', '-am', message], { cwd: repo, env: gitEnv });
+    };
+    // The hook worker is done once it stored every commit and let go of its lock.
+    const storedAll = (n: number) => (): boolean => {
+      if (existsSync(join(repo, '.git', 'lore', 'worker.lock'))) return false;
+      const db = openDb(join(env.LORE_HOME, 'lore.db'), { readonly: true });
+      try {
+        return countCommits(db, repo) === n;
+      } finally {
+        db.close();
+      }
+    };
+
+    // 400 commits and one hooked commit: the worker stores them all, and leaves the graph as it was.
+    importCommits(repo, 400);
+    commitHooked('after 400');
+    await until(storedAll(402), 'the hook worker');
+    expect(stampNow()).toBe('1\n');
+
+    // 100 more and another: 502 stored since the graph was written, so the worker rewrites it.
+    importCommits(repo, 100);
+    commitHooked('after 500');
+    await until(() => stampNow() === '503\n', 'the rewritten graph');
+    const trace = join(mkdtempSync(join(tmpdir(), 'lore-trace-')), 'trace2');
+    const r = runCli(['why', 'src/a.ts:1', '--json'], { cwd: repo, env: { ...env, GIT_TRACE2_PERF: trace } });
+    expect(JSON.parse(r.stdout).blamed?.sha).toBe(git(repo, ['rev-parse', 'HEAD']).trim());
+    expect(readFileSync(trace, 'utf8')).toMatch(/bloom\/queries:[1-9]/);
+  }, 120_000);
 });
 
 describe('blameGraphStale', () => {
