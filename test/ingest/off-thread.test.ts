@@ -78,6 +78,21 @@ async function bothWays(root: string, options: IngestOptions = {}, steps: { befo
   return ways;
 }
 
+/**
+ * Every real fixture ingested in this thread, then (after `between`) with a worker on `script`
+ * that reads every file: both results and both databases' dumps.
+ */
+async function hereThenThrough(script: string, between?: () => Promise<void>) {
+  const { root } = claudeProjects(fixtureFiles());
+  const env = { ...process.env, CLAUDE_CONFIG_DIR: root };
+  const here = tempDb().db;
+  const expected = await run(here, { sources: ['claude-code'], env, offThread: false });
+  await between?.();
+  const there = tempDb().db;
+  const got = await run(there, { sources: ['claude-code'], env, offThread: { script, minBytes: 0, readsHere: false } });
+  return { expected, got, stored: dump(here), storedThere: dump(there) };
+}
+
 describe('reading in a worker thread', () => {
   it('uses a worker bundle that starts and serves reads (else every test here would prove nothing)', async () => {
     const worker = new ReadWorker(startReadThread(script));
@@ -105,15 +120,10 @@ describe('reading in a worker thread', () => {
   it('reads every file in its own thread when the worker dies, and stores the same', async () => {
     const dead = join(tmpDir('lore-dead-worker-'), 'dead.mjs');
     writeFileSync(dead, 'process.exit(3);\n');
-    const { root } = claudeProjects(fixtureFiles());
-    const env = { ...process.env, CLAUDE_CONFIG_DIR: root };
-    const here = tempDb().db;
-    const expected = await run(here, { sources: ['claude-code'], env, offThread: false });
-    const there = tempDb().db;
-    const got = await run(there, { sources: ['claude-code'], env, offThread: { script: dead, minBytes: 0, readsHere: false } });
+    const { expected, got, stored, storedThere } = await hereThenThrough(dead);
     expect(got.warnings).toEqual([]);
     expect(got.result.sources).toEqual(expected.result.sources);
-    expect(dump(there)).toEqual(dump(here));
+    expect(storedThere).toEqual(stored);
   });
 
   it('starts no worker for less than 8 MB to read', async () => {
@@ -169,18 +179,15 @@ describe('reading in a worker thread', () => {
     const started = join(dir, 'started');
     const counting = join(dir, 'counting.mjs');
     writeFileSync(counting, `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(started)}, 'thread\\n');\nawait import(${JSON.stringify(script)});\n`);
-    const { root } = claudeProjects(fixtureFiles());
-    const env = { ...process.env, CLAUDE_CONFIG_DIR: root };
-    const here = tempDb().db;
-    const expected = await run(here, { sources: ['claude-code'], env, offThread: false });
-    const early = startReadThread(counting);
-    // Once the thread has run its script, a second one started for the ingest would add a line.
-    while (!existsSync(started)) await new Promise((resolve) => setTimeout(resolve, 10));
-    offerReadThread(early);
-    const there = tempDb().db;
-    const got = await run(there, { sources: ['claude-code'], env, offThread: { script: counting, minBytes: 0, readsHere: false } });
+    const { expected, got, stored, storedThere } = await hereThenThrough(counting, async () => {
+      const early = startReadThread(counting);
+      // Once the thread has run its script, a second one started for the ingest would add a line.
+      while (!existsSync(started)) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Offered just before the ingest: a spare waits only 2 s for it.
+      offerReadThread(early);
+    });
     expect(got.result.sources).toEqual(expected.result.sources);
-    expect(dump(there)).toEqual(dump(here));
+    expect(storedThere).toEqual(stored);
     expect(readFileSync(started, 'utf8')).toBe('thread\n');
   });
 
@@ -190,13 +197,8 @@ describe('reading in a worker thread', () => {
     const early = startReadThread(dead);
     await new Promise((resolve) => early.worker.once('exit', resolve));
     offerReadThread(early);
-    const { root } = claudeProjects(fixtureFiles());
-    const env = { ...process.env, CLAUDE_CONFIG_DIR: root };
-    const here = tempDb().db;
-    const expected = await run(here, { sources: ['claude-code'], env, offThread: false });
-    const there = tempDb().db;
-    const got = await run(there, { sources: ['claude-code'], env, offThread: { script: dead, minBytes: 0, readsHere: false } });
+    const { got, stored, storedThere } = await hereThenThrough(dead);
     expect(got.warnings).toEqual([]);
-    expect(dump(there)).toEqual(dump(here));
+    expect(storedThere).toEqual(stored);
   });
 });
