@@ -22,6 +22,14 @@ interface FastSpec {
 /** `-C DIR` and `--db FILE`, accepted by every command (also as `-C=DIR`, `--db=FILE`). */
 const GLOBAL_VALUED = /^(-C|--C|--db)(?:=(.*))?$/;
 
+/**
+ * The value of an option a pattern matched (`--name=value`, its group 2, or the next token), or
+ * undefined when it is missing, empty or looks like an option: the full parser reports those.
+ */
+function optionValue(match: RegExpExecArray, value: string | undefined): string | undefined {
+  return value === undefined || value === '' || (match[2] === undefined && value.startsWith('-')) ? undefined : value;
+}
+
 function fastArgs(argv: readonly string[], spec: FastSpec): Record<string, string | boolean> | undefined {
   const args: Record<string, string | boolean> = {};
   const positional: string[] = [];
@@ -34,8 +42,8 @@ function fastArgs(argv: readonly string[], spec: FastSpec): Record<string, strin
     }
     const valued = GLOBAL_VALUED.exec(token);
     if (valued) {
-      const value = valued[2] ?? argv[++i];
-      if (value === undefined || value === '' || (valued[2] === undefined && value.startsWith('-'))) return undefined;
+      const value = optionValue(valued, valued[2] ?? argv[++i]);
+      if (value === undefined) return undefined;
       args[valued[1] === '--db' ? 'db' : 'C'] = value;
       continue;
     }
@@ -77,8 +85,8 @@ export function fastContextHookArgs(argv: readonly string[]): ContextHookArgs | 
   for (let i = 1; i < argv.length; i++) {
     const m = /^(--hook|--max-chars|-C|--C|--db)(?:=(.*))?$/.exec(argv[i]!);
     if (!m) return undefined;
-    const value = m[2] ?? argv[++i];
-    if (value === undefined || value === '' || (m[2] === undefined && value.startsWith('-'))) return undefined;
+    const value = optionValue(m, m[2] ?? argv[++i]);
+    if (value === undefined) return undefined;
     if (m[1] === '--hook') {
       if (!HOOK_CLIENTS.includes(value)) return undefined;
       args.client = value as HookClient;
@@ -121,8 +129,8 @@ export function fastSearchArgs(argv: readonly string[]): SearchRunArgs | undefin
     }
     const valued = SEARCH_VALUED.exec(token);
     if (valued) {
-      const value = valued[2] ?? argv[++i];
-      if (value === undefined || value === '' || (valued[2] === undefined && value.startsWith('-'))) return undefined;
+      const value = optionValue(valued, valued[2] ?? argv[++i]);
+      if (value === undefined) return undefined;
       const name = valued[1]!;
       const list = SEARCH_LISTS[name];
       if (list) {
@@ -171,8 +179,8 @@ export function fastIngestArgs(argv: readonly string[]): IngestArgs | undefined 
     else {
       const valued = /^(--source|-C|--C|--db)(?:=(.*))?$/.exec(token);
       if (valued) {
-        const value = valued[2] ?? argv[++i];
-        if (value === undefined || value === '' || (valued[2] === undefined && value.startsWith('-'))) return undefined;
+        const value = optionValue(valued, valued[2] ?? argv[++i]);
+        if (value === undefined) return undefined;
         if (valued[1] === '--source') sources.push(value);
         else if (valued[1] === '--db') args.db = value;
         else args.C = value;
