@@ -9,6 +9,12 @@ export interface EnrichResult {
   enriched: number;
   /** Commits still waiting (left for the background worker when over `limit`). */
   remaining: number;
+  /**
+   * Commits of this run git could not diff (a blob missing from the repository: a copy made
+   * without some objects, a partial clone offline). Stored without line counts or patch-id, and
+   * passed by the watermark like the others, so no later run tries them again.
+   */
+  unreadable: number;
 }
 
 export interface EnrichOptions {
@@ -40,13 +46,14 @@ export const PATCH_ID_DAYS = 30;
  * to carry links to a rebased or cherry-picked copy of a commit, so only commits that can still be
  * rewritten get one: those no remote-tracking branch has yet, and recent ones (PATCH_ID_DAYS); a
  * rebase done here is followed by the post-rewrite map anyway. Batches are idempotent and
- * resumable (a watermark in the db).
+ * resumable (a watermark in the db). A commit whose blobs the repository lacks keeps neither
+ * (`unreadable`): everything else about it was stored by the log, which reads no blob.
  */
 export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptions = {}): Promise<EnrichResult> {
   const report = options.report ?? silent;
   const batchSize = options.batchSize ?? 2000;
   const total = countCommitsToEnrich(db, repo.root);
-  if (total === 0 || total > (options.limit ?? Infinity)) return { enriched: 0, remaining: total };
+  if (total === 0 || total > (options.limit ?? Infinity)) return { enriched: 0, remaining: total, unreadable: 0 };
   const targets = commitsToEnrich(db, repo.root, -1);
   const recentSince = Math.floor((options.now ?? Date.now)() / 1000) - PATCH_ID_DAYS * 86_400;
   // One walk for the whole run: per batch, git would paint the published history again each time.
@@ -56,10 +63,11 @@ export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptio
     // A commit dropped since it was stored (rebased away, then gc) would make git fail the batch.
     const present = new Set(await existingCommits(repo.root, batch.filter((c) => !c.isMerge).map((c) => c.sha)));
     const live = batch.filter((c) => present.has(c.sha));
-    return Promise.all([
+    const [counts, patchIds] = await Promise.all([
       readNumstat(repo.root, live.filter((c) => c.needsCounts).map((c) => c.sha)),
       computePatchIds(repo.root, live.filter(wantsPatchId).map((c) => c.sha)),
     ]);
+    return { counts: counts.results, patchIds: patchIds.results, unreadable: new Set([...counts.unreadable, ...patchIds.unreadable]).size };
   };
   const batches: EnrichTarget[][] = [];
   for (let i = 0; i < targets.length; i += batchSize) batches.push(targets.slice(i, i + batchSize));
@@ -76,8 +84,10 @@ export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptio
   const concurrency = Math.max(1, options.concurrency ?? 2);
   for (let k = 0; k < concurrency; k++) launch(k);
   let enriched = 0;
+  let unreadable = 0;
   for (let k = 0; k < batches.length; k++) {
-    const [counts, patchIds] = await running.shift()!;
+    const { counts, patchIds, unreadable: skipped } = await running.shift()!;
+    unreadable += skipped;
     launch(k + concurrency);
     const batch = batches[k]!;
     storeEnrichment(db, repo.root, counts, patchIds, batch[batch.length - 1]!.rowid);
@@ -86,5 +96,11 @@ export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptio
     if (total > batchSize) report({ type: 'progress', stage: 'details', done: enriched, total });
   }
   if (total > batchSize) report({ type: 'stage-end', stage: 'details' });
-  return { enriched, remaining: countCommitsToEnrich(db, repo.root) };
+  // Said once: the watermark has passed these commits, so no later run meets them again.
+  if (unreadable > 0) report({ type: 'warning', message: unreadableWarning(unreadable) });
+  return { enriched, remaining: countCommitsToEnrich(db, repo.root), unreadable };
+}
+
+export function unreadableWarning(n: number): string {
+  return `line counts unavailable for ${n} commit${n === 1 ? '' : 's'} (objects missing from the repository); indexed without them`;
 }

@@ -3,7 +3,7 @@ import { silent, type Reporter } from '../events.js';
 import { redact } from '../ingest/index.js';
 import { readLog, type CommitRecord } from './log.js';
 import { existingCommits, headSha, headShaOnDisk, type RepoInfo } from './repo.js';
-import { git } from './run.js';
+import { git, MissingObjectError } from './run.js';
 
 export interface IndexResult {
   /** Commits stored by this run. */
@@ -56,29 +56,45 @@ export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions
 
   let added = 0;
   let seen = 0;
-  let batch: NewCommit[] = [];
-  // Each chunk of git's output is stored as it arrives: git keeps writing the next one meanwhile.
-  const writer = commitWriter(db, repo.root, { batchSize });
-  const store = (): void => {
-    if (batch.length === 0) return;
-    added += writer.add(batch);
-    batch = [];
-    report({ type: 'progress', stage: 'commits', done: seen, ...(pending !== undefined ? { total: Math.max(pending, seen) } : {}) });
+  const log = async (numstat: boolean): Promise<void> => {
+    seen = 0;
+    let batch: NewCommit[] = [];
+    // Each chunk of git's output is stored as it arrives: git keeps writing the next one meanwhile.
+    const writer = commitWriter(db, repo.root, { batchSize });
+    const store = (): void => {
+      if (batch.length === 0) return;
+      added += writer.add(batch);
+      batch = [];
+      report({ type: 'progress', stage: 'commits', done: seen, ...(pending !== undefined ? { total: Math.max(pending, seen) } : {}) });
+    };
+    try {
+      await readLog(
+        repo.root,
+        ['--topo-order', '--reverse', ...(numstat ? ['--numstat'] : []), ...revisions],
+        (c) => {
+          batch.push(toNewCommit(c));
+          seen++;
+        },
+        store,
+      );
+      writer.finish(head ? nextTips(head, tips) : tips);
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
   };
-  try {
-    await readLog(
-      repo.root,
-      ['--topo-order', '--reverse', ...(options.lineCounts ? ['--numstat'] : []), ...revisions],
-      (c) => {
-        batch.push(toNewCommit(c));
-        seen++;
-      },
-      store,
-    );
-    writer.finish(head ? nextTips(head, tips) : tips);
-  } catch (err) {
-    writer.abort();
-    throw err;
+  if (!options.lineCounts) await log(false);
+  else {
+    const before = countCommits(db, repo.root);
+    try {
+      await log(true);
+    } catch (err) {
+      // A blob missing from the repository stops a log that counts lines; the plain log reads
+      // none. What was stored stays, and the enrich pass counts the rest, skipping what it cannot.
+      if (!(err instanceof MissingObjectError)) throw err;
+      await log(false);
+      added = countCommits(db, repo.root) - before; // the aborted batch was counted, then rolled back
+    }
   }
   report({ type: 'stage-end', stage: 'commits' });
   return { added, total: countCommits(db, repo.root), head };

@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { ChangeStatus, FileChange, LineCount, NewCommit } from '../db/index.js';
-import { git, gitStream } from './run.js';
+import { gitError, gitRaw, gitStream, isMissingObject, NO_FETCH_ENV } from './run.js';
+import { skipUnreadable, type Pass, type Skipped } from './unreadable.js';
 
 export type { FileChange };
 
@@ -44,7 +45,7 @@ export async function readLog(cwd: string, revisions: string[], onCommit: (c: Co
     }
     pending = start === -1 ? pending : pending.slice(start);
     onChunk?.();
-  });
+  }, NO_FETCH_ENV);
   pending += decoder.end();
   if (pending.startsWith(RS)) {
     const c = parseCommit(pending.slice(1));
@@ -137,15 +138,27 @@ export function parseNumstat(tail: string): LineCount[] {
   return out;
 }
 
-/** Line counts per file for each of `shas` (non-merge commits), from one `git log --no-walk --numstat`. */
-export async function readNumstat(cwd: string, shas: string[]): Promise<Map<string, LineCount[]>> {
+/**
+ * Line counts per file for each of `shas` (non-merge commits), from one `git log --no-walk
+ * --numstat` when every blob can be read. Commits with a blob missing from the repository are
+ * left out and listed in `unreadable` (skipUnreadable).
+ */
+export function readNumstat(cwd: string, shas: string[]): Promise<Skipped<LineCount[]>> {
+  return skipUnreadable(shas, (some) => numstatPass(cwd, some));
+}
+
+async function numstatPass(cwd: string, shas: string[]): Promise<Pass<LineCount[]>> {
   const counts = new Map<string, LineCount[]>();
-  if (shas.length === 0) return counts;
-  const out = await git(cwd, ['log', '--no-walk=unsorted', '--stdin', '-z', '--numstat', '-M', '--no-color', '--no-ext-diff', '--no-textconv', `--format=${RS}%H${US}`], shas.join('\n') + '\n');
-  for (const rec of out.split(RS)) {
+  if (shas.length === 0) return { results: counts, last: undefined, stopped: false };
+  const args = ['log', '--no-walk=unsorted', '--stdin', '-z', '--numstat', '-M', '--no-color', '--no-ext-diff', '--no-textconv', `--format=${RS}%H${US}`];
+  const r = await gitRaw(cwd, args, shas.join('\n') + '\n', NO_FETCH_ENV);
+  if (r.code !== 0 && !isMissingObject(r.stderr)) throw gitError(args, r.stderr);
+  let last: string | undefined;
+  for (const rec of r.stdout.split(RS)) {
     const sep = rec.indexOf(US);
     if (sep === -1) continue;
-    counts.set(rec.slice(0, sep), parseNumstat(rec.slice(sep + 1)));
+    last = rec.slice(0, sep);
+    counts.set(last, parseNumstat(rec.slice(sep + 1)));
   }
-  return counts;
+  return { results: counts, last, stopped: r.code !== 0 };
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { NotAGitRepoError } from '../errors.js';
 import { readOrUndefined, statOrUndefined } from '../fs.js';
 import { findRepoOnDisk, type RepoInfo } from '../repo-dir.js';
-import { git, gitRaw } from './run.js';
+import { git, gitRaw, NO_FETCH_ENV } from './run.js';
 
 export { findRepoOnDisk, type RepoInfo };
 
@@ -79,7 +79,7 @@ export async function trackedFiles(root: string): Promise<string[]> {
 /** Shas among `shas` that exist as commits in the repository (a rebase + gc can drop old tips). */
 export async function existingCommits(root: string, shas: string[]): Promise<string[]> {
   if (shas.length === 0) return [];
-  const out = await git(root, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], shas.join('\n') + '\n');
+  const out = await git(root, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], shas.join('\n') + '\n', NO_FETCH_ENV);
   return out
     .split('\n')
     .map((l) => l.split(' '))

@@ -61,6 +61,7 @@ export function indexJson(project: string, database: string, r: IndexRun) {
     hookEvents: r.hookEvents,
     detailsPending: r.details.remaining,
     detailsInBackground: r.inBackground && r.details.remaining > 0,
+    detailsUnreadable: r.details.unreadable,
     linksPending: r.link.deferred,
     vectorsAdded: r.vectors.embedded,
     vectorsPending: r.vectors.deferred,
