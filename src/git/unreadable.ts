@@ -18,7 +18,7 @@ export interface Skipped<T> {
  * blobs it cannot read) and, when it stops, keeps what was complete and goes on after the commit
  * that stopped it. Every commit before the last one git began is complete; the last one either
  * failed or was complete and the next failed before writing anything, so it is run alone to
- * tell. A complete repository costs nothing more; each unreadable commit costs two small git runs.
+ * tell. A complete repository costs nothing more; an unreadable commit, two to four small git runs.
  */
 export async function skipUnreadable<T>(shas: string[], run: (shas: string[]) => Promise<Pass<T>>): Promise<Skipped<T>> {
   const results = new Map<string, T>();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getCommit } from '../../src/db/index.js';
 import { enrichCommits, findRepo, indexCommits } from '../../src/git/index.js';
-import { commit, git, gitRepo } from '../helpers/git-repo.js';
+import { commit, dropObject, git, gitRepo } from '../helpers/git-repo.js';
 import { tempDb } from '../helpers/temp-db.js';
 
 const DAY = 86_400_000;
@@ -78,7 +78,7 @@ describe('enrichCommits', () => {
       await indexCommits(db, info, { lineCounts });
       // Small batches: several diffed at once, stored in order behind one watermark.
       const r = await enrichCommits(db, info, batchSize ? { batchSize } : {});
-      expect(r).toEqual({ enriched: 6, remaining: 0 });
+      expect(r).toEqual({ enriched: 6, remaining: 0, unreadable: 0 });
       expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 6 });
       const rows = db.prepare('SELECT c.sha, f.path, f.status, f.old_path, f.added, f.removed FROM commit_files f JOIN commits c ON c.id = f.commit_id ORDER BY c.sha, f.path').all();
       db.close();
@@ -89,5 +89,39 @@ describe('enrichCommits', () => {
     expect(inLog).toEqual(await counts(false, 2));
     expect(inLog).toContainEqual(expect.objectContaining({ path: 'z/a.ts', status: 'R', old_path: 'a.ts', added: 1, removed: 0 }));
     expect(inLog).toContainEqual(expect.objectContaining({ path: 'img.bin', added: null, removed: null }));
+  });
+
+  it('skips the commits whose blobs the repository lacks, and counts and ids every other commit of the batch', async () => {
+    const repo = gitRepo({ 'a.ts': 'one\n' }, 'root');
+    const clip = commit(repo, { 'clip.mp4': 'frames 1\n', 'notes.md': 'a clip\n' }, 'add a clip');
+    const recut = commit(repo, { 'clip.mp4': 'frames 2\n' }, 'recut the clip');
+    const after = commit(repo, { 'a.ts': 'one\ntwo\n' }, 'after the clip');
+    commit(repo, { 'b.ts': 'b\n', 'a.ts': 'two\n' }, 'later still');
+    // The first cut is gone: both commits that touch it cannot be diffed.
+    dropObject(repo, `${clip}:clip.mp4`);
+    const { db } = tempDb();
+    const info = await findRepo(repo);
+    await indexCommits(db, info);
+    const r = await enrichCommits(db, info);
+    expect(r).toEqual({ enriched: 5, remaining: 0, unreadable: 2 });
+    const files = (sha: string) => db.prepare('SELECT f.path, f.added, f.removed FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE c.sha = ? ORDER BY f.path').all(sha);
+    // The unreadable commits keep their files, without counts or patch-id.
+    expect(files(clip)).toEqual([
+      { path: 'clip.mp4', added: null, removed: null },
+      { path: 'notes.md', added: null, removed: null },
+    ]);
+    expect(files(recut)).toEqual([{ path: 'clip.mp4', added: null, removed: null }]);
+    expect(getCommit(db, repo, clip)?.patchId).toBeNull();
+    expect(getCommit(db, repo, recut)?.patchId).toBeNull();
+    // Every other commit as git counts it.
+    for (const sha of git(repo, ['rev-list', 'HEAD']).trim().split('\n').filter((s) => s !== clip && s !== recut)) {
+      const numstat = git(repo, ['show', '--numstat', '--format=', sha]).trim().split('\n').map((l) => l.split('\t'));
+      expect(files(sha)).toEqual(numstat.map(([added, removed, path]) => ({ path, added: Number(added), removed: Number(removed) })).sort((x, y) => x.path!.localeCompare(y.path!)));
+      expect(getCommit(db, repo, sha)?.patchId).toBe(patchIdOf(repo, sha));
+    }
+    expect(getCommit(db, repo, after)?.patchId).toBeTruthy();
+    // The watermark is past them: a later run has nothing to do.
+    expect(await enrichCommits(db, info)).toEqual({ enriched: 0, remaining: 0, unreadable: 0 });
+    db.close();
   });
 });

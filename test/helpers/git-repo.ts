@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -54,4 +54,17 @@ export function writeTree(dir: string, files: Tree): void {
 /** Runs git in `dir` and returns stdout; throws with stderr on failure. */
 export function git(dir: string, args: string[], env: Record<string, string> = {}): string {
   return execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/**
+ * Deletes the object `rev` names (e.g. `HEAD:clip.mp4`) from the repository's object store, as a
+ * copy made without some blobs, or a partial clone offline, lacks them. The object must be loose
+ * (written by `git add`, not by fast-import or a gc); returns its sha.
+ */
+export function dropObject(dir: string, rev: string): string {
+  const sha = git(dir, ['rev-parse', rev]).trim();
+  const file = join(dir, '.git', 'objects', sha.slice(0, 2), sha.slice(2));
+  if (!existsSync(file)) throw new Error(`${rev} (${sha}) is not a loose object`);
+  rmSync(file);
+  return sha;
 }
