@@ -3,6 +3,7 @@ import { silent, type Reporter } from '../events.js';
 import { readNumstat } from './log.js';
 import { computePatchIds, unpublishedCommits } from './patch-id.js';
 import { existingCommits, type RepoInfo } from './repo.js';
+import { commitsMissingObjects } from './unreadable.js';
 
 export interface EnrichResult {
   /** Commits enriched by this run. */
@@ -63,9 +64,12 @@ export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptio
     // A commit dropped since it was stored (rebased away, then gc) would make git fail the batch.
     const present = new Set(await existingCommits(repo.root, batch.filter((c) => !c.isMerge).map((c) => c.sha)));
     const live = batch.filter((c) => present.has(c.sha));
+    // Asked only once git has stopped on a missing blob; shared by both passes.
+    let missing: Promise<Set<string>> | undefined;
+    const screen = () => (missing ??= commitsMissingObjects(repo.root, live.map((c) => c.sha)));
     const [counts, patchIds] = await Promise.all([
-      readNumstat(repo.root, live.filter((c) => c.needsCounts).map((c) => c.sha)),
-      computePatchIds(repo.root, live.filter(wantsPatchId).map((c) => c.sha)),
+      readNumstat(repo.root, live.filter((c) => c.needsCounts).map((c) => c.sha), screen),
+      computePatchIds(repo.root, live.filter(wantsPatchId).map((c) => c.sha), screen),
     ]);
     return { counts: counts.results, patchIds: patchIds.results, unreadable: new Set([...counts.unreadable, ...patchIds.unreadable]).size };
   };

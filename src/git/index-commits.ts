@@ -56,7 +56,7 @@ export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions
 
   let added = 0;
   let seen = 0;
-  const log = async (numstat: boolean): Promise<void> => {
+  const log = async ({ numstat, exactRenames }: { numstat: boolean; exactRenames: boolean }): Promise<void> => {
     seen = 0;
     let batch: NewCommit[] = [];
     // Each chunk of git's output is stored as it arrives: git keeps writing the next one meanwhile.
@@ -70,7 +70,7 @@ export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions
     try {
       await readLog(
         repo.root,
-        ['--topo-order', '--reverse', ...(numstat ? ['--numstat'] : []), ...revisions],
+        ['--topo-order', '--reverse', ...(numstat ? ['--numstat'] : []), ...(exactRenames ? ['-M100%'] : []), ...revisions],
         (c) => {
           batch.push(toNewCommit(c));
           seen++;
@@ -83,21 +83,31 @@ export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions
       throw err;
     }
   };
-  if (!options.lineCounts) await log(false);
-  else {
-    const before = countCommits(db, repo.root);
+  // A blob missing from the repository (a copy made without some objects, a partial clone
+  // offline) stops a log that reads it: one that counts lines reads every changed blob, the plain
+  // one only those it compares to find a rename with edits. Each fallback reads less; what was
+  // stored stays, and the enrich pass counts the rest, skipping what it cannot read. Without
+  // their blobs, a file renamed and edited in the same commit reads as deleted and added.
+  const attempts = [
+    ...(options.lineCounts ? [{ numstat: true, exactRenames: false }] : []),
+    { numstat: false, exactRenames: false },
+    { numstat: false, exactRenames: true },
+  ];
+  const before = countCommits(db, repo.root);
+  let failed = false;
+  for (const [k, attempt] of attempts.entries()) {
     try {
-      await log(true);
+      await log(attempt);
+      break;
     } catch (err) {
-      // A blob missing from the repository stops a log that counts lines; the plain log reads
-      // none. What was stored stays, and the enrich pass counts the rest, skipping what it cannot.
-      if (!(err instanceof MissingObjectError)) throw err;
-      await log(false);
-      added = countCommits(db, repo.root) - before; // the aborted batch was counted, then rolled back
+      if (!(err instanceof MissingObjectError) || k === attempts.length - 1) throw err;
+      failed = true;
     }
   }
   report({ type: 'stage-end', stage: 'commits' });
-  return { added, total: countCommits(db, repo.root), head };
+  const total = countCommits(db, repo.root);
+  // After a failed attempt, not the sum of the attempts': it counted the batch it rolled back.
+  return { added: failed ? total - before : added, total, head };
 }
 
 // HEAD first; older tips stay so branches indexed earlier are not logged again.

@@ -141,10 +141,10 @@ export function parseNumstat(tail: string): LineCount[] {
 /**
  * Line counts per file for each of `shas` (non-merge commits), from one `git log --no-walk
  * --numstat` when every blob can be read. Commits with a blob missing from the repository are
- * left out and listed in `unreadable` (skipUnreadable).
+ * left out and listed in `unreadable` (skipUnreadable, which asks `screen` which ones they are).
  */
-export function readNumstat(cwd: string, shas: string[]): Promise<Skipped<LineCount[]>> {
-  return skipUnreadable(shas, (some) => numstatPass(cwd, some));
+export function readNumstat(cwd: string, shas: string[], screen?: () => Promise<Set<string>>): Promise<Skipped<LineCount[]>> {
+  return skipUnreadable(shas, (some) => numstatPass(cwd, some), screen);
 }
 
 async function numstatPass(cwd: string, shas: string[]): Promise<Pass<LineCount[]>> {

@@ -7,8 +7,8 @@ import { skipUnreadable, type Pass, type Skipped } from './unreadable.js';
  * squash done where no hook saw it. Merges, empty commits and pure renames get none, nor do
  * commits with a blob missing from the repository (listed in `unreadable`, skipUnreadable).
  */
-export function computePatchIds(root: string, shas: string[]): Promise<Skipped<string>> {
-  return skipUnreadable(shas, (some) => patchIdPass(root, some));
+export function computePatchIds(root: string, shas: string[], screen?: () => Promise<Set<string>>): Promise<Skipped<string>> {
+  return skipUnreadable(shas, (some) => patchIdPass(root, some), screen);
 }
 
 function patchIdPass(root: string, shas: string[]): Promise<Pass<string>> {

@@ -62,4 +62,22 @@ describe('skipUnreadable', () => {
       ),
     );
   });
+
+  it('asks the screen once git stops, and finds what it missed where git stops next', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ bad: fc.boolean(), screened: fc.boolean() }), { minLength: 1, maxLength: 12 }), fc.boolean(), async (commits, headerFirst) => {
+        const shas = commits.map((_, i) => `c${i}`);
+        const bad = new Set(shas.filter((_, i) => commits[i]!.bad));
+        const known = new Set(shas.filter((s, i) => bad.has(s) && commits[i]!.screened));
+        const git = fakeGit(bad, { headerFirst });
+        let asked = 0;
+        const r = await skipUnreadable(shas, git.run, async () => (asked++, known));
+        expect(r.unreadable).toEqual(shas.filter((s) => bad.has(s)));
+        expect([...r.results.keys()].sort()).toEqual(shas.filter((s) => !bad.has(s)).sort());
+        expect(asked).toBe(bad.size > 0 ? 1 : 0);
+        // A screen that knows them all leaves git at most two runs: the one that stopped, the rest.
+        if (known.size === bad.size) expect(git.runs.length).toBeLessThanOrEqual(2);
+      }),
+    );
+  });
 });
