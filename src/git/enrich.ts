@@ -105,6 +105,6 @@ export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptio
   return { enriched, remaining: countCommitsToEnrich(db, repo.root), unreadable };
 }
 
-export function unreadableWarning(n: number): string {
+function unreadableWarning(n: number): string {
   return `line counts unavailable for ${n} commit${n === 1 ? '' : 's'} (objects missing from the repository); indexed without them`;
 }

@@ -74,15 +74,10 @@ export function gitEnv(): NodeJS.ProcessEnv {
  * honour GIT_NO_LAZY_FETCH. Older git still starts the fetch; GIT_ALLOW_PROTOCOL, naming no real
  * transport, makes it fail before any connection is made. Either way the object reads as missing
  * (isMissingObject) and the caller skips the commit. A complete repository never fetches, so its
- * answers do not change. Not for `lore share`, whose fetch and push the user asked for.
+ * answers do not change. Not for `lore sync`, whose fetch and push the user asked for.
  */
 export const NO_FETCH_ENV: NodeJS.ProcessEnv = { GIT_NO_LAZY_FETCH: '1', GIT_ALLOW_PROTOCOL: 'none' };
 
-/**
- * True when git's stderr says an object could not be read: absent from the object store (a copy
- * made without some blobs, a partial clone offline), corrupt, or not fetched from a promisor
- * remote. Other failures (no repository, a bad argument) are not.
- */
 /** A GitError whose cause is an object git could not read (isMissingObject): callers may skip what needs it. */
 export class MissingObjectError extends GitError {}
 
@@ -90,6 +85,11 @@ export function gitError(args: string[], stderr: string): GitError {
   return isMissingObject(stderr) ? new MissingObjectError(args, stderr) : new GitError(args, stderr);
 }
 
+/**
+ * True when git's stderr says an object could not be read: absent from the object store (a copy
+ * made without some blobs, a partial clone offline), corrupt, or not fetched from a promisor
+ * remote. Other failures (no repository, a bad argument) are not.
+ */
 export function isMissingObject(stderr: string): boolean {
   return /unable to read|bad object|missing (blob|tree|object)|invalid object|is corrupt|could not fetch .* from promisor remote|did not receive expected object/i.test(stderr);
 }

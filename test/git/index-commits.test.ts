@@ -156,7 +156,7 @@ describe('enrichCommits', () => {
     const info = await findRepo(repo);
     await indexCommits(db, info);
     expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
-    expect(await enrichCommits(db, info)).toEqual({ enriched: 7, remaining: 0 });
+    expect(await enrichCommits(db, info)).toEqual({ enriched: 7, remaining: 0, unreadable: 0 });
 
     const row = (sha: string, path: string) => db.prepare('SELECT added, removed FROM commit_files WHERE commit_id = (SELECT id FROM commits WHERE sha = ?) AND path = ?').get(sha, path);
     expect(row(shas.last, 'lib/b2.ts')).toEqual({ added: 2, removed: 1 });
@@ -177,7 +177,7 @@ describe('enrichCommits', () => {
     });
     const hits = db.prepare("SELECT m.id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH 'lib'").all();
     expect(hits).toEqual([{ id: `git:${repo}:${shas.rename}` }]);
-    expect(await enrichCommits(db, info)).toEqual({ enriched: 0, remaining: 0 });
+    expect(await enrichCommits(db, info)).toEqual({ enriched: 0, remaining: 0, unreadable: 0 });
     db.close();
   });
 
@@ -186,8 +186,8 @@ describe('enrichCommits', () => {
     const { db } = tempDb();
     const info = await findRepo(repo);
     await indexCommits(db, info);
-    expect(await enrichCommits(db, info, { limit: 3 })).toEqual({ enriched: 0, remaining: 7 });
-    expect(await enrichCommits(db, info, { batchSize: 2 })).toEqual({ enriched: 7, remaining: 0 });
+    expect(await enrichCommits(db, info, { limit: 3 })).toEqual({ enriched: 0, remaining: 7, unreadable: 0 });
+    expect(await enrichCommits(db, info, { batchSize: 2 })).toEqual({ enriched: 7, remaining: 0, unreadable: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 7 });
     db.close();
   });
@@ -198,8 +198,8 @@ describe('enrichCommits', () => {
     const info = await findRepo(repo);
     const r = await catchUp(db, info, undefined, { enrichLimit: 2 });
     expect(r.commits.added).toBe(7);
-    expect(r.details).toEqual({ enriched: 0, remaining: 7 });
-    expect((await catchUp(db, info)).details).toEqual({ enriched: 7, remaining: 0 });
+    expect(r.details).toEqual({ enriched: 0, remaining: 7, unreadable: 0 });
+    expect((await catchUp(db, info)).details).toEqual({ enriched: 7, remaining: 0, unreadable: 0 });
     db.close();
   });
 });
