@@ -34,6 +34,9 @@ if (!dbPath || !process.send) {
     idle = setTimeout(quit, idleMs);
   };
   process.on('disconnect', quit);
+  // The channel can close while this module still loads (a parent killed at once): the event has
+  // gone by then, and the worker would wait out its whole idle time as an orphan.
+  if (!process.connected) quit();
   process.on('message', (m: Request) => {
     if (idle) clearTimeout(idle);
     void (async () => {

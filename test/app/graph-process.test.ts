@@ -1,6 +1,7 @@
+import { fork } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { graphWorker, type GraphWorker } from '../../src/app/index.js';
 import { tempDb } from '../helpers/temp-db.js';
@@ -43,4 +44,20 @@ describe('graphWorker (the watcher side of the import-graph worker)', () => {
     const w = fakeWorker('', 200);
     await expect(w.update(repo)).rejects.toThrow('import graph of /nowhere/app: graph worker killed by SIGKILL');
   });
+});
+
+describe('dist/graph-worker.js', () => {
+  it('exits at once when its parent went away before it had loaded, not after its idle time', async () => {
+    // A parent killed right after the fork (a crash, a test's SIGKILL) closes the channel while the
+    // worker still loads its modules: the disconnect event has gone by the time it listens.
+    const dir = mkdtempSync(join(tmpdir(), 'lore-gw-orphan-'));
+    const child = fork(resolve('dist/graph-worker.js'), [join(dir, 'lore.db'), '600000'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    child.disconnect();
+    const exited = await new Promise<number | null | 'alive'>((done) => {
+      const timer = setTimeout(() => done('alive'), 15_000);
+      child.on('exit', (code) => (clearTimeout(timer), done(code)));
+    });
+    if (exited === 'alive') child.kill('SIGKILL');
+    expect(exited).toBe(0);
+  }, 30_000);
 });
