@@ -119,8 +119,28 @@ export async function checkHealth(dbPath: string, repo: RepoInfo | undefined, op
     if (permissions) checks.push(permissions);
   }
   if (repo) checks.push(hookCheck(await hookStatus(repo.root), await hookManager(repo.root)));
+  const startUp = startUpCheck(options.env ?? process.env, process.versions.node);
+  if (startUp) checks.push(startUp);
   report.healthy = checks.every((c) => c.ok);
   return report;
+}
+
+/**
+ * Node before 22 reads the certificate bundle NODE_EXTRA_CA_CERTS names at every start, before any
+ * of lore's code runs, which a quick command such as `lore why` feels (docs/performance.md). lore
+ * needs it only for an embedding endpoint behind the user's own certificate authority. Said only
+ * where it applies.
+ */
+export function startUpCheck(env: NodeJS.ProcessEnv, nodeVersion: string): Check | undefined {
+  const bundle = env.NODE_EXTRA_CA_CERTS;
+  if (!bundle || Number(nodeVersion.split('.')[0]) >= 22) return undefined;
+  return {
+    name: 'start-up',
+    ok: true,
+    warning: true,
+    detail: `Node ${nodeVersion} reads NODE_EXTRA_CA_CERTS (${bundle}) at every start, which slows each lore command by tens of milliseconds; lore uses it only for an embedding endpoint you configured`,
+    fix: 'if no embedding endpoint needs it: env -u NODE_EXTRA_CA_CERTS lore …, or Node 22 (which reads it only when needed)',
+  };
 }
 
 async function repoChecks(db: Db, repo: RepoInfo, checks: Check[]): Promise<void> {

@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, appendFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startUpCheck } from '../../src/app/doctor-checks.js';
 import { migrate, openDb } from '../../src/db/index.js';
 import { runCli } from '../helpers/cli.js';
 import { commit, gitRepo } from '../helpers/git-repo.js';
@@ -113,5 +114,35 @@ describe('lore doctor', () => {
     expect(backups.ok).toBe(true);
     expect(backups.detail).toMatch(/^a copy of the database taken before a migration \(\d+ KB\), safe to delete once lore works for you: /);
     expect(backups.detail).toContain(`${dbPath}.before-0011_commit_keys-`);
+  });
+});
+
+describe('lore doctor on start-up cost', () => {
+  it('warns only where Node reads NODE_EXTRA_CA_CERTS at every start (before Node 22)', () => {
+    expect(startUpCheck({}, '20.19.0')).toBeUndefined();
+    expect(startUpCheck({ NODE_EXTRA_CA_CERTS: '' }, '20.19.0')).toBeUndefined();
+    expect(startUpCheck({ NODE_EXTRA_CA_CERTS: '/etc/corp.pem' }, '22.12.0')).toBeUndefined();
+    expect(startUpCheck({ NODE_EXTRA_CA_CERTS: '/etc/corp.pem' }, '20.19.0')).toMatchObject({
+      name: 'start-up',
+      ok: true,
+      warning: true,
+      detail: expect.stringContaining('NODE_EXTRA_CA_CERTS (/etc/corp.pem)'),
+    });
+  });
+
+  it('says so in the report, healthy still, and not when the variable is unset', () => {
+    const { env, repo } = setup();
+    expect(runCli(['init'], { cwd: repo, env }).code).toBe(0);
+    const report = (extra: Record<string, string>) => {
+      const r = runCli(['doctor', '--json'], { cwd: repo, env: { ...env, ...extra } });
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout) as Report;
+    };
+    // A bundle that does not exist: Node warns on stderr and starts anyway; nothing here reads it.
+    const set = report({ NODE_EXTRA_CA_CERTS: join(tmpdir(), 'lore-no-such-bundle.pem') });
+    const wanted = Number(process.versions.node.split('.')[0]) < 22;
+    expect(set.healthy).toBe(true);
+    expect(set.checks.some((c) => c.name === 'start-up')).toBe(wanted);
+    expect(report({ NODE_EXTRA_CA_CERTS: '' }).checks.some((c) => c.name === 'start-up')).toBe(false);
   });
 });
