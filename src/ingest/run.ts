@@ -346,11 +346,16 @@ interface PlannedRead {
   remote?: OffThreadRead;
 }
 
+/** The file is as its cursor left it (same size and mtime): reading it would find nothing new. */
+function isUnchanged(prev: { size: number; mtimeMs: number } | undefined, stamp: StatStamp): boolean {
+  return !stamp.isDir && prev !== undefined && prev.size === stamp.size && prev.mtimeMs === stamp.mtimeMs;
+}
+
 /** Stats `file` (unless `stamp` was taken already); undefined when there is nothing to read. */
 function planRead(ctx: RunContext, summary: SourceSummary, file: string, stamp = statStamp(ctx, summary, file)): PlannedRead | undefined {
   if (!stamp) return undefined;
   const prev = ctx.cursors.get(file);
-  if (!stamp.isDir && prev && prev.size === stamp.size && prev.mtimeMs === stamp.mtimeMs) return undefined; // stat-only: unchanged
+  if (isUnchanged(prev, stamp)) return undefined; // stat-only
   const headHash = stamp.isDir ? undefined : hashHead(file, Math.min(HEAD_BYTES, stamp.fileSize));
   const from = resumeCursor(ctx.db, file, prev, stamp, headHash);
   return { stamp, headHash, from, skipped: from && prev ? prev.skipped : 0 };
@@ -366,7 +371,7 @@ function readsAhead(ctx: RunContext, summary: SourceSummary, files: string[], mi
   let bytes = 0;
   for (const [i, stamp] of stamps.entries()) {
     const prev = ctx.cursors.get(files[i]!);
-    if (!stamp || (prev && prev.size === stamp.size && prev.mtimeMs === stamp.mtimeMs)) continue;
+    if (!stamp || isUnchanged(prev, stamp)) continue;
     bytes += stamp.fileSize - (prev && prev.offset <= stamp.fileSize ? prev.offset : 0);
   }
   const planned = new Map<number, PlannedRead | undefined>();
@@ -575,15 +580,13 @@ class FileRead {
     switch (rec.kind) {
       case 'session':
         return onSession(this.ctx, this.adapter, rec.session, this.ctx.sessions, this.ctx.batch, this.tallies, this.excludedSeen);
-      case 'message': {
-        const info = this.ctx.sessions.get(rec.message.sessionId);
-        if (info) return this.takeMessage(rec.message, info);
-        return this.sessionInfo(rec.message.sessionId).then((found) => this.takeMessage(rec.message, found));
-      }
+      case 'message':
       case 'cleaned-message': {
+        // Tool output the worker thread already cleaned comes with its row.
+        const pre = rec.kind === 'cleaned-message' ? rec : undefined;
         const info = this.ctx.sessions.get(rec.message.sessionId);
-        if (info) return this.takeMessage(rec.message, info, rec);
-        return this.sessionInfo(rec.message.sessionId).then((found) => this.takeMessage(rec.message, found, rec));
+        if (info) return this.takeMessage(rec.message, info, pre);
+        return this.sessionInfo(rec.message.sessionId).then((found) => this.takeMessage(rec.message, found, pre));
       }
       case 'edit': {
         const info = this.ctx.sessions.get(rec.edit.sessionId);
