@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import type { Db } from '../../src/db/index.js';
 import { ingest, type IngestOptions, type IngestResult } from '../../src/ingest/index.js';
 import type { LoreEvent } from '../../src/events.js';
+import type { SourceAdapter } from '../../src/sources/index.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 export const CLAUDE_FIXTURES = join(REAL_FIXTURES, 'claude-code');
@@ -46,4 +47,12 @@ export function rowSet(db: Db): Record<string, unknown[]> {
 
 export function count(db: Db, sql: string, ...params: unknown[]): number {
   return (db.prepare(sql).get(...params) as { n: number }).n;
+}
+
+/**
+ * A source adapter made for one test: it matches every file given by path, is found nowhere on its
+ * own and watches nothing, and reads with `read`.
+ */
+export function testAdapter(a: Pick<SourceAdapter, 'id' | 'name' | 'watchedFiles' | 'read'> & Partial<Pick<SourceAdapter, 'locate'>>): SourceAdapter {
+  return { envOverrides: [], watchRoots: () => [], locate: async () => [], matches: () => true, ...a };
 }

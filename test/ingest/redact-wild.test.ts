@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../src/ingest/index.js';
 import { cleanContent, cleanEditText } from '../../src/ingest/normalize.js';
-import type { SourceAdapter, SourceRecord } from '../../src/sources/index.js';
+import type { SourceRecord } from '../../src/sources/index.js';
 import { secretCorpus } from '../fixtures/secrets/corpus.mjs';
-import { run, tmpDir } from '../helpers/ingest.js';
+import { run, testAdapter, tmpDir } from '../helpers/ingest.js';
 import { tempDb } from '../helpers/temp-db.js';
 
 // Issue 14: the labelled corpus (test/fixtures/secrets/corpus.mjs), the forms that leaked, and
@@ -204,14 +204,10 @@ describe('a failed edit’s error: redacted before it is cut', () => {
 
   // No adapter hands over an error that is not a string today; a tool that logs a structured error
   // (`{ message, code }`, a list of messages) must still leave no secret and no long note.
-  const structured: SourceAdapter = {
+  const structured = testAdapter({
     id: 'structured',
     name: 'Structured errors',
-    envOverrides: [],
-    watchRoots: () => [],
     watchedFiles: /\.jsonl$/,
-    locate: async () => [],
-    matches: () => true,
     async *read(file): AsyncGenerator<SourceRecord> {
       const text = readFileSync(file, 'utf8');
       const [prompt, edit] = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -220,7 +216,7 @@ describe('a failed edit’s error: redacted before it is cut', () => {
       yield { kind: 'edit', edit: { id: 'structured:s1:2#0', sessionId: 'structured:s1', messageId: 'structured:s1:1', path: '/work/repo/config.ts', tool: 'edit', oldText: 'a', newText: 'b', metadata: { failed: true, error: edit!.error } } };
       yield { kind: 'checkpoint', cursor: { offset: Buffer.byteLength(text), size: 0, mtimeMs: 0 } };
     },
-  };
+  });
 
   it('cuts an error that is an object or a list to the same note, with no piece of the key', async () => {
     const lead = 'String to replace not found in file. '.repeat(6);

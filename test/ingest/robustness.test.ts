@@ -2,10 +2,10 @@ import { appendFileSync, chmodSync, mkdirSync, readFileSync, realpathSync, symli
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sessionEdits, sessionMessages } from '../../src/db/index.js';
-import type { SourceAdapter, SourceRecord } from '../../src/sources/index.js';
+import type { SourceRecord } from '../../src/sources/index.js';
 import { gitRepo } from '../helpers/git-repo.js';
 import { secretCorpus } from '../fixtures/secrets/corpus.mjs';
-import { count, rowSet, run, tmpDir } from '../helpers/ingest.js';
+import { count, rowSet, run, testAdapter, tmpDir } from '../helpers/ingest.js';
 import { tempDb } from '../helpers/temp-db.js';
 
 const SID = '11111111-2222-4333-8444-555555555555';
@@ -114,21 +114,18 @@ describe('bad input', () => {
   ] as const) {
     it(`keeps what a source read before it failed with ${code}, and says ${reason}`, async () => {
       const { db } = tempDb();
-      const failing: SourceAdapter = {
+      const failing = testAdapter({
         id: 'opencode',
         name: 'Failing store',
-        envOverrides: [],
-        watchRoots: () => [],
         watchedFiles: /\.db$/,
         locate: async () => ['/stores/a.db'],
-        matches: () => true,
         async *read(): AsyncGenerator<SourceRecord> {
           yield { kind: 'session', session: { id: 'opencode:s1', source: 'opencode', cwd: '/work/app' } };
           yield { kind: 'message', message: { id: 'opencode:s1:1', sessionId: 'opencode:s1', role: 'user', kind: 'prompt', content: 'kept' } };
           yield { kind: 'checkpoint', cursor: { offset: 1, size: 0, mtimeMs: 0 } };
           throw Object.assign(new Error(code === 'SQLITE_CORRUPT' ? 'database disk image is malformed' : 'nope'), { code });
         },
-      };
+      });
       writeFileSync(join(tmpDir(), 'x'), '');
       // The "store" must exist for the stat; point the adapter at a real file.
       const store = join(tmpDir(), 'a.db');
