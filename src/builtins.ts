@@ -1,6 +1,6 @@
 // Node built-ins that most runs of `lore why` and of the context hook never call, got where they
 // are called: an import at the top of a module loads a built-in on every start, whether or not
-// the run uses it, and these two cost more to load than anything else lore's start-up does
+// the run uses it, and these cost more to load than anything else lore's start-up does
 // (docs/start-up.md). Shared by every folder, like fs.ts.
 
 /** node:child_process, loaded on first use. */
@@ -8,3 +8,6 @@ export const childProcess = (): typeof import('node:child_process') => process.g
 
 /** node:crypto, loaded on first use. */
 export const crypto = (): typeof import('node:crypto') => process.getBuiltinModule('node:crypto');
+
+/** node:worker_threads, loaded on first use (`lore ingest`'s read thread; bin.ts runs every command). */
+export const workerThreads = (): typeof import('node:worker_threads') => process.getBuiltinModule('node:worker_threads');

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from './builtins.js';
 
 // The thread a big chat ingest reads transcripts in (src/ingest/off-thread.ts). In the kernel
 // because `lore ingest` starts it before the rest of lore loads (src/cli/bin.ts), so that the
@@ -35,7 +36,7 @@ export interface ReadThread {
 export function startReadThread(script: string): ReadThread {
   const credits = new Int32Array(new SharedArrayBuffer(4 * (1 + CLAIM_SLOTS)));
   Atomics.store(credits, 0, CHUNKS_AHEAD);
-  const worker = new Worker(script, { workerData: { credits }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+  const worker = new (workerThreads().Worker)(script, { workerData: { credits }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
   const early: ReadThread['early'] = {};
   worker.on('error', (err) => (early.failure ??= err));
   worker.on('exit', (code) => (early.failure ??= new Error(`exit code ${code}`)));
