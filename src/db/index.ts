@@ -24,7 +24,7 @@ export {
   writeIngestBatch,
 } from './sessions.js';
 export {
-  aiLinesOfCommit, type AiLinesRow, type ChatMessage, commitAiTools, commitUserWork, commitMentions, countChatSessions, countFileEdits, type EditRow,
+  aiLinesOfCommit, type AiLinesRow, type ChatMessage, commitAiTools, commitUserWork, commitMentions, commitsWithPrefix, countChatSessions, countFileEdits, type EditRow,
   editsAfter, editsToPaths, firstCommitTouching, getLinkState, type IntentCommitEntry, type IntentLinkInput,
   intentLinks, intentLinksForCommit, intentLinksForPaths, isCommitLinked, isPrompt, loadCommits,
   markCommitsLinked, messageInfos, promptBefore, promptsBetween, rewrittenInto, samePatchCommits, setLinkedThrough,

@@ -332,19 +332,27 @@ export function promptsBetween(db: Db, project: string, from: string, until: str
   ).map(toMessage);
 }
 
-/** Messages whose metadata records tool commits (Aider's `> Commit <sha>` lines), for the project. */
-export function commitMentions(db: Db, project: string): ChatMessage[] {
+/** Messages whose metadata records tool commits (Aider's `> Commit <sha>` lines), for the project; those stored after `afterRowid`. */
+export function commitMentions(db: Db, project: string, afterRowid = 0): ChatMessage[] {
+  // Nothing stored since: no pass over the project's sessions (a query's catch-up asks each time).
+  if (afterRowid > 0 && (db.prepare('SELECT coalesce(max(rowid), 0) FROM messages').pluck().get() as number) <= afterRowid) return [];
   return (
     db
       .prepare(
         `SELECT m.rowid AS rowid, m.id, m.session_id, m.role, m.content, m.created_at, m.metadata, s.source FROM messages m JOIN sessions s ON s.id = m.session_id
-          WHERE s.project_path = ? AND s.source IS NOT 'git'
+          WHERE m.rowid > ? AND s.project_path = ? AND s.source IS NOT 'git'
             AND (json_extract(m.metadata, '$.commits') IS NOT NULL OR json_extract(m.metadata, '$.appliedEdits') IS NOT NULL
                  OR json_extract(m.metadata, '$.userCommits') IS NOT NULL)
           ORDER BY m.created_at, m.rowid`,
       )
-      .all(project) as RawMessage[]
+      .all(afterRowid, project) as RawMessage[]
   ).map(toMessage);
+}
+
+/** The project's commits whose sha starts with `prefix` (lower-case hex), at most `limit`. */
+export function commitsWithPrefix(db: Db, project: string, prefix: string, limit = 2): string[] {
+  // A range on the unique (sha, project_path) index: every sha with the prefix sorts below prefix + 'g'.
+  return db.prepare('SELECT sha FROM commits WHERE sha >= ? AND sha < ? AND project_path = ? LIMIT ?').pluck().all(prefix, `${prefix}g`, project, limit) as string[];
 }
 
 /**

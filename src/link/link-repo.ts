@@ -1,4 +1,6 @@
 import {
+  commitMentions,
+  commitsWithPrefix,
   countChatSessions,
   countFileEdits,
   editsAfter,
@@ -17,7 +19,7 @@ import {
 } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
 import type { RepoInfo } from '../git/index.js';
-import { trailerTool } from './evidence.js';
+import { aiderFacts, trailerTool } from './evidence.js';
 import { intentContext, linkCommit, userWorkOf } from './intent.js';
 import { linkKnowledge } from './knowledge.js';
 
@@ -66,6 +68,16 @@ export async function linkRepo(db: Db, repo: RepoInfo, report: Reporter = silent
   for (const e of newEdits) {
     const sha = firstCommitTouching(db, project, e.path, Math.floor(Date.parse(e.createdAt) / 1000));
     if (sha && !freshShas.has(sha) && isCommitLinked(db, project, sha)) late.add(sha);
+  }
+  // A chat history read after its commits were linked (an old Aider history given to `lore ingest`,
+  // a transcript folder found later): the commits its new messages name are linked again. The
+  // commits of its new edits are found above by time, which an Aider history, written in local
+  // time without a zone, cannot give.
+  for (const m of commitMentions(db, project, state.messagesRowid)) {
+    const { commits: named, userCommits } = aiderFacts(m.metadata);
+    for (const prefix of [...named, ...userCommits]) {
+      for (const sha of commitsWithPrefix(db, project, prefix)) if (!freshShas.has(sha) && isCommitLinked(db, project, sha)) late.add(sha);
+    }
   }
   for (const sha of uncounted) if (!freshShas.has(sha)) late.add(sha);
   if (freshList.length + late.size > limit) return defer(freshList.length + late.size);

@@ -18,6 +18,21 @@ describe('Aider sessions', () => {
     expect(JSON.parse(runCli(['why', 'notes.txt', '--json'], { cwd: dir }).stdout).origin.requests).toEqual([]);
   });
 
+  it('links the commits a history names when the history is read after they were linked', () => {
+    const dir = gitRepo();
+    commit(dir, { 'README.md': '# calc\n' }, 'initial', { date: '2026-05-04T08:00:00Z' });
+    const sha = commit(dir, { 'calc.py': 'def double(x):\n    return 2 * x\n' }, 'feat: Add double function', { date: '2026-05-04T09:05:00Z' });
+    // Both commits are linked (with no request: there is no chat yet) before the history exists.
+    expect(runCli(['index', '-q'], { cwd: dir }).code).toBe(0);
+    expect(JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout).origin.requests).toEqual([]);
+    // The history is written in the user's local time, three hours ahead of the commit's UTC (no
+    // zone in it): its edit, by time, comes after every commit; only its "> Commit" line names one.
+    writeAiderHistory(dir, [{ at: '2026-05-04 12:00:00', lines: doubleTurn(sha) }]);
+    const why = JSON.parse(runCli(['why', 'calc.py', '--json'], { cwd: dir }).stdout);
+    expect(why.origin.sha).toBe(sha);
+    expect(why.origin.requests.map((q: { text: string; evidence: string }) => [q.text, q.evidence])).toEqual([['add a double function to calc.py', 'aider-commit']]);
+  });
+
   it('names no request for the user\'s work Aider committed, and a slash command as its turn\'s request', () => {
     const dir = gitRepo();
     commit(dir, { 'calc.py': 'def double(x):\n    return x + x\n' }, 'initial', { date: '2026-05-04T08:00:00Z' });
