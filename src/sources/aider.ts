@@ -81,6 +81,11 @@ interface AiderState {
    * again as its own `####  Q` input before the answer, and that echo is no second prompt.
    */
   echo?: string;
+  /**
+   * The turn's `/run` request, until its question is answered: instructions typed there are part
+   * of the same request (aider appends them to the command's output in one message to the model).
+   */
+  run?: MessageRecord;
 }
 
 export const aider: SourceAdapter = {
@@ -310,10 +315,11 @@ class ChatHistory {
   }
 
   /** The message of a block: its id is the block's first line, its time the turn's. */
-  private message(b: Pick<Block, 'line'>, role: Role, kind: MessageKind, content: string, metadata?: Record<string, unknown>, createdAt = this.turnTime()): void {
+  private message(b: Pick<Block, 'line'>, role: Role, kind: MessageKind, content: string, metadata?: Record<string, unknown>, createdAt = this.turnTime()): MessageRecord {
     const sid = `aider:${this.st.session!.native}`;
     const m: MessageRecord = { id: `${sid}:L${b.line}`, sessionId: sid, role, kind, content, ...(createdAt ? { createdAt } : {}), ...(metadata ? { metadata } : {}) };
     this.out.push({ kind: 'message', message: m });
+    return m;
   }
 
   private turnTime(): string | undefined {
@@ -349,16 +355,18 @@ class ChatHistory {
     if (kind === 'ends-turn') {
       st.promptId = undefined;
       st.edited = false;
+      st.run = undefined;
     }
   }
 
-  /** A request: typed at the prompt, or as the instructions to `/run`'s question. */
+  /** A request: typed at the prompt, or instructions to a `/run` whose own request is unknown. */
   private prompt(b: Pick<Block, 'line'>, text: string): void {
     const st = this.st;
     const at = this.turnTime();
     const input = this.matchInput(text);
     if (input) st.at = input;
-    this.message(b, 'user', 'prompt', text, undefined, input ?? at);
+    const m = this.message(b, 'user', 'prompt', text, undefined, input ?? at);
+    st.run = resolveCommand(text) === 'run' ? m : undefined;
     st.prompted = true;
     st.promptId = `aider:${st.session!.native}:L${b.line}`;
     st.edited = false;
@@ -379,7 +387,12 @@ class ChatHistory {
     if (i < 0) return this.toolOutput(b, lines, first);
     const instruction = INSTRUCTIONS.exec(lines[i]!)![1]!;
     this.toolOutput(b, [...lines.slice(0, i), lines[i]!.slice(0, lines[i]!.length - instruction.length).trimEnd()], first);
-    this.prompt({ line: b.line + i }, instruction);
+    // The `/run` stays the turn's request (its edits and commits are that turn's), and its text
+    // gains the instructions, so `why` and search show the user's words with the command.
+    const run = this.st.run;
+    this.st.run = undefined;
+    if (run && run.id === this.st.promptId) this.out.push({ kind: 'message', message: { ...run, content: `${run.content}\n\n${instruction}` } });
+    else this.prompt({ line: b.line + i }, instruction);
     if (lines.slice(i + 1).some((l) => l.trim())) this.toolOutput({ line: b.line + i + 1 }, lines.slice(i + 1), false);
   }
 

@@ -61,8 +61,8 @@ describe('aider adapter on the real history', () => {
   // 898 runs of `#### …  ` lines: 420 typed prompts, 2 typed `# …` prompts, 50 /ask, 13 /run,
   // 9 /test, 1 /lint and 4 start-up `# Fix any errors below` (aider --lint, no request open) =
   // 499 prompts, less the 50 `####  Q` echoes aider writes after each `/ask Q` and the one after a
-  // `/help hi` (aider 0.49) (issue 13), plus 9 instructions typed at `/run`'s "(y/n/instructions)"
-  // question = 457; the other 399 are other
+  // `/help hi` (aider 0.49) (issue 13) = 448 (the 9 instructions typed at `/run`'s
+  // "(y/n/instructions)" question are part of their /run's request); the other 399 are other
   // commands, blanks and aider's own follow-ups (`# Question:`
   // of /help, lint output in a turn); 427 headers followed by a `> ` banner; 192 `> Applied edit
   // to` lines, 3 of them followed by `> No changes made to git tracked files` (189 landed); 315 `> Commit <sha>` lines, 234 after an applied edit of the turn and 81 of the
@@ -78,7 +78,7 @@ describe('aider adapter on the real history', () => {
     expect(ms).toBeLessThan(4000); // about 0.4 s in a bare node run; generous for a loaded CI machine
     expect(r.skips).toEqual([]);
     expect(r.sessions.size).toBe(516);
-    expect(count(r, 'user', 'prompt')).toBe(457);
+    expect(count(r, 'user', 'prompt')).toBe(448);
     expect(count(r, 'user', 'meta')).toBe(399);
     expect(count(r, 'assistant', 'text')).toBe(402);
     expect(count(r, 'system', 'meta')).toBe(427);
@@ -132,25 +132,36 @@ describe('aider adapter on the real history', () => {
     expect(echoes).toEqual([]);
   });
 
-  it('makes the instructions typed at /run\'s "(y/n/instructions)" question a prompt, and a yes or no nothing', async () => {
+  it('adds the instructions typed at /run\'s "(y/n/instructions)" question to the /run request, and a yes or no nothing', async () => {
     const dir = tempDir('lore-aider-');
     const file = join(dir, '.aider.chat.history.md');
     copyFileSync(HISTORY, file);
     const r = await readAll(aider, file);
     const at = (line: number) => [...r.messages.values()].find((m) => m.id.endsWith(`:L${line}`));
-    // Line 23690-23691: `> Add the output to the chat?` / `(y/n/instructions) the test is failing because ...`
-    expect(at(23691)).toMatchObject({ role: 'user', kind: 'prompt', content: "the test is failing because glob_filtered_to_repo doesn't apply to read_only files" });
+    // Line 23633 `/run pytest ...`, then its output, then 23690-23691: `> Add the output to the
+    // chat?` / `(y/n/instructions) the test is failing because ...`. aider sends the command, its
+    // output and the instructions as one message: one request, the /run's, with the user's words.
+    const run = at(23633)!;
+    expect(run).toMatchObject({
+      role: 'user',
+      kind: 'prompt',
+      content: "/run pytest tests/basic/test_commands.py -k test_cmd_read_with_external_file\n\nthe test is failing because glob_filtered_to_repo doesn't apply to read_only files",
+    });
+    expect(at(23691)).toBeUndefined();
     expect(at(23692)).toMatchObject({ role: 'tool', kind: 'tool_result' });
     expect(at(23692)!.content).toMatch(/^=+ test session starts =+/);
-    // The answer that follows is the instruction's work.
+    // The answer that follows is the /run turn's work.
     const answer = at(23751)!;
     expect(answer.content).toMatch(/^I understand the issue/);
     const edits = [...r.edits.values()].filter((e) => e.messageId === answer.id);
     expect(edits.length).toBeGreaterThan(0);
-    for (const e of edits) expect(e.requestId).toBe(at(23691)!.id);
+    for (const e of edits) expect(e.requestId).toBe(run.id);
     // After command output that ended like a `> ` block (line 33297), the question is still aider's.
     expect(at(33297)).toMatchObject({ role: 'tool', content: 'Add the output to the chat?\n(y/n/instructions)' });
-    expect(at(33298)).toMatchObject({ kind: 'prompt', content: 'update the main branch release notes about that' });
+    expect(at(33103)).toMatchObject({ kind: 'prompt', content: '/run git diff a162\n\nupdate the main branch release notes about that' });
+    // All nine instructions of the history went to their /run; none is a prompt of its own.
+    const runs = [...r.messages.values()].filter((m) => m.kind === 'prompt' && m.content.startsWith('/run ') && m.content.includes('\n\n'));
+    expect(runs).toHaveLength(9);
     // A plain y or n answer stays in aider's output (line 9731, `... (y/n/instructions): n`).
     expect([...r.messages.values()].filter((m) => m.kind === 'prompt' && /^[yn]$/i.test(m.content))).toEqual([]);
   });
