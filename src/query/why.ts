@@ -295,6 +295,9 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
   const project = repo.root;
   // Started first and awaited last: the rest (all synchronous) runs while git walks the history.
   const blaming = target.line !== undefined ? (options.blame ?? blameTarget(repo, target.path, target.line)) : undefined;
+  // Read before the links: a worker may finish linking while this answer is read, and "nothing
+  // waits" read after links that were read before it finished would hide its links for good.
+  const pending = linkPending(db, project);
   const history = fileHistory(db, project, target.path);
   const names = [...new Set([target.path, ...history.flatMap((h) => (h.file.oldPath ? [h.file.path, h.file.oldPath] : [h.file.path]))])];
 
@@ -421,14 +424,18 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
     learnings,
     graph,
     renamed: null,
-    linking: linkingInfo(db, project, [...changes.map((c) => c.sha), ...(blamed ? [blamed.sha] : [])]),
+    linking: pending === 0 ? null : linkingInfo(db, project, pending, [...changes.map((c) => c.sha), ...(blamed ? [blamed.sha] : [])]),
   };
 }
 
-/** What the link stage has still to do, when the project has chats to link (else nothing would change). */
-function linkingInfo(db: Db, project: string, shas: string[]): LinkingInfo | null {
+/** How many commits the link stage has still to do, when the project has chats to link (else nothing would change). */
+function linkPending(db: Db, project: string): number {
   const pending = countCommitsToLink(db, project);
-  if (pending === 0 || (countChatSessions(db, project) === 0 && countFileEdits(db, project) === 0)) return null;
+  return pending === 0 || (countChatSessions(db, project) === 0 && countFileEdits(db, project) === 0) ? 0 : pending;
+}
+
+/** Which of `shas` wait for the link stage, of `pending` commits that waited when the answer began. */
+function linkingInfo(db: Db, project: string, pending: number, shas: string[]): LinkingInfo {
   const linked = linkedShas(db, project, shas);
   return { pending, unlinked: [...new Set(shas.filter((s) => !linked.has(s)))] };
 }

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { tryLock, workerLockPath } from '../../src/app/lock.js';
 import { resolveDbPath } from '../../src/config/index.js';
 import { openDb } from '../../src/db/index.js';
+import { findRepo } from '../../src/git/index.js';
+import { linkRepo } from '../../src/link/index.js';
+import { blameTarget, why } from '../../src/query/index.js';
 import { bigRepo } from '../helpers/big-repo.js';
 import { ChatRows } from '../helpers/chat-rows.js';
 import { runCli } from '../helpers/cli.js';
@@ -53,5 +56,37 @@ describe('lore why with a link backlog', () => {
     expect(j.linking).toBeNull();
     expect(j.changes[0].requests[0]).toMatchObject({ text: 'Write notes.md with a greeting for the team' });
     expect(runCli(['why', 'notes.md'], { cwd: repo }).stdout).not.toContain('in the background');
+  }, 60_000);
+
+  it('never says nothing waits when the worker linked while the answer was read', async () => {
+    const repo = bigRepo(150, 6);
+    const db = openDb(resolveDbPath(process.env));
+    const s = new ChatRows(db, repo, 'claude-code:9b9b9b9b-aaaa-bbbb-cccc-000000000002');
+    s.prompt('Write notes.md with a greeting for the team', '2026-08-01T10:00:00.000Z');
+    s.edit('notes.md', '2026-08-01T10:00:30.000Z', { new: 'hello team\nwelcome to the notes\n' });
+    const notes = commit(repo, { 'notes.md': 'hello team\nwelcome to the notes\n' }, 'add notes', { date: '2026-08-01T10:01:00Z' });
+    // Indexed, with the backlog left to a worker (held off by its lock).
+    const lock = tryLock(workerLockPath(join(repo, '.git')))!;
+    try {
+      expect(whyJson(repo, 'notes.md').linking.pending).toBe(151);
+    } finally {
+      lock.release();
+    }
+    // The worker (another connection) links everything while this answer waits for its blame:
+    // the links were read before, so the answer must still say that linking was under way.
+    const info = await findRepo(repo);
+    const worker = openDb(resolveDbPath(process.env));
+    const blame = (async () => {
+      await linkRepo(worker, info);
+      return blameTarget(info, 'notes.md', 1);
+    })();
+    const during = await why(db, info, { path: 'notes.md', line: 1 }, { blame });
+    expect(during.changes[0]).toMatchObject({ sha: notes, requests: [] });
+    expect(during.linking).not.toBeNull();
+    const after = await why(db, info, { path: 'notes.md', line: 1 });
+    expect(after.linking).toBeNull();
+    expect(after.changes[0]!.requests[0]).toMatchObject({ text: 'Write notes.md with a greeting for the team' });
+    worker.close();
+    db.close();
   }, 60_000);
 });
