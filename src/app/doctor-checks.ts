@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import {
   clearDamage,
   countPendingHookEvents,
+  countsUnreadable,
   damageFound,
   getRepoState,
   integrityCheck,
@@ -165,6 +166,18 @@ async function repoChecks(db: Db, repo: RepoInfo, checks: Check[]): Promise<void
     detail: backlog === 0 ? 'empty' : `${backlog} event(s) waiting (${unread} not taken from ${join(repo.gitDir, 'lore', 'queue')} yet)`,
     ...(backlog ? { fix: 'lore index', action: 'catch-up' as const } : {}),
   });
+
+  // Told once by the run that met them (the background worker's run tells nobody): lore never
+  // fetches objects, so these commits stay without line counts.
+  const uncounted = countsUnreadable(db, repo.root);
+  if (uncounted > 0) {
+    checks.push({
+      name: 'line counts',
+      ok: true,
+      warning: true,
+      detail: `${uncounted} commit(s) indexed without line counts: git could not read their objects (a partial or incomplete clone); lore never fetches them`,
+    });
+  }
 
   // The detached worker reports failures only in its log: show the last one if it is newer
   // than the last successful index.

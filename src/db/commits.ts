@@ -234,7 +234,11 @@ export interface LineCount {
  * Stores line counts and patch-ids of the commits after the watermark up to `throughRowid`, adds
  * their messages rows (set-based: one statement), and moves the watermark, in one transaction.
  */
-export function storeEnrichment(db: Db, projectPath: string, counts: Map<string, LineCount[]>, patchIds: Map<string, string>, throughRowid: number): void {
+/**
+ * `unreadable`: commits of the batch whose line counts git could not read (objects missing from
+ * the repository). The watermark passes them, so their number is kept for `lore doctor` to tell.
+ */
+export function storeEnrichment(db: Db, projectPath: string, counts: Map<string, LineCount[]>, patchIds: Map<string, string>, throughRowid: number, unreadable = 0): void {
   const sessionId = gitSessionId(projectPath);
   const idOf = db.prepare('SELECT id FROM commits WHERE sha = ? AND project_path = ?').pluck();
   const setCount = db.prepare('UPDATE commit_files SET added = ?, removed = ? WHERE commit_id = ? AND path = ?');
@@ -261,7 +265,19 @@ export function storeEnrichment(db: Db, projectPath: string, counts: Map<string,
       `UPDATE sessions SET metadata = json_set(coalesce(metadata, '{}'), '$.enrichedThrough',
          max(CAST(? AS INTEGER), coalesce(json_extract(metadata, '$.enrichedThrough'), 0))) WHERE id = ?`,
     ).run(throughRowid, sessionId);
+    if (unreadable > 0) {
+      db.prepare(
+        `UPDATE sessions SET metadata = json_set(coalesce(metadata, '{}'), '$.countsUnreadable',
+           coalesce(json_extract(metadata, '$.countsUnreadable'), 0) + ?) WHERE id = ?`,
+      ).run(unreadable, sessionId);
+    }
   }).immediate();
+}
+
+/** How many commits of the repo were indexed without line counts, their objects missing (storeEnrichment). */
+export function countsUnreadable(db: Db, projectPath: string): number {
+  const row = db.prepare("SELECT json_extract(metadata, '$.countsUnreadable') AS n FROM sessions WHERE id = ?").get(gitSessionId(projectPath)) as { n: number | null } | undefined;
+  return row?.n ?? 0;
 }
 
 export function getCommit(db: Db, projectPath: string, sha: string): CommitRow | undefined {

@@ -94,7 +94,7 @@ export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptio
     unreadable += skipped;
     launch(k + concurrency);
     const batch = batches[k]!;
-    storeEnrichment(db, repo.root, counts, patchIds, batch[batch.length - 1]!.rowid);
+    storeEnrichment(db, repo.root, counts, patchIds, batch[batch.length - 1]!.rowid, skipped);
     await options.onBatch?.();
     enriched += batch.length;
     if (total > batchSize) report({ type: 'progress', stage: 'details', done: enriched, total });

@@ -47,6 +47,8 @@ function gitCounts(repo: string, sha: string): Row[] {
     .sort((x, y) => (x.path < y.path ? -1 : 1));
 }
 
+const lineCountsCheck = (doctorJson: string) => JSON.parse(doctorJson).checks.find((c: { name: string }) => c.name === 'line counts');
+
 const WARNING = (n: number) => `lore: warning: line counts unavailable for ${n} commit${n === 1 ? '' : 's'} (objects missing from the repository); indexed without them\n`;
 
 describe('lore index in a repository that lacks some objects', () => {
@@ -83,6 +85,15 @@ describe('lore index in a repository that lacks some objects', () => {
     const why = runCli(['why', 'src/a.ts:2'], { cwd: repo, env });
     expect(why.code).toBe(0);
     expect(why.stdout).toContain('change a');
+
+    // And `lore doctor` keeps telling it: a warning, not a failure.
+    const doctor = runCli(['doctor', '--json'], { cwd: repo, env });
+    expect(lineCountsCheck(doctor.stdout)).toEqual({
+      name: 'line counts',
+      ok: true,
+      warning: true,
+      detail: '1 commit(s) indexed without line counts: git could not read their objects (a partial or incomplete clone); lore never fetches them',
+    });
   }, 60_000);
 
   it('does the same when the commits come after the first index, logged with their line counts', () => {
@@ -130,5 +141,15 @@ describe('lore index in a repository that lacks some objects', () => {
     expect(files.get(head)).toEqual(gitCounts(repo, head));
     const doctor = JSON.parse(runCli(['doctor', '--json'], { cwd: repo, env }).stdout);
     expect(doctor.checks.find((c: { name: string }) => c.name === 'background').detail).toBe('nothing waits');
+    // The worker's run told nobody; the doctor does.
+    expect(doctor.checks.find((c: { name: string }) => c.name === 'line counts')?.detail).toMatch(/^1 commit\(s\) indexed without line counts/);
   }, 120_000);
+
+  it('says nothing about line counts where every object could be read', () => {
+    const repo = gitRepo({ 'src/a.ts': 'export const a = 1;\n' }, 'root');
+    commit(repo, { 'src/a.ts': 'export const a = 2;\n' }, 'change a');
+    const { env } = freshEnv();
+    expect(runCli(['index', '--wait'], { cwd: repo, env }).code).toBe(0);
+    expect(lineCountsCheck(runCli(['doctor', '--json'], { cwd: repo, env }).stdout)).toBeUndefined();
+  }, 60_000);
 });
