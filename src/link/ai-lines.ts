@@ -24,7 +24,8 @@ export function editWrittenLines(edit: Pick<EditText, 'oldText' | 'newText' | 'p
     if (plus.length > 0) return plus.map((l) => l.trim());
   }
   if (edit.newText == null) return [];
-  const old = multiset((edit.oldText ?? '').split('\n').map((l) => l.trim()));
+  // No old text (a new file) had no lines: ''.split('\n') would make it one blank line.
+  const old = multiset(edit.oldText ? edit.oldText.split('\n').map((l) => l.trim()) : []);
   const out: string[] = [];
   for (const raw of edit.newText.split('\n')) {
     const line = raw.trim();
@@ -39,28 +40,38 @@ export function editWrittenLines(edit: Pick<EditText, 'oldText' | 'newText' | 'p
 
 /**
  * Of `added` (a commit's added lines of one file), how many each tool's `written` lines account
- * for. Each written line is used once (two added `}` lines need two written ones). A line the
- * edit wrote only as a fragment (Claude Code's Edit strings often are) counts when it has
- * meaning on its own (significantLines) and the added line contains it.
+ * for (aiLineOwners, summed per tool).
  */
 export function countAiLines(added: readonly string[], written: readonly { tool: string; lines: readonly string[] }[]): Map<string, number> {
   const out = new Map<string, number>();
-  const pools = written.map((w) => ({ tool: w.tool, pool: multiset(w.lines), fragments: significantLines(w.lines.join('\n')) }));
-  const unmatched: string[] = [];
-  for (const raw of added) {
+  for (const tool of aiLineOwners(added, written.map((w) => ({ key: w.tool, lines: w.lines })))) if (tool !== undefined) out.set(tool, (out.get(tool) ?? 0) + 1);
+  return out;
+}
+
+/**
+ * For each of `added`, the key of the first `written` whose lines account for it, or undefined.
+ * Each written line is used once (two added `}` lines need two written ones). A line the edit
+ * wrote only as a fragment (Claude Code's Edit strings often are) counts when it has meaning on
+ * its own (significantLines) and the added line contains it.
+ */
+export function aiLineOwners<K>(added: readonly string[], written: readonly { key: K; lines: readonly string[] }[]): (K | undefined)[] {
+  const pools = written.map((w) => ({ key: w.key, pool: multiset(w.lines), fragments: significantLines(w.lines.join('\n')) }));
+  const owners: (K | undefined)[] = added.map(() => undefined);
+  const unmatched: number[] = [];
+  added.forEach((raw, i) => {
     const line = raw.trim();
     const hit = pools.find((p) => (p.pool.get(line) ?? 0) > 0);
     if (hit) {
       hit.pool.set(line, hit.pool.get(line)! - 1);
-      out.set(hit.tool, (out.get(hit.tool) ?? 0) + 1);
-    } else unmatched.push(line);
-  }
-  for (const line of unmatched) {
+      owners[i] = hit.key;
+    } else unmatched.push(i);
+  });
+  for (const i of unmatched) {
+    const line = added[i]!.trim();
     if (significantLines(line).length === 0) continue;
-    const hit = pools.find((p) => p.fragments.some((f) => line.includes(f)));
-    if (hit) out.set(hit.tool, (out.get(hit.tool) ?? 0) + 1);
+    owners[i] = pools.find((p) => p.fragments.some((f) => line.includes(f)))?.key;
   }
-  return out;
+  return owners;
 }
 
 function multiset(lines: readonly string[]): Map<string, number> {

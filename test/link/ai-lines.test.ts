@@ -23,6 +23,8 @@ describe('AI-written lines per commit', () => {
   it('counts each written line once, and a fragment inside an added line', () => {
     expect(editWrittenLines({ oldText: 'a\nb', newText: 'a\nc\nd\n', patch: null })).toEqual(['c', 'd']);
     expect(editWrittenLines({ oldText: null, newText: null, patch: '@@ -1 +1,2 @@\n x\n+y\n+}' })).toEqual(['y', '}']);
+    // A new file (no old text, or an empty one) wrote every line, blank ones included.
+    for (const oldText of [null, '']) expect(editWrittenLines({ oldText, newText: 'a\n\nb\n\nc\n', patch: null })).toEqual(['a', '', 'b', '', 'c']);
     // Two added `}` but the edit wrote one; `greet(name = 'x')` is a fragment of the added line.
     const counts = countAiLines(['}', '}', "  return greet(name = 'x');", 'by hand'], [{ tool: 'claude-code', lines: ['}', "greet(name = 'x')"] }]);
     expect(counts).toEqual(new Map([['claude-code', 2]]));
