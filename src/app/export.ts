@@ -1,8 +1,9 @@
-import { intentLinksForCommit, messageInfos, modelOfAnswer, openDb, rangeCommits, sharedBy } from '../db/index.js';
+import { editsByIds, intentLinksForCommit, messageInfos, modelOfAnswer, openDb, rangeCommits, sharedBy, type Db, type StoredIntent } from '../db/index.js';
 import { BadRangeError } from '../errors.js';
 import type { Reporter } from '../events.js';
-import { addedRanges, findRepo, historyShas, resolveRange } from '../git/index.js';
+import { addedLines, findRepo, historyShas, lineRanges, resolveRange, type AddedLine } from '../git/index.js';
 import { redact } from '../ingest/index.js';
+import { aiLineOwners, editWrittenLines } from '../link/index.js';
 import { AGENT_TRACE_VERSION, modelId, stableUuid, type AgentTraceConversation, type AgentTraceRecord } from '../share/index.js';
 import { catchUpRepo } from './catch-up.js';
 import { dbPathOf, type Place } from './repo-context.js';
@@ -31,9 +32,11 @@ interface ExportedRequest {
 /**
  * `lore export --agent-trace [RANGE]`: one Agent Trace record per commit of RANGE (default: all of
  * HEAD's history) that has a recorded request. Each file a request changed is a conversation (the
- * request's session) whose ranges are the lines the commit added to the file, at that commit; its
- * contributor is `ai` when lore counted every added line as written by AI edits, `mixed` when some,
- * else `unknown`. Texts are redacted again on the way out, as in `lore sync`.
+ * request's session). Its ranges are the lines of the commit's version of the file that the
+ * session's edits wrote (contributor `ai`), counted as the link stage counts AI lines; all the
+ * lines the commit added when Aider's own commit says the session made them all (`ai`), or when
+ * lore cannot tell which lines were whose (`unknown`). Texts are redacted again on the way out,
+ * as in `lore sync`.
  */
 export async function exportAgentTrace(place: Place, spec: string | undefined, report: Reporter): Promise<AgentTraceExport> {
   const repo = await findRepo(place.cwd);
@@ -49,7 +52,8 @@ export async function exportAgentTrace(place: Place, spec: string | undefined, r
       if (links.length === 0) continue;
       const infos = messageInfos(db, links.map((l) => l.requestId));
       const by = sharedBy(db, links.map((l) => l.sessionId ?? ''));
-      const added = await addedRanges(repo.root, c.sha);
+      const added = await addedLines(repo.root, c.sha);
+      const written = writtenLines(db, repo.root, c.sha, links, added);
       const requests: ExportedRequest[] = [];
       const files = new Map<string, Map<string, AgentTraceConversation>>();
       for (const link of links) {
@@ -62,10 +66,14 @@ export async function exportAgentTrace(place: Place, spec: string | undefined, r
         files.set(link.path, conversations);
         if (!conversations.has(url)) {
           const model = modelOfAnswer(db, session, info.createdAt);
+          const all = (added.get(link.path) ?? []).map((l) => l.line);
+          const own = written.get(`${link.path}\0${session}`) ?? [];
+          const whole = (entry?.evidence ?? link.evidence) === 'aider-commit';
+          const lines = whole || own.length === 0 ? all : own;
           conversations.set(url, {
             url,
-            contributor: { type: contributorType(c, link.path, entry?.evidence ?? link.evidence), ...(model ? { model_id: modelId(model) } : {}) },
-            ranges: (added.get(link.path) ?? []).map(([start_line, end_line]) => ({ start_line, end_line })),
+            contributor: { type: whole || own.length > 0 ? 'ai' : 'unknown', ...(model ? { model_id: modelId(model) } : {}) },
+            ranges: lineRanges(lines).map(([start_line, end_line]) => ({ start_line, end_line })),
           });
         }
         const sharer = by.get(session);
@@ -101,11 +109,30 @@ async function rangeShas(root: string, spec: string): Promise<string[]> {
   }
 }
 
-/** `ai` when every line the commit added to the file came from AI edits by lore's count, `mixed` when some. */
-function contributorType(c: { files: { path: string; added: number | null }[]; aiLines: { path: string; lines: number }[]; counted: boolean }, path: string, evidence: string): 'ai' | 'mixed' | 'unknown' {
-  const added = c.files.find((f) => f.path === path)?.added ?? null;
-  const ai = c.aiLines.filter((a) => a.path === path).reduce((s, a) => s + a.lines, 0);
-  if (c.counted && added !== null && added > 0) return ai >= added ? 'ai' : ai > 0 ? 'mixed' : 'unknown';
-  // Linked before lines were counted: the tool's own record of the edit in the commit still says AI wrote it.
-  return evidence === 'edit-text' ? 'ai' : 'unknown';
+/**
+ * Which added lines of each file of commit `sha` each session's edits wrote, keyed
+ * `path\0session`: the edits the links name as text evidence, newest first (a line written twice
+ * is the later edit's), matched as the link stage counts AI lines (src/link/ai-lines.ts).
+ */
+function writtenLines(db: Db, project: string, sha: string, links: StoredIntent[], added: Map<string, AddedLine[]>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const byPath = new Map<string, string[]>();
+  for (const link of links) {
+    const entry = link.commits.find((e) => e.sha === sha);
+    if (!entry?.edits?.length || (entry.evidence !== 'edit-text' && entry.evidence !== 'edit-text-partial')) continue;
+    byPath.set(link.path, [...(byPath.get(link.path) ?? []), ...entry.edits]);
+  }
+  for (const [path, ids] of byPath) {
+    const lines = added.get(path) ?? [];
+    if (lines.length === 0) continue;
+    const written = editsByIds(db, project, ids)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .map((e) => ({ key: e.sessionId, lines: editWrittenLines(e) }));
+    aiLineOwners(lines.map((l) => l.text), written).forEach((session, i) => {
+      if (session === undefined) return;
+      const key = `${path}\0${session}`;
+      out.set(key, [...(out.get(key) ?? []), lines[i]!.line]);
+    });
+  }
+  return out;
 }

@@ -25,7 +25,7 @@ export {
 } from './sessions.js';
 export {
   aiLinesOfCommit, type AiLinesRow, type ChatMessage, commitAiTools, commitUserWork, commitMentions, commitsWithPrefix, countChatSessions, countFileEdits, type EditRow,
-  editsAfter, editsToPaths, firstCommitTouching, getLinkState, type IntentCommitEntry, type IntentLinkInput,
+  editsAfter, editsByIds, editsToPaths, firstCommitTouching, getLinkState, type IntentCommitEntry, type IntentLinkInput, type StoredIntent,
   intentLinks, intentLinksForCommit, intentLinksForPaths, isCommitLinked, isPrompt, loadCommits,
   markCommitsLinked, messageInfos, promptBefore, promptsBetween, rewrittenInto, samePatchCommits, setLinkedThrough,
   setLinkState, turnEditedPaths, turnRequest, turnsOfMessagesAfter, uncountedCommits, unlinkedCommits, upsertIntentLinks,

@@ -252,6 +252,16 @@ export function editsToPaths(db: Db, project: string, paths: string[], until: st
   return rows.map(toEdit).reverse();
 }
 
+/** The edits of `ids` that the project stored (a link's evidence names them), in no set order. */
+export function editsByIds(db: Db, project: string, ids: readonly string[]): EditRow[] {
+  if (ids.length === 0) return [];
+  return (
+    db
+      .prepare(`SELECT ${EDIT_COLUMNS} FROM json_each(?) j CROSS JOIN file_edits e ON e.id = j.value LEFT JOIN sessions s ON s.id = e.session_id WHERE e.project_path = ?`)
+      .all(JSON.stringify([...new Set(ids)]), project) as RawEdit[]
+  ).map(toEdit);
+}
+
 /** The first commit (oldest) that touched `path` at or after `atSeconds`: where an edit landed. */
 export function firstCommitTouching(db: Db, project: string, path: string, atSeconds: number): string | undefined {
   const row = db

@@ -1,28 +1,57 @@
 import { gitRaw } from './run.js';
 
+/** A line a commit added: its number in the commit's version of the file, and its text. */
+export interface AddedLine {
+  line: number;
+  text: string;
+}
+
 /**
- * The line ranges each file of `sha` added, numbered as in the commit's version of the file
- * (against its first parent; a root commit adds every line). Agent Trace wants ranges "at the
- * recorded revision": a `-U0` diff's hunk headers give exactly those.
+ * The lines each file of `sha` added, numbered as in the commit's version of the file (against
+ * its first parent; a root commit adds every line). Agent Trace wants ranges "at the recorded
+ * revision": a `-U0` diff's hunk headers number exactly those.
  */
-export async function addedRanges(root: string, sha: string): Promise<Map<string, [number, number][]>> {
+export async function addedLines(root: string, sha: string): Promise<Map<string, AddedLine[]>> {
   const r = await gitRaw(root, ['-c', 'core.quotePath=false', 'show', '--format=', '--no-color', '--no-ext-diff', '--no-textconv', '-U0', '-M', '--first-parent', '-m', sha]);
-  const out = new Map<string, [number, number][]>();
+  const out = new Map<string, AddedLine[]>();
   if (r.code !== 0) return out;
-  let current: [number, number][] | null = null;
+  let current: AddedLine[] | null = null;
+  // Between `diff --git` and the first hunk: an added line that starts with "++ " reads as `+++ `.
+  let header = false;
+  let next = 0;
   for (const line of r.stdout.split('\n')) {
-    if (line.startsWith('+++ ')) {
+    if (line.startsWith('diff --git ')) {
+      header = true;
+      current = null;
+    } else if (header && line.startsWith('+++ ')) {
       const path = line.slice(4);
       current = path === '/dev/null' ? null : [];
       if (current) out.set(path.replace(/^"?b\//, '').replace(/"$/, ''), current);
-      continue;
+    } else if (current) {
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+      if (m) {
+        header = false;
+        next = Number(m[1]);
+      } else if (!header && line.startsWith('+')) current.push({ line: next++, text: line.slice(1) });
     }
-    const m = current ? /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line) : null;
-    if (m && current) {
-      const start = Number(m[1]);
-      const count = m[2] === undefined ? 1 : Number(m[2]);
-      if (count > 0) current.push([start, start + count - 1]);
-    }
+  }
+  return out;
+}
+
+/** The same as closed ranges of line numbers per file. */
+export async function addedRanges(root: string, sha: string): Promise<Map<string, [number, number][]>> {
+  const out = new Map<string, [number, number][]>();
+  for (const [path, lines] of await addedLines(root, sha)) out.set(path, lineRanges(lines.map((l) => l.line)));
+  return out;
+}
+
+/** Ascending line numbers as closed ranges: `[1,2,3,7]` → `[[1,3],[7,7]]`. */
+export function lineRanges(lines: readonly number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const n of lines) {
+    const last = out[out.length - 1];
+    if (last && n === last[1] + 1) last[1] = n;
+    else out.push([n, n]);
   }
   return out;
 }

@@ -30,7 +30,7 @@ const ok = (r: CliResult): CliResult => {
 };
 
 /** A Claude Code session whose prompt asked for `path` and whose Write made it; then the commit. */
-function aiChange(repo: string, claudeDir: string, sessionId: string, prompt: string, path: string, content: string, date: string): string {
+function aiChange(repo: string, claudeDir: string, sessionId: string, prompt: string, path: string, content: string, date: string, committed = content): string {
   const at = (ms: number) => new Date(Date.parse(date) - 60_000 + ms).toISOString();
   const base = { isSidechain: false, userType: 'external', cwd: repo, sessionId, version: '2.0.64' };
   const lines = [
@@ -43,7 +43,7 @@ function aiChange(repo: string, claudeDir: string, sessionId: string, prompt: st
   const slug = repo.replaceAll('/', '-');
   mkdirSync(join(claudeDir, 'projects', slug), { recursive: true });
   writeFileSync(join(claudeDir, 'projects', slug, `${sessionId}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  return commit(repo, { [path]: content }, `add ${path}`, { date });
+  return commit(repo, { [path]: committed }, `add ${path}`, { date });
 }
 
 describe('Agent Trace', () => {
@@ -123,5 +123,24 @@ describe('Agent Trace', () => {
     writeFileSync(join(clone, '.agent-trace', 'traces.jsonl'), out.stdout);
     ok(runCli(['init', '--no-hooks'], { cwd: clone, env: other.env }));
     expect(ok(runCli(['why', 'src/greet.ts'], { cwd: clone, env: other.env })).stdout).toContain('agent-trace: lore (anthropic/claude-sonnet-4-5) wrote 2 lines (1-2), conversation a11ce000');
+  });
+
+  it('gives a conversation only the lines its edits wrote, not the lines added by hand beside them', { timeout: 120_000 }, () => {
+    const h = home();
+    const repo = gitRepo({ 'README.md': '# app\n' });
+    const written = 'export function total(xs: number[]): number {\n  return xs.reduce((a, b) => a + b, 0);\n}\n';
+    // The user added a comment line and a second function by hand before committing.
+    const committed = `// sums, for the report\n${written}\nexport const twice = (n: number) => n * 2;\n`;
+    const sha = aiChange(repo, h.env.CLAUDE_CONFIG_DIR!, 'b0b00000-0000-4000-8000-000000000002', 'Add a total function in src/total.ts', 'src/total.ts', written, '2026-03-03T10:00:00Z', committed);
+    ok(runCli(['init', '--no-hooks'], { cwd: repo, env: h.env }));
+    const out = ok(runCli(['export', '--agent-trace'], { cwd: repo, env: h.env }));
+    const [r] = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect({ valid: validate(r), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
+    expect(r!.vcs.revision).toBe(sha);
+    // Lines 2-4 are the Write's; 1 (the comment), 5 (blank) and 6 (twice) are the user's.
+    expect(r!.files).toEqual([{
+      path: 'src/total.ts',
+      conversations: [{ url: 'lore://session/claude-code%3Ab0b00000-0000-4000-8000-000000000002', contributor: { type: 'ai', model_id: 'anthropic/claude-sonnet-4-5' }, ranges: [{ start_line: 2, end_line: 4 }] }],
+    }]);
   });
 });
