@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { commitOfEdit, commitsWithTrailer, provenanceDetails, provenanceRows, provenanceShas, storeProvenance, type Db, type ProvenanceRow } from '../db/index.js';
+import { crypto } from '../builtins.js';
+import { commitOfEdit, commitsWithTrailer, dropLearnings, getCommit, learningIdsWith, provenanceDetails, provenanceRows, provenanceShas, storeProvenance, upsertLearning, type Db, type ProvenanceRow } from '../db/index.js';
 import { branchRefs, objectIds, readNotes, readObjects } from '../git/index.js';
 import { redact } from '../ingest/index.js';
 import {
   AGENT_TRACE_FILE, checkpointFolder, compactRanges, parseAgentTraces, ENTIRE_BRANCH, ENTIRE_TRAILER, parseCheckpointSession, parseCheckpointSummary, parseGitAiNote,
+  type EntireSession,
 } from '../share/index.js';
 
 /**
@@ -113,10 +115,12 @@ export async function importEntire(db: Db, root: string): Promise<{ read: number
 
   const rows: ProvenanceRow[] = [];
   const shas: string[] = [];
+  const read: { sha: string; sessions: EntireSession[] }[] = [];
   for (const c of todo) {
     const sessions = c.folders.flatMap((f) => sessionsOf.get(f) ?? []);
     if (sessions.length === 0) continue;
     shas.push(c.sha);
+    read.push({ sha: c.sha, sessions: sessions.filter((s): s is EntireSession => s !== null) });
     const seen = new Set<string>();
     for (const s of sessions) {
       if (!s) continue;
@@ -132,7 +136,41 @@ export async function importEntire(db: Db, root: string): Promise<{ read: number
     }
   }
   if (shas.length > 0) storeProvenance(db, root, 'entire', shas, rows);
+  await storeEntireLearnings(db, root, read);
   return { read: shas.length, skipped };
+}
+
+/**
+ * The learnings of the sessions read (Entire's `summary.learnings`), as lore learnings: a `code`
+ * finding is attached to its file when the commit has that file (a path of another repository,
+ * or a typo, attaches it to nothing), `repo` and `workflow` ones to no file. A checkpoint read
+ * again replaces its learnings: those its new summary no longer lists are dropped.
+ */
+async function storeEntireLearnings(db: Db, root: string, read: { sha: string; sessions: EntireSession[] }[]): Promise<void> {
+  const items = read.flatMap(({ sha, sessions }) => sessions.flatMap((s) => s.learnings.map((l) => ({ sha, s, l }))));
+  const named = items.filter((i) => i.l.path !== null && !i.l.path.startsWith('/') && !i.l.path.split('/').includes('..'));
+  const ids = await objectIds(root, named.map((i) => `${i.sha}:${i.l.path}`));
+  const present = new Set(named.filter((_, k) => ids[k] !== null).map((i) => `${i.sha}:${i.l.path}`));
+  const keep = new Set<string>();
+  db.transaction(() => {
+    for (const { sha, s, l } of items) {
+      const id = `entire:${crypto().createHash('sha1').update([root, s.checkpoint, s.session, l.category, l.path ?? '', l.text].join('\0')).digest('hex').slice(0, 16)}`;
+      keep.add(id);
+      const at = getCommit(db, root, sha)?.committedAt;
+      upsertLearning(db, {
+        id,
+        project: root,
+        category: l.category,
+        content: redact(l.text).text,
+        files: l.path !== null && present.has(`${sha}:${l.path}`) ? [l.path] : [],
+        createdAt: s.createdAt ?? (at ? new Date(at * 1000).toISOString() : new Date().toISOString()),
+        source: 'entire',
+        metadata: { checkpoint: s.checkpoint, session: s.session, agent: s.agent, commit: sha, ...(l.path !== null ? { path: l.path } : {}), ...(l.line !== null ? { line: l.line } : {}), ...(l.endLine !== null ? { endLine: l.endLine } : {}) },
+      });
+    }
+    const checkpoints = [...new Set(read.flatMap((r) => r.sessions.map((s) => s.checkpoint)))];
+    dropLearnings(db, learningIdsWith(db, root, 'entire', 'checkpoint', checkpoints).filter((id) => !keep.has(id)));
+  })();
 }
 
 /**

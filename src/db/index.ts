@@ -42,7 +42,7 @@ export {
 export {
   changesSince, compoundLearnings, type DecisionInput, decisionsForPaths, getLearning, lastCommitOfRequest,
   lastCommitTouching, type LearningRow, listLearnings, priorArtCandidates, priorArtCandidatesOf,
-  type PriorArtInput, priorArtOf, turnMessages, upsertDecisions, upsertLearning, upsertPriorArt,
+  type PriorArtInput, priorArtOf, turnMessages, upsertDecisions, upsertLearning, learningIdsWith, dropLearnings, upsertPriorArt,
 } from './knowledge.js';
 export {
   coChangedFiles, type CodeEdgeRow, type CodeFileRow, countRequestsEditing, type GraphNeighbor, graphStamp,

@@ -1,5 +1,6 @@
 import { relationshipId, sqlType } from './relationships.js';
 import type { Db } from './open.js';
+import { dropVectors } from './vectors.js';
 
 /** Decisions, learnings and prior art: what the link stage writes beside request→change links. */
 
@@ -11,7 +12,7 @@ export interface LearningInput {
   content: string;
   files: string[];
   createdAt: string;
-  source: 'compound' | 'manual' | 'extracted';
+  source: 'compound' | 'manual' | 'extracted' | 'entire';
   metadata?: Record<string, unknown>;
 }
 
@@ -59,6 +60,26 @@ export function listLearnings(db: Db, project: string, file?: string): LearningR
     const request = l.source === 'extracted' && l.category !== 'correction' ? l.metadata.request : undefined;
     return typeof request !== 'string' || landed(request, file) !== false;
   });
+}
+
+/** Ids of the project's learnings from `source` whose metadata `key` is one of `values`. */
+export function learningIdsWith(db: Db, project: string, source: LearningInput['source'], key: string, values: string[]): string[] {
+  if (values.length === 0) return [];
+  return (
+    db
+      .prepare(`SELECT l.id FROM learnings l, json_each(?) v WHERE l.project_path = ? AND l.source = ? AND json_extract(l.metadata, '$.' || ?) = v.value`)
+      .all(JSON.stringify(values), project, source, key) as { id: string }[]
+  ).map((r) => r.id);
+}
+
+/** Removes learnings with their vectors (their source no longer lists them). */
+export function dropLearnings(db: Db, ids: string[]): void {
+  if (ids.length === 0) return;
+  const drop = db.prepare('DELETE FROM learnings WHERE id = ?');
+  db.transaction(() => {
+    dropVectors(db, 'learning', ids);
+    for (const id of ids) drop.run(id);
+  })();
 }
 
 /** Learnings imported from a docs/solutions file, keyed by doc path (for change detection). */

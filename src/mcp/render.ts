@@ -45,7 +45,7 @@ function commitBlock(c: CommitInfo, indent: string): string[] {
 }
 
 export function learningLine(l: LearningInfo): string {
-  const from = l.sharedBy ? `shared by ${l.sharedBy}` : l.doc ?? (l.source === 'manual' ? 'lore learn' : l.source === 'extracted' ? `extracted from ${l.sessionId ?? 'a session'}` : l.source);
+  const from = l.sharedBy ? `shared by ${l.sharedBy}` : l.checkpoint ? `Entire checkpoint ${l.checkpoint}` : l.doc ?? (l.source === 'manual' ? 'lore learn' : l.source === 'extracted' ? `extracted from ${l.sessionId ?? 'a session'}` : l.source);
   return `${day(l.date)} [${l.category}] ${oneLine(l.content, 400)} (${from})${l.stale ? ` STALE: ${l.staleReason}` : ''}`;
 }
 

@@ -9,7 +9,7 @@ export interface LearningInfo {
   category: string;
   content: string;
   date: string;
-  /** 'compound' (docs/solutions), 'manual' (lore learn) or 'extracted' (found in a session). */
+  /** 'compound' (docs/solutions), 'manual' (lore learn), 'extracted' (found in a session) or 'entire' (an Entire checkpoint's summary). */
   source: string;
   files: string[];
   sessionId: string | null;
@@ -20,6 +20,8 @@ export interface LearningInfo {
   staleReason: string | null;
   /** Set for a teammate's learning that `lore sync` imported: who shared it. */
   sharedBy?: string;
+  /** Set for a learning of an Entire checkpoint's summary (source 'entire'): its checkpoint id. */
+  checkpoint?: string;
 }
 
 export interface LearningsResult {
@@ -63,7 +65,8 @@ export function toInfo(db: Db, project: string, l: LearningRow): LearningInfo {
   const stale = staleness(db, project, l);
   const doc = typeof l.metadata.doc === 'string' ? l.metadata.doc : null;
   const sharedBy = typeof l.metadata.sharedBy === 'string' ? { sharedBy: l.metadata.sharedBy } : {};
-  return { id: l.id, category: l.category, content: l.content, date: l.createdAt, source: l.source, files: l.files, sessionId: l.sessionId ?? null, doc, ...stale, ...sharedBy };
+  const checkpoint = l.source === 'entire' && typeof l.metadata.checkpoint === 'string' ? { checkpoint: l.metadata.checkpoint } : {};
+  return { id: l.id, category: l.category, content: l.content, date: l.createdAt, source: l.source, files: l.files, sessionId: l.sessionId ?? null, doc, ...stale, ...sharedBy, ...checkpoint };
 }
 
 /**

@@ -26,6 +26,20 @@ export interface EntireSession {
   /** Lines the agent added of the commit's `totalLines` added, by Entire's attribution at commit time. */
   agentLines: number | null;
   totalLines: number | null;
+  /** What the session's summary says it learned (Entire's `summary.learnings`); not yet redacted. */
+  learnings: EntireLearning[];
+}
+
+/**
+ * One of a summary's learnings (Entire's LearningsSummary): `code` findings name a file (and maybe
+ * lines); `repo` (patterns, conventions) and `workflow` (practices) are about the project.
+ */
+export interface EntireLearning {
+  category: 'code' | 'repo' | 'workflow';
+  text: string;
+  path: string | null;
+  line: number | null;
+  endLine: number | null;
 }
 
 /** `a3b2c4d5e6f7` → `a3/b2c4d5e6f7`; null for what is not a checkpoint id (12 lowercase hex). */
@@ -68,7 +82,25 @@ export function parseCheckpointSession(checkpoint: string, metadata: string, pro
     prompt: prompt === null ? null : prompt.length > PROMPT_CHARS ? `${prompt.slice(0, PROMPT_CHARS - 1)}…` : prompt,
     agentLines: int(attribution?.agent_lines),
     totalLines: int(attribution?.total_committed),
+    learnings: learningsOf(summary?.learnings),
   };
+}
+
+function learningsOf(v: unknown): EntireLearning[] {
+  if (!v || typeof v !== 'object') return [];
+  const o = v as Record<string, unknown>;
+  const text = (x: unknown): string | null => (typeof x === 'string' && x.trim() ? x.trim() : null);
+  const line = (x: unknown): number | null => (typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : null);
+  const out: EntireLearning[] = [];
+  for (const category of ['repo', 'workflow'] as const) {
+    for (const t of Array.isArray(o[category]) ? (o[category] as unknown[]).map(text) : []) if (t) out.push({ category, text: t, path: null, line: null, endLine: null });
+  }
+  for (const c of Array.isArray(o.code) ? (o.code as unknown[]) : []) {
+    const f = c && typeof c === 'object' ? (c as Record<string, unknown>) : {};
+    const finding = text(f.finding);
+    if (finding) out.push({ category: 'code', text: finding, path: text(f.path), line: line(f.line), endLine: line(f.end_line) });
+  }
+  return out;
 }
 
 function parseObject(text: string): Record<string, unknown> | null {

@@ -91,6 +91,13 @@ describe("Entire's checkpoints", () => {
     expect(text).toContain('entire recorded 2 changes');
     expect(text).toContain("entire: Claude Code wrote 9 of the commit's 9 added lines, session 76d407bd, checkpoint fcea11a4ec9d");
     expect(text).toContain('← "Address PR review feedback by handling potential errors in findSessionIndex');
+    // The summary's learnings: the code finding on its file, the repo and workflow ones on none.
+    expect(text).toMatch(/\[code\] findSessionIndex performs best-effort session deduplication .*Entire checkpoint fcea11a4ec9d/);
+    const all = JSON.parse(ok(cli(['learnings', '--json'])).stdout).learnings as { category: string; content: string; files: string[]; source: string; checkpoint?: string }[];
+    expect(all.filter((l) => l.source === 'entire').map((l) => [l.category, l.files, l.checkpoint])).toEqual(expect.arrayContaining([
+      ['code', ['cmd/entire/cli/checkpoint/committed.go'], 'fcea11a4ec9d'], ['repo', [], 'fcea11a4ec9d'], ['repo', [], 'fcea11a4ec9d'], ['workflow', [], 'fcea11a4ec9d'], ['workflow', [], 'fcea11a4ec9d'],
+    ]));
+    expect(all.filter((l) => l.source === 'entire')).toHaveLength(5);
 
     // The commit that last changed a line: its checkpoint too.
     const line = JSON.parse(ok(cli(['why', 'cmd/entire/cli/checkpoint/committed.go:3', '--json'])).stdout);
@@ -123,11 +130,37 @@ describe("Entire's checkpoints", () => {
     expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 0, agentTrace: 0, skipped: 1 });
     git(up.dir, ['checkout', '-q', 'entire/checkpoints/v1']);
     const meta = join(up.dir, '12/74eaa17eb8/0/metadata.json');
-    writeFileSync(meta, JSON.stringify({ ...JSON.parse(readFileSync(meta, 'utf8')), summary: { intent: 'Make checkpoint commits carry the real git author' } }));
+    const learned = {
+      code: [
+        { path: 'cmd/entire/cli/checkpoint/committed.go', line: 3, end_line: 4, finding: `The author comes from the repository config, never the token ${SECRET}` },
+        { path: 'cmd/entire/cli/elsewhere.go', finding: 'A path this commit does not have' },
+      ],
+      repo: ['Checkpoint commits are written with go-git'],
+    };
+    const original = JSON.parse(readFileSync(meta, 'utf8')) as Record<string, unknown>;
+    writeFileSync(meta, JSON.stringify({ ...original, summary: { intent: 'Make checkpoint commits carry the real git author', learnings: learned } }));
     git(up.dir, ['commit', '-q', '-am', 'Checkpoint: 1274eaa17eb8 summary']);
     git(up.dir, ['checkout', '-q', 'main']);
     git(me.dir, ['fetch', '-q', 'origin']);
     expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 1, agentTrace: 0, skipped: 1 });
     expect(ok(cli(['why', 'cmd/entire/cli/checkpoint/committed.go'])).stdout).toContain('← "Make checkpoint commits carry the real git author"');
+    const fileLearnings = (JSON.parse(ok(cli(['learnings', 'cmd/entire/cli/checkpoint/committed.go', '--json'])).stdout).learnings as { content: string; checkpoint?: string }[]);
+    expect(fileLearnings.map((l) => l.checkpoint).sort()).toEqual(['1274eaa17eb8', 'fcea11a4ec9d']);
+    expect(fileLearnings.find((l) => l.checkpoint === '1274eaa17eb8')!.content).toMatch(/^The author comes from the repository config, never the token /);
+    const byCheckpoint = () => (JSON.parse(ok(cli(['learnings', '--json'])).stdout).learnings as { content: string; files: string[]; checkpoint?: string }[]).filter((l) => l.checkpoint === '1274eaa17eb8');
+    expect(byCheckpoint().map((l) => [l.content.slice(0, 24), l.files]).sort()).toEqual([
+      ['A path this commit does ', []], ['Checkpoint commits are w', []], ['The author comes from th', ['cmd/entire/cli/checkpoint/committed.go']],
+    ]);
+    const db2 = new Database(join(me.env.LORE_HOME!, 'lore.db'), { readonly: true });
+    expect((db2.prepare(`SELECT count(*) AS n FROM learnings WHERE instr(content, ?) > 0`).get(SECRET) as { n: number }).n).toBe(0);
+    db2.close();
+    // Entire rewrites the summary without them: they go.
+    git(up.dir, ['checkout', '-q', 'entire/checkpoints/v1']);
+    writeFileSync(meta, JSON.stringify({ ...original, summary: { intent: 'Make checkpoint commits carry the real git author', learnings: { repo: ['Checkpoint commits are written with go-git'] } } }));
+    git(up.dir, ['commit', '-q', '-am', 'Checkpoint: 1274eaa17eb8 summary again']);
+    git(up.dir, ['checkout', '-q', 'main']);
+    git(me.dir, ['fetch', '-q', 'origin']);
+    expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 1, agentTrace: 0, skipped: 1 });
+    expect(byCheckpoint().map((l) => l.content)).toEqual(['Checkpoint commits are written with go-git']);
   });
 });

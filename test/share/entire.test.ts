@@ -28,6 +28,13 @@ describe("Entire's checkpoints", () => {
       checkpoint: 'fcea11a4ec9d', session: '76d407bd-2561-45ef-8cbb-2dc1f9be9bbe', agent: 'Claude Code', createdAt: '2026-02-10T00:41:18.534844Z',
       files: ['cmd/entire/cli/checkpoint/checkpoint_test.go', 'cmd/entire/cli/checkpoint/committed.go'],
       prompt: expect.stringMatching(/^Address PR review feedback by handling potential errors in findSessionIndex/), agentLines: 9, totalLines: 9,
+      learnings: [
+        { category: 'repo', text: 'The codebase uses github.com/entireio/cli/cmd/entire/cli/logging for structured logging', path: null, line: null, endLine: null },
+        { category: 'repo', text: expect.stringMatching(/^Git blob corruption is considered very unlikely/), path: null, line: null, endLine: null },
+        { category: 'workflow', text: expect.stringMatching(/^For low-probability failure scenarios/), path: null, line: null, endLine: null },
+        { category: 'workflow', text: expect.stringMatching(/^Pre-existing LSP diagnostics/), path: null, line: null, endLine: null },
+        { category: 'code', text: expect.stringMatching(/^findSessionIndex performs best-effort session deduplication/), path: 'cmd/entire/cli/checkpoint/committed.go', line: null, endLine: null },
+      ],
     });
   });
 

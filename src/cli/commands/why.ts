@@ -120,7 +120,7 @@ function linkingLine(l: NonNullable<WhyResult['linking']>, total: number): strin
 
 export function printLearning(l: LearningInfo): void {
   const stale = l.stale ? `  ${yellow('STALE')} ${dim(`(${l.staleReason})`)}` : '';
-  const from = l.sharedBy ? `shared by ${l.sharedBy}` : l.doc ?? (l.source === 'extracted' ? `extracted from ${l.sessionId ? sessionLabel(l.sessionId) : 'a session'}` : l.source === 'manual' ? 'lore learn' : l.source);
+  const from = l.sharedBy ? `shared by ${l.sharedBy}` : l.checkpoint ? `Entire checkpoint ${l.checkpoint}` : l.doc ?? (l.source === 'extracted' ? `extracted from ${l.sessionId ? sessionLabel(l.sessionId) : 'a session'}` : l.source === 'manual' ? 'lore learn' : l.source);
   print(`  ${day(l.date)}  [${l.category}] ${l.content}  ${dim(from)}${stale}`);
 }
 
