@@ -1,10 +1,10 @@
 import { editsByIds, intentLinksForCommit, messageInfos, modelOfAnswer, openDb, rangeCommits, sharedBy, type Db, type StoredIntent } from '../db/index.js';
 import { BadRangeError } from '../errors.js';
 import type { Reporter } from '../events.js';
-import { addedLines, findRepo, historyShas, lineRanges, resolveRange, type AddedLine } from '../git/index.js';
+import { addedLines, findRepo, historyShas, resolveRange, type AddedLine } from '../git/index.js';
 import { redact } from '../ingest/index.js';
 import { aiLineOwners, editWrittenLines } from '../link/index.js';
-import { AGENT_TRACE_VERSION, modelId, stableUuid, type AgentTraceConversation, type AgentTraceRecord } from '../share/index.js';
+import { AGENT_TRACE_VERSION, modelId, stableUuid, toRanges, type AgentTraceConversation, type AgentTraceRecord } from '../share/index.js';
 import { catchUpRepo } from './catch-up.js';
 import { dbPathOf, type Place } from './repo-context.js';
 
@@ -73,7 +73,7 @@ export async function exportAgentTrace(place: Place, spec: string | undefined, r
           conversations.set(url, {
             url,
             contributor: { type: whole || own.length > 0 ? 'ai' : 'unknown', ...(model ? { model_id: modelId(model) } : {}) },
-            ranges: lineRanges(lines).map(([start_line, end_line]) => ({ start_line, end_line })),
+            ranges: toRanges(lines).map(([start_line, end_line]) => ({ start_line, end_line })),
           });
         }
         const sharer = by.get(session);

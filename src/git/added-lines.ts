@@ -38,24 +38,6 @@ export async function addedLines(root: string, sha: string): Promise<Map<string,
   return out;
 }
 
-/** The same as closed ranges of line numbers per file. */
-export async function addedRanges(root: string, sha: string): Promise<Map<string, [number, number][]>> {
-  const out = new Map<string, [number, number][]>();
-  for (const [path, lines] of await addedLines(root, sha)) out.set(path, lineRanges(lines.map((l) => l.line)));
-  return out;
-}
-
-/** Ascending line numbers as closed ranges: `[1,2,3,7]` → `[[1,3],[7,7]]`. */
-export function lineRanges(lines: readonly number[]): [number, number][] {
-  const out: [number, number][] = [];
-  for (const n of lines) {
-    const last = out[out.length - 1];
-    if (last && n === last[1] + 1) last[1] = n;
-    else out.push([n, n]);
-  }
-  return out;
-}
-
 /** Every commit reachable from HEAD, oldest first ([] in a repository with no commit). */
 export async function historyShas(root: string): Promise<string[]> {
   const r = await gitRaw(root, ['rev-list', '--reverse', '--topo-order', 'HEAD']);

@@ -14,4 +14,4 @@ export { installHooks, uninstallHooks, hookStatus, hookManager, defaultHookPaths
 export { fetchRef, installNoteRefspecs, isAncestor, pushRef, readNotes, remoteRef, RemoteError, resolveRef, restoreRef, sharerOf, writeNotes, type InstallResult } from './notes.js';
 export { resolveRange, defaultBranch, type CommitRange } from './range.js';
 export { branchRefs, objectIds, readObjects } from './objects.js';
-export { addedLines, addedRanges, historyShas, lineRanges, type AddedLine } from './added-lines.js';
+export { addedLines, historyShas, type AddedLine } from './added-lines.js';

@@ -23,15 +23,20 @@ const whyJson = (dir: string, target: string) => {
   return JSON.parse(r.stdout);
 };
 
+/** 150 commits, then a request whose edit wrote notes.md, and the commit of it. */
+function repoWithNotes(seed: number, session: string): { repo: string; notes: string } {
+  const repo = bigRepo(150, seed);
+  const db = openDb(resolveDbPath(process.env));
+  const s = new ChatRows(db, repo, session);
+  s.prompt('Write notes.md with a greeting for the team', '2026-08-01T10:00:00.000Z');
+  s.edit('notes.md', '2026-08-01T10:00:30.000Z', { new: 'hello team\nwelcome to the notes\n' });
+  db.close();
+  return { repo, notes: commit(repo, { 'notes.md': 'hello team\nwelcome to the notes\n' }, 'add notes', { date: '2026-08-01T10:01:00Z' }) };
+}
+
 describe('lore why with a link backlog', () => {
   it('answers from what is linked, says how much waits, and the worker links the rest', async () => {
-    const repo = bigRepo(150, 5);
-    const db = openDb(resolveDbPath(process.env));
-    const s = new ChatRows(db, repo, 'claude-code:9b9b9b9b-aaaa-bbbb-cccc-000000000001');
-    s.prompt('Write notes.md with a greeting for the team', '2026-08-01T10:00:00.000Z');
-    s.edit('notes.md', '2026-08-01T10:00:30.000Z', { new: 'hello team\nwelcome to the notes\n' });
-    db.close();
-    const notes = commit(repo, { 'notes.md': 'hello team\nwelcome to the notes\n' }, 'add notes', { date: '2026-08-01T10:01:00Z' });
+    const { repo, notes } = repoWithNotes(5, 'claude-code:9b9b9b9b-aaaa-bbbb-cccc-000000000001');
 
     // A worker holding the repository's lock keeps the backlog waiting while the query answers.
     const lock = tryLock(workerLockPath(join(repo, '.git')))!;
@@ -59,12 +64,7 @@ describe('lore why with a link backlog', () => {
   }, 60_000);
 
   it('never says nothing waits when the worker linked while the answer was read', async () => {
-    const repo = bigRepo(150, 6);
-    const db = openDb(resolveDbPath(process.env));
-    const s = new ChatRows(db, repo, 'claude-code:9b9b9b9b-aaaa-bbbb-cccc-000000000002');
-    s.prompt('Write notes.md with a greeting for the team', '2026-08-01T10:00:00.000Z');
-    s.edit('notes.md', '2026-08-01T10:00:30.000Z', { new: 'hello team\nwelcome to the notes\n' });
-    const notes = commit(repo, { 'notes.md': 'hello team\nwelcome to the notes\n' }, 'add notes', { date: '2026-08-01T10:01:00Z' });
+    const { repo, notes } = repoWithNotes(6, 'claude-code:9b9b9b9b-aaaa-bbbb-cccc-000000000002');
     // Indexed, with the backlog left to a worker (held off by its lock).
     const lock = tryLock(workerLockPath(join(repo, '.git')))!;
     try {
@@ -75,6 +75,7 @@ describe('lore why with a link backlog', () => {
     // The worker (another connection) links everything while this answer waits for its blame:
     // the links were read before, so the answer must still say that linking was under way.
     const info = await findRepo(repo);
+    const db = openDb(resolveDbPath(process.env));
     const worker = openDb(resolveDbPath(process.env));
     const blame = (async () => {
       await linkRepo(worker, info);
