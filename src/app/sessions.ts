@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findSessions, forgetProject, forgetSessions, sessionFamily, listSessions as listStored, sessionEdits, sessionMessages, type SessionSummary, type StoredEdit, type StoredMessage } from '../db/index.js';
+import { countUntypedSessions, findSessions, forgetProject, forgetSessions, sessionFamily, listSessions as listStored, sessionEdits, sessionMessages, type SessionSummary, type StoredEdit, type StoredMessage } from '../db/index.js';
 import { SessionNotFoundError } from '../errors.js';
 import { dbPathOf, findRepoOrNone, withDb, type Place } from './repo-context.js';
 
@@ -11,13 +11,19 @@ export interface SessionsRequest {
   /** ISO time: sessions active at or after it. */
   since?: string;
   limit?: number;
+  /** Also the sessions where the user typed nothing (default: left out, and counted). */
+  all?: boolean;
 }
 
 /** `lore sessions`: the stored chat sessions, most recent first. */
-export async function sessions(place: Place, request: SessionsRequest): Promise<{ project: string | undefined; sessions: SessionSummary[] }> {
+export async function sessions(place: Place, request: SessionsRequest): Promise<{ project: string | undefined; sessions: SessionSummary[]; untyped: number }> {
   const project = request.project !== undefined ? await projectOf(request.project, place.cwd) : undefined;
-  const sessions = await withDb(dbPathOf(place), (db) => listStored(db, { project, source: request.source, since: request.since, limit: request.limit }));
-  return { project, sessions };
+  const filter = { project, source: request.source, since: request.since };
+  return withDb(dbPathOf(place), (db) => ({
+    project,
+    sessions: listStored(db, { ...filter, limit: request.limit, typedOnly: !request.all }),
+    untyped: request.all ? 0 : countUntypedSessions(db, filter),
+  }));
 }
 
 /** `lore show SESSION`: one session (by id or a unique prefix), its messages and file edits. */

@@ -427,10 +427,29 @@ export interface SessionFilter {
   limit?: number;
   /** Include the per-repo `git:` sessions of commit messages (default false). */
   includeGit?: boolean;
+  /** Only sessions where the user typed something (an AI tool started and left at once has none). */
+  typedOnly?: boolean;
 }
+
+const TYPED = `EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id AND m.role = 'user')`;
 
 /** Chat sessions, most recently active first. */
 export function listSessions(db: Db, filter: SessionFilter = {}): SessionSummary[] {
+  const { where, params } = sessionWhere(filter);
+  if (filter.typedOnly) where.push(TYPED);
+  const sql = `SELECT ${SESSION_COLUMNS} FROM sessions s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY coalesce(s.last_message_at, s.created_at) DESC, s.id LIMIT ?`;
+  return (db.prepare(sql).all(...params, filter.limit ?? -1) as RawSession[]).map(toSummary);
+}
+
+/** How many sessions match `filter` with nothing the user typed (listSessions' typedOnly leaves them out). */
+export function countUntypedSessions(db: Db, filter: Omit<SessionFilter, 'limit' | 'typedOnly'> = {}): number {
+  const { where, params } = sessionWhere(filter);
+  where.push(`NOT ${TYPED}`);
+  return (db.prepare(`SELECT count(*) AS n FROM sessions s WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+}
+
+function sessionWhere(filter: SessionFilter): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (!filter.includeGit) where.push(`coalesce(s.source, '') <> 'git'`);
@@ -446,9 +465,7 @@ export function listSessions(db: Db, filter: SessionFilter = {}): SessionSummary
     where.push('coalesce(s.last_message_at, s.created_at) >= ?');
     params.push(filter.since);
   }
-  const sql = `SELECT ${SESSION_COLUMNS} FROM sessions s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY coalesce(s.last_message_at, s.created_at) DESC, s.id LIMIT ?`;
-  return (db.prepare(sql).all(...params, filter.limit ?? -1) as RawSession[]).map(toSummary);
+  return { where, params };
 }
 
 /** A session by id, or by a unique prefix of its id or of its native id (the part after `<tool>:`). */

@@ -32,7 +32,7 @@ interface LearningsArgs extends GlobalArgs, OutputArgs {
 
 export const learningsCommand: CommandModule<GlobalArgs, LearningsArgs> = {
   command: 'learnings [file]',
-  describe: 'List learnings (docs/solutions, lore learn, extracted from sessions), stale ones flagged',
+  describe: 'List learnings (docs/solutions, lore learn, extracted from sessions, Entire checkpoints), stale ones flagged',
   builder: (y) => withJson(y).positional('file', { type: 'string', describe: 'only the learnings attached to this file' }) as never,
   handler: async (args) => {
     const { learnings } = await import('../../app/index.js');

@@ -8,6 +8,7 @@ interface SessionsArgs extends GlobalArgs, OutputArgs {
   source?: string;
   since?: string;
   limit?: number;
+  all?: boolean;
 }
 
 export const sessionsCommand: CommandModule<GlobalArgs, SessionsArgs> = {
@@ -18,13 +19,15 @@ export const sessionsCommand: CommandModule<GlobalArgs, SessionsArgs> = {
       .option('project', { type: 'string', describe: 'only this repository (a path; "." for the current one)' })
       .option('source', { type: 'string', describe: 'only this source (claude-code, codex, ...)' })
       .option('since', { type: 'string', describe: 'only sessions active since a date (2026-01-31) or a span (7d, 2w, 12h)' })
-      .option('limit', { type: 'number', default: 50, describe: 'at most this many (0: all)' }) as never,
+      .option('limit', { type: 'number', default: 50, describe: 'at most this many (0: all)' })
+      .option('all', { type: 'boolean', describe: 'also the sessions where nothing was typed (a tool started and left)' }) as never,
   handler: async (args) => {
     const { sessions } = await import('../../app/index.js');
     const since = args.since !== undefined ? parseSince(args.since) : undefined;
-    const { project, sessions: rows } = await sessions(placeOf(args), { project: args.project, source: args.source, since, limit: args.limit ? args.limit : undefined });
+    const { project, sessions: rows, untyped } = await sessions(placeOf(args), { project: args.project, source: args.source, since, limit: args.limit ? args.limit : undefined, all: args.all });
     if (args.json) return printJson(rows);
-    if (rows.length === 0) return print(project || args.source || since ? 'no sessions match' : 'no sessions stored yet; run `lore ingest`');
+    const hidden = untyped > 0 ? dim(`(${untyped} session${untyped === 1 ? '' : 's'} where nothing was typed not listed; --all lists them)`) : '';
+    if (rows.length === 0) return print(hidden || (project || args.source || since ? 'no sessions match' : 'no sessions stored yet; run `lore ingest`'));
     // Ids differ in length (an Aider session's is `<hash>-<offset>`): pad them so the columns line up.
     const idWidth = Math.max(...rows.map((s) => shortId(s.id).length));
     for (const s of rows) {
@@ -35,6 +38,7 @@ export const sessionsCommand: CommandModule<GlobalArgs, SessionsArgs> = {
       );
       if (!project) print(dim(`    ${s.projectPath || '(unknown project)'}`));
     }
+    if (hidden) print(hidden);
   },
 };
 
