@@ -450,12 +450,68 @@ const SPECS: RuleSpec[] = [
   },
 ];
 
-const RULES: Rule[] = SPECS.map((spec, index) => ({
-  ...spec,
-  index,
-  sticky: new RegExp(spec.source, `${spec.flags ?? ''}y`),
-  global: new RegExp(spec.source, `${spec.flags ?? ''}g`),
-}));
+/**
+ * The compiled rules and the scan's tables, built on the first text to redact: a command that
+ * stores nothing new (`lore why` on an indexed repository) never pays for them.
+ */
+interface Compiled {
+  rules: Rule[];
+  /** Literals the scan's table cannot hold (the ellipsis): found with indexOf. */
+  wideLiterals: string[];
+  trigger: RegExp;
+  pairs: Uint8Array;
+  triples: Uint8Array;
+  /** The rules a found literal can start: those with a literal it begins (the trie stops at the shortest). */
+  rulesFor: Map<string, Rule[]>;
+}
+
+let compiled: Compiled | undefined;
+
+function compile(): Compiled {
+  const rules: Rule[] = SPECS.map((spec, index) => ({
+    ...spec,
+    index,
+    sticky: new RegExp(spec.source, `${spec.flags ?? ''}y`),
+    global: new RegExp(spec.source, `${spec.flags ?? ''}g`),
+  }));
+  const allLiterals = [...new Set(rules.flatMap((r) => r.hints ?? []))];
+  // The scan's table covers ASCII literals of two characters or more; any other (the ellipsis) is
+  // found with indexOf.
+  const literals = allLiterals.filter(isScanned);
+  const caselessLiterals = [...new Set(rules.flatMap((r) => r.lowerHints ?? []))];
+  // Every literal of the scan is ASCII and at least two characters long. A regex of 180 alternatives costs a
+  // dispatch at every position of every text; a lookup of the two or three characters there rules
+  // out all but about one position in a hundred first. pairs: a literal is these two characters;
+  // triples (a bit set): a literal starts with these three.
+  const pairs = new Uint8Array(1 << 14);
+  const triples = new Uint8Array(1 << 18);
+  for (const [words, caseless] of [[literals, false], [caselessLiterals, true]] as const) {
+    for (const word of words) {
+      // (A case-insensitive literal has no indexOf to fall back on.)
+      if (!isScanned(word)) throw new Error(`redact: a case-insensitive literal must be ASCII of two characters or more: ${word}`);
+      for (const start of spellings(word.slice(0, 3), caseless)) {
+        const pair = (start.charCodeAt(0) << 7) | start.charCodeAt(1);
+        if (start.length === 2) pairs[pair] = 1;
+        else {
+          const triple = (pair << 7) | start.charCodeAt(2);
+          triples[triple >> 3]! |= 1 << (triple & 7);
+        }
+      }
+    }
+  }
+  return {
+    rules,
+    wideLiterals: allLiterals.filter((w) => !isScanned(w)),
+    // Case-insensitive keywords are spelled with [aA] classes, so one regex serves both kinds.
+    // Sticky: it is tried only where the characters of a literal's start are (`mayStartLiteral`).
+    trigger: new RegExp(`${trieSource(literals, false)}|${trieSource(caselessLiterals, true)}`, 'y'),
+    pairs,
+    triples,
+    rulesFor: new Map(),
+  };
+}
+
+const isScanned = (w: string): boolean => w.length >= 2 && /^[\u0000-\u007f]+$/.test(w);
 
 /** A regex alternation of `words` shaped as a trie, so the engine tests one branch per character. */
 function trieSource(words: string[], caseless: boolean): string {
@@ -479,38 +535,6 @@ function trieSource(words: string[], caseless: boolean): string {
   return emit(root);
 }
 
-const allLiterals = [...new Set(RULES.flatMap((r) => r.hints ?? []))];
-// The scan's table covers ASCII literals of two characters or more; any other (the ellipsis) is
-// found with indexOf.
-const isScanned = (w: string): boolean => w.length >= 2 && /^[\u0000-\u007f]+$/.test(w);
-const literals = allLiterals.filter(isScanned);
-const wideLiterals = allLiterals.filter((w) => !isScanned(w));
-const caselessLiterals = [...new Set(RULES.flatMap((r) => r.lowerHints ?? []))];
-// Case-insensitive keywords are spelled with [aA] classes, so one regex serves both kinds. Sticky:
-// it is tried only where the characters of a literal's start are (`mayStartLiteral`).
-const TRIGGER = new RegExp(`${trieSource(literals, false)}|${trieSource(caselessLiterals, true)}`, 'y');
-
-// Every literal of the scan is ASCII and at least two characters long. A regex of 180 alternatives costs a
-// dispatch at every position of every text; a lookup of the two or three characters there rules
-// out all but about one position in a hundred first. PAIRS: a literal is these two characters;
-// TRIPLES (a bit set): a literal starts with these three.
-const PAIRS = new Uint8Array(1 << 14);
-const TRIPLES = new Uint8Array(1 << 18);
-for (const [words, caseless] of [[literals, false], [caselessLiterals, true]] as const) {
-  for (const word of words) {
-    // (A case-insensitive literal has no indexOf to fall back on.)
-    if (!isScanned(word)) throw new Error(`redact: a case-insensitive literal must be ASCII of two characters or more: ${word}`);
-    for (const start of spellings(word.slice(0, 3), caseless)) {
-      const pair = (start.charCodeAt(0) << 7) | start.charCodeAt(1);
-      if (start.length === 2) PAIRS[pair] = 1;
-      else {
-        const triple = (pair << 7) | start.charCodeAt(2);
-        TRIPLES[triple >> 3]! |= 1 << (triple & 7);
-      }
-    }
-  }
-}
-
 /** `start` as written, or in every mix of cases. */
 function spellings(start: string, caseless: boolean): string[] {
   let out = [''];
@@ -522,23 +546,21 @@ function spellings(start: string, caseless: boolean): string[] {
 }
 
 /** Whether a literal may start with the character codes c0 c1 c2 (c2 is 0 past the end). */
-function mayStartLiteral(c0: number, c1: number, c2: number): boolean {
+function mayStartLiteral(pairs: Uint8Array, triples: Uint8Array, c0: number, c1: number, c2: number): boolean {
   if ((c0 | c1) >= 128) return false;
   const pair = (c0 << 7) | c1;
-  if (PAIRS[pair] === 1) return true;
+  if (pairs[pair] === 1) return true;
   if (c2 >= 128) return false;
   const triple = (pair << 7) | c2;
-  return (TRIPLES[triple >> 3]! & (1 << (triple & 7))) !== 0;
+  return (triples[triple >> 3]! & (1 << (triple & 7))) !== 0;
 }
 
-// The rules a found literal can start: those with a literal it begins (the trie stops at the shortest).
-const rulesFor = new Map<string, Rule[]>();
-function rulesForWord(word: string): Rule[] {
-  let rules = rulesFor.get(word);
+function rulesForWord(c: Compiled, word: string): Rule[] {
+  let rules = c.rulesFor.get(word);
   if (!rules) {
     const lower = word.toLowerCase();
-    rules = RULES.filter((r) => r.hints?.some((h) => h.startsWith(word)) || r.lowerHints?.some((h) => h.startsWith(lower)));
-    if (rulesFor.size < 10_000) rulesFor.set(word, rules);
+    rules = c.rules.filter((r) => r.hints?.some((h) => h.startsWith(word)) || r.lowerHints?.some((h) => h.startsWith(lower)));
+    if (c.rulesFor.size < 10_000) c.rulesFor.set(word, rules);
   }
   return rules;
 }
@@ -556,6 +578,8 @@ interface Span extends SecretSpan {
 
 /** Where the secrets in `text` are: sorted, never overlapping. */
 export function findSecrets(text: string): SecretSpan[] {
+  const c = (compiled ??= compile());
+  const { pairs, triples, trigger } = c;
   // Where each rule may start (anchored rules), and which unanchored rules to scan with.
   let starts: Map<Rule, number[]> | undefined;
   // Every position, not only past a match: literals may overlap.
@@ -566,22 +590,22 @@ export function findSecrets(text: string): SecretSpan[] {
     const c0 = c1;
     c1 = c2;
     c2 = at + 2 < n ? text.charCodeAt(at + 2) : 0;
-    if (!mayStartLiteral(c0, c1, c2)) continue;
-    TRIGGER.lastIndex = at;
-    const m = TRIGGER.exec(text);
+    if (!mayStartLiteral(pairs, triples, c0, c1, c2)) continue;
+    trigger.lastIndex = at;
+    const m = trigger.exec(text);
     if (!m) continue;
     starts ??= new Map();
-    for (const rule of rulesForWord(m[0])) {
+    for (const rule of rulesForWord(c, m[0])) {
       const list = starts.get(rule);
       if (list) list.push(at);
       else starts.set(rule, [at]);
     }
   }
-  for (const word of wideLiterals) {
+  for (const word of c.wideLiterals) {
     const at = text.indexOf(word);
     if (at === -1) continue;
     starts ??= new Map();
-    for (const rule of rulesForWord(word)) {
+    for (const rule of rulesForWord(c, word)) {
       const list = starts.get(rule) ?? [];
       for (let i = at; i !== -1; i = text.indexOf(word, i + 1)) list.push(i);
       // In order: the anchored loop below skips positions inside an earlier match.
@@ -592,7 +616,7 @@ export function findSecrets(text: string): SecretSpan[] {
 
   // Spans claimed so far, sorted by start and never overlapping.
   let spans: Span[] = [];
-  for (const rule of RULES) {
+  for (const rule of c.rules) {
     const positions = starts.get(rule);
     if (!positions) continue;
     const found: Span[] = [];
