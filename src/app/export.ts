@@ -53,7 +53,7 @@ export async function exportAgentTrace(place: Place, spec: string | undefined, r
       const infos = messageInfos(db, links.map((l) => l.requestId));
       const by = sharedBy(db, links.map((l) => l.sessionId ?? ''));
       const added = await addedLines(repo.root, c.sha);
-      const written = writtenLines(db, repo.root, c.sha, links, added);
+      const written = writtenLines(db, repo.root, c.sha, links, added, (link) => link.sessionId ?? infos.get(link.requestId)?.sessionId ?? null);
       const requests: ExportedRequest[] = [];
       const files = new Map<string, Map<string, AgentTraceConversation>>();
       for (const link of links) {
@@ -110,24 +110,29 @@ async function rangeShas(root: string, spec: string): Promise<string[]> {
 }
 
 /**
- * Which added lines of each file of commit `sha` each session's edits wrote, keyed
- * `path\0session`: the edits the links name as text evidence, newest first (a line written twice
- * is the later edit's), matched as the link stage counts AI lines (src/link/ai-lines.ts).
+ * Which added lines of each file of commit `sha` each conversation's edits wrote, keyed
+ * `path\0session` (the session of the link that names the edit, as the conversation is: a
+ * subagent's edit counts for the request it served): the edits the links name as text evidence,
+ * newest first (a line written twice is the later edit's), matched as the link stage counts AI
+ * lines (src/link/ai-lines.ts).
  */
-function writtenLines(db: Db, project: string, sha: string, links: StoredIntent[], added: Map<string, AddedLine[]>): Map<string, number[]> {
+function writtenLines(db: Db, project: string, sha: string, links: StoredIntent[], added: Map<string, AddedLine[]>, sessionOf: (link: StoredIntent) => string | null): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  const byPath = new Map<string, string[]>();
+  const byPath = new Map<string, Map<string, string>>(); // path → edit id → session
   for (const link of links) {
     const entry = link.commits.find((e) => e.sha === sha);
-    if (!entry?.edits?.length || (entry.evidence !== 'edit-text' && entry.evidence !== 'edit-text-partial')) continue;
-    byPath.set(link.path, [...(byPath.get(link.path) ?? []), ...entry.edits]);
+    const session = sessionOf(link);
+    if (!session || !entry?.edits?.length || (entry.evidence !== 'edit-text' && entry.evidence !== 'edit-text-partial')) continue;
+    const edits = byPath.get(link.path) ?? new Map<string, string>();
+    byPath.set(link.path, edits);
+    for (const id of entry.edits) edits.set(id, session);
   }
-  for (const [path, ids] of byPath) {
+  for (const [path, edits] of byPath) {
     const lines = added.get(path) ?? [];
     if (lines.length === 0) continue;
-    const written = editsByIds(db, project, ids)
+    const written = editsByIds(db, project, [...edits.keys()])
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .map((e) => ({ key: e.sessionId, lines: editWrittenLines(e) }));
+      .map((e) => ({ key: edits.get(e.id)!, lines: editWrittenLines(e) }));
     aiLineOwners(lines.map((l) => l.text), written).forEach((session, i) => {
       if (session === undefined) return;
       const key = `${path}\0${session}`;
