@@ -11,3 +11,9 @@ export const crypto = (): typeof import('node:crypto') => process.getBuiltinModu
 
 /** node:worker_threads, loaded on first use (`lore ingest`'s read thread; bin.ts runs every command). */
 export const workerThreads = (): typeof import('node:worker_threads') => process.getBuiltinModule('node:worker_threads');
+
+/**
+ * Milliseconds from an arbitrary start, as performance.now() gives them: the global `performance`
+ * loads Node's perf_hooks (eleven modules) on its first use, and a timing needs none of them.
+ */
+export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;

@@ -1,3 +1,4 @@
+import { nowMs } from '../builtins.js';
 import {
   acceptHookEvents,
   getRepoState,
@@ -51,9 +52,9 @@ export interface CatchUpOptions {
  */
 export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent, options: CatchUpOptions = {}): Promise<CatchUpResult> {
   refuseExcluded(repo, options.env);
-  let mark = performance.now();
+  let mark = nowMs();
   const lap = (): number => {
-    const at = performance.now();
+    const at = nowMs();
     const ms = Math.round(at - mark);
     mark = at;
     return ms;

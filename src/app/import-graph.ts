@@ -1,3 +1,4 @@
+import { nowMs } from '../builtins.js';
 import {
   graphStamp,
   importGraphStats,
@@ -86,7 +87,7 @@ export function importGraphIsCurrent(db: Db, repo: RepoInfo): boolean {
  * resolved. Not part of catchUp: the hook worker must never load the compiler.
  */
 export async function updateImportGraph(db: Db, repo: RepoInfo, report: Reporter = silent, options: ImportGraphOptions = {}): Promise<ImportGraphResult> {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? (() => nowMs());
   const parseLimit = options.parseLimit ?? Infinity;
   const started = now();
   // Taken before reading anything: a change made during the run makes the next run look again.

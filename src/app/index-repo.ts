@@ -1,3 +1,4 @@
+import { nowMs } from '../builtins.js';
 import { countCommits, importGraphStats, type Db } from '../db/index.js';
 import { resolveEmbedder, type Embedder } from '../embed/index.js';
 import type { Reporter } from '../events.js';
@@ -53,13 +54,13 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   // so the error a user sees is the one this process would have met.
   const inHere = (): Promise<ImportGraphResult> => updateImportGraph(ctx.db, ctx.repo, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });
   const graph = aside ? await aside.then((g) => applyGraphWrites(ctx.db, ctx.repo, g), inHere) : await inHere();
-  const provenanceStart = performance.now();
+  const provenanceStart = nowMs();
   const provenance = await importProvenance(ctx.db, ctx.repo.root);
-  const provenanceMs = Math.round(performance.now() - provenanceStart);
-  const started = performance.now();
+  const provenanceMs = Math.round(nowMs() - provenanceStart);
+  const started = nowMs();
   const rest = await embedStage(ctx.db, report, env, wait ? {} : { limit: INLINE_VECTORS });
   const vectors = { ...rest, embedded: rest.embedded + early };
-  const vectorsMs = Math.round(performance.now() - started);
+  const vectorsMs = Math.round(nowMs() - started);
   await blameGraph;
   let blameGraphLeft = false;
   const commits = wait ? 0 : countCommits(ctx.db, ctx.repo.root);
