@@ -9,6 +9,9 @@ export const childProcess = (): typeof import('node:child_process') => process.g
 /** node:crypto, loaded on first use. */
 export const crypto = (): typeof import('node:crypto') => process.getBuiltinModule('node:crypto');
 
+/** node:fs/promises, loaded on first use (it loads readline too; a query reads files synchronously). */
+export const fsPromises = (): typeof import('node:fs/promises') => process.getBuiltinModule('node:fs/promises');
+
 /** node:worker_threads, loaded on first use (`lore ingest`'s read thread; bin.ts runs every command). */
 export const workerThreads = (): typeof import('node:worker_threads') => process.getBuiltinModule('node:worker_threads');
 

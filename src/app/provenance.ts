@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crypto } from '../builtins.js';
+import { crypto, fsPromises } from '../builtins.js';
 import { commitOfEdit, commitsWithTrailer, dropLearnings, getCommit, learningIdsWith, provenanceDetails, provenanceRows, provenanceShas, storeProvenance, upsertLearning, type Db, type ProvenanceRow } from '../db/index.js';
 import { branchRefs, objectIds, readNotes, readObjects } from '../git/index.js';
 import { redact } from '../ingest/index.js';
@@ -183,7 +182,7 @@ async function storeEntireLearnings(db: Db, root: string, read: { sha: string; s
 export async function importAgentTrace(db: Db, root: string): Promise<{ read: number; skipped: number }> {
   let text: string;
   try {
-    text = await readFile(join(root, AGENT_TRACE_FILE), 'utf8');
+    text = await fsPromises().readFile(join(root, AGENT_TRACE_FILE), 'utf8');
   } catch {
     return { read: 0, skipped: 0 };
   }

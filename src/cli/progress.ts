@@ -1,6 +1,12 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 import type { LoreEvent, Reporter } from '../events.js';
 import { terminalSafe } from './output.js';
+
+// The progress bar library, loaded when a bar is first drawn: most commands never draw one, and
+// it loads node:readline (with fs/promises) as it loads, on every start (docs/start-up.md).
+const load = createRequire(import.meta.url);
+let cliProgress: typeof CliProgress | undefined;
 
 /**
  * Renders core events on stderr: warnings always (one line each), a progress bar only on a TTY
@@ -11,7 +17,7 @@ export function stderrReporter(options: { quiet?: boolean; delayMs?: number } = 
   const delayMs = options.delayMs ?? 400;
   const started = Date.now();
   const reported = new Set<string>(); // stages that reported progress already
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: CliProgress.SingleBar | undefined;
   let stage = '';
   const stop = (): void => {
     bar?.stop();
@@ -40,6 +46,7 @@ export function stderrReporter(options: { quiet?: boolean; delayMs?: number } = 
     if (!bar || stage !== event.stage) {
       stop();
       stage = event.stage;
+      cliProgress ??= load('cli-progress') as typeof CliProgress;
       bar = new cliProgress.SingleBar(
         { format: `${event.stage.padEnd(9)} {bar} {value}/{total} {eta_formatted}`, stream: process.stderr, clearOnComplete: true, hideCursor: true },
         cliProgress.Presets.shades_classic,

@@ -1,6 +1,5 @@
-import { realpath } from 'node:fs/promises';
 import { posix, win32 } from 'node:path';
-import { childProcess } from '../builtins.js';
+import { childProcess, fsPromises } from '../builtins.js';
 
 /**
  * Maps the working directory found inside a transcript to the repository it belongs to
@@ -32,11 +31,11 @@ export function projectResolver(): ProjectResolver {
 
 async function resolveProject(cwd: string): Promise<Project> {
   if (isWindowsPath(cwd) && process.platform !== 'win32') return { path: cwd, isRepo: false, aliases: [] };
-  const real = await realpath(cwd).catch(() => undefined);
+  const real = await fsPromises().realpath(cwd).catch(() => undefined);
   if (!real) return { path: cwd, isRepo: false, aliases: [] };
   const top = await showToplevel(real);
   if (!top) return { path: cwd, isRepo: false, aliases: cwd === real ? [] : [real] };
-  const root = await realpath(top).catch(() => top);
+  const root = await fsPromises().realpath(top).catch(() => top);
   const aliases = new Set<string>([root, top]);
   // cwd as written = <logical top>/<sub>: strip the same sub to get the top as the transcript spells it.
   const sub = posix.relative(root, real);

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fsPromises } from '../builtins.js';
 import {
   forgetSession,
   purgeDeletedText,
@@ -236,7 +236,7 @@ async function planPaths(paths: string[], adapters: SourceAdapter[], all: Source
   const byAdapter = new Map<SourceAdapter, string[]>();
   for (const raw of paths) {
     const path = resolve(raw);
-    const s = await stat(path).catch((err: NodeJS.ErrnoException) => err);
+    const s = await fsPromises().stat(path).catch((err: NodeJS.ErrnoException) => err);
     if (s instanceof Error) {
       report({ type: 'warning', message: `cannot read ${path}: ${s.code === 'ENOENT' ? 'no such file or directory' : s.code === 'EACCES' ? 'permission denied' : s.message}`, file: path });
       continue;
@@ -301,7 +301,7 @@ async function readerOf(file: string, candidates: SourceAdapter[]): Promise<Sour
 /** The files below `dir`, and the directories `isUnit` takes whole (not walked into). */
 async function walk(dir: string, isUnit: (dir: string) => boolean, out: string[] = [], depth = 0): Promise<string[]> {
   if (depth > 12) return out;
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const entries = await fsPromises().readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {

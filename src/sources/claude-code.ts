@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { isRecord, readJsonl } from './jsonl.js';
 import type { Cursor, FileEditRecord, MessageKind, Role, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
@@ -122,11 +122,12 @@ export function claudeRoots(env: SourceEnv): string[] {
   return [...new Set(roots)];
 }
 
+// Sync, as src/sources/walk.ts says why.
 async function collectJsonl(dir: string, out: string[], depth: number): Promise<void> {
   if (depth > 6) return;
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return; // missing or unreadable root: nothing of ours there
   }

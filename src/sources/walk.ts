@@ -1,13 +1,17 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Files under `dir` (depth-limited) whose name passes `accept`; a missing or unreadable dir yields nothing. */
+/**
+ * Files under `dir` (depth-limited) whose name passes `accept`; a missing or unreadable dir yields
+ * nothing. Read with readdirSync: every query's catch-up walks these few folders, and the first
+ * use of node:fs/promises loads it with readline (docs/start-up.md).
+ */
 export async function findFiles(dir: string, accept: (name: string) => boolean, maxDepth = 6): Promise<string[]> {
   const out: string[] = [];
   async function visit(d: string, depth: number): Promise<void> {
     let entries;
     try {
-      entries = await readdir(d, { withFileTypes: true });
+      entries = readdirSync(d, { withFileTypes: true });
     } catch {
       return;
     }

@@ -31,7 +31,7 @@ describe('what lore loads', () => {
     }
   });
 
-  it('loads neither node:crypto, node:child_process, node:worker_threads, perf_hooks nor simple-git to answer `why FILE` or the context hook', () => {
+  it('loads neither node:crypto, node:child_process, node:worker_threads, perf_hooks, fs/promises, readline nor simple-git to answer `why FILE` or the context hook', () => {
     const repo = gitRepo({ 'a.ts': 'export const a = 1;\n' }, 'add a');
     const dir = mkdtempSync(join(tmpdir(), 'lore-start-up-'));
     const env = { LORE_HOME: join(dir, 'lore') };
@@ -51,6 +51,9 @@ describe('what lore loads', () => {
       expect(loaded, args[0]).not.toContain('NativeModule worker_threads');
       // The global `performance` loads perf_hooks on first use; lore times its stages without it.
       expect(loaded, args[0]).not.toContain('NativeModule perf_hooks');
+      // Nor node:fs/promises, which loads readline with it (the progress bar library does too).
+      expect(loaded, args[0]).not.toContain('NativeModule fs/promises');
+      expect(loaded, args[0]).not.toContain('NativeModule readline');
       expect(requests([...args], { cwd: repo, env }), args[0]).not.toContain('simple-git');
     }
     // A FILE:LINE run starts git blame, and so loads child_process.
