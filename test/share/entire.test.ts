@@ -51,4 +51,23 @@ describe("Entire's checkpoints", () => {
     expect(parseCheckpointSession('00c9e2351016', '{"checkpoint_id":"00c9e2351016"}', null)).toBeNull();
     expect(parseCheckpointSession('00c9e2351016', '[1,2]', null)).toBeNull();
   });
+
+  it("reads a summary's learnings, with a code finding's lines, and skips what is not one", () => {
+    const metadata = JSON.stringify({
+      session_id: 's-2',
+      summary: {
+        learnings: {
+          repo: ['Uses cobra for commands', '', 42, null],
+          code: [{ path: 'cmd/x.go', line: 10, end_line: 20, finding: 'x retries twice' }, { path: 'cmd/y.go', finding: '  ' }, { finding: 'no path given', line: -3 }, 'not an object'],
+          workflow: 'not a list',
+        },
+      },
+    });
+    expect(parseCheckpointSession('abcdef123456', metadata, null)!.learnings).toEqual([
+      { category: 'repo', text: 'Uses cobra for commands', path: null, line: null, endLine: null },
+      { category: 'code', text: 'x retries twice', path: 'cmd/x.go', line: 10, endLine: 20 },
+      { category: 'code', text: 'no path given', path: null, line: null, endLine: null },
+    ]);
+    expect(parseCheckpointSession('abcdef123456', JSON.stringify({ session_id: 's-3', summary: { learnings: 'none' } }), null)!.learnings).toEqual([]);
+  });
 });
