@@ -176,6 +176,7 @@ async function repoChecks(db: Db, repo: RepoInfo, checks: Check[]): Promise<void
       ok: true,
       warning: true,
       detail: `${uncounted} commit(s) indexed without line counts: git could not read their objects (a partial or incomplete clone); lore never fetches them`,
+      fix: 'once the objects are fetched, `lore index --wait` counts them',
     });
   }
 

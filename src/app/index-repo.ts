@@ -2,7 +2,7 @@ import { nowMs } from '../builtins.js';
 import { countCommits, importGraphStats, type Db } from '../db/index.js';
 import { resolveEmbedder, type Embedder } from '../embed/index.js';
 import type { Reporter } from '../events.js';
-import { blameGraphStale, installHooks, writeBlameGraph, type HookStatus } from '../git/index.js';
+import { blameGraphStale, installHooks, recountUnreadable, writeBlameGraph, type HookStatus } from '../git/index.js';
 import { blameGraphBeside } from './blame-graph.js';
 import { catchUp, INLINE_DETAILS, INLINE_LINKS, refuseExcluded, type CatchUpResult } from './catch-up.js';
 import { embedPending, type EmbedResult } from './embed-vectors.js';
@@ -26,6 +26,8 @@ export interface IndexRun extends Omit<CatchUpResult, 'ms'> {
   provenance: ProvenanceResult;
   /** A backfill worker was started for what was left. */
   inBackground: boolean;
+  /** Commits an earlier run could not count (objects missing) that `wait` counted now. */
+  recounted: number;
   /** Wall time of each stage (ms). */
   ms: CatchUpResult['ms'] & { importGraph: number; vectors: number; provenance: number };
 }
@@ -50,6 +52,7 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   const caughtUp = catchUp(ctx.db, ctx.repo, report, wait ? { onDetails } : { enrichLimit: INLINE_DETAILS, linkLimit: INLINE_LINKS });
   const blameGraph = wait ? blameGraphBeside(ctx.db, ctx.repo, caughtUp, env) : undefined;
   const r = await caughtUp;
+  const recounted = wait ? await recountUnreadable(ctx.db, ctx.repo) : 0;
   // Should the child fail (a full disk, a file TypeScript chokes on), the update runs here again,
   // so the error a user sees is the one this process would have met.
   const inHere = (): Promise<ImportGraphResult> => updateImportGraph(ctx.db, ctx.repo, report, wait ? {} : { parseLimit: INLINE_GRAPH_FILES });
@@ -71,7 +74,7 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   // Vectors of commit messages wait for their messages rows, which the details pass adds.
   const left = r.details.remaining > 0 || r.link.deferred > 0 || graph.deferred > 0 || vectors.deferred > 0 || blameGraphLeft;
   const inBackground = left && startBackfillWorker(ctx.repo.root, ctx.dbPath);
-  return { ...r, graph, vectors, provenance, inBackground, ms: { ...r.ms, importGraph: graph.ms, vectors: vectorsMs, provenance: provenanceMs } };
+  return { ...r, graph, vectors, provenance, inBackground, recounted, ms: { ...r.ms, importGraph: graph.ms, vectors: vectorsMs, provenance: provenanceMs } };
 }
 
 /** `lore init`: installs the hooks (unless told not to), then indexes the repository. */

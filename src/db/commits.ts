@@ -280,6 +280,26 @@ export function countsUnreadable(db: Db, projectPath: string): number {
   return row?.n ?? 0;
 }
 
+/** Sets that number (after the commits were tried again). */
+export function setCountsUnreadable(db: Db, projectPath: string, n: number): void {
+  db.prepare(`UPDATE sessions SET metadata = json_set(coalesce(metadata, '{}'), '$.countsUnreadable', CAST(? AS INTEGER)) WHERE id = ?`).run(n, gitSessionId(projectPath));
+}
+
+/**
+ * The enriched non-merge commits with a file that has no line counts: their objects were missing,
+ * or the file is binary (which git counts to no number again).
+ */
+export function commitsWithoutLineCounts(db: Db, projectPath: string): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT sha FROM commits c WHERE id <= ? AND +project_path = ? AND instr(parents, ' ') = 0
+           AND EXISTS (SELECT 1 FROM commit_files f WHERE f.commit_id = c.id AND f.added IS NULL) ORDER BY id`,
+      )
+      .all(enrichedThrough(db, projectPath), projectPath) as { sha: string }[]
+  ).map((r) => r.sha);
+}
+
 export function getCommit(db: Db, projectPath: string, sha: string): CommitRow | undefined {
   const row = db.prepare('SELECT * FROM commits WHERE project_path = ? AND sha = ?').get(projectPath, sha) as RawCommit | undefined;
   return row && toCommit(row);

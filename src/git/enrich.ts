@@ -1,4 +1,4 @@
-import { commitsToEnrich, countCommitsToEnrich, storeEnrichment, type Db, type EnrichTarget } from '../db/index.js';
+import { commitsToEnrich, commitsWithoutLineCounts, countCommitsToEnrich, countsUnreadable, enrichedThrough, setCountsUnreadable, storeEnrichment, type Db, type EnrichTarget } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
 import { readNumstat } from './log.js';
 import { computePatchIds, unpublishedCommits } from './patch-id.js';
@@ -107,4 +107,19 @@ export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptio
 
 function unreadableWarning(n: number): string {
   return `line counts unavailable for ${n} commit${n === 1 ? '' : 's'} (objects missing from the repository); indexed without them`;
+}
+
+/**
+ * Counts the lines of the commits an earlier run could not read (objects missing), once the
+ * objects may be there (the user fetched them): `lore index --wait` runs it while any are on
+ * record. Returns how many were counted now; the rest stay on record for `lore doctor`.
+ */
+export async function recountUnreadable(db: Db, repo: RepoInfo): Promise<number> {
+  const before = countsUnreadable(db, repo.root);
+  if (before === 0) return 0;
+  const shas = await existingCommits(repo.root, commitsWithoutLineCounts(db, repo.root));
+  const counts = await readNumstat(repo.root, shas, () => commitsMissingObjects(repo.root, shas));
+  storeEnrichment(db, repo.root, counts.results, new Map(), enrichedThrough(db, repo.root));
+  setCountsUnreadable(db, repo.root, counts.unreadable.length);
+  return Math.max(0, before - counts.unreadable.length);
 }

@@ -2,7 +2,7 @@
 export { git, gitRaw, type GitResult } from './run.js';
 export { findRepo, findRepoOnDisk, headSha, headShaOnDisk, workTreeStamp, trackedFiles, existingCommits, type RepoInfo } from './repo.js';
 export { readLog, readNumstat, parseCommit, parseChanges, parseNumstat, type CommitRecord, type FileChange } from './log.js';
-export { enrichCommits, type EnrichResult, type EnrichOptions } from './enrich.js';
+export { enrichCommits, recountUnreadable, type EnrichResult, type EnrichOptions } from './enrich.js';
 export { blameLine, lineCount, tryBlameLine, type BlameLine } from './blame.js';
 export { blameGraphStale, refreshBlameGraph, writeBlameGraph } from './blame-graph.js';
 export { indexCommits, type IndexResult, type IndexOptions } from './index-commits.js';

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,7 +93,20 @@ describe('lore index in a repository that lacks some objects', () => {
       ok: true,
       warning: true,
       detail: '1 commit(s) indexed without line counts: git could not read their objects (a partial or incomplete clone); lore never fetches them',
+      fix: 'once the objects are fetched, `lore index --wait` counts them',
     });
+    // A plain `lore index` leaves them; once the object is back, `lore index --wait` counts them.
+    expect(JSON.parse(runCli(['index', '--json'], { cwd: repo, env }).stdout).detailsRecounted).toBe(0);
+    const copy = join(mkdtempSync(join(tmpdir(), 'lore-blob-')), 'demo.mp4');
+    writeFileSync(copy, 'frames of a demo\n');
+    const blob = git(repo, ['hash-object', '-w', copy]).trim();
+    expect(git(repo, ['rev-parse', `${clip}:media/demo.mp4`]).trim()).toBe(blob);
+    const recount = runCli(['index', '--wait'], { cwd: repo, env });
+    expect(recount.code).toBe(0);
+    expect(recount.stdout).toContain('line counts: 1 commit counted now that git can read its objects\n');
+    expect(stored(db, repo).files.get(clip)).toEqual(gitCounts(repo, clip));
+    expect(lineCountsCheck(runCli(['doctor', '--json'], { cwd: repo, env }).stdout)).toBeUndefined();
+    expect(JSON.parse(runCli(['index', '--wait', '--json'], { cwd: repo, env }).stdout).detailsRecounted).toBe(0);
   }, 60_000);
 
   it('does the same when the commits come after the first index, logged with their line counts', () => {

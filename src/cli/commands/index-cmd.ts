@@ -46,6 +46,7 @@ export function printIndexRun(r: IndexRun, where = ''): void {
   print(chatsLine(r.ingest));
   const p = provenanceLine(r.provenance);
   if (p) print(p);
+  if (r.recounted > 0) print(`line counts: ${r.recounted} commit${r.recounted === 1 ? '' : 's'} counted now that git can read ${r.recounted === 1 ? 'its' : 'their'} objects`);
   const left = backgroundLine(r);
   if (left) print(left);
 }
@@ -62,6 +63,7 @@ export function indexJson(project: string, database: string, r: IndexRun) {
     detailsPending: r.details.remaining,
     detailsInBackground: r.inBackground && r.details.remaining > 0,
     detailsUnreadable: r.details.unreadable,
+    detailsRecounted: r.recounted,
     linksPending: r.link.deferred,
     vectorsAdded: r.vectors.embedded,
     vectorsPending: r.vectors.deferred,
