@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { crypto, fsPromises } from '../builtins.js';
 import { commitOfEdit, commitsWithTrailer, dropLearnings, getCommit, learningIdsWith, provenanceDetails, provenanceRows, provenanceShas, storeProvenance, upsertLearning, type Db, type ProvenanceRow } from '../db/index.js';
-import { branchRefs, objectIds, readNotes, readObjects } from '../git/index.js';
+import { branchRefs, objectIds, readNotes, readObjects, treeFiles } from '../git/index.js';
 import { redact } from '../ingest/index.js';
 import {
   AGENT_TRACE_FILE, checkpointFolder, compactRanges, parseAgentTraces, ENTIRE_BRANCH, ENTIRE_TRAILER, parseCheckpointSession, parseCheckpointSummary, parseGitAiNote,
@@ -141,15 +141,26 @@ export async function importEntire(db: Db, root: string): Promise<{ read: number
 
 /**
  * The learnings of the sessions read (Entire's `summary.learnings`), as lore learnings: a `code`
- * finding is attached to its file when the commit has that file (a path of another repository,
- * or a typo, attaches it to nothing), `repo` and `workflow` ones to no file. A checkpoint read
+ * finding is attached to its file when the commit has that file, or exactly one file whose path
+ * ends with it (a path of another repository, or a typo, attaches it to nothing), `repo` and
+ * `workflow` ones to no file. A checkpoint read
  * again replaces its learnings: those its new summary no longer lists are dropped.
  */
 async function storeEntireLearnings(db: Db, root: string, read: { sha: string; sessions: EntireSession[] }[]): Promise<void> {
   const items = read.flatMap(({ sha, sessions }) => sessions.flatMap((s) => s.learnings.map((l) => ({ sha, s, l }))));
   const named = items.filter((i) => i.l.path !== null && !i.l.path.startsWith('/') && !i.l.path.split('/').includes('..'));
   const ids = await objectIds(root, named.map((i) => `${i.sha}:${i.l.path}`));
-  const present = new Set(named.filter((_, k) => ids[k] !== null).map((i) => `${i.sha}:${i.l.path}`));
+  // `sha:path` → the file it names at that commit: the path itself, or the one file of the commit
+  // whose path ends with it (summaries often name a path from the package's folder).
+  const fileAt = new Map(named.filter((_, k) => ids[k] !== null).map((i) => [`${i.sha}:${i.l.path}`, i.l.path!]));
+  const unresolved = named.filter((i) => !fileAt.has(`${i.sha}:${i.l.path}`));
+  for (const sha of new Set(unresolved.map((i) => i.sha))) {
+    const files = await treeFiles(root, sha);
+    for (const i of unresolved.filter((u) => u.sha === sha)) {
+      const hits = files.filter((f) => f.endsWith(`/${i.l.path}`));
+      if (hits.length === 1) fileAt.set(`${sha}:${i.l.path}`, hits[0]!);
+    }
+  }
   const keep = new Set<string>();
   db.transaction(() => {
     for (const { sha, s, l } of items) {
@@ -161,7 +172,7 @@ async function storeEntireLearnings(db: Db, root: string, read: { sha: string; s
         project: root,
         category: l.category,
         content: redact(l.text).text,
-        files: l.path !== null && present.has(`${sha}:${l.path}`) ? [l.path] : [],
+        files: l.path !== null && fileAt.has(`${sha}:${l.path}`) ? [fileAt.get(`${sha}:${l.path}`)!] : [],
         createdAt: s.createdAt ?? (at ? new Date(at * 1000).toISOString() : new Date().toISOString()),
         source: 'entire',
         metadata: { checkpoint: s.checkpoint, session: s.session, agent: s.agent, commit: sha, ...(l.path !== null ? { path: l.path } : {}), ...(l.line !== null ? { line: l.line } : {}), ...(l.endLine !== null ? { endLine: l.endLine } : {}) },

@@ -13,5 +13,5 @@ export { readQueue, queuePath, parseQueueLine } from './queue.js';
 export { installHooks, uninstallHooks, hookStatus, hookManager, defaultHookPaths, isExecutable, HOOK_NAMES, type HookStatus, type HookPaths } from './hooks.js';
 export { fetchRef, installNoteRefspecs, isAncestor, pushRef, readNotes, remoteRef, RemoteError, resolveRef, restoreRef, sharerOf, writeNotes, type InstallResult } from './notes.js';
 export { resolveRange, defaultBranch, type CommitRange } from './range.js';
-export { branchRefs, objectIds, readObjects } from './objects.js';
+export { branchRefs, objectIds, readObjects, treeFiles } from './objects.js';
 export { addedLines, historyShas, type AddedLine } from './added-lines.js';

@@ -48,6 +48,12 @@ export async function objectIds(root: string, specs: string[]): Promise<(string 
   });
 }
 
+/** Every file path of `rev`'s tree ([] when git cannot list it). */
+export async function treeFiles(root: string, rev: string): Promise<string[]> {
+  const r = await gitRaw(root, ['ls-tree', '-r', '--name-only', '-z', rev]);
+  return r.code === 0 ? r.stdout.split('\0').filter(Boolean) : [];
+}
+
 /** Refs named `branch` here: the local branch first, then each remote's (`refs/remotes/<remote>/<branch>`). */
 export async function branchRefs(root: string, branch: string): Promise<string[]> {
   const r = await gitRaw(root, ['for-each-ref', '--format=%(refname)', `refs/heads/${branch}`, 'refs/remotes/']);

@@ -134,6 +134,8 @@ describe("Entire's checkpoints", () => {
       code: [
         { path: 'cmd/entire/cli/checkpoint/committed.go', line: 3, end_line: 4, finding: `The author comes from the repository config, never the token ${SECRET}` },
         { path: 'cmd/entire/cli/elsewhere.go', finding: 'A path this commit does not have' },
+        // Named from the package's folder: the one file of the commit whose path ends with it.
+        { path: 'checkpoint/committed.go', finding: 'Written from the package folder' },
       ],
       repo: ['Checkpoint commits are written with go-git'],
     };
@@ -145,11 +147,12 @@ describe("Entire's checkpoints", () => {
     expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 1, agentTrace: 0, skipped: 1 });
     expect(ok(cli(['why', 'cmd/entire/cli/checkpoint/committed.go'])).stdout).toContain('← "Make checkpoint commits carry the real git author"');
     const fileLearnings = (JSON.parse(ok(cli(['learnings', 'cmd/entire/cli/checkpoint/committed.go', '--json'])).stdout).learnings as { content: string; checkpoint?: string }[]);
-    expect(fileLearnings.map((l) => l.checkpoint).sort()).toEqual(['1274eaa17eb8', 'fcea11a4ec9d']);
-    expect(fileLearnings.find((l) => l.checkpoint === '1274eaa17eb8')!.content).toMatch(/^The author comes from the repository config, never the token /);
+    expect(fileLearnings.map((l) => l.checkpoint).sort()).toEqual(['1274eaa17eb8', '1274eaa17eb8', 'fcea11a4ec9d']);
+    expect(fileLearnings.filter((l) => l.checkpoint === '1274eaa17eb8').map((l) => l.content.slice(0, 24)).sort()).toEqual(['The author comes from th', 'Written from the package']);
     const byCheckpoint = () => (JSON.parse(ok(cli(['learnings', '--json'])).stdout).learnings as { content: string; files: string[]; checkpoint?: string }[]).filter((l) => l.checkpoint === '1274eaa17eb8');
     expect(byCheckpoint().map((l) => [l.content.slice(0, 24), l.files]).sort()).toEqual([
       ['A path this commit does ', []], ['Checkpoint commits are w', []], ['The author comes from th', ['cmd/entire/cli/checkpoint/committed.go']],
+      ['Written from the package', ['cmd/entire/cli/checkpoint/committed.go']],
     ]);
     const db2 = new Database(join(me.env.LORE_HOME!, 'lore.db'), { readonly: true });
     expect((db2.prepare(`SELECT count(*) AS n FROM learnings WHERE instr(content, ?) > 0`).get(SECRET) as { n: number }).n).toBe(0);
