@@ -166,6 +166,24 @@ describe('aider adapter on the real history', () => {
     expect([...r.messages.values()].filter((m) => m.kind === 'prompt' && /^[yn]$/i.test(m.content))).toEqual([]);
   });
 
+  it('adds the instructions to a /run stored by an earlier read, when the history is cut between them', async () => {
+    const text = readFileSync(HISTORY, 'utf8');
+    const lines = text.split('\n');
+    // Cut after line 23660: the /run (23633) and some of its output are read first, the question
+    // and its instructions (23690-23691) come with the rest.
+    const cut = Buffer.byteLength(lines.slice(0, 23660).join('\n') + '\n');
+    const bytes = Buffer.from(text);
+    const dir = tempDir('lore-aider-');
+    const file = join(dir, '.aider.chat.history.md');
+    writeFileSync(file, bytes.subarray(0, cut));
+    const first = await readAll(aider, file);
+    const run = [...first.messages.values()].find((m) => m.id.endsWith(':L23633'))!;
+    expect(run.content).toBe('/run pytest tests/basic/test_commands.py -k test_cmd_read_with_external_file');
+    appendFileSync(file, bytes.subarray(cut));
+    const both = await readAll(aider, file, first.cursor, first);
+    expect(both.messages.get(run.id)!.content).toBe("/run pytest tests/basic/test_commands.py -k test_cmd_read_with_external_file\n\nthe test is failing because glob_filtered_to_repo doesn't apply to read_only files");
+  });
+
   it('gives the same rows when the history is read in two pieces', async () => {
     const bytes = readFileSync(HISTORY).subarray(0, 120_000);
     const dir = tempDir('lore-aider-');
