@@ -30,6 +30,22 @@ function optionValue(match: RegExpExecArray, value: string | undefined): string 
   return value === undefined || value === '' || (match[2] === undefined && value.startsWith('-')) ? undefined : value;
 }
 
+/**
+ * `--` at `argv[i]`: every token after it is a positional of `command`, which must have come
+ * before it (else the line is not that command's). False when it had not.
+ */
+function takeRest(argv: readonly string[], i: number, positional: string[], command: string): boolean {
+  if (positional[0] !== command) return false;
+  positional.push(...argv.slice(i + 1));
+  return true;
+}
+
+/** Stores a global option's value (GLOBAL_VALUED's `-C`/`--C` or `--db`) where every command reads it. */
+function setGlobal(args: { C?: string; db?: string }, name: string, value: string): void {
+  if (name === '--db') args.db = value;
+  else args.C = value;
+}
+
 function fastArgs(argv: readonly string[], spec: FastSpec): Record<string, string | boolean> | undefined {
   const args: Record<string, string | boolean> = {};
   const positional: string[] = [];
@@ -44,7 +60,7 @@ function fastArgs(argv: readonly string[], spec: FastSpec): Record<string, strin
     if (valued) {
       const value = optionValue(valued, valued[2] ?? argv[++i]);
       if (value === undefined) return undefined;
-      args[valued[1] === '--db' ? 'db' : 'C'] = value;
+      setGlobal(args as { C?: string; db?: string }, valued[1]!, value);
       continue;
     }
     if (token.startsWith('-')) return undefined;
@@ -94,8 +110,7 @@ export function fastContextHookArgs(argv: readonly string[]): ContextHookArgs | 
       const n = Number(value);
       if (!Number.isInteger(n) || n < 100) return undefined;
       args.maxChars = n;
-    } else if (m[1] === '--db') args.db = value;
-    else args.C = value;
+    } else setGlobal(args, m[1]!, value);
   }
   return args.client ? (args as ContextHookArgs) : undefined;
 }
@@ -119,8 +134,7 @@ export function fastSearchArgs(argv: readonly string[]): SearchRunArgs | undefin
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === '--') {
-      if (positional[0] !== 'search') return undefined;
-      positional.push(...argv.slice(i + 1));
+      if (!takeRest(argv, i, positional, 'search')) return undefined;
       break;
     }
     if (token === '--json') {
@@ -170,20 +184,18 @@ export function fastIngestArgs(argv: readonly string[]): IngestArgs | undefined 
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === '--') {
-      if (positional[0] !== 'ingest') return undefined;
-      positional.push(...argv.slice(i + 1));
+      if (!takeRest(argv, i, positional, 'ingest')) return undefined;
       break;
     }
     if (token === '--json') args.json = true;
     else if (token === '-q' || token === '--quiet') args.quiet = true;
     else {
-      const valued = /^(--source|-C|--C|--db)(?:=(.*))?$/.exec(token);
+      const valued = /^(--source)(?:=(.*))?$/.exec(token) ?? GLOBAL_VALUED.exec(token);
       if (valued) {
         const value = optionValue(valued, valued[2] ?? argv[++i]);
         if (value === undefined) return undefined;
         if (valued[1] === '--source') sources.push(value);
-        else if (valued[1] === '--db') args.db = value;
-        else args.C = value;
+        else setGlobal(args, valued[1]!, value);
       } else if (token.startsWith('-')) return undefined;
       else positional.push(token);
     }
