@@ -1,5 +1,5 @@
 import { childProcess } from '../builtins.js';
-import { git, isMissingObject, NO_FETCH_ENV } from './run.js';
+import { git, gitEnv, isMissingObject, NO_FETCH_ENV } from './run.js';
 import { skipUnreadable, type Pass, type Skipped } from './unreadable.js';
 
 /**
@@ -14,7 +14,7 @@ export function computePatchIds(root: string, shas: string[], screen?: () => Pro
 function patchIdPass(root: string, shas: string[]): Promise<Pass<string>> {
   if (shas.length === 0) return Promise.resolve({ results: new Map(), last: undefined, stopped: false });
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', ...NO_FETCH_ENV };
+    const env = { ...gitEnv(), ...NO_FETCH_ENV };
     const args = ['log', '-p', '--no-walk=unsorted', '--stdin', '--no-color', '--no-ext-diff', '--no-textconv', '--format=commit %H'];
     const log = childProcess().spawn('git', args, { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     log.stdin.on('error', () => {});
