@@ -119,6 +119,7 @@ export async function recountUnreadable(db: Db, repo: RepoInfo): Promise<number>
   if (before === 0) return 0;
   const shas = await existingCommits(repo.root, commitsWithoutLineCounts(db, repo.root));
   const counts = await readNumstat(repo.root, shas, () => commitsMissingObjects(repo.root, shas));
+  // At the watermark: these commits were enriched before, so it stays where it is.
   storeEnrichment(db, repo.root, counts.results, new Map(), enrichedThrough(db, repo.root));
   setCountsUnreadable(db, repo.root, counts.unreadable.length);
   return Math.max(0, before - counts.unreadable.length);
