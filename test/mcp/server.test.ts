@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { type CallToolResult, ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,6 +38,8 @@ describe('lore mcp', () => {
 
   beforeAll(async () => {
     dir = aiderRepo();
+    // Aider started and left before anything was typed: a session the `sessions` tool leaves out.
+    appendFileSync(join(dir, '.aider.chat.history.md'), '\n# aider chat started at 2026-03-02 09:00:00\n\n> Aider v0.51.0  \n');
     // These answers are compared with the CLI's: let the first catch-up (the Aider history is not
     // read yet) finish however loaded the machine is; the budget has a test of its own below.
     ({ client, stderr } = await connect(dir, [], { LORE_MCP_WAIT_MS: '60000' }));
@@ -88,6 +90,7 @@ describe('lore mcp', () => {
     const listed = await call(client, 'sessions', {});
     const ids = (listed.structuredContent as { sessions: { id: string; source: string }[] }).sessions;
     expect(ids.map((s) => s.source)).toEqual(['aider']);
+    expect((listed.structuredContent as { untyped: number }).untyped).toBe(1);
     expect(text(listed)).toContain(ids[0]!.id);
 
     const shown = await call(client, 'show_session', { id: ids[0]!.id });
