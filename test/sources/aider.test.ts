@@ -184,6 +184,16 @@ describe('aider adapter on the real history', () => {
     expect(both.messages.get(run.id)!.content).toBe("/run pytest tests/basic/test_commands.py -k test_cmd_read_with_external_file\n\nthe test is failing because glob_filtered_to_repo doesn't apply to read_only files");
   });
 
+  it('keeps instructions with no /run before them (a history that starts after it) as a prompt', async () => {
+    const dir = tempDir('lore-aider-');
+    const file = join(dir, '.aider.chat.history.md');
+    // The history starts in the middle of a /run's output (lines cut off before it).
+    writeFileSync(file, ['> FAILED tests/basic/test_io.py::test_read  ', '> Add the output to the chat?', '(y/n/instructions) fix the failing read test  ', '> 1 failed  ', ''].join('\n'));
+    const r = await readAll(aider, file);
+    const prompts = [...r.messages.values()].filter((m) => m.kind === 'prompt');
+    expect(prompts.map((m) => m.content)).toEqual(['fix the failing read test']);
+  });
+
   it('gives the same rows when the history is read in two pieces', async () => {
     const bytes = readFileSync(HISTORY).subarray(0, 120_000);
     const dir = tempDir('lore-aider-');
