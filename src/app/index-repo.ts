@@ -19,7 +19,9 @@ const INLINE_VECTORS = 2000;
 /** Commits whose commit-graph for blames `lore index` writes itself (a fraction of a second); more: the background worker. */
 const INLINE_BLAME_GRAPH = 2000;
 
-export interface IndexRun extends Omit<CatchUpResult, 'ms'> {
+export interface IndexRun extends Omit<CatchUpResult, 'ms' | 'commits'> {
+  /** What the commits stage stored, and how many commits of the repository are stored in all. */
+  commits: CatchUpResult['commits'] & { total: number };
   graph: ImportGraphResult;
   vectors: EmbedResult;
   /** Records of other attribution tools read (git-ai's notes, Entire's checkpoints): local refs only. */
@@ -66,15 +68,15 @@ export async function indexRepo(ctx: RepoContext, report: Reporter, options: { w
   const vectorsMs = Math.round(nowMs() - started);
   await blameGraph;
   let blameGraphLeft = false;
-  const commits = wait ? 0 : countCommits(ctx.db, ctx.repo.root);
-  if (!wait && blameGraphStale(ctx.repo, commits, env)) {
-    if (commits <= INLINE_BLAME_GRAPH) await writeBlameGraph(ctx.repo, commits, env);
+  const total = countCommits(ctx.db, ctx.repo.root);
+  if (!wait && blameGraphStale(ctx.repo, total, env)) {
+    if (total <= INLINE_BLAME_GRAPH) await writeBlameGraph(ctx.repo, total, env);
     else blameGraphLeft = true;
   }
   // Vectors of commit messages wait for their messages rows, which the details pass adds.
   const left = r.details.remaining > 0 || r.link.deferred > 0 || graph.deferred > 0 || vectors.deferred > 0 || blameGraphLeft;
   const inBackground = left && startBackfillWorker(ctx.repo.root, ctx.dbPath);
-  return { ...r, graph, vectors, provenance, inBackground, recounted, ms: { ...r.ms, importGraph: graph.ms, vectors: vectorsMs, provenance: provenanceMs } };
+  return { ...r, commits: { ...r.commits, total }, graph, vectors, provenance, inBackground, recounted, ms: { ...r.ms, importGraph: graph.ms, vectors: vectorsMs, provenance: provenanceMs } };
 }
 
 /** `lore init`: installs the hooks (unless told not to), then indexes the repository. */

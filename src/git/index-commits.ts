@@ -8,8 +8,6 @@ import { git, MissingObjectError } from './run.js';
 export interface IndexResult {
   /** Commits stored by this run. */
   added: number;
-  /** Commits of this repository in the database after the run. */
-  total: number;
   head?: string;
 }
 
@@ -38,10 +36,11 @@ export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions
   const head = headShaOnDisk(repo) ?? (await headSha(repo.root));
   const known = getRepoState(db, repo.root)?.indexedTips ?? [];
   const unseen = (options.extra ?? []).filter((sha) => !hasCommit(db, repo.root, sha));
-  // The common case before a query: HEAD indexed already, nothing queued. No more git calls.
-  if ((!head || known.includes(head)) && unseen.length === 0) return { added: 0, total: countCommits(db, repo.root), ...(head ? { head } : {}) };
+  // The common case before a query: HEAD indexed already, nothing queued. No more git calls, and
+  // no count of the commits (a scan of all the repository's rows, which a query does not need).
+  if ((!head || known.includes(head)) && unseen.length === 0) return { added: 0, ...(head ? { head } : {}) };
   const [extra, tips] = await Promise.all([existingCommits(repo.root, unseen), existingCommits(repo.root, known)]);
-  if (!head && extra.length === 0) return { added: 0, total: countCommits(db, repo.root) };
+  if (!head && extra.length === 0) return { added: 0 };
   const wanted = [...(head ? [head] : []), ...extra];
   const revisions = [...wanted, ...(tips.length > 0 ? ['--not', ...tips] : [])];
 
@@ -105,9 +104,8 @@ export async function indexCommits(db: Db, repo: RepoInfo, options: IndexOptions
     }
   }
   report({ type: 'stage-end', stage: 'commits' });
-  const total = countCommits(db, repo.root);
   // After a failed attempt, not the sum of the attempts': it counted the batch it rolled back.
-  return { added: failed ? total - before : added, total, head };
+  return { added: failed ? countCommits(db, repo.root) - before : added, head };
 }
 
 // HEAD first; older tips stay so branches indexed earlier are not logged again.
