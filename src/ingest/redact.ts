@@ -74,7 +74,7 @@ function isReference(v: string): boolean {
     /^(?:\$|%|<|\{\{|\$\{|#\{|@|!|&|\*)/.test(v) ||
     /^(?:process\.env|os\.environ|os\.getenv|env\.|ENV\[|getenv|secrets\.|vars\.|import\.meta)/i.test(v) ||
     // Masked displays (`...9doi`, `****abcd`, `sk-...`).
-    /^(?:[.*•]{3}|x{4})|\.\.\.|\*{3}/.test(v) ||
+    /^(?:[.*\u2022]{3}|x{4})|\.\.\.|\*{3}/.test(v) ||
     /^(?:password|passwd|pass|pwd|secret|token|api[_-]?key|key|user|value|string)$/i.test(v) ||
     /redacted/i.test(v) ||
     // A placeholder inside the value: `provider=<key>`, `"{api_key}"`, `sk-...`.

@@ -8,8 +8,8 @@ export function sentences(text: string): string[] {
     .filter((l) => !/^\s*(>|\||\$ |[-+]{3} |@@)/.test(l))
     .join('\n');
   return prose
-    .split(/(?<=[.!?])\s+(?=[A-Z`"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+\.)\s)/)
-    .map((s) => s.replace(/\s+/g, ' ').replace(/^[-*•]\s+|^\d+\.\s+/, '').trim())
+    .split(/(?<=[.!?])\s+(?=[A-Z`"'(])|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+\.)\s)/)
+    .map((s) => s.replace(/\s+/g, ' ').replace(/^[-*\u2022]\s+|^\d+\.\s+/, '').trim())
     .filter((s) => s.length > 0);
 }
 
