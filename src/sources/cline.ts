@@ -4,7 +4,7 @@ import { type ForeignStore, openForeignStore } from '../db/index.js';
 import { isRecord, parseJson, previousStamp, stampOf, str, wholeFileCursor } from './file-state.js';
 import { parseSearchReplace } from './patch-text.js';
 import type { Cursor, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
-import { isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs } from './vscode-paths.js';
+import { childPath, isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs } from './vscode-paths.js';
 
 /**
  * Cline, Roo Code and Kilo Code (docs/sources.md): one dir per task,
@@ -78,8 +78,8 @@ export const cline: SourceAdapter = {
 
 /** `tasks/` of each editor's extension storage and of the CLI's data dirs: `tasks/<taskId>/<file>.json`. */
 function tasksDirs(senv: SourceEnv): string[] {
-  const extensionDirs = vscodeUserDirs(senv, APPS).flatMap((user) => Object.keys(EXTENSIONS).map((ext) => join(user, 'globalStorage', ext)));
-  return unique([...extensionDirs, ...clineDataDirs(senv)]).map((root) => join(root, 'tasks'));
+  const extensionDirs = vscodeUserDirs(senv, APPS).flatMap((user) => Object.keys(EXTENSIONS).map((ext) => childPath(user, 'globalStorage', ext, 'tasks')));
+  return unique([...extensionDirs, ...clineDataDirs(senv).map((root) => join(root, 'tasks'))]);
 }
 
 /** Cline CLI/SDK data dir (cline legacy-state-reader.ts::resolveDataDir). */
