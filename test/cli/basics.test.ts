@@ -57,6 +57,16 @@ describe('--json of index, init, hook and doctor', () => {
     expect(statSync(db).mode & 0o777).toBe(0o600);
   });
 
+  it('lore init -q sets up the same and prints nothing', () => {
+    const repo = gitRepo({ 'a.ts': 'a\n' });
+    const { env, db } = freshEnv();
+    const r = runCli(['init', '-q'], { cwd: repo, env });
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(statSync(db).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(runCli(['index', '--json'], { cwd: repo, env }).stdout)).toMatchObject({ commitsAdded: 0, commitsTotal: 1 });
+    expect(runCli(['hook', 'status', '--json'], { cwd: repo, env }).stdout).toContain('"installed"');
+  });
+
   it('lore index reports what it added, then nothing the second time', () => {
     const repo = gitRepo({ 'a.ts': 'a\n' });
     const { env } = freshEnv();
