@@ -407,7 +407,7 @@ const toSummary = (r: RawSession): SessionSummary => ({
   id: r.id,
   projectPath: r.project_path,
   source: r.source,
-  title: r.title,
+  title: r.title === null ? null : firstLine(r.title),
   createdAt: r.created_at,
   lastMessageAt: r.last_message_at,
   messages: r.messages,
@@ -415,7 +415,18 @@ const toSummary = (r: RawSession): SessionSummary => ({
   metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : {},
 });
 
-const SESSION_COLUMNS = `s.id, s.project_path, s.source, s.title, s.created_at, s.last_message_at, s.metadata,
+/** A title is one line of a list, as long as the ones the readers make (src/ingest/normalize.ts). */
+const TITLE_CHARS = 200;
+
+function firstLine(text: string): string {
+  const line = text.trimStart().split('\n', 1)[0]!.trimEnd();
+  return line.length <= TITLE_CHARS ? line : `${line.slice(0, TITLE_CHARS).trimEnd()}\u2026`;
+}
+
+// A session without a title of its own (one where only commands were typed, such as Aider's `/web
+// URL`) is named by the first thing typed in it, stored redacted like every message.
+const SESSION_COLUMNS = `s.id, s.project_path, s.source, s.created_at, s.last_message_at, s.metadata,
+  coalesce(s.title, (SELECT substr(m.content, 1, ${TITLE_CHARS * 2}) FROM messages m WHERE m.session_id = s.id AND m.role = 'user' ORDER BY m.rowid LIMIT 1)) AS title,
   (SELECT count(*) FROM messages m WHERE m.session_id = s.id) AS messages,
   (SELECT count(*) FROM file_edits e WHERE e.session_id = s.id) AS edits`;
 

@@ -32,4 +32,20 @@ describe('lore sessions', () => {
     const hidden = all.find((s) => !listed.some((l) => l.id === s.id))!;
     expect(runCli(['show', hidden.id], { cwd: repo }).code).toBe(0);
   });
+
+  it('names a session where only commands were typed by the first of them', () => {
+    const parts = readFileSync(HISTORY, 'utf8').split(/^# aider chat started at.*$/m);
+    const inputs = parts.map((p) => [...p.matchAll(/^#### (.*)$/gm)].map((m) => m[1]!.trim()));
+    const firstCommands = inputs.filter((typed) => typed.length > 0 && typed.every((t) => t.startsWith('/'))).map((typed) => typed[0]!);
+    expect(firstCommands).toContain('/add aider/sendchat.py');
+    const repo = gitRepo({ 'README.md': '# demo\n' });
+    copyFileSync(HISTORY, join(repo, '.aider.chat.history.md'));
+    expect(runCli(['ingest', repo, '-q'], { cwd: repo }).code).toBe(0);
+
+    const listed = JSON.parse(runCli(['sessions', '--json', '--limit', '0'], { cwd: repo }).stdout) as { title: string | null }[];
+    expect(listed.filter((s) => s.title === null)).toEqual([]);
+    const titles = new Set(listed.map((s) => s.title));
+    expect(firstCommands.filter((c) => !titles.has(c))).toEqual([]);
+    expect(runCli(['sessions', '--limit', '0'], { cwd: repo }).stdout).not.toContain('(untitled)');
+  });
 });
