@@ -46,7 +46,8 @@ function commitBlock(c: CommitInfo, indent: string): string[] {
 
 export function learningLine(l: LearningInfo): string {
   const from = l.sharedBy ? `shared by ${l.sharedBy}` : l.checkpoint ? `Entire checkpoint ${l.checkpoint}` : l.doc ?? (l.source === 'manual' ? 'lore learn' : l.source === 'extracted' ? `extracted from ${l.sessionId ?? 'a session'}` : l.source);
-  return `${day(l.date)} [${l.category}] ${oneLine(l.content, 400)} (${from})${l.stale ? ` STALE: ${l.staleReason}` : ''}`;
+  const where = l.lines ? `, line${l.lines.start === l.lines.end ? ` ${l.lines.start}` : `s ${l.lines.start}-${l.lines.end}`} at ${l.lines.commit.slice(0, 10)}` : '';
+  return `${l.atLine ? 'ABOUT THIS LINE: ' : ''}${day(l.date)} [${l.category}] ${oneLine(l.content, 400)} (${from}${where})${l.stale ? ` STALE: ${l.staleReason}` : ''}`;
 }
 
 /** `why`: what `lore why` prints, in fewer words. */

@@ -22,6 +22,10 @@ export interface LearningInfo {
   sharedBy?: string;
   /** Set for a learning of an Entire checkpoint's summary (source 'entire'): its checkpoint id. */
   checkpoint?: string;
+  /** Set for an Entire code finding that names lines: those lines, numbered as in `commit`'s version of the file. */
+  lines?: { commit: string; start: number; end: number };
+  /** Set by `lore why FILE:LINE` when the finding's lines hold that line (git blame traces the line to them). */
+  atLine?: true;
 }
 
 export interface LearningsResult {
@@ -66,7 +70,16 @@ export function toInfo(db: Db, project: string, l: LearningRow): LearningInfo {
   const doc = typeof l.metadata.doc === 'string' ? l.metadata.doc : null;
   const sharedBy = typeof l.metadata.sharedBy === 'string' ? { sharedBy: l.metadata.sharedBy } : {};
   const checkpoint = l.source === 'entire' && typeof l.metadata.checkpoint === 'string' ? { checkpoint: l.metadata.checkpoint } : {};
-  return { id: l.id, category: l.category, content: l.content, date: l.createdAt, source: l.source, files: l.files, sessionId: l.sessionId ?? null, doc, ...stale, ...sharedBy, ...checkpoint };
+  return { id: l.id, category: l.category, content: l.content, date: l.createdAt, source: l.source, files: l.files, sessionId: l.sessionId ?? null, doc, ...stale, ...sharedBy, ...checkpoint, ...findingLines(l) };
+}
+
+/** The lines an Entire code finding names (src/app/provenance.ts stores them with its commit). */
+function findingLines(l: LearningRow): Pick<LearningInfo, 'lines'> {
+  const { commit, line, endLine } = l.metadata;
+  if (l.source !== 'entire' || typeof commit !== 'string' || !Number.isInteger(line)) return {};
+  const start = line as number;
+  const end = Number.isInteger(endLine) && (endLine as number) >= start ? (endLine as number) : start;
+  return { lines: { commit, start, end } };
 }
 
 /**

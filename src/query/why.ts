@@ -394,6 +394,7 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
   if (blaming) {
     const b = await blaming;
     if (b.rev !== 'HEAD') lineRev = b.rev;
+    markFindingsAt(learnings, b);
     const known = changes.find((c) => c.sha === b.sha) ?? fromCommit(getCommit(db, project, b.sha));
     if (known) {
       const tool = tools.get(known.sha) ?? commitAiTools(db, project, [known.sha]).get(known.sha) ?? null;
@@ -503,6 +504,18 @@ function decisionInfos(db: Db, project: string, names: string[]): DecisionInfo[]
     confidence: r.confidence,
     priorArt: art.filter((a) => a.source === `msg:${r.messageId}`).map((a) => ({ ref: a.target, text: oneLine(a.label, 200), similarity: a.similarity, project: a.targetProject })),
   }));
+}
+
+/**
+ * Marks the code findings about the line asked for, and puts them first: those whose lines, in
+ * their commit's version of the file, hold the line git blame traced it to. A finding made at an
+ * earlier commit than the one that last changed the line is about text that is no longer there.
+ */
+function markFindingsAt(learnings: LearningInfo[], b: BlameLine): void {
+  for (const l of learnings) {
+    if (l.lines && l.lines.commit === b.sha && l.files.includes(b.path) && b.line >= l.lines.start && b.line <= l.lines.end) l.atLine = true;
+  }
+  learnings.sort((x, y) => Number(y.atLine ?? false) - Number(x.atLine ?? false));
 }
 
 function learningsFor(db: Db, project: string, names: string[]): LearningInfo[] {

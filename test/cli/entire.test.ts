@@ -166,4 +166,41 @@ describe("Entire's checkpoints", () => {
     expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 1, agentTrace: 0, skipped: 1 });
     expect(byCheckpoint().map((l) => l.content)).toEqual(['Checkpoint commits are written with go-git']);
   });
+
+  it('puts first the code findings about the line asked for, by the commit git blame traces it to', { timeout: 120_000 }, () => {
+    // committed.go is written by 1274eaa17eb8 (`package cli`, ``, `// change 1`, `func f1() {}`) and
+    // rewritten by fcea11a4ec9d, which keeps its first two lines and changes the last two.
+    const file = 'cmd/entire/cli/checkpoint/committed.go';
+    const findings = (dir: string, checkpoint: string, code: object[]): void => {
+      const meta = join(dir, checkpoint.slice(0, 2), checkpoint.slice(2), '0', 'metadata.json');
+      const original = JSON.parse(readFileSync(meta, 'utf8')) as Record<string, unknown>;
+      writeFileSync(meta, JSON.stringify({ ...original, summary: { intent: 'x', learnings: { code } } }));
+    };
+    const up = upstream((dir) => {
+      findings(dir, '1274eaa17eb8', [
+        { path: file, line: 1, finding: 'The package line of the first version' },
+        { path: file, line: 3, end_line: 4, finding: 'The first version of the function' },
+      ]);
+      findings(dir, 'fcea11a4ec9d', [{ path: file, line: 3, end_line: 4, finding: 'The second version of the function' }, { path: file, finding: 'About the whole file' }]);
+    });
+    const me = clone(up.dir);
+    const cli = (args: string[]): CliResult => runCli(args, { cwd: me.dir, env: me.env, timeoutMs: 120_000 });
+    ok(cli(['init', '--no-hooks', '-q']));
+    type Learning = { content: string; lines?: { commit: string; start: number; end: number }; atLine?: true };
+    const at = (line: number): Learning[] => JSON.parse(ok(cli(['why', `${file}:${line}`, '--json'])).stdout).learnings;
+    const marked = (line: number): string[] => at(line).filter((l) => l.atLine).map((l) => l.content);
+
+    expect(marked(4)).toEqual(['The second version of the function']);
+    expect(at(4)[0]!.content).toBe('The second version of the function');
+    expect(at(4).find((l) => l.content === 'The first version of the function')!.lines).toEqual({ commit: up.shas['1274eaa17eb8'], start: 3, end: 4 });
+    expect(at(4).find((l) => l.content === 'About the whole file')!.lines).toBeUndefined();
+    // Line 1 is still the first commit's: its finding about line 1, not the one about its old lines 3–4.
+    expect(marked(1)).toEqual(['The package line of the first version']);
+    expect(marked(2)).toEqual([]);
+    // Without a line, nothing is marked; the text marks the line's finding.
+    expect(JSON.parse(ok(cli(['why', file, '--json'])).stdout).learnings.filter((l: Learning) => l.atLine)).toEqual([]);
+    const text = ok(cli(['why', `${file}:3`])).stdout;
+    expect(text).toMatch(/\[code\] The second version of the function {2}Entire checkpoint fcea11a4ec9d, lines 3\u20134 at [0-9a-f]{10} {2}← this line/);
+    expect(text).toMatch(/\[code\] The first version of the function {2}Entire checkpoint 1274eaa17eb8, lines 3\u20134 at [0-9a-f]{10}\n/);
+  });
 });

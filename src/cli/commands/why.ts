@@ -121,7 +121,9 @@ function linkingLine(l: NonNullable<WhyResult['linking']>, total: number): strin
 export function printLearning(l: LearningInfo): void {
   const stale = l.stale ? `  ${yellow('STALE')} ${dim(`(${l.staleReason})`)}` : '';
   const from = l.sharedBy ? `shared by ${l.sharedBy}` : l.checkpoint ? `Entire checkpoint ${l.checkpoint}` : l.doc ?? (l.source === 'extracted' ? `extracted from ${l.sessionId ? sessionLabel(l.sessionId) : 'a session'}` : l.source === 'manual' ? 'lore learn' : l.source);
-  print(`  ${day(l.date)}  [${l.category}] ${l.content}  ${dim(from)}${stale}`);
+  // A code finding's lines, numbered as its commit had the file.
+  const lines = l.lines ? dim(`, line${l.lines.start === l.lines.end ? ` ${l.lines.start}` : `s ${l.lines.start}\u2013${l.lines.end}`} at ${l.lines.commit.slice(0, 10)}`) : '';
+  print(`  ${day(l.date)}  [${l.category}] ${l.content}  ${dim(from)}${lines}${l.atLine ? `  ${cyan('← this line')}` : ''}${stale}`);
 }
 
 function graphLine(r: WhyResult): string {
