@@ -1,4 +1,5 @@
 import { crypto } from '../builtins.js';
+import { compactRanges } from './ranges.js';
 
 /**
  * Agent Trace (agent-trace.dev, github.com/cursor/agent-trace, spec 0.1.0): a vendor-neutral JSON
@@ -154,23 +155,6 @@ function lastSegment(url: string): string {
 function contributorOf(v: unknown): { type: string; model: string | null } | null {
   if (!isObject(v) || typeof v.type !== 'string') return null;
   return { type: v.type, model: typeof v.model_id === 'string' && v.model_id ? v.model_id : null };
-}
-
-/** `[1,2,3,7]` → `1-3,7`. */
-export function compactRanges(lines: number[]): string {
-  return toRanges(lines).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',');
-}
-
-/** Sorted distinct line numbers as closed ranges: `[1,2,3,7]` → `[[1,3],[7,7]]`. */
-export function toRanges(lines: number[]): [number, number][] {
-  const sorted = [...new Set(lines)].sort((x, y) => x - y);
-  const out: [number, number][] = [];
-  for (const n of sorted) {
-    const last = out[out.length - 1];
-    if (last && n === last[1] + 1) last[1] = n;
-    else out.push([n, n]);
-  }
-  return out;
 }
 
 /**

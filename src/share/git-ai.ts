@@ -1,4 +1,5 @@
 import type { ProvenanceRow } from '../db/index.js';
+import { compactRanges, expandRanges } from './ranges.js';
 
 /**
  * git-ai's authorship logs (refs/notes/ai, "Git AI Standard v3.0.0", schema_version
@@ -58,28 +59,4 @@ export function parseGitAiNote(text: string): GitAiFileAttribution[] | null {
     lines: e.lines.size,
     ranges: compactRanges([...e.lines]),
   }));
-}
-
-/** `1-3,7` → 1, 2, 3, 7 (ranges may overlap in real logs; a huge range is capped). */
-function expandRanges(spec: string): number[] {
-  const out: number[] = [];
-  for (const part of spec.split(',')) {
-    const [a, b] = part.split('-').map(Number) as [number, number | undefined];
-    if (!Number.isInteger(a) || a < 1) continue;
-    const end = b === undefined ? a : b;
-    if (!Number.isInteger(end) || end < a || end - a > 1_000_000) continue;
-    for (let n = a; n <= end; n++) out.push(n);
-  }
-  return out;
-}
-
-function compactRanges(lines: number[]): string {
-  const sorted = [...new Set(lines)].sort((x, y) => x - y);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    const start = sorted[i]!;
-    while (i + 1 < sorted.length && sorted[i + 1] === sorted[i]! + 1) i++;
-    parts.push(start === sorted[i] ? `${start}` : `${start}-${sorted[i]}`);
-  }
-  return parts.join(',');
 }

@@ -4,6 +4,7 @@ export { forgottenKeys, ownKeys, ownNotes, sharedMessageId, toImport } from './n
 export { parseGitAiNote, type GitAiFileAttribution } from './git-ai.js';
 export { checkpointFolder, ENTIRE_BRANCH, ENTIRE_TRAILER, parseCheckpointSession, parseCheckpointSummary, type EntireSession } from './entire.js';
 export {
-  AGENT_TRACE_FILE, AGENT_TRACE_VERSION, compactRanges, modelId, parseAgentTraces, stableUuid, toRanges,
+  AGENT_TRACE_FILE, AGENT_TRACE_VERSION, modelId, parseAgentTraces, stableUuid,
   type AgentTraceAttribution, type AgentTraceConversation, type AgentTraceRecord,
 } from './agent-trace.js';
+export { compactRanges, inRanges, toRanges } from './ranges.js';
