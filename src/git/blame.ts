@@ -6,7 +6,10 @@ export interface BlameLine {
   sha: string;
   /** Path of the line in that commit (it may have been renamed since). */
   path: string;
+  /** Its number in that commit's version of the file. */
   line: number;
+  /** The line itself. */
+  text: string;
 }
 
 /** The commit that last touched `line` of `path` at `rev` (git blame --porcelain, one line). */
@@ -39,7 +42,9 @@ function parseBlame(out: string, path: string): BlameLine {
   const lines = out.split('\n');
   const [sha, origLine] = (lines[0] ?? '').split(' ');
   const filename = lines.find((l) => l.startsWith('filename '))?.slice('filename '.length) ?? path;
-  return { sha: sha ?? '', path: filename, line: Number(origLine) };
+  // The porcelain format's last line: the line's text after a tab.
+  const text = lines.find((l) => l.startsWith('\t'))?.slice(1) ?? '';
+  return { sha: sha ?? '', path: filename, line: Number(origLine), text };
 }
 
 /** Number of lines of `path` at HEAD. */

@@ -20,14 +20,14 @@ function source(tool: string | null, session: string | null): string {
 }
 
 function request(q: CommitRequest): string {
-  return `← "${oneLine(q.text, 300)}" (${source(q.tool, q.sessionId)}, ${day(q.date)}${q.sharedBy ? `, shared by ${q.sharedBy}` : ''})`;
+  return `← "${oneLine(q.text, 300)}" (${source(q.tool, q.sessionId)}, ${day(q.date)}${q.sharedBy ? `, shared by ${q.sharedBy}` : ''})${q.wroteLine ? ' WROTE THIS LINE' : ''}`;
 }
 
 /** Another attribution tool's record of the change (git-ai, Entire, Agent Trace), in one line. */
 function provenance(p: NonNullable<CommitInfo['provenance']>[number]): string {
   const wrote = p.lines !== null ? ` wrote ${plural(p.lines, 'line')}${p.ranges ? ` (${oneLine(p.ranges, 60)})` : ''}` : p.commitLines ? ` wrote ${p.commitLines.agent} of the commit's ${plural(p.commitLines.total, 'added line')}` : '';
   const what = [p.conversation ? `conversation ${p.conversation}` : '', p.source === 'entire' && p.record ? `checkpoint ${p.record}` : ''].filter(Boolean).join(', ');
-  return `${p.source}: ${p.tool}${p.model ? ` (${p.model})` : ''}${wrote}${what ? `, ${what}` : ''}${p.prompt ? ` ← "${oneLine(p.prompt, 200)}"` : ''}`;
+  return `${p.source}: ${p.tool}${p.model ? ` (${p.model})` : ''}${wrote}${p.atLine ? ', this line among them' : ''}${what ? `, ${what}` : ''}${p.prompt ? ` ← "${oneLine(p.prompt, 200)}"` : ''}`;
 }
 
 function commitLine(c: CommitInfo): string {

@@ -7,6 +7,7 @@ import {
   countCommitsToLink,
   countFileEdits,
   decisionsForPaths,
+  editsByIds,
   fileHistory,
   getCommit,
   importersOf,
@@ -27,11 +28,14 @@ import {
   type Db,
   type FileCommit,
   type Provenance,
+  type StoredIntent,
 } from '../db/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineOutOfRangeError, UntrackedPathError } from '../errors.js';
 import { gitRaw, lineCount, trackedFiles, tryBlameLine, type BlameLine, type GitResult, type RepoInfo } from '../git/index.js';
+import { aiLineOwners, editWrittenLines } from '../link/index.js';
+import { inRanges } from '../share/index.js';
 import { toInfo, type LearningInfo } from './learnings.js';
 import type { Target } from './resolve-target.js';
 import { closestPaths } from './suggest.js';
@@ -118,6 +122,8 @@ export interface ProvenanceInfo extends Provenance {
   prompt?: string;
   /** Of the commit's added lines (all files), those the agent wrote, by the tool's count at commit time (Entire). */
   commitLines?: { agent: number; total: number };
+  /** FILE:LINE, on the blamed commit: the record's ranges hold the line (numbered as that commit has the file). */
+  atLine?: true;
 }
 
 /** A request as one commit carried it, and why lore links them. */
@@ -135,6 +141,8 @@ export interface CommitRequest {
   detail: string | null;
   /** Set for a teammate's request that `lore sync` imported: who shared it (their git email). */
   sharedBy?: string;
+  /** FILE:LINE, on the blamed commit: the request's edits wrote the line's text. */
+  wroteLine?: true;
 }
 
 export interface RequestInfo {
@@ -406,6 +414,7 @@ async function answer(db: Db, repo: RepoInfo, target: Target, options: WhyOption
         aiLines: known.aiLines ?? aiLinesOf(known.sha, target.path),
         ...(known.provenance ? {} : provenanceOf(known)),
       };
+      markLine(db, project, blamed, b, links);
     }
   }
 
@@ -504,6 +513,27 @@ function decisionInfos(db: Db, project: string, names: string[]): DecisionInfo[]
     confidence: r.confidence,
     priorArt: art.filter((a) => a.source === `msg:${r.messageId}`).map((a) => ({ ref: a.target, text: oneLine(a.label, 200), similarity: a.similarity, project: a.targetProject })),
   }));
+}
+
+/**
+ * For FILE:LINE, which of the blamed commit's records hold the line itself, not just the commit:
+ * the requests whose edits of the file wrote its text (matched as the link stage counts AI lines),
+ * and the attribution tools' ranges that hold its number in that commit's version of the file (as
+ * the Agent Trace spec looks a line up: blame it, then find the range of that revision). A blank
+ * line is anybody's. Copies: the same requests are listed under the commit in `changes`.
+ */
+function markLine(db: Db, project: string, blamed: CommitInfo, b: BlameLine, links: StoredIntent[]): void {
+  const wrote = new Set<string>();
+  if (b.text.trim() !== '') {
+    for (const l of links) {
+      const entry = l.path === b.path ? l.commits.find((e) => e.sha === b.sha) : undefined;
+      if (!entry?.edits?.length || (entry.evidence !== 'edit-text' && entry.evidence !== 'edit-text-partial')) continue;
+      const written = editsByIds(db, project, entry.edits).map((e) => ({ key: l.requestId, lines: editWrittenLines(e) }));
+      if (aiLineOwners([b.text], written)[0] !== undefined) wrote.add(l.requestId);
+    }
+  }
+  blamed.requests = blamed.requests.map((r) => (wrote.has(r.id) ? { ...r, wroteLine: true as const } : r));
+  if (blamed.provenance) blamed.provenance = blamed.provenance.map((p) => (p.ranges && inRanges(p.ranges, b.line) ? { ...p, atLine: true as const } : p));
 }
 
 /**

@@ -76,6 +76,12 @@ describe('Agent Trace', () => {
     expect(data.origin.sha).toBe(before);
     expect(data.origin.provenance).toBeUndefined();
     expect(ok(cli(['why', 'src/lib/data.ts'])).stdout).toContain('agent-trace: cursor (anthropic/claude-opus-4-8) wrote 6 lines (13-18), conversation be6cecdd');
+    // A line: blamed, then looked up in that revision's ranges (the spec's section 6.5).
+    const line = (n: number) => JSON.parse(ok(cli(['why', `src/lib/data.ts:${n}`, '--json'])).stdout).blamed;
+    expect([line(15).sha, line(15).provenance]).toEqual([after, [expect.objectContaining({ ranges: '13-18', atLine: true })]]);
+    expect([line(12).sha, line(12).provenance[0].atLine]).toEqual([after, undefined]);
+    expect([line(5).sha, line(5).provenance]).toEqual([before, undefined]);
+    expect(ok(cli(['why', 'src/lib/data.ts:18'])).stdout).toMatch(/wrote 6 lines \(13-18\), conversation be6cecdd {2}← this line\n/);
     expect(readFileSync(join(h.env.LORE_HOME!, 'lore.db')).includes(SECRET)).toBe(false);
     // Nothing changed: nothing read again.
     expect(JSON.parse(ok(cli(['index', '--json'])).stdout).provenance).toEqual({ gitAi: 0, entire: 0, agentTrace: 0, skipped: 1 });
@@ -142,5 +148,11 @@ describe('Agent Trace', () => {
       path: 'src/total.ts',
       conversations: [{ url: 'lore://session/claude-code%3Ab0b00000-0000-4000-8000-000000000002', contributor: { type: 'ai', model_id: 'anthropic/claude-sonnet-4-5' }, ranges: [{ start_line: 2, end_line: 4 }] }],
     }]);
+    // lore why FILE:LINE says which request wrote the line, and of a line added by hand, none.
+    const blamed = (n: number) => JSON.parse(ok(runCli(['why', `src/total.ts:${n}`, '--json'], { cwd: repo, env: h.env })).stdout).blamed;
+    for (const n of [2, 3, 4]) expect(blamed(n).requests.map((q: { text: string; wroteLine?: boolean }) => [q.text, q.wroteLine]), `line ${n}`).toEqual([['Add a total function in src/total.ts', true]]);
+    for (const n of [1, 5, 6]) expect(blamed(n).requests.map((q: { wroteLine?: boolean }) => q.wroteLine), `line ${n}`).toEqual([undefined]);
+    expect(ok(runCli(['why', 'src/total.ts:3'], { cwd: repo, env: h.env })).stdout).toMatch(/← "Add a total function in src\/total\.ts" .*wrote this line\n/);
+    expect(ok(runCli(['why', 'src/total.ts:6'], { cwd: repo, env: h.env })).stdout).not.toContain('wrote this line');
   });
 });

@@ -138,7 +138,7 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
   const rename = c.status === 'R' && c.oldPath ? dim(` (renamed from ${c.oldPath})`) : c.status === 'D' ? dim(' (deleted)') : '';
   print(`  ${cyan(c.sha.slice(0, 10))}  ${day(c.date)}  ${authorColumn(c.author)}  ${c.subject}${rename}`);
   if (o.full && c.body) for (const line of c.body.split('\n')) print(`      ${line}`);
-  for (const p of c.provenance ?? []) for (const line of provenanceLines(p, o.full)) print(`      ${dim(line)}`);
+  for (const p of c.provenance ?? []) provenanceLines(p, o.full).forEach((line, i) => print(`      ${dim(line)}${i === 0 && p.atLine ? `  ${cyan('← this line')}` : ''}`));
   if (c.requests.length === 0) {
     // When no change of the file has a request, the summary line says so once (and the line under
     // it says what linking still waits).
@@ -151,7 +151,7 @@ function printCommit(c: CommitInfo, o: RenderOptions, quoteFull: boolean): void 
   }
   for (const q of c.requests) {
     const text = quoteFull ? q.text.replace(/\s+/g, ' ') : oneLine(q.text, 100);
-    print(`      ← "${text}"  ${dim(`${source(q.tool, q.sessionId)}, ${day(q.date)}${q.sharedBy ? `, shared by ${q.sharedBy}` : ''}`)}`);
+    print(`      ← "${text}"  ${dim(`${source(q.tool, q.sessionId)}, ${day(q.date)}${q.sharedBy ? `, shared by ${q.sharedBy}` : ''}`)}${q.wroteLine ? `  ${cyan('wrote this line')}` : ''}`);
     if (o.evidence) print(`        ${dim(`evidence: ${q.evidence} (confidence ${q.confidence})${q.detail ? ` — ${q.detail}` : ''}`)}`);
   }
   if (c.aiLines) print(`      ${aiShare(c)}`);
