@@ -667,6 +667,7 @@ function provenanceInfo(p: ProvenanceRow): ProvenanceInfo {
   } catch {
     // A detail this lore cannot read adds nothing.
   }
-  if (typeof d.agentLines === 'number' && typeof d.totalLines === 'number') info.commitLines = { agent: d.agentLines, total: d.totalLines };
+  // Entire writes 0 of 0 for a session of the checkpoint it attributed nothing to: no count.
+  if (typeof d.agentLines === 'number' && typeof d.totalLines === 'number' && d.totalLines > 0) info.commitLines = { agent: d.agentLines, total: d.totalLines };
   return info;
 }

@@ -171,16 +171,16 @@ describe("Entire's checkpoints", () => {
     // committed.go is written by 1274eaa17eb8 (`package cli`, ``, `// change 1`, `func f1() {}`) and
     // rewritten by fcea11a4ec9d, which keeps its first two lines and changes the last two.
     const file = 'cmd/entire/cli/checkpoint/committed.go';
-    const findings = (dir: string, checkpoint: string, code: object[]): void => {
+    const findings = (dir: string, checkpoint: string, code: object[], more: object = {}): void => {
       const meta = join(dir, checkpoint.slice(0, 2), checkpoint.slice(2), '0', 'metadata.json');
       const original = JSON.parse(readFileSync(meta, 'utf8')) as Record<string, unknown>;
-      writeFileSync(meta, JSON.stringify({ ...original, summary: { intent: 'x', learnings: { code } } }));
+      writeFileSync(meta, JSON.stringify({ ...original, summary: { intent: 'x', learnings: { code } }, ...more }));
     };
     const up = upstream((dir) => {
       findings(dir, '1274eaa17eb8', [
         { path: file, line: 1, finding: 'The package line of the first version' },
         { path: file, line: 3, end_line: 4, finding: 'The first version of the function' },
-      ]);
+      ], { initial_attribution: { agent_lines: 0, total_committed: 0 } }); // as Entire writes it for a session it attributed nothing to
       findings(dir, 'fcea11a4ec9d', [{ path: file, line: 3, end_line: 4, finding: 'The second version of the function' }, { path: file, finding: 'About the whole file' }]);
     });
     const me = clone(up.dir);
@@ -197,6 +197,9 @@ describe("Entire's checkpoints", () => {
     // Line 1 is still the first commit's: its finding about line 1, not the one about its old lines 3–4.
     expect(marked(1)).toEqual(['The package line of the first version']);
     expect(marked(2)).toEqual([]);
+    const first = JSON.parse(ok(cli(['why', `${file}:1`, '--json'])).stdout).blamed;
+    expect([first.sha, first.provenance]).toEqual([up.shas['1274eaa17eb8'], [expect.not.objectContaining({ commitLines: expect.anything() })]]);
+    expect(ok(cli(['why', `${file}:1`])).stdout).not.toContain("of the commit's 0 added lines");
     // Without a line, nothing is marked; the text marks the line's finding.
     expect(JSON.parse(ok(cli(['why', file, '--json'])).stdout).learnings.filter((l: Learning) => l.atLine)).toEqual([]);
     const text = ok(cli(['why', `${file}:3`])).stdout;
