@@ -54,7 +54,8 @@ describe('link scenarios in the real Claude Code and Codex formats', () => {
       '',
       'Line 1 last changed',
       expect.stringMatching(/^ {2}[0-9a-f]{10} {2}2026-05-04 {2}Test Author {7}Add slugify$/),
-      expect.stringMatching(new RegExp(`^ {6}← "${s.prompts.P1}" {2}claude-code session [0-9a-f]{8}, 2026-05-04$`)),
+      // Its Write made line 1, so the request wrote the line itself, not just the commit.
+      expect.stringMatching(new RegExp(`^ {6}← "${s.prompts.P1}" {2}claude-code session [0-9a-f]{8}, 2026-05-04 {2}wrote this line$`)),
       '        evidence: edit-text (confidence 0.95) — 2 of 2 line(s) added by Write are in the commit',
     ]);
     expect(text).toMatch(/\[correction\] Don't log in library code\. {2}extracted from claude-code session [0-9a-f]{8}\n/);
