@@ -517,21 +517,27 @@ function decisionInfos(db: Db, project: string, names: string[]): DecisionInfo[]
 
 /**
  * For FILE:LINE, which of the blamed commit's records hold the line itself, not just the commit:
- * the requests whose edits of the file wrote its text (matched as the link stage counts AI lines),
+ * the requests whose edits of the file wrote its text (matched as the link stage counts AI lines,
+ * or the one Aider turn that made the commit),
  * and the attribution tools' ranges that hold its number in that commit's version of the file (as
  * the Agent Trace spec looks a line up: blame it, then find the range of that revision). A blank
  * line is anybody's. Copies: the same requests are listed under the commit in `changes`.
  */
 function markLine(db: Db, project: string, blamed: CommitInfo, b: BlameLine, links: StoredIntent[]): void {
   const wrote = new Set<string>();
+  const aiderCommits = new Set<string>();
   if (b.text.trim() !== '') {
     for (const l of links) {
       const entry = l.path === b.path ? l.commits.find((e) => e.sha === b.sha) : undefined;
+      // Aider commits its own edits alone (the user's are committed before them), so the one
+      // request whose turn printed the commit wrote every line it added (as lore export has it).
+      if (entry?.evidence === 'aider-commit') aiderCommits.add(l.requestId);
       if (!entry?.edits?.length || (entry.evidence !== 'edit-text' && entry.evidence !== 'edit-text-partial')) continue;
       const written = editsByIds(db, project, entry.edits).map((e) => ({ key: l.requestId, lines: editWrittenLines(e) }));
       if (aiLineOwners([b.text], written)[0] !== undefined) wrote.add(l.requestId);
     }
   }
+  if (wrote.size === 0 && aiderCommits.size === 1) wrote.add([...aiderCommits][0]!);
   blamed.requests = blamed.requests.map((r) => (wrote.has(r.id) ? { ...r, wroteLine: true as const } : r));
   if (blamed.provenance) blamed.provenance = blamed.provenance.map((p) => (p.ranges && inRanges(p.ranges, b.line) ? { ...p, atLine: true as const } : p));
 }

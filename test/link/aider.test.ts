@@ -102,6 +102,10 @@ describe('Aider sessions', () => {
     const userWork = new Map(why.changes.map((c: { sha: string; userWork: string | null }) => [c.sha, c.userWork]));
     expect(userWork.get(own)).toBe("committed by Aider before its edit (the user's own change)");
     expect(userWork.get(ai)).toBeNull();
+    // A line: the one turn whose commit added it wrote it; the user's line is nobody's request.
+    const line = (n: number) => JSON.parse(runCli(['why', `calc.py:${n}`, '--json'], { cwd: dir }).stdout).blamed;
+    expect([line(2).sha, line(2).requests.map((q: { text: string; wroteLine?: boolean }) => [q.text, q.wroteLine])]).toEqual([ai, [['multiply in double', true]]]);
+    expect([line(4).sha, line(4).requests]).toEqual([own, []]);
     const text = runCli(['why', 'calc.py'], { cwd: dir }).stdout;
     expect(text).toMatch(new RegExp(`${own.slice(0, 10)} .*fix: add half\n +committed by Aider before its edit \\(the user's own change\\)\n`));
     const test = JSON.parse(runCli(['why', 'test_calc.py', '--json'], { cwd: dir }).stdout);
