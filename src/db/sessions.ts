@@ -262,6 +262,25 @@ export function getSourceFile(db: Db, path: string): SourceFileRow | undefined {
   return r && toCursor(r);
 }
 
+/** A transcript's size and modification time as last read, by path. */
+export type SourceStamps = Map<string, { size: number; mtimeMs: number }>;
+
+/**
+ * What the stat-only check compares, for every file read before: its size and modification time
+ * (from an index of its own, migration 0017), without building a whole cursor for each.
+ */
+export function sourceStamps(db: Db): SourceStamps {
+  const out: SourceStamps = new Map();
+  for (const [path, size, mtimeMs] of stmt(db, 'SELECT path, size, mtime_ms FROM source_files').raw().all() as [string, number, number][]) out.set(path, { size, mtimeMs });
+  return out;
+}
+
+/** A file's cursor without the adapter state (undefined for a file never read). */
+export function sourceFileCursor(db: Db, path: string): Omit<SourceFileRow, 'state'> | undefined {
+  const r = stmt(db, 'SELECT path, source, size, mtime_ms, offset, head_hash, NULL AS state, skipped, updated_at FROM source_files WHERE path = ?').get(path) as RawCursor | undefined;
+  return r && toCursor(r);
+}
+
 /** Every cursor (optionally of one source), without the adapter state: for the stat-only check. */
 export function listSourceFiles(db: Db, source?: string): Omit<SourceFileRow, 'state'>[] {
   const rows = (source

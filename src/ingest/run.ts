@@ -9,7 +9,9 @@ import {
   ignoredSessionIds,
   isStoredEdit,
   listRepos,
-  listSourceFiles,
+  sourceFileCursor,
+  sourceStamps,
+  type SourceStamps,
   sessionProject,
   writeIngestBatch,
   type Db,
@@ -131,7 +133,7 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
     config,
     resolveProject: projectResolver(),
     ignored: ignoredSessionIds(db),
-    cursors: new Map(listSourceFiles(db).map((c) => [c.path, c])),
+    stamps: sourceStamps(db),
     // LORE_INGEST_BATCH: a smaller batch for tests that kill an ingest mid-file.
     batchRecords: options.batchRecords ?? (Number(env.LORE_INGEST_BATCH) || 3000),
     batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
@@ -184,7 +186,8 @@ interface RunContext {
   ignored: Set<string>;
   /** A session was forgotten for a `lore:private` prompt during this run. */
   privateForgotten?: boolean;
-  cursors: Map<string, Omit<SourceFileRow, 'state'>>;
+  /** Each file read before: its size and modification time then, for the stat-only check. */
+  stamps: SourceStamps;
   batchRecords: number;
   batchBytes: number;
   /**
@@ -354,8 +357,8 @@ function isUnchanged(prev: { size: number; mtimeMs: number } | undefined, stamp:
 /** Stats `file` (unless `stamp` was taken already); undefined when there is nothing to read. */
 function planRead(ctx: RunContext, summary: SourceSummary, file: string, stamp = statStamp(ctx, summary, file)): PlannedRead | undefined {
   if (!stamp) return undefined;
-  const prev = ctx.cursors.get(file);
-  if (isUnchanged(prev, stamp)) return undefined; // stat-only
+  if (isUnchanged(ctx.stamps.get(file), stamp)) return undefined; // stat-only
+  const prev = ctx.stamps.has(file) ? sourceFileCursor(ctx.db, file) : undefined;
   const headHash = stamp.isDir ? undefined : hashHead(file, Math.min(HEAD_BYTES, stamp.fileSize));
   const from = resumeCursor(ctx.db, file, prev, stamp, headHash);
   return { stamp, headHash, from, skipped: from && prev ? prev.skipped : 0 };
@@ -370,8 +373,8 @@ function readsAhead(ctx: RunContext, summary: SourceSummary, files: string[], mi
   const stamps = files.map((file) => statStamp(ctx, summary, file));
   let bytes = 0;
   for (const [i, stamp] of stamps.entries()) {
-    const prev = ctx.cursors.get(files[i]!);
-    if (!stamp || isUnchanged(prev, stamp)) continue;
+    if (!stamp || isUnchanged(ctx.stamps.get(files[i]!), stamp)) continue;
+    const prev = ctx.stamps.has(files[i]!) ? sourceFileCursor(ctx.db, files[i]!) : undefined;
     bytes += stamp.fileSize - (prev && prev.offset <= stamp.fileSize ? prev.offset : 0);
   }
   const planned = new Map<number, PlannedRead | undefined>();
@@ -492,11 +495,13 @@ interface StatStamp {
 function statStamp(ctx: RunContext, summary: SourceSummary, file: string): StatStamp | undefined {
   let st;
   try {
-    st = statSync(file);
+    // A vanished file keeps its sessions (no exception made for each: a catch-up stats thousands).
+    st = statSync(file, { throwIfNoEntry: false });
+    if (!st) return undefined;
   } catch (err) {
-    // A vanished file keeps its sessions; an unreadable one is reported.
+    // An unreadable one is reported.
     const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') warnSkip(ctx, summary, file, undefined, code === 'EACCES' ? 'permission denied' : (err as Error).message);
+    warnSkip(ctx, summary, file, undefined, code === 'EACCES' ? 'permission denied' : (err as Error).message);
     return undefined;
   }
   // A directory (OpenCode's legacy storage/message/<session>) keeps its mtime when a part is added

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Db, findSessions, forgetSession, getSourceFile, isSessionIgnored, listSessions, type MessageRow, sessionEdits, sessionMessages, writeIngestBatch } from '../../src/db/index.js';
+import { type Db, findSessions, forgetSession, getSourceFile, isSessionIgnored, listSessions, type MessageRow, sessionEdits, sessionMessages, sourceFileCursor, sourceStamps, writeIngestBatch } from '../../src/db/index.js';
 import { tempDb } from '../helpers/temp-db.js';
 
 
@@ -29,6 +29,22 @@ describe('session storage', () => {
     expect(getSourceFile(db, '/t/s1.jsonl')).toMatchObject({ offset: 10, state: { line: 3 } });
     const fts = db.prepare("SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'two'").get() as { n: number };
     expect(fts.n).toBe(1);
+    db.close();
+  });
+
+  it('gives the stat-only check each file\'s size and time from an index, and a cursor only when asked', () => {
+    const { db } = tempDb();
+    const state = { open: ['x'.repeat(20_000)] }; // a resume state as large as a real transcript's
+    writeIngestBatch(db, { cursors: [
+      { path: '/t/a.jsonl', source: 'claude-code', size: 10, mtimeMs: 1_780_000_000_123, offset: 10, skipped: 1, state },
+      { path: '/t/b.jsonl', source: 'codex', size: 7, mtimeMs: 5, offset: 3, headHash: 'h', skipped: 0 },
+    ] });
+    expect(sourceStamps(db)).toEqual(new Map([['/t/a.jsonl', { size: 10, mtimeMs: 1_780_000_000_123 }], ['/t/b.jsonl', { size: 7, mtimeMs: 5 }]]));
+    // Read from the index alone, never from the rows that hold the states.
+    const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT path, size, mtime_ms FROM source_files').all() as { detail: string }[]).map((r) => r.detail);
+    expect(plan).toEqual(['SCAN source_files USING COVERING INDEX idx_source_files_stamp']);
+    expect(sourceFileCursor(db, '/t/b.jsonl')).toMatchObject({ path: '/t/b.jsonl', source: 'codex', offset: 3, headHash: 'h', state: undefined });
+    expect(sourceFileCursor(db, '/t/none.jsonl')).toBeUndefined();
     db.close();
   });
 
