@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { isRecord, readJsonl } from './jsonl.js';
+import { childPath } from './walk.js';
 import type { Cursor, FileEditRecord, MessageKind, Role, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 
 /**
@@ -111,7 +112,8 @@ export function claudeRoots(env: SourceEnv): string[] {
   const fromEnv = env.env.CLAUDE_CONFIG_DIR;
   if (fromEnv) {
     for (const dir of fromEnv.split(',').map((d) => d.trim()).filter(Boolean)) {
-      roots.push(basename(dir) === 'projects' ? dir : join(dir, 'projects'));
+      // Normalized (join), as every path under it is built by appending names (childPath).
+      roots.push(basename(dir) === 'projects' ? join(dir, '.') : join(dir, 'projects'));
     }
   }
   roots.push(join(env.home, '.claude', 'projects'));
@@ -132,7 +134,7 @@ async function collectJsonl(dir: string, out: string[], depth: number): Promise<
     return; // missing or unreadable root: nothing of ours there
   }
   for (const e of entries) {
-    const path = join(dir, e.name);
+    const path = childPath(dir, e.name);
     // tool-results/ holds spilled tool outputs (.txt), never transcripts.
     if (e.isDirectory() && e.name !== 'tool-results') await collectJsonl(path, out, depth + 1);
     else if (e.isFile() && e.name.endsWith('.jsonl')) out.push(path);

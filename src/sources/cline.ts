@@ -4,7 +4,8 @@ import { type ForeignStore, openForeignStore } from '../db/index.js';
 import { isRecord, parseJson, previousStamp, stampOf, str, wholeFileCursor } from './file-state.js';
 import { parseSearchReplace } from './patch-text.js';
 import type { Cursor, MessageRecord, SourceAdapter, SourceEnv, SourceRecord } from './types.js';
-import { childPath, isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs } from './vscode-paths.js';
+import { isDir, isFile, listDir, toIso, unique, VSCODE_ENV, vscodeUserDirs } from './vscode-paths.js';
+import { childPath } from './walk.js';
 
 /**
  * Cline, Roo Code and Kilo Code (docs/sources.md): one dir per task,

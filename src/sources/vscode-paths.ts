@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { SourceEnv } from './types.js';
 
 /** The variables vscodeUserDirs() honours, for the envOverrides of the adapters that use it. */
@@ -27,16 +27,6 @@ export function vscodeUserDirs(senv: SourceEnv, apps: string[]): string[] {
     for (const app of apps) if (servers[app]) dirs.push(join(home, servers[app]!, 'data', 'User'));
   }
   return unique(dirs);
-}
-
-/**
- * What path.join(dir, ...names) returns, for a `dir` that path.join made and names that are plain
- * single segments, without normalizing the whole string again: path.join does that character by
- * character, slowly in a process that has just started, and the chat sources' locate() builds
- * dozens of such paths before every query.
- */
-export function childPath(dir: string, ...names: string[]): string {
-  return [dir, ...names].join(sep);
 }
 
 /** Entries of a directory, or none when it is missing or unreadable. */

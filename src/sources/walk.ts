@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 
 /**
  * Files under `dir` (depth-limited) whose name passes `accept`; a missing or unreadable dir yields
@@ -17,7 +17,7 @@ export async function findFiles(dir: string, accept: (name: string) => boolean, 
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      const p = join(d, e.name);
+      const p = childPath(d, e.name);
       if (e.isDirectory()) {
         if (depth < maxDepth) await visit(p, depth + 1);
       } else if (e.isFile() && accept(e.name)) out.push(p);
@@ -25,6 +25,16 @@ export async function findFiles(dir: string, accept: (name: string) => boolean, 
   }
   await visit(dir, 0);
   return out;
+}
+
+/**
+ * What path.join(dir, ...names) returns, for a `dir` that path.join made (or a directory entry of
+ * one) and names that are plain single segments (a directory entry's name), without normalizing the
+ * whole string again: path.join does that character by character, allocating as it goes, and a
+ * query's catch-up builds a path for every transcript on the machine.
+ */
+export function childPath(dir: string, ...names: string[]): string {
+  return [dir, ...names].join(sep);
 }
 
 /** The last path segment, for either separator (a Windows path may be handed to us on any OS). */
