@@ -15,11 +15,15 @@
 // <dir>/<checkout's name> and reuse it on the next run, instead of indexing a fresh one (git/git
 // takes minutes); LORE_BENCH_BEFORE=<another build's cli.js> times that build too, interleaved
 // with the others in the same rounds, and prints each figure for it beside this build's.
+// On the generated repository, also `lore why FILE` on a machine where an AI tool has been used a
+// lot: LORE_BENCH_TRANSCRIPTS (default 10,000; 0 skips it) Claude Code transcripts, read once,
+// which every query's catch-up then checks for change, against the same answer with none.
 // Run: npm run build && node bench/why.mjs
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { cachedRepo } from './lib/gen-repo.mjs';
 import { CLI, header, isolatedEnv, median, ms, quality, result, timed, waitForWorker } from './lib/measure.mjs';
+import { fixtureFiles, replay } from './lib/replay-claude.mjs';
 
 const N = Number(process.env.LORE_BENCH_BACKFILL ?? 10_000);
 const RUNS = Number(process.env.LORE_BENCH_RUNS ?? 11);
@@ -65,6 +69,35 @@ const synthetic = compare(dir, file, env);
 console.log(`  lore why FILE:LINE                   ${ms(median(Array.from({ length: 5 }, () => timed(process.execPath, [CLI, 'why', `${file}:1`], { cwd: dir, env }).ms)))}`);
 console.log(`  node -e '' (process start floor)     ${ms(median(Array.from({ length: 5 }, () => timed(process.execPath, ['-e', '']).ms)))}`);
 results(synthetic, { bench: 'why', what: 'lore why FILE (whole process)', baselineLabel: 'git log --follow --name-status', target: '< 1×', maxRatio: 0.999 });
+
+const TRANSCRIPTS = Number(process.env.LORE_BENCH_TRANSCRIPTS ?? 10_000);
+if (TRANSCRIPTS > 0) {
+  // The same database and code cache, plus the transcripts, read once as `lore init` would.
+  const busy = mkdtempSync(resolve('.bench-tmp/why-home-'));
+  cpSync(home, busy, { recursive: true });
+  const busyEnv = isolatedEnv(busy);
+  writeTranscripts(join(busyEnv.CLAUDE_CONFIG_DIR, 'projects'), TRANSCRIPTS);
+  const read = timed(process.execPath, [CLI, 'ingest', '-q'], { cwd: dir, env: busyEnv });
+  console.log(`  ${TRANSCRIPTS} transcripts read once in ${ms(read.ms)}`);
+  const none = [];
+  const many = [];
+  for (let i = 0; i < RUNS; i++) {
+    none.push(timed(process.execPath, [CLI, 'why', file], { cwd: dir, env }).ms);
+    many.push(timed(process.execPath, [CLI, 'why', file], { cwd: dir, env: busyEnv }).ms);
+  }
+  result({ bench: 'why', what: `lore why FILE with ${TRANSCRIPTS} transcripts on the machine`, lore: median(many), baseline: median(none), baselineLabel: 'with none', target: '(information)', maxAddedMs: Infinity });
+  rmSync(busy, { recursive: true, force: true });
+}
+
+/** `n` transcripts, 100 to a project folder: the first lines of the real fixtures, each a fresh session. */
+function writeTranscripts(projects, n) {
+  const heads = fixtureFiles().map((f) => readFileSync(f, 'utf8').split('\n').slice(0, 6).join('\n') + '\n');
+  for (let i = 0; i < n; i++) {
+    const folder = join(projects, `-work-project-${Math.floor(i / 100)}`);
+    if (i % 100 === 0) mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `transcript-${i}.jsonl`), replay(heads[i % heads.length], `t${i}`));
+  }
+}
 
 const reals = (process.env.LORE_BENCH_REPO ?? '').split(delimiter).filter(Boolean);
 for (const real of reals) {
