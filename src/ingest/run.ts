@@ -159,7 +159,9 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
       if (ahead?.useWorker && !worker) worker = takeReadWorker(offThread!.script!);
       for (const [i, file] of files.entries()) {
         if (ahead && worker) ahead.submit(worker, adapter, i);
-        await ingestFile(ctx, adapter, file, summary, sessions, excluded, ahead?.take(i), offThread?.readsHere);
+        // Most files are as the last run left them (their stat says so): nothing to start or await.
+        const planned = ahead ? ahead.take(i) : planRead(ctx, summary, file);
+        if (planned) await ingestFile(ctx, adapter, file, summary, sessions, excluded, planned, offThread?.readsHere);
         report({ type: 'progress', stage: 'ingest', done: ++done, total });
       }
       summary.sessions = sessions.size;
@@ -404,10 +406,7 @@ function readError(error: { message: string; code?: string }): NodeJS.ErrnoExcep
   return Object.assign(new Error(error.message), error.code !== undefined ? { code: error.code } : {});
 }
 
-/**
- * Reads one file from its cursor into the batch; a file unchanged since its cursor costs one stat.
- * `planned`: what `readsAhead` found (null: nothing to read).
- */
+/** Reads one file into the batch, from where planRead found its cursor (a file unchanged since never comes here). */
 async function ingestFile(
   ctx: RunContext,
   adapter: SourceAdapter,
@@ -415,11 +414,9 @@ async function ingestFile(
   summary: SourceSummary,
   sessionsSeen: Set<string>,
   excludedSeen: Set<string>,
-  planned?: PlannedRead | null,
+  p: PlannedRead,
   mayReadHere = true,
 ): Promise<void> {
-  const p = planned === undefined ? planRead(ctx, summary, file) : (planned ?? undefined);
-  if (!p) return;
   const read = new FileRead(ctx, adapter, file, summary, sessionsSeen, excludedSeen, p);
   // Whether an error came from storing (our database) rather than from the adapter reading.
   let storing = false;
