@@ -517,11 +517,11 @@ function decisionInfos(db: Db, project: string, names: string[]): DecisionInfo[]
 
 /**
  * For FILE:LINE, which of the blamed commit's records hold the line itself, not just the commit:
- * the requests whose edits of the file wrote its text (matched as the link stage counts AI lines,
- * or the one Aider turn that made the commit),
- * and the attribution tools' ranges that hold its number in that commit's version of the file (as
- * the Agent Trace spec looks a line up: blame it, then find the range of that revision). A blank
- * line is anybody's. Copies: the same requests are listed under the commit in `changes`.
+ * the requests whose edits of the file wrote its text (matched as the link stage counts AI lines;
+ * or the one Aider turn that made the commit), and the attribution tools' ranges that hold its
+ * number in that commit's version of the file (as the Agent Trace spec looks a line up: blame it,
+ * then find the range of that revision). A blank line is anybody's. Marked on copies: the same
+ * requests are listed under the commit in `changes`.
  */
 function markLine(db: Db, project: string, blamed: CommitInfo, b: BlameLine, links: StoredIntent[]): void {
   const wrote = new Set<string>();
