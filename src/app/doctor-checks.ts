@@ -9,7 +9,8 @@ import {
   integrityCheck,
   latestVersion,
   listRepos,
-  listSourceFiles,
+  sourceFileCursor,
+  sourceStamps,
   migrationBackups,
   openDb,
   queueOffset,
@@ -285,7 +286,7 @@ function backupsCheck(dbPath: string): Check | undefined {
 async function sourceLag(db: Db, options: DoctorOptions): Promise<SourceLag[]> {
   const env = options.env ?? process.env;
   const sourceEnv: SourceEnv = { env, home: options.home ?? homeOf(env), platform: process.platform, knownRepos: listRepos(db).map((r) => r.projectPath) };
-  const cursors = new Map(listSourceFiles(db).map((c) => [c.path, c]));
+  const stamps = sourceStamps(db);
   const out: SourceLag[] = [];
   for (const adapter of options.adapters ?? registered) {
     let files: string[] = [];
@@ -296,7 +297,7 @@ async function sourceLag(db: Db, options: DoctorOptions): Promise<SourceLag[]> {
     }
     const lag: SourceLag = { source: adapter.id, files: files.length, unread: 0, changed: 0, bytesBehind: 0 };
     for (const file of files) {
-      const cursor = cursors.get(file);
+      const stamp = stamps.get(file);
       let size: number;
       let mtimeMs: number;
       try {
@@ -306,12 +307,13 @@ async function sourceLag(db: Db, options: DoctorOptions): Promise<SourceLag[]> {
       } catch {
         continue;
       }
-      if (!cursor) {
+      if (!stamp) {
         lag.unread++;
         lag.bytesBehind += size;
-      } else if (cursor.size !== size || Math.floor(cursor.mtimeMs) !== mtimeMs) {
+      } else if (stamp.size !== size || Math.floor(stamp.mtimeMs) !== mtimeMs) {
         lag.changed++;
-        if (size > cursor.offset) lag.bytesBehind += size - cursor.offset;
+        const offset = sourceFileCursor(db, file)?.offset ?? 0;
+        if (size > offset) lag.bytesBehind += size - offset;
       }
     }
     out.push(lag);

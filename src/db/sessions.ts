@@ -281,14 +281,6 @@ export function sourceFileCursor(db: Db, path: string): Omit<SourceFileRow, 'sta
   return r && toCursor(r);
 }
 
-/** Every cursor (optionally of one source), without the adapter state: for the stat-only check. */
-export function listSourceFiles(db: Db, source?: string): Omit<SourceFileRow, 'state'>[] {
-  const rows = (source
-    ? stmt(db, 'SELECT path, source, size, mtime_ms, offset, head_hash, NULL AS state, skipped, updated_at FROM source_files WHERE source = ?').all(source)
-    : stmt(db, 'SELECT path, source, size, mtime_ms, offset, head_hash, NULL AS state, skipped, updated_at FROM source_files').all()) as RawCursor[];
-  return rows.map(toCursor);
-}
-
 /** Whether the user kept this session out of lore (private marker, `lore forget`). */
 export function isSessionIgnored(db: Db, id: string): boolean {
   return stmt(db, 'SELECT 1 FROM ignored_sessions WHERE id = ?').get(id) !== undefined;
