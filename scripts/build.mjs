@@ -93,7 +93,8 @@ const fastBundle = {
   // Read and compiled on every run: without whitespace and comments it is a fifth smaller, and
   // ASCII-only V8 keeps it as a one-byte string, half the memory of a two-byte one (esbuild
   // escapes strings; regular expressions spell such characters \uXXXX, which
-  // test/cli/start-up.test.ts checks). Stacks map back through fast.cjs.map.
+  // test/cli/start-up.test.ts checks). A bug's stack is told in src/ through fast.cjs.map
+  // (src/cli/source-stack.ts).
   minifyWhitespace: true,
   charset: 'ascii',
   define: { ...common.define, 'import.meta.url': '__loreImportMetaUrl' },

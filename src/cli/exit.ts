@@ -1,5 +1,6 @@
 import { DamagedDatabaseError, LoreError, StorageError } from '../errors.js';
 import { terminalSafe } from './output.js';
+import { sourceStack } from './source-stack.js';
 
 /**
  * The only place that turns errors into exit codes: a user's error is one line and a hint on
@@ -18,6 +19,6 @@ export async function reportError(err: unknown): Promise<number> {
     return 2;
   }
   const e = err as Error;
-  process.stderr.write(`lore: unexpected error: ${e?.stack ?? String(err)}\nplease report this at the lore issue tracker with the command you ran\n`);
+  process.stderr.write(`lore: unexpected error: ${e?.stack ? sourceStack(e.stack) : String(err)}\nplease report this at the lore issue tracker with the command you ran\n`);
   return 2;
 }
