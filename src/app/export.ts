@@ -3,7 +3,7 @@ import { BadRangeError } from '../errors.js';
 import type { Reporter } from '../events.js';
 import { addedLines, findRepo, historyShas, resolveRange, type AddedLine } from '../git/index.js';
 import { redact } from '../ingest/index.js';
-import { aiLineOwners, editWrittenLines } from '../link/index.js';
+import { lineOwners } from '../link/index.js';
 import { AGENT_TRACE_VERSION, modelId, stableUuid, toRanges, type AgentTraceConversation, type AgentTraceRecord } from '../share/index.js';
 import { catchUpRepo } from './catch-up.js';
 import { dbPathOf, type Place } from './repo-context.js';
@@ -66,13 +66,13 @@ export async function exportAgentTrace(place: Place, spec: string | undefined, r
         files.set(link.path, conversations);
         if (!conversations.has(url)) {
           const model = modelOfAnswer(db, session, info.createdAt);
-          const all = (added.get(link.path) ?? []).map((l) => l.line);
           const own = written.get(`${link.path}\0${session}`) ?? [];
-          const whole = (entry?.evidence ?? link.evidence) === 'aider-commit';
-          const lines = whole || own.length === 0 ? all : own;
+          // Lines lore cannot tell apart (a link by time or by mention): all the commit added.
+          const lines = own.length > 0 ? own : (added.get(link.path) ?? []).map((l) => l.line);
           conversations.set(url, {
             url,
-            contributor: { type: whole || own.length > 0 ? 'ai' : 'unknown', ...(model ? { model_id: modelId(model) } : {}) },
+            // Aider's own commit is the turn's whole change, also one that only removed lines.
+            contributor: { type: own.length > 0 || (entry?.evidence ?? link.evidence) === 'aider-commit' ? 'ai' : 'unknown', ...(model ? { model_id: modelId(model) } : {}) },
             ranges: toRanges(lines).map(([start_line, end_line]) => ({ start_line, end_line })),
           });
         }
@@ -110,30 +110,19 @@ async function rangeShas(root: string, spec: string): Promise<string[]> {
 }
 
 /**
- * Which added lines of each file of commit `sha` each conversation's edits wrote, keyed
- * `path\0session` (the session of the link that names the edit, as the conversation is: a
- * subagent's edit counts for the request it served): the edits the links name as text evidence,
- * newest first (a line written twice is the later edit's), matched as the link stage counts AI
- * lines (src/link/ai-lines.ts).
+ * Which added lines of each file of commit `sha` each conversation wrote, keyed `path\0session`
+ * (the session of the link, as the conversation is: a subagent's edit counts for the request it
+ * served), by the rules of the link stage's AI-line counts (lineOwners).
  */
 function writtenLines(db: Db, project: string, sha: string, links: StoredIntent[], added: Map<string, AddedLine[]>, sessionOf: (link: StoredIntent) => string | null): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  const byPath = new Map<string, Map<string, string>>(); // path → edit id → session
-  for (const link of links) {
-    const entry = link.commits.find((e) => e.sha === sha);
-    const session = sessionOf(link);
-    if (!session || !entry?.edits?.length || (entry.evidence !== 'edit-text' && entry.evidence !== 'edit-text-partial')) continue;
-    const edits = byPath.get(link.path) ?? new Map<string, string>();
-    byPath.set(link.path, edits);
-    for (const id of entry.edits) edits.set(id, session);
-  }
-  for (const [path, edits] of byPath) {
-    const lines = added.get(path) ?? [];
-    if (lines.length === 0) continue;
-    const written = editsByIds(db, project, [...edits.keys()])
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .map((e) => ({ key: edits.get(e.id)!, lines: editWrittenLines(e) }));
-    aiLineOwners(lines.map((l) => l.text), written).forEach((session, i) => {
+  const entries = links.map((link) => ({ link, entry: link.commits.find((e) => e.sha === sha) }));
+  const edits = new Map(editsByIds(db, project, entries.flatMap((e) => e.entry?.edits ?? [])).map((e) => [e.id, e]));
+  for (const [path, lines] of added) {
+    const fileLinks = entries
+      .filter((e) => e.link.path === path && e.entry)
+      .map(({ link, entry }) => ({ session: sessionOf(link), evidence: entry!.evidence, edits: (entry!.edits ?? []).flatMap((id) => edits.get(id) ?? []) }));
+    lineOwners(lines.map((l) => l.text), fileLinks, (l) => l.session ?? undefined).forEach((session, i) => {
       if (session === undefined) return;
       const key = `${path}\0${session}`;
       out.set(key, [...(out.get(key) ?? []), lines[i]!.line]);

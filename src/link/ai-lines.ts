@@ -38,13 +38,40 @@ export function editWrittenLines(edit: Pick<EditText, 'oldText' | 'newText' | 'p
   return out;
 }
 
+/** An edit a link names, as the AI-line rules read it. */
+export type LinkedEdit = Pick<EditText, 'oldText' | 'newText' | 'patch'> & { id: string; createdAt: string };
+
+const TEXT_EVIDENCE = new Set(['edit-text', 'edit-text-partial']);
+
 /**
- * Of `added` (a commit's added lines of one file), how many each tool's `written` lines account
- * for (aiLineOwners, summed per tool).
+ * Who wrote each of `added` (the lines a commit added to one file), by that file's links for the
+ * commit: a link by Aider's own commit line (`aider-commit`) wrote them all, since Aider commits
+ * its edits alone; else the edits the links name as text evidence, each once and newest first (a
+ * line written twice is the later edit's), matched by aiLineOwners. `keyOf` names the writer of a
+ * link (undefined: not one to name) or of one of its edits. The link stage's AI-line counts, `lore
+ * export --agent-trace` and `lore why FILE:LINE` all read the lines through this.
  */
-export function countAiLines(added: readonly string[], written: readonly { tool: string; lines: readonly string[] }[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const tool of aiLineOwners(added, written.map((w) => ({ key: w.tool, lines: w.lines })))) if (tool !== undefined) out.set(tool, (out.get(tool) ?? 0) + 1);
+export function lineOwners<L extends { evidence: string; edits: readonly LinkedEdit[] }, K>(
+  added: readonly string[],
+  links: readonly L[],
+  keyOf: (link: L, edit?: L['edits'][number]) => K | undefined,
+): (K | undefined)[] {
+  const aider = links.find((l) => l.evidence === 'aider-commit' && keyOf(l) !== undefined);
+  if (aider) return added.map(() => keyOf(aider));
+  const seen = new Set<string>();
+  const written = links
+    .filter((l) => TEXT_EVIDENCE.has(l.evidence))
+    .flatMap((l) => l.edits.filter((e) => !seen.has(e.id) && seen.add(e.id)).map((edit) => ({ edit, key: keyOf(l, edit) })))
+    .filter((w): w is { edit: L['edits'][number]; key: K } => w.key !== undefined)
+    .sort((a, b) => b.edit.createdAt.localeCompare(a.edit.createdAt))
+    .map((w) => ({ key: w.key, lines: editWrittenLines(w.edit) }));
+  return aiLineOwners(added, written);
+}
+
+/** How many lines each writer wrote, of lineOwners' (or aiLineOwners') answer. */
+export function countAiLines<K>(owners: readonly (K | undefined)[]): Map<K, number> {
+  const out = new Map<K, number>();
+  for (const key of owners) if (key !== undefined) out.set(key, (out.get(key) ?? 0) + 1);
   return out;
 }
 

@@ -1,4 +1,4 @@
 // The link folder's public surface: request→change, decisions, prior art and learnings.
 export { linkRepo, type LinkResult } from './link-repo.js';
 export { solutionsDir } from './learnings.js';
-export { aiLineOwners, editWrittenLines } from './ai-lines.js';
+export { lineOwners } from './ai-lines.js';

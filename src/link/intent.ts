@@ -20,7 +20,7 @@ import {
   type ChatMessage,
 } from '../db/index.js';
 import { commitDiff, previousCommitOf, type FileDiff } from '../git/index.js';
-import { countAiLines, editWrittenLines } from './ai-lines.js';
+import { countAiLines, lineOwners } from './ai-lines.js';
 import { aiderFacts, definedSymbols, mentionScore, scoreEdit, type Score } from './evidence.js';
 
 /** What the intent pass needs from the rest of the run, loaded once per link stage. */
@@ -240,18 +240,10 @@ async function countCommitAiLines(
     }
     const added = (await diffOf()).get(f.path)?.added ?? [];
     if (added.length === 0) continue;
-    const aider = mine.find((l) => l.score.kind === 'aider-commit' && l.tool);
-    if (aider) {
-      out.push({ path: f.path, tool: aider.tool!, lines: added.length });
-      continue;
-    }
-    // Newest edit first: a line written twice is the later edit's.
-    const written = [...new Set(mine.filter((l) => l.score.kind === 'edit-text' || l.score.kind === 'edit-text-partial').flatMap((l) => l.edits))]
-      .map((id) => byId.get(id))
-      .filter((e): e is EditRow => e !== undefined)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .map((e) => ({ tool: e.source ?? e.tool, lines: editWrittenLines(e) }));
-    for (const [tool, lines] of countAiLines(added, written)) out.push({ path: f.path, tool, lines });
+    const fileLinks = mine.map((l) => ({ evidence: l.score.kind, tool: l.tool, edits: l.edits.map((id) => byId.get(id)).filter((e): e is EditRow => e !== undefined) }));
+    // Per tool: Aider's link by its own tool, an edit by the tool that made it.
+    const owners = lineOwners(added, fileLinks, (l, e) => (e ? (e.source ?? e.tool) : l.tool));
+    for (const [tool, lines] of countAiLines(owners)) out.push({ path: f.path, tool, lines });
   }
   return out;
 }

@@ -34,7 +34,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineOutOfRangeError, UntrackedPathError } from '../errors.js';
 import { gitRaw, lineCount, trackedFiles, tryBlameLine, type BlameLine, type GitResult, type RepoInfo } from '../git/index.js';
-import { aiLineOwners, editWrittenLines } from '../link/index.js';
+import { lineOwners } from '../link/index.js';
 import { inRanges } from '../share/index.js';
 import { toInfo, type LearningInfo } from './learnings.js';
 import type { Target } from './resolve-target.js';
@@ -517,28 +517,19 @@ function decisionInfos(db: Db, project: string, names: string[]): DecisionInfo[]
 
 /**
  * For FILE:LINE, which of the blamed commit's records hold the line itself, not just the commit:
- * the requests whose edits of the file wrote its text (matched as the link stage counts AI lines;
- * or the one Aider turn that made the commit), and the attribution tools' ranges that hold its
- * number in that commit's version of the file (as the Agent Trace spec looks a line up: blame it,
- * then find the range of that revision). A blank line is anybody's. Marked on copies: the same
- * requests are listed under the commit in `changes`.
+ * the request that wrote its text, by the rules of the link stage's AI-line counts (lineOwners),
+ * and the attribution tools' ranges that hold its number in that commit's version of the file (as
+ * the Agent Trace spec looks a line up: blame it, then find the range of that revision). A blank
+ * line is anybody's. Marked on copies: the same requests are listed under the commit in `changes`.
  */
 function markLine(db: Db, project: string, blamed: CommitInfo, b: BlameLine, links: StoredIntent[]): void {
-  const wrote = new Set<string>();
-  const aiderCommits = new Set<string>();
   if (b.text.trim() !== '') {
-    for (const l of links) {
-      const entry = l.path === b.path ? l.commits.find((e) => e.sha === b.sha) : undefined;
-      // Aider commits its own edits alone (the user's are committed before them), so the one
-      // request whose turn printed the commit wrote every line it added (as lore export has it).
-      if (entry?.evidence === 'aider-commit') aiderCommits.add(l.requestId);
-      if (!entry?.edits?.length || (entry.evidence !== 'edit-text' && entry.evidence !== 'edit-text-partial')) continue;
-      const written = editsByIds(db, project, entry.edits).map((e) => ({ key: l.requestId, lines: editWrittenLines(e) }));
-      if (aiLineOwners([b.text], written)[0] !== undefined) wrote.add(l.requestId);
-    }
+    const entries = links.filter((l) => l.path === b.path).flatMap((link) => link.commits.filter((e) => e.sha === b.sha).map((entry) => ({ link, entry })));
+    const edits = new Map(editsByIds(db, project, entries.flatMap((e) => e.entry.edits ?? [])).map((e) => [e.id, e]));
+    const fileLinks = entries.map(({ link, entry }) => ({ request: link.requestId, evidence: entry.evidence, edits: (entry.edits ?? []).flatMap((id) => edits.get(id) ?? []) }));
+    const [writer] = lineOwners([b.text], fileLinks, (l) => l.request);
+    if (writer !== undefined) blamed.requests = blamed.requests.map((r) => (r.id === writer ? { ...r, wroteLine: true as const } : r));
   }
-  if (wrote.size === 0 && aiderCommits.size === 1) wrote.add([...aiderCommits][0]!);
-  blamed.requests = blamed.requests.map((r) => (wrote.has(r.id) ? { ...r, wroteLine: true as const } : r));
   if (blamed.provenance) blamed.provenance = blamed.provenance.map((p) => (p.ranges && inRanges(p.ranges, b.line) ? { ...p, atLine: true as const } : p));
 }
 

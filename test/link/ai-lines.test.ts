@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catchUp } from '../../src/app/index.js';
 import { aiLinesOfCommit, forgetSession } from '../../src/db/index.js';
-import { countAiLines, editWrittenLines } from '../../src/link/ai-lines.js';
+import { aiLineOwners, countAiLines, editWrittenLines, lineOwners } from '../../src/link/ai-lines.js';
 import { ChatRows } from '../helpers/chat-rows.js';
 import { caughtUpRepo } from '../helpers/caught-up-repo.js';
 import { commit } from '../helpers/git-repo.js';
@@ -26,8 +26,25 @@ describe('AI-written lines per commit', () => {
     // A new file (no old text, or an empty one) wrote every line, blank ones included.
     for (const oldText of [null, '']) expect(editWrittenLines({ oldText, newText: 'a\n\nb\n\nc\n', patch: null })).toEqual(['a', '', 'b', '', 'c']);
     // Two added `}` but the edit wrote one; `greet(name = 'x')` is a fragment of the added line.
-    const counts = countAiLines(['}', '}', "  return greet(name = 'x');", 'by hand'], [{ tool: 'claude-code', lines: ['}', "greet(name = 'x')"] }]);
+    const counts = countAiLines(aiLineOwners(['}', '}', "  return greet(name = 'x');", 'by hand'], [{ key: 'claude-code', lines: ['}', "greet(name = 'x')"] }]));
     expect(counts).toEqual(new Map([['claude-code', 2]]));
+  });
+
+  it('gives a line to the newer edit, every line to the commit Aider names, and nothing for other evidence', () => {
+    const edit = (id: string, createdAt: string, newText: string) => ({ id, createdAt, oldText: null, newText, patch: null });
+    const older = edit('e1', '2026-02-01T10:00:00Z', 'const a = 1;\nconst b = 2;\n');
+    const newer = edit('e2', '2026-02-01T10:05:00Z', 'const b = 2;\n');
+    const links = [
+      { who: 'first', evidence: 'edit-text', edits: [older] },
+      // The same edit named twice counts once, for the link that named it first.
+      { who: 'second', evidence: 'edit-text-partial', edits: [newer, older] },
+      { who: 'by time', evidence: 'edit-window', edits: [edit('e3', '2026-02-01T10:09:00Z', 'typed by hand;\n')] },
+    ];
+    const added = ['const a = 1;', 'const b = 2;', 'typed by hand;'];
+    expect(lineOwners(added, links, (l) => l.who)).toEqual(['first', 'second', undefined]);
+    expect(lineOwners(added, [...links, { who: 'aider', evidence: 'aider-commit', edits: [] }], (l) => l.who)).toEqual(['aider', 'aider', 'aider']);
+    // An Aider link with no writer to name leaves the edits to speak.
+    expect(lineOwners(added, [...links, { who: undefined, evidence: 'aider-commit', edits: [] }], (l) => l.who)).toEqual(['first', 'second', undefined]);
   });
 
   it('stores, per file and tool, the added lines the linked edits wrote, and none for a hand-written file', async () => {
