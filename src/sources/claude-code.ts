@@ -1,7 +1,6 @@
-import { readdirSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { isRecord, readJsonl } from './jsonl.js';
-import { childPath } from './walk.js';
+import { findFiles } from './walk.js';
 import type { Cursor, FileEditRecord, MessageKind, Role, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 
 /**
@@ -82,7 +81,8 @@ export const claudeCode: SourceAdapter = {
 
   async locate(env: SourceEnv): Promise<string[]> {
     const files: string[] = [];
-    for (const root of watchRoots(env)) await collectJsonl(root.path, files, 0);
+    // tool-results/ holds spilled tool outputs (.txt), never transcripts.
+    for (const root of watchRoots(env)) files.push(...(await findFiles(root.path, (name) => name.endsWith('.jsonl'), 6, (dir) => dir !== 'tool-results')));
     return [...new Set(files)].sort();
   },
 
@@ -122,23 +122,6 @@ export function claudeRoots(env: SourceEnv): string[] {
   if (env.platform === 'darwin') roots.push(join(env.home, 'Library', 'Application Support', 'Claude', 'projects'));
   if (env.platform === 'win32' && env.env.APPDATA) roots.push(join(env.env.APPDATA, 'Claude', 'projects'));
   return [...new Set(roots)];
-}
-
-// Sync, as src/sources/walk.ts says why.
-async function collectJsonl(dir: string, out: string[], depth: number): Promise<void> {
-  if (depth > 6) return;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return; // missing or unreadable root: nothing of ours there
-  }
-  for (const e of entries) {
-    const path = childPath(dir, e.name);
-    // tool-results/ holds spilled tool outputs (.txt), never transcripts.
-    if (e.isDirectory() && e.name !== 'tool-results') await collectJsonl(path, out, depth + 1);
-    else if (e.isFile() && e.name.endsWith('.jsonl')) out.push(path);
-  }
 }
 
 function subagentOf(file: string): { agentId: string; parentId?: string } | undefined {

@@ -2,11 +2,11 @@ import { readdirSync } from 'node:fs';
 import { sep } from 'node:path';
 
 /**
- * Files under `dir` (depth-limited) whose name passes `accept`; a missing or unreadable dir yields
- * nothing. Read with readdirSync: every query's catch-up walks these few folders, and the first
- * use of node:fs/promises loads it with readline (docs/start-up.md).
+ * Files under `dir` (depth-limited, into the folders `enter` lets in) whose name passes `accept`;
+ * a missing or unreadable dir yields nothing. Read with readdirSync: every query's catch-up walks
+ * these folders, and the first use of node:fs/promises loads it with readline (docs/start-up.md).
  */
-export async function findFiles(dir: string, accept: (name: string) => boolean, maxDepth = 6): Promise<string[]> {
+export async function findFiles(dir: string, accept: (name: string) => boolean, maxDepth = 6, enter: (name: string) => boolean = () => true): Promise<string[]> {
   const out: string[] = [];
   async function visit(d: string, depth: number): Promise<void> {
     let entries;
@@ -19,7 +19,7 @@ export async function findFiles(dir: string, accept: (name: string) => boolean, 
     for (const e of entries) {
       const p = childPath(d, e.name);
       if (e.isDirectory()) {
-        if (depth < maxDepth) await visit(p, depth + 1);
+        if (depth < maxDepth && enter(e.name)) await visit(p, depth + 1);
       } else if (e.isFile() && accept(e.name)) out.push(p);
     }
   }
