@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claudeCode, claudeRoots } from '../../src/sources/claude-code.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
-import { REAL, collect, readAll } from './adapter-harness.js';
+import { REAL, collect, readAll, tempDir } from './adapter-harness.js';
 
 const env = (vars: Record<string, string>, platform: NodeJS.Platform = 'linux') => ({ env: vars, home: '/home/u', platform, knownRepos: [] });
 
@@ -26,6 +26,24 @@ describe('Claude Code paths', () => {
     expect(claudeCode.matches('/h/.claude/projects/-r/notes.txt')).toBe(false);
     expect(claudeCode.matches('/h/.claude/history.jsonl')).toBe(false);
     expect(claudeCode.matches('/h/.codex/sessions/2026/01/02/rollout-2026-01-02T10-00-00-019b7f04-0b04-7cd3-b739-bfa632f7459e.jsonl')).toBe(false);
+  });
+});
+
+describe('Claude Code locate', () => {
+  it('finds sessions and subagents under projects/, not spilled tool outputs, with paths as path.join makes them', async () => {
+    const home = tempDir('lore-claude-locate-');
+    const projects = join(home, 'cfg', 'projects');
+    const files = ['-r/3fe1b6bc.jsonl', '-r/3fe1b6bc/subagents/agent-a1.jsonl', '-r/3fe1b6bc/tool-results/toolu_1.jsonl', '-r/notes.txt'];
+    for (const f of files) {
+      mkdirSync(join(projects, f, '..'), { recursive: true });
+      writeFileSync(join(projects, f), '{}\n');
+    }
+    const expected = [join(projects, '-r/3fe1b6bc.jsonl'), join(projects, '-r/3fe1b6bc/subagents/agent-a1.jsonl')];
+    // Named with a trailing slash, the folder still gives the paths path.join would.
+    for (const dir of [join(home, 'cfg'), `${projects}/`]) {
+      const found = (await claudeCode.locate({ env: { CLAUDE_CONFIG_DIR: dir }, home, platform: 'linux', knownRepos: [] })).filter((p) => p.startsWith(join(home, 'cfg')));
+      expect(found, dir).toEqual(expected);
+    }
   });
 });
 
