@@ -162,11 +162,12 @@ async function storeEntireLearnings(db: Db, root: string, read: { sha: string; s
     }
   }
   const keep = new Set<string>();
+  const committedAt = new Map(read.map(({ sha }) => [sha, getCommit(db, root, sha)?.committedAt]));
   db.transaction(() => {
     for (const { sha, s, l } of items) {
       const id = `entire:${crypto().createHash('sha1').update([root, s.checkpoint, s.session, l.category, l.path ?? '', l.text].join('\0')).digest('hex').slice(0, 16)}`;
       keep.add(id);
-      const at = getCommit(db, root, sha)?.committedAt;
+      const at = committedAt.get(sha);
       upsertLearning(db, {
         id,
         project: root,
