@@ -19,7 +19,7 @@ export {
 } from './health.js';
 export {
   type FileEditRow, findSessions, forgetProject, forgetSession, forgetSessions, purgeDeletedText, sessionFamily, getSourceFile, ignoredSessionIds,
-  isSessionIgnored, isStoredEdit, listSessions, countUntypedSessions, sourceFileCursor, sourceStamps, type SourceStamps, type MessageRow, sessionEdits, sessionMessages,
+  isSessionIgnored, isStoredEdit, listSessions, countUntypedSessions, TITLE_CHARS, sourceFileCursor, sourceStamps, type SourceStamps, type MessageRow, sessionEdits, sessionMessages,
   sessionProject, type SessionRow, type SessionSummary, type SourceFileRow, type StoredEdit, type StoredMessage,
   writeIngestBatch,
 } from './sessions.js';

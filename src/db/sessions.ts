@@ -426,8 +426,8 @@ const toSummary = (r: RawSession): SessionSummary => ({
   metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : {},
 });
 
-/** A title is one line of a list, as long as the ones the readers make (src/ingest/normalize.ts). */
-const TITLE_CHARS = 200;
+/** A session title is one line of a list: at most this many characters (src/ingest/normalize.ts cuts them). */
+export const TITLE_CHARS = 200;
 
 function firstLine(text: string): string {
   const line = text.trimStart().split('\n', 1)[0]!.trimEnd();

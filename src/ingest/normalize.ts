@@ -1,4 +1,4 @@
-import type { MessageRow } from '../db/index.js';
+import { TITLE_CHARS, type MessageRow } from '../db/index.js';
 import type { MessageRecord } from '../sources/index.js';
 import { redact } from './redact.js';
 
@@ -130,7 +130,7 @@ function cutLongOutput(text: string): Cleaned | undefined {
 }
 
 /** A session title is a line of a list: the first characters of a prompt or a tool's own title. */
-const TITLE_MAX = 200;
+const TITLE_MAX = TITLE_CHARS;
 
 /**
  * A session title: redacted, then cut to TITLE_MAX. Readers hand the title uncut (a whole first
