@@ -169,10 +169,17 @@ export function commitWriter(db: Db, projectPath: string, options: { batchSize?:
     },
     finish(tips) {
       start();
+      const first = ((db.prepare('SELECT indexed_tips FROM repos WHERE project_path = ?').pluck().get(projectPath) as string | undefined) ?? '[]') === '[]';
       db.prepare(
         `INSERT INTO repos (project_path, indexed_tips, indexed_at) VALUES (?, ?, ?)
          ON CONFLICT(project_path) DO UPDATE SET indexed_tips = coalesce(?, indexed_tips), indexed_at = excluded.indexed_at`,
       ).run(projectPath, JSON.stringify(tips ?? []), new Date().toISOString(), tips ? JSON.stringify(tips) : null);
+      // The first finished index marks where the history lore found ends (settledThrough).
+      if (first) {
+        db.prepare(
+          `UPDATE sessions SET metadata = json_set(coalesce(metadata, '{}'), '$.settledThrough', (SELECT coalesce(max(id), 0) FROM commits WHERE project_path = ?)) WHERE id = ?`,
+        ).run(projectPath, sessionId);
+      }
       end();
     },
     abort() {
@@ -195,6 +202,32 @@ export function commitWriter(db: Db, projectPath: string, options: { batchSize?:
 export function enrichedThrough(db: Db, projectPath: string): number {
   const row = db.prepare("SELECT json_extract(metadata, '$.enrichedThrough') AS n FROM sessions WHERE id = ?").get(gitSessionId(projectPath)) as { n: number | null } | undefined;
   return row?.n ?? 0;
+}
+
+/**
+ * The last rowid of the history the repository had when lore first indexed it (0 before that,
+ * and for a database indexed before the mark existed). Commits past it arrived later: new work,
+ * or a rewritten copy of older work, which src/git/enrich.ts gives a patch-id however old its date.
+ */
+export function settledThrough(db: Db, projectPath: string): number {
+  const row = db.prepare("SELECT json_extract(metadata, '$.settledThrough') AS n FROM sessions WHERE id = ?").get(gitSessionId(projectPath)) as { n: number | null } | undefined;
+  return row?.n ?? 0;
+}
+
+/** Of `shas`, the commits with links that have no patch-id yet, merges left out (they get none). */
+export function linkedWithoutPatchId(db: Db, projectPath: string, shas: string[]): string[] {
+  const stmt = db.prepare(
+    `SELECT 1 FROM commits c JOIN linked_commits l ON l.project_path = c.project_path AND l.sha = c.sha
+      WHERE c.sha = ? AND c.project_path = ? AND c.patch_id IS NULL AND l.links > 0 AND c.parents NOT LIKE '% %'`,
+  );
+  return shas.filter((sha) => stmt.get(sha, projectPath) !== undefined);
+}
+
+export function storePatchIds(db: Db, projectPath: string, patchIds: Map<string, string>): void {
+  const set = db.prepare('UPDATE commits SET patch_id = ? WHERE project_path = ? AND sha = ?');
+  db.transaction(() => {
+    for (const [sha, patchId] of patchIds) set.run(patchId, projectPath, sha);
+  }).immediate();
 }
 
 export interface EnrichTarget {

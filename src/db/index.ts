@@ -7,7 +7,7 @@ export {
   type ChangeStatus, type Commit, type CommitFile, type CommitRow, commitsToEnrich, commitWriter, type EnrichTarget,
   countCommits, countCommitsToEnrich, type FileChange, type FileCommit, fileHistory, getCommit, getRepoState,
   hasCommit, hasFileHistory, knownPaths, type LineCount, type LinkCommit, listRepos, type NewCommit,
-  isReachComputedFor, reachState, recordRewrites, resolveRewrite, rewrittenShas, storeCommits, storeEnrichment, countsUnreadable, setCountsUnreadable, commitsWithoutLineCounts, enrichedThrough,
+  isReachComputedFor, reachState, recordRewrites, resolveRewrite, rewrittenShas, storeCommits, storeEnrichment, storePatchIds, settledThrough, linkedWithoutPatchId, countsUnreadable, setCountsUnreadable, commitsWithoutLineCounts, enrichedThrough,
   renamedAway, storeUnreachable,
 } from './commits.js';
 export {

@@ -1,4 +1,4 @@
-import { commitsToEnrich, commitsWithoutLineCounts, countCommitsToEnrich, countsUnreadable, enrichedThrough, setCountsUnreadable, storeEnrichment, type Db, type EnrichTarget } from '../db/index.js';
+import { commitsToEnrich, commitsWithoutLineCounts, countCommitsToEnrich, countsUnreadable, enrichedThrough, setCountsUnreadable, settledThrough, storeEnrichment, type Db, type EnrichTarget } from '../db/index.js';
 import { silent, type Reporter } from '../events.js';
 import { readNumstat } from './log.js';
 import { computePatchIds, unpublishedCommits } from './patch-id.js';
@@ -46,7 +46,11 @@ export const PATCH_ID_DAYS = 30;
  * (a catch-up that enriches at once logs `--numstat`) are not counted again. Patch-ids only serve
  * to carry links to a rebased or cherry-picked copy of a commit, so only commits that can still be
  * rewritten get one: those no remote-tracking branch has yet, and recent ones (PATCH_ID_DAYS); a
- * rebase done here is followed by the post-rewrite map anyway. Batches are idempotent and
+ * rebase done here is followed by the post-rewrite map anyway. A repository without remotes has
+ * every commit unpublished: there the old history lore found at its first index gets none (as
+ * costly as the line counts, for commits that will mostly never be rewritten), the commits that
+ * arrive after it do, whatever their date (a rewrite's copies), and a commit of that history that
+ * falls out of reach with links gets its own then (src/git/reachable.ts). Batches are idempotent and
  * resumable (a watermark in the db). A commit whose blobs the repository lacks keeps neither
  * (`unreadable`): everything else about it was stored by the log, which reads no blob.
  */
@@ -58,8 +62,9 @@ export async function enrichCommits(db: Db, repo: RepoInfo, options: EnrichOptio
   const targets = commitsToEnrich(db, repo.root, -1);
   const recentSince = Math.floor((options.now ?? Date.now)() / 1000) - PATCH_ID_DAYS * 86_400;
   // One walk for the whole run: per batch, git would paint the published history again each time.
-  const unpublished = await unpublishedCommits(repo.root, targets.filter((c) => !c.isMerge && c.committedAt < recentSince).map((c) => c.sha));
-  const wantsPatchId = (c: EnrichTarget): boolean => c.committedAt >= recentSince || unpublished.has(c.sha);
+  const { unpublished, remotes } = await unpublishedCommits(repo.root, targets.filter((c) => !c.isMerge && c.committedAt < recentSince).map((c) => c.sha));
+  const settled = remotes ? 0 : settledThrough(db, repo.root);
+  const wantsPatchId = (c: EnrichTarget): boolean => c.committedAt >= recentSince || (unpublished.has(c.sha) && c.rowid > settled);
   const diffed = async (batch: EnrichTarget[]) => {
     // A commit dropped since it was stored (rebased away, then gc) would make git fail the batch.
     const present = new Set(await existingCommits(repo.root, batch.filter((c) => !c.isMerge).map((c) => c.sha)));

@@ -53,14 +53,16 @@ function patchIdPass(root: string, shas: string[]): Promise<Pass<string>> {
 }
 
 /**
- * Of `shas`, the commits no remote-tracking branch contains yet: all of them in a repository
- * without remotes. Only these can still be rebased or amended without rewriting what others have.
+ * Of `shas`, the commits no remote-tracking branch contains yet, and whether the repository has
+ * remote-tracking branches at all (without them, every commit is unpublished). Only unpublished
+ * commits can still be rebased or amended without rewriting what others have.
  */
-export async function unpublishedCommits(root: string, shas: string[]): Promise<Set<string>> {
-  if (shas.length === 0) return new Set();
-  const remotes = await git(root, ['for-each-ref', '--count=1', '--format=%(refname)', 'refs/remotes/']);
-  if (remotes.trim() === '') return new Set(shas);
+export async function unpublishedCommits(root: string, shas: string[]): Promise<{ unpublished: Set<string>; remotes: boolean }> {
+  // Nothing to ask about (a catch-up of recent commits): no git at all.
+  if (shas.length === 0) return { unpublished: new Set(), remotes: false };
+  const remotes = (await git(root, ['for-each-ref', '--count=1', '--format=%(refname)', 'refs/remotes/'])).trim() !== '';
+  if (!remotes) return { unpublished: new Set(shas), remotes };
   // --no-walk: filter the given commits, not their ancestry.
   const out = await git(root, ['rev-list', '--no-walk=unsorted', '--stdin', '--not', '--remotes'], shas.join('\n') + '\n', NO_FETCH_ENV);
-  return new Set(out.split('\n').filter(Boolean));
+  return { unpublished: new Set(out.split('\n').filter(Boolean)), remotes };
 }

@@ -1,4 +1,5 @@
-import { getRepoState, isReachComputedFor, reachState, rewrittenShas, storeUnreachable, type Db } from '../db/index.js';
+import { getRepoState, isReachComputedFor, linkedWithoutPatchId, reachState, rewrittenShas, storePatchIds, storeUnreachable, type Db } from '../db/index.js';
+import { computePatchIds } from './patch-id.js';
 import type { RepoInfo } from './repo.js';
 import { git } from './run.js';
 
@@ -22,4 +23,10 @@ export async function updateReachable(db: Db, repo: RepoInfo, head: string): Pro
     unreachable = out.split('\n').filter((l) => l !== '');
   }
   storeUnreachable(db, repo.root, head, unreachable);
+  // A linked commit that just fell out of reach may have been rewritten where no hook saw it: its
+  // patch-id, if it has none yet (src/git/enrich.ts), lets the copy find its links. Its objects are
+  // still there (reflog). Only commits with links: a branch switch costs lookups, not diffs.
+  const known = new Set(state.unreachable);
+  const lacking = linkedWithoutPatchId(db, repo.root, unreachable.filter((sha) => !known.has(sha)));
+  if (lacking.length > 0) storePatchIds(db, repo.root, (await computePatchIds(repo.root, lacking)).results);
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/index.js';
 import { bigRepo } from '../helpers/big-repo.js';
 import { runCli } from '../helpers/cli.js';
-import { commit } from '../helpers/git-repo.js';
+import { commit, git } from '../helpers/git-repo.js';
 import { count } from '../helpers/ingest.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -16,6 +16,13 @@ function largeRepo(): string {
   const files: Record<string, string> = {};
   for (let i = 0; i < 250; i++) files[`pkg/m${i}.ts`] = i > 0 ? `import { v } from './m${i - 1}';\nexport const v = ${i};\n` : 'export const v = 0;\n';
   commit(repo, files, 'add 250 modules');
+  // A remote that has only the first commit: the 600 after it are unpublished work, which gets
+  // patch-ids however old (without remotes, an old history found at the first index gets none).
+  const remote = realpathSync(mkdtempSync(join(tmpdir(), 'lore-remote-')));
+  git(remote, ['init', '-q', '--bare']);
+  git(repo, ['remote', 'add', 'origin', remote]);
+  git(repo, ['push', '-q', 'origin', `${git(repo, ['rev-list', '--max-parents=0', 'HEAD']).trim()}:refs/heads/main`]);
+  git(repo, ['fetch', '-q', 'origin']);
   return repo;
 }
 

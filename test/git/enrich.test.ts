@@ -53,7 +53,7 @@ describe('enrichCommits', () => {
     db.close();
   });
 
-  it('gives every commit a patch-id in a repository without remotes, and each commit made later its own', async () => {
+  it('without remotes, gives patch-ids to the recent history lore found and to every commit that arrives later', async () => {
     const { repo, shas } = publishedRepo();
     git(repo, ['remote', 'remove', 'origin']);
     const { db } = tempDb();
@@ -61,7 +61,10 @@ describe('enrichCommits', () => {
     await indexCommits(db, info);
     const now = Date.parse('2026-04-01T00:00:00Z');
     await enrichCommits(db, info, { now: () => now });
-    for (const sha of Object.values(shas)) expect(getCommit(db, repo, sha)?.patchId).toBe(patchIdOf(repo, sha));
+    expect(getCommit(db, repo, shas.recent)?.patchId).toBe(patchIdOf(repo, shas.recent));
+    // Old and found at the first index: a patch-id only if it falls out of reach (src/git/reachable.ts).
+    for (const sha of [shas.old, shas.review, shas.local]) expect(getCommit(db, repo, sha)?.patchId).toBeNull();
+    // Arrived later, however old its date (a rewrite's copy keeps the dates of what it copies).
     const later = commit(repo, { 'd.ts': 'd\n' }, 'a new commit', { date: new Date(now - 400 * DAY).toISOString() });
     await indexCommits(db, info);
     await enrichCommits(db, info, { now: () => now });
@@ -102,7 +105,8 @@ describe('enrichCommits', () => {
     const { db } = tempDb();
     const info = await findRepo(repo);
     await indexCommits(db, info);
-    const r = await enrichCommits(db, info);
+    // A clock that makes them recent: every readable one gets a patch-id.
+    const r = await enrichCommits(db, info, { now: () => Date.parse('2026-01-01T00:00:00Z') });
     expect(r).toEqual({ enriched: 5, remaining: 0, unreadable: 2 });
     const files = (sha: string) => db.prepare('SELECT f.path, f.added, f.removed FROM commit_files f JOIN commits c ON c.id = f.commit_id WHERE c.sha = ? ORDER BY f.path').all(sha);
     // The unreadable commits keep their files, without counts or patch-id.

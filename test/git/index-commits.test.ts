@@ -159,7 +159,9 @@ describe('enrichCommits', () => {
     const info = await findRepo(repo);
     await indexCommits(db, info);
     expect(db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
-    expect(await enrichCommits(db, info)).toEqual({ enriched: 7, remaining: 0, unreadable: 0 });
+    // A clock that makes the history recent: without it, a repository without remotes keeps the
+    // old history of its first index without patch-ids (test/git/enrich.test.ts).
+    expect(await enrichCommits(db, info, { now: () => Date.parse('2026-01-01T00:00:00Z') })).toEqual({ enriched: 7, remaining: 0, unreadable: 0 });
 
     const row = (sha: string, path: string) => db.prepare('SELECT added, removed FROM commit_files WHERE commit_id = (SELECT id FROM commits WHERE sha = ?) AND path = ?').get(sha, path);
     expect(row(shas.last, 'lib/b2.ts')).toEqual({ added: 2, removed: 1 });

@@ -1,12 +1,13 @@
 import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { intentLinks, recordRewrites } from '../../src/db/index.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { getCommit, intentLinks, openDb, recordRewrites } from '../../src/db/index.js';
+import { findRepo } from '../../src/git/index.js';
 import { catchUp } from '../../src/app/index.js';
 import { ChatRows, linkPairs } from '../helpers/chat-rows.js';
 import { caughtUpRepo } from '../helpers/caught-up-repo.js';
-import { commit, git } from '../helpers/git-repo.js';
+import { commit, git, gitRepo } from '../helpers/git-repo.js';
 
 const GREET = 'export function greet(name: string): string {\n  return `hello ${name}`;\n}\n';
 
@@ -149,6 +150,40 @@ describe('request → change links', () => {
     expect(link!.commits.map((c) => c.sha)).toEqual([old, rebased, merged]);
     expect(link!.commits[1]).toMatchObject({ evidence: 'patch-id', from: old });
     expect(link!.commits[2]).toMatchObject({ evidence: 'patch-id' });
+  });
+
+  it('follows by patch-id a rewrite no hook saw of the history lore found first, without remotes', async () => {
+    // An old history: its commits get no patch-id at the first index (src/git/enrich.ts).
+    const dir = gitRepo();
+    commit(dir, { 'README.md': '# demo\n' }, 'initial', { date: '2026-02-01T10:00:00Z' });
+    git(dir, ['checkout', '-q', '-b', 'feature']);
+    const old = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    const db = openDb(join(dir, '.git', 'test-lore.db'));
+    onTestFinished(() => {
+      db.close();
+    });
+    const repo = await findRepo(dir);
+    const s = new ChatRows(db, repo.root, 'claude-code:s10');
+    const p = s.prompt('add greet', '2026-02-01T10:01:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+    await catchUp(db, repo);
+    expect(getCommit(db, repo.root, old)?.patchId).toBeNull();
+    expect(intentLinks(db, repo.root)[0]!.commits.map((c) => c.sha)).toEqual([old]);
+
+    // Rebased with its old dates kept, as filter-branch or --committer-date-is-author-date do.
+    git(dir, ['checkout', '-q', 'main']);
+    commit(dir, { 'README.md': '# demo\nmore\n' }, 'readme', { date: '2026-02-01T10:06:00Z' });
+    git(dir, ['checkout', '-q', 'feature']);
+    git(dir, ['rebase', '-q', 'main'], { GIT_COMMITTER_DATE: '2026-02-01T10:05:00Z' });
+    const rebased = git(dir, ['rev-parse', 'HEAD']).trim();
+    await catchUp(db, repo);
+
+    expect(getCommit(db, repo.root, old)?.patchId).toBeTruthy();
+    expect(getCommit(db, repo.root, rebased)?.patchId).toBe(getCommit(db, repo.root, old)?.patchId);
+    const [link] = intentLinks(db, repo.root);
+    expect(link!.requestId).toBe(p);
+    expect(link!.commits.map((c) => c.sha)).toEqual([old, rebased]);
+    expect(link!.commits[1]).toMatchObject({ evidence: 'patch-id', from: old });
   });
 
   it('follows an amend through the post-rewrite map when the patch changed', async () => {
