@@ -15,6 +15,14 @@ export default function setup(): () => void {
   process.env.TMPDIR = run;
   return () => {
     if (process.env.LORE_KEEP_TMP) process.stderr.write(`lore tests: temp files kept in ${run}\n`);
-    else rmSync(run, { recursive: true, force: true });
+    else {
+      // A detached worker a test started may still be writing there (ENOTEMPTY): retried, and
+      // if it still fails, said, since a leftover directory is no failure of the tests.
+      try {
+        rmSync(run, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (err) {
+        process.stderr.write(`lore tests: could not remove ${run}: ${(err as Error).message}\n`);
+      }
+    }
   };
 }
