@@ -5,7 +5,7 @@
 // What `lore index` does, and why: it logs with `--raw -M` (the cost of --name-status) and stores
 // commits and files; per-file line counts (--numstat: every blob diffed, 3× the log, two batches
 // at once), patch-ids (`git log -p | git patch-id`, 4× the log, but only for commits a rebase can
-// still rewrite: here, without a remote, all of them) and the commit messages' full-text rows are
+// still rewrite: here, without a remote and with old dates, none) and the commit messages' full-text rows are
 // the "enrich" pass, which after a large backfill runs in the detached worker (`lore index --wait`
 // runs it in the foreground; measured below too). So do a first import graph of over 200 files
 // (it loads the TypeScript compiler) and a backlog of over 2,000 search vectors: the "lore index"
