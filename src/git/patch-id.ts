@@ -54,11 +54,12 @@ function patchIdPass(root: string, shas: string[]): Promise<Pass<string>> {
 
 /**
  * Of `shas`, the commits no remote-tracking branch contains yet, and whether the repository has
- * remote-tracking branches at all (without them, every commit is unpublished). Only unpublished
- * commits can still be rebased or amended without rewriting what others have.
+ * remote-tracking branches at all (without them, every commit is unpublished; not asked, and
+ * false, when `shas` is empty). Only unpublished commits can still be rebased or amended without
+ * rewriting what others have.
  */
 export async function unpublishedCommits(root: string, shas: string[]): Promise<{ unpublished: Set<string>; remotes: boolean }> {
-  // Nothing to ask about (a catch-up of recent commits): no git at all.
+  // Nothing to ask about (a catch-up of recent commits): no git process.
   if (shas.length === 0) return { unpublished: new Set(), remotes: false };
   const remotes = (await git(root, ['for-each-ref', '--count=1', '--format=%(refname)', 'refs/remotes/'])).trim() !== '';
   if (!remotes) return { unpublished: new Set(shas), remotes };
