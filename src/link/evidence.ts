@@ -14,7 +14,8 @@ export type EvidenceKind =
   | 'aider-applied' // Aider printed `> Applied edit to <path>` in the window
   | 'mention' // the prompt names the path or a symbol the file defines
   | 'rewrite' // carried from the commit a rebase/amend rewrote (post-rewrite map)
-  | 'patch-id'; // carried from a commit with the same patch-id
+  | 'patch-id' // carried from a commit with the same patch-id
+  | 'cherry-pick'; // carried from the commit `git cherry-pick -x` named in the message
 
 export interface Score {
   kind: EvidenceKind;

@@ -1,5 +1,6 @@
 import {
   commitMentions,
+  commitsWithPrefix,
   editsToPaths,
   intentLinksForCommit,
   isPrompt,
@@ -51,11 +52,24 @@ function committedElsewhere(ctx: IntentContext, request: string, sha: string): b
   return commits !== undefined && !commits.some((s) => sha.startsWith(s));
 }
 
+/** `git cherry-pick -x` ends the message with this line; several when a pick was picked again. */
+const CHERRY_PICKED = /^\(cherry picked from commit ([0-9a-f]{7,40})\)$/gm;
+
+/** The stored commits that `c`'s message says it was cherry-picked from (one per line that names exactly one). */
+function cherryPickedFrom(db: Db, root: string, c: LinkCommit): string[] {
+  const out: string[] = [];
+  for (const m of c.body.matchAll(CHERRY_PICKED)) {
+    const found = commitsWithPrefix(db, root, m[1]!);
+    if (found.length === 1 && found[0] !== c.sha) out.push(found[0]!);
+  }
+  return out;
+}
+
 /**
  * Evidence that decides a (request, file) pair on its own: the tool's own commit line, the
  * edit's text in the commit, a carried link. Beside it, weaker rules add no other request.
  */
-const STRONG = new Set(['aider-commit', 'edit-text', 'rewrite', 'patch-id']);
+const STRONG = new Set(['aider-commit', 'edit-text', 'rewrite', 'patch-id', 'cherry-pick']);
 const WEAK = new Set(['edit-window', 'mention', 'aider-applied']);
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -80,12 +94,15 @@ export async function linkCommit(ctx: IntentContext, c: LinkCommit, aiTool: stri
     else prev.edits.push(...edits);
   };
 
-  // 1. Links follow rewritten commits: the post-rewrite map first, then the same patch-id.
+  // 1. Links follow rewritten commits: the post-rewrite map first, then the same patch-id, then
+  // the original a `git cherry-pick -x` names (a backport whose conflicts changed the patch, or
+  // of old history that has no patch-id).
   const carried = new Set<string>();
   const byPath = new Map(c.files.map((f) => [f.path, f] as const));
-  const sources: [string, 'rewrite' | 'patch-id'][] = [
+  const sources: [string, 'rewrite' | 'patch-id' | 'cherry-pick'][] = [
     ...rewrittenInto(db, root, c.sha).map((s) => [s, 'rewrite'] as [string, 'rewrite']),
     ...samePatchCommits(db, root, c.sha, c.patchId).map((s) => [s, 'patch-id'] as [string, 'patch-id']),
+    ...cherryPickedFrom(db, root, c).map((s) => [s, 'cherry-pick'] as [string, 'cherry-pick']),
   ];
   for (const [old, kind] of sources) {
     for (const link of intentLinksForCommit(db, root, old)) {

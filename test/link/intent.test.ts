@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,6 +185,31 @@ describe('request → change links', () => {
     expect(link!.requestId).toBe(p);
     expect(link!.commits.map((c) => c.sha)).toEqual([old, rebased]);
     expect(link!.commits[1]).toMatchObject({ evidence: 'patch-id', from: old });
+  });
+
+  it('follows a cherry-pick -x to its original, though its conflicts changed the patch', async () => {
+    const { dir, repo, db } = await setup();
+    git(dir, ['checkout', '-q', '-b', 'release']);
+    commit(dir, { 'src/greet.ts': 'export const VERSION = 1;\n' }, 'release: version', { date: '2026-02-01T10:03:00Z' });
+    git(dir, ['checkout', '-q', 'main']);
+    const s = new ChatRows(db, repo.root, 'claude-code:s11');
+    const p = s.prompt('add greet', '2026-02-01T10:01:00.000Z');
+    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+    const original = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    await catchUp(db, repo);
+    expect(intentLinks(db, repo.root).map((l) => l.commits.map((e) => e.sha))).toEqual([[original]]);
+
+    // Backported weeks later; the file differs there, so the pick conflicts and is resolved by hand.
+    git(dir, ['checkout', '-q', 'release']);
+    expect(spawnSync('git', ['cherry-pick', '-x', original], { cwd: dir }).status).not.toBe(0);
+    commit(dir, { 'src/greet.ts': 'export const VERSION = 1;\n' + GREET }, `greet\n\n(cherry picked from commit ${original})`, { date: '2026-03-01T09:00:00Z' });
+    const backport = git(dir, ['rev-parse', 'HEAD']).trim();
+    await catchUp(db, repo);
+
+    const [link] = intentLinks(db, repo.root);
+    expect(link!.requestId).toBe(p);
+    expect(link!.commits.map((e) => e.sha)).toEqual([original, backport]);
+    expect(link!.commits[1]).toMatchObject({ evidence: 'cherry-pick', from: original });
   });
 
   it('follows an amend through the post-rewrite map when the patch changed', async () => {
