@@ -16,10 +16,11 @@
 // takes minutes); LORE_BENCH_BEFORE=<another build's cli.js> times that build too, interleaved
 // with the others in the same rounds, and prints each figure for it beside this build's.
 // On the generated repository, also `lore why FILE` on a machine where an AI tool has been used a
-// lot: LORE_BENCH_TRANSCRIPTS (default 10,000; 0 skips it) Claude Code transcripts, read once,
-// which every query's catch-up then checks for change, against the same answer with none.
+// lot: LORE_BENCH_TRANSCRIPTS (default 10,000; 0 skips it) Claude Code transcripts in 100 project
+// folders, read once; a query's catch-up then checks those of its repository's folder (the first
+// 100) for change. Against the same answer with none.
 // Run: npm run build && node bench/why.mjs
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { cachedRepo } from './lib/gen-repo.mjs';
 import { CLI, header, isolatedEnv, median, ms, quality, result, timed, waitForWorker } from './lib/measure.mjs';
@@ -76,7 +77,7 @@ if (TRANSCRIPTS > 0) {
   const busy = mkdtempSync(resolve('.bench-tmp/why-home-'));
   cpSync(home, busy, { recursive: true });
   const busyEnv = isolatedEnv(busy);
-  writeTranscripts(join(busyEnv.CLAUDE_CONFIG_DIR, 'projects'), TRANSCRIPTS);
+  writeTranscripts(join(busyEnv.CLAUDE_CONFIG_DIR, 'projects'), TRANSCRIPTS, realpathSync(dir));
   const read = timed(process.execPath, [CLI, 'ingest', '-q'], { cwd: dir, env: busyEnv });
   console.log(`  ${TRANSCRIPTS} transcripts read once in ${ms(read.ms)}`);
   const none = [];
@@ -85,15 +86,18 @@ if (TRANSCRIPTS > 0) {
     none.push(timed(process.execPath, [CLI, 'why', file], { cwd: dir, env }).ms);
     many.push(timed(process.execPath, [CLI, 'why', file], { cwd: dir, env: busyEnv }).ms);
   }
-  result({ bench: 'why', what: `lore why FILE with ${TRANSCRIPTS} transcripts on the machine`, lore: median(many), baseline: median(none), baselineLabel: 'with none', target: '(information)', maxAddedMs: Infinity });
+  result({ bench: 'why', what: `lore why FILE with ${TRANSCRIPTS} transcripts on the machine (${Math.min(100, TRANSCRIPTS)} of this repository)`, lore: median(many), baseline: median(none), baselineLabel: 'with none', target: '(information)', maxAddedMs: Infinity });
   rmSync(busy, { recursive: true, force: true });
 }
 
-/** `n` transcripts, 100 to a project folder: the first lines of the real fixtures, each a fresh session. */
-function writeTranscripts(projects, n) {
+/**
+ * `n` transcripts, 100 to a project folder, the first folder Claude Code's for sessions started in
+ * `repo` (a query there reads that one): the first lines of the real fixtures, each a fresh session.
+ */
+function writeTranscripts(projects, n, repo) {
   const heads = fixtureFiles().map((f) => readFileSync(f, 'utf8').split('\n').slice(0, 6).join('\n') + '\n');
   for (let i = 0; i < n; i++) {
-    const folder = join(projects, `-work-project-${Math.floor(i / 100)}`);
+    const folder = join(projects, i < 100 ? repo.replace(/[^a-zA-Z0-9]/g, '-') : `-work-project-${Math.floor(i / 100)}`);
     if (i % 100 === 0) mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, `transcript-${i}.jsonl`), replay(heads[i % heads.length], `t${i}`));
   }

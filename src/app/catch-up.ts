@@ -41,6 +41,8 @@ export interface CatchUpOptions {
   onDetails?: () => Promise<unknown>;
   /** Read AI chat transcripts too (default true); a list: only those sources. */
   chats?: boolean | string[];
+  /** Only the transcripts filed under this repository's folders, where a tool files them so (a query's catch-up). */
+  chatsOfRepo?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -86,7 +88,10 @@ export async function catchUp(db: Db, repo: RepoInfo, report: Reporter = silent,
   const details = await enrichCommits(db, repo, { report, ...(options.enrichLimit !== undefined ? { limit: options.enrichLimit } : {}), ...(options.onDetails ? { onBatch: options.onDetails } : {}) });
   const detailsMs = lap();
   // Chats of every detected source (one database serves every repository), after the commits.
-  const chats = options.chats === false ? undefined : await ingest(db, { report, env: options.env, ...(Array.isArray(options.chats) ? { sources: options.chats } : {}) });
+  const chats =
+    options.chats === false
+      ? undefined
+      : await ingest(db, { report, env: options.env, ...(Array.isArray(options.chats) ? { sources: options.chats } : {}), ...(options.chatsOfRepo ? { scope: repo.root } : {}) });
   const chatsMs = lap();
   // Linking runs last: it needs the commits and the chats stored above.
   const link = await linkRepo(db, repo, report, options.linkLimit !== undefined ? { limit: options.linkLimit } : {});
@@ -105,8 +110,13 @@ export const INLINE_LINKS = 100;
  * is given from what is linked so far (`lore index --wait`, which does them all in the
  * foreground, goes through indexRepo instead).
  */
-export async function catchUpRepo(ctx: RepoContext, report: Reporter, options: { chats?: boolean | string[] } = {}): Promise<CatchUpResult> {
-  const r = await catchUp(ctx.db, ctx.repo, report, { enrichLimit: INLINE_DETAILS, linkLimit: INLINE_LINKS, ...(options.chats !== undefined ? { chats: options.chats } : {}) });
+export async function catchUpRepo(ctx: RepoContext, report: Reporter, options: { chats?: boolean | string[]; chatsOfRepo?: boolean } = {}): Promise<CatchUpResult> {
+  const r = await catchUp(ctx.db, ctx.repo, report, {
+    enrichLimit: INLINE_DETAILS,
+    linkLimit: INLINE_LINKS,
+    ...(options.chats !== undefined ? { chats: options.chats } : {}),
+    ...(options.chatsOfRepo ? { chatsOfRepo: true } : {}),
+  });
   if (r.details.remaining > 0 || r.link.deferred > 0) startWorker(ctx.repo.root, ctx.dbPath);
   return r;
 }

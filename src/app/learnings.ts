@@ -19,7 +19,7 @@ export async function learn(place: Place, text: string, files: string[], categor
 export async function learnings(place: Place, file: string | undefined, report: Reporter, options: QueryOptions = {}): Promise<LearningsResult> {
   const ctx = await openRepoContext(place);
   try {
-    if (options.catchUp !== false) await catchUpRepo(ctx, report);
+    if (options.catchUp !== false) await catchUpRepo(ctx, report, { chatsOfRepo: true });
     const path = file ? resolveTarget(file, place.cwd, ctx.repo.root).path : undefined;
     return listLearnings(ctx.db, ctx.repo.root, path);
   } finally {

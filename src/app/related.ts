@@ -23,7 +23,7 @@ export async function related(place: Place, file: string, options: { depth: numb
   const db = openDb(dbPath, { mmap: true });
   try {
     if (options.catchUp !== false) {
-      await catchUpRepo({ repo, db, dbPath }, report);
+      await catchUpRepo({ repo, db, dbPath }, report, { chatsOfRepo: true });
       await updateImportGraph(db, repo, report);
     }
     return relatedOf(db, repo, target.path, { depth: options.depth, limit: options.limit });

@@ -62,7 +62,11 @@ export async function catchUpForQuery(ctx: RepoContext, report: Reporter): Promi
   // A running `lore watch` reads the chats as they are written, but for those kept inside
   // repositories (Aider's), which it does not follow: only these are looked at here then.
   const chats = watcherStatus(ctx.dbPath).running ? adapters.filter((a) => a.inRepository).map((a) => a.id) : true;
-  await catchUpRepo(ctx, report, { chats });
+  // Only this repository's Claude Code folders: on a machine with thousands of sessions the check
+  // of every transcript was most of a query; the rest are read by the hook worker, `lore watch`,
+  // `lore ingest` and `lore search` (a session started elsewhere that edited this repository is
+  // linked then: an edit stored after its commit was linked makes the link stage redo it).
+  await catchUpRepo(ctx, report, { chats, chatsOfRepo: true });
   // Keep a graph that `lore index`/`init`/`related` built fresh when git's state moved since its
   // last refresh; never build one from scratch here, where answering fast matters most.
   if (hasImportGraph(ctx.db, ctx.repo.root) && !importGraphIsCurrent(ctx.db, ctx.repo)) await updateImportGraph(ctx.db, ctx.repo, report);

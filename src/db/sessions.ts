@@ -269,8 +269,17 @@ export type SourceStamps = Map<string, { size: number; mtimeMs: number }>;
  * What the stat-only check compares, for every file read before: its size and modification time
  * (from an index of its own, migration 0017), without building a whole cursor for each.
  */
-export function sourceStamps(db: Db): SourceStamps {
+export function sourceStamps(db: Db, paths?: readonly string[]): SourceStamps {
   const out: SourceStamps = new Map();
+  if (paths) {
+    // A few files of a large table (a query's scoped catch-up): one read of the index each.
+    const one = stmt(db, 'SELECT size, mtime_ms FROM source_files WHERE path = ?').raw();
+    for (const path of paths) {
+      const row = one.get(path) as [number, number] | undefined;
+      if (row) out.set(path, { size: row[0], mtimeMs: row[1] });
+    }
+    return out;
+  }
   for (const [path, size, mtimeMs] of stmt(db, 'SELECT path, size, mtime_ms FROM source_files').raw().all() as [string, number, number][]) out.set(path, { size, mtimeMs });
   return out;
 }

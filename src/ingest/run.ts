@@ -44,6 +44,8 @@ export interface IngestOptions {
   sources?: string[];
   /** Files or directories to read instead of what the adapters locate. */
   paths?: string[];
+  /** The repository a query is about: tools that file transcripts by folder read only its own (SourceEnv.scope). */
+  scope?: string;
   env?: NodeJS.ProcessEnv;
   home?: string;
   platform?: NodeJS.Platform;
@@ -100,6 +102,9 @@ const HEAD_BYTES = 4096;
 const OFF_THREAD_SOURCES = new Set(['claude-code']);
 /** Below this much to read, starting a thread costs more than it saves. */
 const OFF_THREAD_MIN_BYTES = 8 * 1024 * 1024;
+
+/** Up to this many located files, their stamps are read one by one instead of the whole table. */
+const FEW_FILES = 500;
 /** Files the ingest reads itself rather than wait for the worker to start them hold at most this much. */
 const READ_HERE_MAX_BYTES = 1024 * 1024;
 /** Files whose reads are asked of the worker before the ingest gets to them. */
@@ -124,23 +129,25 @@ export async function ingest(db: Db, options: IngestOptions = {}): Promise<Inges
     home: options.home ?? homeOf(env),
     platform: options.platform ?? process.platform,
     knownRepos: listRepos(db).map((r) => r.projectPath),
+    ...(options.scope ? { scope: options.scope } : {}),
   };
 
   const plan = options.paths?.length ? await planPaths(options.paths, chosen, all, wanted !== undefined, report) : await planLocated(chosen, sourceEnv, report);
+  const total = plan.reduce((n, p) => n + p.files.length, 0);
   const ctx: RunContext = {
     db,
     report,
     config,
     resolveProject: projectResolver(),
     ignored: ignoredSessionIds(db),
-    stamps: sourceStamps(db),
+    // Every stamp when most files are checked; those of the located files when they are few.
+    stamps: sourceStamps(db, total <= FEW_FILES ? plan.flatMap((p) => p.files) : undefined),
     // LORE_INGEST_BATCH: a smaller batch for tests that kill an ingest mid-file.
     batchRecords: options.batchRecords ?? (Number(env.LORE_INGEST_BATCH) || 3000),
     batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
     batch: new Batch(),
     sessions: new Map(),
   };
-  const total = plan.reduce((n, p) => n + p.files.length, 0);
   let done = 0;
   const summaries: SourceSummary[] = [];
   // With one core the thread would only add its own costs.

@@ -1,6 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { isRecord, readJsonl } from './jsonl.js';
-import { findFiles } from './walk.js';
+import { childPath, findFiles } from './walk.js';
 import type { Cursor, FileEditRecord, MessageKind, Role, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 
 /**
@@ -81,8 +82,12 @@ export const claudeCode: SourceAdapter = {
 
   async locate(env: SourceEnv): Promise<string[]> {
     const files: string[] = [];
-    // tool-results/ holds spilled tool outputs (.txt), never transcripts.
-    for (const root of watchRoots(env)) files.push(...(await findFiles(root.path, (name) => name.endsWith('.jsonl'), 6, (dir) => dir !== 'tool-results')));
+    for (const root of watchRoots(env)) {
+      for (const dir of env.scope ? scopedFolders(root.path, env.scope) : [root.path]) {
+        // tool-results/ holds spilled tool outputs (.txt), never transcripts.
+        files.push(...(await findFiles(dir, (name) => name.endsWith('.jsonl'), 6, (d) => d !== 'tool-results')));
+      }
+    }
     return [...new Set(files)].sort();
   },
 
@@ -104,6 +109,38 @@ export const claudeCode: SourceAdapter = {
 function watchRoots(env: SourceEnv): SourceRoot[] {
   // <slug>/<sessionId>/subagents/agent-<id>.jsonl is the deepest layout.
   return claudeRoots(env).map((path) => ({ path, depth: 3 }));
+}
+
+/** Claude Code's folder name for a session's cwd (lossy: every character but letters and digits is `-`). */
+function slugOf(cwd: string): string {
+  return cwd.replace(/[^a-zA-Z0-9]/g, '-');
+}
+
+/** Claude Code cuts a folder name longer than this and appends a hash of the whole. */
+const SLUG_MAX = 200;
+
+/**
+ * The folders under `root` whose sessions started in `scope`, below it or in a folder above it
+ * (which may edit it): by name, since the slug cannot be inverted. Over-inclusive on purpose (a
+ * sibling `repo-old` of `repo` matches too); a cut name matches by the part Claude Code keeps.
+ */
+function scopedFolders(root: string, scope: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  const own = slugOf(scope);
+  const above = new Set<string>();
+  for (let dir = dirname(scope); ; dir = dirname(dir)) {
+    above.add(slugOf(dir));
+    if (dirname(dir) === dir) break;
+  }
+  const kept = own.slice(0, SLUG_MAX);
+  const matches = (name: string): boolean =>
+    name === own || name.startsWith(`${own}-`) || above.has(name) || (name.length > SLUG_MAX && name.startsWith(kept));
+  return names.filter(matches).sort().map((name) => childPath(root, name));
 }
 
 /** Config roots' `projects/` directories: $CLAUDE_CONFIG_DIR (comma-separated), ~/.claude, ~/.config/claude. */

@@ -21,6 +21,13 @@ export interface SourceEnv {
   platform: NodeJS.Platform;
   /** Repositories lore knows (for tools that keep history inside the repo, such as Aider). */
   knownRepos: string[];
+  /**
+   * The repository a query is about. A tool that files its transcripts by the folder a session
+   * started in (Claude Code) then locates only the sessions started in it, below it or above it;
+   * the others wait for an ingest without a scope (the hook worker, `lore watch`, `lore ingest`,
+   * `lore search`). Tools that do not file by folder ignore it.
+   */
+  scope?: string;
 }
 
 /** Where reading a file stopped; the ingest layer stores it and hands it back next time. */

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { count } from '../helpers/ingest.js';
 import { REAL_FIXTURES } from '../fixtures/paths.mjs';
 
 const FIXTURE = join(REAL_FIXTURES, 'claude-code/git-ai/claude-code-with-thinking.jsonl');
+const OTHER = join(REAL_FIXTURES, 'claude-code/git-ai/example-claude-code.jsonl');
 
 describe('fastWhyArgs (lore why without yargs)', () => {
   it('takes the plain why command lines', () => {
@@ -92,13 +93,18 @@ describe('lore why through the fast path', () => {
     expect(runCli(['why', 'a.ts'], { cwd: repo, env }).code).toBe(0);
   });
 
-  it('leaves the chats to a running `lore watch` (but for Aider\'s, inside the repository), and reads them all when none runs', async () => {
+  it('leaves the chats to a running `lore watch` (but for Aider\'s, inside the repository), and reads its repository\'s when none runs', async () => {
     const home = mkdtempSync(join(tmpdir(), 'lore-fast-'));
     const env = { LORE_HOME: join(home, 'lore'), CLAUDE_CONFIG_DIR: join(home, 'claude') };
     const repo = gitRepo({ 'a.ts': 'a\n' });
     expect(runCli(['why', 'a.ts'], { cwd: repo, env }).code).toBe(0);
-    mkdirSync(join(env.CLAUDE_CONFIG_DIR, 'projects', 'x'), { recursive: true });
-    copyFileSync(FIXTURE, join(env.CLAUDE_CONFIG_DIR, 'projects', 'x', 'session.jsonl'));
+    // A session started in the repository (Claude Code names its folder after the cwd), and one
+    // started elsewhere, which a query leaves to an ingest without a scope.
+    const own = join(env.CLAUDE_CONFIG_DIR, 'projects', realpathSync(repo).replace(/[^a-zA-Z0-9]/g, '-'));
+    mkdirSync(own, { recursive: true });
+    copyFileSync(FIXTURE, join(own, 'session.jsonl'));
+    mkdirSync(join(env.CLAUDE_CONFIG_DIR, 'projects', '-elsewhere'), { recursive: true });
+    copyFileSync(OTHER, join(env.CLAUDE_CONFIG_DIR, 'projects', '-elsewhere', 'session.jsonl'));
     const dbPath = join(env.LORE_HOME, 'lore.db');
     // Aider keeps its history inside the repository, where the watcher does not look.
     writeFileSync(join(repo, '.aider.chat.history.md'), '\n# aider chat started at 2026-01-01 10:00:00\n\n#### add a comment to a.ts\n\nDone.\n');
@@ -121,8 +127,10 @@ describe('lore why through the fast path', () => {
       holder.kill();
       await new Promise((r) => holder.once('exit', r));
     }
-    // The holder is gone (a stale lock): why reads the chats again.
+    // The holder is gone (a stale lock): why reads the chats again, its repository's.
     expect(runCli(['why', 'a.ts'], { cwd: repo, env }).code).toBe(0);
     expect(sessions()).toBe(1);
+    expect(runCli(['ingest', '-q'], { cwd: repo, env }).code).toBe(0);
+    expect(sessions()).toBe(2);
   });
 });

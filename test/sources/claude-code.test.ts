@@ -47,6 +47,29 @@ describe('Claude Code locate', () => {
   });
 });
 
+describe('Claude Code locate for one repository', () => {
+  it("reads the folders of sessions started in the repository, below it or above it, and no other's", async () => {
+    const home = tempDir('lore-claude-scope-');
+    const projects = join(home, 'cfg', 'projects');
+    const repo = '/work/my.app';
+    const long = `/work/${'deep/'.repeat(45)}app`; // a folder name past 200 characters: Claude Code cuts it and adds a hash
+    const cut = (p: string, hash: string) => `${p.replace(/[^a-zA-Z0-9]/g, '-').slice(0, 200)}-${hash}`;
+    const below = cut(`${long}/web`, '4d5e6f');
+    const folders = ['-work-my-app', '-work-my-app-web', '-work', '-', '-work-other', '-home-u', cut(long, '1a2b3c'), below];
+    for (const f of folders) {
+      mkdirSync(join(projects, f), { recursive: true });
+      writeFileSync(join(projects, f, 's.jsonl'), '{}\n');
+    }
+    const locate = async (scope?: string) =>
+      (await claudeCode.locate({ env: { CLAUDE_CONFIG_DIR: join(home, 'cfg') }, home, platform: 'linux', knownRepos: [], ...(scope ? { scope } : {}) }))
+        .filter((p) => p.startsWith(projects))
+        .map((p) => p.slice(projects.length + 1, -'/s.jsonl'.length));
+    expect((await locate(repo)).sort()).toEqual(['-', '-work', '-work-my-app', '-work-my-app-web']);
+    expect((await locate(long)).sort()).toEqual(['-', '-work', cut(long, '1a2b3c'), below].sort());
+    expect((await locate()).length).toBe(folders.length);
+  });
+});
+
 describe('Claude Code titles', () => {
   it('takes a summary as the title once its leaf line is in the same file, and ignores one whose leaf is elsewhere', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
