@@ -272,8 +272,9 @@ export type SourceStamps = Map<string, { size: number; mtimeMs: number }>;
 export function sourceStamps(db: Db, paths?: readonly string[]): SourceStamps {
   const out: SourceStamps = new Map();
   if (paths) {
-    // A few files of a large table (a query's scoped catch-up): one read of the index each.
-    const one = stmt(db, 'SELECT size, mtime_ms FROM source_files WHERE path = ?').raw();
+    // A few files of a large table (a query's scoped catch-up): one read of the stamp index each
+    // (SQLite would take the primary key's and then the row, which holds the resume state).
+    const one = stmt(db, 'SELECT size, mtime_ms FROM source_files INDEXED BY idx_source_files_stamp WHERE path = ?').raw();
     for (const path of paths) {
       const row = one.get(path) as [number, number] | undefined;
       if (row) out.set(path, { size: row[0], mtimeMs: row[1] });

@@ -43,6 +43,10 @@ describe('session storage', () => {
     // Read from the index alone, never from the rows that hold the states.
     const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT path, size, mtime_ms FROM source_files').all() as { detail: string }[]).map((r) => r.detail);
     expect(plan).toEqual(['SCAN source_files USING COVERING INDEX idx_source_files_stamp']);
+    // A few files of a large table: theirs alone, each a lookup in that index.
+    expect(sourceStamps(db, ['/t/b.jsonl', '/t/new.jsonl'])).toEqual(new Map([['/t/b.jsonl', { size: 7, mtimeMs: 5 }]]));
+    const one = (db.prepare('EXPLAIN QUERY PLAN SELECT size, mtime_ms FROM source_files INDEXED BY idx_source_files_stamp WHERE path = ?').all('/t/b.jsonl') as { detail: string }[]).map((r) => r.detail);
+    expect(one).toEqual(['SEARCH source_files USING COVERING INDEX idx_source_files_stamp (path=?)']);
     expect(sourceFileCursor(db, '/t/b.jsonl')).toMatchObject({ path: '/t/b.jsonl', source: 'codex', offset: 3, headHash: 'h', state: undefined });
     expect(sourceFileCursor(db, '/t/none.jsonl')).toBeUndefined();
     db.close();
