@@ -41,7 +41,7 @@ export async function doctor(place: Place, options: { fix?: boolean } = {}): Pro
 /** Runs the safe repair of every failing check that has one, each at most once, in a sensible order. */
 async function repair(report: DoctorReport, dbPath: string, repo: RepoInfo | undefined): Promise<Repair[]> {
   const order: FixAction[] = ['permissions', 'migrate', 'rebuild-search', 'install-hooks', 'catch-up', 'ingest'];
-  const wanted = new Set(report.checks.filter((c) => !c.ok && c.action).map((c) => c.action!));
+  const wanted = new Set(report.checks.filter((c) => (!c.ok || c.warning) && c.action).map((c) => c.action!));
   const done: Repair[] = [];
   for (const action of order) {
     if (!wanted.has(action)) continue;

@@ -47,7 +47,8 @@ describe('lore doctor', () => {
     expect(check(before.report, 'hooks')!.detail).toContain("post-commit is another tool's hook");
     expect(check(before.report, 'index lag')).toMatchObject({ ok: false, detail: '1 commit(s) of HEAD not indexed yet', fix: 'lore index' });
     expect(check(before.report, 'permissions')).toMatchObject({ ok: false, action: 'permissions' });
-    expect(check(before.report, 'sources')).toMatchObject({ ok: false, action: 'ingest' });
+    // Not read yet is a warning (a query reads only its repository's folders): --fix still reads them.
+    expect(check(before.report, 'sources')).toMatchObject({ ok: true, warning: true, action: 'ingest' });
     expect(before.report.sources!.find((s) => s.source === 'claude-code')).toMatchObject({ files: 1, unread: 1, bytesBehind: statSync(FIXTURE).size });
     expect(before.report.space!.length).toBeGreaterThan(3);
     expect(before.report.space!.every((s) => s.bytes === null || s.bytes > 0)).toBe(true);

@@ -22,7 +22,7 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
       for (const c of report.checks) print(renderCheck(c));
       if (report.project === null) print(dim('(not in a git repository: repository checks skipped)'));
       const manual = report.checks.filter((c) => !c.ok && !c.action);
-      if (!args.fix && report.checks.some((c) => !c.ok && c.action)) print(dim('`lore doctor --fix` repairs what is marked (fixable)'));
+      if (!args.fix && report.checks.some((c) => (!c.ok || c.warning) && c.action)) print(dim('`lore doctor --fix` repairs what is marked (fixable)'));
       else if (manual.length > 0) print(dim('the rest needs you: run the command shown beside each'));
     }
     if (!report.healthy) process.exitCode = 1;
