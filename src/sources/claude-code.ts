@@ -1,6 +1,6 @@
-import { readdirSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { isRecord, readJsonl } from './jsonl.js';
+import { listDir } from './vscode-paths.js';
 import { childPath, findFiles } from './walk.js';
 import type { Cursor, FileEditRecord, MessageKind, Role, SourceAdapter, SourceEnv, SourceRecord, SourceRoot } from './types.js';
 
@@ -125,12 +125,6 @@ const SLUG_MAX = 200;
  * sibling `repo-old` of `repo` matches too); a cut name matches by the part Claude Code keeps.
  */
 function scopedFolders(root: string, scope: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(root);
-  } catch {
-    return [];
-  }
   const own = slugOf(scope);
   const above = new Set<string>();
   for (let dir = dirname(scope); ; dir = dirname(dir)) {
@@ -140,7 +134,7 @@ function scopedFolders(root: string, scope: string): string[] {
   const kept = own.slice(0, SLUG_MAX);
   const matches = (name: string): boolean =>
     name === own || name.startsWith(`${own}-`) || above.has(name) || (name.length > SLUG_MAX && name.startsWith(kept));
-  return names.filter(matches).sort().map((name) => childPath(root, name));
+  return listDir(root).filter(matches).map((name) => childPath(root, name));
 }
 
 /** Config roots' `projects/` directories: $CLAUDE_CONFIG_DIR (comma-separated), ~/.claude, ~/.config/claude. */
