@@ -223,11 +223,14 @@ export function linkedWithoutPatchId(db: Db, projectPath: string, shas: string[]
   return shas.filter((sha) => stmt.get(sha, projectPath) !== undefined);
 }
 
+/** Patch-ids computed outside the enrich pass (src/git/reachable.ts), in one transaction. */
 export function storePatchIds(db: Db, projectPath: string, patchIds: Map<string, string>): void {
+  db.transaction(() => writePatchIds(db, projectPath, patchIds)).immediate();
+}
+
+function writePatchIds(db: Db, projectPath: string, patchIds: Map<string, string>): void {
   const set = db.prepare('UPDATE commits SET patch_id = ? WHERE project_path = ? AND sha = ?');
-  db.transaction(() => {
-    for (const [sha, patchId] of patchIds) set.run(patchId, projectPath, sha);
-  }).immediate();
+  for (const [sha, patchId] of patchIds) set.run(patchId, projectPath, sha);
 }
 
 export interface EnrichTarget {
@@ -275,14 +278,13 @@ export function storeEnrichment(db: Db, projectPath: string, counts: Map<string,
   const sessionId = gitSessionId(projectPath);
   const idOf = db.prepare('SELECT id FROM commits WHERE sha = ? AND project_path = ?').pluck();
   const setCount = db.prepare('UPDATE commit_files SET added = ?, removed = ? WHERE commit_id = ? AND path = ?');
-  const setPatchId = db.prepare('UPDATE commits SET patch_id = ? WHERE project_path = ? AND sha = ?');
   db.transaction(() => {
     for (const [sha, files] of counts) {
       // One lookup per commit, not one per file it touched.
       const id = idOf.get(sha, projectPath) as number | undefined;
       if (id !== undefined) for (const f of files) setCount.run(f.added, f.removed, id, f.path);
     }
-    for (const [sha, patchId] of patchIds) setPatchId.run(patchId, projectPath, sha);
+    writePatchIds(db, projectPath, patchIds);
     const from = enrichedThrough(db, projectPath);
     // Same ids and text as commitMessageId() and `subject\n\nbody`; dates as toISOString() prints them.
     db.prepare(
