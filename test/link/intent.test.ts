@@ -3,7 +3,7 @@ import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { getCommit, intentLinks, openDb, recordRewrites } from '../../src/db/index.js';
+import { getCommit, intentLinks, openDb, recordRewrites, type Db } from '../../src/db/index.js';
 import { findRepo } from '../../src/git/index.js';
 import { catchUp } from '../../src/app/index.js';
 import { ChatRows, linkPairs } from '../helpers/chat-rows.js';
@@ -13,6 +13,23 @@ import { commit, git, gitRepo } from '../helpers/git-repo.js';
 const GREET = 'export function greet(name: string): string {\n  return `hello ${name}`;\n}\n';
 
 const setup = () => caughtUpRepo({ 'README.md': '# demo\n' }, '2026-02-01T10:00:00Z');
+
+/** The project's one link: request `p`, on `shas`, the second carried from the first by `evidence`. */
+function expectCarried(db: Db, root: string, p: string, shas: [string, string], evidence: string) {
+  const [link] = intentLinks(db, root);
+  expect(link!.requestId).toBe(p);
+  expect(link!.commits.map((c) => c.sha)).toEqual(shas);
+  expect(link!.commits[1]).toMatchObject({ evidence, from: shas[0] });
+  return link!;
+}
+
+/** A session asks for greet and writes src/greet.ts; the commit follows. Its request id and the commit. */
+function greetByAi(db: Db, root: string, dir: string, session: string): { p: string; sha: string } {
+  const s = new ChatRows(db, root, session);
+  const p = s.prompt('add greet', '2026-02-01T10:01:00.000Z');
+  s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+  return { p, sha: commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' }) };
+}
 
 describe('request → change links', () => {
   it('links the prompt whose edit text is in the commit, and nothing to a human-only file', async () => {
@@ -88,10 +105,7 @@ describe('request → change links', () => {
   it('follows a rebase through the rewrite map and through patch-ids', async () => {
     const { dir, repo, db } = await setup();
     git(dir, ['checkout', '-q', '-b', 'feature']);
-    const s = new ChatRows(db, repo.root, 'claude-code:s5');
-    const p = s.prompt('add greet', '2026-02-01T10:01:00.000Z');
-    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
-    const old = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    const { p, sha: old } = greetByAi(db, repo.root, dir, 'claude-code:s5');
     await catchUp(db, repo);
     git(dir, ['checkout', '-q', 'main']);
     commit(dir, { 'README.md': '# demo\nmore\n' }, 'readme', { date: '2026-02-01T10:06:00Z' });
@@ -100,10 +114,7 @@ describe('request → change links', () => {
     const rebased = git(dir, ['rev-parse', 'HEAD']).trim();
     expect(rebased).not.toBe(old);
     await catchUp(db, repo);
-    const [link] = intentLinks(db, repo.root);
-    expect(link!.requestId).toBe(p);
-    expect(link!.commits.map((c) => c.sha)).toEqual([old, rebased]);
-    expect(link!.commits[1]).toMatchObject({ evidence: 'patch-id', from: old, confidence: 0.95 });
+    expect(expectCarried(db, repo.root, p, [old, rebased], 'patch-id').commits[1]!.confidence).toBe(0.95);
   });
 
   it('follows by patch-id a rebase onto a published history, and one done on the server and fetched', async () => {
@@ -158,15 +169,12 @@ describe('request → change links', () => {
     const dir = gitRepo();
     commit(dir, { 'README.md': '# demo\n' }, 'initial', { date: '2026-02-01T10:00:00Z' });
     git(dir, ['checkout', '-q', '-b', 'feature']);
-    const old = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
     const db = openDb(join(dir, '.git', 'test-lore.db'));
     onTestFinished(() => {
       db.close();
     });
     const repo = await findRepo(dir);
-    const s = new ChatRows(db, repo.root, 'claude-code:s10');
-    const p = s.prompt('add greet', '2026-02-01T10:01:00.000Z');
-    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
+    const { p, sha: old } = greetByAi(db, repo.root, dir, 'claude-code:s10');
     await catchUp(db, repo);
     expect(getCommit(db, repo.root, old)?.patchId).toBeNull();
     expect(intentLinks(db, repo.root)[0]!.commits.map((c) => c.sha)).toEqual([old]);
@@ -181,10 +189,7 @@ describe('request → change links', () => {
 
     expect(getCommit(db, repo.root, old)?.patchId).toBeTruthy();
     expect(getCommit(db, repo.root, rebased)?.patchId).toBe(getCommit(db, repo.root, old)?.patchId);
-    const [link] = intentLinks(db, repo.root);
-    expect(link!.requestId).toBe(p);
-    expect(link!.commits.map((c) => c.sha)).toEqual([old, rebased]);
-    expect(link!.commits[1]).toMatchObject({ evidence: 'patch-id', from: old });
+    expectCarried(db, repo.root, p, [old, rebased], 'patch-id');
   });
 
   it('follows a cherry-pick -x to its original, though its conflicts changed the patch', async () => {
@@ -192,10 +197,7 @@ describe('request → change links', () => {
     git(dir, ['checkout', '-q', '-b', 'release']);
     commit(dir, { 'src/greet.ts': 'export const VERSION = 1;\n' }, 'release: version', { date: '2026-02-01T10:03:00Z' });
     git(dir, ['checkout', '-q', 'main']);
-    const s = new ChatRows(db, repo.root, 'claude-code:s11');
-    const p = s.prompt('add greet', '2026-02-01T10:01:00.000Z');
-    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
-    const original = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    const { p, sha: original } = greetByAi(db, repo.root, dir, 'claude-code:s11');
     await catchUp(db, repo);
     expect(intentLinks(db, repo.root).map((l) => l.commits.map((e) => e.sha))).toEqual([[original]]);
 
@@ -206,18 +208,12 @@ describe('request → change links', () => {
     const backport = git(dir, ['rev-parse', 'HEAD']).trim();
     await catchUp(db, repo);
 
-    const [link] = intentLinks(db, repo.root);
-    expect(link!.requestId).toBe(p);
-    expect(link!.commits.map((e) => e.sha)).toEqual([original, backport]);
-    expect(link!.commits[1]).toMatchObject({ evidence: 'cherry-pick', from: original });
+    expectCarried(db, repo.root, p, [original, backport], 'cherry-pick');
   });
 
   it('follows an amend through the post-rewrite map when the patch changed', async () => {
     const { dir, repo, db } = await setup();
-    const s = new ChatRows(db, repo.root, 'claude-code:s6');
-    const p = s.prompt('add greet', '2026-02-01T10:01:00.000Z');
-    s.edit('src/greet.ts', '2026-02-01T10:02:00.000Z', { new: GREET });
-    const old = commit(dir, { 'src/greet.ts': GREET }, 'greet', { date: '2026-02-01T10:05:00Z' });
+    const { p, sha: old } = greetByAi(db, repo.root, dir, 'claude-code:s6');
     await catchUp(db, repo);
     // The human amends the commit with a change of their own: a new patch-id, so only the map says.
     commit(dir, { 'src/greet.ts': GREET + '// reviewed\n' }, 'greet', { date: '2026-02-01T10:06:00Z', args: ['--amend'] });
