@@ -133,4 +133,24 @@ describe('lore why through the fast path', () => {
     expect(runCli(['ingest', '-q'], { cwd: repo, env }).code).toBe(0);
     expect(sessions()).toBe(2);
   });
+
+  it('reads before `lore related` and `lore learnings` answer, as before `why`, only the repository\'s Claude Code folders', () => {
+    const repo = gitRepo({ 'a.ts': 'a\n' });
+    for (const command of [['related', 'a.ts'], ['learnings']]) {
+      const home = mkdtempSync(join(tmpdir(), 'lore-scope-'));
+      const env = { LORE_HOME: join(home, 'lore'), CLAUDE_CONFIG_DIR: join(home, 'claude') };
+      const below = join(env.CLAUDE_CONFIG_DIR, 'projects', `${realpathSync(repo).replace(/[^a-zA-Z0-9]/g, '-')}-src`);
+      mkdirSync(below, { recursive: true });
+      copyFileSync(FIXTURE, join(below, 'session.jsonl'));
+      mkdirSync(join(env.CLAUDE_CONFIG_DIR, 'projects', '-elsewhere'), { recursive: true });
+      copyFileSync(OTHER, join(env.CLAUDE_CONFIG_DIR, 'projects', '-elsewhere', 'session.jsonl'));
+      expect(runCli(command, { cwd: repo, env }).code, command[0]).toBe(0);
+      const db = openDb(join(env.LORE_HOME, 'lore.db'));
+      try {
+        expect(count(db, "SELECT count(*) AS n FROM sessions WHERE source = 'claude-code'"), command[0]).toBe(1);
+      } finally {
+        db.close();
+      }
+    }
+  });
 });
