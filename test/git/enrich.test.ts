@@ -72,6 +72,18 @@ describe('enrichCommits', () => {
     db.close();
   });
 
+  it('keeps the old rule, every commit a patch-id, for a database indexed before the first index was marked', async () => {
+    const { repo, shas } = publishedRepo();
+    git(repo, ['remote', 'remove', 'origin']);
+    const { db } = tempDb();
+    const info = await findRepo(repo);
+    await indexCommits(db, info);
+    db.prepare("UPDATE sessions SET metadata = json_remove(metadata, '$.settledThrough')").run();
+    await enrichCommits(db, info, { now: () => Date.parse('2026-04-01T00:00:00Z') });
+    for (const sha of Object.values(shas)) expect(getCommit(db, repo, sha)?.patchId).toBe(patchIdOf(repo, sha));
+    db.close();
+  });
+
   it('stores the same line counts whether the log counted them or the enrich pass did, in batches of any size', async () => {
     const { repo } = publishedRepo();
     commit(repo, { 'img.bin': Buffer.from([0, 1, 2, 0, 255]).toString('latin1'), 'a.ts': null, 'z/a.ts': 'one\ntwo\nthree\nfour\n' }, 'binary, and a rename with an edit');
