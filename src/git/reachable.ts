@@ -25,7 +25,8 @@ export async function updateReachable(db: Db, repo: RepoInfo, head: string): Pro
   storeUnreachable(db, repo.root, head, unreachable);
   // A linked commit that just fell out of reach may have been rewritten where no hook saw it: its
   // patch-id, if it has none yet (src/git/enrich.ts), lets the copy find its links. Its objects are
-  // still there (reflog). Only commits with links: a branch switch costs lookups, not diffs.
+  // still there (reflog). Only commits with links: a branch switch costs a lookup per commit left
+  // behind, and once the patch-ids of the linked ones among them.
   const known = new Set(state.unreachable);
   const lacking = linkedWithoutPatchId(db, repo.root, unreachable.filter((sha) => !known.has(sha)));
   if (lacking.length > 0) storePatchIds(db, repo.root, (await computePatchIds(repo.root, lacking)).results);
